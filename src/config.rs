@@ -1,0 +1,395 @@
+//! Configuration: the built-in `config/default.toml`, overridden key by key by the
+//! user's file, then by `ODC_*` environment variables.
+//!
+//! The user's file is checked against the defaults before anything is deserialised,
+//! so an unknown key or a value of the wrong type is reported with the file, the
+//! dotted key and what was expected, rather than as a serde message.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::{Table, Value};
+
+/// The embedded defaults; every setting odc has is in this file, with a comment.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Fragment sizes must be multiples of this (reference §5.3).
+pub const FRAGMENT_UNIT: u64 = 327_680;
+/// Fragments must be smaller than this.
+pub const FRAGMENT_LIMIT: u64 = 60 * 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub account: AccountConfig,
+    pub endpoints: EndpointConfig,
+    pub network: NetworkConfig,
+    pub transfer: TransferConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    pub client_id: String,
+    pub tenant: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointConfig {
+    pub authority_url: String,
+    pub graph_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    pub connect_timeout_secs: u64,
+    pub read_idle_timeout_secs: u64,
+    pub max_attempts: u32,
+    pub backoff_initial_ms: u64,
+    pub backoff_max_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TransferConfig {
+    pub simple_upload_max_bytes: u64,
+    pub upload_fragment_bytes: u64,
+    pub concurrency: u32,
+    pub page_size: u32,
+}
+
+/// Where a setting's value came from, so errors can point at it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => write!(f, "built-in defaults"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::Env(name) => write!(f, "environment variable {name}"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{origin}: not valid TOML: {reason}")]
+    Syntax { origin: Origin, reason: String },
+    #[error("{origin}: unknown key `{key}`{hint}")]
+    UnknownKey {
+        origin: Origin,
+        key: String,
+        hint: String,
+    },
+    #[error("{origin}: key `{key}`: expected {expected}")]
+    BadValue {
+        origin: Origin,
+        key: String,
+        expected: String,
+    },
+}
+
+/// The environment variables odc reads, and the key each one sets.
+pub const ENV_OVERRIDES: [(&str, &str); 4] = [
+    ("ODC_CLIENT_ID", "account.client_id"),
+    ("ODC_TENANT", "account.tenant"),
+    ("ODC_AUTHORITY_URL", "endpoints.authority_url"),
+    ("ODC_GRAPH_URL", "endpoints.graph_url"),
+];
+
+/// The user's config file: `--config PATH`, else `$XDG_CONFIG_HOME/odc/config.toml`.
+/// The default location may be absent; an explicit one must exist.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let (path, required) = match explicit {
+        Some(path) => (Some(path.to_path_buf()), true),
+        None => (crate::paths::config_file(), false),
+    };
+    let user = match path {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => Some((path, text)),
+            Err(err) if !required && err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => {
+                return Err(ConfigError::Unreadable {
+                    path,
+                    reason: err.to_string(),
+                });
+            }
+        },
+        None => None,
+    };
+    let env: Vec<(&'static str, String)> = ENV_OVERRIDES
+        .iter()
+        .filter_map(|(name, _)| std::env::var(name).ok().map(|v| (*name, v)))
+        .collect();
+    load_from(user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())), &env)
+}
+
+/// Pure core of [`load`]: defaults, then the user's file text, then environment pairs.
+pub fn load_from(
+    user: Option<(&Path, &str)>,
+    env: &[(&'static str, String)],
+) -> Result<Config, ConfigError> {
+    let mut merged: Table =
+        DEFAULT_TOML
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                origin: Origin::Default,
+                reason: e.to_string(),
+            })?;
+    let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
+
+    if let Some((path, text)) = user {
+        let origin = Origin::File(path.to_path_buf());
+        let table: Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                origin: origin.clone(),
+                reason: e.message().to_string(),
+            })?;
+        merge(&mut merged, table, "", &origin, &mut origins)?;
+    }
+    for (name, value) in env {
+        let key = ENV_OVERRIDES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, k)| *k)
+            .expect("only known variables are passed");
+        let (section, field) = key.split_once('.').expect("dotted key");
+        let slot = merged
+            .get_mut(section)
+            .and_then(Value::as_table_mut)
+            .expect("section exists in defaults");
+        slot.insert(field.to_string(), Value::String(value.clone()));
+        origins.insert(key.to_string(), Origin::Env(name));
+    }
+
+    let config: Config = Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::BadValue {
+            origin: Origin::Default,
+            key: String::new(),
+            expected: e.message().to_string(),
+        })?;
+    validate(&config, &origins)?;
+    Ok(config)
+}
+
+/// Overlays `user` onto `base`, refusing keys the defaults lack and values whose type
+/// differs from the default's.
+fn merge(
+    base: &mut Table,
+    user: Table,
+    prefix: &str,
+    origin: &Origin,
+    origins: &mut BTreeMap<String, Origin>,
+) -> Result<(), ConfigError> {
+    for (key, value) in user {
+        let dotted = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let Some(existing) = base.get_mut(&key) else {
+            let known: Vec<&String> = base.keys().collect();
+            let hint = closest(&key, &known)
+                .map(|k| {
+                    let full = if prefix.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    format!(" (did you mean `{full}`?)")
+                })
+                .unwrap_or_default();
+            return Err(ConfigError::UnknownKey {
+                origin: origin.clone(),
+                key: dotted,
+                hint,
+            });
+        };
+        match (existing, value) {
+            (Value::Table(base_table), Value::Table(user_table)) => {
+                merge(base_table, user_table, &dotted, origin, origins)?;
+            }
+            (existing, value) => {
+                if !same_kind(existing, &value) {
+                    return Err(ConfigError::BadValue {
+                        origin: origin.clone(),
+                        key: dotted,
+                        expected: format!("{}, found {}", describe(existing), value.type_str()),
+                    });
+                }
+                *existing = value;
+                origins.insert(dotted, origin.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same_kind(default: &Value, user: &Value) -> bool {
+    match (default, user) {
+        (Value::Array(d), Value::Array(u)) => match d.first() {
+            Some(first) => u.iter().all(|item| same_kind(first, item)),
+            None => true,
+        },
+        (d, u) => std::mem::discriminant(d) == std::mem::discriminant(u),
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(_) => "a string".into(),
+        Value::Integer(_) => "a whole number".into(),
+        Value::Float(_) => "a number".into(),
+        Value::Boolean(_) => "true or false".into(),
+        Value::Datetime(_) => "a date".into(),
+        Value::Array(items) => match items.first() {
+            Some(first) => format!("a list of {}s", describe(first).trim_start_matches("a ")),
+            None => "a list".into(),
+        },
+        Value::Table(_) => "a table".into(),
+    }
+}
+
+/// A known key within edit distance 2, for "did you mean".
+fn closest<'a>(wanted: &str, known: &[&'a String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(wanted, k), k.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), ConfigError> {
+    let bad = |key: &str, expected: String| ConfigError::BadValue {
+        origin: origins.get(key).cloned().unwrap_or(Origin::Default),
+        key: key.to_string(),
+        expected,
+    };
+    check_endpoint(&config.endpoints.authority_url)
+        .map_err(|e| bad("endpoints.authority_url", e))?;
+    check_endpoint(&config.endpoints.graph_url).map_err(|e| bad("endpoints.graph_url", e))?;
+    let tenant = &config.account.tenant;
+    if tenant.is_empty()
+        || !tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    {
+        return Err(bad(
+            "account.tenant",
+            "\"common\", \"organizations\", \"consumers\", a tenant GUID or a domain".into(),
+        ));
+    }
+    if config.account.scopes.is_empty() {
+        return Err(bad("account.scopes", "at least one scope".into()));
+    }
+    let fragment = config.transfer.upload_fragment_bytes;
+    if fragment == 0 || !fragment.is_multiple_of(FRAGMENT_UNIT) || fragment >= FRAGMENT_LIMIT {
+        return Err(bad(
+            "transfer.upload_fragment_bytes",
+            format!(
+                "a multiple of {FRAGMENT_UNIT} (320 KiB) below 60 MiB, such as 10485760; found {fragment}"
+            ),
+        ));
+    }
+    if config.transfer.page_size == 0 || config.transfer.page_size > 1000 {
+        return Err(bad(
+            "transfer.page_size",
+            format!("1 to 1000; found {}", config.transfer.page_size),
+        ));
+    }
+    if config.transfer.concurrency == 0 || config.transfer.concurrency > 64 {
+        return Err(bad(
+            "transfer.concurrency",
+            format!("1 to 64; found {}", config.transfer.concurrency),
+        ));
+    }
+    if config.network.max_attempts == 0 {
+        return Err(bad("network.max_attempts", "at least 1".into()));
+    }
+    if config.network.connect_timeout_secs == 0 || config.network.read_idle_timeout_secs == 0 {
+        let key = if config.network.connect_timeout_secs == 0 {
+            "network.connect_timeout_secs"
+        } else {
+            "network.read_idle_timeout_secs"
+        };
+        return Err(bad(key, "a number of seconds above 0".into()));
+    }
+    Ok(())
+}
+
+/// An endpoint must be an absolute https URL, or http on a loopback host.
+pub fn check_endpoint(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text)
+        .map_err(|e| format!("an absolute URL such as https://host/path ({e}): {text:?}"))?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&url) => Ok(()),
+        "http" => Err(format!(
+            "an https:// URL; http:// is only allowed for loopback hosts (127.0.0.1, ::1, localhost): {text:?}"
+        )),
+        other => Err(format!("an https:// URL, not {other}://: {text:?}")),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+impl Config {
+    /// The defaults alone, as built in.
+    pub fn defaults() -> Config {
+        load_from(None, &[]).expect("built-in defaults are valid")
+    }
+
+    pub fn device_code_url(&self) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/devicecode",
+            self.endpoints.authority_url.trim_end_matches('/'),
+            self.account.tenant
+        )
+    }
+
+    pub fn token_url(&self) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.endpoints.authority_url.trim_end_matches('/'),
+            self.account.tenant
+        )
+    }
+}

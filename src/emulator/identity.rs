@@ -1,0 +1,630 @@
+//! The Microsoft identity platform's device-code and token endpoints (reference §1),
+//! and the bearer-token check every Graph request goes through.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{Method, header};
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::http::{self, RequestInfo};
+use super::{Settings, Shared};
+
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
+const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+pub fn is_identity_path(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (_tenant, a, b, endpoint) = (parts.next(), parts.next(), parts.next(), parts.next());
+    a == Some("oauth2")
+        && b == Some("v2.0")
+        && matches!(endpoint, Some("devicecode") | Some("token"))
+        && parts.next().is_none()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GrantState {
+    Pending,
+    Approved,
+    Declined,
+    Redeemed,
+}
+
+struct DeviceGrant {
+    user_code: String,
+    tenant: String,
+    client_id: String,
+    scopes: Vec<String>,
+    expires_at: DateTime<Utc>,
+    interval_secs: u64,
+    last_poll: Option<DateTime<Utc>>,
+    polls: u32,
+    state: GrantState,
+}
+
+struct AccessGrant {
+    expires_at: DateTime<Utc>,
+    scopes: Vec<String>,
+}
+
+struct RefreshGrant {
+    scopes: Vec<String>,
+    tenant: String,
+    revoked: Option<u32>,
+}
+
+#[derive(Default)]
+pub struct IdentityState {
+    device_codes: HashMap<String, DeviceGrant>,
+    access: HashMap<String, AccessGrant>,
+    refresh: HashMap<String, RefreshGrant>,
+}
+
+/// Tokens handed out by [`IdentityState::issue`].
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: u64,
+    pub scope: String,
+}
+
+impl IdentityState {
+    pub fn set_decision(&mut self, user_code: &str, approve: bool) -> bool {
+        let wanted = user_code.trim().to_uppercase().replace('-', "");
+        match self
+            .device_codes
+            .values_mut()
+            .find(|g| g.user_code == wanted && g.state == GrantState::Pending)
+        {
+            Some(grant) => {
+                grant.state = if approve {
+                    GrantState::Approved
+                } else {
+                    GrantState::Declined
+                };
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// User codes of device codes still waiting for the user.
+    pub fn pending_user_codes(&self) -> Vec<String> {
+        self.device_codes
+            .values()
+            .filter(|g| g.state == GrantState::Pending)
+            .map(|g| g.user_code.clone())
+            .collect()
+    }
+
+    pub fn expire_access_tokens(&mut self) {
+        let past = Utc::now() - Duration::days(3650);
+        for grant in self.access.values_mut() {
+            grant.expires_at = past;
+        }
+    }
+
+    pub fn revoke_refresh_tokens(&mut self, code: u32) {
+        for grant in self.refresh.values_mut() {
+            grant.revoked = Some(code);
+        }
+    }
+
+    pub fn issue(
+        &mut self,
+        scopes: &[String],
+        tenant: &str,
+        now: DateTime<Utc>,
+        settings: &Settings,
+    ) -> IssuedTokens {
+        let access_token = format!(
+            "EwB{}",
+            crate::ids::random_string(96, crate::ids::TOKEN_ALPHABET)
+        );
+        let lifetime = settings.access_token_lifetime_secs;
+        self.access.insert(
+            access_token.clone(),
+            AccessGrant {
+                expires_at: now + Duration::seconds(lifetime as i64),
+                scopes: scopes.to_vec(),
+            },
+        );
+        let refresh_token = has_scope(scopes, "offline_access").then(|| {
+            let token = format!(
+                "M.C5_BAY.0.U.{}",
+                crate::ids::random_string(120, crate::ids::TOKEN_ALPHABET)
+            );
+            self.refresh.insert(
+                token.clone(),
+                RefreshGrant {
+                    scopes: scopes.to_vec(),
+                    tenant: tenant.to_string(),
+                    revoked: None,
+                },
+            );
+            token
+        });
+        let granted: Vec<&str> = scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s)))
+            .collect();
+        IssuedTokens {
+            access_token,
+            refresh_token,
+            expires_in: lifetime,
+            // The service spells scopes its own way; clients must not compare bytes.
+            scope: granted.join(" "),
+        }
+    }
+
+    /// Checks a bearer token for a Graph request. `needs` is the scope family the
+    /// endpoint requires ("User.Read" or "Files.").
+    pub fn check_bearer(
+        &self,
+        authorization: Option<&str>,
+        needs: &str,
+        now: DateTime<Utc>,
+        authority: &str,
+    ) -> Result<(), ApiError> {
+        let token = authorization
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Err(
+                ApiError::new(401, "InvalidAuthenticationToken", "Access token is empty.")
+                    .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)),
+            );
+        };
+        let Some(grant) = self.access.get(token).filter(|g| g.expires_at > now) else {
+            return Err(ApiError::new(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token has expired or is not yet valid.",
+            )
+            .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)));
+        };
+        let allowed = grant.scopes.iter().any(|s| {
+            let short = short_scope(s).to_ascii_lowercase();
+            let needs = needs.to_ascii_lowercase();
+            if needs.ends_with('.') {
+                short.starts_with(&needs)
+            } else {
+                short == needs
+            }
+        });
+        if !allowed {
+            return Err(ApiError::new(
+                403,
+                "accessDenied",
+                "Either scp or roles claim need to be present in the token.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn www_authenticate(authority: &str) -> String {
+    format!(
+        "Bearer realm=\"\", authorization_uri=\"{authority}/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
+    )
+}
+
+fn short_scope(scope: &str) -> &str {
+    scope.strip_prefix(GRAPH_RESOURCE).unwrap_or(scope)
+}
+
+fn has_scope(scopes: &[String], wanted: &str) -> bool {
+    scopes
+        .iter()
+        .any(|s| short_scope(s).eq_ignore_ascii_case(wanted))
+}
+
+struct Form(HashMap<String, String>);
+
+impl Form {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) -> Response {
+    let path = request.uri().path().to_string();
+    let mut parts = path.trim_start_matches('/').split('/');
+    let tenant = parts.next().unwrap_or_default().to_string();
+    let endpoint = path.rsplit('/').next().unwrap_or_default().to_string();
+    let authority = shared.origin.clone();
+    let err = |status: u16, error: &str, code: Option<u32>, text: &str| {
+        http::sts_error(status, error, code, text, info, &authority)
+    };
+
+    if request.method() != Method::POST {
+        return err(
+            405,
+            "invalid_request",
+            Some(900561),
+            "The endpoint only accepts POST requests.",
+        );
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let body = match axum::body::to_bytes(request.into_body(), 64 * 1024).await {
+        Ok(body) => body,
+        Err(_) => {
+            return err(
+                400,
+                "invalid_request",
+                Some(900144),
+                "The request body is too large.",
+            );
+        }
+    };
+    if !is_form {
+        return err(
+            400,
+            "invalid_request",
+            Some(900144),
+            "The request body must contain the following parameter: 'grant_type' (form-encoded).",
+        );
+    }
+    if !valid_tenant(&tenant) {
+        return err(
+            400,
+            "invalid_request",
+            Some(90002),
+            &format!("Tenant '{tenant}' not found."),
+        );
+    }
+    let form = Form(url::form_urlencoded::parse(&body).into_owned().collect());
+    let settings = shared.settings();
+
+    let Some(client_id) = form.get("client_id") else {
+        return err(
+            400,
+            "invalid_request",
+            Some(900144),
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    if let Some(expected) = &settings.client_id
+        && expected != client_id
+    {
+        return err(
+            400,
+            "unauthorized_client",
+            Some(700016),
+            &format!("Application with identifier '{client_id}' was not found in the directory."),
+        );
+    }
+    if form.get("client_secret").is_some() || form.get("client_assertion").is_some() {
+        return err(
+            401,
+            "invalid_client",
+            Some(700025),
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        );
+    }
+
+    let now = info.now;
+    match endpoint.as_str() {
+        "devicecode" => device_code(shared, &form, &tenant, client_id, now, &settings, err),
+        _ => {
+            if !settings.public_client_flows {
+                return err(
+                    401,
+                    "invalid_client",
+                    Some(7000218),
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+                );
+            }
+            match form.get("grant_type") {
+                Some(DEVICE_CODE_GRANT) => poll(shared, &form, &tenant, now, &settings, err),
+                Some("refresh_token") => refresh(shared, &form, &tenant, now, &settings, err),
+                Some(other) => err(
+                    400,
+                    "unsupported_grant_type",
+                    Some(70003),
+                    &format!("The app requested an unsupported grant type '{other}'."),
+                ),
+                None => err(
+                    400,
+                    "invalid_request",
+                    Some(900144),
+                    "The request body must contain the following parameter: 'grant_type'.",
+                ),
+            }
+        }
+    }
+}
+
+fn valid_tenant(tenant: &str) -> bool {
+    !tenant.is_empty()
+        && tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+fn parse_scopes(text: &str) -> Vec<String> {
+    text.split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// All non-OIDC scopes must belong to one resource, Graph (reference §1.3).
+fn check_scopes(scopes: &[String]) -> Result<(), String> {
+    for scope in scopes {
+        if scope.contains("://") && !scope.starts_with(GRAPH_RESOURCE) {
+            return Err(format!(
+                "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid: resources must not be mixed."
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn device_code(
+    shared: &Shared,
+    form: &Form,
+    tenant: &str,
+    client_id: &str,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    err: impl Fn(u16, &str, Option<u32>, &str) -> Response,
+) -> Response {
+    let Some(scope) = form.get("scope") else {
+        return err(
+            400,
+            "invalid_request",
+            Some(900144),
+            "The request body must contain the following parameter: 'scope'.",
+        );
+    };
+    let scopes = parse_scopes(scope);
+    if let Err(text) = check_scopes(&scopes) {
+        return err(400, "invalid_scope", Some(70011), &text);
+    }
+    let device_code = format!(
+        "DAQABAAEAAAD--{}",
+        crate::ids::random_string(80, crate::ids::TOKEN_ALPHABET)
+    );
+    let user_code = crate::ids::random_string(9, b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+    let lifetime = settings.device_code_lifetime_secs;
+    shared.identity.lock().unwrap().device_codes.insert(
+        device_code.clone(),
+        DeviceGrant {
+            user_code: user_code.clone(),
+            tenant: tenant.to_string(),
+            client_id: client_id.to_string(),
+            scopes,
+            expires_at: now + Duration::seconds(lifetime as i64),
+            interval_secs: settings.poll_interval_secs,
+            last_poll: None,
+            polls: 0,
+            state: GrantState::Pending,
+        },
+    );
+    let verification_uri = format!("{}/devicelogin", shared.origin);
+    http::json(
+        200,
+        &json!({
+            "device_code": device_code,
+            "user_code": user_code,
+            "verification_uri": verification_uri,
+            "expires_in": lifetime,
+            "interval": settings.poll_interval_secs,
+            "message": format!(
+                "To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."
+            ),
+        }),
+    )
+}
+
+fn token_reply(tokens: &IssuedTokens, scopes: &[String]) -> Response {
+    let mut body = json!({
+        "token_type": "Bearer",
+        "scope": tokens.scope,
+        "expires_in": tokens.expires_in,
+        "ext_expires_in": tokens.expires_in,
+        "access_token": tokens.access_token,
+    });
+    if let Some(refresh) = &tokens.refresh_token {
+        body["refresh_token"] = json!(refresh);
+    }
+    if has_scope(scopes, "openid") {
+        body["id_token"] = json!(id_token());
+    }
+    http::json(200, &body)
+}
+
+/// An unsigned JWT-shaped id_token with the claims a client might show.
+fn id_token() -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header = b64.encode(br#"{"typ":"JWT","alg":"none"}"#);
+    let claims = b64.encode(
+        json!({
+            "tid": "9188040d-6c67-4c5b-b112-36a304b66dad",
+            "name": "Ada Example",
+            "preferred_username": "ada@example.com",
+        })
+        .to_string(),
+    );
+    format!("{header}.{claims}.")
+}
+
+fn poll(
+    shared: &Shared,
+    form: &Form,
+    tenant: &str,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    err: impl Fn(u16, &str, Option<u32>, &str) -> Response,
+) -> Response {
+    let Some(code) = form.get("device_code") else {
+        return err(
+            400,
+            "invalid_request",
+            Some(900144),
+            "The request body must contain the following parameter: 'device_code'.",
+        );
+    };
+    let mut identity = shared.identity.lock().unwrap();
+    let bad_code = || {
+        err(
+            400,
+            "bad_verification_code",
+            Some(70018),
+            "The provided value for the input parameter 'device_code' is not valid.",
+        )
+    };
+    let client_id = form.get("client_id").unwrap_or_default();
+    let Some(grant) = identity
+        .device_codes
+        .get_mut(code)
+        .filter(|g| g.tenant == tenant && g.client_id == client_id)
+    else {
+        return bad_code();
+    };
+    if grant.state == GrantState::Redeemed {
+        return bad_code();
+    }
+    if now >= grant.expires_at {
+        return err(
+            400,
+            "expired_token",
+            Some(70019),
+            "Verification code expired.",
+        );
+    }
+    // RFC 8628 §3.5: polling faster than the interval earns slow_down and 5 more
+    // seconds for this and every later poll.
+    if let Some(last) = grant.last_poll
+        && (now - last) < Duration::seconds(grant.interval_secs as i64)
+    {
+        grant.last_poll = Some(now);
+        grant.interval_secs += 5;
+        return err(
+            400,
+            "slow_down",
+            None,
+            "The client is polling too quickly and should back off.",
+        );
+    }
+    grant.last_poll = Some(now);
+    grant.polls += 1;
+    if grant.state == GrantState::Pending
+        && settings.approve_after_polls > 0
+        && grant.polls > settings.approve_after_polls
+    {
+        grant.state = GrantState::Approved;
+    }
+    match grant.state {
+        GrantState::Pending => err(
+            400,
+            "authorization_pending",
+            Some(70016),
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        ),
+        GrantState::Declined => err(
+            400,
+            "authorization_declined",
+            None,
+            "The end user denied the authorization request.",
+        ),
+        GrantState::Approved => {
+            grant.state = GrantState::Redeemed;
+            let scopes = grant.scopes.clone();
+            let tenant = grant.tenant.clone();
+            let tokens = identity.issue(&scopes, &tenant, now, settings);
+            token_reply(&tokens, &scopes)
+        }
+        GrantState::Redeemed => bad_code(),
+    }
+}
+
+fn refresh(
+    shared: &Shared,
+    form: &Form,
+    tenant: &str,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    err: impl Fn(u16, &str, Option<u32>, &str) -> Response,
+) -> Response {
+    let Some(token) = form.get("refresh_token") else {
+        return err(
+            400,
+            "invalid_request",
+            Some(900144),
+            "The request body must contain the following parameter: 'refresh_token'.",
+        );
+    };
+    let mut identity = shared.identity.lock().unwrap();
+    let Some(grant) = identity.refresh.get(token) else {
+        return err(
+            400,
+            "invalid_grant",
+            Some(9002313),
+            "Invalid request. Request is malformed or invalid.",
+        );
+    };
+    if let Some(code) = grant.revoked {
+        let text = match code {
+            700082 => "The refresh token has expired due to inactivity.",
+            50173 => {
+                "The provided grant has expired due to it being revoked, a fresh auth token is needed."
+            }
+            _ => "The refresh token has been revoked.",
+        };
+        return err(400, "invalid_grant", Some(code), text);
+    }
+    if grant.tenant != tenant {
+        return err(
+            400,
+            "invalid_grant",
+            Some(9002313),
+            "The refresh token was issued for another tenant.",
+        );
+    }
+    let consented = grant.scopes.clone();
+    let scopes = match form.get("scope") {
+        Some(text) => {
+            let requested = parse_scopes(text);
+            if let Some(extra) = requested
+                .iter()
+                .find(|s| !has_scope(&consented, short_scope(s)))
+            {
+                return err(
+                    400,
+                    "invalid_grant",
+                    Some(65001),
+                    &format!(
+                        "The user or administrator has not consented to use the application for scope {extra}."
+                    ),
+                );
+            }
+            requested
+        }
+        None => consented,
+    };
+    let tenant = tenant.to_string();
+    let tokens = identity.issue(&scopes, &tenant, now, settings);
+    token_reply(&tokens, &scopes)
+}

@@ -1,0 +1,384 @@
+//! An emulator of Microsoft Graph (OneDrive) and the Microsoft identity platform,
+//! held to `reference/graph-api.md`. odc is built, tested, demonstrated and
+//! benchmarked against it, so it is strict where the service is strict: the client
+//! that passes here should pass there.
+//!
+//! Layout of the URL space on one loopback origin:
+//! - `/{tenant}/oauth2/v2.0/{devicecode,token}`: identity (authority = the origin)
+//! - `/v1.0/...`: Graph
+//! - `/up/{id}`, `/dl/{token}`, `/monitor/{id}`: pre-authenticated URLs that refuse
+//!   any request carrying `Authorization`
+//! - `/devicelogin`: the page a user "opens" to approve a device code
+//! - `/_emulator/...`: control endpoints (faults, log, clock) for out-of-process use
+
+pub mod cli;
+pub mod clock;
+pub mod conn;
+pub mod content;
+mod control;
+mod dispatch;
+mod download;
+pub mod error;
+pub mod faults;
+mod graph;
+mod http;
+mod identity;
+mod listing;
+pub mod seed;
+pub mod store;
+mod upload;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use faults::{Fault, FaultRule, LoggedRequest, RetryAfter, Target};
+pub use seed::Seed;
+pub use store::Profile;
+
+/// Behaviour settings; all can be changed while the emulator runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// A device code is approved after this many polls; 0 = never (approve or
+    /// decline it explicitly).
+    pub approve_after_polls: u32,
+    /// `interval` returned with a device code, in seconds.
+    pub poll_interval_secs: u64,
+    /// `expires_in` of a device code, in seconds.
+    pub device_code_lifetime_secs: u64,
+    /// Lifetime of access tokens, in seconds.
+    pub access_token_lifetime_secs: u64,
+    /// Lifetime of pre-authenticated download URLs, in seconds.
+    pub download_url_lifetime_secs: u64,
+    /// Upload sessions expire this long after their last fragment, in seconds.
+    pub upload_session_lifetime_secs: u64,
+    /// Largest body a simple PUT accepts (current Graph docs: 250 MB).
+    pub simple_upload_limit: u64,
+    /// Accept only this client id (None = any client id).
+    pub client_id: Option<String>,
+    /// "Allow public client flows" in the app registration.
+    pub public_client_flows: bool,
+    /// Monitor polls a copy takes before it completes.
+    pub copy_polls: u32,
+    /// Added before every request is handled, in milliseconds.
+    pub latency_ms: u64,
+    /// Per-connection cap in bytes per second, each direction; 0 = unlimited.
+    pub bandwidth_bytes_per_sec: u64,
+    /// Download URLs answer 200 with the whole file even when a Range is asked.
+    pub ignore_range: bool,
+    /// Every Nth listing page comes back empty (with a nextLink); 0 = never.
+    pub empty_page_every: u32,
+    /// Each listing page after the first repeats the previous page's last item.
+    pub duplicate_across_pages: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            approve_after_polls: 2,
+            poll_interval_secs: 5,
+            device_code_lifetime_secs: 900,
+            access_token_lifetime_secs: 3599,
+            download_url_lifetime_secs: 3600,
+            upload_session_lifetime_secs: 900,
+            simple_upload_limit: 250_000_000,
+            client_id: None,
+            public_client_flows: true,
+            copy_polls: 2,
+            latency_ms: 0,
+            bandwidth_bytes_per_sec: 0,
+            ignore_range: false,
+            empty_page_every: 0,
+            duplicate_across_pages: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    pub seed: Seed,
+    pub profile: Profile,
+    pub quota_total: u64,
+    pub settings: Settings,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        Self {
+            seed: Seed::Empty,
+            profile: Profile::Personal,
+            quota_total: 1 << 40,
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// State shared by every request handler.
+pub(crate) struct Shared {
+    pub origin: String,
+    pub clock: clock::Clock,
+    pub settings: RwLock<Settings>,
+    pub identity: Mutex<identity::IdentityState>,
+    pub drive: Mutex<store::Drive>,
+    pub uploads: upload::Sessions,
+    pub copies: Mutex<std::collections::HashMap<String, graph::CopyJob>>,
+    pub faults: faults::Faults,
+    pub blobs: BlobDir,
+    pub bandwidth: Arc<AtomicU64>,
+    pub signer: std::hash::RandomState,
+}
+
+impl Shared {
+    pub fn graph_base(&self) -> String {
+        format!("{}/v1.0", self.origin)
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap().clone()
+    }
+
+    /// A keyed checksum for opaque tokens (skiptokens, download URLs): the client
+    /// can't forge or edit them, so it must use them verbatim.
+    pub fn sign(&self, data: &str) -> String {
+        use std::hash::BuildHasher;
+        format!("{:016x}", self.signer.hash_one(data))
+    }
+}
+
+/// Where uploaded content is kept: a private temporary directory, removed when the
+/// emulator is dropped.
+pub(crate) struct BlobDir {
+    dir: tempfile::TempDir,
+    next: AtomicU64,
+}
+
+impl BlobDir {
+    fn new() -> std::io::Result<Self> {
+        Ok(Self {
+            dir: tempfile::Builder::new().prefix("odc-emulator-").tempdir()?,
+            next: AtomicU64::new(0),
+        })
+    }
+
+    pub fn new_path(&self) -> PathBuf {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        self.dir.path().join(format!("blob-{n}"))
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Emulator {
+    /// Starts on 127.0.0.1 with a free port.
+    pub async fn start(options: EmulatorOptions) -> std::io::Result<Emulator> {
+        Self::start_on("127.0.0.1:0".parse().expect("valid address"), options).await
+    }
+
+    pub async fn start_on(
+        listen: SocketAddr,
+        options: EmulatorOptions,
+    ) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let origin = format!("http://{addr}");
+        let clock = clock::Clock::default();
+        let mut drive = store::Drive::new(options.profile, options.quota_total, clock.now());
+        seed::apply(options.seed, &mut drive, clock.now());
+        let bandwidth = Arc::new(AtomicU64::new(options.settings.bandwidth_bytes_per_sec));
+        let shared = Arc::new(Shared {
+            origin,
+            clock,
+            settings: RwLock::new(options.settings),
+            identity: Mutex::new(identity::IdentityState::default()),
+            drive: Mutex::new(drive),
+            uploads: upload::Sessions::default(),
+            copies: Mutex::new(Default::default()),
+            faults: faults::Faults::default(),
+            blobs: BlobDir::new()?,
+            bandwidth: bandwidth.clone(),
+            signer: std::hash::RandomState::new(),
+        });
+        let router = axum::Router::new()
+            .fallback(dispatch::dispatch)
+            .with_state(shared.clone());
+        let listener = conn::EmulatorListener {
+            inner: listener,
+            bandwidth,
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let service = router.into_make_service_with_connect_info::<conn::ConnHandle>();
+            let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            if let Err(err) = server.await {
+                tracing::error!("emulator server stopped: {err}");
+            }
+        });
+        Ok(Emulator {
+            shared,
+            addr,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the authority URL (tenants live below it).
+    pub fn authority_url(&self) -> String {
+        self.shared.origin.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/v1.0`: the Graph base URL.
+    pub fn graph_url(&self) -> String {
+        self.shared.graph_base()
+    }
+
+    /// Changes behaviour settings while running.
+    pub fn configure(&self, change: impl FnOnce(&mut Settings)) {
+        let mut settings = self.shared.settings.write().unwrap();
+        change(&mut settings);
+        self.shared
+            .bandwidth
+            .store(settings.bandwidth_bytes_per_sec, Ordering::Relaxed);
+    }
+
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults.add(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.faults.requests()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.faults.clear_log();
+    }
+
+    /// Moves the emulator's clock forward (expiry of codes, tokens, URLs, sessions).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Approves a pending device code, as the user would on the sign-in page.
+    pub fn approve(&self, user_code: &str) -> bool {
+        self.shared
+            .identity
+            .lock()
+            .unwrap()
+            .set_decision(user_code, true)
+    }
+
+    /// Declines a pending device code.
+    pub fn decline(&self, user_code: &str) -> bool {
+        self.shared
+            .identity
+            .lock()
+            .unwrap()
+            .set_decision(user_code, false)
+    }
+
+    /// Makes every access token issued so far expired.
+    pub fn expire_access_tokens(&self) {
+        self.shared.identity.lock().unwrap().expire_access_tokens();
+    }
+
+    /// Revokes every refresh token issued so far with this AADSTS code
+    /// (700082: expired through inactivity; 50173: grant revoked).
+    pub fn revoke_refresh_tokens(&self, aadsts: u32) {
+        self.shared
+            .identity
+            .lock()
+            .unwrap()
+            .revoke_refresh_tokens(aadsts);
+    }
+
+    /// Issues tokens directly, as if a device code had been approved; for tests
+    /// that are not about sign-in.
+    pub fn issue_tokens(&self, scopes: &[&str]) -> identity::IssuedTokens {
+        let settings = self.shared.settings();
+        let now = self.shared.clock.now();
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        self.shared
+            .identity
+            .lock()
+            .unwrap()
+            .issue(&scopes, "common", now, &settings)
+    }
+
+    /// Runs `f` with the drive locked (seeding, inspecting, hostile items).
+    pub fn with_drive<R>(&self, f: impl FnOnce(&mut store::Drive) -> R) -> R {
+        f(&mut self.shared.drive.lock().unwrap())
+    }
+
+    /// Writes a file at `path` (parents must exist), returning its id.
+    pub fn put_file(&self, path: &str, data: &[u8]) -> String {
+        let now = self.shared.clock.now();
+        self.with_drive(|drive| seed::put_file(drive, path, data, now))
+    }
+
+    /// Creates a folder and any missing parents, returning its id.
+    pub fn mkdir_p(&self, path: &str) -> String {
+        let now = self.shared.clock.now();
+        self.with_drive(|drive| seed::mkdir_p(drive, path, now))
+    }
+
+    /// The bytes of the file at `path`, if there is one.
+    pub async fn read_file(&self, path: &str) -> Option<Vec<u8>> {
+        let content = self.with_drive(|drive| {
+            let segments: Vec<String> = path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            let root = drive.root_id.clone();
+            match drive.resolve(&root, &segments).ok()? {
+                store::Resolved::Existing(id) => match &drive.get(&id).ok()?.kind {
+                    store::ItemKind::File { content, .. } => Some(content.clone()),
+                    store::ItemKind::Folder { .. } => None,
+                },
+                store::Resolved::Missing { .. } => None,
+            }
+        })?;
+        use futures::TryStreamExt;
+        let parts: Vec<bytes::Bytes> = content.stream(0, content.len()).try_collect().await.ok()?;
+        Some(parts.concat())
+    }
+
+    /// Upload sessions not yet completed or cancelled.
+    pub fn open_upload_sessions(&self) -> usize {
+        self.shared.uploads.open_count()
+    }
+
+    /// Stops the server and waits until the port is released.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,745 @@
+//! The drive: a tree of items with ids, case-insensitive and case-preserving names,
+//! a recycle bin, and quota computed from content.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use super::content::Content;
+use super::error::{ApiError, ApiResult};
+use crate::onedrive::names::{self, NameContext};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// OneDrive personal: 16-hex drive ids, `DRIVE!N` item ids, folder cTags.
+    Personal,
+    /// OneDrive for Business: `b!` drive ids, `01…` item ids, no folder cTag,
+    /// `quota.fileCount`, `$orderby=name` only.
+    Business,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Fail,
+    Replace,
+    Rename,
+}
+
+impl Conflict {
+    pub fn parse(text: &str) -> ApiResult<Self> {
+        match text {
+            "fail" => Ok(Conflict::Fail),
+            "replace" => Ok(Conflict::Replace),
+            "rename" => Ok(Conflict::Rename),
+            other => Err(ApiError::bad_request(format!(
+                "Invalid value '{other}' for @microsoft.graph.conflictBehavior; expected fail, replace or rename"
+            ))),
+        }
+    }
+}
+
+pub enum ItemKind {
+    Folder {
+        /// Case-folded name -> id.
+        children: BTreeMap<String, String>,
+    },
+    File {
+        content: Content,
+        /// QuickXorHash for stored content; generated content computes its own.
+        hash: Option<String>,
+    },
+}
+
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub created: DateTime<Utc>,
+    pub modified: DateTime<Utc>,
+    pub fs_created: DateTime<Utc>,
+    pub fs_modified: DateTime<Utc>,
+    /// Bumped on any change (eTag).
+    pub version: u64,
+    /// Bumped on content changes (cTag).
+    pub content_version: u64,
+    pub deleted: bool,
+    pub kind: ItemKind,
+}
+
+impl Item {
+    pub fn is_folder(&self) -> bool {
+        matches!(self.kind, ItemKind::Folder { .. })
+    }
+
+    pub fn size(&self, drive: &Drive) -> u64 {
+        match &self.kind {
+            ItemKind::File { content, .. } => content.len(),
+            ItemKind::Folder { children } => children
+                .values()
+                .filter_map(|id| drive.items.get(id))
+                .map(|child| child.size(drive))
+                .sum(),
+        }
+    }
+
+    pub fn quickxor(&self) -> Option<String> {
+        match &self.kind {
+            ItemKind::File {
+                content: Content::Generated(g),
+                ..
+            } => Some(g.quickxor().to_string()),
+            ItemKind::File { hash, .. } => hash.clone(),
+            ItemKind::Folder { .. } => None,
+        }
+    }
+
+    pub fn child_count(&self) -> usize {
+        match &self.kind {
+            ItemKind::Folder { children } => children.len(),
+            ItemKind::File { .. } => 0,
+        }
+    }
+
+    pub fn etag(&self) -> String {
+        format!("\"{{{}}},{}\"", self.id, self.version)
+    }
+
+    pub fn ctag(&self) -> String {
+        format!("\"c:{{{}}},{}\"", self.id, self.content_version)
+    }
+}
+
+/// Key under which a name is stored among its siblings.
+pub fn fold(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// What a path resolved to.
+pub enum Resolved {
+    Existing(String),
+    /// Everything but the last segment exists; the last names a new child.
+    Missing {
+        parent: String,
+        name: String,
+    },
+}
+
+pub struct Drive {
+    pub id: String,
+    pub profile: Profile,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub quota_total: u64,
+    pub root_id: String,
+    pub items: HashMap<String, Item>,
+    next_id: u64,
+    live_bytes: u64,
+    live_files: u64,
+    deleted_bytes: u64,
+}
+
+pub struct Quota {
+    pub total: u64,
+    pub used: u64,
+    pub remaining: u64,
+    pub deleted: u64,
+    pub file_count: u64,
+    pub state: &'static str,
+}
+
+impl Drive {
+    pub fn new(profile: Profile, quota_total: u64, now: DateTime<Utc>) -> Self {
+        let id = match profile {
+            Profile::Personal => format!("{:016x}", crate::ids::random_u64()),
+            Profile::Business => format!(
+                "b!{}",
+                crate::ids::random_string(64, crate::ids::TOKEN_ALPHABET)
+            ),
+        };
+        let mut drive = Drive {
+            owner_id: id.clone(),
+            id,
+            profile,
+            owner_name: "Ada Example".into(),
+            quota_total,
+            root_id: String::new(),
+            items: HashMap::new(),
+            next_id: 101,
+            live_bytes: 0,
+            live_files: 0,
+            deleted_bytes: 0,
+        };
+        let root_id = drive.new_id();
+        drive.items.insert(
+            root_id.clone(),
+            Item {
+                id: root_id.clone(),
+                name: "root".into(),
+                parent: None,
+                created: now,
+                modified: now,
+                fs_created: now,
+                fs_modified: now,
+                version: 1,
+                content_version: 1,
+                deleted: false,
+                kind: ItemKind::Folder {
+                    children: BTreeMap::new(),
+                },
+            },
+        );
+        drive.root_id = root_id;
+        drive
+    }
+
+    fn new_id(&mut self) -> String {
+        let n = self.next_id;
+        self.next_id += 1;
+        match self.profile {
+            Profile::Personal => format!("{}!{n}", self.id.to_uppercase()),
+            Profile::Business => format!("01{:032X}", (n as u128) * 0x9E37_79B9_7F4A_7C15),
+        }
+    }
+
+    pub fn business(&self) -> bool {
+        self.profile == Profile::Business
+    }
+
+    /// A live (not deleted) item.
+    pub fn get(&self, id: &str) -> ApiResult<&Item> {
+        match self.items.get(id) {
+            Some(item) if !item.deleted => Ok(item),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+
+    fn get_mut(&mut self, id: &str) -> ApiResult<&mut Item> {
+        match self.items.get_mut(id) {
+            Some(item) if !item.deleted => Ok(item),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+
+    pub fn child(&self, folder: &str, name: &str) -> Option<&Item> {
+        match &self.items.get(folder)?.kind {
+            ItemKind::Folder { children } => {
+                children.get(&fold(name)).and_then(|id| self.items.get(id))
+            }
+            ItemKind::File { .. } => None,
+        }
+    }
+
+    /// Resolves decoded path segments below `base`.
+    pub fn resolve(&self, base: &str, segments: &[String]) -> ApiResult<Resolved> {
+        let mut current = self.get(base)?.id.clone();
+        for (i, segment) in segments.iter().enumerate() {
+            let item = self.get(&current)?;
+            if !item.is_folder() {
+                return Err(ApiError::not_found());
+            }
+            match self.child(&current, segment) {
+                Some(child) => current = child.id.clone(),
+                None if i + 1 == segments.len() => {
+                    return Ok(Resolved::Missing {
+                        parent: current,
+                        name: segment.clone(),
+                    });
+                }
+                None => return Err(ApiError::not_found()),
+            }
+        }
+        Ok(Resolved::Existing(current))
+    }
+
+    /// Decoded path from the root, e.g. `/Documents/a.txt`; the root is `/`.
+    pub fn path_of(&self, id: &str) -> String {
+        let mut parts = Vec::new();
+        let mut cursor = self.items.get(id);
+        while let Some(item) = cursor {
+            let Some(parent) = &item.parent else { break };
+            parts.push(item.name.as_str());
+            cursor = self.items.get(parent);
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    }
+
+    pub fn is_ancestor(&self, ancestor: &str, id: &str) -> bool {
+        let mut cursor = Some(id.to_string());
+        while let Some(current) = cursor {
+            if current == ancestor {
+                return true;
+            }
+            cursor = self.items.get(&current).and_then(|i| i.parent.clone());
+        }
+        false
+    }
+
+    pub fn quota(&self) -> Quota {
+        let used = self.live_bytes + self.deleted_bytes;
+        let remaining = self.quota_total.saturating_sub(used);
+        let state = if used >= self.quota_total {
+            "exceeded"
+        } else if remaining * 100 < self.quota_total {
+            "critical"
+        } else if remaining * 10 < self.quota_total {
+            "nearing"
+        } else {
+            "normal"
+        };
+        Quota {
+            total: self.quota_total,
+            used,
+            remaining,
+            deleted: self.deleted_bytes,
+            file_count: self.live_files,
+            state,
+        }
+    }
+
+    /// Checks a new name for `parent` against the naming rules and the path limit.
+    pub fn check_new_name(&self, parent: &str, name: &str, is_folder: bool) -> ApiResult<()> {
+        let ctx = NameContext {
+            is_folder,
+            business: self.business(),
+            at_root: parent == self.root_id,
+        };
+        names::check_name(name, ctx).map_err(|problem| {
+            ApiError::invalid_path(format!("The provided name is not valid: {problem}"))
+        })?;
+        let parent_path = self.path_of(parent);
+        let full = format!("{}/{}", parent_path.trim_end_matches('/'), name);
+        names::check_path_length(&full).map_err(|n| {
+            ApiError::bad_request(format!(
+                "The path is {n} characters; at most {} are allowed",
+                names::MAX_PATH_CHARS
+            ))
+            .inner("pathIsTooLong")
+        })
+    }
+
+    /// A free name for `rename` conflict behaviour: `name 1.ext`, `name 2.ext`, …
+    fn free_name(&self, parent: &str, name: &str) -> String {
+        let (stem, ext) = match name.rfind('.') {
+            Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
+            _ => (name, ""),
+        };
+        (1..)
+            .map(|n| format!("{stem} {n}{ext}"))
+            .find(|candidate| self.child(parent, candidate).is_none())
+            .expect("some number is free")
+    }
+
+    fn attach(&mut self, parent: &str, id: &str, name: &str) {
+        if let Some(Item {
+            kind: ItemKind::Folder { children },
+            ..
+        }) = self.items.get_mut(parent)
+        {
+            children.insert(fold(name), id.to_string());
+        }
+        self.touch_folder(parent);
+    }
+
+    fn detach(&mut self, parent: &str, name: &str) {
+        if let Some(Item {
+            kind: ItemKind::Folder { children },
+            ..
+        }) = self.items.get_mut(parent)
+        {
+            children.remove(&fold(name));
+        }
+        self.touch_folder(parent);
+    }
+
+    /// A folder's cTag changes when anything below it changes.
+    fn touch_folder(&mut self, folder: &str) {
+        let mut cursor = Some(folder.to_string());
+        while let Some(id) = cursor {
+            let Some(item) = self.items.get_mut(&id) else {
+                break;
+            };
+            item.content_version += 1;
+            cursor = item.parent.clone();
+        }
+    }
+
+    fn insert_item(
+        &mut self,
+        parent: &str,
+        name: &str,
+        kind: ItemKind,
+        now: DateTime<Utc>,
+        fs_modified: Option<DateTime<Utc>>,
+    ) -> String {
+        let id = self.new_id();
+        if let ItemKind::File { content, .. } = &kind {
+            self.live_bytes += content.len();
+            self.live_files += 1;
+        }
+        self.items.insert(
+            id.clone(),
+            Item {
+                id: id.clone(),
+                name: name.to_string(),
+                parent: Some(parent.to_string()),
+                created: now,
+                modified: now,
+                fs_created: now,
+                fs_modified: fs_modified.unwrap_or(now),
+                version: 1,
+                content_version: 1,
+                deleted: false,
+                kind,
+            },
+        );
+        self.attach(parent, &id, name);
+        id
+    }
+
+    /// Resolves a name conflict in `parent`. Returns the name to use and, for
+    /// `replace`, the existing item to replace.
+    fn settle_conflict(
+        &self,
+        parent: &str,
+        name: &str,
+        conflict: Conflict,
+    ) -> ApiResult<(String, Option<String>)> {
+        match self.child(parent, name) {
+            None => Ok((name.to_string(), None)),
+            Some(existing) => match conflict {
+                Conflict::Fail => Err(ApiError::name_exists(name)),
+                Conflict::Rename => Ok((self.free_name(parent, name), None)),
+                Conflict::Replace => Ok((name.to_string(), Some(existing.id.clone()))),
+            },
+        }
+    }
+
+    /// Creates a folder. `replace` on an existing folder returns it unchanged
+    /// (`false` = not created), as the service does.
+    pub fn create_folder(
+        &mut self,
+        parent: &str,
+        name: &str,
+        conflict: Conflict,
+        now: DateTime<Utc>,
+    ) -> ApiResult<(String, bool)> {
+        if !self.get(parent)?.is_folder() {
+            return Err(ApiError::bad_request("The parent is not a folder"));
+        }
+        self.check_new_name(parent, name, true)?;
+        let (name, replace) = self.settle_conflict(parent, name, conflict)?;
+        if let Some(existing) = replace {
+            if self.get(&existing)?.is_folder() {
+                return Ok((existing, false));
+            }
+            self.remove_permanently(&existing);
+        }
+        let id = self.insert_item(
+            parent,
+            &name,
+            ItemKind::Folder {
+                children: BTreeMap::new(),
+            },
+            now,
+            None,
+        );
+        Ok((id, true))
+    }
+
+    /// Writes a file by name. Returns the id and whether it was created (201) or
+    /// replaced (200).
+    pub fn write_file(
+        &mut self,
+        parent: &str,
+        name: &str,
+        (content, hash): (Content, Option<String>),
+        conflict: Conflict,
+        fs_modified: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<(String, bool)> {
+        if !self.get(parent)?.is_folder() {
+            return Err(ApiError::bad_request("The parent is not a folder"));
+        }
+        self.check_new_name(parent, name, false)?;
+        let (name, replace) = self.settle_conflict(parent, name, conflict)?;
+        if let Some(existing) = replace {
+            if self.get(&existing)?.is_folder() {
+                return Err(ApiError::name_exists(&name));
+            }
+            self.replace_content(&existing, content, hash, fs_modified, now)?;
+            return Ok((existing, false));
+        }
+        self.check_space(content.len(), 0)?;
+        let id = self.insert_item(
+            parent,
+            &name,
+            ItemKind::File { content, hash },
+            now,
+            fs_modified,
+        );
+        Ok((id, true))
+    }
+
+    /// Fails with 507 when `incoming` bytes (replacing `outgoing`) would not fit.
+    pub fn check_space(&self, incoming: u64, outgoing: u64) -> ApiResult<()> {
+        let quota = self.quota();
+        if incoming > quota.remaining + outgoing {
+            return Err(ApiError::quota());
+        }
+        Ok(())
+    }
+
+    pub fn replace_content(
+        &mut self,
+        id: &str,
+        content: Content,
+        hash: Option<String>,
+        fs_modified: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<()> {
+        let old_len = match &self.get(id)?.kind {
+            ItemKind::File { content, .. } => content.len(),
+            ItemKind::Folder { .. } => {
+                return Err(ApiError::bad_request("Cannot write content to a folder"));
+            }
+        };
+        self.check_space(content.len(), old_len)?;
+        self.live_bytes = self.live_bytes - old_len + content.len();
+        let item = self.get_mut(id)?;
+        item.kind = ItemKind::File { content, hash };
+        item.modified = now;
+        item.fs_modified = fs_modified.unwrap_or(now);
+        item.version += 1;
+        item.content_version += 1;
+        let parent = item.parent.clone();
+        if let Some(parent) = parent {
+            self.touch_folder(&parent);
+        }
+        Ok(())
+    }
+
+    /// PATCH: rename and/or move, and set file-system times.
+    pub fn update(
+        &mut self,
+        id: &str,
+        new_name: Option<&str>,
+        new_parent: Option<&str>,
+        fs_created: Option<DateTime<Utc>>,
+        fs_modified: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<()> {
+        let item = self.get(id)?;
+        let Some(old_parent) = item.parent.clone() else {
+            return Err(ApiError::bad_request(
+                "The root folder cannot be renamed or moved",
+            ));
+        };
+        let old_name = item.name.clone();
+        let is_folder = item.is_folder();
+        let parent = new_parent.unwrap_or(&old_parent).to_string();
+        let name = new_name.unwrap_or(&old_name).to_string();
+        if parent != old_parent || name != old_name {
+            let target = self.get(&parent)?;
+            if !target.is_folder() {
+                return Err(ApiError::bad_request("The destination is not a folder"));
+            }
+            if self.is_ancestor(id, &parent) {
+                return Err(ApiError::bad_request(
+                    "An item cannot be moved into itself or one of its descendants",
+                ));
+            }
+            self.check_new_name(&parent, &name, is_folder)?;
+            if let Some(existing) = self.child(&parent, &name)
+                && existing.id != id
+            {
+                return Err(ApiError::name_exists(&name));
+            }
+            self.detach(&old_parent, &old_name);
+            self.attach(&parent, id, &name);
+        }
+        let item = self.get_mut(id)?;
+        item.name = name;
+        item.parent = Some(parent);
+        if let Some(t) = fs_created {
+            item.fs_created = t;
+        }
+        if let Some(t) = fs_modified {
+            item.fs_modified = t;
+        }
+        item.modified = now;
+        item.version += 1;
+        Ok(())
+    }
+
+    /// DELETE: the item and everything below it go to the recycle bin.
+    pub fn delete(&mut self, id: &str) -> ApiResult<()> {
+        let item = self.get(id)?;
+        let Some(parent) = item.parent.clone() else {
+            return Err(ApiError::new(
+                403,
+                "accessDenied",
+                "The root folder cannot be deleted",
+            ));
+        };
+        let name = item.name.clone();
+        let (bytes, files) = self.mark_deleted(id);
+        self.live_bytes -= bytes;
+        self.live_files -= files;
+        self.deleted_bytes += bytes;
+        self.detach(&parent, &name);
+        Ok(())
+    }
+
+    fn mark_deleted(&mut self, id: &str) -> (u64, u64) {
+        let Some(item) = self.items.get_mut(id) else {
+            return (0, 0);
+        };
+        item.deleted = true;
+        match &item.kind {
+            ItemKind::File { content, .. } => (content.len(), 1),
+            ItemKind::Folder { children } => {
+                let ids: Vec<String> = children.values().cloned().collect();
+                ids.iter().fold((0, 0), |(b, f), child| {
+                    let (cb, cf) = self.mark_deleted(child);
+                    (b + cb, f + cf)
+                })
+            }
+        }
+    }
+
+    /// Removes an item outright (used when `replace` swaps a file for a folder).
+    fn remove_permanently(&mut self, id: &str) {
+        let Some(item) = self.items.get(id) else {
+            return;
+        };
+        let (parent, name) = (item.parent.clone(), item.name.clone());
+        let (bytes, files) = self.mark_deleted(id);
+        self.live_bytes -= bytes;
+        self.live_files -= files;
+        if let Some(parent) = parent {
+            self.detach(&parent, &name);
+        }
+    }
+
+    /// Copies `source` (recursively) into `dest_parent` as `name`.
+    pub fn copy_tree(
+        &mut self,
+        source: &str,
+        dest_parent: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> ApiResult<String> {
+        let item = self.get(source)?;
+        let kind = match &item.kind {
+            ItemKind::File { content, hash } => ItemKind::File {
+                content: content.clone(),
+                hash: hash.clone(),
+            },
+            ItemKind::Folder { .. } => ItemKind::Folder {
+                children: BTreeMap::new(),
+            },
+        };
+        if let ItemKind::File { content, .. } = &kind {
+            self.check_space(content.len(), 0)?;
+        }
+        let children: Vec<(String, String)> = match &item.kind {
+            ItemKind::Folder { children } => children
+                .values()
+                .filter_map(|id| self.items.get(id))
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect(),
+            ItemKind::File { .. } => Vec::new(),
+        };
+        // The copy gets new times; the service does not keep the source's.
+        let id = self.insert_item(dest_parent, name, kind, now, None);
+        for (child, child_name) in children {
+            self.copy_tree(&child, &id, &child_name, now)?;
+        }
+        Ok(id)
+    }
+
+    /// Inserts an item without any name check, to model a hostile or buggy service
+    /// in tests (names like `..`, `a/b`, control characters).
+    pub fn insert_unchecked(
+        &mut self,
+        parent: &str,
+        name: &str,
+        content: Option<Content>,
+        now: DateTime<Utc>,
+    ) -> String {
+        let kind = match content {
+            Some(content) => {
+                let hash = match &content {
+                    Content::Inline(bytes) => {
+                        Some(crate::onedrive::quickxor::quickxor_base64(bytes))
+                    }
+                    _ => None,
+                };
+                ItemKind::File { content, hash }
+            }
+            None => ItemKind::Folder {
+                children: BTreeMap::new(),
+            },
+        };
+        // Hostile names may fold to an existing key; suffix the key, not the name,
+        // so both stay listed.
+        let id = self.insert_item(parent, name, kind, now, None);
+        if let Some(Item {
+            kind: ItemKind::Folder { children },
+            ..
+        }) = self.items.get_mut(parent)
+            && children.get(&fold(name)) != Some(&id)
+        {
+            children.insert(format!("{}\u{0}{id}", fold(name)), id.clone());
+        }
+        id
+    }
+
+    /// Children of a folder in the requested order.
+    pub fn children_sorted(&self, folder: &str, order: SortOrder) -> ApiResult<Vec<&Item>> {
+        let ItemKind::Folder { children } = &self.get(folder)?.kind else {
+            return Err(ApiError::bad_request("The item is not a folder"));
+        };
+        let mut items: Vec<&Item> = children
+            .values()
+            .filter_map(|id| self.items.get(id))
+            .collect();
+        match order.key {
+            SortKey::Name => {} // BTreeMap order is by folded name already.
+            SortKey::Size => items.sort_by_key(|i| i.size(self)),
+            SortKey::Modified => items.sort_by_key(|i| i.modified),
+        }
+        if order.descending {
+            items.reverse();
+        }
+        Ok(items)
+    }
+
+    /// Items whose name contains `query` (case-insensitive), in path order.
+    pub fn search(&self, query: &str) -> Vec<&Item> {
+        let needle = query.to_lowercase();
+        let mut found: Vec<&Item> = self
+            .items
+            .values()
+            .filter(|i| !i.deleted && i.parent.is_some())
+            .filter(|i| needle.is_empty() || i.name.to_lowercase().contains(&needle))
+            .collect();
+        found.sort_by_cached_key(|i| self.path_of(&i.id).to_lowercase());
+        found
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Size,
+    Modified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SortOrder {
+    pub key: SortKey,
+    pub descending: bool,
+}

@@ -1,0 +1,9 @@
+//! odc: a two-pane terminal file manager for OneDrive.
+
+pub mod config;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod ids;
+pub mod logging;
+pub mod onedrive;
+pub mod paths;

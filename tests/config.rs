@@ -1,0 +1,189 @@
+//! Config fixtures: valid and invalid user files, and environment overrides.
+
+use std::path::{Path, PathBuf};
+
+use odc::config::{Config, ConfigError, Origin, load_from};
+
+fn fixture(name: &str) -> (PathBuf, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+fn load_fixture(name: &str) -> Result<Config, ConfigError> {
+    let (path, text) = fixture(name);
+    load_from(Some((&path, &text)), &[])
+}
+
+#[test]
+fn defaults_match_the_documented_values() {
+    let config = Config::defaults();
+    assert_eq!(config.account.tenant, "common");
+    assert_eq!(config.account.client_id, "");
+    assert_eq!(
+        config.account.scopes,
+        ["Files.ReadWrite.All", "User.Read", "offline_access"]
+    );
+    assert_eq!(
+        config.endpoints.authority_url,
+        "https://login.microsoftonline.com"
+    );
+    assert_eq!(
+        config.endpoints.graph_url,
+        "https://graph.microsoft.com/v1.0"
+    );
+    assert_eq!(config.transfer.upload_fragment_bytes, 10 * 1024 * 1024);
+    assert_eq!(config.transfer.simple_upload_max_bytes, 4 * 1024 * 1024);
+    assert_eq!(
+        config.device_code_url(),
+        "https://login.microsoftonline.com/common/oauth2/v2.0/devicecode"
+    );
+    assert_eq!(
+        config.token_url(),
+        "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+    );
+}
+
+#[test]
+fn user_file_overrides_key_by_key() {
+    let config = load_fixture("valid.toml").unwrap();
+    assert_eq!(
+        config.account.client_id,
+        "11111111-2222-3333-4444-555555555555"
+    );
+    assert_eq!(config.account.tenant, "consumers");
+    assert_eq!(config.transfer.upload_fragment_bytes, 5_242_880);
+    assert_eq!(config.transfer.concurrency, 4);
+    // Untouched keys keep their defaults, including in touched sections.
+    assert_eq!(config.transfer.page_size, 1000);
+    assert_eq!(config.account.scopes.len(), 3);
+    assert_eq!(config.network, Config::defaults().network);
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    let (path, text) = fixture("valid.toml");
+    let env = vec![
+        ("ODC_CLIENT_ID", "env-client".to_string()),
+        ("ODC_TENANT", "organizations".to_string()),
+        ("ODC_AUTHORITY_URL", "http://127.0.0.1:9999".to_string()),
+        ("ODC_GRAPH_URL", "http://127.0.0.1:9999/v1.0".to_string()),
+    ];
+    let config = load_from(Some((&path, &text)), &env).unwrap();
+    assert_eq!(config.account.client_id, "env-client");
+    assert_eq!(config.account.tenant, "organizations");
+    assert_eq!(
+        config.token_url(),
+        "http://127.0.0.1:9999/organizations/oauth2/v2.0/token"
+    );
+    assert_eq!(config.endpoints.graph_url, "http://127.0.0.1:9999/v1.0");
+}
+
+#[test]
+fn unknown_key_names_file_and_key_and_suggests() {
+    let err = load_fixture("unknown_key.toml").unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, ConfigError::UnknownKey { .. }), "{message}");
+    assert!(message.contains("unknown_key.toml"), "{message}");
+    assert!(
+        message.contains("`transfer.upload_fragmnet_bytes`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("did you mean `transfer.upload_fragment_bytes`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_section_is_refused() {
+    let message = load_fixture("unknown_section.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("unknown key `colours`"), "{message}");
+}
+
+#[test]
+fn wrong_type_says_what_was_expected() {
+    let message = load_fixture("wrong_type.toml").unwrap_err().to_string();
+    assert!(message.contains("wrong_type.toml"), "{message}");
+    assert!(
+        message.contains("`network.connect_timeout_secs`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("expected a whole number, found string"),
+        "{message}"
+    );
+}
+
+#[test]
+fn list_items_are_type_checked() {
+    let message = load_fixture("bad_scopes.toml").unwrap_err().to_string();
+    assert!(message.contains("`account.scopes`"), "{message}");
+    assert!(message.contains("a list of strings"), "{message}");
+}
+
+#[test]
+fn fragment_size_must_be_a_multiple_of_320_kib() {
+    let err = load_fixture("bad_fragment.toml").unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(&err, ConfigError::BadValue { origin: Origin::File(p), .. } if p.ends_with("bad_fragment.toml")),
+        "{message}"
+    );
+    assert!(
+        message.contains("`transfer.upload_fragment_bytes`"),
+        "{message}"
+    );
+    assert!(message.contains("multiple of 327680"), "{message}");
+}
+
+#[test]
+fn plain_http_only_for_loopback() {
+    let message = load_fixture("http_remote.toml").unwrap_err().to_string();
+    assert!(message.contains("`endpoints.graph_url`"), "{message}");
+    assert!(message.contains("only allowed for loopback"), "{message}");
+    let config = load_fixture("http_loopback.toml").unwrap();
+    assert_eq!(config.endpoints.authority_url, "http://127.0.0.1:8123");
+}
+
+#[test]
+fn bad_environment_value_names_the_variable() {
+    let env = vec![("ODC_GRAPH_URL", "http://evil.example/v1.0".to_string())];
+    let message = load_from(None, &env).unwrap_err().to_string();
+    assert!(
+        message.contains("environment variable ODC_GRAPH_URL"),
+        "{message}"
+    );
+    assert!(message.contains("`endpoints.graph_url`"), "{message}");
+}
+
+#[test]
+fn syntax_errors_name_the_file() {
+    let message = load_fixture("syntax.toml").unwrap_err().to_string();
+    assert!(message.contains("syntax.toml: not valid TOML"), "{message}");
+}
+
+#[test]
+fn every_default_setting_is_commented() {
+    // Each key line in default.toml is preceded by a comment line (possibly after
+    // other keys' comments), so the file documents every setting.
+    let mut previous_was_comment_or_key = false;
+    for line in odc::config::DEFAULT_TOML.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            previous_was_comment_or_key = true;
+        } else if line.contains(" = ") {
+            assert!(
+                previous_was_comment_or_key,
+                "setting without a comment: {line}"
+            );
+            previous_was_comment_or_key = false;
+        } else if line.is_empty() || line.starts_with('[') {
+            previous_was_comment_or_key = false;
+        }
+    }
+}
