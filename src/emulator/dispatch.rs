@@ -156,6 +156,8 @@ fn truncate_body(response: Response, limit: u64) -> Response {
                 return None;
             }
             if sent >= limit {
+                // Let hyper flush what was sent before the connection is cut.
+                tokio::time::sleep(Duration::from_millis(50)).await;
                 let cut = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: cut");
                 return Some((Err(cut), (stream, sent, true)));
             }

@@ -711,11 +711,23 @@ async fn simple_upload(
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
     let conflict = conflict_from_query(query, Conflict::Replace)?;
-    let length: u64 = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::new(411, "lengthRequired", "Content-Length is required."))?;
+    // A request without Content-Length or Transfer-Encoding has no body (RFC 9112);
+    // a chunked body of unknown size is refused, as the service needs the length.
+    let length: u64 = match headers.get(header::CONTENT_LENGTH) {
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| ApiError::bad_request("Invalid Content-Length."))?,
+        None if headers.contains_key(header::TRANSFER_ENCODING) => {
+            return Err(ApiError::new(
+                411,
+                "lengthRequired",
+                "Content-Length is required.",
+            ));
+        }
+        None => 0,
+    };
     let limit = shared.settings().simple_upload_limit;
     if length > limit {
         return Err(ApiError::new(
@@ -750,6 +762,12 @@ async fn simple_upload(
     let (content, hash) = receive_blob(shared, body, length).await?;
     let mut drive = shared.drive.lock().unwrap();
     let (id, created) = match target {
+        Resolved::Existing(id) if item.path.is_some() && conflict == Conflict::Rename => {
+            let existing = drive.get(&id)?;
+            let parent = existing.parent.clone().expect("files have parents");
+            let name = existing.name.clone();
+            drive.write_file(&parent, &name, (content, Some(hash)), conflict, None, now)?
+        }
         Resolved::Existing(id) => {
             drive.replace_content(&id, content, Some(hash), None, now)?;
             (id, false)

@@ -1,0 +1,7 @@
+//! The emulator over real HTTP on 127.0.0.1:0: every endpoint, error and fault.
+
+mod drive;
+mod faults;
+mod identity;
+mod support;
+mod transfers;
