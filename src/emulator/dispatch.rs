@@ -81,6 +81,12 @@ pub(crate) async fn dispatch(
     {
         headers.insert(HeaderName::from_static("client-request-id"), v);
     }
+    // Paths only: queries may carry skiptokens, and bodies carry codes and tokens.
+    tracing::debug!(
+        target: "odc::emulator",
+        "{method} {path} -> {}",
+        response.status().as_u16()
+    );
     shared.faults.record(LoggedRequest {
         method,
         path: path_and_query,
