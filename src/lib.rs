@@ -1,5 +1,6 @@
 //! odc: a two-pane terminal file manager for OneDrive.
 
+pub mod cli;
 pub mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;

@@ -1,82 +1,10 @@
-use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
-/// odc (OneDrive Commander): a two-pane terminal file manager for OneDrive.
-///
-/// Without a subcommand odc opens the two-pane UI: LOCAL_DIR on the left (default: the
-/// current directory), REMOTE_PATH of your OneDrive on the right (default: the root).
-#[derive(Parser, Debug)]
-#[command(name = "odc", version, about, long_about)]
-struct Cli {
-    /// Use this config file instead of ~/.config/odc/config.toml.
-    #[arg(long, global = true, value_name = "PATH")]
-    config: Option<PathBuf>,
-
-    #[command(subcommand)]
-    command: Option<Command>,
-
-    /// Local directory for the left pane.
-    #[arg(value_name = "LOCAL_DIR")]
-    local_dir: Option<PathBuf>,
-
-    /// OneDrive folder for the right pane, from the drive root (e.g. /Documents).
-    #[arg(value_name = "REMOTE_PATH")]
-    remote_path: Option<String>,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Sign in with a device code (shows a URL, a code and a QR code).
-    Login {
-        /// Do not draw the QR code.
-        #[arg(long)]
-        no_qr: bool,
-        /// Never try to open a browser.
-        #[arg(long)]
-        no_browser: bool,
-    },
-    /// Forget the signed-in account's tokens.
-    Logout,
-    /// Show the signed-in account, drive type and quota.
-    Whoami,
-    /// List a OneDrive folder (default: the root).
-    Ls {
-        /// Remote path from the drive root, e.g. /Documents.
-        remote_path: Option<String>,
-        /// Long format: size, modified time, kind.
-        #[arg(short, long)]
-        long: bool,
-        /// One JSON object per item.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Download a file or folder.
-    Get { remote: String, local: PathBuf },
-    /// Upload a file or folder (into REMOTE when it is a folder or ends with /).
-    Put { local: PathBuf, remote: String },
-    /// Create a OneDrive folder (and missing parents).
-    Mkdir { remote_path: String },
-    /// Delete OneDrive items (they go to the recycle bin).
-    Rm {
-        #[arg(required = true)]
-        remote_paths: Vec<String>,
-    },
-    /// Move or rename a OneDrive item.
-    Mv { from: String, to: String },
-    /// Print shell completions.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Try odc without an account: the UI on the built-in emulator with a sample drive.
-    #[cfg(feature = "emulator")]
-    Demo,
-    /// Run the Microsoft Graph + identity emulator alone (for tests, curl and benchmarks).
-    #[cfg(feature = "emulator")]
-    Emulator(odc::emulator::cli::EmulatorArgs),
-}
+use odc::cli::{Cli, Command, Context};
+use odc::onedrive::tokens::TokenStore;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -93,21 +21,37 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match cli.command {
+    let command = match cli.command {
         #[cfg(feature = "emulator")]
-        Some(Command::Emulator(args)) => runtime.block_on(odc::emulator::cli::run(args)),
+        Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator::cli::run(args)),
         #[cfg(feature = "emulator")]
-        Some(Command::Demo) => runtime.block_on(odc::emulator::cli::demo()),
+        Some(Command::Demo) => return runtime.block_on(odc::emulator::cli::demo()),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "odc", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        _ => {
+        Some(command) => command,
+        None => {
             eprintln!(
-                "odc: this command is not built yet; try `odc demo` or `odc emulator --help`"
+                "odc: the two-pane UI is not built yet; try `odc demo`, `odc ls` or `odc --help`"
             );
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
-    }
+    };
+    let config = match odc::config::load(cli.config.as_deref()) {
+        Ok(config) => Arc::new(config),
+        Err(err) => {
+            eprintln!("odc: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match TokenStore::default_location() {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("odc: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(odc::cli::run(command, Context { config, store }))
 }

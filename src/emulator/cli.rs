@@ -186,22 +186,19 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
     } else {
         format!("codes are approved after {} polls", args.approve_after)
     };
-    println!("odc emulator listening on {}", emulator.authority_url());
-    println!("  export ODC_AUTHORITY_URL={}", emulator.authority_url());
-    println!("  export ODC_GRAPH_URL={}", emulator.graph_url());
-    println!(
-        "  export ODC_CLIENT_ID={}",
-        args.client_id.as_deref().unwrap_or("odc-emulator")
+    // The banner may go to a pipe that is already closed (`| head -1`): never panic.
+    let banner = format!(
+        "odc emulator listening on {origin}\n  export ODC_AUTHORITY_URL={origin}\n  export ODC_GRAPH_URL={graph}\n  export ODC_CLIENT_ID={client}\nsign-in page: {origin}/devicelogin ({approval})\nrequest log:  {origin}/_emulator/requests\nPress Ctrl-C to stop.\n",
+        origin = emulator.authority_url(),
+        graph = emulator.graph_url(),
+        client = args.client_id.as_deref().unwrap_or("odc-emulator"),
     );
-    println!(
-        "sign-in page: {}/devicelogin ({approval})",
-        emulator.authority_url()
-    );
-    println!(
-        "request log:  {}/_emulator/requests",
-        emulator.authority_url()
-    );
-    println!("Press Ctrl-C to stop.");
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes());
+        let _ = out.flush();
+    }
     wait_for_stop().await;
     emulator.stop().await;
     ExitCode::SUCCESS
@@ -226,8 +223,8 @@ pub async fn demo() -> ExitCode {
         duplicate_across_pages: false,
         faults: Vec::new(),
     };
-    println!("odc demo: the two-pane UI is not built yet, so this starts the built-in");
-    println!("Graph emulator with the demo drive. Walk it with curl (see README.md).");
+    eprintln!("odc demo: the two-pane UI is not built yet, so this starts the built-in");
+    eprintln!("Graph emulator with the demo drive. Walk it with curl, or point `odc` at it (see README.md).");
     run(args).await
 }
 

@@ -1,4 +1,27 @@
 //! Microsoft identity and Graph: everything odc says to OneDrive. No UI code here.
 
+pub mod auth;
+pub mod client;
+pub mod display;
+pub mod download;
+pub mod error;
+pub mod items;
+pub mod local_names;
 pub mod names;
+pub mod path;
+pub mod progress;
 pub mod quickxor;
+pub mod retry;
+pub mod tokens;
+pub mod upload;
+
+pub use client::Graph;
+pub use error::{Error, Result};
+pub use items::{Conflict, DriveItem, ItemAddress};
+pub use path::RemotePath;
+pub use progress::Progress;
+
+/// Graph's timestamp form.
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

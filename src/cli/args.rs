@@ -1,0 +1,98 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// odc (OneDrive Commander): a two-pane terminal file manager for OneDrive.
+///
+/// Without a subcommand odc opens the two-pane UI: LOCAL_DIR on the left (default: the
+/// current directory), REMOTE_PATH of your OneDrive on the right (default: the root).
+/// Remote paths start at the drive root, e.g. /Documents/report.pdf.
+#[derive(Parser, Debug)]
+#[command(name = "odc", version, about, long_about)]
+pub struct Cli {
+    /// Use this config file instead of ~/.config/odc/config.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Local directory for the left pane.
+    #[arg(value_name = "LOCAL_DIR")]
+    pub local_dir: Option<PathBuf>,
+
+    /// OneDrive folder for the right pane, from the drive root (e.g. /Documents).
+    #[arg(value_name = "REMOTE_PATH")]
+    pub remote_path: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sign in with a device code (shows a URL, a code and a QR code).
+    Login {
+        /// Do not draw the QR code.
+        #[arg(long)]
+        no_qr: bool,
+        /// Never try to open a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Forget the signed-in account's tokens.
+    Logout,
+    /// Show the signed-in account, drive type and quota.
+    Whoami,
+    /// List a OneDrive folder (default: the root).
+    Ls {
+        /// Remote path from the drive root, e.g. /Documents.
+        remote_path: Option<String>,
+        /// Long format: kind, size, modified time, name.
+        #[arg(short, long)]
+        long: bool,
+        /// One JSON object per line and item.
+        #[arg(long, conflicts_with = "long")]
+        json: bool,
+    },
+    /// Download a file or a folder (recursively).
+    Get {
+        /// Remote file or folder, e.g. /Photos.
+        remote: String,
+        /// Local target; an existing directory receives the item inside it.
+        local: PathBuf,
+    },
+    /// Upload a file or a folder (recursively).
+    Put {
+        /// Local file or directory.
+        local: PathBuf,
+        /// Remote target; an existing folder, or a path ending with /, receives the
+        /// item inside it.
+        remote: String,
+        /// Fail instead of replacing a remote file that exists.
+        #[arg(short = 'n', long)]
+        no_clobber: bool,
+    },
+    /// Create a OneDrive folder and any missing parents.
+    Mkdir { remote_path: String },
+    /// Delete OneDrive items (they go to the recycle bin).
+    Rm {
+        #[arg(required = true)]
+        remote_paths: Vec<String>,
+        /// Also delete folders (with everything in them).
+        #[arg(short, long)]
+        recursive: bool,
+    },
+    /// Move or rename a OneDrive item (into TO when TO is a folder or ends with /).
+    Mv { from: String, to: String },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Try odc without an account: the UI on the built-in emulator with a sample drive.
+    #[cfg(feature = "emulator")]
+    Demo,
+    /// Run the Microsoft Graph + identity emulator alone (for tests, curl and benchmarks).
+    #[cfg(feature = "emulator")]
+    Emulator(crate::emulator::cli::EmulatorArgs),
+}

@@ -1,0 +1,296 @@
+//! The non-interactive commands, on the same engine as the UI. Exit status: 0 on
+//! success, 1 on failure, 2 on bad usage (clap). Each error is one line that names
+//! the item and the reason.
+
+pub mod args;
+mod login;
+mod report;
+mod transfers;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use humansize::{BINARY, format_size};
+
+pub use args::{Cli, Command};
+
+use crate::config::Config;
+use crate::onedrive::auth::Session;
+use crate::onedrive::display::escape_control;
+use crate::onedrive::tokens::TokenStore;
+use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
+
+/// What every command needs.
+pub struct Context {
+    pub config: Arc<Config>,
+    pub store: TokenStore,
+}
+
+impl Context {
+    /// A Graph client for the signed-in account.
+    pub fn graph(&self) -> Result<Graph> {
+        let session = Session::load(self.config.clone(), self.store.clone())?;
+        Graph::new(self.config.clone(), Arc::new(session))
+    }
+}
+
+/// Runs a remote command; errors are printed as `odc: …` lines.
+pub async fn run(command: Command, context: Context) -> ExitCode {
+    let result = match command {
+        Command::Login { no_qr, no_browser } => login::login(&context, no_qr, no_browser).await,
+        Command::Logout => logout(&context).await,
+        Command::Whoami => whoami(&context).await,
+        Command::Ls {
+            remote_path,
+            long,
+            json,
+        } => ls(&context, remote_path.as_deref().unwrap_or("/"), long, json).await,
+        Command::Get { remote, local } => transfers::get(&context, &remote, &local).await,
+        Command::Put {
+            local,
+            remote,
+            no_clobber,
+        } => transfers::put(&context, &local, &remote, no_clobber).await,
+        Command::Mkdir { remote_path } => mkdir(&context, &remote_path).await,
+        Command::Rm {
+            remote_paths,
+            recursive,
+        } => rm(&context, &remote_paths, recursive).await,
+        Command::Mv { from, to } => mv(&context, &from, &to).await,
+        other => unreachable!("dispatched in main: {other:?}"),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Reported) => ExitCode::FAILURE,
+        Err(Failure::Error(err)) => {
+            eprintln!("odc: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command's failure: one error, or errors already printed item by item.
+pub enum Failure {
+    Error(Error),
+    Reported,
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Error(err)
+    }
+}
+
+pub type Outcome = std::result::Result<(), Failure>;
+
+/// `path: reason`, for errors about one item.
+pub fn about(path: &str, err: Error) -> Error {
+    match err {
+        Error::InvalidName(_) | Error::SignInRequired { .. } | Error::NoClientId => err,
+        other => Error::Other(format!("{}: {other}", escape_control(path))),
+    }
+}
+
+async fn logout(context: &Context) -> Outcome {
+    match context.store.current(&context.config)? {
+        Some(account) => {
+            context.store.remove(&account.username)?;
+            println!("Signed out {}.", escape_control(&account.username));
+        }
+        None => println!("Not signed in."),
+    }
+    Ok(())
+}
+
+async fn whoami(context: &Context) -> Outcome {
+    let graph = context.graph()?;
+    let me = graph.me().await?;
+    let drive = graph.drive().await?;
+    let name = me.display_name.unwrap_or_default();
+    let account = me
+        .user_principal_name
+        .or(me.mail)
+        .unwrap_or_else(|| me.id.clone());
+    println!("{} ({})", escape_control(&name), escape_control(&account));
+    let kind = drive.drive_type.unwrap_or_else(|| "unknown".into());
+    match drive.quota {
+        Some(q) => {
+            let size = |v: Option<u64>| format_size(v.unwrap_or(0), BINARY);
+            println!(
+                "drive: {kind}, {} used of {} ({} free, {} in the recycle bin{})",
+                size(q.used),
+                size(q.total),
+                size(q.remaining),
+                size(q.deleted),
+                q.state
+                    .filter(|s| s != "normal")
+                    .map(|s| format!(", quota {s}"))
+                    .unwrap_or_default()
+            );
+        }
+        None => println!("drive: {kind}"),
+    }
+    Ok(())
+}
+
+fn print_item(
+    out: &mut impl Write,
+    item: &DriveItem,
+    long: bool,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        let value = serde_json::json!({
+            "name": item.name,
+            "id": item.id,
+            "kind": item.kind(),
+            "size": item.size,
+            "modified": item.modified().map(crate::onedrive::format_time),
+            "quickXorHash": item.quick_xor_hash(),
+        });
+        return writeln!(out, "{value}");
+    }
+    let name = escape_control(&item.name);
+    let name = if item.is_folder() {
+        format!("{name}/")
+    } else {
+        name
+    };
+    if long {
+        let modified = item
+            .modified()
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "-".into());
+        let kind = if item.is_folder() { 'd' } else { '-' };
+        writeln!(
+            out,
+            "{kind} {:>10} {modified} {name}",
+            format_size(item.size, BINARY)
+        )
+    } else {
+        writeln!(out, "{name}")
+    }
+}
+
+async fn ls(context: &Context, path: &str, long: bool, json: bool) -> Outcome {
+    let graph = context.graph()?;
+    let path = RemotePath::parse(path)?;
+    let address = ItemAddress::Path(path.clone());
+    let item = graph
+        .item(&address)
+        .await
+        .map_err(|e| about(&path.to_string(), e))?;
+    let mut out = std::io::stdout().lock();
+    if !item.is_folder() {
+        print_item(&mut out, &item, long, json).map_err(|e| Error::io("stdout", e))?;
+        return Ok(());
+    }
+    drop(out);
+    // Pages are printed as they arrive: a 100,000-item folder starts at once.
+    let folder = ItemAddress::Id(item.id.clone());
+    let mut pages = std::pin::pin!(graph.list(&folder));
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| about(&path.to_string(), e))?;
+        let mut out = std::io::stdout().lock();
+        for item in &page {
+            if let Err(err) = print_item(&mut out, item, long, json) {
+                if err.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Ok(());
+                }
+                return Err(Error::io("stdout", err).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn mkdir(context: &Context, path: &str) -> Outcome {
+    let graph = context.graph()?;
+    let path = RemotePath::parse(path)?;
+    if path.is_root() {
+        return Ok(());
+    }
+    crate::onedrive::items::check_path(&path, true)?;
+    graph
+        .create_folders(&path)
+        .await
+        .map_err(|e| about(&path.to_string(), e))?;
+    Ok(())
+}
+
+async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
+    let graph = context.graph()?;
+    let mut failed = false;
+    for text in paths {
+        let result = async {
+            let path = RemotePath::parse(text)?;
+            if path.is_root() {
+                return Err(Error::Other("the root folder cannot be deleted".into()));
+            }
+            let item = graph.item(&ItemAddress::Path(path.clone())).await?;
+            if item.is_folder() && !recursive {
+                return Err(Error::Other(
+                    "is a folder; use -r to delete it with its contents".into(),
+                ));
+            }
+            graph.delete(&ItemAddress::Id(item.id.clone())).await?;
+            println!(
+                "deleted {} (moved to the recycle bin)",
+                escape_control(&path.to_string())
+            );
+            Ok(())
+        }
+        .await;
+        if let Err(err) = result {
+            eprintln!("odc: {}", about(text, err));
+            failed = true;
+        }
+    }
+    if failed {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+async fn mv(context: &Context, from: &str, to: &str) -> Outcome {
+    let graph = context.graph()?;
+    let source_path = RemotePath::parse(from)?;
+    let target_path = RemotePath::parse(to)?;
+    let source = graph
+        .item(&ItemAddress::Path(source_path.clone()))
+        .await
+        .map_err(|e| about(from, e))?;
+    let target = graph
+        .item_if_exists(&ItemAddress::Path(target_path.clone()))
+        .await
+        .map_err(|e| about(to, e))?;
+    let (parent, name) = match target {
+        Some(folder) if folder.is_folder() => (folder, source.name.clone()),
+        Some(_) => return Err(about(to, Error::Other("exists already".into())).into()),
+        None if to.ends_with('/') => {
+            return Err(about(to, Error::Other("no such folder".into())).into());
+        }
+        None => {
+            let parent_path = target_path.parent().unwrap_or_default();
+            let parent = graph
+                .item(&ItemAddress::Path(parent_path.clone()))
+                .await
+                .map_err(|e| about(&parent_path.to_string(), e))?;
+            let name = target_path.name().unwrap_or_default().to_string();
+            (parent, name)
+        }
+    };
+    let rename = (name != source.name).then_some(name.as_str());
+    graph
+        .move_item(&source.id, Some(&parent.id), rename)
+        .await
+        .map_err(|e| about(from, e))?;
+    Ok(())
+}

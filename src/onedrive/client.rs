@@ -1,0 +1,245 @@
+//! The one HTTP core every Graph request goes through: bearer tokens (to the
+//! configured hosts only), a `client-request-id` per request, retries with
+//! back-off, the shared Retry-After gate, refresh-once on 401, and error mapping.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::{Method, header};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::auth::Session;
+use super::error::{Error, Result};
+use super::retry::{ThrottleGate, backoff_delay, jitter, parse_retry_after};
+use crate::config::Config;
+
+/// Throttling replies honoured per request before giving up.
+const MAX_THROTTLED: u32 = 8;
+
+pub fn user_agent() -> String {
+    format!("odc/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A request body that can be sent again on retry.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Empty,
+    Json(serde_json::Value),
+    Bytes(Bytes),
+}
+
+pub struct Graph {
+    pub config: Arc<Config>,
+    session: Arc<Session>,
+    /// For Graph: no redirects (a 302 from /content is read, not followed).
+    http: reqwest::Client,
+    /// For pre-authenticated URLs: never carries Authorization.
+    plain: reqwest::Client,
+    gate: Arc<ThrottleGate>,
+    graph_base: Url,
+    allowed_origins: Vec<url::Origin>,
+}
+
+fn build_client(config: &Config) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(user_agent())
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(config.network.connect_timeout_secs))
+        // Idle timeout per read, not a total: a 2 GiB transfer may take an hour.
+        .read_timeout(Duration::from_secs(config.network.read_idle_timeout_secs))
+        .build()
+        .map_err(|e| Error::Other(format!("cannot build the HTTP client: {e}")))
+}
+
+impl Graph {
+    pub fn new(config: Arc<Config>, session: Arc<Session>) -> Result<Self> {
+        let graph_base = Url::parse(config.endpoints.graph_url.trim_end_matches('/'))
+            .map_err(|e| Error::Other(format!("bad graph URL: {e}")))?;
+        let authority = Url::parse(&config.endpoints.authority_url)
+            .map_err(|e| Error::Other(format!("bad authority URL: {e}")))?;
+        Ok(Self {
+            http: build_client(&config)?,
+            plain: build_client(&config)?,
+            gate: Arc::new(ThrottleGate::default()),
+            allowed_origins: vec![graph_base.origin(), authority.origin()],
+            graph_base,
+            session,
+            config,
+        })
+    }
+
+    pub fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
+    pub fn gate(&self) -> &Arc<ThrottleGate> {
+        &self.gate
+    }
+
+    /// The client for pre-authenticated URLs (upload, download, copy monitor).
+    pub fn plain(&self) -> &reqwest::Client {
+        &self.plain
+    }
+
+    /// `{graph}/me/drive/{rest}`.
+    pub fn drive_url(&self, rest: &str) -> String {
+        format!(
+            "{}/me/drive/{rest}",
+            self.graph_base.as_str().trim_end_matches('/')
+        )
+    }
+
+    pub fn graph_url(&self, rest: &str) -> String {
+        format!("{}/{rest}", self.graph_base.as_str().trim_end_matches('/'))
+    }
+
+    fn may_carry_token(&self, url: &Url) -> bool {
+        self.allowed_origins.contains(&url.origin())
+    }
+
+    /// Back-off before retry `attempt`, from config.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        backoff_delay(
+            attempt,
+            Duration::from_millis(self.config.network.backoff_initial_ms),
+            Duration::from_secs(self.config.network.backoff_max_secs),
+            jitter(),
+        )
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.config.network.max_attempts
+    }
+
+    /// Sends an authorised Graph request and returns a success (2xx or 3xx) reply;
+    /// retries what can be retried, maps the rest to [`Error`].
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Body,
+        headers: &[(header::HeaderName, String)],
+    ) -> Result<reqwest::Response> {
+        let url = Url::parse(url).map_err(|e| Error::Other(format!("bad URL {url}: {e}")))?;
+        if !self.may_carry_token(&url) {
+            // A nextLink or Location pointing elsewhere must not get our token.
+            return Err(Error::Other(format!(
+                "refusing to send the access token to {}, which is not the configured Graph or sign-in host",
+                url.origin().ascii_serialization()
+            )));
+        }
+        let mut failures = 0;
+        let mut throttled = 0;
+        let mut refreshed = false;
+        loop {
+            self.gate.wait().await;
+            let token = self.session.bearer().await?;
+            let request_id = crate::ids::uuid_v4();
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(&token)
+                .header("client-request-id", &request_id);
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            request = match &body {
+                Body::Empty => request.header(header::CONTENT_LENGTH, 0),
+                Body::Json(value) => request.json(value),
+                Body::Bytes(bytes) => request.body(bytes.clone()),
+            };
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    failures += 1;
+                    let err = Error::from(err.without_url());
+                    tracing::warn!("{method} {} failed ({err}); attempt {failures}", url.path());
+                    if failures >= self.max_attempts() {
+                        return Err(err);
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                    continue;
+                }
+            };
+            let status = response.status().as_u16();
+            let service_id = response
+                .headers()
+                .get("request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string();
+            tracing::debug!(
+                "{method} {} -> {status} (request-id {service_id}, client-request-id {request_id})",
+                url.path()
+            );
+            if status == 401 && !refreshed {
+                refreshed = true;
+                self.session.refresh_after_401(&token).await?;
+                continue;
+            }
+            let retry_after = response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            if status == 429 || (status == 503 && retry_after.is_some()) {
+                throttled += 1;
+                if throttled <= MAX_THROTTLED {
+                    let wait = retry_after.unwrap_or_else(|| self.backoff(throttled));
+                    tracing::warn!("throttled ({status}); pausing all requests for {wait:?}");
+                    self.gate.pause(wait);
+                    continue;
+                }
+            } else if matches!(status, 500 | 502 | 503 | 504) {
+                failures += 1;
+                if failures < self.max_attempts() {
+                    tokio::time::sleep(self.backoff(failures)).await;
+                    continue;
+                }
+            }
+            if status >= 400 {
+                let bytes = response.bytes().await.unwrap_or_default();
+                return Err(Error::from_graph(status, &bytes));
+            }
+            return Ok(response);
+        }
+    }
+
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: &str,
+        body: Body,
+    ) -> Result<T> {
+        let response = self.send(method, url, body, &[]).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T> {
+        self.json(Method::GET, url, Body::Empty).await
+    }
+
+    /// Honours a throttling reply from a pre-authenticated host: pauses the service
+    /// for everyone and returns true if the caller should retry.
+    pub fn note_throttle(&self, response: &reqwest::Response) -> bool {
+        let status = response.status().as_u16();
+        if status != 429 && status != 503 {
+            return false;
+        }
+        let wait = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()))
+            .unwrap_or_else(|| self.backoff(1));
+        self.gate.pause(wait);
+        true
+    }
+}

@@ -1,0 +1,377 @@
+//! Downloads (reference §4): `/content` → 302 → the pre-authenticated URL, fetched
+//! without Authorization, streamed into `NAME.odc-partial` beside the target,
+//! resumed with Range after a drop, verified (size and QuickXorHash), given the
+//! item's modified time, then renamed into place. A failure never leaves anything
+//! under the real name; an interrupted download leaves its partial file to resume.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use reqwest::{Method, header};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use super::client::{Body, Graph};
+use super::error::{Error, Result};
+use super::items::{DriveItem, ItemAddress};
+use super::progress::Progress;
+use super::quickxor::{QuickXorHash, hashes_match};
+
+pub const PARTIAL_SUFFIX: &str = ".odc-partial";
+
+/// `dir/NAME.odc-partial` for `dir/NAME`.
+pub fn partial_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(PARTIAL_SUFFIX);
+    target.with_file_name(name)
+}
+
+/// Hashes the first `len` bytes of a file.
+async fn hash_prefix(path: &Path, len: u64) -> std::io::Result<QuickXorHash> {
+    let mut hasher = QuickXorHash::new();
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(buf.len() as u64) as usize;
+        let n = file.read(&mut buf[..want]).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(hasher)
+}
+
+struct Partial {
+    path: PathBuf,
+    writer: tokio::io::BufWriter<tokio::fs::File>,
+    offset: u64,
+    hasher: QuickXorHash,
+}
+
+impl Partial {
+    /// Opens the partial file, keeping what a previous attempt wrote if it can be
+    /// part of this item.
+    async fn open(path: PathBuf, size: u64) -> Result<Self> {
+        let existing = tokio::fs::metadata(&path)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let offset = if existing <= size { existing } else { 0 };
+        let hasher = if offset > 0 {
+            hash_prefix(&path, offset)
+                .await
+                .map_err(|e| Error::io(&path, e))?
+        } else {
+            QuickXorHash::new()
+        };
+        let file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(false)
+            .open(&path)
+            .await
+            .map_err(|e| Error::io(&path, e))?;
+        file.set_len(offset)
+            .await
+            .map_err(|e| Error::io(&path, e))?;
+        let mut writer = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        writer
+            .get_mut()
+            .seek_end()
+            .await
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(Self {
+            path,
+            writer,
+            offset,
+            hasher,
+        })
+    }
+
+    async fn restart(&mut self) -> Result<()> {
+        self.writer
+            .flush()
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        let file = self.writer.get_mut();
+        file.set_len(0)
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        file.seek_end()
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.offset = 0;
+        self.hasher = QuickXorHash::new();
+        Ok(())
+    }
+
+    async fn write(&mut self, chunk: &[u8]) -> Result<()> {
+        self.writer
+            .write_all(chunk)
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.hasher.update(chunk);
+        self.offset += chunk.len() as u64;
+        Ok(())
+    }
+
+    async fn finish(mut self) -> Result<(tokio::fs::File, QuickXorHash)> {
+        self.writer
+            .flush()
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        let file = self.writer.into_inner();
+        file.sync_all()
+            .await
+            .map_err(|e| Error::io(&self.path, e))?;
+        Ok((file, self.hasher))
+    }
+}
+
+trait SeekEnd {
+    async fn seek_end(&mut self) -> std::io::Result<u64>;
+}
+
+impl SeekEnd for tokio::fs::File {
+    async fn seek_end(&mut self) -> std::io::Result<u64> {
+        use tokio::io::AsyncSeekExt;
+        self.seek(std::io::SeekFrom::End(0)).await
+    }
+}
+
+enum Step {
+    Continue,
+    Done,
+}
+
+impl Graph {
+    /// The pre-authenticated URL for an item's content (from the 302).
+    pub async fn download_url(&self, id: &str) -> Result<String> {
+        let url = self.drive_url(&format!(
+            "items/{}/content",
+            super::path::encode_segment(id)
+        ));
+        let response = self.send(Method::GET, &url, Body::Empty, &[]).await?;
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| Error::Other("OneDrive did not give a download location".into()))
+    }
+
+    /// Downloads a file item to `target`.
+    pub async fn download_file(
+        &self,
+        item: &DriveItem,
+        target: &Path,
+        progress: &Progress,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        if !item.is_file() {
+            return Err(Error::Other(format!(
+                "{} is a {} and has no content to download",
+                super::display::escape_control(&item.name),
+                item.kind()
+            )));
+        }
+        let size = item.size;
+        let partial_file = partial_path(target);
+        let mut partial = Partial::open(partial_file.clone(), size).await?;
+        progress.set_total(size);
+        progress.set_done(partial.offset);
+        let mut url: Option<String> = None;
+        let mut failures = 0u32;
+
+        let result = loop {
+            if partial.offset >= size && size > 0 {
+                break Ok(());
+            }
+            if cancel.is_cancelled() {
+                break Err(Error::Cancelled);
+            }
+            let step = tokio::select! {
+                _ = cancel.cancelled() => Err(Error::Cancelled),
+                step = self.download_step(item, &mut url, &mut partial, progress) => step,
+            };
+            match step {
+                Ok(Step::Done) => break Ok(()),
+                Ok(Step::Continue) => {}
+                Err(Error::Cancelled) => break Err(Error::Cancelled),
+                Err(
+                    err @ (Error::Io { .. } | Error::Integrity(_) | Error::SignInRequired { .. }),
+                ) => {
+                    break Err(err);
+                }
+                Err(err) => {
+                    failures += 1;
+                    tracing::warn!(
+                        "download of {} interrupted at {}: {err}",
+                        item.id,
+                        partial.offset
+                    );
+                    if failures >= self.max_attempts() {
+                        break Err(err);
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                }
+            }
+        };
+        if let Err(err) = result {
+            drop(partial);
+            if matches!(err, Error::Cancelled) {
+                let _ = tokio::fs::remove_file(&partial_file).await;
+            }
+            return Err(err);
+        }
+
+        let (file, hasher) = partial.finish().await?;
+        let written = file
+            .metadata()
+            .await
+            .map_err(|e| Error::io(&partial_file, e))?
+            .len();
+        let verdict = if written != size {
+            Err(format!("expected {size} bytes, received {written}"))
+        } else if let Some(expected) = item.quick_xor_hash()
+            && !hashes_match(expected, &hasher.digest())
+        {
+            Err(format!(
+                "QuickXorHash differs (OneDrive says {expected}, the bytes give {})",
+                hasher.finish_base64()
+            ))
+        } else {
+            Ok(())
+        };
+        if let Err(reason) = verdict {
+            drop(file);
+            let _ = tokio::fs::remove_file(&partial_file).await;
+            return Err(Error::Integrity(format!(
+                "{}: {reason}",
+                super::display::escape_control(&item.name)
+            )));
+        }
+        if let Some(modified) = item.modified() {
+            let file = file.into_std().await;
+            let when: SystemTime = modified.into();
+            let _ = file.set_modified(when);
+        }
+        tokio::fs::rename(&partial_file, target)
+            .await
+            .map_err(|e| Error::io(target, e))?;
+        progress.set_done(size);
+        Ok(())
+    }
+
+    /// One request to the download URL, writing what arrives.
+    async fn download_step(
+        &self,
+        item: &DriveItem,
+        url: &mut Option<String>,
+        partial: &mut Partial,
+        progress: &Progress,
+    ) -> Result<Step> {
+        self.gate().wait().await;
+        let current = match url {
+            Some(u) => u.clone(),
+            None => {
+                let fresh = self.download_url(&item.id).await?;
+                *url = Some(fresh.clone());
+                fresh
+            }
+        };
+        let mut request = self.plain().get(&current);
+        if partial.offset > 0 {
+            request = request.header(header::RANGE, format!("bytes={}-", partial.offset));
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        if self.note_throttle(&response) {
+            return Ok(Step::Continue);
+        }
+        match response.status().as_u16() {
+            200 => {
+                if partial.offset > 0 {
+                    // The range was ignored: the whole file is coming.
+                    partial.restart().await?;
+                    progress.set_done(0);
+                }
+            }
+            206 => {
+                let start = response
+                    .headers()
+                    .get(header::CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("bytes "))
+                    .and_then(|v| v.split('-').next())
+                    .and_then(|v| v.parse::<u64>().ok());
+                if start != Some(partial.offset) {
+                    partial.restart().await?;
+                    progress.set_done(0);
+                    return Ok(Step::Continue);
+                }
+            }
+            416 => {
+                if partial.offset == item.size {
+                    return Ok(Step::Done);
+                }
+                partial.restart().await?;
+                return Ok(Step::Continue);
+            }
+            401 | 403 | 404 | 410 => {
+                // The URL expired or the content changed: get a fresh one.
+                *url = None;
+                return Err(Error::Network(format!(
+                    "the download URL was refused ({})",
+                    response.status().as_u16()
+                )));
+            }
+            status => {
+                let body = response.bytes().await.unwrap_or_default();
+                let err = Error::from_graph(status, &body);
+                return if status >= 500 {
+                    Err(Error::Network(err.to_string()))
+                } else {
+                    Err(err)
+                };
+            }
+        }
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?
+        {
+            if partial.offset + chunk.len() as u64 > item.size {
+                return Err(Error::Integrity(format!(
+                    "{}: more bytes than the {} OneDrive lists",
+                    super::display::escape_control(&item.name),
+                    item.size
+                )));
+            }
+            partial.write(&chunk).await?;
+            progress.set_done(partial.offset);
+        }
+        if partial.offset < item.size {
+            return Err(Error::Network("the download ended early".into()));
+        }
+        Ok(Step::Done)
+    }
+
+    /// Downloads by remote address (looks the item up first).
+    pub async fn download(
+        &self,
+        address: &ItemAddress,
+        target: &Path,
+        progress: &Progress,
+        cancel: &CancellationToken,
+    ) -> Result<DriveItem> {
+        let item = self.item(address).await?;
+        self.download_file(&item, target, progress, cancel).await?;
+        Ok(item)
+    }
+}

@@ -1,0 +1,455 @@
+//! Drive items: the model, streamed listings, and the metadata operations
+//! (mkdir, rename, move, delete, server-side copy).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::Stream;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::client::{Body, Graph};
+use super::error::{Error, Result};
+use super::names::{self, NameContext};
+use super::path::{RemotePath, encode_segment};
+
+/// Fields asked for in listings: what the UI and transfers need, always including
+/// the facets that tell files, folders, packages and remote items apart.
+pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveItem {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub size: u64,
+    pub created_date_time: Option<DateTime<Utc>>,
+    pub last_modified_date_time: Option<DateTime<Utc>>,
+    pub e_tag: Option<String>,
+    pub c_tag: Option<String>,
+    pub parent_reference: Option<ItemReference>,
+    pub file: Option<FileFacet>,
+    pub folder: Option<FolderFacet>,
+    pub package: Option<serde_json::Value>,
+    pub remote_item: Option<serde_json::Value>,
+    pub root: Option<serde_json::Value>,
+    pub file_system_info: Option<FileSystemInfo>,
+    #[serde(rename = "@microsoft.graph.downloadUrl")]
+    pub download_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemReference {
+    pub drive_id: Option<String>,
+    pub id: Option<String>,
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileFacet {
+    pub mime_type: Option<String>,
+    pub hashes: Option<Hashes>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Hashes {
+    pub quick_xor_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderFacet {
+    pub child_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSystemInfo {
+    pub created_date_time: Option<DateTime<Utc>>,
+    pub last_modified_date_time: Option<DateTime<Utc>>,
+}
+
+impl DriveItem {
+    pub fn is_folder(&self) -> bool {
+        self.folder.is_some() || self.root.is_some()
+    }
+
+    pub fn is_file(&self) -> bool {
+        self.file.is_some()
+    }
+
+    pub fn quick_xor_hash(&self) -> Option<&str> {
+        self.file
+            .as_ref()?
+            .hashes
+            .as_ref()?
+            .quick_xor_hash
+            .as_deref()
+    }
+
+    /// The modified time the user knows: the client-set one, else the service's.
+    pub fn modified(&self) -> Option<DateTime<Utc>> {
+        self.file_system_info
+            .as_ref()
+            .and_then(|f| f.last_modified_date_time)
+            .or(self.last_modified_date_time)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        if self.is_folder() {
+            "folder"
+        } else if self.is_file() {
+            "file"
+        } else if self.package.is_some() {
+            "package"
+        } else if self.remote_item.is_some() {
+            "shared"
+        } else {
+            "item"
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub mail: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drive {
+    pub id: String,
+    pub drive_type: Option<String>,
+    pub quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quota {
+    pub total: Option<u64>,
+    pub used: Option<u64>,
+    pub remaining: Option<u64>,
+    pub deleted: Option<u64>,
+    pub state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    value: Vec<DriveItem>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+struct ListState {
+    next: Option<String>,
+    seen: HashSet<String>,
+}
+
+/// How an item is addressed.
+#[derive(Debug, Clone)]
+pub enum ItemAddress {
+    Path(RemotePath),
+    Id(String),
+}
+
+impl Graph {
+    fn item_url(&self, address: &ItemAddress, nav: &str) -> String {
+        match address {
+            ItemAddress::Path(path) => self.drive_url(&format!("{}{nav}", path.address())),
+            ItemAddress::Id(id) => self.drive_url(&format!("items/{}{nav}", encode_segment(id))),
+        }
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        self.get(&self.graph_url("me")).await
+    }
+
+    pub async fn drive(&self) -> Result<Drive> {
+        self.get(&self.graph_url("me/drive")).await
+    }
+
+    pub async fn item(&self, address: &ItemAddress) -> Result<DriveItem> {
+        self.get(&self.item_url(address, "")).await
+    }
+
+    /// Like [`Graph::item`], but a missing item is `None`.
+    pub async fn item_if_exists(&self, address: &ItemAddress) -> Result<Option<DriveItem>> {
+        match self.item(address).await {
+            Ok(item) => Ok(Some(item)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The children of a folder as a stream of pages, following each nextLink
+    /// verbatim and dropping items already seen on an earlier page.
+    pub fn list(
+        &self,
+        folder: &ItemAddress,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        let first = format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.item_url(folder, "/children"),
+            self.config.transfer.page_size
+        );
+        let state = ListState {
+            next: Some(first),
+            seen: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
+    }
+
+    async fn next_page(&self, mut state: ListState) -> Option<(Result<Vec<DriveItem>>, ListState)> {
+        let url = state.next.take()?;
+        match self.get::<Page>(&url).await {
+            Ok(page) => {
+                let items: Vec<DriveItem> = page
+                    .value
+                    .into_iter()
+                    .filter(|item| state.seen.insert(item.id.clone()))
+                    .collect();
+                state.next = page.next_link;
+                Some((Ok(items), state))
+            }
+            Err(err) => Some((Err(err), state)),
+        }
+    }
+
+    /// All children, collected.
+    pub async fn list_all(&self, folder: &ItemAddress) -> Result<Vec<DriveItem>> {
+        use futures::TryStreamExt;
+        let pages: Vec<Vec<DriveItem>> = self.list(folder).try_collect().await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+
+    /// Creates a folder in `parent`.
+    pub async fn create_folder(
+        &self,
+        parent: &ItemAddress,
+        name: &str,
+        conflict: Conflict,
+    ) -> Result<DriveItem> {
+        check_name(name, true)?;
+        let body = json!({
+            "name": name,
+            "folder": {},
+            "@microsoft.graph.conflictBehavior": conflict.as_str(),
+        });
+        self.json(
+            Method::POST,
+            &self.item_url(parent, "/children"),
+            Body::Json(body),
+        )
+        .await
+    }
+
+    /// Creates `path` and any missing parents (`mkdir -p`).
+    pub async fn create_folders(&self, path: &RemotePath) -> Result<DriveItem> {
+        let mut current = RemotePath::root();
+        let mut item = self.item(&ItemAddress::Path(current.clone())).await?;
+        for segment in path.segments() {
+            let next = current.join(segment);
+            item = match self
+                .item_if_exists(&ItemAddress::Path(next.clone()))
+                .await?
+            {
+                Some(existing) if existing.is_folder() => existing,
+                Some(_) => {
+                    return Err(Error::Other(format!("{next} exists and is not a folder")));
+                }
+                None => {
+                    self.create_folder(
+                        &ItemAddress::Id(item.id.clone()),
+                        segment,
+                        Conflict::Replace,
+                    )
+                    .await?
+                }
+            };
+            current = next;
+        }
+        Ok(item)
+    }
+
+    /// Renames and/or moves an item (PATCH). `new_parent_id` must be a real id.
+    pub async fn move_item(
+        &self,
+        id: &str,
+        new_parent_id: Option<&str>,
+        new_name: Option<&str>,
+    ) -> Result<DriveItem> {
+        let mut body = json!({});
+        if let Some(name) = new_name {
+            check_name(name, false)?;
+            body["name"] = json!(name);
+        }
+        if let Some(parent) = new_parent_id {
+            body["parentReference"] = json!({"id": parent});
+        }
+        self.json(
+            Method::PATCH,
+            &self.item_url(&ItemAddress::Id(id.into()), ""),
+            Body::Json(body),
+        )
+        .await
+    }
+
+    /// Sets the modified time OneDrive shows (fileSystemInfo).
+    pub async fn set_modified(&self, id: &str, modified: DateTime<Utc>) -> Result<DriveItem> {
+        let body = json!({"fileSystemInfo": {"lastModifiedDateTime": crate::onedrive::format_time(modified)}});
+        self.json(
+            Method::PATCH,
+            &self.item_url(&ItemAddress::Id(id.into()), ""),
+            Body::Json(body),
+        )
+        .await
+    }
+
+    /// Deletes an item (it goes to the recycle bin).
+    pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
+        self.send(
+            Method::DELETE,
+            &self.item_url(address, ""),
+            Body::Empty,
+            &[],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Server-side copy: starts it and polls the monitor (without Authorization)
+    /// until it completes; returns the new item.
+    pub async fn copy(
+        &self,
+        id: &str,
+        dest_parent_id: &str,
+        name: Option<&str>,
+        progress: Option<&(dyn Fn(f64) + Send + Sync)>,
+    ) -> Result<DriveItem> {
+        let mut body = json!({"parentReference": {"id": dest_parent_id}});
+        if let Some(name) = name {
+            check_name(name, false)?;
+            body["name"] = json!(name);
+        }
+        let url = format!(
+            "{}?@microsoft.graph.conflictBehavior=fail",
+            self.item_url(&ItemAddress::Id(id.into()), "/copy")
+        );
+        let response = self.send(Method::POST, &url, Body::Json(body), &[]).await?;
+        let monitor = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| Error::Other("the copy reply has no monitor URL".into()))?
+            .to_string();
+        let mut failures = 0;
+        let mut delay = Duration::from_millis(250);
+        loop {
+            self.gate().wait().await;
+            let reply = match self.plain().get(&monitor).send().await {
+                Ok(reply) => reply,
+                Err(err) => {
+                    failures += 1;
+                    if failures >= self.max_attempts() {
+                        return Err(Error::from(err.without_url()));
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                    continue;
+                }
+            };
+            if self.note_throttle(&reply) {
+                continue;
+            }
+            let status = reply.status().as_u16();
+            if ![200, 202, 303].contains(&status) {
+                let body = reply.bytes().await.unwrap_or_default();
+                return Err(Error::from_graph(status, &body));
+            }
+            let job: serde_json::Value = reply
+                .json()
+                .await
+                .map_err(|e| Error::Other(format!("unexpected copy status: {e}")))?;
+            if let (Some(report), Some(pct)) = (progress, job["percentageComplete"].as_f64()) {
+                report(pct);
+            }
+            match job["status"].as_str().unwrap_or("") {
+                "completed" => {
+                    let resource = job["resourceId"]
+                        .as_str()
+                        .ok_or_else(|| Error::Other("the finished copy names no item".into()))?;
+                    return self.item(&ItemAddress::Id(resource.to_string())).await;
+                }
+                "failed" | "cancelled" => {
+                    let code = job["errorCode"].as_str().unwrap_or("unknown");
+                    return Err(Error::Other(format!(
+                        "the copy failed on OneDrive ({code})"
+                    )));
+                }
+                _ => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+}
+
+/// conflictBehavior.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Fail,
+    Replace,
+    Rename,
+}
+
+impl Conflict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::Fail => "fail",
+            Conflict::Replace => "replace",
+            Conflict::Rename => "rename",
+        }
+    }
+}
+
+/// Checks a name before it is sent, with the reason in the message.
+pub fn check_name(name: &str, is_folder: bool) -> Result<()> {
+    names::check_name(
+        name,
+        NameContext {
+            is_folder,
+            ..Default::default()
+        },
+    )
+    .map_err(|problem| {
+        Error::InvalidName(format!(
+            "{}: {problem}",
+            crate::onedrive::display::escape_control(name)
+        ))
+    })
+}
+
+/// Checks a full remote path: every name, and the 400-character limit.
+pub fn check_path(path: &RemotePath, is_folder: bool) -> Result<()> {
+    let count = path.segments().len();
+    for (i, segment) in path.segments().iter().enumerate() {
+        check_name(segment, is_folder || i + 1 < count)?;
+    }
+    names::check_path_length(&path.to_string()).map_err(|n| {
+        Error::InvalidName(format!(
+            "{path}: the path is {n} characters; OneDrive allows {}",
+            names::MAX_PATH_CHARS
+        ))
+    })
+}

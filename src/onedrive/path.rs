@@ -1,0 +1,143 @@
+//! Remote paths (`/Documents/a.txt`, from the drive root) and their encoding in
+//! Graph URLs: each segment percent-encoded on its own (RFC 3986 unreserved kept),
+//! `/` between segments, and always the closing colon (reference §3).
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::error::{Error, Result};
+
+/// Everything but `A-Z a-z 0-9 - . _ ~` is encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct RemotePath {
+    segments: Vec<String>,
+}
+
+impl RemotePath {
+    pub fn root() -> Self {
+        Self::default()
+    }
+
+    /// Parses a user-typed path. Empty segments and `.` are dropped; `..` is refused
+    /// rather than guessed at.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut segments = Vec::new();
+        for segment in text.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    return Err(Error::InvalidName(format!(
+                        "{text}: \"..\" is not allowed in OneDrive paths; write the full path from /"
+                    )));
+                }
+                s => segments.push(s.to_string()),
+            }
+        }
+        Ok(Self { segments })
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.segments.last().map(String::as_str)
+    }
+
+    pub fn parent(&self) -> Option<RemotePath> {
+        if self.segments.is_empty() {
+            return None;
+        }
+        Some(Self {
+            segments: self.segments[..self.segments.len() - 1].to_vec(),
+        })
+    }
+
+    pub fn join(&self, name: &str) -> RemotePath {
+        let mut segments = self.segments.clone();
+        segments.push(name.to_string());
+        Self { segments }
+    }
+
+    /// `root` or `root:/a/b%20c:` (append `/children`, `/content`… after it).
+    pub fn address(&self) -> String {
+        if self.segments.is_empty() {
+            return "root".to_string();
+        }
+        let encoded: Vec<String> = self
+            .segments
+            .iter()
+            .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+            .collect();
+        format!("root:/{}:", encoded.join("/"))
+    }
+}
+
+impl fmt::Display for RemotePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/{}", self.segments.join("/"))
+    }
+}
+
+/// Encodes one segment, for `items/{id}:/{name}:` forms.
+pub fn encode_segment(name: &str) -> String {
+    utf8_percent_encode(name, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_encoding_examples() {
+        let cases = [
+            (
+                "/Ryan's Files/doc (1).docx",
+                "root:/Ryan%27s%20Files/doc%20%281%29.docx:",
+            ),
+            ("/estimate%s.docx", "root:/estimate%25s.docx:"),
+            ("/Break#Out", "root:/Break%23Out:"),
+            ("/100% #1?.txt", "root:/100%25%20%231%3F.txt:"),
+            (
+                "/Ünïcødé 😀.txt",
+                "root:/%C3%9Cn%C3%AFc%C3%B8d%C3%A9%20%F0%9F%98%80.txt:",
+            ),
+            ("/a+b", "root:/a%2Bb:"),
+            ("/lit%2B", "root:/lit%252B:"),
+        ];
+        for (path, address) in cases {
+            assert_eq!(
+                RemotePath::parse(path).unwrap().address(),
+                address,
+                "{path}"
+            );
+        }
+        assert_eq!(RemotePath::parse("/").unwrap().address(), "root");
+        assert_eq!(RemotePath::parse("").unwrap().address(), "root");
+    }
+
+    #[test]
+    fn parsing_and_navigation() {
+        let path = RemotePath::parse("Documents//./Sub/a.txt").unwrap();
+        assert_eq!(path.to_string(), "/Documents/Sub/a.txt");
+        assert_eq!(path.name(), Some("a.txt"));
+        assert_eq!(path.parent().unwrap().to_string(), "/Documents/Sub");
+        assert_eq!(
+            path.parent().unwrap().join("b").to_string(),
+            "/Documents/Sub/b"
+        );
+        assert!(RemotePath::root().parent().is_none());
+        assert!(RemotePath::parse("/a/../b").is_err());
+    }
+}

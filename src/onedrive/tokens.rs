@@ -1,0 +1,255 @@
+//! The token store: one JSON file in the XDG data directory, mode 0600, written
+//! atomically (temp file, fsync, rename, fsync of the directory), keyed by account.
+//!
+//! An account remembers the endpoints and client id it was signed in with, so
+//! tokens are only ever handed to the hosts that issued them: change
+//! `ODC_GRAPH_URL` and odc behaves as signed out rather than send a real token to
+//! another host.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result};
+use crate::config::Config;
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    /// The sign-in name (userPrincipalName), the key of the account.
+    pub username: String,
+    pub display_name: String,
+    pub authority_url: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub graph_url: String,
+    pub scopes: Vec<String>,
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Unix seconds when the access token expires.
+    pub expires_at: i64,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("username", &self.username)
+            .field("graph_url", &self.graph_url)
+            .field("expires_at", &self.expires_at)
+            .field("tokens", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Account {
+    /// Whether this account belongs to the configured endpoints and app.
+    pub fn matches(&self, config: &Config) -> bool {
+        self.authority_url.trim_end_matches('/')
+            == config.endpoints.authority_url.trim_end_matches('/')
+            && self.graph_url.trim_end_matches('/')
+                == config.endpoints.graph_url.trim_end_matches('/')
+            && self.tenant == config.account.tenant
+            && self.client_id == config.account.client_id
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoreFile {
+    version: u32,
+    /// The account odc uses.
+    default: Option<String>,
+    accounts: BTreeMap<String, Account>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenStore {
+    path: PathBuf,
+}
+
+impl TokenStore {
+    pub fn new(path: PathBuf) -> Self {
+        Self { path }
+    }
+
+    /// `$XDG_DATA_HOME/odc/tokens.json`.
+    pub fn default_location() -> Result<Self> {
+        let dir = crate::paths::data_dir().ok_or_else(|| {
+            Error::Other("cannot find a home directory for the token store".into())
+        })?;
+        Ok(Self::new(dir.join("tokens.json")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read(&self) -> Result<StoreFile> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Other(format!(
+                    "{}: the token store is damaged ({e}); delete it and sign in again",
+                    self.path.display()
+                ))
+            }),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(StoreFile {
+                version: 1,
+                ..Default::default()
+            }),
+            Err(err) => Err(Error::io(&self.path, err)),
+        }
+    }
+
+    fn write(&self, file: &StoreFile) -> Result<()> {
+        let dir = self
+            .path
+            .parent()
+            .ok_or_else(|| Error::Other("token store path has no directory".into()))?;
+        create_private_dir(dir)?;
+        let json = serde_json::to_vec_pretty(file).expect("store serialises");
+        // NamedTempFile is created with mode 0600 on Unix, in the same directory so
+        // the rename is atomic.
+        let mut temp = tempfile::Builder::new()
+            .prefix(".tokens-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        set_private(temp.path())?;
+        temp.write_all(&json)
+            .map_err(|e| Error::io(temp.path(), e))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(temp.path(), e))?;
+        temp.persist(&self.path)
+            .map_err(|e| Error::io(&self.path, e.error))?;
+        if let Ok(handle) = std::fs::File::open(dir) {
+            let _ = handle.sync_all();
+        }
+        Ok(())
+    }
+
+    /// The default account, if it belongs to the configured endpoints.
+    pub fn current(&self, config: &Config) -> Result<Option<Account>> {
+        let file = self.read()?;
+        Ok(file
+            .default
+            .as_ref()
+            .and_then(|name| file.accounts.get(name))
+            .filter(|account| account.matches(config))
+            .cloned())
+    }
+
+    /// Saves an account (after sign-in or every refresh) and makes it the default.
+    pub fn save(&self, account: &Account) -> Result<()> {
+        let mut file = self.read()?;
+        file.version = 1;
+        file.default = Some(account.username.clone());
+        file.accounts
+            .insert(account.username.clone(), account.clone());
+        self.write(&file)
+    }
+
+    /// Removes an account's tokens. Returns whether there was one.
+    pub fn remove(&self, username: &str) -> Result<bool> {
+        let mut file = self.read()?;
+        let removed = file.accounts.remove(username).is_some();
+        if file.default.as_deref() == Some(username) {
+            file.default = file.accounts.keys().next().cloned();
+        }
+        self.write(&file)?;
+        Ok(removed)
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+fn set_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(name: &str, config: &Config) -> Account {
+        Account {
+            username: name.into(),
+            display_name: "Ada".into(),
+            authority_url: config.endpoints.authority_url.clone(),
+            tenant: config.account.tenant.clone(),
+            client_id: config.account.client_id.clone(),
+            graph_url: config.endpoints.graph_url.clone(),
+            scopes: vec!["Files.ReadWrite.All".into()],
+            access_token: "secret-access".into(),
+            refresh_token: Some("secret-refresh".into()),
+            expires_at: 1,
+        }
+    }
+
+    #[test]
+    fn saves_atomically_with_mode_0600_and_finds_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("sub/tokens.json"));
+        let config = Config::defaults();
+        assert!(store.current(&config).unwrap().is_none());
+        store.save(&account("a@example.com", &config)).unwrap();
+        store.save(&account("b@example.com", &config)).unwrap();
+        assert_eq!(
+            store.current(&config).unwrap().unwrap().username,
+            "b@example.com"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(store.path())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // No temp files are left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["tokens.json"]);
+        assert!(store.remove("b@example.com").unwrap());
+        assert_eq!(
+            store.current(&config).unwrap().unwrap().username,
+            "a@example.com"
+        );
+        assert!(!store.remove("b@example.com").unwrap());
+    }
+
+    #[test]
+    fn tokens_are_not_used_for_other_endpoints() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("tokens.json"));
+        let config = Config::defaults();
+        store.save(&account("a@example.com", &config)).unwrap();
+        let mut other = config.clone();
+        other.endpoints.graph_url = "https://graph.example.net/v1.0".into();
+        assert!(store.current(&other).unwrap().is_none());
+    }
+
+    #[test]
+    fn debug_output_hides_tokens() {
+        let text = format!("{:?}", account("a", &Config::defaults()));
+        assert!(!text.contains("secret"), "{text}");
+    }
+}

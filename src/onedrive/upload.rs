@@ -1,0 +1,383 @@
+//! Uploads (reference §5): one PUT up to the configured size and for empty files;
+//! above it an upload session fed fragment by fragment from disk, never with
+//! Authorization. After a dropped or partly accepted fragment the session is asked
+//! for `nextExpectedRanges` and the upload goes on from there; a session that is
+//! gone is replaced by a new one; an abandoned session is deleted.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use reqwest::{Method, header};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::sync::CancellationToken;
+
+use super::client::{Body, Graph};
+use super::error::{Error, Result};
+use super::items::{Conflict, DriveItem, check_path};
+use super::path::RemotePath;
+use super::progress::Progress;
+use super::quickxor::{QuickXorHash, hashes_match};
+
+/// Hashes the file as it is read, exactly once per byte even when a fragment is
+/// sent again after a resume.
+#[derive(Default)]
+struct RunningHash {
+    hasher: QuickXorHash,
+}
+
+impl RunningHash {
+    fn feed(&mut self, offset: u64, chunk: &[u8]) {
+        let hashed = self.hasher.len();
+        let end = offset + chunk.len() as u64;
+        if offset <= hashed && end > hashed {
+            self.hasher.update(&chunk[(hashed - offset) as usize..]);
+        }
+    }
+}
+
+enum Outcome {
+    Done(Box<DriveItem>),
+    /// Continue from this offset.
+    Resume(u64),
+    /// The session is gone; start a new one.
+    NewSession,
+}
+
+impl Graph {
+    /// Uploads `local` to `dest` (the full remote path, name included).
+    pub async fn upload_file(
+        &self,
+        local: &Path,
+        dest: &RemotePath,
+        conflict: Conflict,
+        progress: &Arc<Progress>,
+        cancel: &CancellationToken,
+    ) -> Result<DriveItem> {
+        check_path(dest, false)?;
+        let metadata = tokio::fs::metadata(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        if !metadata.is_file() {
+            return Err(Error::Other(format!("{} is not a file", local.display())));
+        }
+        let size = metadata.len();
+        let modified: Option<DateTime<Utc>> = metadata.modified().ok().map(DateTime::<Utc>::from);
+        progress.set_total(size);
+        progress.set_done(0);
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let item = if size <= self.config.transfer.simple_upload_max_bytes {
+            self.simple_upload(local, dest, size, conflict, modified, cancel)
+                .await?
+        } else {
+            self.session_upload(local, dest, size, conflict, modified, progress, cancel)
+                .await?
+        };
+        progress.set_done(size);
+        Ok(item)
+    }
+
+    async fn simple_upload(
+        &self,
+        local: &Path,
+        dest: &RemotePath,
+        size: u64,
+        conflict: Conflict,
+        modified: Option<DateTime<Utc>>,
+        cancel: &CancellationToken,
+    ) -> Result<DriveItem> {
+        // Small by definition (the simple-upload cutoff), so it is read once and
+        // can be sent again on retry.
+        let data = tokio::fs::read(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        if data.len() as u64 != size {
+            return Err(Error::Other(format!(
+                "{} changed while it was read",
+                local.display()
+            )));
+        }
+        let mut hasher = QuickXorHash::new();
+        hasher.update(&data);
+        let url = format!(
+            "{}/content?@microsoft.graph.conflictBehavior={}",
+            self.drive_url(&dest.address()),
+            conflict.as_str()
+        );
+        let headers = [(header::CONTENT_TYPE, "application/octet-stream".to_string())];
+        let send = self.send(Method::PUT, &url, Body::Bytes(Bytes::from(data)), &headers);
+        let response = tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            r = send => r?,
+        };
+        let item: DriveItem = response
+            .json()
+            .await
+            .map_err(|e| Error::Other(format!("unexpected upload reply: {e}")))?;
+        verify(&item, size, &hasher)?;
+        // A simple PUT cannot carry timestamps (reference §5.1).
+        match modified {
+            Some(when) => self.set_modified(&item.id, when).await,
+            None => Ok(item),
+        }
+    }
+
+    async fn create_session(
+        &self,
+        dest: &RemotePath,
+        conflict: Conflict,
+        modified: Option<DateTime<Utc>>,
+    ) -> Result<String> {
+        let mut item = json!({
+            "@microsoft.graph.conflictBehavior": conflict.as_str(),
+            "name": dest.name().unwrap_or_default(),
+        });
+        if let Some(when) = modified {
+            item["fileSystemInfo"] = json!({"lastModifiedDateTime": super::format_time(when)});
+        }
+        let url = format!("{}/createUploadSession", self.drive_url(&dest.address()));
+        let reply: Value = self
+            .json(Method::POST, &url, Body::Json(json!({"item": item})))
+            .await?;
+        reply["uploadUrl"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Error::Other("the upload session has no uploadUrl".into()))
+    }
+
+    /// Best effort: tells the service to drop an abandoned session.
+    async fn delete_session(&self, upload_url: &str) {
+        match self.plain().delete(upload_url).send().await {
+            Ok(reply) => tracing::info!("upload session deleted ({})", reply.status()),
+            Err(err) => tracing::warn!(
+                "could not delete an upload session: {}",
+                Error::from(err.without_url())
+            ),
+        }
+    }
+
+    /// The session's next expected offset, or None when the session is gone.
+    async fn session_offset(&self, upload_url: &str) -> Result<Option<u64>> {
+        loop {
+            self.gate().wait().await;
+            let reply = self
+                .plain()
+                .get(upload_url)
+                .send()
+                .await
+                .map_err(|e| Error::from(e.without_url()))?;
+            if self.note_throttle(&reply) {
+                continue;
+            }
+            let status = reply.status().as_u16();
+            if status == 404 || status == 401 || status == 403 {
+                return Ok(None);
+            }
+            if status != 200 {
+                let body = reply.bytes().await.unwrap_or_default();
+                return Err(Error::Network(Error::from_graph(status, &body).to_string()));
+            }
+            let body: Value = reply
+                .json()
+                .await
+                .map_err(|e| Error::from(e.without_url()))?;
+            return Ok(next_expected(&body));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn session_upload(
+        &self,
+        local: &Path,
+        dest: &RemotePath,
+        size: u64,
+        conflict: Conflict,
+        modified: Option<DateTime<Utc>>,
+        progress: &Arc<Progress>,
+        cancel: &CancellationToken,
+    ) -> Result<DriveItem> {
+        let hash = Arc::new(Mutex::new(RunningHash::default()));
+        let mut upload_url = self.create_session(dest, conflict, modified).await?;
+        let mut offset = 0u64;
+        let mut failures = 0u32;
+        loop {
+            if cancel.is_cancelled() {
+                self.delete_session(&upload_url).await;
+                return Err(Error::Cancelled);
+            }
+            let attempt = tokio::select! {
+                _ = cancel.cancelled() => Err(Error::Cancelled),
+                r = self.send_fragment(local, &upload_url, offset, size, &hash, progress) => r,
+            };
+            let outcome = match attempt {
+                Ok(outcome) => outcome,
+                Err(Error::Cancelled) => {
+                    self.delete_session(&upload_url).await;
+                    return Err(Error::Cancelled);
+                }
+                Err(err @ (Error::Graph { .. } | Error::Io { .. } | Error::Integrity(_))) => {
+                    self.delete_session(&upload_url).await;
+                    return Err(err);
+                }
+                Err(err) => {
+                    failures += 1;
+                    tracing::warn!("fragment at {offset} failed: {err} (attempt {failures})");
+                    if failures >= self.max_attempts() {
+                        self.delete_session(&upload_url).await;
+                        return Err(err);
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                    match self.session_offset(&upload_url).await {
+                        Ok(Some(next)) => Outcome::Resume(next),
+                        Ok(None) => Outcome::NewSession,
+                        Err(_) => Outcome::Resume(offset),
+                    }
+                }
+            };
+            match outcome {
+                Outcome::Done(item) => {
+                    let hasher = hash.lock().unwrap().hasher.clone();
+                    verify(&item, size, &hasher)?;
+                    return Ok(*item);
+                }
+                Outcome::Resume(next) => {
+                    if next > size {
+                        self.delete_session(&upload_url).await;
+                        return Err(Error::Other(format!(
+                            "the service expects byte {next} of a {size}-byte file"
+                        )));
+                    }
+                    offset = next;
+                    progress.set_done(offset);
+                }
+                Outcome::NewSession => {
+                    failures += 1;
+                    if failures >= self.max_attempts() {
+                        return Err(Error::Network(
+                            "the upload session kept disappearing".into(),
+                        ));
+                    }
+                    upload_url = self.create_session(dest, conflict, modified).await?;
+                    offset = 0;
+                    progress.set_done(0);
+                }
+            }
+        }
+    }
+
+    /// Sends one fragment starting at `offset`, streamed from disk.
+    async fn send_fragment(
+        &self,
+        local: &Path,
+        upload_url: &str,
+        offset: u64,
+        size: u64,
+        hash: &Arc<Mutex<RunningHash>>,
+        progress: &Arc<Progress>,
+    ) -> Result<Outcome> {
+        let length = (size - offset).min(self.config.transfer.upload_fragment_bytes);
+        let mut file = tokio::fs::File::open(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        file.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        let reader = tokio_util::io::ReaderStream::with_capacity(file.take(length), 256 * 1024);
+        let hash_feed = hash.clone();
+        let mut position = offset;
+        let done = progress.clone();
+        let body = reader.map(move |chunk| {
+            if let Ok(bytes) = &chunk {
+                hash_feed.lock().unwrap().feed(position, bytes);
+                position += bytes.len() as u64;
+                done.set_done(position);
+            }
+            chunk
+        });
+        self.gate().wait().await;
+        let response = self
+            .plain()
+            .put(upload_url)
+            .header(header::CONTENT_LENGTH, length)
+            .header(
+                header::CONTENT_RANGE,
+                format!("bytes {offset}-{}/{size}", offset + length - 1),
+            )
+            .body(reqwest::Body::wrap_stream(body))
+            .send()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        if self.note_throttle(&response) {
+            return Err(Error::Network("throttled on the upload URL".into()));
+        }
+        let status = response.status().as_u16();
+        match status {
+            202 => {
+                let body: Value = response
+                    .json()
+                    .await
+                    .map_err(|e| Error::from(e.without_url()))?;
+                Ok(Outcome::Resume(
+                    next_expected(&body).unwrap_or(offset + length),
+                ))
+            }
+            200 | 201 => {
+                let item: DriveItem = response
+                    .json()
+                    .await
+                    .map_err(|e| Error::from(e.without_url()))?;
+                Ok(Outcome::Done(Box::new(item)))
+            }
+            416 => match self.session_offset(upload_url).await? {
+                Some(next) => Ok(Outcome::Resume(next)),
+                None => Ok(Outcome::NewSession),
+            },
+            404 => Ok(Outcome::NewSession),
+            401 => Ok(Outcome::NewSession),
+            s if s >= 500 && s != 507 => {
+                Err(Error::Network(format!("the upload URL answered {s}")))
+            }
+            s => {
+                let body = response.bytes().await.unwrap_or_default();
+                Err(Error::from_graph(s, &body))
+            }
+        }
+    }
+}
+
+fn next_expected(body: &Value) -> Option<u64> {
+    body["nextExpectedRanges"]
+        .as_array()?
+        .first()?
+        .as_str()?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Result<()> {
+    if item.size != size {
+        return Err(Error::Integrity(format!(
+            "{}: OneDrive stored {} bytes of {size}",
+            super::display::escape_control(&item.name),
+            item.size
+        )));
+    }
+    if hasher.len() == size
+        && let Some(expected) = item.quick_xor_hash()
+        && !hashes_match(expected, &hasher.digest())
+    {
+        return Err(Error::Integrity(format!(
+            "{}: OneDrive's QuickXorHash {expected} differs from the file's {}",
+            super::display::escape_control(&item.name),
+            hasher.finish_base64()
+        )));
+    }
+    Ok(())
+}
