@@ -224,7 +224,9 @@ pub async fn demo() -> ExitCode {
         faults: Vec::new(),
     };
     eprintln!("odc demo: the two-pane UI is not built yet, so this starts the built-in");
-    eprintln!("Graph emulator with the demo drive. Walk it with curl, or point `odc` at it (see README.md).");
+    eprintln!(
+        "Graph emulator with the demo drive. Walk it with curl, or point `odc` at it (see README.md)."
+    );
     run(args).await
 }
 

@@ -1,0 +1,314 @@
+//! The `odc` command line as a user runs it: the real binary, a clean HOME, and the
+//! emulator (in this process) named by ODC_* variables, exactly as README says.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use odc::emulator::{Emulator, EmulatorOptions, Seed, Settings};
+
+struct Home {
+    emu: Emulator,
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    async fn new(seed: Seed) -> Home {
+        let emu = Emulator::start(EmulatorOptions {
+            seed,
+            settings: Settings {
+                poll_interval_secs: 0,
+                approve_after_polls: 1,
+                ..Settings::default()
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        Home {
+            emu,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    async fn odc(&self, args: &[&str]) -> Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_odc"));
+        let home = self.path("home");
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("ODC_CLIENT_ID", "cli-test")
+            .env("ODC_AUTHORITY_URL", self.emu.authority_url())
+            .env("ODC_GRAPH_URL", self.emu.graph_url());
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let output = self.odc(args).await;
+        assert!(
+            output.status.success(),
+            "odc {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_browse_and_move_files_from_a_clean_home() {
+    let home = Home::new(Seed::Demo).await;
+
+    let before = home.odc(&["whoami"]).await;
+    assert_eq!(before.status.code(), Some(1));
+    assert!(
+        stderr(&before).contains("sign in again with `odc login`"),
+        "{}",
+        stderr(&before)
+    );
+
+    let login = home.ok(&["login", "--no-browser"]).await;
+    assert!(login.contains("/devicelogin and enter the code"), "{login}");
+    assert!(
+        login.contains('▀') || login.contains('█'),
+        "QR code drawn: {login}"
+    );
+    assert!(
+        login.contains("Signed in as Ada Example (ada@example.com)."),
+        "{login}"
+    );
+    let no_qr = home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    assert!(!no_qr.contains('▀') && !no_qr.contains('█'));
+    let tokens = home.path("home/.local/share/odc/tokens.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&tokens).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    let whoami = home.ok(&["whoami"]).await;
+    assert!(
+        whoami.starts_with("Ada Example (ada@example.com)\ndrive: personal, "),
+        "{whoami}"
+    );
+
+    let ls = home.ok(&["ls"]).await;
+    assert!(ls.lines().any(|l| l == "Documents/"), "{ls}");
+    let long = home.ok(&["ls", "-l", "/Documents"]).await;
+    assert!(
+        long.lines()
+            .any(|l| l.starts_with("d ") && l.ends_with("Ryan's Files/")),
+        "{long}"
+    );
+    let json = home.ok(&["ls", "--json", "Documents"]).await;
+    let readme = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["name"] == "README.md")
+        .unwrap();
+    assert_eq!(readme["kind"], "file");
+    let many = home.ok(&["ls", "/Many files"]).await;
+    assert_eq!(many.lines().count(), 5000);
+
+    // get a file and a folder
+    let got = home.ok(&["get", "/Documents/README.md", "."]).await;
+    assert!(got.is_empty(), "data commands print nothing on stdout");
+    let expected = home.emu.read_file("/Documents/README.md").await.unwrap();
+    assert_eq!(std::fs::read(home.path("README.md")).unwrap(), expected);
+    home.ok(&["get", "/Documents", "docs"]).await;
+    assert_eq!(
+        std::fs::read(home.path("docs/Ryan's Files/doc (1).docx")).unwrap(),
+        home.emu
+            .read_file("/Documents/Ryan's Files/doc (1).docx")
+            .await
+            .unwrap()
+    );
+
+    // put a folder into an existing folder (and a big file through a session)
+    std::fs::create_dir_all(home.path("up/inner")).unwrap();
+    std::fs::write(home.path("up/a.txt"), b"alpha").unwrap();
+    let big: Vec<u8> = (0..6_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(home.path("up/inner/big.bin"), &big).unwrap();
+    home.ok(&["mkdir", "/Backups/2026"]).await;
+    let put = home.odc(&["put", "up", "/Backups/2026"]).await;
+    assert!(put.status.success(), "{}", stderr(&put));
+    assert!(
+        stderr(&put).contains("uploaded /Backups/2026/up/inner/big.bin"),
+        "{}",
+        stderr(&put)
+    );
+    assert_eq!(
+        home.emu.read_file("/Backups/2026/up/a.txt").await.unwrap(),
+        b"alpha"
+    );
+    assert_eq!(
+        home.emu
+            .read_file("/Backups/2026/up/inner/big.bin")
+            .await
+            .unwrap(),
+        big
+    );
+    // A path ending with / means "into"; a new name means "as".
+    home.ok(&["put", "up/a.txt", "/Backups/"]).await;
+    home.ok(&["put", "up/a.txt", "/Backups/renamed.txt"]).await;
+    assert!(home.emu.read_file("/Backups/a.txt").await.is_some());
+    assert!(home.emu.read_file("/Backups/renamed.txt").await.is_some());
+    let clobber = home.odc(&["put", "-n", "up/a.txt", "/Backups/a.txt"]).await;
+    assert_eq!(clobber.status.code(), Some(1));
+    assert!(
+        stderr(&clobber).contains("/Backups/a.txt: an item with that name already exists"),
+        "{}",
+        stderr(&clobber)
+    );
+
+    // mv and rm
+    home.ok(&["mv", "/Backups/a.txt", "/Backups/2026/"]).await;
+    home.ok(&["mv", "/Backups/2026/a.txt", "/Backups/2026/b.txt"])
+        .await;
+    assert!(home.emu.read_file("/Backups/2026/b.txt").await.is_some());
+    let refused = home.odc(&["rm", "/Backups"]).await;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("/Backups: is a folder; use -r"));
+    let removed = home.ok(&["rm", "-r", "/Backups"]).await;
+    assert!(removed.contains("moved to the recycle bin"));
+    let missing = home.odc(&["rm", "/Backups"]).await;
+    assert_eq!(
+        stderr(&missing).trim(),
+        "odc: /Backups: not found on OneDrive"
+    );
+
+    let bad = home.odc(&["put", "up/a.txt", "/what?.txt"]).await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("OneDrive does not allow '?'"),
+        "{}",
+        stderr(&bad)
+    );
+    let usage = home.odc(&["get"]).await;
+    assert_eq!(usage.status.code(), Some(2), "bad usage");
+
+    let logout = home.ok(&["logout"]).await;
+    assert_eq!(logout.trim(), "Signed out ada@example.com.");
+    assert_eq!(home.odc(&["whoami"]).await.status.code(), Some(1));
+}
+
+/// Everything below `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            out.push(
+                path.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
+    let home = Home::new(Seed::Empty).await;
+    let now = chrono::Utc::now();
+    home.emu.with_drive(|drive| {
+        let root = drive.root_id.clone();
+        let folder = drive.insert_unchecked(&root, "Evil", None, now);
+        for name in [
+            "..",
+            "a/b",
+            "a\\b",
+            "../../escape.txt",
+            "\u{1b}[2J\u{1b}]0;pwned\u{7}",
+            "bell\u{7}",
+        ] {
+            let content = bytes::Bytes::from(format!("hostile {name:?}"));
+            drive.insert_unchecked(
+                &folder,
+                name,
+                Some(odc::emulator::content::Content::Inline(content)),
+                now,
+            );
+        }
+        let dots = drive.insert_unchecked(&folder, "..", None, now);
+        drive.insert_unchecked(
+            &dots,
+            "deep.txt",
+            Some(odc::emulator::content::Content::Inline(
+                bytes::Bytes::from_static(b"x"),
+            )),
+            now,
+        );
+        drive.insert_unchecked(
+            &folder,
+            "fine.txt",
+            Some(odc::emulator::content::Content::Inline(
+                bytes::Bytes::from_static(b"fine"),
+            )),
+            now,
+        );
+    });
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    std::fs::create_dir_all(home.path("target")).unwrap();
+    let before_home = tree(home.dir.path())
+        .into_iter()
+        .filter(|p| !p.starts_with("target"))
+        .collect::<Vec<_>>();
+
+    let output = home.odc(&["get", "/Evil", "target"]).await;
+    assert_eq!(output.status.code(), Some(1), "skipped items are failures");
+    let err = stderr(&output);
+    assert!(err.contains("cannot be saved locally"), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}'),
+        "no raw escapes reach the terminal: {err:?}"
+    );
+    assert!(err.contains("\\x1b[2J"), "{err}");
+
+    assert_eq!(tree(&home.path("target")), ["Evil", "Evil/fine.txt"]);
+    assert_eq!(
+        std::fs::read(home.path("target/Evil/fine.txt")).unwrap(),
+        b"fine"
+    );
+    let after_home = tree(home.dir.path())
+        .into_iter()
+        .filter(|p| !p.starts_with("target"))
+        .collect::<Vec<_>>();
+    let new: Vec<_> = after_home
+        .iter()
+        .filter(|p| !before_home.contains(p) && !p.starts_with("home/.local/state"))
+        .collect();
+    assert!(new.is_empty(), "written outside the target: {new:?}");
+
+    // ls escapes control characters too.
+    let ls = home.ok(&["ls", "/Evil"]).await;
+    assert!(
+        !ls.contains('\u{1b}') && ls.contains("\\x1b]0;pwned\\x07"),
+        "{ls:?}"
+    );
+}

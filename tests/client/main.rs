@@ -1,0 +1,6 @@
+//! The OneDrive client against the in-process emulator, including its faults.
+
+mod auth;
+mod operations;
+mod support;
+mod transfers;

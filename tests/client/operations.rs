@@ -1,0 +1,275 @@
+//! Listings, metadata operations, retries and throttling.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use odc::emulator::{Fault, FaultRule, RetryAfter, Settings, Target, seed};
+use odc::onedrive::{Conflict, Error, ItemAddress, RemotePath};
+use reqwest::Method;
+
+use crate::support::Env;
+
+fn path(text: &str) -> ItemAddress {
+    ItemAddress::Path(RemotePath::parse(text).unwrap())
+}
+
+#[tokio::test]
+async fn listing_streams_pages_and_drops_duplicates() {
+    let (env, graph) = Env::signed_in(Settings {
+        duplicate_across_pages: true,
+        empty_page_every: 3,
+        ..Settings::default()
+    })
+    .await;
+    env.emu
+        .with_drive(|d| seed::many_files(d, "/Big", 2500, chrono::Utc::now()));
+    let mut pages = std::pin::pin!(graph.list(&path("/Big")));
+    let mut sizes = Vec::new();
+    let mut names = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.unwrap();
+        sizes.push(page.len());
+        names.extend(page.into_iter().map(|i| i.name));
+    }
+    assert_eq!(names.len(), 2500);
+    let mut unique = names.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 2500, "duplicates dropped");
+    assert!(sizes.contains(&0), "an empty page was followed: {sizes:?}");
+    assert_eq!(sizes[0], 1000, "$top is the configured page size");
+    // nextLinks were followed verbatim: they use /drives/{id}/items/… forms.
+    assert!(
+        env.log()
+            .iter()
+            .any(|r| r.path.contains("/drives/") && r.path.contains("$skiptoken="))
+    );
+}
+
+#[tokio::test]
+async fn folders_rename_move_delete_and_copy() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    let made = graph
+        .create_folders(&RemotePath::parse("/A/B/C").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(made.name, "C");
+    // Again: nothing to do, same folder.
+    let again = graph
+        .create_folders(&RemotePath::parse("/A/B/C").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(again.id, made.id);
+    let err = graph
+        .create_folder(&path("/A"), "B", Conflict::Fail)
+        .await
+        .err()
+        .unwrap();
+    assert!(err.is_name_conflict(), "{err:?}");
+    let err = graph
+        .create_folder(&path("/A"), "bad|name", Conflict::Fail)
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::InvalidName(_)));
+
+    let id = env.emu.put_file("/A/file.txt", b"content");
+    let b = graph.item(&path("/A/B")).await.unwrap();
+    let moved = graph
+        .move_item(&id, Some(&b.id), Some("renamed.txt"))
+        .await
+        .unwrap();
+    assert_eq!(moved.name, "renamed.txt");
+    assert_eq!(
+        env.emu.read_file("/A/B/renamed.txt").await.unwrap(),
+        b"content"
+    );
+
+    let root = graph.item(&path("/")).await.unwrap();
+    let progress_seen = std::sync::Mutex::new(Vec::new());
+    let report = |pct: f64| progress_seen.lock().unwrap().push(pct);
+    let copy = graph
+        .copy(&b.id, &root.id, Some("B copy"), Some(&report))
+        .await
+        .unwrap();
+    assert_eq!(copy.name, "B copy");
+    assert_eq!(
+        env.emu.read_file("/B copy/renamed.txt").await.unwrap(),
+        b"content"
+    );
+    assert!(progress_seen.lock().unwrap().contains(&100.0));
+    assert!(
+        env.log()
+            .iter()
+            .filter(|r| r.path.starts_with("/monitor/"))
+            .all(|r| !r.authorization),
+        "the monitor is polled without Authorization"
+    );
+
+    graph.delete(&path("/A")).await.unwrap();
+    assert!(graph.item_if_exists(&path("/A")).await.unwrap().is_none());
+    let err = graph.delete(&path("/A")).await.err().unwrap();
+    assert!(err.is_not_found());
+    assert_eq!(err.to_string(), "not found on OneDrive");
+}
+
+#[tokio::test]
+async fn honours_retry_after_in_seconds_and_really_waits() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(RetryAfter::Seconds(1)),
+        },
+        2,
+    ));
+    let started = Instant::now();
+    graph.drive().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // A client that came back early would have met more 429s.
+    assert_eq!(env.count("GET", "/me/drive", 429), 2);
+    assert_eq!(env.count("GET", "/me/drive", 200), 1);
+}
+
+#[tokio::test]
+async fn honours_retry_after_as_an_http_date() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(RetryAfter::HttpDate(2)),
+        },
+        1,
+    ));
+    let started = Instant::now();
+    graph.me().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        env.count("GET", "/v1.0/me", 429),
+        1,
+        "waited until the date"
+    );
+}
+
+#[tokio::test]
+async fn one_throttled_request_pauses_the_others() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    graph.me().await.unwrap();
+    env.emu.add_fault(
+        FaultRule::new(
+            Target::Graph,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(RetryAfter::Seconds(1)),
+            },
+            1,
+        )
+        .path_contains("/me/drive"),
+    );
+    graph.drive().await.unwrap();
+    // The pause is over; while it lasted the gate held every request.
+    assert_eq!(graph.gate().remaining(), Duration::ZERO);
+    env.emu.add_fault(
+        FaultRule::new(
+            Target::Graph,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(RetryAfter::Seconds(1)),
+            },
+            1,
+        )
+        .path_contains("/me/drive"),
+    );
+    let started = Instant::now();
+    let (a, b) = tokio::join!(graph.drive(), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        graph.me().await
+    });
+    a.unwrap();
+    b.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    let me_calls: Vec<_> = env
+        .log()
+        .into_iter()
+        .filter(|r| r.path == "/v1.0/me")
+        .collect();
+    assert!(
+        me_calls.iter().all(|r| r.status == 200),
+        "the second request waited instead of meeting a 429"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_then_reported() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+        3,
+    ));
+    graph.drive().await.unwrap();
+    assert_eq!(env.count("GET", "/me/drive", 503), 3);
+
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 500,
+            retry_after: None,
+        },
+        10,
+    ));
+    let err = graph.drive().await.err().unwrap();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(
+        err.to_string(),
+        "OneDrive service error 500 (generalException)"
+    );
+    assert_eq!(env.count("GET", "/me/drive", 500), 4, "max_attempts");
+
+    env.emu.clear_faults();
+    env.emu
+        .add_fault(FaultRule::new(Target::Graph, Fault::Drop, 2));
+    graph.drive().await.unwrap();
+}
+
+#[tokio::test]
+async fn tokens_go_only_to_the_configured_hosts() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    let err = graph
+        .send(
+            Method::GET,
+            "http://127.0.0.2:9/v1.0/me",
+            odc::onedrive::client::Body::Empty,
+            &[],
+        )
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .contains("refusing to send the access token"),
+        "{err}"
+    );
+    assert!(env.log().is_empty());
+}
+
+#[tokio::test]
+async fn me_and_quota() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.put_file("/x.bin", &[0u8; 1234]);
+    let drive = graph.drive().await.unwrap();
+    assert_eq!(drive.drive_type.as_deref(), Some("personal"));
+    assert_eq!(drive.quota.unwrap().used, Some(1234));
+}

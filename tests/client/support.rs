@@ -1,0 +1,120 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use odc::config::Config;
+use odc::emulator::{Emulator, EmulatorOptions, LoggedRequest, Settings};
+use odc::onedrive::auth::Session;
+use odc::onedrive::tokens::{Account, TokenStore};
+use odc::onedrive::{Graph, Progress};
+use tokio_util::sync::CancellationToken;
+
+pub const UNIT: u64 = 327_680;
+
+pub struct Env {
+    pub emu: Emulator,
+    pub config: Arc<Config>,
+    pub store: TokenStore,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn config_for(emu: &Emulator) -> Config {
+    let mut config = Config::defaults();
+    config.account.client_id = "test-client".into();
+    config.endpoints.authority_url = emu.authority_url();
+    config.endpoints.graph_url = emu.graph_url();
+    config.network.backoff_initial_ms = 10;
+    config.network.backoff_max_secs = 1;
+    config.network.max_attempts = 4;
+    config.transfer.upload_fragment_bytes = 2 * UNIT;
+    config.transfer.simple_upload_max_bytes = 100_000;
+    config.transfer.page_size = 1000;
+    config
+}
+
+impl Env {
+    pub async fn new(settings: Settings) -> Env {
+        Self::with(EmulatorOptions {
+            settings,
+            ..Default::default()
+        })
+        .await
+    }
+
+    pub async fn with(options: EmulatorOptions) -> Env {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let emu = Emulator::start(options).await.unwrap();
+        let config = Arc::new(config_for(&emu));
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("data/tokens.json"));
+        Env {
+            emu,
+            config,
+            store,
+            dir,
+        }
+    }
+
+    /// Signs in without the device flow (tests that are not about sign-in).
+    pub fn sign_in(&self) -> Account {
+        let tokens = self
+            .emu
+            .issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
+        let account = Account {
+            username: "ada@example.com".into(),
+            display_name: "Ada Example".into(),
+            authority_url: self.config.endpoints.authority_url.clone(),
+            tenant: self.config.account.tenant.clone(),
+            client_id: self.config.account.client_id.clone(),
+            graph_url: self.config.endpoints.graph_url.clone(),
+            scopes: self.config.account.scopes.clone(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            expires_at: chrono::Utc::now().timestamp() + tokens.expires_in as i64,
+        };
+        self.store.save(&account).unwrap();
+        account
+    }
+
+    pub fn graph(&self) -> Graph {
+        let session = Session::load(self.config.clone(), self.store.clone()).unwrap();
+        Graph::new(self.config.clone(), Arc::new(session)).unwrap()
+    }
+
+    pub async fn signed_in(settings: Settings) -> (Env, Graph) {
+        let env = Env::new(settings).await;
+        env.sign_in();
+        let graph = env.graph();
+        (env, graph)
+    }
+
+    pub fn local(&self, name: &str) -> PathBuf {
+        let dir = self.dir.path().join("local");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        self.emu.requests()
+    }
+
+    pub fn count(&self, method: &str, path_contains: &str, status: u16) -> usize {
+        self.log()
+            .iter()
+            .filter(|r| r.method == method && r.path.contains(path_contains) && r.status == status)
+            .count()
+    }
+}
+
+pub fn progress() -> Arc<Progress> {
+    Arc::new(Progress::default())
+}
+
+pub fn never() -> CancellationToken {
+    CancellationToken::new()
+}
+
+pub fn pattern(len: usize, salt: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| ((i as u64).wrapping_mul(2_654_435_761) >> 13) as u8 ^ salt)
+        .collect()
+}
