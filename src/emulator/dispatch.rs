@@ -57,6 +57,11 @@ pub(crate) async fn dispatch(
             response
         }
         Decision::Fault(Fault::Status { status, .. }) => {
+            // Read the request first, as a server answering a fragment does: a
+            // reply sent mid-upload would reach the client as a broken pipe, at
+            // random, instead of as this status.
+            let mut body = request.into_body().into_data_stream();
+            while let Some(Ok(_)) = body.next().await {}
             fault_reply(target, status, &info, &shared)
         }
         Decision::Fault(Fault::Drop) => {

@@ -324,7 +324,8 @@ async fn a_vanished_session_is_replaced() {
         .await
         .unwrap();
     assert_eq!(env.emu.read_file("/gone.bin").await.unwrap(), data);
-    assert_eq!(env.count("POST", "createUploadSession", 200), 2);
+    let log = env.log();
+    assert_eq!(env.count("POST", "createUploadSession", 200), 2, "{log:#?}");
 }
 
 #[tokio::test]
