@@ -15,6 +15,9 @@ pub enum Seed {
     /// Documents, Photos, a folder of 5,000 files, files of 100 MiB to 2 GiB
     /// (generated on the fly), and names with spaces, unicode, #, % and '.
     Demo,
+    /// For benchmarks: /bench/1GiB.bin (generated) and /bench/100k, a folder of
+    /// 100,000 small files.
+    Bench,
 }
 
 /// Folder of the demo drive with many files.
@@ -22,8 +25,10 @@ pub const MANY_FILES_FOLDER: &str = "/Many files";
 pub const MANY_FILES_COUNT: usize = 5000;
 
 pub fn apply(seed: Seed, drive: &mut Drive, now: DateTime<Utc>) {
-    if seed == Seed::Demo {
-        demo(drive, now);
+    match seed {
+        Seed::Empty => {}
+        Seed::Demo => demo(drive, now),
+        Seed::Bench => bench(drive, now),
     }
 }
 
@@ -117,6 +122,12 @@ pub fn many_files(drive: &mut Drive, folder: &str, count: usize, now: DateTime<U
 }
 
 const MIB: u64 = 1024 * 1024;
+
+fn bench(drive: &mut Drive, now: DateTime<Utc>) {
+    let big = generated(drive, "/bench/1GiB.bin", 1024 * MIB, now);
+    many_files(drive, "/bench/100k", 100_000, now);
+    let _ = big.quickxor();
+}
 
 fn demo(drive: &mut Drive, now: DateTime<Utc>) {
     put_file(
