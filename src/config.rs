@@ -28,6 +28,16 @@ pub struct Config {
     pub endpoints: EndpointConfig,
     pub network: NetworkConfig,
     pub transfer: TransferConfig,
+    pub ui: UiConfig,
+    /// Action name → keys; checked by the keymap at load.
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    pub show_hidden: bool,
+    pub theme: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -333,6 +343,20 @@ fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), C
             "transfer.concurrency",
             format!("1 to 64; found {}", config.transfer.concurrency),
         ));
+    }
+    if !matches!(config.ui.theme.as_str(), "default" | "none") {
+        return Err(bad(
+            "ui.theme",
+            format!("\"default\" or \"none\"; found {:?}", config.ui.theme),
+        ));
+    }
+    if let Err(problem) = crate::tui::keymap::Keymap::from_config(&config.keys) {
+        let key = problem.split(':').next().unwrap_or("keys").to_string();
+        let reason = problem[key.len()..]
+            .trim_start_matches(':')
+            .trim()
+            .to_string();
+        return Err(bad(&key, reason));
     }
     if config.network.max_attempts == 0 {
         return Err(bad("network.max_attempts", "at least 1".into()));

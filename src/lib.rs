@@ -8,3 +8,5 @@ pub mod ids;
 pub mod logging;
 pub mod onedrive;
 pub mod paths;
+pub mod qr;
+pub mod tui;

@@ -25,19 +25,13 @@ fn main() -> ExitCode {
         #[cfg(feature = "emulator")]
         Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator::cli::run(args)),
         #[cfg(feature = "emulator")]
-        Some(Command::Demo) => return runtime.block_on(odc::emulator::cli::demo()),
+        Some(Command::Demo) => return runtime.block_on(odc::emulator::cli::demo(cli.local_dir)),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "odc", &mut std::io::stdout());
             return ExitCode::SUCCESS;
         }
-        Some(command) => command,
-        None => {
-            eprintln!(
-                "odc: the two-pane UI is not built yet; try `odc demo`, `odc ls` or `odc --help`"
-            );
-            return ExitCode::from(2);
-        }
+        other => other,
     };
     let config = match odc::config::load(cli.config.as_deref()) {
         Ok(config) => Arc::new(config),
@@ -53,5 +47,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(odc::cli::run(command, Context { config, store }))
+    match command {
+        Some(command) => runtime.block_on(odc::cli::run(command, Context { config, store })),
+        None => runtime.block_on(odc::tui::run_ui(
+            config,
+            store,
+            cli.local_dir,
+            cli.remote_path,
+        )),
+    }
 }

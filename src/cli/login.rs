@@ -11,17 +11,6 @@ use crate::onedrive::display::escape_control;
 use crate::onedrive::tokens::Account;
 use crate::onedrive::{Error, Graph};
 
-/// A QR code of `text` in Unicode half blocks (two rows per line), with its quiet
-/// zone, so a phone can scan the URL off a headless server's terminal.
-pub fn qr_lines(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    Some(
-        code.render::<qrcode::render::unicode::Dense1x2>()
-            .quiet_zone(true)
-            .build(),
-    )
-}
-
 /// Whether a browser could show a window here: not over a bare SSH session.
 pub fn graphical_session() -> bool {
     if cfg!(any(target_os = "macos", target_os = "windows")) {
@@ -40,8 +29,8 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome 
         escape_control(&code.verification_uri),
         escape_control(&code.user_code)
     );
-    if !no_qr && let Some(qr) = qr_lines(&code.verification_uri) {
-        println!("{qr}");
+    if !no_qr && let Some(rows) = crate::qr::qr_rows(&code.verification_uri) {
+        println!("{}", rows.join("\n"));
     }
     if !no_browser
         && graphical_session()
@@ -97,18 +86,4 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome 
         escape_control(&account.username)
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn qr_code_uses_half_blocks() {
-        let qr = super::qr_lines("https://microsoft.com/devicelogin").unwrap();
-        assert!(qr.contains('▀') || qr.contains('▄') || qr.contains('█'));
-        let widths: Vec<usize> = qr.lines().map(|l| l.chars().count()).collect();
-        assert!(
-            widths.windows(2).all(|w| w[0] == w[1]),
-            "a square: {widths:?}"
-        );
-    }
 }

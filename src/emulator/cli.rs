@@ -204,30 +204,42 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `odc demo` before the TUI exists: the emulator with the demo drive, and how to
-/// point odc at it.
-pub async fn demo() -> ExitCode {
-    let args = EmulatorArgs {
-        listen: "127.0.0.1:0".parse().expect("valid address"),
-        seed: Seed::Demo,
-        profile: ProfileArg::Personal,
-        quota: 1 << 40,
-        approve_after: 2,
-        interval: 5,
-        token_lifetime: 3599,
-        client_id: None,
-        latency_ms: 0,
-        bandwidth: 0,
-        ignore_range: false,
-        empty_page_every: 0,
-        duplicate_across_pages: false,
-        faults: Vec::new(),
+/// `odc demo`: the UI on an embedded emulator with the demo drive and a throwaway
+/// token store. The emulator approves the device code after a few polls, so the
+/// sign-in flow is seen, then the panes.
+pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
+    let settings = Settings {
+        approve_after_polls: 3,
+        poll_interval_secs: 1,
+        ..Settings::default()
     };
-    eprintln!("odc demo: the two-pane UI is not built yet, so this starts the built-in");
-    eprintln!(
-        "Graph emulator with the demo drive. Walk it with curl, or point `odc` at it (see README.md)."
-    );
-    run(args).await
+    let options = EmulatorOptions {
+        seed: Seed::Demo,
+        settings,
+        ..EmulatorOptions::default()
+    };
+    let emulator = match Emulator::start(options).await {
+        Ok(emulator) => emulator,
+        Err(err) => {
+            eprintln!("odc demo: cannot start the emulator: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let data = match tempfile::Builder::new().prefix("odc-demo-").tempdir() {
+        Ok(dir) => dir,
+        Err(err) => {
+            eprintln!("odc demo: cannot make a temporary token store: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut config = crate::config::Config::defaults();
+    config.account.client_id = "odc-demo".into();
+    config.endpoints.authority_url = emulator.authority_url();
+    config.endpoints.graph_url = emulator.graph_url();
+    let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));
+    let code = crate::tui::run_ui(std::sync::Arc::new(config), store, local_dir, None).await;
+    emulator.stop().await;
+    code
 }
 
 async fn wait_for_stop() {

@@ -1,0 +1,63 @@
+//! The two-pane terminal UI.
+
+pub mod app;
+pub mod effects;
+pub mod keymap;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::onedrive::RemotePath;
+use crate::onedrive::tokens::TokenStore;
+
+/// `odc [LOCAL_DIR] [REMOTE_PATH]`.
+pub async fn run_ui(
+    config: Arc<Config>,
+    store: TokenStore,
+    local_dir: Option<PathBuf>,
+    remote_path: Option<String>,
+) -> ExitCode {
+    let local = match local_dir.map(Ok).unwrap_or_else(std::env::current_dir) {
+        Ok(dir) => match std::fs::canonicalize(&dir) {
+            Ok(dir) if dir.is_dir() => dir,
+            Ok(dir) => {
+                eprintln!("odc: {}: not a directory", dir.display());
+                return ExitCode::from(2);
+            }
+            Err(err) => {
+                eprintln!("odc: {}: {err}", dir.display());
+                return ExitCode::from(2);
+            }
+        },
+        Err(err) => {
+            eprintln!("odc: cannot read the current directory: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let remote = match RemotePath::parse(remote_path.as_deref().unwrap_or("/")) {
+        Ok(path) => path,
+        Err(err) => {
+            eprintln!("odc: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let start = app::Start {
+        config,
+        store,
+        local_dir: local,
+        remote_path: remote,
+    };
+    match app::run(start).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("odc: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

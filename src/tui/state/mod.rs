@@ -1,0 +1,100 @@
+//! Everything the UI shows, as plain data.
+
+pub mod pane;
+
+use std::sync::Arc;
+
+pub use pane::{Entry, Listing, Pane, RemoteDetails, Sort, SortKey, Source};
+
+use super::keymap::Keymap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignIn {
+    /// Checking for stored tokens.
+    Checking,
+    /// Asking the service for a device code.
+    Starting,
+    /// Showing the code; polling.
+    Waiting {
+        user_code: String,
+        verification_uri: String,
+        /// Unix seconds when the code expires.
+        expires_at: i64,
+        trouble: Option<String>,
+    },
+    /// The flow ended without a sign-in; Enter starts again.
+    Failed(String),
+    SignedIn,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountInfo {
+    pub name: String,
+    pub quota_used: Option<u64>,
+    pub quota_total: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Colour,
+    Plain,
+}
+
+/// An overlay showing a remote item's details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
+    pub path: String,
+    pub entry: Entry,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub panes: [Pane; 2],
+    pub active: usize,
+    pub sign_in: SignIn,
+    pub account: Option<AccountInfo>,
+    pub message: Option<String>,
+    pub help: bool,
+    pub details: Option<Details>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub keymap: Arc<Keymap>,
+    pub theme: Theme,
+    /// Unix seconds, from the last tick (update never reads a clock).
+    pub now: i64,
+    /// Offset of local time, for showing modified times.
+    pub utc_offset_secs: i32,
+    pub spinner: usize,
+    pub next_ticket: u64,
+    pub quit: bool,
+}
+
+/// Rows of a pane that hold entries: the terminal minus the status and command
+/// bars and the pane's borders.
+pub fn pane_rows(size: (u16, u16)) -> usize {
+    (size.1 as usize).saturating_sub(4)
+}
+
+impl State {
+    pub fn active_pane(&self) -> &Pane {
+        &self.panes[self.active]
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.sign_in == SignIn::SignedIn
+    }
+
+    /// Something moves on screen without input: a spinner or a countdown.
+    pub fn busy(&self) -> bool {
+        self.panes.iter().any(|p| p.listing.loading)
+            || matches!(
+                self.sign_in,
+                SignIn::Waiting { .. } | SignIn::Starting | SignIn::Checking
+            )
+    }
+
+    pub fn take_ticket(&mut self) -> u64 {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+}

@@ -1,0 +1,258 @@
+//! One pane: where it points, what it lists, and the cursor, marks, sort and filter.
+//! Plain data; every change goes through `update`.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use tui_input::Input;
+
+use crate::onedrive::RemotePath;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Local(PathBuf),
+    Remote(RemotePath),
+}
+
+impl Source {
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Source::Remote(_))
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Source::Local(path) => path.display().to_string(),
+            Source::Remote(path) => format!("OneDrive:{path}"),
+        }
+    }
+}
+
+/// A row: a local directory entry or a OneDrive item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+    pub size: u64,
+    pub modified: Option<DateTime<Utc>>,
+    /// OneDrive details (None for local entries).
+    pub remote: Option<RemoteDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteDetails {
+    pub id: String,
+    pub created: Option<DateTime<Utc>>,
+    pub quick_xor_hash: Option<String>,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Size,
+    Modified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// name ↑, name ↓, size ↓, size ↑, time ↓ (newest first), time ↑.
+    pub fn next(self) -> Sort {
+        let (key, descending) = match (self.key, self.descending) {
+            (SortKey::Name, false) => (SortKey::Name, true),
+            (SortKey::Name, true) => (SortKey::Size, true),
+            (SortKey::Size, true) => (SortKey::Size, false),
+            (SortKey::Size, false) => (SortKey::Modified, true),
+            (SortKey::Modified, true) => (SortKey::Modified, false),
+            (SortKey::Modified, false) => (SortKey::Name, false),
+        };
+        Sort { key, descending }
+    }
+
+    pub fn label(self) -> &'static str {
+        match (self.key, self.descending) {
+            (SortKey::Name, false) => "name",
+            (SortKey::Name, true) => "name desc",
+            (SortKey::Size, true) => "size",
+            (SortKey::Size, false) => "size asc",
+            (SortKey::Modified, true) => "time",
+            (SortKey::Modified, false) => "time asc",
+        }
+    }
+
+    /// Folders first, then the key; names break ties (case-insensitively).
+    pub fn compare(self, a: &Entry, b: &Entry) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let folders = b.is_dir.cmp(&a.is_dir);
+        if folders != Ordering::Equal {
+            return folders;
+        }
+        let by_name = || {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.name.cmp(&b.name))
+        };
+        let primary = match self.key {
+            SortKey::Name => by_name(),
+            SortKey::Size => a.size.cmp(&b.size).then_with(by_name),
+            SortKey::Modified => a.modified.cmp(&b.modified).then_with(by_name),
+        };
+        if self.descending {
+            primary.reverse()
+        } else {
+            primary
+        }
+    }
+}
+
+/// The listing in progress or done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Listing {
+    /// Pages carrying another ticket are stale and dropped.
+    pub ticket: u64,
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pane {
+    pub source: Source,
+    /// Where the pane was on the other kind of source, to switch back to.
+    pub other_source: Source,
+    pub entries: Vec<Entry>,
+    /// Indices into `entries` that are shown (hidden files and filter applied).
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+    pub scroll: usize,
+    pub marked: BTreeSet<String>,
+    pub listing: Listing,
+    pub sort: Sort,
+    pub show_hidden: bool,
+    pub filter: Option<Input>,
+    pub filter_editing: bool,
+    /// Name to put the cursor on when it shows up (the folder we came out of).
+    pub want_cursor: Option<String>,
+}
+
+impl Pane {
+    pub fn new(source: Source, other_source: Source, show_hidden: bool) -> Self {
+        Self {
+            source,
+            other_source,
+            entries: Vec::new(),
+            visible: Vec::new(),
+            cursor: 0,
+            scroll: 0,
+            marked: BTreeSet::new(),
+            listing: Listing::default(),
+            sort: Sort::default(),
+            show_hidden,
+            filter: None,
+            filter_editing: false,
+            want_cursor: None,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.visible.get(self.cursor).map(|&i| &self.entries[i])
+    }
+
+    pub fn visible_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.visible.iter().map(|&i| &self.entries[i])
+    }
+
+    fn shows(&self, entry: &Entry) -> bool {
+        if !self.show_hidden && entry.name.starts_with('.') {
+            return false;
+        }
+        match &self.filter {
+            Some(input) if !input.value().is_empty() => entry
+                .name
+                .to_lowercase()
+                .contains(&input.value().to_lowercase()),
+            _ => true,
+        }
+    }
+
+    /// Recomputes `visible`, keeping the cursor on the same name when it can.
+    pub fn refresh_view(&mut self) {
+        let keep = self
+            .want_cursor
+            .clone()
+            .or_else(|| self.current().map(|e| e.name.clone()));
+        self.visible = (0..self.entries.len())
+            .filter(|&i| self.shows(&self.entries[i]))
+            .collect();
+        if let Some(name) = keep
+            && let Some(pos) = self
+                .visible
+                .iter()
+                .position(|&i| self.entries[i].name == name)
+        {
+            self.cursor = pos;
+            if self.want_cursor.as_deref() == Some(name.as_str()) {
+                self.want_cursor = None;
+            }
+        }
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Adds a page of entries in sort order (a merge: pages arrive in any order).
+    pub fn add_entries(&mut self, mut page: Vec<Entry>) {
+        let sort = self.sort;
+        page.sort_by(|a, b| sort.compare(a, b));
+        let old = std::mem::take(&mut self.entries);
+        let mut merged = Vec::with_capacity(old.len() + page.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), page.into_iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => {
+                    if sort.compare(x, y) != std::cmp::Ordering::Greater {
+                        merged.push(a.next().unwrap());
+                    } else {
+                        merged.push(b.next().unwrap());
+                    }
+                }
+                (Some(_), None) => merged.push(a.next().unwrap()),
+                (None, Some(_)) => merged.push(b.next().unwrap()),
+                (None, None) => break,
+            }
+        }
+        self.entries = merged;
+        self.refresh_view();
+    }
+
+    pub fn resort(&mut self) {
+        let sort = self.sort;
+        self.entries.sort_by(|a, b| sort.compare(a, b));
+        self.refresh_view();
+    }
+
+    /// Starts a new listing of `source`: clears the rows, keeps nothing stale.
+    pub fn begin_listing(&mut self, ticket: u64) {
+        self.entries.clear();
+        self.visible.clear();
+        self.marked.clear();
+        self.cursor = 0;
+        self.scroll = 0;
+        self.listing = Listing {
+            ticket,
+            loading: true,
+            error: None,
+        };
+    }
+
+    pub fn local_path(&self) -> Option<&PathBuf> {
+        match &self.source {
+            Source::Local(p) => Some(p),
+            Source::Remote(_) => None,
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The status bar (account, quota, latest message) and the command bar, the latter
+//! generated from the keymap.
+
+use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Palette, fit, pad};
+use crate::onedrive::display::escape_control;
+use crate::tui::keymap::Action;
+use crate::tui::state::State;
+
+pub fn status(state: &State, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let width = area.width as usize;
+    let account = match &state.account {
+        Some(account) => {
+            let quota = match (account.quota_used, account.quota_total) {
+                (Some(used), Some(total)) => {
+                    format!(
+                        " {} of {}",
+                        format_size(used, BINARY),
+                        format_size(total, BINARY)
+                    )
+                }
+                _ => String::new(),
+            };
+            format!(" {}{quota} ", escape_control(&account.name))
+        }
+        None => " not signed in ".to_string(),
+    };
+    let message = state
+        .message
+        .as_deref()
+        .map(escape_control)
+        .unwrap_or_default();
+    let left = fit(&account, width / 2);
+    let right_width = width.saturating_sub(left.chars().count() + 1);
+    let line = Line::from(vec![
+        Span::styled(left.clone(), palette.bar()),
+        Span::raw(" "),
+        Span::raw(pad(&message, right_width)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn commands(state: &State, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for action in Action::ALL {
+        let (Some(label), Some(key)) = (action.bar_label(), state.keymap.first(action)) else {
+            continue;
+        };
+        let key = key.to_string();
+        let cost = key.chars().count() + label.len() + 2;
+        if used + cost > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(key, palette.key()));
+        spans.push(Span::raw(format!(" {label} ")));
+        used += cost;
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,184 @@
+//! `render(&State, &mut Frame)`: pure drawing of the state.
+
+mod bars;
+mod overlays;
+mod pane;
+mod sign_in;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+
+use super::state::{State, Theme};
+
+/// Below this the layout cannot work; a message is shown instead.
+pub const MIN_SIZE: (u16, u16) = (40, 12);
+
+pub fn render(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        overlays::too_small(frame, area);
+        return;
+    }
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .split(area);
+    let columns = pane_areas(rows[0]);
+    for (index, rect) in columns.iter().enumerate() {
+        let pane = &state.panes[index];
+        if pane.source.is_remote() && !state.signed_in() {
+            sign_in::render(state, index, frame, *rect);
+        } else {
+            pane::render(state, index, frame, *rect);
+        }
+    }
+    bars::status(state, frame, rows[1]);
+    bars::commands(state, frame, rows[2]);
+    if state.help {
+        overlays::help(state, frame, area);
+    } else if let Some(details) = &state.details {
+        overlays::details(state, details, frame, area);
+    }
+}
+
+pub fn pane_areas(area: Rect) -> [Rect; 2] {
+    let split = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)])
+        .split(area);
+    [split[0], split[1]]
+}
+
+/// Colours when the theme has them; modifiers always.
+pub struct Palette {
+    theme: Theme,
+}
+
+impl Palette {
+    pub fn of(state: &State) -> Self {
+        Self { theme: state.theme }
+    }
+
+    fn colour(&self, style: Style, colour: Color) -> Style {
+        match self.theme {
+            Theme::Colour => style.fg(colour),
+            Theme::Plain => style,
+        }
+    }
+
+    pub fn border(&self, active: bool) -> Style {
+        if active {
+            self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
+        } else {
+            Style::default()
+        }
+    }
+
+    pub fn folder(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Blue)
+    }
+
+    pub fn marked(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Yellow)
+    }
+
+    pub fn cursor(&self, active: bool) -> Style {
+        if active {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        self.colour(Style::default(), Color::Red)
+    }
+
+    pub fn dim(&self) -> Style {
+        Style::default().add_modifier(Modifier::DIM)
+    }
+
+    pub fn key(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
+    }
+
+    pub fn bar(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}
+
+/// Cuts `text` to `width` terminal columns (wide characters count two), with `…`.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Cuts from the left (`…/deep/path`), for paths in titles.
+pub fn fit_left(text: &str, width: usize) -> String {
+    let reversed: String = text.chars().rev().collect();
+    let cut = fit(&reversed, width);
+    if cut == reversed {
+        return text.to_string();
+    }
+    let body: String = cut.trim_end_matches('…').chars().rev().collect();
+    format!("…{body}")
+}
+
+/// Pads with spaces to exactly `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let fitted = fit(text, width);
+    let w = fitted.width();
+    format!("{fitted}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// 12,345.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_counts_wide_characters() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("海辺の夕日.jpg", 6), "海辺…");
+        assert_eq!(pad("海", 4), "海  ");
+        assert_eq!(fit_left("/home/user/projects/odc", 10), "…jects/odc");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+}

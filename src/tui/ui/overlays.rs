@@ -1,0 +1,113 @@
+//! Overlays: help (generated from the keymap), remote item details, and the
+//! "terminal too small" notice.
+
+use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::{MIN_SIZE, Palette, fit, pad};
+use crate::onedrive::display::escape_control;
+use crate::tui::keymap::Action;
+use crate::tui::state::{Details, State};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+pub fn help(state: &State, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let rect = centered(area, 64, Action::ALL.len() as u16 + 4);
+    let key_width = 22;
+    let mut lines: Vec<Line> = Action::ALL
+        .iter()
+        .map(|&action| {
+            Line::from(vec![
+                ratatui::text::Span::styled(
+                    pad(&state.keymap.label(action), key_width),
+                    palette.key(),
+                ),
+                ratatui::text::Span::raw(action.description()),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        ratatui::text::Span::styled(pad("Ctrl-Z", key_width), palette.key()),
+        ratatui::text::Span::raw("suspend (fg resumes)"),
+    ]));
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys (any key closes) ")
+        .border_style(palette.border(true));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let rect = centered(area, 70, 10);
+    let width = rect.width.saturating_sub(14) as usize;
+    let entry = &details.entry;
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let remote = entry.remote.as_ref();
+    let rows = [
+        ("path", escape_control(&details.path)),
+        (
+            "size",
+            format!("{} ({} bytes)", format_size(entry.size, BINARY), entry.size),
+        ),
+        ("modified", when(entry.modified)),
+        ("created", when(remote.and_then(|r| r.created))),
+        (
+            "kind",
+            remote.map(|r| r.kind.to_string()).unwrap_or_default(),
+        ),
+        (
+            "QuickXorHash",
+            remote
+                .and_then(|r| r.quick_xor_hash.clone())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "id",
+            remote.map(|r| escape_control(&r.id)).unwrap_or_default(),
+        ),
+    ];
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                ratatui::text::Span::styled(pad(label, 13), palette.key()),
+                ratatui::text::Span::raw(fit(value, width)),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Details (any key closes) ")
+        .border_style(palette.border(true));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+pub fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal too small: {}×{}; odc needs {}×{}",
+        area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+    );
+    let paragraph = Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, area);
+}

@@ -1,0 +1,463 @@
+//! `update(&mut State, Event) -> Vec<Effect>`: every change to the UI's state, and
+//! the work it asks for. No I/O, no clock: time arrives in events.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::keymap::Action;
+use super::state::{AccountInfo, Details, Entry, Pane, SignIn, Source, State, pane_rows};
+use crate::onedrive::RemotePath;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Spinner and countdown, only while busy.
+    Tick {
+        now: i64,
+    },
+    /// A page of a listing.
+    Page {
+        pane: usize,
+        ticket: u64,
+        entries: Vec<Entry>,
+        done: bool,
+    },
+    ListFailed {
+        pane: usize,
+        ticket: u64,
+        message: String,
+    },
+    /// No usable stored tokens: sign-in is needed.
+    SignInNeeded,
+    SignInCode {
+        user_code: String,
+        verification_uri: String,
+        expires_at: i64,
+    },
+    SignInTrouble(Option<String>),
+    SignInFailed(String),
+    SignedIn(AccountInfo),
+    Account(AccountInfo),
+    Message(String),
+    /// SIGTERM, SIGHUP, SIGINT.
+    Terminate,
+    /// Back from Ctrl-Z.
+    Resumed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// List a source for a pane; the runner cancels that pane's previous listing.
+    List {
+        pane: usize,
+        ticket: u64,
+        source: Source,
+    },
+    /// Look for stored tokens; answers SignedIn or SignInNeeded.
+    CheckSession,
+    StartSignIn,
+    OpenBrowser(String),
+    OpenLocal(PathBuf),
+    FetchAccount,
+    Suspend,
+    Quit,
+}
+
+fn list(state: &mut State, pane: usize) -> Vec<Effect> {
+    let source = state.panes[pane].source.clone();
+    if source.is_remote() && !state.signed_in() {
+        state.panes[pane].begin_listing(0);
+        state.panes[pane].listing.loading = false;
+        return Vec::new();
+    }
+    let ticket = state.take_ticket();
+    state.panes[pane].begin_listing(ticket);
+    vec![Effect::List {
+        pane,
+        ticket,
+        source,
+    }]
+}
+
+/// The effects to start with: list the panes and check the session.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    let mut effects = vec![Effect::CheckSession];
+    for pane in 0..2 {
+        effects.extend(list(state, pane));
+    }
+    effects
+}
+
+pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Event::Key(_) => Vec::new(),
+        Event::Mouse(mouse) => on_mouse(state, mouse),
+        Event::Resize(w, h) => {
+            state.size = (w, h);
+            for pane in &mut state.panes {
+                keep_cursor_visible(pane, pane_rows(state.size));
+            }
+            Vec::new()
+        }
+        Event::Tick { now } => {
+            state.now = now;
+            state.spinner = state.spinner.wrapping_add(1);
+            Vec::new()
+        }
+        Event::Page {
+            pane,
+            ticket,
+            entries,
+            done,
+        } => {
+            let rows = pane_rows(state.size);
+            let p = &mut state.panes[pane];
+            if p.listing.ticket != ticket {
+                return Vec::new(); // stale: the pane has moved on
+            }
+            p.add_entries(entries);
+            p.listing.loading = !done;
+            keep_cursor_visible(p, rows);
+            Vec::new()
+        }
+        Event::ListFailed {
+            pane,
+            ticket,
+            message,
+        } => {
+            let p = &mut state.panes[pane];
+            if p.listing.ticket == ticket {
+                p.listing.loading = false;
+                p.listing.error = Some(message);
+            }
+            Vec::new()
+        }
+        Event::SignInNeeded => {
+            state.sign_in = SignIn::Starting;
+            vec![Effect::StartSignIn]
+        }
+        Event::SignInCode {
+            user_code,
+            verification_uri,
+            expires_at,
+        } => {
+            state.sign_in = SignIn::Waiting {
+                user_code,
+                verification_uri,
+                expires_at,
+                trouble: None,
+            };
+            Vec::new()
+        }
+        Event::SignInTrouble(trouble) => {
+            if let SignIn::Waiting { trouble: t, .. } = &mut state.sign_in {
+                *t = trouble;
+            }
+            Vec::new()
+        }
+        Event::SignInFailed(message) => {
+            state.sign_in = SignIn::Failed(message);
+            Vec::new()
+        }
+        Event::SignedIn(account) => {
+            state.sign_in = SignIn::SignedIn;
+            state.message = Some(format!("Signed in as {}", account.name));
+            state.account = Some(account);
+            let mut effects = vec![Effect::FetchAccount];
+            for pane in 0..2 {
+                if state.panes[pane].source.is_remote() {
+                    effects.extend(list(state, pane));
+                }
+            }
+            effects
+        }
+        Event::Account(account) => {
+            state.account = Some(account);
+            Vec::new()
+        }
+        Event::Message(text) => {
+            state.message = Some(text);
+            Vec::new()
+        }
+        Event::Terminate => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Event::Resumed => Vec::new(),
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('z')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
+    {
+        return vec![Effect::Suspend];
+    }
+    if state.help || state.details.is_some() {
+        state.help = false;
+        state.details = None;
+        return Vec::new();
+    }
+    let rows = pane_rows(state.size);
+    let pane = &mut state.panes[state.active];
+    if pane.filter_editing {
+        let input = pane.filter.get_or_insert_with(Default::default);
+        match key.code {
+            KeyCode::Enter => pane.filter_editing = false,
+            KeyCode::Esc => {
+                pane.filter = None;
+                pane.filter_editing = false;
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+            }
+        }
+        pane.refresh_view();
+        keep_cursor_visible(pane, rows);
+        return Vec::new();
+    }
+    let Some(action) = state.keymap.action(&key) else {
+        if key.code == KeyCode::Esc && pane.filter.is_some() {
+            pane.filter = None;
+            pane.refresh_view();
+        }
+        return Vec::new();
+    };
+    on_action(state, action)
+}
+
+/// The remote pane while signed out shows the sign-in flow; it takes these keys.
+fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let pane = state.active_pane();
+    if !pane.source.is_remote() || state.signed_in() {
+        return None;
+    }
+    match (action, &state.sign_in) {
+        (Action::Open, SignIn::Failed(_)) => {
+            state.sign_in = SignIn::Starting;
+            Some(vec![Effect::StartSignIn])
+        }
+        (
+            Action::OpenBrowser,
+            SignIn::Waiting {
+                verification_uri, ..
+            },
+        ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
+        (Action::SwitchPane | Action::ToggleSource | Action::Help | Action::Quit, _) => None,
+        _ => Some(Vec::new()),
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = on_sign_in_action(state, action) {
+        return effects;
+    }
+    let rows = pane_rows(state.size).max(1);
+    let active = state.active;
+    let pane = &mut state.panes[active];
+    let last = pane.visible.len().saturating_sub(1);
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help => state.help = true,
+        Action::SwitchPane => state.active = 1 - state.active,
+        Action::Up => pane.cursor = pane.cursor.saturating_sub(1),
+        Action::Down => pane.cursor = (pane.cursor + 1).min(last),
+        Action::Top => pane.cursor = 0,
+        Action::Bottom => pane.cursor = last,
+        Action::PageUp => pane.cursor = pane.cursor.saturating_sub(rows),
+        Action::PageDown => pane.cursor = (pane.cursor + rows).min(last),
+        Action::Select => {
+            if let Some(name) = pane.current().map(|e| e.name.clone())
+                && !pane.marked.remove(&name)
+            {
+                pane.marked.insert(name);
+            }
+            pane.cursor = (pane.cursor + 1).min(last);
+        }
+        Action::InvertSelection => {
+            let names: Vec<String> = pane.visible_entries().map(|e| e.name.clone()).collect();
+            for name in names {
+                if !pane.marked.remove(&name) {
+                    pane.marked.insert(name);
+                }
+            }
+        }
+        Action::Filter => {
+            pane.filter.get_or_insert_with(Default::default);
+            pane.filter_editing = true;
+        }
+        Action::Sort => {
+            pane.sort = pane.sort.next();
+            pane.resort();
+            state.message = Some(format!("Sorted by {}", pane.sort.label()));
+        }
+        Action::ToggleHidden => {
+            pane.show_hidden = !pane.show_hidden;
+            pane.refresh_view();
+        }
+        Action::Refresh => {
+            pane.want_cursor = pane.current().map(|e| e.name.clone());
+            return list(state, active);
+        }
+        Action::ToggleSource => {
+            std::mem::swap(&mut pane.source, &mut pane.other_source);
+            pane.filter = None;
+            pane.want_cursor = None;
+            return list(state, active);
+        }
+        Action::Open => return open(state),
+        Action::Parent => return parent(state),
+        Action::OpenBrowser => {}
+    }
+    let pane = &mut state.panes[active];
+    keep_cursor_visible(pane, rows);
+    Vec::new()
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    let active = state.active;
+    let pane = &mut state.panes[active];
+    let Some(entry) = pane.current().cloned() else {
+        return Vec::new();
+    };
+    match (&pane.source, entry.is_dir) {
+        (Source::Local(path), true) => {
+            pane.source = Source::Local(path.join(&entry.name));
+        }
+        (Source::Remote(path), true) => {
+            pane.source = Source::Remote(path.join(&entry.name));
+        }
+        (Source::Local(path), false) => return vec![Effect::OpenLocal(path.join(&entry.name))],
+        (Source::Remote(path), false) => {
+            state.details = Some(Details {
+                path: path.join(&entry.name).to_string(),
+                entry,
+            });
+            return Vec::new();
+        }
+    }
+    pane.filter = None;
+    pane.want_cursor = None;
+    list(state, active)
+}
+
+fn parent(state: &mut State) -> Vec<Effect> {
+    let active = state.active;
+    let pane = &mut state.panes[active];
+    let (source, came_from) = match &pane.source {
+        Source::Local(path) => match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => (
+                Source::Local(parent.to_path_buf()),
+                name.to_string_lossy().into_owned(),
+            ),
+            _ => return Vec::new(),
+        },
+        Source::Remote(path) => match (path.parent(), path.name()) {
+            (Some(parent), Some(name)) => (Source::Remote(parent), name.to_string()),
+            _ => return Vec::new(),
+        },
+    };
+    pane.source = source;
+    pane.filter = None;
+    let effects = list(state, active);
+    state.panes[active].want_cursor = Some(came_from);
+    effects
+}
+
+fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    let (width, _) = state.size;
+    let rows = pane_rows(state.size);
+    let pane_index = if mouse.column < width / 2 { 0 } else { 1 };
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            state.active = pane_index;
+            state.help = false;
+            let pane = &mut state.panes[pane_index];
+            // Row 0 is the border; entries start at row 1.
+            let row = mouse.row as usize;
+            if row >= 1 && row <= rows {
+                let index = pane.scroll + row - 1;
+                if index < pane.visible.len() {
+                    pane.cursor = index;
+                }
+            }
+        }
+        MouseEventKind::ScrollDown => {
+            let pane = &mut state.panes[pane_index];
+            pane.cursor = (pane.cursor + 3).min(pane.visible.len().saturating_sub(1));
+            keep_cursor_visible(pane, rows);
+        }
+        MouseEventKind::ScrollUp => {
+            let pane = &mut state.panes[pane_index];
+            pane.cursor = pane.cursor.saturating_sub(3);
+            keep_cursor_visible(pane, rows);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Scrolls so the cursor row is on screen.
+pub fn keep_cursor_visible(pane: &mut Pane, rows: usize) {
+    let rows = rows.max(1);
+    if pane.cursor < pane.scroll {
+        pane.scroll = pane.cursor;
+    } else if pane.cursor >= pane.scroll + rows {
+        pane.scroll = pane.cursor + 1 - rows;
+    }
+    let max_scroll = pane.visible.len().saturating_sub(rows);
+    pane.scroll = pane.scroll.min(max_scroll);
+}
+
+/// A new state for the given starting points.
+pub fn initial_state(
+    config: &crate::config::Config,
+    keymap: std::sync::Arc<super::keymap::Keymap>,
+    local_dir: PathBuf,
+    remote_path: RemotePath,
+    size: (u16, u16),
+    no_color: bool,
+) -> State {
+    let show_hidden = config.ui.show_hidden;
+    let left = Pane::new(
+        Source::Local(local_dir.clone()),
+        Source::Remote(RemotePath::root()),
+        show_hidden,
+    );
+    let right = Pane::new(
+        Source::Remote(remote_path),
+        Source::Local(local_dir),
+        show_hidden,
+    );
+    State {
+        panes: [left, right],
+        active: 0,
+        sign_in: SignIn::Checking,
+        account: None,
+        message: None,
+        help: false,
+        details: None,
+        size,
+        keymap,
+        theme: if no_color || config.ui.theme == "none" {
+            super::state::Theme::Plain
+        } else {
+            super::state::Theme::Colour
+        },
+        now: 0,
+        utc_offset_secs: 0,
+        spinner: 0,
+        next_ticket: 0,
+        quit: false,
+    }
+}
