@@ -183,10 +183,14 @@ impl Pane {
 
     /// Recomputes `visible`, keeping the cursor on the same name when it can.
     pub fn refresh_view(&mut self) {
-        let keep = self
-            .want_cursor
-            .clone()
-            .or_else(|| self.current().map(|e| e.name.clone()));
+        let keep = self.current().map(|e| e.name.clone());
+        self.rebuild_view(keep);
+    }
+
+    /// Recomputes `visible` after `entries` changed; `keep` is the name the cursor
+    /// was on before the change (looked up before, since indices moved).
+    fn rebuild_view(&mut self, keep: Option<String>) {
+        let keep = self.want_cursor.clone().or(keep);
         self.visible = (0..self.entries.len())
             .filter(|&i| self.shows(&self.entries[i]))
             .collect();
@@ -206,6 +210,7 @@ impl Pane {
 
     /// Adds a page of entries in sort order (a merge: pages arrive in any order).
     pub fn add_entries(&mut self, mut page: Vec<Entry>) {
+        let keep = self.current().map(|e| e.name.clone());
         let sort = self.sort;
         page.sort_by(|a, b| sort.compare(a, b));
         let old = std::mem::take(&mut self.entries);
@@ -226,13 +231,14 @@ impl Pane {
             }
         }
         self.entries = merged;
-        self.refresh_view();
+        self.rebuild_view(keep);
     }
 
     pub fn resort(&mut self) {
+        let keep = self.current().map(|e| e.name.clone());
         let sort = self.sort;
         self.entries.sort_by(|a, b| sort.compare(a, b));
-        self.refresh_view();
+        self.rebuild_view(keep);
     }
 
     /// Starts a new listing of `source`: clears the rows, keeps nothing stale.

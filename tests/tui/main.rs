@@ -1,0 +1,6 @@
+//! The UI without a terminal: `update` fed events, and whole screens rendered into
+//! ratatui's TestBackend and compared with insta snapshots.
+
+mod snapshots;
+mod support;
+mod update;
