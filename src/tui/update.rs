@@ -227,6 +227,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         if key.code == KeyCode::Esc && pane.filter.is_some() {
             pane.filter = None;
             pane.refresh_view();
+            keep_cursor_visible(pane, rows);
         }
         return Vec::new();
     };

@@ -191,11 +191,36 @@ fn filter_as_you_type() {
     update(&mut state, ch('j'));
     update(&mut state, key(KeyCode::Esc));
     assert_eq!(names(&state, 0).len(), 5, "Esc clears it");
+    assert_eq!(
+        cursor_name(&state),
+        "README.md",
+        "the cursor stays on the row it was on"
+    );
     update(&mut state, ch('/'));
     update(&mut state, ch('z'));
     assert!(names(&state, 0).is_empty());
     update(&mut state, key(KeyCode::Esc));
     assert!(state.panes[0].filter.is_none());
+}
+
+#[test]
+fn clearing_a_filter_scrolls_to_the_cursor() {
+    let many: Vec<_> = (0..200)
+        .map(|i| entry(&format!("f{i:03}"), false, i))
+        .collect();
+    let mut state = loaded((80, 24), many, remote_entries());
+    for c in "/f150".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    update(&mut state, key(KeyCode::Esc));
+    assert_eq!(cursor_name(&state), "f150");
+    let pane = &state.panes[0];
+    assert!(
+        pane.scroll <= 150 && 150 < pane.scroll + 20,
+        "scroll {}",
+        pane.scroll
+    );
 }
 
 #[test]

@@ -1,0 +1,276 @@
+//! End to end: the real binary in a pseudo-terminal, its screen read through a
+//! terminal parser (vt100). `odc demo` signs in by device code against its embedded
+//! emulator, then we browse, enter the 5,000-file folder, filter and quit.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+fn nz(n: u16) -> std::num::NonZero<u16> {
+    std::num::NonZero::new(n).unwrap()
+}
+
+struct Screen {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+struct Pty {
+    screen: Arc<Mutex<Screen>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    _dir: tempfile::TempDir,
+}
+
+impl Pty {
+    fn demo(cols: u16, rows: u16) -> Pty {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("local-file.txt"), b"hello").unwrap();
+        std::fs::create_dir(dir.path().join("local-folder")).unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_odc"));
+        command.arg("demo");
+        command.cwd(dir.path());
+        command.env("TERM", "xterm-256color");
+        command.env("HOME", dir.path());
+        command.env("XDG_STATE_HOME", dir.path().join("state"));
+        command.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        command.env("XDG_DATA_HOME", dir.path().join("data"));
+        command.env_remove("DISPLAY");
+        command.env_remove("WAYLAND_DISPLAY");
+        let child = pty.slave.spawn_command(command).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(Screen {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            raw: Vec::new(),
+        }));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut screen = sink.lock().unwrap();
+                screen.parser.process(&buf[..n]);
+                screen.raw.extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            screen,
+            writer,
+            child,
+            master: pty.master,
+            _dir: dir,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().parser.screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let contents = self.contents();
+            if contents.contains(text) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let contents = self.contents();
+            if check(&contents) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "odc did not exit; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.screen.lock().unwrap().raw.clone()
+    }
+
+    fn assert_restored(&self) {
+        let raw = self.raw();
+        let text = String::from_utf8_lossy(&raw);
+        let entered = text
+            .rfind("\u{1b}[?1049h")
+            .expect("entered the alternate screen");
+        let left = text
+            .rfind("\u{1b}[?1049l")
+            .expect("left the alternate screen");
+        assert!(left > entered, "the alternate screen was left last");
+        assert!(
+            text[left..].contains("\u{1b}[?25h")
+                || text[..left]
+                    .rfind("\u{1b}[?25h")
+                    .is_some_and(|i| i > entered),
+            "cursor shown again"
+        );
+        assert!(text.contains("\u{1b}[?1000l"), "mouse capture turned off");
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn demo_sign_in_browse_filter_and_quit() {
+    let mut pty = Pty::demo(100, 30);
+    // The sign-in flow is shown, with a code, while the local pane already works.
+    let screen = pty.wait_for("and enter the code");
+    assert!(screen.contains("/devicelogin"), "{screen}");
+    assert!(
+        screen.contains("local-file.txt"),
+        "the local pane works while signed out:\n{screen}"
+    );
+    // The emulator approves the code after a few polls: then both panes.
+    let screen = pty.wait_for("Many files/");
+    assert!(
+        screen.contains("Documents/") && screen.contains("Ünïcødé 😀.txt"),
+        "{screen}"
+    );
+    pty.wait_for("ada@example.com");
+
+    // Into the 5,000-file folder.
+    pty.send(b"\t");
+    pty.send(b"jj");
+    pty.send(b"\r");
+    let screen = pty.wait_for("file-00001.txt");
+    assert!(screen.contains("OneDrive:/Many files"), "{screen}");
+    pty.wait_until("all 5,000 to load", |s| !s.contains("loading"));
+    pty.send(b"G");
+    pty.wait_for("file-05000.txt");
+
+    // Filter as you type.
+    pty.send(b"/4242");
+    let screen = pty.wait_until("the filter to apply", |s| {
+        s.contains("file-04242.txt") && !s.contains("file-05000.txt")
+    });
+    assert!(screen.contains("/4242"), "{screen}");
+    pty.send(b"\r");
+    pty.send(b"\x1b");
+    // The filter is gone and the cursor stays on the file it was on.
+    pty.wait_until("the neighbours of file-04242.txt", |s| {
+        s.contains("file-04241.txt") && s.contains("file-04242.txt")
+    });
+
+    // Back to the parent: the cursor lands on the folder we left.
+    pty.send(&[0x7f]);
+    pty.wait_for("Photos/");
+
+    // Help, then quit.
+    pty.send(b"?");
+    pty.wait_for("Keys (any key closes)");
+    pty.send(b"x");
+    pty.send(b"q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status:?}");
+    pty.assert_restored();
+}
+
+#[test]
+fn resize_to_tiny_and_back_then_sigterm_restores_the_terminal() {
+    let mut pty = Pty::demo(80, 24);
+    pty.wait_for("local-file.txt");
+    pty.master
+        .resize(PtySize {
+            rows: 10,
+            cols: 30,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    pty.screen
+        .lock()
+        .unwrap()
+        .parser
+        .screen_mut()
+        .set_size(nz(10), nz(30));
+    pty.wait_for("Terminal too small");
+    pty.master
+        .resize(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    pty.screen
+        .lock()
+        .unwrap()
+        .parser
+        .screen_mut()
+        .set_size(nz(24), nz(80));
+    pty.wait_for("local-file.txt");
+    let pid = pty.child.process_id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    pty.wait_exit();
+    pty.assert_restored();
+}
+
+#[test]
+fn sighup_from_a_dropped_ssh_session_restores_the_terminal() {
+    let mut pty = Pty::demo(80, 24);
+    pty.wait_for("local-file.txt");
+    let pid = pty.child.process_id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(pid, libc::SIGHUP);
+    }
+    pty.wait_exit();
+    pty.assert_restored();
+}
