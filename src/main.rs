@@ -25,7 +25,9 @@ fn main() -> ExitCode {
         #[cfg(feature = "emulator")]
         Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator::cli::run(args)),
         #[cfg(feature = "emulator")]
-        Some(Command::Demo) => return runtime.block_on(odc::emulator::cli::demo(cli.local_dir)),
+        Some(Command::Demo { local_dir }) => {
+            return runtime.block_on(odc::emulator::cli::demo(local_dir.or(cli.local_dir)));
+        }
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "odc", &mut std::io::stdout());

@@ -91,7 +91,10 @@ pub enum Command {
     },
     /// Try odc without an account: the UI on the built-in emulator with a sample drive.
     #[cfg(feature = "emulator")]
-    Demo,
+    Demo {
+        /// Local directory for the left pane (default: the current directory).
+        local_dir: Option<PathBuf>,
+    },
     /// Run the Microsoft Graph + identity emulator alone (for tests, curl and benchmarks).
     #[cfg(feature = "emulator")]
     Emulator(crate::emulator::cli::EmulatorArgs),

@@ -264,6 +264,18 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     let active = state.active;
     let pane = &mut state.panes[active];
     let last = pane.visible.len().saturating_sub(1);
+    if matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Select
+    ) {
+        pane.user_moved = true;
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -390,16 +402,19 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
                 let index = pane.scroll + row - 1;
                 if index < pane.visible.len() {
                     pane.cursor = index;
+                    pane.user_moved = true;
                 }
             }
         }
         MouseEventKind::ScrollDown => {
             let pane = &mut state.panes[pane_index];
+            pane.user_moved = true;
             pane.cursor = (pane.cursor + 3).min(pane.visible.len().saturating_sub(1));
             keep_cursor_visible(pane, rows);
         }
         MouseEventKind::ScrollUp => {
             let pane = &mut state.panes[pane_index];
+            pane.user_moved = true;
             pane.cursor = pane.cursor.saturating_sub(3);
             keep_cursor_visible(pane, rows);
         }

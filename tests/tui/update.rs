@@ -49,8 +49,19 @@ fn pages_stream_in_sorted_and_stale_pages_are_dropped() {
         },
     );
     assert!(state.panes[0].listing.loading);
-    // The cursor is on "z" (folders first); keep it there as pages land.
-    assert_eq!(cursor_name(&state), "z");
+    assert_eq!(cursor_name(&state), "z", "folders first");
+    // Until the user moves, the cursor stays on the first row as pages land.
+    update(
+        &mut state,
+        Event::Page {
+            pane: 0,
+            ticket,
+            entries: vec![entry("c", true, 0)],
+            done: false,
+        },
+    );
+    assert_eq!(cursor_name(&state), "c");
+    update(&mut state, ch('j'));
     update(&mut state, ch('j'));
     assert_eq!(cursor_name(&state), "m.txt");
     update(
@@ -62,7 +73,7 @@ fn pages_stream_in_sorted_and_stale_pages_are_dropped() {
             done: false,
         },
     );
-    assert_eq!(names(&state, 0), ["b", "z", "a.txt", "m.txt"]);
+    assert_eq!(names(&state, 0), ["b", "c", "z", "a.txt", "m.txt"]);
     assert_eq!(
         cursor_name(&state),
         "m.txt",

@@ -139,6 +139,9 @@ pub struct Pane {
     pub filter_editing: bool,
     /// Name to put the cursor on when it shows up (the folder we came out of).
     pub want_cursor: Option<String>,
+    /// The user moved the cursor since the listing began: follow its row by name
+    /// as pages land. Until then the cursor stays on the first row.
+    pub user_moved: bool,
 }
 
 impl Pane {
@@ -157,6 +160,7 @@ impl Pane {
             filter: None,
             filter_editing: false,
             want_cursor: None,
+            user_moved: false,
         }
     }
 
@@ -210,7 +214,11 @@ impl Pane {
 
     /// Adds a page of entries in sort order (a merge: pages arrive in any order).
     pub fn add_entries(&mut self, mut page: Vec<Entry>) {
-        let keep = self.current().map(|e| e.name.clone());
+        let keep = if self.user_moved {
+            self.current().map(|e| e.name.clone())
+        } else {
+            None
+        };
         let sort = self.sort;
         page.sort_by(|a, b| sort.compare(a, b));
         let old = std::mem::take(&mut self.entries);
