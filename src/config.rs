@@ -72,6 +72,7 @@ pub struct TransferConfig {
     pub upload_fragment_bytes: u64,
     pub concurrency: u32,
     pub page_size: u32,
+    pub on_conflict: String,
 }
 
 /// Where a setting's value came from, so errors can point at it.
@@ -342,6 +343,18 @@ fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), C
         return Err(bad(
             "transfer.concurrency",
             format!("1 to 64; found {}", config.transfer.concurrency),
+        ));
+    }
+    if !matches!(
+        config.transfer.on_conflict.as_str(),
+        "ask" | "overwrite" | "skip" | "rename" | "overwrite_older"
+    ) {
+        return Err(bad(
+            "transfer.on_conflict",
+            format!(
+                "\"ask\", \"overwrite\", \"skip\", \"rename\" or \"overwrite_older\"; found {:?}",
+                config.transfer.on_conflict
+            ),
         ));
     }
     if !matches!(config.ui.theme.as_str(), "default" | "none") {

@@ -9,4 +9,5 @@ pub mod logging;
 pub mod onedrive;
 pub mod paths;
 pub mod qr;
+pub mod transfer;
 pub mod tui;

@@ -142,6 +142,13 @@ impl SeekEnd for tokio::fs::File {
     }
 }
 
+/// What a cancelled download does with its partial file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnCancel {
+    Discard,
+    Keep,
+}
+
 enum Step {
     Continue,
     Done,
@@ -163,13 +170,27 @@ impl Graph {
             .ok_or_else(|| Error::Other("OneDrive did not give a download location".into()))
     }
 
-    /// Downloads a file item to `target`.
+    /// Downloads a file item to `target`. Cancelling discards the partial file.
     pub async fn download_file(
         &self,
         item: &DriveItem,
         target: &Path,
         progress: &Progress,
         cancel: &CancellationToken,
+    ) -> Result<()> {
+        self.download_file_with(item, target, progress, cancel, OnCancel::Discard)
+            .await
+    }
+
+    /// Like [`Graph::download_file`]; with [`OnCancel::Keep`] a cancelled (paused)
+    /// download keeps its partial file, and the next attempt resumes from it.
+    pub async fn download_file_with(
+        &self,
+        item: &DriveItem,
+        target: &Path,
+        progress: &Progress,
+        cancel: &CancellationToken,
+        on_cancel: OnCancel,
     ) -> Result<()> {
         if !item.is_file() {
             return Err(Error::Other(format!(
@@ -221,8 +242,10 @@ impl Graph {
             }
         };
         if let Err(err) = result {
+            // Keep what arrived: it is the offset the next attempt resumes from.
+            let _ = partial.writer.flush().await;
             drop(partial);
-            if matches!(err, Error::Cancelled) {
+            if matches!(err, Error::Cancelled) && on_cancel == OnCancel::Discard {
                 let _ = tokio::fs::remove_file(&partial_file).await;
             }
             return Err(err);

@@ -1,0 +1,674 @@
+//! Runs planned tasks: a bounded number at once (`transfer.concurrency`), each with
+//! its own cancel and pause, progress counters the UI samples, conflict and error
+//! questions, and moves that delete their source only after every file arrived.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, Semaphore, mpsc::UnboundedSender, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resolution};
+use super::plan::{FileTask, plan};
+use super::{Direction, Location, Request, TaskState, local};
+use crate::config::Config;
+use crate::onedrive::download::OnCancel;
+use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
+
+/// A task as the UI lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskInfo {
+    pub id: u64,
+    pub name: String,
+    pub source: String,
+    pub dest: String,
+    pub direction: Direction,
+    pub total: u64,
+}
+
+/// A question for the person at the keyboard; answer through `reply`.
+#[derive(Debug)]
+pub enum Question {
+    Conflict {
+        task: u64,
+        name: String,
+        source_size: u64,
+        source_modified: Option<DateTime<Utc>>,
+        target_size: u64,
+        target_modified: Option<DateTime<Utc>>,
+        reply: oneshot::Sender<ConflictAnswer>,
+    },
+    Error {
+        task: u64,
+        name: String,
+        message: String,
+        reply: oneshot::Sender<ErrorAnswer>,
+    },
+}
+
+#[derive(Debug)]
+pub enum EngineEvent {
+    Added(TaskInfo),
+    State {
+        id: u64,
+        state: TaskState,
+    },
+    Ask(Question),
+    /// A problem found while planning, one line.
+    Problem(String),
+    /// A request finished; these folders changed.
+    Finished {
+        changed: Vec<Location>,
+    },
+}
+
+struct Group {
+    source: Location,
+    remaining: AtomicUsize,
+    failed: AtomicBool,
+}
+
+struct Batch {
+    policy: tokio::sync::Mutex<Policy>,
+    abort: CancellationToken,
+    groups: Vec<Group>,
+    remaining: AtomicUsize,
+    changed: Vec<Location>,
+}
+
+struct Control {
+    task: FileTask,
+    batch: Arc<Batch>,
+    cancel: CancellationToken,
+    attempt: CancellationToken,
+    paused: bool,
+    state: TaskState,
+    progress: Arc<Progress>,
+}
+
+struct Inner {
+    graph: RwLock<Option<Arc<Graph>>>,
+    default_conflict: Option<Resolution>,
+    tx: UnboundedSender<EngineEvent>,
+    slots: Semaphore,
+    next_id: AtomicU64,
+    tasks: Mutex<HashMap<u64, Control>>,
+    resumed: Notify,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+enum Outcome {
+    Done,
+    Skipped,
+}
+
+impl Engine {
+    pub fn new(config: &Config, tx: UnboundedSender<EngineEvent>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                graph: RwLock::new(None),
+                default_conflict: Resolution::parse(&config.transfer.on_conflict),
+                tx,
+                slots: Semaphore::new(config.transfer.concurrency as usize),
+                next_id: AtomicU64::new(1),
+                tasks: Mutex::new(HashMap::new()),
+                resumed: Notify::new(),
+            }),
+        }
+    }
+
+    pub fn set_graph(&self, graph: Arc<Graph>) {
+        *self.inner.graph.write().unwrap() = Some(graph);
+    }
+
+    fn graph(&self) -> Option<Arc<Graph>> {
+        self.inner.graph.read().unwrap().clone()
+    }
+
+    /// Plans and queues a request. The destination is fixed now.
+    pub fn submit(&self, request: Request) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let graph = engine.graph();
+            let planned = plan(graph.as_deref(), &request).await;
+            let mut changed = vec![request.dest_dir.clone()];
+            if request.kind == super::Kind::Move {
+                changed.extend(request.sources.iter().filter_map(Location::parent));
+            }
+            let plan = match planned {
+                Ok(plan) => plan,
+                Err(err) => {
+                    let _ = engine
+                        .inner
+                        .tx
+                        .send(EngineEvent::Problem(format!("cannot plan the copy: {err}")));
+                    let _ = engine.inner.tx.send(EngineEvent::Finished { changed });
+                    return;
+                }
+            };
+            for problem in &plan.problems {
+                let _ = engine.inner.tx.send(EngineEvent::Problem(problem.clone()));
+            }
+            let groups = plan
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(index, source)| Group {
+                    source: source.clone(),
+                    remaining: AtomicUsize::new(
+                        plan.tasks.iter().filter(|t| t.group == Some(index)).count(),
+                    ),
+                    failed: AtomicBool::new(!plan.problems.is_empty()),
+                })
+                .collect();
+            let batch = Arc::new(Batch {
+                policy: tokio::sync::Mutex::new(Policy::with_default(
+                    engine.inner.default_conflict,
+                )),
+                abort: CancellationToken::new(),
+                groups,
+                remaining: AtomicUsize::new(plan.tasks.len()),
+                changed,
+            });
+            // Groups with no tasks (empty folders) are complete at once.
+            for group in &batch.groups {
+                if group.remaining.load(Ordering::SeqCst) == 0 {
+                    engine.finish_group(group).await;
+                }
+            }
+            if plan.tasks.is_empty() {
+                let _ = engine.inner.tx.send(EngineEvent::Finished {
+                    changed: batch.changed.clone(),
+                });
+                return;
+            }
+            for task in plan.tasks {
+                engine.queue(task, batch.clone());
+            }
+        });
+    }
+
+    fn queue(&self, task: FileTask, batch: Arc<Batch>) {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let info = TaskInfo {
+            id,
+            name: task.source.name(),
+            source: task.source.display(),
+            dest: task.dest.display(),
+            direction: task.direction,
+            total: task.size,
+        };
+        let cancel = batch.abort.child_token();
+        let progress = Arc::new(Progress::default());
+        progress.set_total(task.size);
+        self.inner.tasks.lock().unwrap().insert(
+            id,
+            Control {
+                attempt: cancel.child_token(),
+                task,
+                batch,
+                cancel,
+                paused: false,
+                state: TaskState::Queued,
+                progress,
+            },
+        );
+        let _ = self.inner.tx.send(EngineEvent::Added(info));
+        let engine = self.clone();
+        tokio::spawn(async move { engine.run(id).await });
+    }
+
+    fn set_state(&self, id: u64, state: TaskState) {
+        if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
+            control.state = state.clone();
+        }
+        let _ = self.inner.tx.send(EngineEvent::State { id, state });
+    }
+
+    /// (id, done, total) of every task not finished.
+    pub fn sample(&self) -> Vec<(u64, u64, u64)> {
+        self.inner
+            .tasks
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, c)| !c.state.finished())
+            .map(|(id, c)| {
+                let (done, total) = c.progress.sample();
+                (*id, done, total)
+            })
+            .collect()
+    }
+
+    pub fn active(&self) -> usize {
+        self.inner
+            .tasks
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|c| !c.state.finished())
+            .count()
+    }
+
+    pub fn cancel(&self, id: u64) {
+        if let Some(control) = self.inner.tasks.lock().unwrap().get(&id) {
+            control.cancel.cancel();
+        }
+        self.inner.resumed.notify_waiters();
+    }
+
+    /// Pauses a task: a queued one does not start; a running one stops (a download
+    /// keeps its partial file, an upload starts a new session on resume).
+    pub fn toggle_pause(&self, id: u64) {
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        let Some(control) = tasks.get_mut(&id) else {
+            return;
+        };
+        if control.state.finished() {
+            return;
+        }
+        control.paused = !control.paused;
+        if control.paused {
+            control.attempt.cancel();
+        } else {
+            control.attempt = control.cancel.child_token();
+        }
+        let paused = control.paused;
+        drop(tasks);
+        if paused {
+            self.set_state(id, TaskState::Paused);
+        } else {
+            self.set_state(id, TaskState::Queued);
+        }
+        self.inner.resumed.notify_waiters();
+    }
+
+    /// Runs a failed or cancelled task again.
+    pub fn retry(&self, id: u64) {
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        let Some(control) = tasks.get_mut(&id) else {
+            return;
+        };
+        if !matches!(control.state, TaskState::Failed(_) | TaskState::Cancelled) {
+            return;
+        }
+        control.cancel = control.batch.abort.child_token();
+        if control.batch.abort.is_cancelled() {
+            control.cancel = CancellationToken::new();
+        }
+        control.attempt = control.cancel.child_token();
+        control.paused = false;
+        control.batch.remaining.fetch_add(1, Ordering::SeqCst);
+        if let Some(group) = control.task.group {
+            let group = &control.batch.groups[group];
+            group.remaining.fetch_add(1, Ordering::SeqCst);
+            group.failed.store(false, Ordering::SeqCst);
+        }
+        drop(tasks);
+        self.set_state(id, TaskState::Queued);
+        let engine = self.clone();
+        tokio::spawn(async move { engine.run(id).await });
+    }
+
+    /// Forgets finished tasks.
+    pub fn clear_finished(&self) {
+        self.inner
+            .tasks
+            .lock()
+            .unwrap()
+            .retain(|_, c| !c.state.finished());
+    }
+
+    async fn run(&self, id: u64) {
+        let final_state = loop {
+            let Some((task, batch, cancel, progress)) = self.with(id, |c| {
+                (
+                    c.task.clone(),
+                    c.batch.clone(),
+                    c.cancel.clone(),
+                    c.progress.clone(),
+                )
+            }) else {
+                return;
+            };
+            // Paused tasks wait here; a cancel ends the wait.
+            loop {
+                let waiting = self.inner.resumed.notified();
+                if cancel.is_cancelled() || !self.with(id, |c| c.paused).unwrap_or(false) {
+                    break;
+                }
+                waiting.await;
+            }
+            if cancel.is_cancelled() {
+                break TaskState::Cancelled;
+            }
+            let permit = tokio::select! {
+                _ = cancel.cancelled() => break TaskState::Cancelled,
+                permit = self.inner.slots.acquire() => permit.expect("the semaphore is never closed"),
+            };
+            let Some(attempt) = self.with(id, |c| c.attempt.clone()) else {
+                return;
+            };
+            if attempt.is_cancelled() {
+                continue; // paused while queued
+            }
+            self.set_state(id, TaskState::Running);
+            let result = self.run_once(id, &task, &batch, &attempt, &progress).await;
+            drop(permit);
+            match result {
+                Ok(Outcome::Done) => break TaskState::Done,
+                Ok(Outcome::Skipped) => break TaskState::Skipped,
+                Err(Error::Cancelled)
+                    if self.with(id, |c| c.paused).unwrap_or(false) && !cancel.is_cancelled() =>
+                {
+                    self.set_state(id, TaskState::Paused);
+                    continue;
+                }
+                Err(Error::Cancelled) => break TaskState::Cancelled,
+                Err(err) => {
+                    let message = err.to_string();
+                    // One error question at a time per request, as for conflicts.
+                    let mut policy = batch.policy.lock().await;
+                    if policy.skips_errors() || cancel.is_cancelled() {
+                        break TaskState::Failed(message);
+                    }
+                    let (reply, answer) = oneshot::channel();
+                    let _ = self.inner.tx.send(EngineEvent::Ask(super::Question::Error {
+                        task: id,
+                        name: task.source.name(),
+                        message: message.clone(),
+                        reply,
+                    }));
+                    let answer = tokio::select! {
+                        _ = cancel.cancelled() => ErrorAnswer::Skip,
+                        a = answer => a.unwrap_or(ErrorAnswer::Skip),
+                    };
+                    policy.answer_error(answer);
+                    drop(policy);
+                    match answer {
+                        ErrorAnswer::Retry => continue,
+                        ErrorAnswer::Skip | ErrorAnswer::SkipAll => {
+                            break TaskState::Failed(message);
+                        }
+                        ErrorAnswer::Abort => {
+                            batch.abort.cancel();
+                            break TaskState::Failed(message);
+                        }
+                    }
+                }
+            }
+        };
+        let done = final_state == TaskState::Done;
+        self.set_state(id, final_state);
+        if let Some(group) = self.with(id, |c| c.task.group).flatten() {
+            let group = &batch_of(self, id).groups[group];
+            if !done {
+                group.failed.store(true, Ordering::SeqCst);
+            }
+            if group.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+                self.finish_group(group).await;
+            }
+        }
+        let batch = batch_of(self, id);
+        if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let _ = self.inner.tx.send(EngineEvent::Finished {
+                changed: batch.changed.clone(),
+            });
+        }
+    }
+
+    /// A move across kinds: delete the source once everything in it arrived.
+    async fn finish_group(&self, group: &Group) {
+        if group.failed.load(Ordering::SeqCst) {
+            let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                "{}: kept, because not everything in it was moved",
+                group.source.display()
+            )));
+            return;
+        }
+        let result = match &group.source {
+            Location::Local(path) => local::remove(path).await,
+            Location::Remote(path) => match self.graph() {
+                Some(graph) => graph.delete(&ItemAddress::Path(path.clone())).await,
+                None => Err(Error::SignInRequired {
+                    reason: "not signed in".into(),
+                }),
+            },
+        };
+        if let Err(err) = result {
+            let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                "{}: moved, but the source could not be deleted: {err}",
+                group.source.display()
+            )));
+        }
+    }
+
+    fn with<R>(&self, id: u64, f: impl FnOnce(&Control) -> R) -> Option<R> {
+        self.inner.tasks.lock().unwrap().get(&id).map(f)
+    }
+
+    fn need_graph(&self) -> Result<Arc<Graph>> {
+        self.graph().ok_or_else(|| Error::SignInRequired {
+            reason: "not signed in".into(),
+        })
+    }
+
+    /// What is at `dest` now: (size, modified), or None.
+    async fn target(&self, dest: &Location) -> Result<Option<(u64, Option<DateTime<Utc>>)>> {
+        match dest {
+            Location::Local(path) => match tokio::fs::metadata(path).await {
+                Ok(m) => Ok(Some((
+                    m.len(),
+                    m.modified().ok().map(DateTime::<Utc>::from),
+                ))),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(err) => Err(Error::io(path, err)),
+            },
+            Location::Remote(path) => Ok(self
+                .need_graph()?
+                .item_if_exists(&ItemAddress::Path(path.clone()))
+                .await?
+                .map(|item| (item.size, item.modified()))),
+        }
+    }
+
+    async fn source_modified(&self, task: &FileTask) -> Option<DateTime<Utc>> {
+        match (&task.source, &task.item) {
+            (_, Some(item)) => item.modified(),
+            (Location::Local(path), None) => tokio::fs::metadata(path)
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .map(DateTime::<Utc>::from),
+            _ => None,
+        }
+    }
+
+    /// A free `name (n).ext` beside `dest`.
+    async fn free_name(&self, dest: &Location) -> Result<Location> {
+        let parent = dest
+            .parent()
+            .ok_or_else(|| Error::Other("no parent folder".into()))?;
+        for n in 1..1000 {
+            let candidate = parent.join(&conflict::numbered_name(&dest.name(), n));
+            if self.target(&candidate).await?.is_none() {
+                return Ok(candidate);
+            }
+        }
+        Err(Error::Other(format!("{}: no free name", dest.display())))
+    }
+
+    async fn run_once(
+        &self,
+        id: u64,
+        task: &FileTask,
+        batch: &Batch,
+        cancel: &CancellationToken,
+        progress: &Arc<Progress>,
+    ) -> Result<Outcome> {
+        let mut dest = task.dest.clone();
+        let mut overwrite = false;
+        if let Some((target_size, target_modified)) = self.target(&dest).await? {
+            // Held while asking: tasks running side by side wait for the answer, so
+            // an "all" answer is asked once.
+            let mut policy = batch.policy.lock().await;
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled); // aborted while waiting for the lock
+            }
+            let resolution = match policy.conflict() {
+                Some(r) => r,
+                None => {
+                    let (reply, answer) = oneshot::channel();
+                    let _ = self
+                        .inner
+                        .tx
+                        .send(EngineEvent::Ask(super::Question::Conflict {
+                            task: id,
+                            name: dest.name(),
+                            source_size: task.size,
+                            source_modified: self.source_modified(task).await,
+                            target_size,
+                            target_modified,
+                            reply,
+                        }));
+                    let answer = tokio::select! {
+                        _ = cancel.cancelled() => return Err(Error::Cancelled),
+                        a = answer => a.unwrap_or(ConflictAnswer::Abort),
+                    };
+                    match policy.answer_conflict(answer) {
+                        Some(r) => r,
+                        None => {
+                            batch.abort.cancel();
+                            return Err(Error::Cancelled);
+                        }
+                    }
+                }
+            };
+            drop(policy);
+            match conflict::decide(
+                resolution,
+                self.source_modified(task).await,
+                target_modified,
+            ) {
+                Decision::Skip => return Ok(Outcome::Skipped),
+                Decision::Rename => dest = self.free_name(&dest).await?,
+                Decision::Overwrite => overwrite = true,
+            }
+        }
+        self.perform(id, task, &dest, overwrite, cancel, progress)
+            .await?;
+        Ok(Outcome::Done)
+    }
+
+    async fn remote_parent_id(&self, graph: &Graph, dest: &RemotePath) -> Result<String> {
+        let parent = dest.parent().unwrap_or_default();
+        Ok(graph.item(&ItemAddress::Path(parent)).await?.id)
+    }
+
+    async fn perform(
+        &self,
+        id: u64,
+        task: &FileTask,
+        dest: &Location,
+        overwrite: bool,
+        cancel: &CancellationToken,
+        progress: &Arc<Progress>,
+    ) -> Result<()> {
+        match (task.direction, &task.source, dest) {
+            (Direction::Upload, Location::Local(source), Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let conflict = if overwrite {
+                    Conflict::Replace
+                } else {
+                    Conflict::Fail
+                };
+                graph
+                    .upload_file(source, target, conflict, progress, cancel)
+                    .await?;
+            }
+            (Direction::Download, _, Location::Local(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to download".into()))?;
+                graph
+                    .download_file_with(item, target, progress, cancel, OnCancel::Keep)
+                    .await?;
+            }
+            (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
+                local::copy_file(source, target, progress, cancel).await?;
+            }
+            (Direction::RemoteCopy, _, Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to copy".into()))?;
+                if overwrite {
+                    graph.delete(&ItemAddress::Path(target.clone())).await?;
+                }
+                let parent = self.remote_parent_id(&graph, target).await?;
+                let size = task.size;
+                let report = |pct: f64| progress.set_done((size as f64 * pct / 100.0) as u64);
+                let copy = graph.copy(&item.id, &parent, target.name(), Some(&report));
+                tokio::select! {
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    r = copy => { r?; }
+                }
+                progress.set_done(size);
+            }
+            (Direction::RemoteMove, _, Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to move".into()))?;
+                if overwrite {
+                    graph.delete(&ItemAddress::Path(target.clone())).await?;
+                }
+                let parent = self.remote_parent_id(&graph, target).await?;
+                let name = target.name().filter(|n| *n != item.name);
+                graph.move_item(&item.id, Some(&parent), name).await?;
+                progress.set_done(task.size);
+            }
+            (Direction::LocalMove, Location::Local(source), Location::Local(target)) => {
+                if overwrite {
+                    local::remove(target).await?;
+                }
+                match tokio::fs::rename(source, target).await {
+                    Ok(()) => {}
+                    Err(err)
+                        if err.kind() == std::io::ErrorKind::CrossesDevices && source.is_file() =>
+                    {
+                        local::copy_file(source, target, progress, cancel).await?;
+                        local::remove(source).await?;
+                    }
+                    Err(err) => return Err(Error::io(source, err)),
+                }
+                progress.set_done(task.size);
+            }
+            (direction, source, dest) => {
+                return Err(Error::Other(format!(
+                    "task {id}: cannot {direction:?} {} to {}",
+                    source.display(),
+                    dest.display()
+                )));
+            }
+        }
+        self.set_state(id, TaskState::Verifying);
+        Ok(())
+    }
+}
+
+fn batch_of(engine: &Engine, id: u64) -> Arc<Batch> {
+    engine
+        .with(id, |c| c.batch.clone())
+        .expect("tasks are kept until cleared")
+}

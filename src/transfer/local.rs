@@ -1,0 +1,113 @@
+//! Local → local: streamed copy into `NAME.odc-partial`, size and hash checked,
+//! modified time kept, then renamed into place; moves by rename.
+
+use std::path::Path;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use crate::onedrive::download::partial_path;
+use crate::onedrive::quickxor::QuickXorHash;
+use crate::onedrive::{Error, Progress, Result};
+
+pub async fn copy_file(
+    source: &Path,
+    target: &Path,
+    progress: &Progress,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let metadata = tokio::fs::metadata(source)
+        .await
+        .map_err(|e| Error::io(source, e))?;
+    let size = metadata.len();
+    progress.set_total(size);
+    progress.set_done(0);
+    let partial = partial_path(target);
+    let result = async {
+        let mut input = tokio::fs::File::open(source)
+            .await
+            .map_err(|e| Error::io(source, e))?;
+        let mut output = tokio::fs::File::create(&partial)
+            .await
+            .map_err(|e| Error::io(&partial, e))?;
+        let mut written = QuickXorHash::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let n = input
+                .read(&mut buf)
+                .await
+                .map_err(|e| Error::io(source, e))?;
+            if n == 0 {
+                break;
+            }
+            output
+                .write_all(&buf[..n])
+                .await
+                .map_err(|e| Error::io(&partial, e))?;
+            written.update(&buf[..n]);
+            progress.add(n as u64);
+        }
+        output
+            .sync_all()
+            .await
+            .map_err(|e| Error::io(&partial, e))?;
+        if written.len() != size {
+            return Err(Error::Integrity(format!(
+                "{}: read {} bytes of {size}; the file changed during the copy",
+                source.display(),
+                written.len()
+            )));
+        }
+        // Read back what landed on disk and compare hashes.
+        let landed = hash_file(&partial).await?;
+        if landed.digest() != written.digest() {
+            return Err(Error::Integrity(format!(
+                "{}: the copy differs from the source",
+                target.display()
+            )));
+        }
+        if let Ok(modified) = metadata.modified() {
+            let _ = output.into_std().await.set_modified(modified);
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(err) = result {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(err);
+    }
+    tokio::fs::rename(&partial, target)
+        .await
+        .map_err(|e| Error::io(target, e))
+}
+
+pub async fn hash_file(path: &Path) -> Result<QuickXorHash> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    let mut hasher = QuickXorHash::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).await.map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Ok(hasher);
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// Removes a file or a directory tree.
+pub async fn remove(path: &Path) -> Result<()> {
+    let metadata = tokio::fs::symlink_metadata(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    if metadata.is_dir() {
+        tokio::fs::remove_dir_all(path).await
+    } else {
+        tokio::fs::remove_file(path).await
+    }
+    .map_err(|e| Error::io(path, e))
+}

@@ -1,0 +1,737 @@
+//! The transfer engine against the emulator: all four directions, folders, moves,
+//! conflicts, errors, pause and cancel, under faults. Every test compares bytes and
+//! checks that no partial file is left behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use odc::config::Config;
+use odc::emulator::{Emulator, EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
+use odc::onedrive::auth::Session;
+use odc::onedrive::tokens::{Account, TokenStore};
+use odc::onedrive::{Graph, RemotePath};
+use odc::transfer::TaskState;
+use odc::transfer::{
+    ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
+};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const UNIT: usize = 327_680;
+
+struct Env {
+    emu: Emulator,
+    engine: Engine,
+    events: UnboundedReceiver<EngineEvent>,
+    dir: tempfile::TempDir,
+    graph: Arc<Graph>,
+}
+
+async fn env(settings: Settings, tune: impl FnOnce(&mut Config)) -> Env {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let emu = Emulator::start(EmulatorOptions {
+        settings,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut config = Config::defaults();
+    config.account.client_id = "engine-test".into();
+    config.endpoints.authority_url = emu.authority_url();
+    config.endpoints.graph_url = emu.graph_url();
+    config.network.backoff_initial_ms = 10;
+    config.network.backoff_max_secs = 1;
+    config.network.max_attempts = 4;
+    config.transfer.upload_fragment_bytes = 2 * UNIT as u64;
+    config.transfer.simple_upload_max_bytes = 100_000;
+    tune(&mut config);
+    let config = Arc::new(config);
+    let dir = tempfile::tempdir().unwrap();
+    let store = TokenStore::new(dir.path().join("tokens.json"));
+    let tokens = emu.issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
+    let account = Account {
+        username: "ada@example.com".into(),
+        display_name: "Ada".into(),
+        authority_url: config.endpoints.authority_url.clone(),
+        tenant: config.account.tenant.clone(),
+        client_id: config.account.client_id.clone(),
+        graph_url: config.endpoints.graph_url.clone(),
+        scopes: config.account.scopes.clone(),
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        expires_at: chrono::Utc::now().timestamp() + 3600,
+    };
+    store.save(&account).unwrap();
+    let session = Arc::new(Session::load(config.clone(), store).unwrap());
+    let graph = Arc::new(Graph::new(config.clone(), session).unwrap());
+    let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+    let engine = Engine::new(&config, tx);
+    engine.set_graph(graph.clone());
+    Env {
+        emu,
+        engine,
+        events,
+        dir,
+        graph,
+    }
+}
+
+fn pattern(len: usize, salt: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| ((i as u64).wrapping_mul(2_654_435_761) >> 13) as u8 ^ salt)
+        .collect()
+}
+
+fn remote(path: &str) -> Location {
+    Location::Remote(RemotePath::parse(path).unwrap())
+}
+
+/// Final states by task name, plus problems, answering questions with `answer`.
+struct Run {
+    states: Vec<(String, TaskState)>,
+    problems: Vec<String>,
+    questions: Vec<String>,
+}
+
+impl Env {
+    fn local(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, data: &[u8]) -> PathBuf {
+        let path = self.local(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, data).unwrap();
+        path
+    }
+
+    async fn run(&mut self, request: Request, mut answer: impl FnMut(&Question) -> Answer) -> Run {
+        self.engine.submit(request);
+        let mut names = std::collections::HashMap::new();
+        let mut run = Run {
+            states: Vec::new(),
+            problems: Vec::new(),
+            questions: Vec::new(),
+        };
+        let mut finals = std::collections::HashMap::new();
+        loop {
+            let event = tokio::time::timeout(Duration::from_secs(30), self.events.recv())
+                .await
+                .expect("the engine went quiet")
+                .unwrap();
+            match event {
+                EngineEvent::Added(info) => {
+                    names.insert(info.id, info.name.clone());
+                }
+                EngineEvent::State { id, state } => {
+                    if state.finished() {
+                        finals.insert(id, state);
+                    }
+                }
+                EngineEvent::Ask(question) => match question {
+                    Question::Conflict { ref name, .. } => {
+                        run.questions.push(format!("conflict {name}"));
+                        let Answer::Conflict(a) = answer(&question) else {
+                            panic!("wrong answer")
+                        };
+                        if let Question::Conflict { reply, .. } = question {
+                            let _ = reply.send(a); // a question can be withdrawn (abort)
+                        }
+                    }
+                    Question::Error {
+                        ref name,
+                        ref message,
+                        ..
+                    } => {
+                        run.questions.push(format!("error {name}: {message}"));
+                        let Answer::Error(a) = answer(&question) else {
+                            panic!("wrong answer")
+                        };
+                        if let Question::Error { reply, .. } = question {
+                            let _ = reply.send(a); // a question can be withdrawn (abort)
+                        }
+                    }
+                },
+                EngineEvent::Problem(p) => run.problems.push(p),
+                EngineEvent::Finished { .. } => break,
+            }
+        }
+        let mut states: Vec<(String, TaskState)> = finals
+            .into_iter()
+            .map(|(id, s)| (names[&id].clone(), s))
+            .collect();
+        states.sort_by(|a, b| a.0.cmp(&b.0));
+        run.states = states;
+        run
+    }
+}
+
+enum Answer {
+    Conflict(ConflictAnswer),
+    Error(ErrorAnswer),
+}
+
+fn never(_: &Question) -> Answer {
+    panic!("no question expected")
+}
+
+fn no_partials(dir: &Path) {
+    for entry in walk(dir) {
+        assert!(
+            !entry.ends_with(".odc-partial"),
+            "partial file left: {entry}"
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+fn mixed_folder(env: &Env) -> Vec<(String, Vec<u8>)> {
+    let files = vec![
+        ("mixed/small.txt".to_string(), b"small".to_vec()),
+        ("mixed/empty".to_string(), Vec::new()),
+        ("mixed/sub/big.bin".to_string(), pattern(3 * UNIT + 1234, 1)),
+        (
+            "mixed/sub/deeper/medium.bin".to_string(),
+            pattern(150_000, 2),
+        ),
+        ("mixed/Ünïcødé 😀 #1.txt".to_string(), b"unicode".to_vec()),
+    ];
+    for (rel, data) in &files {
+        env.write(rel, data);
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_folder_goes_up_and_comes_back_identical() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let files = mixed_folder(&env);
+    let up = Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("mixed"))],
+        dest_dir: remote("/"),
+    };
+    let run = env.run(up, never).await;
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    assert_eq!(run.states.len(), 5);
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    for (rel, data) in &files {
+        assert_eq!(
+            &env.emu.read_file(&format!("/{rel}")).await.unwrap(),
+            data,
+            "{rel}"
+        );
+    }
+    // And back down into another folder.
+    std::fs::create_dir(env.local("back")).unwrap();
+    let down = Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/mixed")],
+        dest_dir: Location::Local(env.local("back")),
+    };
+    let run = env.run(down, never).await;
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    for (rel, data) in &files {
+        assert_eq!(
+            &std::fs::read(env.local(&format!("back/{rel}"))).unwrap(),
+            data,
+            "{rel}"
+        );
+    }
+    no_partials(env.dir.path());
+    // Server-side copy of the folder, and a local copy.
+    let copy = Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/mixed")],
+        dest_dir: remote("/Backup"),
+    };
+    env.graph
+        .create_folders(&RemotePath::parse("/Backup").unwrap())
+        .await
+        .unwrap();
+    let run = env.run(copy, never).await;
+    assert_eq!(run.states, [("mixed".to_string(), TaskState::Done)]);
+    assert_eq!(
+        env.emu
+            .read_file("/Backup/mixed/sub/big.bin")
+            .await
+            .unwrap(),
+        files[2].1
+    );
+    std::fs::create_dir(env.local("copy")).unwrap();
+    let local = Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("mixed"))],
+        dest_dir: Location::Local(env.local("copy")),
+    };
+    let run = env.run(local, never).await;
+    assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
+    assert_eq!(walk(&env.local("mixed")), walk(&env.local("copy/mixed")));
+    assert_eq!(
+        std::fs::read(env.local("copy/mixed/sub/big.bin")).unwrap(),
+        files[2].1
+    );
+}
+
+#[tokio::test]
+async fn transfers_survive_drops_partial_fragments_throttling_and_token_expiry() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let files = mixed_folder(&env);
+    env.emu.add_fault(
+        FaultRule::new(Target::Upload, Fault::PartialAccept { bytes: 100_000 }, 1).method("PUT"),
+    );
+    env.emu
+        .add_fault(FaultRule::new(Target::Upload, Fault::Drop, 1).method("PUT"));
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(RetryAfter::Seconds(1)),
+        },
+        2,
+    ));
+    env.emu.expire_access_tokens();
+    let up = Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("mixed"))],
+        dest_dir: remote("/"),
+    };
+    let run = env.run(up, never).await;
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    for (rel, data) in &files {
+        assert_eq!(
+            &env.emu.read_file(&format!("/{rel}")).await.unwrap(),
+            data,
+            "{rel}"
+        );
+    }
+    assert_eq!(env.emu.open_upload_sessions(), 0);
+    let throttled = env
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    assert!(throttled >= 2, "the 429s were met and waited out");
+
+    env.emu.add_fault(FaultRule::new(
+        Target::Download,
+        Fault::DropMidBody {
+            after_bytes: 200_000,
+        },
+        2,
+    ));
+    std::fs::create_dir(env.local("back")).unwrap();
+    let down = Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/mixed")],
+        dest_dir: Location::Local(env.local("back")),
+    };
+    let run = env.run(down, never).await;
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    for (rel, data) in &files {
+        assert_eq!(
+            &std::fs::read(env.local(&format!("back/{rel}"))).unwrap(),
+            data,
+            "{rel}"
+        );
+    }
+    no_partials(env.dir.path());
+}
+
+#[tokio::test]
+async fn conflicts_are_asked_and_all_answers_hold() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    env.write("src/a.txt", b"new a");
+    env.write("src/b.txt", b"new b");
+    env.write("src/c.txt", b"new c");
+    env.emu.put_file("/dst/a.txt", b"old a");
+    env.emu.put_file("/dst/b.txt", b"old b");
+    env.emu.put_file("/dst/c.txt", b"old c");
+    let request = |env: &Env| Request {
+        kind: Kind::Copy,
+        sources: ["a.txt", "b.txt", "c.txt"]
+            .iter()
+            .map(|n| Location::Local(env.local(&format!("src/{n}"))))
+            .collect(),
+        dest_dir: remote("/dst"),
+    };
+    // Keep both, for all: asked once.
+    let run = env
+        .run(request(&env), |_| {
+            Answer::Conflict(ConflictAnswer::All(Resolution::Rename))
+        })
+        .await;
+    assert_eq!(run.questions.len(), 1, "{:?}", run.questions);
+    assert_eq!(env.emu.read_file("/dst/a.txt").await.unwrap(), b"old a");
+    for name in ["a (1).txt", "b (1).txt", "c (1).txt"] {
+        assert!(
+            env.emu
+                .read_file(&format!("/dst/{name}"))
+                .await
+                .unwrap()
+                .starts_with(b"new"),
+            "{name}"
+        );
+    }
+    // Skip once, overwrite once...
+    let mut answers = vec![
+        ConflictAnswer::Once(Resolution::Skip),
+        ConflictAnswer::Once(Resolution::Overwrite),
+        ConflictAnswer::Once(Resolution::OverwriteIfOlder),
+    ]
+    .into_iter();
+    let run = env
+        .run(request(&env), |_| Answer::Conflict(answers.next().unwrap()))
+        .await;
+    assert_eq!(run.questions.len(), 3);
+    let skipped = run
+        .states
+        .iter()
+        .filter(|(_, s)| *s == TaskState::Skipped)
+        .count();
+    let done = run
+        .states
+        .iter()
+        .filter(|(_, s)| *s == TaskState::Done)
+        .count();
+    assert_eq!((skipped, done), (2, 1), "{:?}", run.states);
+    // ...and abort stops the request.
+    let run = env
+        .run(request(&env), |_| Answer::Conflict(ConflictAnswer::Abort))
+        .await;
+    assert!(
+        run.states.iter().all(|(_, s)| *s != TaskState::Done),
+        "{:?}",
+        run.states
+    );
+}
+
+#[tokio::test]
+async fn a_configured_conflict_answer_needs_no_question() {
+    let mut env = env(Settings::default(), |c| {
+        c.transfer.on_conflict = "overwrite".into()
+    })
+    .await;
+    env.write("src/a.txt", b"fresh");
+    std::fs::create_dir_all(env.local("dst")).unwrap();
+    std::fs::write(env.local("dst/a.txt"), b"stale").unwrap();
+    let request = Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("src/a.txt"))],
+        dest_dir: Location::Local(env.local("dst")),
+    };
+    let run = env.run(request, never).await;
+    assert_eq!(run.states, [("a.txt".to_string(), TaskState::Done)]);
+    assert_eq!(std::fs::read(env.local("dst/a.txt")).unwrap(), b"fresh");
+}
+
+#[tokio::test]
+async fn errors_are_asked_and_failed_tasks_can_be_retried() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let data = pattern(3 * UNIT, 9);
+    env.write("big.bin", &data);
+    env.emu.add_fault(FaultRule::new(
+        Target::Upload,
+        Fault::Status {
+            status: 507,
+            retry_after: None,
+        },
+        1,
+    ));
+    let request = Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("big.bin"))],
+        dest_dir: remote("/"),
+    };
+    let run = env
+        .run(request.clone(), |q| {
+            assert!(matches!(q, Question::Error { message, .. } if message.contains("full")));
+            Answer::Error(ErrorAnswer::Skip)
+        })
+        .await;
+    assert!(
+        matches!(&run.states[0].1, TaskState::Failed(reason) if reason.contains("full")),
+        "{:?}",
+        run.states
+    );
+    // Retry answers try again at once.
+    env.emu.add_fault(FaultRule::new(
+        Target::Upload,
+        Fault::Status {
+            status: 507,
+            retry_after: None,
+        },
+        1,
+    ));
+    let run = env
+        .run(request, |_| Answer::Error(ErrorAnswer::Retry))
+        .await;
+    assert_eq!(run.states, [("big.bin".to_string(), TaskState::Done)]);
+    assert_eq!(env.emu.read_file("/big.bin").await.unwrap(), data);
+}
+
+#[tokio::test]
+async fn moves_in_every_direction_delete_sources_only_after_arrival() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    env.write("up/a.txt", b"a");
+    env.write("up/sub/b.txt", b"b");
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![Location::Local(env.local("up"))],
+                dest_dir: remote("/"),
+            },
+            never,
+        )
+        .await;
+    assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
+    assert!(!env.local("up").exists(), "the local source is gone");
+    assert_eq!(env.emu.read_file("/up/sub/b.txt").await.unwrap(), b"b");
+
+    env.graph
+        .create_folders(&RemotePath::parse("/Moved").unwrap())
+        .await
+        .unwrap();
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![remote("/up")],
+                dest_dir: remote("/Moved"),
+            },
+            never,
+        )
+        .await;
+    assert_eq!(run.states, [("up".to_string(), TaskState::Done)]);
+    assert_eq!(env.emu.read_file("/Moved/up/a.txt").await.unwrap(), b"a");
+    assert!(env.emu.read_file("/up/a.txt").await.is_none());
+
+    std::fs::create_dir(env.local("down")).unwrap();
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![remote("/Moved/up")],
+                dest_dir: Location::Local(env.local("down")),
+            },
+            never,
+        )
+        .await;
+    assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
+    assert_eq!(std::fs::read(env.local("down/up/sub/b.txt")).unwrap(), b"b");
+    assert!(
+        env.emu.read_file("/Moved/up/a.txt").await.is_none(),
+        "the remote source is gone"
+    );
+
+    std::fs::create_dir(env.local("there")).unwrap();
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![Location::Local(env.local("down/up"))],
+                dest_dir: Location::Local(env.local("there")),
+            },
+            never,
+        )
+        .await;
+    assert_eq!(run.states, [("up".to_string(), TaskState::Done)]);
+    assert_eq!(std::fs::read(env.local("there/up/a.txt")).unwrap(), b"a");
+
+    // A move whose transfer fails keeps its source.
+    env.write("keep/x.bin", &pattern(3 * UNIT, 3));
+    env.emu.add_fault(FaultRule::new(
+        Target::Upload,
+        Fault::Status {
+            status: 507,
+            retry_after: None,
+        },
+        1,
+    ));
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![Location::Local(env.local("keep"))],
+                dest_dir: remote("/"),
+            },
+            |_| Answer::Error(ErrorAnswer::Skip),
+        )
+        .await;
+    assert!(matches!(run.states[0].1, TaskState::Failed(_)));
+    assert!(
+        env.local("keep/x.bin").exists(),
+        "source kept: {:?}",
+        run.problems
+    );
+    assert!(run.problems.iter().any(|p| p.contains("kept")));
+}
+
+#[tokio::test]
+async fn cancel_and_pause() {
+    let mut env = env(
+        Settings {
+            bandwidth_bytes_per_sec: 400_000,
+            ..Settings::default()
+        },
+        |_| {},
+    )
+    .await;
+    env.emu.put_file("/slow.bin", &pattern(2_000_000, 4));
+    std::fs::create_dir(env.local("dl")).unwrap();
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/slow.bin")],
+        dest_dir: Location::Local(env.local("dl")),
+    });
+    let id = loop {
+        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
+            break info.id;
+        }
+    };
+    // Wait until it runs and has bytes, then pause: the partial file stays.
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if env
+            .engine
+            .sample()
+            .iter()
+            .any(|(i, done, _)| *i == id && *done > 100_000)
+        {
+            break;
+        }
+    }
+    env.engine.toggle_pause(id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let partial = env.local("dl/slow.bin.odc-partial");
+    let kept = std::fs::metadata(&partial).unwrap().len();
+    assert!(kept > 0);
+    env.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
+    env.emu.clear_requests();
+    env.engine.toggle_pause(id);
+    loop {
+        match env.events.recv().await.unwrap() {
+            EngineEvent::State {
+                state: TaskState::Done,
+                ..
+            } => break,
+            EngineEvent::State { state, .. } => {
+                assert!(!state.finished() || state == TaskState::Done, "{state:?}")
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        std::fs::read(env.local("dl/slow.bin")).unwrap(),
+        pattern(2_000_000, 4)
+    );
+    let first = env
+        .emu
+        .requests()
+        .into_iter()
+        .find(|r| r.path.starts_with("/dl/"))
+        .unwrap();
+    assert_eq!(
+        first.status, 206,
+        "resumed from the partial file after the pause"
+    );
+
+    // Cancel removes nothing under the real name.
+    env.emu.configure(|s| s.bandwidth_bytes_per_sec = 200_000);
+    env.emu.put_file("/slow2.bin", &pattern(2_000_000, 5));
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/slow2.bin")],
+        dest_dir: Location::Local(env.local("dl")),
+    });
+    let id = loop {
+        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
+            break info.id;
+        }
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    env.engine.cancel(id);
+    loop {
+        if let EngineEvent::State { state, .. } = env.events.recv().await.unwrap()
+            && state.finished()
+        {
+            assert_eq!(state, TaskState::Cancelled);
+            break;
+        }
+    }
+    assert!(!env.local("dl/slow2.bin").exists());
+}
+
+#[tokio::test]
+async fn concurrency_is_bounded() {
+    let mut env = env(
+        Settings {
+            latency_ms: 100,
+            ..Settings::default()
+        },
+        |c| c.transfer.concurrency = 3,
+    )
+    .await;
+    for i in 0..12 {
+        env.write(&format!("many/f{i:02}.txt"), format!("file {i}").as_bytes());
+    }
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("many"))],
+        dest_dir: remote("/"),
+    });
+    let mut running = std::collections::HashSet::new();
+    let mut peak = 0;
+    let mut finished = 0;
+    while finished < 12 {
+        match env.events.recv().await.unwrap() {
+            EngineEvent::State {
+                id,
+                state: TaskState::Running,
+            } => {
+                running.insert(id);
+                peak = peak.max(running.len());
+            }
+            EngineEvent::State { id, state } if state.finished() => {
+                running.remove(&id);
+                finished += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(peak <= 3, "at most 3 at once, saw {peak}");
+    assert!(peak >= 2, "and really in parallel, saw {peak}");
+}
