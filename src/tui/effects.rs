@@ -8,12 +8,15 @@ use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::state::{AccountInfo, Entry, RemoteDetails, Source};
+use std::collections::HashMap;
+
+use super::state::{AccountInfo, ConflictView, Entry, ErrorView, RemoteDetails, Source};
 use super::update::{Effect, Event};
 use crate::config::Config;
 use crate::onedrive::auth::{self, PollState, Session};
 use crate::onedrive::tokens::{Account, TokenStore};
 use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath};
+use crate::transfer::{ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Location, Question};
 
 /// Entries per page sent from a local listing.
 const LOCAL_PAGE: usize = 500;
@@ -32,10 +35,28 @@ pub struct Runner {
     graph: Arc<Mutex<Option<Arc<Graph>>>>,
     listings: [Option<CancellationToken>; 2],
     sign_in: Option<CancellationToken>,
+    engine: Engine,
+    replies: Arc<Mutex<Replies>>,
+}
+
+/// Where answers to transfer questions go.
+#[derive(Default)]
+struct Replies {
+    next: u64,
+    conflicts: HashMap<u64, tokio::sync::oneshot::Sender<ConflictAnswer>>,
+    errors: HashMap<u64, tokio::sync::oneshot::Sender<ErrorAnswer>>,
 }
 
 impl Runner {
     pub fn new(tx: UnboundedSender<Event>, config: Arc<Config>, store: TokenStore) -> Self {
+        let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = Engine::new(&config, engine_tx);
+        let replies = Arc::new(Mutex::new(Replies::default()));
+        tokio::spawn(forward_engine_events(
+            engine_rx,
+            tx.clone(),
+            replies.clone(),
+        ));
         Self {
             tx,
             config,
@@ -43,7 +64,19 @@ impl Runner {
             graph: Arc::default(),
             listings: [None, None],
             sign_in: None,
+            engine,
+            replies,
         }
+    }
+
+    /// Transfers still running (quitting asks first).
+    pub fn active_transfers(&self) -> usize {
+        self.engine.active()
+    }
+
+    fn set_graph(&self, graph: Arc<Graph>) {
+        self.engine.set_graph(graph.clone());
+        *self.graph.lock().unwrap() = Some(graph);
     }
 
     pub fn run(&mut self, effect: Effect) -> Control {
@@ -103,6 +136,55 @@ impl Runner {
                     }
                 });
             }
+            Effect::Submit(request) => self.engine.submit(request),
+            Effect::AnswerConflict { question, answer } => {
+                if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
+                    let _ = reply.send(answer);
+                }
+            }
+            Effect::AnswerError { question, answer } => {
+                if let Some(reply) = self.replies.lock().unwrap().errors.remove(&question) {
+                    let _ = reply.send(answer);
+                }
+            }
+            Effect::CancelTask(id) => self.engine.cancel(id),
+            Effect::PauseTask(id) => self.engine.toggle_pause(id),
+            Effect::RetryTask(id) => self.engine.retry(id),
+            Effect::ClearFinished => self.engine.clear_finished(),
+            Effect::SampleTransfers => {
+                let samples = self.engine.sample();
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                let _ = self.tx.send(Event::Progress { now_ms, samples });
+            }
+            Effect::Mkdir { dir, name } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = operations::mkdir(graph.as_deref(), &dir, &name).await;
+                    report(&tx, result, dir, format!("Created {name}"));
+                });
+            }
+            Effect::Rename { dir, from, to } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = operations::rename(graph.as_deref(), &dir, &from, &to).await;
+                    report(&tx, result, dir, format!("Renamed {from} to {to}"));
+                });
+            }
+            Effect::Delete { dir, names } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = operations::delete(graph.as_deref(), &dir, &names).await;
+                    let done = if dir.is_remote() {
+                        format!("Deleted {} (in the OneDrive recycle bin)", names.len())
+                    } else {
+                        format!("Deleted {}", names.len())
+                    };
+                    report(&tx, result, dir, done);
+                });
+            }
             Effect::Suspend => return Control::Suspend,
             Effect::Quit => {
                 for token in self.listings.iter().flatten() {
@@ -137,7 +219,7 @@ impl Runner {
                 let session = Arc::new(session);
                 match Graph::new(self.config.clone(), session.clone()) {
                     Ok(graph) => {
-                        *self.graph.lock().unwrap() = Some(Arc::new(graph));
+                        self.set_graph(Arc::new(graph));
                         let tx = self.tx.clone();
                         tokio::spawn(async move {
                             let name = session.username().await;
@@ -169,11 +251,12 @@ impl Runner {
         }
         let token = CancellationToken::new();
         self.sign_in = Some(token.clone());
-        let (tx, config, store, graph_slot) = (
+        let (tx, config, store, graph_slot, engine) = (
             self.tx.clone(),
             self.config.clone(),
             self.store.clone(),
             self.graph.clone(),
+            self.engine.clone(),
         );
         tokio::spawn(async move {
             tokio::select! {
@@ -181,6 +264,7 @@ impl Runner {
                 result = sign_in(&config, &store, &tx) => match result {
                     Ok(graph) => {
                         let name = graph.session().username().await;
+                        engine.set_graph(graph.clone());
                         *graph_slot.lock().unwrap() = Some(graph);
                         let _ = tx.send(Event::SignedIn(AccountInfo { name, ..Default::default() }));
                     }
@@ -379,4 +463,167 @@ fn list_local(
         entries: page,
         done: true,
     });
+}
+
+/// Turns engine events into UI events, keeping the reply channels of questions.
+async fn forward_engine_events(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<EngineEvent>,
+    tx: UnboundedSender<Event>,
+    replies: Arc<Mutex<Replies>>,
+) {
+    while let Some(event) = rx.recv().await {
+        let event = match event {
+            EngineEvent::Added(info) => Event::TaskAdded(info),
+            EngineEvent::State { id, state } => Event::TaskState { id, state },
+            EngineEvent::Problem(problem) => Event::Message(problem),
+            EngineEvent::Finished { changed } => Event::Changed(changed),
+            EngineEvent::Ask(question) => {
+                let mut replies = replies.lock().unwrap();
+                replies.next += 1;
+                let id = replies.next;
+                match question {
+                    Question::Conflict {
+                        name,
+                        source_size,
+                        source_modified,
+                        target_size,
+                        target_modified,
+                        reply,
+                        ..
+                    } => {
+                        replies.conflicts.insert(id, reply);
+                        Event::Ask(super::ops::conflict_dialog(ConflictView {
+                            question: id,
+                            name,
+                            source_size,
+                            source_modified,
+                            target_size,
+                            target_modified,
+                        }))
+                    }
+                    Question::Error {
+                        name,
+                        message,
+                        reply,
+                        ..
+                    } => {
+                        replies.errors.insert(id, reply);
+                        Event::Ask(super::ops::error_dialog(ErrorView {
+                            question: id,
+                            name,
+                            message,
+                        }))
+                    }
+                }
+            }
+        };
+        if tx.send(event).is_err() {
+            return;
+        }
+    }
+}
+
+fn report(tx: &UnboundedSender<Event>, result: Result<(), Error>, dir: Location, done: String) {
+    let message = match result {
+        Ok(()) => done,
+        Err(err) => err.to_string(),
+    };
+    let _ = tx.send(Event::Message(message));
+    let _ = tx.send(Event::Changed(vec![dir]));
+}
+
+/// mkdir, rename and delete, on either kind of pane.
+mod operations {
+    use crate::onedrive::items::check_name;
+    use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Result};
+    use crate::transfer::Location;
+
+    fn graph(graph: Option<&Graph>) -> Result<&Graph> {
+        graph.ok_or_else(|| Error::SignInRequired {
+            reason: "not signed in".into(),
+        })
+    }
+
+    fn local_name(name: &str) -> Result<()> {
+        match crate::onedrive::local_names::unsafe_reason(name) {
+            Some(reason) => Err(Error::InvalidName(format!("{name}: {reason}"))),
+            None => Ok(()),
+        }
+    }
+
+    pub async fn mkdir(g: Option<&Graph>, dir: &Location, name: &str) -> Result<()> {
+        match dir {
+            Location::Local(path) => {
+                local_name(name)?;
+                let target = path.join(name);
+                tokio::fs::create_dir(&target)
+                    .await
+                    .map_err(|e| match e.kind() {
+                        std::io::ErrorKind::AlreadyExists => {
+                            Error::Other(format!("{name}: exists already"))
+                        }
+                        _ => Error::io(&target, e),
+                    })
+            }
+            Location::Remote(path) => {
+                check_name(name, true)?;
+                graph(g)?
+                    .create_folder(&ItemAddress::Path(path.clone()), name, Conflict::Fail)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| named(name, e))
+            }
+        }
+    }
+
+    fn named(name: &str, err: Error) -> Error {
+        match err {
+            Error::InvalidName(_) => err,
+            other => Error::Other(format!("{name}: {other}")),
+        }
+    }
+
+    pub async fn rename(g: Option<&Graph>, dir: &Location, from: &str, to: &str) -> Result<()> {
+        match dir {
+            Location::Local(path) => {
+                local_name(to)?;
+                let target = path.join(to);
+                // rename(2) would silently replace an existing file.
+                if tokio::fs::symlink_metadata(&target).await.is_ok()
+                    && !from.eq_ignore_ascii_case(to)
+                {
+                    return Err(Error::Other(format!("{to}: exists already")));
+                }
+                tokio::fs::rename(path.join(from), &target)
+                    .await
+                    .map_err(|e| Error::io(path.join(from), e))
+            }
+            Location::Remote(path) => {
+                check_name(to, false)?;
+                let graph = graph(g)?;
+                let item = graph
+                    .item(&ItemAddress::Path(path.join(from)))
+                    .await
+                    .map_err(|e| named(from, e))?;
+                graph
+                    .move_item(&item.id, None, Some(to))
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| named(to, e))
+            }
+        }
+    }
+
+    pub async fn delete(g: Option<&Graph>, dir: &Location, names: &[String]) -> Result<()> {
+        for name in names {
+            match dir {
+                Location::Local(path) => crate::transfer::local::remove(&path.join(name)).await?,
+                Location::Remote(path) => graph(g)?
+                    .delete(&ItemAddress::Path(path.join(name)))
+                    .await
+                    .map_err(|e| named(name, e))?,
+            }
+        }
+        Ok(())
+    }
 }

@@ -26,12 +26,18 @@ pub enum Action {
     Refresh,
     ToggleSource,
     OpenBrowser,
+    Copy,
+    Move,
+    Rename,
+    Mkdir,
+    Delete,
+    Transfers,
     Help,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 25] = [
         Action::SwitchPane,
         Action::Up,
         Action::Down,
@@ -49,6 +55,12 @@ impl Action {
         Action::Refresh,
         Action::ToggleSource,
         Action::OpenBrowser,
+        Action::Copy,
+        Action::Move,
+        Action::Rename,
+        Action::Mkdir,
+        Action::Delete,
+        Action::Transfers,
         Action::Help,
         Action::Quit,
     ];
@@ -73,6 +85,12 @@ impl Action {
             Action::Refresh => "refresh",
             Action::ToggleSource => "toggle_source",
             Action::OpenBrowser => "open_browser",
+            Action::Copy => "copy",
+            Action::Move => "move",
+            Action::Rename => "rename",
+            Action::Mkdir => "mkdir",
+            Action::Delete => "delete",
+            Action::Transfers => "transfers",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -84,7 +102,7 @@ impl Action {
             Action::SwitchPane => "switch pane",
             Action::Up => "cursor up",
             Action::Down => "cursor down",
-            Action::Open => "open folder / file / details",
+            Action::Open => "open / details",
             Action::Parent => "parent folder",
             Action::Top => "first row",
             Action::Bottom => "last row",
@@ -98,6 +116,12 @@ impl Action {
             Action::Refresh => "reload pane",
             Action::ToggleSource => "local <-> OneDrive",
             Action::OpenBrowser => "open sign-in page",
+            Action::Copy => "copy to other pane",
+            Action::Move => "move to other pane",
+            Action::Rename => "rename",
+            Action::Mkdir => "new folder",
+            Action::Delete => "delete (recycle bin)",
+            Action::Transfers => "transfers panel",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -107,11 +131,13 @@ impl Action {
     pub fn bar_label(self) -> Option<&'static str> {
         match self {
             Action::Help => Some("Help"),
+            Action::Copy => Some("Copy"),
+            Action::Move => Some("Move"),
+            Action::Mkdir => Some("Mkdir"),
+            Action::Delete => Some("Delete"),
+            Action::Transfers => Some("Jobs"),
             Action::ToggleSource => Some("Source"),
             Action::Filter => Some("Filter"),
-            Action::Sort => Some("Sort"),
-            Action::Select => Some("Mark"),
-            Action::Refresh => Some("Reload"),
             Action::Quit => Some("Quit"),
             _ => None,
         }

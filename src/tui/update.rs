@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::Action;
-use super::state::{AccountInfo, Details, Entry, Pane, SignIn, Source, State, pane_rows};
+use super::state::{AccountInfo, Details, Entry, Pane, SignIn, Source, State};
 use crate::onedrive::RemotePath;
 
 #[derive(Debug, Clone)]
@@ -45,6 +45,20 @@ pub enum Event {
     Message(String),
     /// SIGTERM, SIGHUP, SIGINT.
     Terminate,
+    TaskAdded(crate::transfer::TaskInfo),
+    TaskState {
+        id: u64,
+        state: crate::transfer::TaskState,
+    },
+    /// Sampled transfer counters (id, done, total) at `now_ms`.
+    Progress {
+        now_ms: i64,
+        samples: Vec<(u64, u64, u64)>,
+    },
+    /// A transfer asks: a conflict or an error dialog.
+    Ask(super::state::Dialog),
+    /// These folders changed: panes showing them reload.
+    Changed(Vec<crate::transfer::Location>),
     /// Back from Ctrl-Z.
     Resumed,
 }
@@ -65,6 +79,34 @@ pub enum Effect {
     FetchAccount,
     Suspend,
     Quit,
+    Submit(crate::transfer::Request),
+    Mkdir {
+        dir: crate::transfer::Location,
+        name: String,
+    },
+    Rename {
+        dir: crate::transfer::Location,
+        from: String,
+        to: String,
+    },
+    Delete {
+        dir: crate::transfer::Location,
+        names: Vec<String>,
+    },
+    AnswerConflict {
+        question: u64,
+        answer: crate::transfer::ConflictAnswer,
+    },
+    AnswerError {
+        question: u64,
+        answer: crate::transfer::ErrorAnswer,
+    },
+    CancelTask(u64),
+    PauseTask(u64),
+    RetryTask(u64),
+    ClearFinished,
+    /// Sample the transfer counters (sent while transfers run).
+    SampleTransfers,
 }
 
 fn list(state: &mut State, pane: usize) -> Vec<Effect> {
@@ -99,15 +141,51 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Mouse(mouse) => on_mouse(state, mouse),
         Event::Resize(w, h) => {
             state.size = (w, h);
+            let rows = state.pane_rows();
             for pane in &mut state.panes {
-                keep_cursor_visible(pane, pane_rows(state.size));
+                keep_cursor_visible(pane, rows);
             }
             Vec::new()
         }
         Event::Tick { now } => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
+            if state.transfers.active() > 0 {
+                vec![Effect::SampleTransfers]
+            } else {
+                Vec::new()
+            }
+        }
+        Event::TaskAdded(info) => {
+            super::ops::task_added(state, info);
             Vec::new()
+        }
+        Event::TaskState {
+            id,
+            state: task_state,
+        } => {
+            super::ops::task_state(state, id, task_state);
+            Vec::new()
+        }
+        Event::Progress { now_ms, samples } => {
+            super::ops::progress(state, now_ms, samples);
+            Vec::new()
+        }
+        Event::Ask(dialog) => {
+            super::ops::ask(state, dialog);
+            Vec::new()
+        }
+        Event::Changed(locations) => {
+            let mut effects = Vec::new();
+            for pane in 0..2 {
+                let here = super::ops::location_of(&state.panes[pane].source);
+                if locations.contains(&here) {
+                    state.panes[pane].want_cursor =
+                        state.panes[pane].current().map(|e| e.name.clone());
+                    effects.extend(list(state, pane));
+                }
+            }
+            effects
         }
         Event::Page {
             pane,
@@ -115,7 +193,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             entries,
             done,
         } => {
-            let rows = pane_rows(state.size);
+            let rows = state.pane_rows();
             let p = &mut state.panes[pane];
             if p.listing.ticket != ticket {
                 return Vec::new(); // stale: the pane has moved on
@@ -205,7 +283,13 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.details = None;
         return Vec::new();
     }
-    let rows = pane_rows(state.size);
+    if state.dialog.is_some() {
+        return super::ops::on_dialog_key(state, key);
+    }
+    if let Some(effects) = super::ops::on_panel_key(state, key) {
+        return effects;
+    }
+    let rows = state.pane_rows();
     let pane = &mut state.panes[state.active];
     if pane.filter_editing {
         let input = pane.filter.get_or_insert_with(Default::default);
@@ -251,7 +335,16 @@ fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 verification_uri, ..
             },
         ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
-        (Action::SwitchPane | Action::ToggleSource | Action::Help | Action::Quit, _) => None,
+        (
+            Action::SwitchPane
+            | Action::ToggleSource
+            | Action::Help
+            | Action::Quit
+            | Action::Transfers
+            | Action::Copy
+            | Action::Move,
+            _,
+        ) => None,
         _ => Some(Vec::new()),
     }
 }
@@ -260,7 +353,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = on_sign_in_action(state, action) {
         return effects;
     }
-    let rows = pane_rows(state.size).max(1);
+    if let Some(effects) = super::ops::on_action(state, action) {
+        return effects;
+    }
+    let rows = state.pane_rows().max(1);
     let active = state.active;
     let pane = &mut state.panes[active];
     let last = pane.visible.len().saturating_sub(1);
@@ -330,7 +426,13 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => return open(state),
         Action::Parent => return parent(state),
-        Action::OpenBrowser => {}
+        Action::OpenBrowser
+        | Action::Copy
+        | Action::Move
+        | Action::Rename
+        | Action::Mkdir
+        | Action::Delete
+        | Action::Transfers => {}
     }
     let pane = &mut state.panes[active];
     keep_cursor_visible(pane, rows);
@@ -389,7 +491,7 @@ fn parent(state: &mut State) -> Vec<Effect> {
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
     let (width, _) = state.size;
-    let rows = pane_rows(state.size);
+    let rows = state.pane_rows();
     let pane_index = if mouse.column < width / 2 { 0 } else { 1 };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
@@ -463,6 +565,9 @@ pub fn initial_state(
         message: None,
         help: false,
         details: None,
+        dialog: None,
+        questions: Default::default(),
+        transfers: Default::default(),
         size,
         keymap,
         theme: if no_color || config.ui.theme == "none" {

@@ -1,10 +1,14 @@
 //! Everything the UI shows, as plain data.
 
+pub mod dialog;
 pub mod pane;
+pub mod transfers;
 
 use std::sync::Arc;
 
+pub use dialog::{ConflictView, Dialog, ErrorView};
 pub use pane::{Entry, Listing, Pane, RemoteDetails, Sort, SortKey, Source};
+pub use transfers::{TransferRow, Transfers};
 
 use super::keymap::Keymap;
 
@@ -56,6 +60,10 @@ pub struct State {
     pub message: Option<String>,
     pub help: bool,
     pub details: Option<Details>,
+    pub dialog: Option<Dialog>,
+    /// Questions from transfers waiting for the dialog, oldest first.
+    pub questions: std::collections::VecDeque<Dialog>,
+    pub transfers: Transfers,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub keymap: Arc<Keymap>,
@@ -76,6 +84,18 @@ pub fn pane_rows(size: (u16, u16)) -> usize {
 }
 
 impl State {
+    /// Entry rows of a pane now (the transfers panel takes some when open).
+    pub fn pane_rows(&self) -> usize {
+        let panel = if self.transfers.open {
+            crate::tui::ui::transfers::PANEL_HEIGHT as usize
+        } else {
+            0
+        };
+        pane_rows(self.size).saturating_sub(panel)
+    }
+}
+
+impl State {
     pub fn active_pane(&self) -> &Pane {
         &self.panes[self.active]
     }
@@ -87,6 +107,7 @@ impl State {
     /// Something moves on screen without input: a spinner or a countdown.
     pub fn busy(&self) -> bool {
         self.panes.iter().any(|p| p.listing.loading)
+            || self.transfers.active() > 0
             || matches!(
                 self.sign_in,
                 SignIn::Waiting { .. } | SignIn::Starting | SignIn::Checking

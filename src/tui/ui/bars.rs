@@ -36,6 +36,11 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
         .as_deref()
         .map(escape_control)
         .unwrap_or_default();
+    let message = match super::transfers::gauge(state) {
+        Some(gauge) if message.is_empty() => gauge,
+        Some(gauge) => format!("{gauge} · {message}"),
+        None => message,
+    };
     let left = fit(&account, width / 2);
     let right_width = width.saturating_sub(left.chars().count() + 1);
     let line = Line::from(vec![

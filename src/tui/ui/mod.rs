@@ -1,9 +1,11 @@
 //! `render(&State, &mut Frame)`: pure drawing of the state.
 
 mod bars;
+mod dialogs;
 mod overlays;
 mod pane;
 mod sign_in;
+pub mod transfers;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -28,7 +30,19 @@ pub fn render(state: &State, frame: &mut Frame) {
             Constraint::Length(1),
         ])
         .split(area);
-    let columns = pane_areas(rows[0]);
+    let (panes_area, panel_area) = if state.transfers.open {
+        let split = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([
+                Constraint::Min(3),
+                Constraint::Length(transfers::PANEL_HEIGHT),
+            ])
+            .split(rows[0]);
+        (split[0], Some(split[1]))
+    } else {
+        (rows[0], None)
+    };
+    let columns = pane_areas(panes_area);
     for (index, rect) in columns.iter().enumerate() {
         let pane = &state.panes[index];
         if pane.source.is_remote() && !state.signed_in() {
@@ -37,8 +51,14 @@ pub fn render(state: &State, frame: &mut Frame) {
             pane::render(state, index, frame, *rect);
         }
     }
+    if let Some(panel) = panel_area {
+        transfers::render(state, frame, panel);
+    }
     bars::status(state, frame, rows[1]);
     bars::commands(state, frame, rows[2]);
+    if let Some(dialog) = &state.dialog {
+        dialogs::render(state, dialog, frame, area);
+    }
     if state.help {
         overlays::help(state, frame, area);
     } else if let Some(details) = &state.details {

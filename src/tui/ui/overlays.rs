@@ -25,24 +25,35 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
-    let rect = centered(area, 64, Action::ALL.len() as u16 + 4);
-    let key_width = 22;
-    let mut lines: Vec<Line> = Action::ALL
+    let mut entries: Vec<(String, &str)> = Action::ALL
         .iter()
-        .map(|&action| {
-            Line::from(vec![
+        .map(|&action| (state.keymap.label(action), action.description()))
+        .collect();
+    entries.push(("Ctrl-Z".into(), "suspend (fg resumes)"));
+    // Two columns, so every key fits on an 80×24 screen.
+    let half = entries.len().div_ceil(2);
+    let rect = centered(area, 78, half as u16 + 2);
+    let column = (rect.width.saturating_sub(2) / 2) as usize;
+    let key_width = 18;
+    let cell = |i: usize| -> Vec<ratatui::text::Span<'static>> {
+        match entries.get(i) {
+            Some((keys, description)) => vec![
                 ratatui::text::Span::styled(
-                    pad(&state.keymap.label(action), key_width),
+                    pad(&fit(keys, key_width - 1), key_width),
                     palette.key(),
                 ),
-                ratatui::text::Span::raw(action.description()),
-            ])
+                ratatui::text::Span::raw(pad(description, column.saturating_sub(key_width))),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let lines: Vec<Line> = (0..half)
+        .map(|row| {
+            let mut spans = cell(row);
+            spans.extend(cell(row + half));
+            Line::from(spans)
         })
         .collect();
-    lines.push(Line::from(vec![
-        ratatui::text::Span::styled(pad("Ctrl-Z", key_width), palette.key()),
-        ratatui::text::Span::raw("suspend (fg resumes)"),
-    ]));
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)

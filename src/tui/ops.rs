@@ -1,0 +1,410 @@
+//! The parts of `update` for file operations: the copy/move dialog, mkdir, rename,
+//! delete, transfer questions (conflicts, errors), the transfers panel and quitting
+//! while transfers run. Pure like the rest of `update`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::keymap::Action;
+use super::state::{ConflictView, Dialog, ErrorView, Source, State, TransferRow};
+use super::update::Effect;
+use crate::onedrive::RemotePath;
+use crate::transfer::{
+    ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
+};
+
+/// Prefix that marks a OneDrive path in the destination field.
+pub const REMOTE_PREFIX: &str = "OneDrive:";
+
+pub fn location_of(source: &Source) -> Location {
+    match source {
+        Source::Local(p) => Location::Local(p.clone()),
+        Source::Remote(p) => Location::Remote(p.clone()),
+    }
+}
+
+fn text_of(location: &Location) -> String {
+    match location {
+        Location::Local(p) => p.display().to_string(),
+        Location::Remote(p) => format!("{REMOTE_PREFIX}{p}"),
+    }
+}
+
+/// Parses the destination field: `OneDrive:/path`, or a local path.
+pub fn parse_destination(
+    text: &str,
+    relative_to: Option<&std::path::Path>,
+) -> Result<Location, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("the destination is empty".into());
+    }
+    if let Some(rest) = text.strip_prefix(REMOTE_PREFIX) {
+        return RemotePath::parse(rest)
+            .map(Location::Remote)
+            .map_err(|e| e.to_string());
+    }
+    let path = std::path::PathBuf::from(text);
+    if path.is_absolute() {
+        return Ok(Location::Local(path));
+    }
+    match relative_to {
+        Some(base) => Ok(Location::Local(base.join(path))),
+        None => Err(format!(
+            "{text}: give an absolute path, or {REMOTE_PREFIX}/path"
+        )),
+    }
+}
+
+/// The marked names in the active pane, or the one under the cursor.
+fn chosen_names(state: &State) -> Vec<String> {
+    let pane = state.active_pane();
+    if !pane.marked.is_empty() {
+        return pane.marked.iter().cloned().collect();
+    }
+    pane.current()
+        .map(|e| vec![e.name.clone()])
+        .unwrap_or_default()
+}
+
+fn pane_ready(state: &State, pane: usize) -> bool {
+    let source = &state.panes[pane].source;
+    !source.is_remote() || state.signed_in()
+}
+
+/// Handles the actions that open dialogs; None when `action` is not one of them.
+pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let active = state.active;
+    match action {
+        Action::Copy | Action::Move => {
+            let kind = if action == Action::Copy {
+                Kind::Copy
+            } else {
+                Kind::Move
+            };
+            let names = chosen_names(state);
+            if names.is_empty() {
+                return Some(Vec::new());
+            }
+            if !pane_ready(state, 1 - active) || !pane_ready(state, active) {
+                state.message = Some("Sign in to OneDrive first".into());
+                return Some(Vec::new());
+            }
+            let dir = location_of(&state.panes[active].source);
+            let sources = names.iter().map(|n| dir.join(n)).collect();
+            let dest = text_of(&location_of(&state.panes[1 - active].source));
+            state.dialog = Some(Dialog::Transfer {
+                kind,
+                sources,
+                dest: Input::new(dest),
+            });
+        }
+        Action::Mkdir => {
+            if pane_ready(state, active) {
+                state.dialog = Some(Dialog::Mkdir {
+                    pane: active,
+                    input: Input::default(),
+                });
+            }
+        }
+        Action::Rename => {
+            if let Some(entry) = state.active_pane().current() {
+                let original = entry.name.clone();
+                state.dialog = Some(Dialog::Rename {
+                    pane: active,
+                    input: Input::new(original.clone()),
+                    original,
+                });
+            }
+        }
+        Action::Delete => {
+            let names = chosen_names(state);
+            if !names.is_empty() {
+                let remote = state.active_pane().source.is_remote();
+                state.dialog = Some(Dialog::Delete {
+                    pane: active,
+                    names,
+                    remote,
+                });
+            }
+        }
+        Action::Transfers => {
+            state.transfers.open = !state.transfers.open;
+        }
+        Action::Quit if state.transfers.active() > 0 => {
+            state.dialog = Some(Dialog::Quit {
+                active: state.transfers.active(),
+            });
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+fn plain(key: &KeyEvent, c: char) -> bool {
+    key.code == KeyCode::Char(c)
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// Keys while a dialog is open. The dialog takes every key.
+pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(dialog) = state.dialog.take() else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    let keep = match dialog {
+        Dialog::Transfer {
+            kind,
+            sources,
+            mut dest,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => {
+                let base = state.active_pane().local_path().cloned();
+                match parse_destination(dest.value(), base.as_deref()) {
+                    Ok(dest_dir) => {
+                        effects.push(Effect::Submit(crate::transfer::Request {
+                            kind,
+                            sources,
+                            dest_dir,
+                        }));
+                        state.transfers.open = true;
+                        None
+                    }
+                    Err(problem) => {
+                        state.message = Some(problem);
+                        Some(Dialog::Transfer {
+                            kind,
+                            sources,
+                            dest,
+                        })
+                    }
+                }
+            }
+            _ => {
+                dest.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Transfer {
+                    kind,
+                    sources,
+                    dest,
+                })
+            }
+        },
+        Dialog::Mkdir { pane, mut input } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter if !input.value().trim().is_empty() => {
+                let dir = location_of(&state.panes[pane].source);
+                effects.push(Effect::Mkdir {
+                    dir,
+                    name: input.value().to_string(),
+                });
+                None
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Mkdir { pane, input })
+            }
+        },
+        Dialog::Rename {
+            pane,
+            original,
+            mut input,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => {
+                let new = input.value().to_string();
+                if !new.is_empty() && new != original {
+                    let dir = location_of(&state.panes[pane].source);
+                    effects.push(Effect::Rename {
+                        dir,
+                        from: original,
+                        to: new,
+                    });
+                }
+                None
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Rename {
+                    pane,
+                    original,
+                    input,
+                })
+            }
+        },
+        Dialog::Delete {
+            pane,
+            names,
+            remote,
+        } => {
+            if key.code == KeyCode::Enter || plain(&key, 'y') {
+                let dir = location_of(&state.panes[pane].source);
+                effects.push(Effect::Delete { dir, names });
+                None
+            } else if key.code == KeyCode::Esc || plain(&key, 'n') {
+                None
+            } else {
+                Some(Dialog::Delete {
+                    pane,
+                    names,
+                    remote,
+                })
+            }
+        }
+        Dialog::Quit { active } => {
+            if plain(&key, 'y') || key.code == KeyCode::Enter {
+                state.quit = true;
+                effects.push(Effect::Quit);
+                None
+            } else if plain(&key, 'n') || key.code == KeyCode::Esc {
+                None
+            } else {
+                Some(Dialog::Quit { active })
+            }
+        }
+        Dialog::Conflict(view) => {
+            let answer = match key.code {
+                KeyCode::Char('o') => Some(ConflictAnswer::Once(Resolution::Overwrite)),
+                KeyCode::Char('O') => Some(ConflictAnswer::All(Resolution::Overwrite)),
+                KeyCode::Char('s') => Some(ConflictAnswer::Once(Resolution::Skip)),
+                KeyCode::Char('S') => Some(ConflictAnswer::All(Resolution::Skip)),
+                KeyCode::Char('r') => Some(ConflictAnswer::Once(Resolution::Rename)),
+                KeyCode::Char('R') => Some(ConflictAnswer::All(Resolution::Rename)),
+                KeyCode::Char('u') => Some(ConflictAnswer::Once(Resolution::OverwriteIfOlder)),
+                KeyCode::Char('U') => Some(ConflictAnswer::All(Resolution::OverwriteIfOlder)),
+                KeyCode::Char('a') | KeyCode::Esc => Some(ConflictAnswer::Abort),
+                _ => None,
+            };
+            match answer {
+                Some(answer) => {
+                    effects.push(Effect::AnswerConflict {
+                        question: view.question,
+                        answer,
+                    });
+                    None
+                }
+                None => Some(Dialog::Conflict(view)),
+            }
+        }
+        Dialog::Error(view) => {
+            let answer = match key.code {
+                KeyCode::Char('r') | KeyCode::Enter => Some(ErrorAnswer::Retry),
+                KeyCode::Char('s') => Some(ErrorAnswer::Skip),
+                KeyCode::Char('S') => Some(ErrorAnswer::SkipAll),
+                KeyCode::Char('a') | KeyCode::Esc => Some(ErrorAnswer::Abort),
+                _ => None,
+            };
+            match answer {
+                Some(answer) => {
+                    effects.push(Effect::AnswerError {
+                        question: view.question,
+                        answer,
+                    });
+                    None
+                }
+                None => Some(Dialog::Error(view)),
+            }
+        }
+    };
+    state.dialog = keep;
+    if state.dialog.is_none() {
+        state.dialog = state.questions.pop_front();
+    }
+    effects
+}
+
+/// Keys for the transfers panel when it is open; None lets the key through.
+pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    if !state.transfers.open {
+        return None;
+    }
+    let transfers = &mut state.transfers;
+    let last = transfers.rows.len().saturating_sub(1);
+    let selected = transfers.rows.get(transfers.cursor).map(|r| r.id);
+    match key.code {
+        KeyCode::Char('x') => selected.map(|id| vec![Effect::CancelTask(id)]),
+        KeyCode::Char('p') => selected.map(|id| vec![Effect::PauseTask(id)]),
+        KeyCode::Char('R') => Some(
+            transfers
+                .rows
+                .iter()
+                .filter(|r| matches!(r.state, TaskState::Failed(_) | TaskState::Cancelled))
+                .map(|r| Effect::RetryTask(r.id))
+                .collect(),
+        ),
+        KeyCode::Char('C') => {
+            transfers.rows.retain(|r| !r.state.finished());
+            transfers.cursor = transfers.cursor.min(transfers.rows.len().saturating_sub(1));
+            Some(vec![Effect::ClearFinished])
+        }
+        KeyCode::Char(']') => {
+            transfers.cursor = (transfers.cursor + 1).min(last);
+            Some(Vec::new())
+        }
+        KeyCode::Char('[') => {
+            transfers.cursor = transfers.cursor.saturating_sub(1);
+            Some(Vec::new())
+        }
+        KeyCode::Esc => {
+            transfers.open = false;
+            Some(Vec::new())
+        }
+        _ => None,
+    }
+}
+
+pub fn task_added(state: &mut State, info: TaskInfo) {
+    state.transfers.rows.push(TransferRow {
+        id: info.id,
+        name: info.name,
+        direction: info.direction,
+        done: 0,
+        total: info.total,
+        state: TaskState::Queued,
+        meter: Default::default(),
+    });
+}
+
+pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
+    if let Some(row) = state.transfers.row_mut(id) {
+        if task_state == TaskState::Done {
+            row.done = row.total;
+        }
+        if let TaskState::Failed(reason) = &task_state {
+            state.message = Some(format!("{}: {reason}", row.name));
+        }
+        row.state = task_state;
+    }
+}
+
+/// Sampled counters: (id, done, total), at `now_ms`.
+pub fn progress(state: &mut State, now_ms: i64, samples: Vec<(u64, u64, u64)>) {
+    for (id, done, total) in samples {
+        if let Some(row) = state.transfers.row_mut(id) {
+            row.done = done;
+            row.total = total.max(row.total);
+            row.meter.sample(now_ms, done);
+        }
+    }
+    let (done, _) = state.transfers.totals();
+    state.transfers.total_meter.sample(now_ms, done);
+}
+
+pub fn ask(state: &mut State, dialog: Dialog) {
+    if state.dialog.is_none() {
+        state.dialog = Some(dialog);
+    } else {
+        state.questions.push_back(dialog);
+    }
+}
+
+pub fn conflict_dialog(view: ConflictView) -> Dialog {
+    Dialog::Conflict(view)
+}
+
+pub fn error_dialog(view: ErrorView) -> Dialog {
+    Dialog::Error(view)
+}

@@ -1,0 +1,52 @@
+//! Dialogs: what they show and what they are editing. Plain data.
+
+use chrono::{DateTime, Utc};
+use tui_input::Input;
+
+use crate::transfer::{Kind, Location};
+
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// Copy or move: what goes where; the destination can be edited.
+    Transfer {
+        kind: Kind,
+        sources: Vec<Location>,
+        dest: Input,
+    },
+    Mkdir {
+        pane: usize,
+        input: Input,
+    },
+    Rename {
+        pane: usize,
+        original: String,
+        input: Input,
+    },
+    Delete {
+        pane: usize,
+        names: Vec<String>,
+        remote: bool,
+    },
+    Conflict(ConflictView),
+    Error(ErrorView),
+    Quit {
+        active: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictView {
+    pub question: u64,
+    pub name: String,
+    pub source_size: u64,
+    pub source_modified: Option<DateTime<Utc>>,
+    pub target_size: u64,
+    pub target_modified: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorView {
+    pub question: u64,
+    pub name: String,
+    pub message: String,
+}

@@ -1,0 +1,155 @@
+//! Dialogs: copy/move with an editable destination, mkdir, rename, delete, conflict,
+//! error and quit.
+
+use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::{Palette, fit};
+use crate::onedrive::display::escape_control;
+use crate::transfer::Kind;
+use crate::tui::state::{Dialog, State};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
+    // Show the end of a long value, where the typing happens.
+    let shown = super::fit_left(&escape_control(value), width.saturating_sub(2));
+    Line::from(vec![Span::styled(format!("{shown}▏"), palette.key())])
+}
+
+fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let width = area.width.saturating_sub(4).min(72);
+    let inner_width = width.saturating_sub(2) as usize;
+    let (title, lines): (String, Vec<Line>) = match dialog {
+        Dialog::Transfer {
+            kind,
+            sources,
+            dest,
+        } => {
+            let verb = if *kind == Kind::Copy { "Copy" } else { "Move" };
+            let what = match sources.as_slice() {
+                [one] => escape_control(&one.name()),
+                many => format!("{} items", many.len()),
+            };
+            (
+                format!(" {verb} "),
+                vec![
+                    Line::from(fit(&format!("{verb} {what} to:"), inner_width)),
+                    field(dest.value(), inner_width, &palette),
+                    Line::from(""),
+                    Line::styled(
+                        "Enter: start   Esc: cancel   (OneDrive:/path or a local path)",
+                        palette.dim(),
+                    ),
+                ],
+            )
+        }
+        Dialog::Mkdir { input, .. } => (
+            " New folder ".into(),
+            vec![
+                Line::from("Name of the new folder:"),
+                field(input.value(), inner_width, &palette),
+                Line::styled("Enter: create   Esc: cancel", palette.dim()),
+            ],
+        ),
+        Dialog::Rename {
+            original, input, ..
+        } => (
+            " Rename ".into(),
+            vec![
+                Line::from(fit(
+                    &format!("Rename {} to:", escape_control(original)),
+                    inner_width,
+                )),
+                field(input.value(), inner_width, &palette),
+                Line::styled("Enter: rename   Esc: cancel", palette.dim()),
+            ],
+        ),
+        Dialog::Delete { names, remote, .. } => {
+            let what = match names.as_slice() {
+                [one] => escape_control(one),
+                many => format!("{} items", many.len()),
+            };
+            let where_to = if *remote {
+                "OneDrive items go to the recycle bin, where they can be restored."
+            } else {
+                "Local files are deleted for good."
+            };
+            (
+                " Delete ".into(),
+                vec![
+                    Line::from(fit(&format!("Delete {what}?"), inner_width)),
+                    Line::from(where_to),
+                    Line::styled("y/Enter: delete   n/Esc: keep", palette.dim()),
+                ],
+            )
+        }
+        Dialog::Conflict(view) => (
+            " The target exists ".into(),
+            vec![
+                Line::from(fit(&escape_control(&view.name), inner_width)),
+                Line::from(format!(
+                    "  new:      {:>12}  {}",
+                    format_size(view.source_size, BINARY),
+                    when(view.source_modified)
+                )),
+                Line::from(format!(
+                    "  existing: {:>12}  {}",
+                    format_size(view.target_size, BINARY),
+                    when(view.target_modified)
+                )),
+                Line::from(""),
+                Line::from("o overwrite  s skip  r keep both  u overwrite if older"),
+                Line::from("O S R U: the same for all   a/Esc: abort"),
+            ],
+        ),
+        Dialog::Error(view) => (
+            " Transfer failed ".into(),
+            vec![
+                Line::from(fit(&escape_control(&view.name), inner_width)),
+                Line::styled(escape_control(&view.message), palette.error()),
+                Line::from(""),
+                Line::from("r/Enter retry  s skip  S skip all  a/Esc abort"),
+            ],
+        ),
+        Dialog::Quit { active } => (
+            " Quit? ".into(),
+            vec![
+                Line::from(format!("{active} transfers are still running.")),
+                Line::from("Quit anyway? Downloads keep their .odc-partial files."),
+                Line::styled("y: quit   n/Esc: stay", palette.dim()),
+            ],
+        ),
+    };
+    let height = lines.len() as u16 + 2 + 1;
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(palette.border(true));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
+}

@@ -1,0 +1,156 @@
+//! The transfers panel: one row per file and a total row.
+
+use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{Palette, fit, pad};
+use crate::onedrive::display::escape_control;
+use crate::transfer::TaskState;
+use crate::tui::state::{State, TransferRow};
+
+/// Rows the panel takes when open, borders included.
+pub const PANEL_HEIGHT: u16 = 9;
+
+pub fn eta_text(seconds: Option<u64>) -> String {
+    match seconds {
+        Some(s) if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
+        Some(s) => format!("{}:{:02}", s / 60, s % 60),
+        None => "-".into(),
+    }
+}
+
+fn percent(done: u64, total: u64) -> u64 {
+    if total == 0 {
+        100
+    } else {
+        (done.min(total) * 100) / total
+    }
+}
+
+fn row_line(row: &TransferRow, width: usize) -> String {
+    let state = match &row.state {
+        TaskState::Failed(reason) => format!("failed: {}", escape_control(reason)),
+        other => other.label().to_string(),
+    };
+    let running = matches!(row.state, TaskState::Running);
+    let speed = if running {
+        row.meter
+            .speed()
+            .map(|s| format!("{}/s", format_size(s, BINARY)))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let eta = if running {
+        eta_text(row.meter.eta(row.total))
+    } else {
+        String::new()
+    };
+    let numbers = format!(
+        "{:>10} / {:<10} {:>3}% {:>11} {:>7}  ",
+        format_size(row.done.min(row.total), BINARY),
+        format_size(row.total, BINARY),
+        percent(row.done, row.total),
+        speed,
+        eta
+    );
+    let name_width = width.saturating_sub(numbers.chars().count() + 2 + 12);
+    format!(
+        "{} {} {numbers}{}",
+        row.direction.arrow(),
+        pad(&escape_control(&row.name), name_width),
+        fit(&state, 30)
+    )
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let transfers = &state.transfers;
+    let width = area.width.saturating_sub(2) as usize;
+    let running = transfers
+        .rows
+        .iter()
+        .filter(|r| r.state == TaskState::Running)
+        .count();
+    let queued = transfers
+        .rows
+        .iter()
+        .filter(|r| r.state == TaskState::Queued)
+        .count();
+    let failed = transfers
+        .rows
+        .iter()
+        .filter(|r| matches!(r.state, TaskState::Failed(_)))
+        .count();
+    let title = format!(" Transfers: {running} running, {queued} queued, {failed} failed ");
+    let keys = " x cancel  p pause  R retry failed  C clear done  [ ] select  Esc close ";
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(palette.border(true))
+        .title(Line::from(fit(&title, width)))
+        .title_bottom(Line::from(fit(keys, width)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = inner.height.saturating_sub(1) as usize;
+    let start = transfers.cursor.saturating_sub(rows.saturating_sub(1));
+    let mut lines: Vec<Line> = transfers
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(i, row)| {
+            let text = row_line(row, width);
+            let style = match &row.state {
+                TaskState::Failed(_) => palette.error(),
+                TaskState::Done | TaskState::Skipped | TaskState::Cancelled => palette.dim(),
+                _ => ratatui::style::Style::default(),
+            };
+            let style = if i == transfers.cursor {
+                style.patch(palette.cursor(true))
+            } else {
+                style
+            };
+            Line::styled(fit(&text, width), style)
+        })
+        .collect();
+    while lines.len() < rows {
+        lines.push(Line::from(""));
+    }
+    let (done, total) = transfers.totals();
+    let speed = transfers.total_meter.speed().unwrap_or(0);
+    lines.push(Line::styled(
+        fit(
+            &format!(
+                "  total {} / {} {}%  {}/s  ETA {}",
+                format_size(done, BINARY),
+                format_size(total, BINARY),
+                percent(done, total),
+                format_size(speed, BINARY),
+                eta_text(transfers.total_meter.eta(total))
+            ),
+            width,
+        ),
+        palette.key(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The status-bar gauge while the panel is closed.
+pub fn gauge(state: &State) -> Option<String> {
+    let active = state.transfers.active();
+    if active == 0 || state.transfers.open {
+        return None;
+    }
+    let (done, total) = state.transfers.totals();
+    let speed = state.transfers.total_meter.speed().unwrap_or(0);
+    Some(format!(
+        "⇅ {active} jobs {}% {}/s ETA {}",
+        percent(done, total),
+        format_size(speed, BINARY),
+        eta_text(state.transfers.total_meter.eta(total))
+    ))
+}
