@@ -23,11 +23,7 @@ pub fn eta_text(seconds: Option<u64>) -> String {
 }
 
 fn percent(done: u64, total: u64) -> u64 {
-    if total == 0 {
-        100
-    } else {
-        (done.min(total) * 100) / total
-    }
+    (done.min(total) * 100).checked_div(total).unwrap_or(100)
 }
 
 fn row_line(row: &TransferRow, width: usize) -> String {
