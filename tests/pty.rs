@@ -274,3 +274,77 @@ fn sighup_from_a_dropped_ssh_session_restores_the_terminal() {
     pty.wait_exit();
     pty.assert_restored();
 }
+
+#[test]
+fn copy_a_file_each_way_with_f5_and_with_c() {
+    let mut pty = Pty::demo(110, 32);
+    std::fs::write(pty._dir.path().join("second.txt"), b"second file").unwrap();
+    pty.wait_for("Many files/");
+    pty.send(b"\x12"); // Ctrl-R: reload the local pane to see second.txt
+    pty.wait_for("second.txt");
+    const F5: &[u8] = b"\x1b[15~";
+
+    // Local -> OneDrive with F5.
+    pty.send(b"/local-file\r");
+    pty.send(F5);
+    pty.wait_for("Copy local-file.txt to:");
+    pty.send(b"\r");
+    pty.wait_until("the upload to appear in the OneDrive pane", |s| {
+        s.lines()
+            .any(|l| l.contains("notes.txt") && l.contains("││"))
+            && s.matches("local-file.txt").count() >= 2
+    });
+    pty.send(b"\x1b"); // closes the transfers panel
+    pty.send(b"\x1b"); // clears the filter
+
+    // Local -> OneDrive with c.
+    pty.send(b"/second\r");
+    pty.send(b"c");
+    pty.wait_for("Copy second.txt to:");
+    pty.send(b"\r");
+    pty.wait_until("second.txt on both sides", |s| {
+        s.matches("second.txt").count() >= 2
+    });
+    pty.send(b"\x1b");
+    pty.send(b"\x1b");
+
+    // OneDrive -> local with F5 (notes.txt of the demo drive).
+    pty.send(b"\t/notes\r");
+    pty.send(F5);
+    pty.wait_for("Copy notes.txt to:");
+    pty.send(b"\r");
+    let notes = pty._dir.path().join("notes.txt");
+    wait_file(&notes, b"Remember: F1 shows every key.\n");
+    pty.send(b"\x1b");
+    pty.send(b"\x1b");
+
+    // OneDrive -> local with c: the target exists, keep both.
+    pty.send(b"/local-file\r");
+    pty.send(b"c");
+    pty.wait_for("Copy local-file.txt to:");
+    pty.send(b"\r");
+    pty.wait_for("The target exists");
+    pty.send(b"r");
+    wait_file(&pty._dir.path().join("local-file (1).txt"), b"hello");
+    let screen = pty.wait_for("local-file (1).txt");
+    assert!(!screen.contains(".odc-partial"), "{screen}");
+
+    pty.send(b"q");
+    pty.wait_exit();
+    pty.assert_restored();
+}
+
+fn wait_file(path: &std::path::Path, expected: &[u8]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if std::fs::read(path).ok().as_deref() == Some(expected) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never got the expected bytes",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
