@@ -69,6 +69,7 @@ pub struct NetworkConfig {
 #[serde(deny_unknown_fields)]
 pub struct TransferConfig {
     pub simple_upload_max_bytes: u64,
+    pub keep_modified_time: bool,
     pub upload_fragment_bytes: u64,
     pub concurrency: u32,
     pub page_size: u32,

@@ -65,7 +65,11 @@ impl Graph {
             return Err(Error::Other(format!("{} is not a file", local.display())));
         }
         let size = metadata.len();
-        let modified: Option<DateTime<Utc>> = metadata.modified().ok().map(DateTime::<Utc>::from);
+        let modified: Option<DateTime<Utc>> = metadata
+            .modified()
+            .ok()
+            .map(DateTime::<Utc>::from)
+            .filter(|_| self.config.transfer.keep_modified_time);
         progress.set_total(size);
         progress.set_done(0);
         if cancel.is_cancelled() {

@@ -512,58 +512,93 @@ impl Engine {
         cancel: &CancellationToken,
         progress: &Arc<Progress>,
     ) -> Result<Outcome> {
-        let mut dest = task.dest.clone();
-        let mut overwrite = false;
-        if let Some((target_size, target_modified)) = self.target(&dest).await? {
-            // Held while asking: tasks running side by side wait for the answer, so
-            // an "all" answer is asked once.
-            let mut policy = batch.policy.lock().await;
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled); // aborted while waiting for the lock
-            }
-            let resolution = match policy.conflict() {
-                Some(r) => r,
-                None => {
-                    let (reply, answer) = oneshot::channel();
-                    let _ = self
-                        .inner
-                        .tx
-                        .send(EngineEvent::Ask(super::Question::Conflict {
-                            task: id,
-                            name: dest.name(),
-                            source_size: task.size,
-                            source_modified: self.source_modified(task).await,
-                            target_size,
-                            target_modified,
-                            reply,
-                        }));
-                    let answer = tokio::select! {
-                        _ = cancel.cancelled() => return Err(Error::Cancelled),
-                        a = answer => a.unwrap_or(ConflictAnswer::Abort),
-                    };
-                    match policy.answer_conflict(answer) {
-                        Some(r) => r,
-                        None => {
-                            batch.abort.cancel();
-                            return Err(Error::Cancelled);
-                        }
-                    }
+        // Uploads go out with conflictBehavior=fail and look at the target only on a
+        // 409: no request per file just to check (small files are one request).
+        let optimistic = task.direction == Direction::Upload;
+        let mut known = if optimistic {
+            None
+        } else {
+            self.target(&task.dest).await?
+        };
+        let mut conflicts_seen = 0;
+        loop {
+            let mut dest = task.dest.clone();
+            let mut overwrite = false;
+            if let Some((target_size, target_modified)) = known {
+                match self
+                    .resolve_conflict(id, task, batch, cancel, target_size, target_modified)
+                    .await?
+                {
+                    Decision::Skip => return Ok(Outcome::Skipped),
+                    Decision::Rename => dest = self.free_name(&dest).await?,
+                    Decision::Overwrite => overwrite = true,
                 }
-            };
-            drop(policy);
-            match conflict::decide(
-                resolution,
-                self.source_modified(task).await,
-                target_modified,
-            ) {
-                Decision::Skip => return Ok(Outcome::Skipped),
-                Decision::Rename => dest = self.free_name(&dest).await?,
-                Decision::Overwrite => overwrite = true,
+            }
+            match self
+                .perform(id, task, &dest, overwrite, cancel, progress)
+                .await
+            {
+                Err(err)
+                    if optimistic && !overwrite && err.is_name_conflict() && conflicts_seen < 2 =>
+                {
+                    conflicts_seen += 1;
+                    known = self.target(&dest).await?;
+                }
+                result => return result.map(|()| Outcome::Done),
             }
         }
-        self.perform(id, task, &dest, overwrite, cancel, progress)
-            .await?;
-        Ok(Outcome::Done)
+    }
+
+    async fn resolve_conflict(
+        &self,
+        id: u64,
+        task: &FileTask,
+        batch: &Batch,
+        cancel: &CancellationToken,
+        target_size: u64,
+        target_modified: Option<DateTime<Utc>>,
+    ) -> Result<Decision> {
+        // Held while asking: tasks running side by side wait for the answer, so an
+        // "all" answer is asked once.
+        let mut policy = batch.policy.lock().await;
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled); // aborted while waiting for the lock
+        }
+        let resolution = match policy.conflict() {
+            Some(r) => r,
+            None => {
+                let (reply, answer) = oneshot::channel();
+                let _ = self
+                    .inner
+                    .tx
+                    .send(EngineEvent::Ask(super::Question::Conflict {
+                        task: id,
+                        name: task.dest.name(),
+                        source_size: task.size,
+                        source_modified: self.source_modified(task).await,
+                        target_size,
+                        target_modified,
+                        reply,
+                    }));
+                let answer = tokio::select! {
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    a = answer => a.unwrap_or(ConflictAnswer::Abort),
+                };
+                match policy.answer_conflict(answer) {
+                    Some(r) => r,
+                    None => {
+                        batch.abort.cancel();
+                        return Err(Error::Cancelled);
+                    }
+                }
+            }
+        };
+        drop(policy);
+        Ok(conflict::decide(
+            resolution,
+            self.source_modified(task).await,
+            target_modified,
+        ))
     }
 
     async fn remote_parent_id(&self, graph: &Graph, dest: &RemotePath) -> Result<String> {

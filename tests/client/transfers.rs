@@ -465,3 +465,29 @@ async fn invalid_local_names_are_refused_before_any_request() {
     );
     assert!(env.log().is_empty(), "no request was sent");
 }
+
+#[tokio::test]
+async fn small_uploads_skip_the_time_patch_when_told() {
+    let env = Env::new(Settings::default()).await;
+    env.sign_in();
+    let mut config = (*env.config).clone();
+    config.transfer.keep_modified_time = false;
+    let config = std::sync::Arc::new(config);
+    let session = odc::onedrive::auth::Session::load(config.clone(), env.store.clone()).unwrap();
+    let graph = odc::onedrive::Graph::new(config, std::sync::Arc::new(session)).unwrap();
+    let local = env.local("quick.txt");
+    std::fs::write(&local, b"quick").unwrap();
+    graph
+        .upload_file(
+            &local,
+            &remote("/quick.txt"),
+            Conflict::Fail,
+            &progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(env.emu.read_file("/quick.txt").await.unwrap(), b"quick");
+    assert_eq!(env.count("PATCH", "", 200), 0, "one request per small file");
+    assert_eq!(env.log().len(), 1);
+}
