@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         None => runtime.block_on(odc::tui::run_ui(
             config,
             store,
+            odc::transfer::resume::ResumeStore::default_location(),
             cli.local_dir,
             cli.remote_path,
         )),

@@ -735,3 +735,163 @@ async fn concurrency_is_bounded() {
     assert!(peak <= 3, "at most 3 at once, saw {peak}");
     assert!(peak >= 2, "and really in parallel, saw {peak}");
 }
+
+/// An engine on its own runtime, dropped mid-transfer like kill -9: nothing of its
+/// cleanup runs. A second engine, reading the same resume file, continues.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_and_downloads_resume_after_a_kill() {
+    let env = env(
+        Settings {
+            bandwidth_bytes_per_sec: 1_000_000,
+            ..Settings::default()
+        },
+        |_| {},
+    )
+    .await;
+    let big = pattern(8 * UNIT, 6); // four 640 KiB fragments
+    let local = env.write("resume/big.bin", &big);
+    let download = pattern(3_000_000, 7);
+    env.emu.put_file("/down.bin", &download);
+    let resume_path = env.dir.path().join("state/resume.json");
+    let config = {
+        let mut c = Config::defaults();
+        c.account.client_id = "engine-test".into();
+        c.endpoints.authority_url = env.emu.authority_url();
+        c.endpoints.graph_url = env.emu.graph_url();
+        c.transfer.upload_fragment_bytes = 2 * UNIT as u64;
+        c.transfer.simple_upload_max_bytes = 100_000;
+        Arc::new(c)
+    };
+    let store_path = env.dir.path().join("tokens.json");
+    let make_engine = {
+        let config = config.clone();
+        let store_path = store_path.clone();
+        let resume_path = resume_path.clone();
+        move || {
+            let session =
+                Session::load(config.clone(), TokenStore::new(store_path.clone())).unwrap();
+            let graph = Arc::new(Graph::new(config.clone(), Arc::new(session)).unwrap());
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            let engine = Engine::new(&config, tx);
+            engine.set_graph(graph);
+            engine.set_resume_store(Arc::new(odc::transfer::resume::ResumeStore::new(
+                resume_path.clone(),
+            )));
+            (engine, rx)
+        }
+    };
+
+    // First run, on its own runtime in its own thread: start both, then "kill" it
+    // once a fragment and some of the download arrived.
+    let dest = env.local("got");
+    std::fs::create_dir_all(&dest).unwrap();
+    let (kill, killed) = std::sync::mpsc::channel::<()>();
+    let first = {
+        let make_engine = make_engine.clone();
+        let (local, dest) = (local.clone(), dest.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let (engine, _events) = runtime.block_on(async { make_engine() });
+            runtime.block_on(async {
+                engine.submit(Request {
+                    kind: Kind::Copy,
+                    sources: vec![Location::Local(local)],
+                    dest_dir: remote("/"),
+                });
+                engine.submit(Request {
+                    kind: Kind::Copy,
+                    sources: vec![remote("/down.bin")],
+                    dest_dir: Location::Local(dest),
+                });
+            });
+            killed.recv().unwrap();
+            runtime.shutdown_background();
+        })
+    };
+    let partial = dest.join("down.bin.odc-partial");
+    for _ in 0..200 {
+        let accepted = env
+            .emu
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.starts_with("/up/") && r.status == 202);
+        let downloaded = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+        if accepted && downloaded > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    kill.send(()).unwrap();
+    tokio::task::spawn_blocking(move || first.join().unwrap())
+        .await
+        .unwrap();
+
+    let store = odc::transfer::resume::ResumeStore::new(resume_path.clone());
+    let records = store.load();
+    assert_eq!(
+        records.len(),
+        2,
+        "both transfers were remembered: {records:?}"
+    );
+    assert!(
+        records.iter().any(|(_, r)| r.upload_url.is_some()),
+        "with the upload session"
+    );
+    assert!(
+        env.emu.read_file("/big.bin").await.is_none(),
+        "the upload did not finish"
+    );
+    assert!(!dest.join("down.bin").exists());
+
+    // Next start: resume.
+    env.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
+    env.emu.clear_requests();
+    let (engine, mut events) = make_engine();
+    assert_eq!(engine.interrupted().len(), 2);
+    engine.resume_interrupted();
+    let mut done = 0;
+    while done < 2 {
+        match tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            EngineEvent::State {
+                state: TaskState::Done,
+                ..
+            } => done += 1,
+            EngineEvent::State {
+                state: TaskState::Failed(reason),
+                ..
+            } => panic!("{reason}"),
+            EngineEvent::Problem(p) => panic!("{p}"),
+            _ => {}
+        }
+    }
+    assert_eq!(env.emu.read_file("/big.bin").await.unwrap(), big);
+    assert_eq!(std::fs::read(dest.join("down.bin")).unwrap(), download);
+    let log = env.emu.requests();
+    assert!(
+        !log.iter().any(|r| r.path.contains("createUploadSession")),
+        "the same session went on"
+    );
+    let puts = log
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.starts_with("/up/"))
+        .count();
+    assert!(
+        puts < 4,
+        "continued after the accepted fragments, not from zero ({puts} PUTs)"
+    );
+    let first_download = log.iter().find(|r| r.path.starts_with("/dl/")).unwrap();
+    assert_eq!(
+        first_download.status, 206,
+        "the download resumed from its partial file"
+    );
+    assert!(store.load().is_empty(), "nothing left to resume");
+    no_partials(env.dir.path());
+}

@@ -39,6 +39,15 @@ impl RunningHash {
     }
 }
 
+/// Resuming and recording upload sessions (for resume across restarts).
+#[derive(Default)]
+pub struct UploadOptions<'a> {
+    /// An upload session from an earlier run to continue, if it is still valid.
+    pub resume_url: Option<String>,
+    /// Told the uploadUrl of each session this upload creates.
+    pub on_session: Option<&'a (dyn Fn(&str) + Send + Sync)>,
+}
+
 enum Outcome {
     Done(Box<DriveItem>),
     /// Continue from this offset.
@@ -56,6 +65,28 @@ impl Graph {
         conflict: Conflict,
         progress: &Arc<Progress>,
         cancel: &CancellationToken,
+    ) -> Result<DriveItem> {
+        self.upload_file_with(
+            local,
+            dest,
+            conflict,
+            progress,
+            cancel,
+            UploadOptions::default(),
+        )
+        .await
+    }
+
+    /// [`Graph::upload_file`] that can continue an earlier session and reports the
+    /// sessions it creates.
+    pub async fn upload_file_with(
+        &self,
+        local: &Path,
+        dest: &RemotePath,
+        conflict: Conflict,
+        progress: &Arc<Progress>,
+        cancel: &CancellationToken,
+        options: UploadOptions<'_>,
     ) -> Result<DriveItem> {
         check_path(dest, false)?;
         let metadata = tokio::fs::metadata(local)
@@ -79,8 +110,10 @@ impl Graph {
             self.simple_upload(local, dest, size, conflict, modified, cancel)
                 .await?
         } else {
-            self.session_upload(local, dest, size, conflict, modified, progress, cancel)
-                .await?
+            self.session_upload(
+                local, dest, size, conflict, modified, progress, cancel, options,
+            )
+            .await?
         };
         progress.set_done(size);
         Ok(item)
@@ -204,10 +237,35 @@ impl Graph {
         modified: Option<DateTime<Utc>>,
         progress: &Arc<Progress>,
         cancel: &CancellationToken,
+        options: UploadOptions<'_>,
     ) -> Result<DriveItem> {
         let hash = Arc::new(Mutex::new(RunningHash::default()));
-        let mut upload_url = self.create_session(dest, conflict, modified).await?;
-        let mut offset = 0u64;
+        let announce = |url: &str| {
+            if let Some(on_session) = options.on_session {
+                on_session(url);
+            }
+        };
+        // Continue an earlier session where the service says, if it still exists.
+        let resumed = match &options.resume_url {
+            Some(url) => match self.session_offset(url).await {
+                Ok(Some(next)) if next <= size => Some((url.clone(), next)),
+                _ => None,
+            },
+            None => None,
+        };
+        let (mut upload_url, mut offset) = match resumed {
+            Some((url, next)) => {
+                tracing::info!("resuming an upload session at byte {next} of {size}");
+                hash_prefix_into(local, next, &hash).await?;
+                (url, next)
+            }
+            None => {
+                let url = self.create_session(dest, conflict, modified).await?;
+                announce(&url);
+                (url, 0)
+            }
+        };
+        progress.set_done(offset);
         let mut failures = 0u32;
         loop {
             if cancel.is_cancelled() {
@@ -267,6 +325,7 @@ impl Graph {
                         ));
                     }
                     upload_url = self.create_session(dest, conflict, modified).await?;
+                    announce(&upload_url);
                     offset = 0;
                     progress.set_done(0);
                 }
@@ -352,6 +411,32 @@ impl Graph {
             }
         }
     }
+}
+
+/// Feeds the first `len` bytes of the file to the running hash (a resumed session
+/// has them already; the hash must still cover them).
+async fn hash_prefix_into(local: &Path, len: u64, hash: &Arc<Mutex<RunningHash>>) -> Result<()> {
+    let mut file = tokio::fs::File::open(local)
+        .await
+        .map_err(|e| Error::io(local, e))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut position = 0u64;
+    while position < len {
+        let want = (len - position).min(buf.len() as u64) as usize;
+        let n = file
+            .read(&mut buf[..want])
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        if n == 0 {
+            return Err(Error::Other(format!(
+                "{} is shorter than before",
+                local.display()
+            )));
+        }
+        hash.lock().unwrap().feed(position, &buf[..n]);
+        position += n as u64;
+    }
+    Ok(())
 }
 
 fn next_expected(body: &Value) -> Option<u64> {

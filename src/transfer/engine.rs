@@ -12,9 +12,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resolution};
 use super::plan::{FileTask, plan};
+use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
 use crate::config::Config;
 use crate::onedrive::download::OnCancel;
+use crate::onedrive::upload::UploadOptions;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
 
 /// A task as the UI lists it.
@@ -90,6 +92,7 @@ struct Control {
 
 struct Inner {
     graph: RwLock<Option<Arc<Graph>>>,
+    resume: RwLock<Option<Arc<ResumeStore>>>,
     default_conflict: Option<Resolution>,
     tx: UnboundedSender<EngineEvent>,
     slots: Semaphore,
@@ -113,6 +116,7 @@ impl Engine {
         Self {
             inner: Arc::new(Inner {
                 graph: RwLock::new(None),
+                resume: RwLock::new(None),
                 default_conflict: Resolution::parse(&config.transfer.on_conflict),
                 tx,
                 slots: Semaphore::new(config.transfer.concurrency as usize),
@@ -125,6 +129,130 @@ impl Engine {
 
     pub fn set_graph(&self, graph: Arc<Graph>) {
         *self.inner.graph.write().unwrap() = Some(graph);
+    }
+
+    /// Remember running transfers here, so a later start can resume them.
+    pub fn set_resume_store(&self, store: Arc<ResumeStore>) {
+        *self.inner.resume.write().unwrap() = Some(store);
+    }
+
+    fn resume_store(&self) -> Option<Arc<ResumeStore>> {
+        self.inner.resume.read().unwrap().clone()
+    }
+
+    /// Transfers an earlier run left unfinished.
+    pub fn interrupted(&self) -> Vec<(String, Interrupted)> {
+        self.resume_store().map(|s| s.load()).unwrap_or_default()
+    }
+
+    /// Queues the interrupted transfers again: uploads continue their session if the
+    /// file is unchanged, downloads continue from their partial file.
+    pub fn resume_interrupted(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let Some(store) = engine.resume_store() else {
+                return;
+            };
+            let mut tasks = Vec::new();
+            let mut changed = Vec::new();
+            for (key, record) in store.load() {
+                store.remove(&key);
+                match engine.resumed_task(&record).await {
+                    Ok(task) => {
+                        if let Some(parent) = task.dest.parent() {
+                            changed.push(parent);
+                        }
+                        tasks.push(task);
+                    }
+                    Err(reason) => {
+                        let _ = engine.inner.tx.send(EngineEvent::Problem(format!(
+                            "{}: not resumed: {reason}",
+                            record.local.display()
+                        )));
+                        engine.discard(&record).await;
+                    }
+                }
+            }
+            let batch = Arc::new(Batch {
+                policy: tokio::sync::Mutex::new(Policy::with_default(Some(Resolution::Overwrite))),
+                abort: CancellationToken::new(),
+                groups: Vec::new(),
+                remaining: AtomicUsize::new(tasks.len()),
+                changed,
+            });
+            if tasks.is_empty() {
+                let _ = engine.inner.tx.send(EngineEvent::Finished {
+                    changed: Vec::new(),
+                });
+            }
+            for task in tasks {
+                engine.queue(task, batch.clone());
+            }
+        });
+    }
+
+    /// Forgets the interrupted transfers, deleting their upload sessions.
+    pub fn discard_interrupted(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let Some(store) = engine.resume_store() else {
+                return;
+            };
+            for (key, record) in store.load() {
+                store.remove(&key);
+                engine.discard(&record).await;
+            }
+        });
+    }
+
+    async fn discard(&self, record: &Interrupted) {
+        if let (Some(url), Some(graph)) = (&record.upload_url, self.graph()) {
+            let _ = graph.plain().delete(url).send().await;
+        }
+    }
+
+    async fn resumed_task(&self, record: &Interrupted) -> std::result::Result<FileTask, String> {
+        let remote = RemotePath::parse(&record.remote).map_err(|e| e.to_string())?;
+        match record.way {
+            Way::Upload => {
+                let metadata = tokio::fs::metadata(&record.local)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let modified = metadata
+                    .modified()
+                    .ok()
+                    .map(|t| DateTime::<Utc>::from(t).timestamp());
+                if metadata.len() != record.size || modified != record.modified {
+                    return Err("the file changed since".into());
+                }
+                Ok(FileTask {
+                    source: Location::Local(record.local.clone()),
+                    dest: Location::Remote(remote),
+                    direction: Direction::Upload,
+                    size: record.size,
+                    item: None,
+                    group: None,
+                    resume_url: record.upload_url.clone(),
+                })
+            }
+            Way::Download => {
+                let graph = self.graph().ok_or("not signed in")?;
+                let id = record.item_id.clone().ok_or("no item id")?;
+                let item = graph
+                    .item(&ItemAddress::Id(id))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(FileTask {
+                    source: Location::Remote(remote),
+                    dest: Location::Local(record.local.clone()),
+                    direction: Direction::Download,
+                    size: item.size,
+                    item: Some(Box::new(item)),
+                    group: None,
+                    resume_url: None,
+                })
+            }
+        }
     }
 
     fn graph(&self) -> Option<Arc<Graph>> {
@@ -623,19 +751,60 @@ impl Engine {
                 } else {
                     Conflict::Fail
                 };
-                graph
-                    .upload_file(source, target, conflict, progress, cancel)
-                    .await?;
+                let modified = tokio::fs::metadata(source)
+                    .await
+                    .ok()
+                    .and_then(|m| m.modified().ok())
+                    .map(|t| DateTime::<Utc>::from(t).timestamp());
+                let record = self.remember(Interrupted {
+                    way: Way::Upload,
+                    local: source.clone(),
+                    remote: target.to_string(),
+                    size: task.size,
+                    modified,
+                    upload_url: task.resume_url.clone(),
+                    item_id: None,
+                });
+                let store = self.resume_store();
+                let on_session = |url: &str| {
+                    if let (Some(store), Some(key)) = (&store, &record) {
+                        store.set_upload_url(key, url);
+                    }
+                };
+                let options = UploadOptions {
+                    resume_url: task.resume_url.clone(),
+                    on_session: Some(&on_session),
+                };
+                let result = graph
+                    .upload_file_with(source, target, conflict, progress, cancel, options)
+                    .await;
+                self.forget(record);
+                result?;
             }
-            (Direction::Download, _, Location::Local(target)) => {
+            (Direction::Download, source, Location::Local(target)) => {
                 let graph = self.need_graph()?;
                 let item = task
                     .item
                     .as_deref()
                     .ok_or_else(|| Error::Other("no item to download".into()))?;
-                graph
+                let remote = match source {
+                    Location::Remote(path) => path.to_string(),
+                    Location::Local(_) => item.name.clone(),
+                };
+                let record = self.remember(Interrupted {
+                    way: Way::Download,
+                    local: target.clone(),
+                    remote,
+                    size: item.size,
+                    modified: None,
+                    upload_url: None,
+                    item_id: Some(item.id.clone()),
+                });
+                let result = graph
                     .download_file_with(item, target, progress, cancel, OnCancel::Keep)
-                    .await?;
+                    .await;
+                self.forget(record);
+                result?;
             }
             (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
                 local::copy_file(source, target, progress, cancel).await?;
@@ -699,6 +868,22 @@ impl Engine {
         }
         self.set_state(id, TaskState::Verifying);
         Ok(())
+    }
+}
+
+impl Engine {
+    /// Records a transfer while it runs; the record outlives a killed process.
+    fn remember(&self, record: Interrupted) -> Option<String> {
+        let store = self.resume_store()?;
+        let key = crate::ids::uuid_v4();
+        store.put(&key, record);
+        Some(key)
+    }
+
+    fn forget(&self, key: Option<String>) {
+        if let (Some(store), Some(key)) = (self.resume_store(), key) {
+            store.remove(&key);
+        }
     }
 }
 

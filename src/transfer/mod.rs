@@ -9,6 +9,7 @@ pub mod engine;
 pub mod local;
 pub mod plan;
 pub mod rate;
+pub mod resume;
 
 use std::path::PathBuf;
 

@@ -20,6 +20,8 @@ pub struct FileTask {
     pub item: Option<Box<DriveItem>>,
     /// For moves across kinds: the top-level source deleted once all its tasks are done.
     pub group: Option<usize>,
+    /// An upload session from an earlier run to continue.
+    pub resume_url: Option<String>,
 }
 
 pub struct Plan {
@@ -71,6 +73,7 @@ pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
                     size: item.size,
                     item: Some(Box::new(item)),
                     group: None,
+                    resume_url: None,
                 });
             }
             (Location::Local(path), Location::Local(_), Kind::Move) => {
@@ -85,6 +88,7 @@ pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
                     size,
                     item: None,
                     group: None,
+                    resume_url: None,
                 });
             }
             (Location::Local(path), dest_dir, kind) => {
@@ -153,6 +157,7 @@ async fn walk_local(
             size: metadata.len(),
             item: None,
             group,
+            resume_url: None,
         });
         return Ok(());
     }
@@ -194,6 +199,7 @@ async fn walk_local(
                     size: metadata.len(),
                     item: None,
                     group,
+                    resume_url: None,
                 });
             }
         }
@@ -234,6 +240,7 @@ async fn walk_remote(
             size: item.size,
             item: Some(Box::new(item)),
             group,
+            resume_url: None,
         });
         return Ok(());
     }
@@ -262,6 +269,7 @@ async fn walk_remote(
                     size: child.size,
                     item: Some(Box::new(child)),
                     group,
+                    resume_url: None,
                 });
             }
         }

@@ -23,6 +23,8 @@ const TICK: Duration = Duration::from_millis(120);
 pub struct Start {
     pub config: Arc<Config>,
     pub store: TokenStore,
+    /// Where running transfers are remembered for resuming after a crash.
+    pub resume: Option<crate::transfer::resume::ResumeStore>,
     pub local_dir: PathBuf,
     pub remote_path: RemotePath,
 }
@@ -44,7 +46,7 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     state.now = chrono::Utc::now().timestamp();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = Runner::new(tx, start.config.clone(), start.store);
+    let mut runner = Runner::new(tx, start.config.clone(), start.store, start.resume);
     // Created only now that the terminal is set up: without a TTY it panics.
     let mut input = EventStream::new();
     let mut signals = Signals::new()?;

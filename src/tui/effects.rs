@@ -48,9 +48,17 @@ struct Replies {
 }
 
 impl Runner {
-    pub fn new(tx: UnboundedSender<Event>, config: Arc<Config>, store: TokenStore) -> Self {
+    pub fn new(
+        tx: UnboundedSender<Event>,
+        config: Arc<Config>,
+        store: TokenStore,
+        resume: Option<crate::transfer::resume::ResumeStore>,
+    ) -> Self {
         let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
         let engine = Engine::new(&config, engine_tx);
+        if let Some(resume) = resume {
+            engine.set_resume_store(Arc::new(resume));
+        }
         let replies = Arc::new(Mutex::new(Replies::default()));
         tokio::spawn(forward_engine_events(
             engine_rx,
@@ -151,6 +159,16 @@ impl Runner {
             Effect::PauseTask(id) => self.engine.toggle_pause(id),
             Effect::RetryTask(id) => self.engine.retry(id),
             Effect::ClearFinished => self.engine.clear_finished(),
+            Effect::CheckInterrupted => {
+                let count = self.engine.interrupted().len();
+                if count > 0 {
+                    let _ = self
+                        .tx
+                        .send(Event::Ask(super::state::Dialog::Resume { count }));
+                }
+            }
+            Effect::ResumeInterrupted => self.engine.resume_interrupted(),
+            Effect::DiscardInterrupted => self.engine.discard_interrupted(),
             Effect::SampleTransfers => {
                 let samples = self.engine.sample();
                 let now_ms = chrono::Utc::now().timestamp_millis();

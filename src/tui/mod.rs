@@ -17,10 +17,13 @@ use crate::config::Config;
 use crate::onedrive::RemotePath;
 use crate::onedrive::tokens::TokenStore;
 
-/// `odc [LOCAL_DIR] [REMOTE_PATH]`.
+/// `odc [LOCAL_DIR] [REMOTE_PATH]`. `resume` is where running transfers are
+/// remembered for resuming after a crash (the state directory; a throwaway file for
+/// the demo).
 pub async fn run_ui(
     config: Arc<Config>,
     store: TokenStore,
+    resume: Option<crate::transfer::resume::ResumeStore>,
     local_dir: Option<PathBuf>,
     remote_path: Option<String>,
 ) -> ExitCode {
@@ -51,6 +54,7 @@ pub async fn run_ui(
     let start = app::Start {
         config,
         store,
+        resume,
         local_dir: local,
         remote_path: remote,
     };

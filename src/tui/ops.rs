@@ -265,6 +265,20 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Some(Dialog::Quit { active })
             }
         }
+        Dialog::Resume { count } => {
+            if plain(&key, 'y') || key.code == KeyCode::Enter {
+                effects.push(Effect::ResumeInterrupted);
+                state.transfers.open = true;
+                None
+            } else if plain(&key, 'n') {
+                effects.push(Effect::DiscardInterrupted);
+                None
+            } else if key.code == KeyCode::Esc {
+                None // ask again next time
+            } else {
+                Some(Dialog::Resume { count })
+            }
+        }
         Dialog::Conflict(view) => {
             let answer = match key.code {
                 KeyCode::Char('o') => Some(ConflictAnswer::Once(Resolution::Overwrite)),

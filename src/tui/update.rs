@@ -107,6 +107,10 @@ pub enum Effect {
     ClearFinished,
     /// Sample the transfer counters (sent while transfers run).
     SampleTransfers,
+    /// Look for transfers an earlier run left unfinished.
+    CheckInterrupted,
+    ResumeInterrupted,
+    DiscardInterrupted,
 }
 
 fn list(state: &mut State, pane: usize) -> Vec<Effect> {
@@ -246,7 +250,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.sign_in = SignIn::SignedIn;
             state.message = Some(format!("Signed in as {}", account.name));
             state.account = Some(account);
-            let mut effects = vec![Effect::FetchAccount];
+            let mut effects = vec![Effect::FetchAccount, Effect::CheckInterrupted];
             for pane in 0..2 {
                 if state.panes[pane].source.is_remote() {
                     effects.extend(list(state, pane));

@@ -348,3 +348,24 @@ fn copy_dialog_snapshot() {
     update(&mut state, key(KeyCode::F(5)));
     insta::assert_snapshot!("copy_dialog", screen(&state));
 }
+
+#[test]
+fn unfinished_transfers_are_offered_after_sign_in() {
+    let mut state = state((80, 24));
+    odc::tui::update::start(&mut state);
+    let effects = update(&mut state, Event::SignedIn(Default::default()));
+    assert!(effects.contains(&Effect::CheckInterrupted));
+    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    insta::assert_snapshot!("resume_dialog", screen(&state));
+    assert!(update(&mut state, ch('x')).is_empty());
+    assert_eq!(update(&mut state, ch('y')), [Effect::ResumeInterrupted]);
+    assert!(state.transfers.open);
+    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    assert_eq!(update(&mut state, ch('n')), [Effect::DiscardInterrupted]);
+    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    assert!(
+        update(&mut state, key(KeyCode::Esc)).is_empty(),
+        "Esc: ask again next time"
+    );
+    assert!(state.dialog.is_none());
+}

@@ -32,6 +32,10 @@ pub enum Dialog {
     Quit {
         active: usize,
     },
+    /// An earlier run left transfers unfinished.
+    Resume {
+        count: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

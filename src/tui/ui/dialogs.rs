@@ -130,6 +130,17 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::from("r/Enter retry  s skip  S skip all  a/Esc abort"),
             ],
         ),
+        Dialog::Resume { count } => (
+            " Unfinished transfers ".into(),
+            vec![
+                Line::from(format!("{count} transfers did not finish last time.")),
+                Line::from("Resume them? Uploads go on in their session if the file is unchanged."),
+                Line::styled(
+                    "y/Enter: resume   n: discard   Esc: ask next time",
+                    palette.dim(),
+                ),
+            ],
+        ),
         Dialog::Quit { active } => (
             " Quit? ".into(),
             vec![
