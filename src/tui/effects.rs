@@ -551,7 +551,7 @@ fn report(tx: &UnboundedSender<Event>, result: Result<(), Error>, dir: Location,
 }
 
 /// mkdir, rename and delete, on either kind of pane.
-mod operations {
+pub mod operations {
     use crate::onedrive::items::check_name;
     use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Result};
     use crate::transfer::Location;

@@ -369,3 +369,23 @@ fn unfinished_transfers_are_offered_after_sign_in() {
     );
     assert!(state.dialog.is_none());
 }
+
+#[test]
+fn mkdir_and_rename_dialog_snapshots() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('n'));
+    typed(&mut state, "Holiday photos");
+    insta::assert_snapshot!("mkdir_dialog", screen(&state));
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, key(KeyCode::F(6)));
+    assert!(matches!(
+        state.dialog,
+        Some(Dialog::Transfer {
+            kind: Kind::Move,
+            ..
+        })
+    ));
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, ch('r'));
+    insta::assert_snapshot!("rename_dialog", screen(&state));
+}

@@ -1,0 +1,116 @@
+//! mkdir, rename and delete as the UI runs them: on both kinds of pane, with a clear
+//! error for an existing name, an invalid name (before any request) and a missing item.
+
+use std::sync::Arc;
+
+use odc::config::Config;
+use odc::emulator::{Emulator, EmulatorOptions};
+use odc::onedrive::auth::Session;
+use odc::onedrive::tokens::{Account, TokenStore};
+use odc::onedrive::{Graph, RemotePath};
+use odc::transfer::Location;
+use odc::tui::effects::operations::{delete, mkdir, rename};
+
+async fn graph(emu: &Emulator, dir: &std::path::Path) -> Graph {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut config = Config::defaults();
+    config.account.client_id = "ops".into();
+    config.endpoints.authority_url = emu.authority_url();
+    config.endpoints.graph_url = emu.graph_url();
+    let config = Arc::new(config);
+    let store = TokenStore::new(dir.join("tokens.json"));
+    let tokens = emu.issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
+    store
+        .save(&Account {
+            username: "ada@example.com".into(),
+            display_name: "Ada".into(),
+            authority_url: config.endpoints.authority_url.clone(),
+            tenant: config.account.tenant.clone(),
+            client_id: config.account.client_id.clone(),
+            graph_url: config.endpoints.graph_url.clone(),
+            scopes: config.account.scopes.clone(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            expires_at: chrono::Utc::now().timestamp() + 3600,
+        })
+        .unwrap();
+    Graph::new(
+        config.clone(),
+        Arc::new(Session::load(config, store).unwrap()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn onedrive_operations_and_their_errors() {
+    let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let graph = graph(&emu, dir.path()).await;
+    let root = Location::Remote(RemotePath::root());
+    mkdir(Some(&graph), &root, "Projects").await.unwrap();
+    let err = mkdir(Some(&graph), &root, "projects").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "projects: an item with that name already exists"
+    );
+    emu.clear_requests();
+    let err = mkdir(Some(&graph), &root, "a:b").await.unwrap_err();
+    assert!(
+        err.to_string().contains("OneDrive does not allow ':'"),
+        "{err}"
+    );
+    assert!(emu.requests().is_empty(), "refused before any request");
+
+    emu.put_file("/notes.txt", b"n");
+    rename(Some(&graph), &root, "notes.txt", "todo.txt")
+        .await
+        .unwrap();
+    assert!(emu.read_file("/todo.txt").await.is_some());
+    let err = rename(Some(&graph), &root, "todo.txt", "Projects")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let err = rename(Some(&graph), &root, "gone.txt", "x.txt")
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "gone.txt: not found on OneDrive");
+
+    delete(Some(&graph), &root, &["todo.txt".into(), "Projects".into()])
+        .await
+        .unwrap();
+    assert!(emu.read_file("/todo.txt").await.is_none());
+    let err = delete(Some(&graph), &root, &["todo.txt".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "todo.txt: not found on OneDrive");
+    let err = mkdir(None, &root, "x").await.unwrap_err();
+    assert!(err.to_string().contains("odc login"), "{err}");
+}
+
+#[tokio::test]
+async fn local_operations_and_their_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = Location::Local(dir.path().to_path_buf());
+    mkdir(None, &here, "new").await.unwrap();
+    assert!(dir.path().join("new").is_dir());
+    let err = mkdir(None, &here, "new").await.unwrap_err();
+    assert_eq!(err.to_string(), "new: exists already");
+    let err = mkdir(None, &here, "../escape").await.unwrap_err();
+    assert!(err.to_string().contains("path separator"), "{err}");
+    std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
+    let err = rename(None, &here, "a.txt", "b.txt").await.unwrap_err();
+    assert_eq!(err.to_string(), "b.txt: exists already");
+    assert_eq!(
+        std::fs::read(dir.path().join("b.txt")).unwrap(),
+        b"b",
+        "nothing replaced"
+    );
+    rename(None, &here, "a.txt", "c.txt").await.unwrap();
+    delete(None, &here, &["c.txt".into(), "new".into()])
+        .await
+        .unwrap();
+    assert!(!dir.path().join("c.txt").exists() && !dir.path().join("new").exists());
+    let err = delete(None, &here, &["c.txt".into()]).await.unwrap_err();
+    assert!(err.to_string().contains("No such file"), "{err}");
+}
