@@ -56,18 +56,12 @@ async fn run(keep_modified_time: bool) {
     let store = TokenStore::new(dir.path().join("tokens.json"));
     let tokens = emu.issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
     store
-        .save(&Account {
-            username: "bench@example.com".into(),
-            display_name: "Bench".into(),
-            authority_url: config.endpoints.authority_url.clone(),
-            tenant: config.account.tenant.clone(),
-            client_id: config.account.client_id.clone(),
-            graph_url: config.endpoints.graph_url.clone(),
-            scopes: config.account.scopes.clone(),
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expires_at: chrono::Utc::now().timestamp() + 3600,
-        })
+        .save(&Account::new(
+            &config,
+            "bench@example.com".into(),
+            "Bench".into(),
+            tokens.into_tokens(),
+        ))
         .unwrap();
     let graph = Arc::new(
         Graph::new(

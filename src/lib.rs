@@ -2,8 +2,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod desktop;
 #[cfg(feature = "emulator")]
 pub mod emulator;
+pub mod fsutil;
 pub mod ids;
 pub mod logging;
 pub mod onedrive;

@@ -49,18 +49,12 @@ async fn env(settings: Settings, tune: impl FnOnce(&mut Config)) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(dir.path().join("tokens.json"));
     let tokens = emu.issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
-    let account = Account {
-        username: "ada@example.com".into(),
-        display_name: "Ada".into(),
-        authority_url: config.endpoints.authority_url.clone(),
-        tenant: config.account.tenant.clone(),
-        client_id: config.account.client_id.clone(),
-        graph_url: config.endpoints.graph_url.clone(),
-        scopes: config.account.scopes.clone(),
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        expires_at: chrono::Utc::now().timestamp() + 3600,
-    };
+    let account = Account::new(
+        &config,
+        "ada@example.com".into(),
+        "Ada".into(),
+        tokens.into_tokens(),
+    );
     store.save(&account).unwrap();
     let session = Arc::new(Session::load(config.clone(), store).unwrap());
     let graph = Arc::new(Graph::new(config.clone(), session).unwrap());

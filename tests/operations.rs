@@ -21,18 +21,12 @@ async fn graph(emu: &Emulator, dir: &std::path::Path) -> Graph {
     let store = TokenStore::new(dir.join("tokens.json"));
     let tokens = emu.issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
     store
-        .save(&Account {
-            username: "ada@example.com".into(),
-            display_name: "Ada".into(),
-            authority_url: config.endpoints.authority_url.clone(),
-            tenant: config.account.tenant.clone(),
-            client_id: config.account.client_id.clone(),
-            graph_url: config.endpoints.graph_url.clone(),
-            scopes: config.account.scopes.clone(),
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expires_at: chrono::Utc::now().timestamp() + 3600,
-        })
+        .save(&Account::new(
+            &config,
+            "ada@example.com".into(),
+            "Ada".into(),
+            tokens.into_tokens(),
+        ))
         .unwrap();
     Graph::new(
         config.clone(),

@@ -1,23 +1,10 @@
 //! `odc login`: the device-code flow on the command line.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use tokio::sync::watch;
 
 use super::{Context, Outcome};
-use crate::onedrive::auth::{self, PollState, Session};
+use crate::onedrive::auth::{self, PollState};
 use crate::onedrive::display::escape_control;
-use crate::onedrive::tokens::Account;
-use crate::onedrive::{Error, Graph};
-
-/// Whether a browser could show a window here: not over a bare SSH session.
-pub fn graphical_session() -> bool {
-    if cfg!(any(target_os = "macos", target_os = "windows")) {
-        return std::env::var_os("SSH_CONNECTION").is_none();
-    }
-    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
-}
 
 pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome {
     let config = context.config.clone();
@@ -33,7 +20,7 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome 
         println!("{}", rows.join("\n"));
     }
     if !no_browser
-        && graphical_session()
+        && crate::desktop::graphical_session()
         && let Err(err) = open::that_detached(&code.verification_uri)
     {
         tracing::info!("could not open a browser: {err}");
@@ -52,34 +39,7 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome 
     watcher.abort();
     let tokens = tokens?;
 
-    let mut account = Account {
-        username: String::new(),
-        display_name: String::new(),
-        authority_url: config.endpoints.authority_url.clone(),
-        tenant: config.account.tenant.clone(),
-        client_id: config.account.client_id.clone(),
-        graph_url: config.endpoints.graph_url.clone(),
-        scopes: config.account.scopes.clone(),
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        expires_at: tokens.expires_at,
-    };
-    let session = Arc::new(Session::new(
-        config.clone(),
-        context.store.clone(),
-        account.clone(),
-    )?);
-    let graph = Graph::new(config.clone(), session)?;
-    let me = tokio::time::timeout(Duration::from_secs(120), graph.me())
-        .await
-        .map_err(|_| Error::Network("Graph did not answer /me".into()))??;
-    account.username = me
-        .user_principal_name
-        .clone()
-        .or(me.mail.clone())
-        .unwrap_or_else(|| me.id.clone());
-    account.display_name = me.display_name.clone().unwrap_or_default();
-    context.store.save(&account)?;
+    let (account, _) = auth::complete_sign_in(&config, &context.store, tokens).await?;
     println!(
         "Signed in as {} ({}).",
         escape_control(&account.display_name),

@@ -4,9 +4,6 @@
 
 pub mod args;
 mod login;
-pub mod login_support {
-    pub use super::login::graphical_session;
-}
 mod report;
 mod transfers;
 

@@ -75,6 +75,17 @@ pub struct IssuedTokens {
     pub scope: String,
 }
 
+impl IssuedTokens {
+    /// The tokens as the client holds them after a sign-in.
+    pub fn into_tokens(self) -> crate::onedrive::auth::Tokens {
+        crate::onedrive::auth::Tokens {
+            access_token: self.access_token,
+            refresh_token: self.refresh_token,
+            expires_at: chrono::Utc::now().timestamp() + self.expires_in as i64,
+        }
+    }
+}
+
 impl IdentityState {
     pub fn set_decision(&mut self, user_code: &str, approve: bool) -> bool {
         let wanted = user_code.trim().to_uppercase().replace('-', "");

@@ -423,3 +423,33 @@ impl Session {
         }
     }
 }
+
+/// Turns fresh tokens into a saved account: asks Graph who signed in, saves the
+/// account as the default, and returns a Graph client for it.
+pub async fn complete_sign_in(
+    config: &Arc<Config>,
+    store: &TokenStore,
+    tokens: Tokens,
+) -> Result<(Account, super::Graph)> {
+    let mut account = Account::new(config, String::new(), String::new(), tokens);
+    let probe = super::Graph::new(
+        config.clone(),
+        Arc::new(Session::new(
+            config.clone(),
+            store.clone(),
+            account.clone(),
+        )?),
+    )?;
+    let me = tokio::time::timeout(Duration::from_secs(120), probe.me())
+        .await
+        .map_err(|_| Error::Network("Graph did not answer /me".into()))??;
+    account.display_name = me.display_name.unwrap_or_default();
+    account.username = me.user_principal_name.or(me.mail).unwrap_or(me.id);
+    store.save(&account)?;
+    let session = Arc::new(Session::new(
+        config.clone(),
+        store.clone(),
+        account.clone(),
+    )?);
+    Ok((account, super::Graph::new(config.clone(), session)?))
+}

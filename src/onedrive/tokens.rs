@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::auth::Tokens;
 use super::error::{Error, Result};
 use crate::config::Config;
 
@@ -44,6 +44,22 @@ impl fmt::Debug for Account {
 }
 
 impl Account {
+    /// A freshly signed-in account for the configured endpoints and app.
+    pub fn new(config: &Config, username: String, display_name: String, tokens: Tokens) -> Self {
+        Account {
+            username,
+            display_name,
+            authority_url: config.endpoints.authority_url.clone(),
+            tenant: config.account.tenant.clone(),
+            client_id: config.account.client_id.clone(),
+            graph_url: config.endpoints.graph_url.clone(),
+            scopes: config.account.scopes.clone(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            expires_at: tokens.expires_at,
+        }
+    }
+
     /// Whether this account belongs to the configured endpoints and app.
     pub fn matches(&self, config: &Config) -> bool {
         self.authority_url.trim_end_matches('/')
@@ -102,30 +118,8 @@ impl TokenStore {
     }
 
     fn write(&self, file: &StoreFile) -> Result<()> {
-        let dir = self
-            .path
-            .parent()
-            .ok_or_else(|| Error::Other("token store path has no directory".into()))?;
-        create_private_dir(dir)?;
         let json = serde_json::to_vec_pretty(file).expect("store serialises");
-        // NamedTempFile is created with mode 0600 on Unix, in the same directory so
-        // the rename is atomic.
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tokens-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
-        set_private(temp.path())?;
-        temp.write_all(&json)
-            .map_err(|e| Error::io(temp.path(), e))?;
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io(temp.path(), e))?;
-        temp.persist(&self.path)
-            .map_err(|e| Error::io(&self.path, e.error))?;
-        if let Ok(handle) = std::fs::File::open(dir) {
-            let _ = handle.sync_all();
-        }
-        Ok(())
+        crate::fsutil::write_private_atomically(&self.path, &json)
     }
 
     /// The default account, if it belongs to the configured endpoints.
@@ -159,27 +153,6 @@ impl TokenStore {
         self.write(&file)?;
         Ok(removed)
     }
-}
-
-fn create_private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
-    Ok(())
-}
-
-fn set_private(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    let _ = path;
-    Ok(())
 }
 
 #[cfg(test)]

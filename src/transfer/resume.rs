@@ -3,13 +3,12 @@
 //! anyone write to the drive) so the next start can offer to continue them.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::onedrive::{Error, Result};
+use crate::onedrive::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,20 +56,8 @@ impl ResumeStore {
     }
 
     fn write(&self, records: &BTreeMap<String, Interrupted>) -> Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".resume-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
-        temp.write_all(&serde_json::to_vec_pretty(records).expect("records serialise"))
-            .map_err(|e| Error::io(temp.path(), e))?;
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io(temp.path(), e))?;
-        temp.persist(&self.path)
-            .map_err(|e| Error::io(&self.path, e.error))?;
-        Ok(())
+        let json = serde_json::to_vec_pretty(records).expect("records serialise");
+        crate::fsutil::write_private_atomically(&self.path, &json)
     }
 
     /// Everything recorded, by key.

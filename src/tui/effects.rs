@@ -14,7 +14,7 @@ use super::state::{AccountInfo, ConflictView, Entry, ErrorView, RemoteDetails, S
 use super::update::{Effect, Event};
 use crate::config::Config;
 use crate::onedrive::auth::{self, PollState, Session};
-use crate::onedrive::tokens::{Account, TokenStore};
+use crate::onedrive::tokens::TokenStore;
 use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath};
 use crate::transfer::{ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Location, Question};
 
@@ -218,7 +218,7 @@ impl Runner {
     }
 
     fn open(&self, target: String, what: &str) {
-        if crate::cli::login_support::graphical_session() {
+        if crate::desktop::graphical_session() {
             if let Err(err) = open::that_detached(&target) {
                 let _ = self
                     .tx
@@ -322,33 +322,8 @@ async fn sign_in(
     };
     let tokens = auth::finish_device_flow(config, &http, &code, Some(state_tx)).await;
     forward.abort();
-    let tokens = tokens?;
-    let mut account = Account {
-        username: String::new(),
-        display_name: String::new(),
-        authority_url: config.endpoints.authority_url.clone(),
-        tenant: config.account.tenant.clone(),
-        client_id: config.account.client_id.clone(),
-        graph_url: config.endpoints.graph_url.clone(),
-        scopes: config.account.scopes.clone(),
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        expires_at: tokens.expires_at,
-    };
-    let probe = Graph::new(
-        config.clone(),
-        Arc::new(Session::new(
-            config.clone(),
-            store.clone(),
-            account.clone(),
-        )?),
-    )?;
-    let me = probe.me().await?;
-    account.username = me.user_principal_name.or(me.mail).unwrap_or(me.id);
-    account.display_name = me.display_name.unwrap_or_default();
-    store.save(&account)?;
-    let session = Arc::new(Session::new(config.clone(), store.clone(), account)?);
-    Ok(Arc::new(Graph::new(config.clone(), session)?))
+    let (_, graph) = auth::complete_sign_in(config, store, tokens?).await?;
+    Ok(Arc::new(graph))
 }
 
 fn entry_of(item: DriveItem) -> Entry {

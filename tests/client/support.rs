@@ -59,18 +59,12 @@ impl Env {
         let tokens = self
             .emu
             .issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
-        let account = Account {
-            username: "ada@example.com".into(),
-            display_name: "Ada Example".into(),
-            authority_url: self.config.endpoints.authority_url.clone(),
-            tenant: self.config.account.tenant.clone(),
-            client_id: self.config.account.client_id.clone(),
-            graph_url: self.config.endpoints.graph_url.clone(),
-            scopes: self.config.account.scopes.clone(),
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expires_at: chrono::Utc::now().timestamp() + tokens.expires_in as i64,
-        };
+        let account = Account::new(
+            &self.config,
+            "ada@example.com".into(),
+            "Ada Example".into(),
+            tokens.into_tokens(),
+        );
         self.store.save(&account).unwrap();
         account
     }

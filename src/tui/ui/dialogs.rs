@@ -7,21 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{Palette, fit};
+use super::{Palette, centered, fit};
 use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
 use crate::tui::state::{Dialog, State};
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
 
 fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
     // Show the end of a long value, where the typing happens.

@@ -66,6 +66,18 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
 }
 
+/// A `width`×`height` box in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
 pub fn pane_areas(area: Rect) -> [Rect; 2] {
     let split = Layout::default()
         .direction(Direction::Horizontal)

@@ -7,21 +7,10 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{MIN_SIZE, Palette, fit, pad};
+use super::{MIN_SIZE, Palette, centered, fit, pad};
 use crate::onedrive::display::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::state::{Details, State};
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
 
 pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
