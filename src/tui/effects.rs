@@ -82,11 +82,6 @@ impl Runner {
         self.engine.active()
     }
 
-    fn set_graph(&self, graph: Arc<Graph>) {
-        self.engine.set_graph(graph.clone());
-        *self.graph.lock().unwrap() = Some(graph);
-    }
-
     pub fn run(&mut self, effect: Effect) -> Control {
         match effect {
             Effect::List {
@@ -231,36 +226,36 @@ impl Runner {
         }
     }
 
+    /// Reads the token store off the UI task, then reports signed in or not.
     fn check_session(&mut self) {
-        match Session::load(self.config.clone(), self.store.clone()) {
-            Ok(session) => {
+        let (config, store, tx) = (self.config.clone(), self.store.clone(), self.tx.clone());
+        let (graph_slot, engine) = (self.graph.clone(), self.engine.clone());
+        tokio::spawn(async move {
+            let loaded = tokio::task::spawn_blocking({
+                let config = config.clone();
+                move || Session::load(config, store)
+            })
+            .await
+            .unwrap_or_else(|e| Err(Error::Other(e.to_string())));
+            let event = match loaded.and_then(|session| {
                 let session = Arc::new(session);
-                match Graph::new(self.config.clone(), session.clone()) {
-                    Ok(graph) => {
-                        self.set_graph(Arc::new(graph));
-                        let tx = self.tx.clone();
-                        tokio::spawn(async move {
-                            let name = session.username().await;
-                            let _ = tx.send(Event::SignedIn(AccountInfo {
-                                name,
-                                ..Default::default()
-                            }));
-                        });
-                    }
-                    Err(err) => {
-                        let _ = self.tx.send(Event::SignInFailed(err.to_string()));
-                    }
+                Graph::new(config, session.clone()).map(|graph| (session, Arc::new(graph)))
+            }) {
+                Ok((session, graph)) => {
+                    engine.set_graph(graph.clone());
+                    *graph_slot.lock().unwrap() = Some(graph);
+                    let name = session.username().await;
+                    Event::SignedIn(AccountInfo {
+                        name,
+                        ..Default::default()
+                    })
                 }
-            }
-            Err(Error::NoClientId) => {
-                let _ = self
-                    .tx
-                    .send(Event::SignInFailed(Error::NoClientId.to_string()));
-            }
-            Err(_) => {
-                let _ = self.tx.send(Event::SignInNeeded);
-            }
-        }
+                Err(Error::NoClientId) => Event::SignInFailed(Error::NoClientId.to_string()),
+                Err(Error::SignInRequired { .. }) => Event::SignInNeeded,
+                Err(err) => Event::SignInFailed(err.to_string()),
+            };
+            let _ = tx.send(event);
+        });
     }
 
     fn start_sign_in(&mut self) {
