@@ -84,6 +84,7 @@ async fn run(keep_modified_time: bool) {
         kind: Kind::Copy,
         sources: vec![Location::Local(source)],
         dest_dir: Location::Remote(RemotePath::parse("/bench").unwrap()),
+        dest_name: None,
     });
     let mut done = 0;
     while let Some(event) = rx.recv().await {

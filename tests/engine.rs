@@ -219,6 +219,7 @@ async fn a_folder_goes_up_and_comes_back_identical() {
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("mixed"))],
         dest_dir: remote("/"),
+        dest_name: None,
     };
     let run = env.run(up, never).await;
     assert!(run.problems.is_empty(), "{:?}", run.problems);
@@ -241,6 +242,7 @@ async fn a_folder_goes_up_and_comes_back_identical() {
         kind: Kind::Copy,
         sources: vec![remote("/mixed")],
         dest_dir: Location::Local(env.local("back")),
+        dest_name: None,
     };
     let run = env.run(down, never).await;
     assert!(
@@ -261,6 +263,7 @@ async fn a_folder_goes_up_and_comes_back_identical() {
         kind: Kind::Copy,
         sources: vec![remote("/mixed")],
         dest_dir: remote("/Backup"),
+        dest_name: None,
     };
     env.graph
         .create_folders(&RemotePath::parse("/Backup").unwrap())
@@ -280,6 +283,7 @@ async fn a_folder_goes_up_and_comes_back_identical() {
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("mixed"))],
         dest_dir: Location::Local(env.local("copy")),
+        dest_name: None,
     };
     let run = env.run(local, never).await;
     assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
@@ -312,6 +316,7 @@ async fn transfers_survive_drops_partial_fragments_throttling_and_token_expiry()
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("mixed"))],
         dest_dir: remote("/"),
+        dest_name: None,
     };
     let run = env.run(up, never).await;
     assert!(
@@ -347,6 +352,7 @@ async fn transfers_survive_drops_partial_fragments_throttling_and_token_expiry()
         kind: Kind::Copy,
         sources: vec![remote("/mixed")],
         dest_dir: Location::Local(env.local("back")),
+        dest_name: None,
     };
     let run = env.run(down, never).await;
     assert!(
@@ -380,6 +386,7 @@ async fn conflicts_are_asked_and_all_answers_hold() {
             .map(|n| Location::Local(env.local(&format!("src/{n}"))))
             .collect(),
         dest_dir: remote("/dst"),
+        dest_name: None,
     };
     // Keep both, for all: asked once.
     let run = env
@@ -445,6 +452,7 @@ async fn a_configured_conflict_answer_needs_no_question() {
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("src/a.txt"))],
         dest_dir: Location::Local(env.local("dst")),
+        dest_name: None,
     };
     let run = env.run(request, never).await;
     assert_eq!(run.states, [("a.txt".to_string(), TaskState::Done)]);
@@ -468,6 +476,7 @@ async fn errors_are_asked_and_failed_tasks_can_be_retried() {
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("big.bin"))],
         dest_dir: remote("/"),
+        dest_name: None,
     };
     let run = env
         .run(request.clone(), |q| {
@@ -507,6 +516,7 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
                 kind: Kind::Move,
                 sources: vec![Location::Local(env.local("up"))],
                 dest_dir: remote("/"),
+                dest_name: None,
             },
             never,
         )
@@ -525,6 +535,7 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
                 kind: Kind::Move,
                 sources: vec![remote("/up")],
                 dest_dir: remote("/Moved"),
+                dest_name: None,
             },
             never,
         )
@@ -540,6 +551,7 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
                 kind: Kind::Move,
                 sources: vec![remote("/Moved/up")],
                 dest_dir: Location::Local(env.local("down")),
+                dest_name: None,
             },
             never,
         )
@@ -558,6 +570,7 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
                 kind: Kind::Move,
                 sources: vec![Location::Local(env.local("down/up"))],
                 dest_dir: Location::Local(env.local("there")),
+                dest_name: None,
             },
             never,
         )
@@ -581,6 +594,7 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
                 kind: Kind::Move,
                 sources: vec![Location::Local(env.local("keep"))],
                 dest_dir: remote("/"),
+                dest_name: None,
             },
             |_| Answer::Error(ErrorAnswer::Skip),
         )
@@ -610,6 +624,7 @@ async fn cancel_and_pause() {
         kind: Kind::Copy,
         sources: vec![remote("/slow.bin")],
         dest_dir: Location::Local(env.local("dl")),
+        dest_name: None,
     });
     let id = loop {
         if let Some(EngineEvent::Added(info)) = env.events.recv().await {
@@ -670,6 +685,7 @@ async fn cancel_and_pause() {
         kind: Kind::Copy,
         sources: vec![remote("/slow2.bin")],
         dest_dir: Location::Local(env.local("dl")),
+        dest_name: None,
     });
     let id = loop {
         if let Some(EngineEvent::Added(info)) = env.events.recv().await {
@@ -706,6 +722,7 @@ async fn concurrency_is_bounded() {
         kind: Kind::Copy,
         sources: vec![Location::Local(env.local("many"))],
         dest_dir: remote("/"),
+        dest_name: None,
     });
     let mut running = std::collections::HashSet::new();
     let mut peak = 0;
@@ -795,11 +812,13 @@ async fn uploads_and_downloads_resume_after_a_kill() {
                     kind: Kind::Copy,
                     sources: vec![Location::Local(local)],
                     dest_dir: remote("/"),
+                    dest_name: None,
                 });
                 engine.submit(Request {
                     kind: Kind::Copy,
                     sources: vec![remote("/down.bin")],
                     dest_dir: Location::Local(dest),
+                    dest_name: None,
                 });
             });
             killed.recv().unwrap();

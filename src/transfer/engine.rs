@@ -93,7 +93,7 @@ struct Control {
 struct Inner {
     graph: RwLock<Option<Arc<Graph>>>,
     resume: RwLock<Option<Arc<ResumeStore>>>,
-    default_conflict: Option<Resolution>,
+    default_conflict: RwLock<Option<Resolution>>,
     tx: UnboundedSender<EngineEvent>,
     slots: Semaphore,
     next_id: AtomicU64,
@@ -117,7 +117,7 @@ impl Engine {
             inner: Arc::new(Inner {
                 graph: RwLock::new(None),
                 resume: RwLock::new(None),
-                default_conflict: Resolution::parse(&config.transfer.on_conflict),
+                default_conflict: RwLock::new(Resolution::parse(&config.transfer.on_conflict)),
                 tx,
                 slots: Semaphore::new(config.transfer.concurrency as usize),
                 next_id: AtomicU64::new(1),
@@ -129,6 +129,11 @@ impl Engine {
 
     pub fn set_graph(&self, graph: Arc<Graph>) {
         *self.inner.graph.write().unwrap() = Some(graph);
+    }
+
+    /// Answers conflicts without asking (the command line has no dialogs).
+    pub fn set_default_conflict(&self, resolution: Option<Resolution>) {
+        *self.inner.default_conflict.write().unwrap() = resolution;
     }
 
     /// Remember running transfers here, so a later start can resume them.
@@ -297,7 +302,7 @@ impl Engine {
                 .collect();
             let batch = Arc::new(Batch {
                 policy: tokio::sync::Mutex::new(Policy::with_default(
-                    engine.inner.default_conflict,
+                    *engine.inner.default_conflict.read().unwrap(),
                 )),
                 abort: CancellationToken::new(),
                 groups,

@@ -74,6 +74,8 @@ pub struct Request {
     pub kind: Kind,
     pub sources: Vec<Location>,
     pub dest_dir: Location,
+    /// A new name for a single source (`odc get /a.txt b.txt`); None keeps its name.
+    pub dest_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -44,7 +44,7 @@ pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
         })
     };
     for source in &request.sources {
-        let name = source.name();
+        let name = request.dest_name.clone().unwrap_or_else(|| source.name());
         if name.is_empty() {
             plan.problems
                 .push(format!("{}: cannot copy the root", source.display()));

@@ -170,6 +170,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                             kind,
                             sources,
                             dest_dir,
+                            dest_name: None,
                         }));
                         state.transfers.open = true;
                         None
