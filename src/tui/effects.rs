@@ -321,6 +321,37 @@ async fn sign_in(
     Ok(Arc::new(graph))
 }
 
+/// Where one listing's pages go.
+struct PageSink<'a> {
+    tx: &'a UnboundedSender<Event>,
+    pane: usize,
+    ticket: u64,
+}
+
+impl PageSink<'_> {
+    /// Sends a page; false once the UI is gone.
+    fn page(&self, entries: Vec<Entry>, done: bool) -> bool {
+        let (pane, ticket) = (self.pane, self.ticket);
+        self.tx
+            .send(Event::Page {
+                pane,
+                ticket,
+                entries,
+                done,
+            })
+            .is_ok()
+    }
+
+    fn failed(&self, message: String) {
+        let (pane, ticket) = (self.pane, self.ticket);
+        let _ = self.tx.send(Event::ListFailed {
+            pane,
+            ticket,
+            message,
+        });
+    }
+}
+
 fn entry_of(item: DriveItem) -> Entry {
     Entry {
         is_dir: item.is_folder(),
@@ -347,44 +378,24 @@ async fn list_remote(
     ticket: u64,
     tx: &UnboundedSender<Event>,
 ) {
-    let fail = |message: String| {
-        let _ = tx.send(Event::ListFailed {
-            pane,
-            ticket,
-            message,
-        });
-    };
+    let sink = PageSink { tx, pane, ticket };
     let folder = match graph.item(&ItemAddress::Path(path.clone())).await {
         Ok(item) if item.is_folder() => item,
-        Ok(_) => return fail(format!("{path} is not a folder")),
-        Err(err) => return fail(format!("{path}: {err}")),
+        Ok(_) => return sink.failed(format!("{path} is not a folder")),
+        Err(err) => return sink.failed(format!("{path}: {err}")),
     };
     let mut pages = std::pin::pin!(graph.list(&ItemAddress::Id(folder.id)));
     while let Some(page) = pages.next().await {
         match page {
             Ok(items) => {
-                let entries = items.into_iter().map(entry_of).collect();
-                if tx
-                    .send(Event::Page {
-                        pane,
-                        ticket,
-                        entries,
-                        done: false,
-                    })
-                    .is_err()
-                {
+                if !sink.page(items.into_iter().map(entry_of).collect(), false) {
                     return;
                 }
             }
-            Err(err) => return fail(format!("{path}: {err}")),
+            Err(err) => return sink.failed(format!("{path}: {err}")),
         }
     }
-    let _ = tx.send(Event::Page {
-        pane,
-        ticket,
-        entries: Vec::new(),
-        done: true,
-    });
+    sink.page(Vec::new(), true);
 }
 
 /// Runs on the blocking pool: a 100,000-entry directory streams in pages and the
@@ -396,16 +407,10 @@ fn list_local(
     tx: &UnboundedSender<Event>,
     token: &CancellationToken,
 ) {
+    let sink = PageSink { tx, pane, ticket };
     let reader = match std::fs::read_dir(path) {
         Ok(reader) => reader,
-        Err(err) => {
-            let _ = tx.send(Event::ListFailed {
-                pane,
-                ticket,
-                message: format!("{}: {err}", path.display()),
-            });
-            return;
-        }
+        Err(err) => return sink.failed(format!("{}: {err}", path.display())),
     };
     let mut page = Vec::with_capacity(LOCAL_PAGE);
     for entry in reader {
@@ -431,26 +436,13 @@ fn list_local(
             remote: None,
         });
         if page.len() == LOCAL_PAGE {
-            let entries = std::mem::replace(&mut page, Vec::with_capacity(LOCAL_PAGE));
-            if tx
-                .send(Event::Page {
-                    pane,
-                    ticket,
-                    entries,
-                    done: false,
-                })
-                .is_err()
-            {
+            let full_page = std::mem::replace(&mut page, Vec::with_capacity(LOCAL_PAGE));
+            if !sink.page(full_page, false) {
                 return;
             }
         }
     }
-    let _ = tx.send(Event::Page {
-        pane,
-        ticket,
-        entries: page,
-        done: true,
-    });
+    sink.page(page, true);
 }
 
 /// Turns engine events into UI events, keeping the reply channels of questions.
