@@ -908,3 +908,69 @@ async fn uploads_and_downloads_resume_after_a_kill() {
     assert!(store.load().is_empty(), "nothing left to resume");
     no_partials(env.dir.path());
 }
+
+#[tokio::test]
+async fn a_paused_upload_continues_its_session() {
+    let mut env = env(
+        Settings {
+            bandwidth_bytes_per_sec: 600_000,
+            ..Settings::default()
+        },
+        |_| {},
+    )
+    .await;
+    let data = pattern(8 * UNIT, 8); // four fragments
+    let local = env.write("paused.bin", &data);
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(local)],
+        dest_dir: remote("/"),
+        dest_name: None,
+    });
+    let id = loop {
+        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
+            break info.id;
+        }
+    };
+    // Pause once a fragment has been accepted.
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if env
+            .emu
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.status == 202)
+        {
+            break;
+        }
+    }
+    env.engine.toggle_pause(id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        env.emu.open_upload_sessions(),
+        1,
+        "the session is kept while paused"
+    );
+    env.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
+    env.engine.toggle_pause(id);
+    loop {
+        match env.events.recv().await.unwrap() {
+            EngineEvent::State {
+                state: TaskState::Done,
+                ..
+            } => break,
+            EngineEvent::State { state, .. } => assert!(!state.finished(), "{state:?}"),
+            _ => {}
+        }
+    }
+    assert_eq!(env.emu.read_file("/paused.bin").await.unwrap(), data);
+    let log = env.emu.requests();
+    assert_eq!(
+        log.iter()
+            .filter(|r| r.path.contains("createUploadSession"))
+            .count(),
+        1,
+        "one session throughout"
+    );
+    assert_eq!(env.emu.open_upload_sessions(), 0);
+}

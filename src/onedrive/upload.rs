@@ -46,6 +46,9 @@ pub struct UploadOptions<'a> {
     pub resume_url: Option<String>,
     /// Told the uploadUrl of each session this upload creates.
     pub on_session: Option<&'a (dyn Fn(&str) + Send + Sync)>,
+    /// A cancelled upload keeps its session (a pause): the caller continues it
+    /// later with `resume_url`, or deletes it.
+    pub keep_session_on_cancel: bool,
 }
 
 enum Outcome {
@@ -188,7 +191,7 @@ impl Graph {
     }
 
     /// Best effort: tells the service to drop an abandoned session.
-    async fn delete_session(&self, upload_url: &str) {
+    pub async fn delete_session(&self, upload_url: &str) {
         match self.plain().delete(upload_url).send().await {
             Ok(reply) => tracing::info!("upload session deleted ({})", reply.status()),
             Err(err) => tracing::warn!(
@@ -267,9 +270,12 @@ impl Graph {
         };
         progress.set_done(offset);
         let mut failures = 0u32;
+        let keep = options.keep_session_on_cancel;
         loop {
             if cancel.is_cancelled() {
-                self.delete_session(&upload_url).await;
+                if !keep {
+                    self.delete_session(&upload_url).await;
+                }
                 return Err(Error::Cancelled);
             }
             let attempt = tokio::select! {
@@ -279,7 +285,9 @@ impl Graph {
             let outcome = match attempt {
                 Ok(outcome) => outcome,
                 Err(Error::Cancelled) => {
-                    self.delete_session(&upload_url).await;
+                    if !keep {
+                        self.delete_session(&upload_url).await;
+                    }
                     return Err(Error::Cancelled);
                 }
                 Err(err @ (Error::Graph { .. } | Error::Io { .. } | Error::Integrity(_))) => {

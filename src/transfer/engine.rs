@@ -82,6 +82,8 @@ struct Batch {
 
 struct Control {
     task: FileTask,
+    /// The upload session of a paused upload, continued on resume.
+    session_url: Option<String>,
     batch: Arc<Batch>,
     cancel: CancellationToken,
     attempt: CancellationToken,
@@ -344,6 +346,7 @@ impl Engine {
             id,
             Control {
                 attempt: cancel.child_token(),
+                session_url: None,
                 task,
                 batch,
                 cancel,
@@ -775,15 +778,39 @@ impl Engine {
                     if let (Some(store), Some(key)) = (&store, &record) {
                         store.set_upload_url(key, url);
                     }
+                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
+                        control.session_url = Some(url.to_string());
+                    }
                 };
+                // A paused upload continues its session; a new one resumes from a record.
+                let resume_url = self
+                    .with(id, |c| c.session_url.clone())
+                    .flatten()
+                    .or_else(|| task.resume_url.clone());
                 let options = UploadOptions {
-                    resume_url: task.resume_url.clone(),
+                    resume_url: resume_url.clone(),
                     on_session: Some(&on_session),
+                    keep_session_on_cancel: true,
                 };
                 let result = graph
                     .upload_file_with(source, target, conflict, progress, cancel, options)
                     .await;
-                self.forget(record);
+                let paused = self.with(id, |c| c.paused).unwrap_or(false);
+                let session = self
+                    .with(id, |c| c.session_url.clone())
+                    .flatten()
+                    .or(resume_url);
+                let cancelled = matches!(result, Err(Error::Cancelled));
+                if !(cancelled && paused) {
+                    // Done, failed or cancelled for good: the session is of no more use.
+                    if cancelled && let Some(url) = &session {
+                        graph.delete_session(url).await;
+                    }
+                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
+                        control.session_url = None;
+                    }
+                    self.forget(record);
+                }
                 result?;
             }
             (Direction::Download, source, Location::Local(target)) => {
