@@ -27,7 +27,7 @@ impl ConnHandle {
         self.killed.store(true, Ordering::SeqCst);
     }
 
-    fn is_killed(&self) -> bool {
+    pub fn is_killed(&self) -> bool {
         self.killed.load(Ordering::SeqCst)
     }
 }

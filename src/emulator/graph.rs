@@ -492,7 +492,14 @@ async fn handle_inner(
             Ok(response)
         }
         (Route::Item(item, Nav::Content), &Method::PUT) => {
-            simple_upload(shared, &item, &query, &parts.headers, body, now).await
+            // Errors are answered after the body was read, as the service does.
+            let mut stream = body.into_data_stream();
+            let result =
+                simple_upload(shared, &item, &query, &parts.headers, &mut stream, now).await;
+            if result.is_err() {
+                while let Some(Ok(_)) = stream.next().await {}
+            }
+            result
         }
         (Route::Item(item, Nav::CreateUploadSession), &Method::POST) => {
             let body = json_body(body).await?;
@@ -707,7 +714,7 @@ async fn simple_upload(
     item: &ItemRef,
     query: &[(String, String)],
     headers: &HeaderMap,
-    body: Body,
+    body: &mut axum::body::BodyDataStream,
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
     let conflict = conflict_from_query(query, Conflict::Replace)?;
@@ -786,7 +793,11 @@ async fn simple_upload(
     )
 }
 
-async fn receive_blob(shared: &Shared, body: Body, length: u64) -> ApiResult<(Content, String)> {
+async fn receive_blob(
+    shared: &Shared,
+    stream: &mut axum::body::BodyDataStream,
+    length: u64,
+) -> ApiResult<(Content, String)> {
     let path = shared.blobs.new_path();
     let blob = BlobFile {
         path: path.clone(),
@@ -796,7 +807,6 @@ async fn receive_blob(shared: &Shared, body: Body, length: u64) -> ApiResult<(Co
         .await
         .map_err(|e| ApiError::new(500, "generalException", e.to_string()))?;
     let mut hasher = QuickXorHash::new();
-    let mut stream = body.into_data_stream();
     let mut received = 0u64;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| ApiError::bad_request("The request body was cut off."))?;

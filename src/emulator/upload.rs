@@ -242,16 +242,23 @@ async fn handle_inner(
                 }
                 None => None,
             };
-            put_fragment(
+            // Read what was sent before answering an error, as the service does: a
+            // reply in the middle of the upload reaches the client as a broken pipe.
+            let mut stream = body.into_data_stream();
+            let result = put_fragment(
                 shared,
                 &mut session,
                 &parts.headers,
-                body,
+                &mut stream,
                 now,
                 conn,
                 partial,
             )
-            .await
+            .await;
+            if result.is_err() && !conn.is_killed() {
+                while let Some(Ok(_)) = stream.next().await {}
+            }
+            result
         }
         _ => Err(ApiError::new(
             405,
@@ -285,7 +292,7 @@ async fn put_fragment(
     shared: &Arc<Shared>,
     session: &mut Session,
     headers: &HeaderMap,
-    body: axum::body::Body,
+    stream: &mut axum::body::BodyDataStream,
     now: DateTime<Utc>,
     conn: &ConnHandle,
     partial: Option<u64>,
@@ -365,7 +372,6 @@ async fn put_fragment(
     }
 
     let accept_limit = partial.map(|p| p.min(length.saturating_sub(1)));
-    let mut stream = body.into_data_stream();
     let mut taken = 0u64;
     let mut cut_off = false;
     while let Some(chunk) = stream.next().await {
