@@ -399,6 +399,15 @@ fn conflict_from_query(query: &[(String, String)], default: Conflict) -> ApiResu
     }
 }
 
+/// Reads and drops a request body, then gives back `err`: the service answers
+/// after reading what was sent, and an early reply to an upload would reach the
+/// client as a broken pipe instead of as this error.
+async fn drain_then(body: Body, err: ApiError) -> ApiError {
+    let mut stream = body.into_data_stream();
+    while let Some(Ok(_)) = stream.next().await {}
+    err
+}
+
 pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) -> Response {
     match handle_inner(shared, request, info).await {
         Ok(response) => response,
@@ -416,7 +425,10 @@ async fn handle_inner(
     let query = http::query_pairs(parts.uri.query());
     let now = info.now;
     let drive_id = shared.drive.lock().unwrap().id.clone();
-    let route = parse_route(raw, &drive_id)?;
+    let route = match parse_route(raw, &drive_id) {
+        Ok(route) => route,
+        Err(err) => return Err(drain_then(body, err).await),
+    };
 
     let needs = if matches!(route, Route::Me) {
         "User.Read"
@@ -427,11 +439,15 @@ async fn handle_inner(
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    shared
-        .identity
-        .lock()
-        .unwrap()
-        .check_bearer(authorization, needs, now, &shared.origin)?;
+    let checked =
+        shared
+            .identity
+            .lock()
+            .unwrap()
+            .check_bearer(authorization, needs, now, &shared.origin);
+    if let Err(err) = checked {
+        return Err(drain_then(body, err).await);
+    }
 
     let method = parts.method.clone();
     match (route, &method) {
