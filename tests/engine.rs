@@ -160,6 +160,15 @@ impl Env {
     }
 }
 
+/// The id of the next task the engine adds.
+async fn added(env: &mut Env) -> u64 {
+    loop {
+        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
+            return info.id;
+        }
+    }
+}
+
 enum Answer {
     Conflict(ConflictAnswer),
     Error(ErrorAnswer),
@@ -626,11 +635,7 @@ async fn cancel_and_pause() {
         dest_dir: Location::Local(env.local("dl")),
         dest_name: None,
     });
-    let id = loop {
-        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
-            break info.id;
-        }
-    };
+    let id = added(&mut env).await;
     // Wait until it runs and has bytes, then pause: the partial file stays.
     loop {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -687,11 +692,7 @@ async fn cancel_and_pause() {
         dest_dir: Location::Local(env.local("dl")),
         dest_name: None,
     });
-    let id = loop {
-        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
-            break info.id;
-        }
-    };
+    let id = added(&mut env).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     env.engine.cancel(id);
     loop {
@@ -927,11 +928,7 @@ async fn a_paused_upload_continues_its_session() {
         dest_dir: remote("/"),
         dest_name: None,
     });
-    let id = loop {
-        if let Some(EngineEvent::Added(info)) = env.events.recv().await {
-            break info.id;
-        }
-    };
+    let id = added(&mut env).await;
     // Pause once a fragment has been accepted.
     loop {
         tokio::time::sleep(Duration::from_millis(50)).await;

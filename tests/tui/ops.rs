@@ -7,19 +7,8 @@ use odc::transfer::{
 };
 use odc::tui::state::{ConflictView, Dialog, ErrorView, State};
 use odc::tui::update::{Effect, Event, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crate::support::*;
-
-fn screen(state: &State) -> String {
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| odc::tui::ui::render(state, frame))
-        .unwrap();
-    terminal.backend().to_string()
-}
 
 fn typed(state: &mut State, text: &str) {
     for c in text.chars() {

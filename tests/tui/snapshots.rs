@@ -1,20 +1,8 @@
 //! Whole screens in a TestBackend, compared with insta snapshots (tests/tui/snapshots/).
 
-use odc::tui::state::State;
 use odc::tui::update::{Event, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crate::support::*;
-
-fn screen(state: &State) -> String {
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| odc::tui::ui::render(state, frame))
-        .unwrap();
-    terminal.backend().to_string()
-}
 
 #[test]
 fn both_panes() {

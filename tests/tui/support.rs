@@ -144,3 +144,13 @@ pub fn remote_entries() -> Vec<Entry> {
         remote_entry("evil\u{1b}[31mred.txt", false, 7),
     ]
 }
+
+/// The whole screen for `state`, as text.
+pub fn screen(state: &State) -> String {
+    let (w, h) = state.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|frame| odc::tui::ui::render(state, frame))
+        .unwrap();
+    terminal.backend().to_string()
+}
