@@ -16,10 +16,7 @@ use toml::{Table, Value};
 /// The embedded defaults; every setting odc has is in this file, with a comment.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-/// Fragment sizes must be multiples of this (reference §5.3).
-pub const FRAGMENT_UNIT: u64 = 327_680;
-/// Fragments must be smaller than this.
-pub const FRAGMENT_LIMIT: u64 = 60 * 1024 * 1024;
+pub use crate::onedrive::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -119,7 +119,10 @@ impl Reporter {
         let speed = rate(done, elapsed);
         let percent = (done * 100).checked_div(total).unwrap_or(100);
         let eta = if speed > 0 && total > done {
-            format!(" ETA {}", clock((total - done) / speed))
+            format!(
+                " ETA {}",
+                crate::transfer::rate::clock((total - done) / speed)
+            )
         } else {
             String::new()
         };
@@ -149,18 +152,5 @@ fn rate(bytes: u64, elapsed: Duration) -> u64 {
         (bytes as f64 / secs) as u64
     } else {
         0
-    }
-}
-
-fn clock(seconds: u64) -> String {
-    if seconds >= 3600 {
-        format!(
-            "{}:{:02}:{:02}",
-            seconds / 3600,
-            seconds / 60 % 60,
-            seconds % 60
-        )
-    } else {
-        format!("{}:{:02}", seconds / 60, seconds % 60)
     }
 }

@@ -992,15 +992,7 @@ fn run_copy(drive: &mut Drive, job: &CopyJob, now: DateTime<Utc>) -> Result<Stri
             Conflict::Fail => return Err("NameAlreadyExists".into()),
             Conflict::Replace => drive.delete(&existing).map_err(|e| e.code.to_string())?,
             Conflict::Rename => {
-                name = (1..)
-                    .map(|n| match job.name.rfind('.') {
-                        Some(dot) if dot > 0 => {
-                            format!("{} {n}{}", &job.name[..dot], &job.name[dot..])
-                        }
-                        _ => format!("{} {n}", job.name),
-                    })
-                    .find(|c| drive.child(&job.dest_parent, c).is_none())
-                    .expect("a free name");
+                name = drive.free_name(&job.dest_parent, &job.name);
             }
         }
     }

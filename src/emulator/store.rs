@@ -319,7 +319,7 @@ impl Drive {
     }
 
     /// A free name for `rename` conflict behaviour: `name 1.ext`, `name 2.ext`, …
-    fn free_name(&self, parent: &str, name: &str) -> String {
+    pub fn free_name(&self, parent: &str, name: &str) -> String {
         let (stem, ext) = match name.rfind('.') {
             Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
             _ => (name, ""),

@@ -22,10 +22,7 @@ use super::http::{self, RequestInfo};
 use super::store::{Conflict, Resolved};
 use crate::onedrive::quickxor::QuickXorHash;
 
-/// Fragments must be multiples of this, except the last.
-pub const FRAGMENT_UNIT: u64 = 327_680;
-/// Fragments must be smaller than this.
-pub const FRAGMENT_LIMIT: u64 = 60 * 1024 * 1024;
+use crate::onedrive::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
 
 enum Target {
     New {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use reqwest::{Method, header};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{Body, Graph};
@@ -24,24 +24,6 @@ pub fn partial_path(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(PARTIAL_SUFFIX);
     target.with_file_name(name)
-}
-
-/// Hashes the first `len` bytes of a file.
-async fn hash_prefix(path: &Path, len: u64) -> std::io::Result<QuickXorHash> {
-    let mut hasher = QuickXorHash::new();
-    let mut file = tokio::fs::File::open(path).await?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut left = len;
-    while left > 0 {
-        let want = left.min(buf.len() as u64) as usize;
-        let n = file.read(&mut buf[..want]).await?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        left -= n as u64;
-    }
-    Ok(hasher)
 }
 
 struct Partial {
@@ -61,7 +43,7 @@ impl Partial {
             .unwrap_or(0);
         let offset = if existing <= size { existing } else { 0 };
         let hasher = if offset > 0 {
-            hash_prefix(&path, offset)
+            super::quickxor::hash_file(&path, Some(offset))
                 .await
                 .map_err(|e| Error::io(&path, e))?
         } else {

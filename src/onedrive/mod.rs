@@ -6,6 +6,7 @@ pub mod display;
 pub mod download;
 pub mod error;
 pub mod items;
+pub mod limits;
 pub mod local_names;
 pub mod names;
 pub mod path;

@@ -99,6 +99,29 @@ pub fn quickxor_base64(data: &[u8]) -> String {
     hasher.finish_base64()
 }
 
+/// Hashes a file's first `limit` bytes (all of it with None), reading 1 MiB at a time.
+/// A file shorter than `limit` gives the hash of what is there; check `len()`.
+pub async fn hash_file(
+    path: &std::path::Path,
+    limit: Option<u64>,
+) -> std::io::Result<QuickXorHash> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut hasher = QuickXorHash::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = limit.unwrap_or(u64::MAX);
+    while left > 0 {
+        let want = left.min(buf.len() as u64) as usize;
+        let n = file.read(&mut buf[..want]).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(hasher)
+}
+
 /// Compares two quickXorHash values. Graph sends base64, but one personal account was
 /// seen returning 40 hex digits (reference §9), so a value that is not base64 of 20
 /// bytes is compared as hex.

@@ -424,26 +424,16 @@ impl Graph {
 /// Feeds the first `len` bytes of the file to the running hash (a resumed session
 /// has them already; the hash must still cover them).
 async fn hash_prefix_into(local: &Path, len: u64, hash: &Arc<Mutex<RunningHash>>) -> Result<()> {
-    let mut file = tokio::fs::File::open(local)
+    let hasher = super::quickxor::hash_file(local, Some(len))
         .await
         .map_err(|e| Error::io(local, e))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut position = 0u64;
-    while position < len {
-        let want = (len - position).min(buf.len() as u64) as usize;
-        let n = file
-            .read(&mut buf[..want])
-            .await
-            .map_err(|e| Error::io(local, e))?;
-        if n == 0 {
-            return Err(Error::Other(format!(
-                "{} is shorter than before",
-                local.display()
-            )));
-        }
-        hash.lock().unwrap().feed(position, &buf[..n]);
-        position += n as u64;
+    if hasher.len() < len {
+        return Err(Error::Other(format!(
+            "{} is shorter than before",
+            local.display()
+        )));
     }
+    hash.lock().unwrap().hasher = hasher;
     Ok(())
 }
 

@@ -62,7 +62,9 @@ pub async fn copy_file(
             )));
         }
         // Read back what landed on disk and compare hashes.
-        let landed = hash_file(&partial).await?;
+        let landed = crate::onedrive::quickxor::hash_file(&partial, None)
+            .await
+            .map_err(|e| Error::io(&partial, e))?;
         if landed.digest() != written.digest() {
             return Err(Error::Integrity(format!(
                 "{}: the copy differs from the source",
@@ -82,21 +84,6 @@ pub async fn copy_file(
     tokio::fs::rename(&partial, target)
         .await
         .map_err(|e| Error::io(target, e))
-}
-
-pub async fn hash_file(path: &Path) -> Result<QuickXorHash> {
-    let mut file = tokio::fs::File::open(path)
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    let mut hasher = QuickXorHash::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).await.map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            return Ok(hasher);
-        }
-        hasher.update(&buf[..n]);
-    }
 }
 
 /// Removes a file or a directory tree.

@@ -47,6 +47,20 @@ impl RateMeter {
     }
 }
 
+/// `m:ss`, or `h:mm:ss` from an hour up.
+pub fn clock(seconds: u64) -> String {
+    if seconds >= 3600 {
+        format!(
+            "{}:{:02}:{:02}",
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60
+        )
+    } else {
+        format!("{}:{:02}", seconds / 60, seconds % 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RateMeter;

@@ -15,11 +15,9 @@ use crate::tui::state::{State, TransferRow};
 pub const PANEL_HEIGHT: u16 = 9;
 
 pub fn eta_text(seconds: Option<u64>) -> String {
-    match seconds {
-        Some(s) if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
-        Some(s) => format!("{}:{:02}", s / 60, s % 60),
-        None => "-".into(),
-    }
+    seconds
+        .map(crate::transfer::rate::clock)
+        .unwrap_or_else(|| "-".into())
 }
 
 fn percent(done: u64, total: u64) -> u64 {
