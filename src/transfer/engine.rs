@@ -764,19 +764,23 @@ impl Engine {
                     .ok()
                     .and_then(|m| m.modified().ok())
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
-                let record = self.remember(Interrupted {
-                    way: Way::Upload,
-                    local: source.clone(),
-                    remote: target.to_string(),
-                    size: task.size,
-                    modified,
-                    upload_url: task.resume_url.clone(),
-                    item_id: None,
-                });
+                let record = self
+                    .remember(Interrupted {
+                        way: Way::Upload,
+                        local: source.clone(),
+                        remote: target.to_string(),
+                        size: task.size,
+                        modified,
+                        upload_url: task.resume_url.clone(),
+                        item_id: None,
+                    })
+                    .await;
                 let store = self.resume_store();
                 let on_session = |url: &str| {
                     if let (Some(store), Some(key)) = (&store, &record) {
-                        store.set_upload_url(key, url);
+                        // Off the runtime: the callback runs inside the upload.
+                        let (store, key, url) = (store.clone(), key.clone(), url.to_string());
+                        tokio::task::spawn_blocking(move || store.set_upload_url(&key, &url));
                     }
                     if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
                         control.session_url = Some(url.to_string());
@@ -809,7 +813,7 @@ impl Engine {
                     if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
                         control.session_url = None;
                     }
-                    self.forget(record);
+                    self.forget(record).await;
                 }
                 result?;
             }
@@ -823,19 +827,21 @@ impl Engine {
                     Location::Remote(path) => path.to_string(),
                     Location::Local(_) => item.name.clone(),
                 };
-                let record = self.remember(Interrupted {
-                    way: Way::Download,
-                    local: target.clone(),
-                    remote,
-                    size: item.size,
-                    modified: None,
-                    upload_url: None,
-                    item_id: Some(item.id.clone()),
-                });
+                let record = self
+                    .remember(Interrupted {
+                        way: Way::Download,
+                        local: target.clone(),
+                        remote,
+                        size: item.size,
+                        modified: None,
+                        upload_url: None,
+                        item_id: Some(item.id.clone()),
+                    })
+                    .await;
                 let result = graph
                     .download_file_with(item, target, progress, cancel, OnCancel::Keep)
                     .await;
-                self.forget(record);
+                self.forget(record).await;
                 result?;
             }
             (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
@@ -905,16 +911,18 @@ impl Engine {
 
 impl Engine {
     /// Records a transfer while it runs; the record outlives a killed process.
-    fn remember(&self, record: Interrupted) -> Option<String> {
+    /// The file is written (and synced) on the blocking pool, not on a runtime worker.
+    async fn remember(&self, record: Interrupted) -> Option<String> {
         let store = self.resume_store()?;
         let key = crate::ids::uuid_v4();
-        store.put(&key, record);
+        let written = key.clone();
+        let _ = tokio::task::spawn_blocking(move || store.put(&written, record)).await;
         Some(key)
     }
 
-    fn forget(&self, key: Option<String>) {
+    async fn forget(&self, key: Option<String>) {
         if let (Some(store), Some(key)) = (self.resume_store(), key) {
-            store.remove(&key);
+            let _ = tokio::task::spawn_blocking(move || store.remove(&key)).await;
         }
     }
 }
