@@ -472,7 +472,7 @@ async fn forward_engine_events(
                         ..
                     } => {
                         replies.conflicts.insert(id, reply);
-                        Event::Ask(super::ops::conflict_dialog(ConflictView {
+                        Event::Ask(super::state::Dialog::Conflict(ConflictView {
                             question: id,
                             name,
                             source_size,
@@ -488,7 +488,7 @@ async fn forward_engine_events(
                         ..
                     } => {
                         replies.errors.insert(id, reply);
-                        Event::Ask(super::ops::error_dialog(ErrorView {
+                        Event::Ask(super::state::Dialog::Error(ErrorView {
                             question: id,
                             name,
                             message,

@@ -7,7 +7,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::Action;
-use super::state::{ConflictView, Dialog, ErrorView, Source, State, TransferRow};
+use super::state::{Dialog, Source, State, TransferRow};
 use super::update::Effect;
 use crate::onedrive::RemotePath;
 use crate::transfer::{
@@ -414,12 +414,4 @@ pub fn ask(state: &mut State, dialog: Dialog) {
     } else {
         state.questions.push_back(dialog);
     }
-}
-
-pub fn conflict_dialog(view: ConflictView) -> Dialog {
-    Dialog::Conflict(view)
-}
-
-pub fn error_dialog(view: ErrorView) -> Dialog {
-    Dialog::Error(view)
 }
