@@ -145,6 +145,8 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
     // put a folder into an existing folder (and a big file through a session)
     std::fs::create_dir_all(home.path("up/inner")).unwrap();
     std::fs::write(home.path("up/a.txt"), b"alpha").unwrap();
+    // Empty files go by simple PUT, which Graph refuses without Content-Length: 0.
+    std::fs::write(home.path("up/inner/empty.txt"), b"").unwrap();
     let big: Vec<u8> = (0..6_000_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(home.path("up/inner/big.bin"), &big).unwrap();
     home.ok(&["mkdir", "/Backups/2026"]).await;
@@ -166,6 +168,19 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
             .unwrap(),
         big
     );
+    assert_eq!(
+        home.emu
+            .read_file("/Backups/2026/up/inner/empty.txt")
+            .await
+            .unwrap(),
+        b""
+    );
+    home.ok(&["get", "/Backups/2026/up", "back"]).await;
+    assert_eq!(
+        std::fs::read(home.path("back/inner/empty.txt")).unwrap(),
+        b""
+    );
+    assert_eq!(std::fs::read(home.path("back/a.txt")).unwrap(), b"alpha");
     // A path ending with / means "into"; a new name means "as".
     home.ok(&["put", "up/a.txt", "/Backups/"]).await;
     home.ok(&["put", "up/a.txt", "/Backups/renamed.txt"]).await;

@@ -43,38 +43,13 @@ pub(crate) async fn dispatch(
         now: shared.clock.now(),
     };
 
-    let decision = shared
-        .faults
-        .decide(target, &method, &path_and_query, info.now);
-    let mut response = match decision {
-        Decision::Proceed => route(&shared, target, request, &info, &conn, None).await,
-        Decision::Throttled {
-            status,
-            retry_after,
-        } => {
-            let mut response = fault_reply(target, status, &info, &shared);
-            http::set_header(&mut response, header::RETRY_AFTER, &retry_after);
-            response
-        }
-        Decision::Fault(Fault::Status { status, .. }) => {
-            // Read the request first, as a server answering a fragment does: a
-            // reply sent mid-upload would reach the client as a broken pipe, at
-            // random, instead of as this status.
-            let mut body = request.into_body().into_data_stream();
-            while let Some(Ok(_)) = body.next().await {}
-            fault_reply(target, status, &info, &shared)
-        }
-        Decision::Fault(Fault::Drop) => {
-            conn.kill();
-            http::empty(500)
-        }
-        Decision::Fault(fault @ Fault::PartialAccept { .. }) => {
-            route(&shared, target, request, &info, &conn, Some(fault)).await
-        }
-        Decision::Fault(Fault::DropMidBody { after_bytes }) => {
-            let response = route(&shared, target, request, &info, &conn, None).await;
-            truncate_body(response, after_bytes)
-        }
+    let mut response = if lacks_length(target, &request) {
+        http::length_required()
+    } else {
+        let decision = shared
+            .faults
+            .decide(target, &method, &path_and_query, info.now);
+        reply(&shared, target, request, &info, &conn, decision).await
     };
 
     let headers = response.headers_mut();
@@ -100,6 +75,65 @@ pub(crate) async fn dispatch(
         target,
     });
     response
+}
+
+async fn reply(
+    shared: &Arc<Shared>,
+    target: Target,
+    request: Request,
+    info: &RequestInfo,
+    conn: &ConnHandle,
+    decision: Decision,
+) -> Response {
+    match decision {
+        Decision::Proceed => route(shared, target, request, info, conn, None).await,
+        Decision::Throttled {
+            status,
+            retry_after,
+        } => {
+            let mut response = fault_reply(target, status, info, shared);
+            http::set_header(&mut response, header::RETRY_AFTER, &retry_after);
+            response
+        }
+        Decision::Fault(Fault::Status { status, .. }) => {
+            // Read the request first, as a server answering a fragment does: a
+            // reply sent mid-upload would reach the client as a broken pipe, at
+            // random, instead of as this status.
+            let mut body = request.into_body().into_data_stream();
+            while let Some(Ok(_)) = body.next().await {}
+            fault_reply(target, status, info, shared)
+        }
+        Decision::Fault(Fault::Drop) => {
+            conn.kill();
+            http::empty(500)
+        }
+        Decision::Fault(fault @ Fault::PartialAccept { .. }) => {
+            route(shared, target, request, info, conn, Some(fault)).await
+        }
+        Decision::Fault(Fault::DropMidBody { after_bytes }) => {
+            let response = route(shared, target, request, info, conn, None).await;
+            truncate_body(response, after_bytes)
+        }
+    }
+}
+
+/// Graph's front end answers 411 to a PUT, POST or PATCH that has neither a
+/// `Content-Length` nor chunked encoding, an empty upload included (reference §10.1).
+fn lacks_length(target: Target, request: &Request) -> bool {
+    use axum::http::Method;
+    let carries_body = matches!(
+        *request.method(),
+        Method::PUT | Method::POST | Method::PATCH
+    );
+    let headers = request.headers();
+    let chunked = headers
+        .get(header::TRANSFER_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    matches!(target, Target::Graph | Target::Upload)
+        && carries_body
+        && !headers.contains_key(header::CONTENT_LENGTH)
+        && !chunked
 }
 
 fn classify(path: &str) -> Target {

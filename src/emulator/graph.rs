@@ -734,22 +734,21 @@ async fn simple_upload(
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
     let conflict = conflict_from_query(query, Conflict::Replace)?;
-    // A request without Content-Length or Transfer-Encoding has no body (RFC 9112);
-    // a chunked body of unknown size is refused, as the service needs the length.
+    // The front end already refused a PUT with no length at all (411, HTML); a
+    // chunked body of unknown size is refused here, as the upload needs the length.
     let length: u64 = match headers.get(header::CONTENT_LENGTH) {
         Some(value) => value
             .to_str()
             .ok()
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| ApiError::bad_request("Invalid Content-Length."))?,
-        None if headers.contains_key(header::TRANSFER_ENCODING) => {
+        None => {
             return Err(ApiError::new(
                 411,
                 "lengthRequired",
                 "Content-Length is required.",
             ));
         }
-        None => 0,
     };
     let limit = shared.settings().simple_upload_limit;
     if length > limit {

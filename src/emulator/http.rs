@@ -35,6 +35,17 @@ pub fn empty(status: u16) -> Response {
         .expect("valid response")
 }
 
+/// The front end's HTML page for a body-carrying request without a length
+/// (reference §10.1): not Graph's JSON error shape.
+pub fn length_required() -> Response {
+    const PAGE: &str = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n<HTML><HEAD><TITLE>Length Required</TITLE>\r\n<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n<BODY><h2>Length Required</h2>\r\n<hr><p>HTTP Error 411. The request must be chunked or have a content length.</p>\r\n</BODY></HTML>\r\n";
+    Response::builder()
+        .status(411)
+        .header(header::CONTENT_TYPE, "text/html; charset=us-ascii")
+        .body(Body::from(PAGE))
+        .expect("valid response")
+}
+
 /// Graph's error shape (reference §7).
 pub fn graph_error(err: &ApiError, info: &RequestInfo) -> Response {
     let mut inner = json!({

@@ -148,7 +148,11 @@ impl Graph {
             request = match &body {
                 Body::Empty => request.header(header::CONTENT_LENGTH, 0),
                 Body::Json(value) => request.json(value),
-                Body::Bytes(bytes) => request.body(bytes.clone()),
+                // An empty body would go out with no length at all, and Graph's
+                // front end answers 411 to a PUT/POST/PATCH without one.
+                Body::Bytes(bytes) => request
+                    .header(header::CONTENT_LENGTH, bytes.len())
+                    .body(bytes.clone()),
             };
             let response = match request.send().await {
                 Ok(response) => response,

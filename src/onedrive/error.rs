@@ -106,7 +106,10 @@ fn inner_of(value: &serde_json::Value) -> Option<&serde_json::Value> {
 }
 
 fn human_message(status: u16, code: &str, service: &str) -> String {
+    // Both come from the server: shown, never interpreted by the terminal.
     let service = crate::onedrive::display::escape_control(service);
+    let code = crate::onedrive::display::escape_control(code);
+    let code = code.as_str();
     match (status, code) {
         (404, _) => "not found on OneDrive".to_string(),
         (409, _) => "an item with that name already exists".to_string(),
@@ -117,8 +120,12 @@ fn human_message(status: u16, code: &str, service: &str) -> String {
         (429, _) => "OneDrive is throttling requests; try again later".to_string(),
         (400, "pathIsTooLong") => "the path is longer than OneDrive allows (400 characters)".into(),
         (401, _) => format!("not authorised ({service})"),
+        (411, _) => "OneDrive refused a request that did not state its length (411)".into(),
+        (s, "") if s >= 500 => format!("OneDrive service error {s}"),
         (s, _) if s >= 500 => format!("OneDrive service error {s} ({code})"),
         _ if !service.is_empty() => format!("{service} ({status} {code})"),
+        // Front ends answer some errors with an HTML page: no code to show.
+        _ if code.is_empty() => format!("OneDrive answered {status}"),
         _ => format!("OneDrive answered {status} {code}"),
     }
 }
@@ -147,5 +154,36 @@ impl From<reqwest::Error> for Error {
         } else {
             Error::Network(format!("{kind}: {detail}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn an_html_error_page_gives_a_plain_message() {
+        let page = b"<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><HTML><HEAD><TITLE>Length Required</TITLE></HEAD><BODY><h2>Length Required</h2><hr><p>HTTP Error 411. The request must be chunked or have a content length.</p></BODY></HTML>";
+        let err = Error::from_graph(411, page);
+        assert_eq!(err.status(), Some(411));
+        assert_eq!(
+            err.to_string(),
+            "OneDrive refused a request that did not state its length (411)"
+        );
+        assert_eq!(
+            Error::from_graph(418, b"<html>teapot</html>").to_string(),
+            "OneDrive answered 418"
+        );
+        assert_eq!(
+            Error::from_graph(502, b"<html>bad gateway</html>").to_string(),
+            "OneDrive service error 502"
+        );
+    }
+
+    #[test]
+    fn codes_and_messages_from_the_server_are_escaped() {
+        let body = br#"{"error":{"code":"evil\u001b[2J","message":"bad\u001b]0;title\u0007"}}"#;
+        let text = Error::from_graph(400, body).to_string();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     }
 }

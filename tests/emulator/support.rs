@@ -108,8 +108,10 @@ impl Api {
             .http
             .request(method, self.url(path))
             .bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
+        match body {
+            Some(body) => request = request.json(&body),
+            // As Graph requires of a body-less PUT/POST/PATCH (reference §10.1).
+            None => request = request.header(header::CONTENT_LENGTH, 0),
         }
         self.raw(request).await
     }
@@ -124,6 +126,7 @@ impl Api {
             .put(self.url(path))
             .bearer_auth(&self.token)
             .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::CONTENT_LENGTH, data.len())
             .body(data);
         self.raw(request).await
     }

@@ -77,6 +77,90 @@ async fn simple_put_creates_replaces_and_honours_conflict_behaviour() {
     );
 }
 
+/// Reference §10.1: Graph's front end wants a length on every PUT/POST/PATCH.
+#[tokio::test]
+async fn body_carrying_requests_without_a_length_get_411() {
+    let api = support::empty().await;
+    let url = api.url("/me/drive/root:/empty.txt:/content");
+    // reqwest, like many HTTP stacks, sends an empty body with no Content-Length.
+    let bare = api
+        .raw(
+            api.http
+                .put(&url)
+                .bearer_auth(&api.token)
+                .body(Vec::<u8>::new()),
+        )
+        .await;
+    assert_eq!(bare.status, 411);
+    let page = String::from_utf8_lossy(&bare.body);
+    assert!(page.contains("HTTP Error 411"), "{page}");
+    assert!(
+        serde_json::from_slice::<Value>(&bare.body).is_err(),
+        "HTML, not JSON"
+    );
+    for method in [Method::POST, Method::PATCH] {
+        let target = if method == Method::POST {
+            "/me/drive/root/children"
+        } else {
+            "/me/drive/root"
+        };
+        let reply = api
+            .raw(
+                api.http
+                    .request(method.clone(), api.url(target))
+                    .bearer_auth(&api.token)
+                    .body(Vec::<u8>::new()),
+            )
+            .await;
+        assert_eq!(reply.status, 411, "{method}");
+    }
+    // Nothing was created by the refused request.
+    assert_eq!(api.get("/me/drive/root:/empty.txt").await.status, 404);
+
+    let with_length = api
+        .raw(
+            api.http
+                .put(&url)
+                .bearer_auth(&api.token)
+                .header(header::CONTENT_LENGTH, 0)
+                .body(Vec::<u8>::new()),
+        )
+        .await;
+    assert_eq!(with_length.status, 201);
+    // Chunked encoding passes the front end, as the 411 page says...
+    let folder = br#"{"name":"chunked","folder":{}}"#;
+    let chunks =
+        futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(folder))]);
+    let chunked = api
+        .raw(
+            api.http
+                .post(api.url("/me/drive/root/children"))
+                .bearer_auth(&api.token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(reqwest::Body::wrap_stream(chunks)),
+        )
+        .await;
+    assert_eq!(
+        chunked.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&chunked.body)
+    );
+    // ...but a simple upload needs to know its size: Graph's JSON error this time.
+    let chunks =
+        futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"abc"))]);
+    let upload = api
+        .raw(
+            api.http
+                .put(api.url("/me/drive/root:/chunked.txt:/content"))
+                .bearer_auth(&api.token)
+                .body(reqwest::Body::wrap_stream(chunks)),
+        )
+        .await;
+    assert_eq!(upload.status, 411);
+    assert_eq!(upload.error_code(), "lengthRequired");
+}
+
 #[tokio::test]
 async fn simple_put_size_limit_and_quota() {
     let api = support::start(EmulatorOptions {
