@@ -617,6 +617,62 @@ async fn moves_in_every_direction_delete_sources_only_after_arrival() {
     assert!(run.problems.iter().any(|p| p.contains("kept")));
 }
 
+/// Clearing finished rows while a move deletes its source used to panic the
+/// engine (the task's entry was gone when the run settled its request).
+#[tokio::test]
+async fn clearing_finished_rows_while_a_move_deletes_its_source() {
+    let mut env = env(
+        Settings {
+            latency_ms: 150,
+            ..Settings::default()
+        },
+        |_| {},
+    )
+    .await;
+    env.write("src/a.txt", b"a");
+    env.write("src/b.txt", b"b");
+    let up = env
+        .run(
+            Request {
+                kind: Kind::Copy,
+                sources: vec![Location::Local(env.local("src"))],
+                dest_dir: remote("/"),
+                dest_name: None,
+            },
+            never,
+        )
+        .await;
+    assert!(up.states.iter().all(|(_, s)| *s == TaskState::Done));
+    std::fs::create_dir(env.local("down")).unwrap();
+    env.engine.submit(Request {
+        kind: Kind::Move,
+        sources: vec![remote("/src")],
+        dest_dir: Location::Local(env.local("down")),
+        dest_name: None,
+    });
+    let mut done = 0;
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), env.events.recv())
+            .await
+            .expect("the engine went quiet: it panicked")
+            .unwrap();
+        match event {
+            EngineEvent::State { state, .. } if state == TaskState::Done => {
+                done += 1;
+                if done == 2 {
+                    // The DELETE of /src is now in flight (150 ms latency).
+                    env.engine.clear_finished();
+                }
+            }
+            EngineEvent::Finished { .. } => break,
+            EngineEvent::Problem(p) => panic!("{p}"),
+            _ => {}
+        }
+    }
+    assert_eq!(std::fs::read(env.local("down/src/b.txt")).unwrap(), b"b");
+    assert!(env.emu.read_file("/src/a.txt").await.is_none(), "moved");
+}
+
 #[tokio::test]
 async fn cancel_and_pause() {
     let mut env = env(

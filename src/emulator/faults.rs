@@ -37,13 +37,16 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "form", content = "seconds")]
 pub enum RetryAfter {
     /// `Retry-After: N`.
     Seconds(u64),
     /// `Retry-After: <HTTP date N seconds from now>`.
     HttpDate(u64),
+    /// This exact header value, once, with no throttling window: what a broken or
+    /// hostile server might send (`18446744073709551615`, `soon`).
+    Literal(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,8 +193,16 @@ impl Faults {
             let (seconds, as_date) = match after {
                 RetryAfter::Seconds(s) => (s, false),
                 RetryAfter::HttpDate(s) => (s, true),
+                RetryAfter::Literal(value) => {
+                    return Decision::Throttled {
+                        status,
+                        retry_after: value,
+                    };
+                }
             };
-            let until = now + chrono::Duration::seconds(seconds as i64);
+            // Clamped so a huge window cannot overflow the clock.
+            const TEN_YEARS: u64 = 10 * 365 * 24 * 3600;
+            let until = now + chrono::Duration::seconds(seconds.min(TEN_YEARS) as i64);
             self.windows.lock().unwrap().push(Window {
                 target,
                 status,

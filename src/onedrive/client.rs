@@ -12,7 +12,7 @@ use url::Url;
 
 use super::auth::Session;
 use super::error::{Error, Result};
-use super::retry::{ThrottleGate, backoff_delay, jitter, parse_retry_after};
+use super::retry::{MAX_SERVER_WAIT, ThrottleGate, backoff_delay, jitter, parse_retry_after};
 use crate::config::Config;
 
 /// Throttling replies honoured per request before giving up.
@@ -183,15 +183,12 @@ impl Graph {
                 self.session.refresh_after_401(&token).await?;
                 continue;
             }
-            let retry_after = response
-                .headers()
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let retry_after = retry_after(&response);
             if status == 429 || (status == 503 && retry_after.is_some()) {
                 throttled += 1;
                 if throttled <= MAX_THROTTLED {
-                    let wait = retry_after.unwrap_or_else(|| self.backoff(throttled));
+                    let wait = checked_wait(status, retry_after)?
+                        .unwrap_or_else(|| self.backoff(throttled));
                     tracing::warn!("throttled ({status}); pausing all requests for {wait:?}");
                     self.gate.pause(wait);
                     continue;
@@ -231,19 +228,38 @@ impl Graph {
     }
 
     /// Honours a throttling reply from a pre-authenticated host: pauses the service
-    /// for everyone and returns true if the caller should retry.
-    pub fn note_throttle(&self, response: &reqwest::Response) -> bool {
+    /// for everyone and returns true if the caller should retry. A wait longer
+    /// than [`MAX_SERVER_WAIT`] is an error.
+    pub fn note_throttle(&self, response: &reqwest::Response) -> Result<bool> {
         let status = response.status().as_u16();
         if status != 429 && status != 503 {
-            return false;
+            return Ok(false);
         }
-        let wait = response
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()))
-            .unwrap_or_else(|| self.backoff(1));
+        let wait = checked_wait(status, retry_after(response))?.unwrap_or_else(|| self.backoff(1));
         self.gate.pause(wait);
-        true
+        Ok(true)
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+}
+
+/// A server-given wait, refused when it is longer than odc will wait.
+fn checked_wait(status: u16, wait: Option<Duration>) -> Result<Option<Duration>> {
+    match wait {
+        Some(wait) if wait > MAX_SERVER_WAIT => Err(Error::Graph {
+            status,
+            code: super::error::WAIT_REFUSED.into(),
+            message: format!(
+                "OneDrive asked to wait {}, more than odc waits (1 hour); try again later",
+                super::retry::describe_wait(wait)
+            ),
+        }),
+        other => Ok(other),
     }
 }

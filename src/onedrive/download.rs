@@ -209,6 +209,7 @@ impl Graph {
                 ) => {
                     break Err(err);
                 }
+                Err(err) if err.is_wait_refused() => break Err(err),
                 Err(err) => {
                     failures += 1;
                     tracing::warn!(
@@ -296,7 +297,7 @@ impl Graph {
             .send()
             .await
             .map_err(|e| Error::from(e.without_url()))?;
-        if self.note_throttle(&response) {
+        if self.note_throttle(&response)? {
             return Ok(Step::Continue);
         }
         match response.status().as_u16() {

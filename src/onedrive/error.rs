@@ -44,6 +44,9 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The code of the error for a server-given wait that is too long.
+pub const WAIT_REFUSED: &str = "retryAfterTooLong";
+
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
@@ -61,6 +64,11 @@ impl Error {
 
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
+    }
+
+    /// The server asked for a longer wait than odc accepts: retrying is pointless.
+    pub fn is_wait_refused(&self) -> bool {
+        matches!(self, Error::Graph { code, .. } if code == WAIT_REFUSED)
     }
 
     pub fn is_name_conflict(&self) -> bool {

@@ -368,7 +368,7 @@ impl Graph {
                     continue;
                 }
             };
-            if self.note_throttle(&reply) {
+            if self.note_throttle(&reply)? {
                 continue;
             }
             let status = reply.status().as_u16();

@@ -31,6 +31,22 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The longest wait odc accepts from a server. Anything longer (a day, or the
+/// 584 billion years of `u64::MAX` seconds) fails the request instead: a person
+/// is better served by an error now than by a transfer that silently never resumes.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(3600);
+
+/// A wait in words, for messages: "4 s", "3 min", "27 h", "213503982334601 days".
+pub fn describe_wait(wait: Duration) -> String {
+    let s = wait.as_secs();
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        7200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
 /// Shared by every request to the service: while paused, nobody sends.
 #[derive(Default)]
 pub struct ThrottleGate {
@@ -40,7 +56,7 @@ pub struct ThrottleGate {
 impl ThrottleGate {
     /// Pauses everyone for `delay` (extending, never shortening, a pause in force).
     pub fn pause(&self, delay: Duration) {
-        let until = Instant::now() + delay;
+        let until = Instant::now() + delay.min(MAX_SERVER_WAIT);
         let mut current = self.until.lock().unwrap();
         if current.is_none_or(|c| c < until) {
             *current = Some(until);
@@ -107,6 +123,22 @@ mod tests {
             "a date in the past means now"
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX)),
+            "parsed as sent; the caller caps it"
+        );
+    }
+
+    #[test]
+    fn waits_in_words() {
+        assert_eq!(describe_wait(Duration::from_secs(4)), "4 s");
+        assert_eq!(describe_wait(Duration::from_secs(600)), "10 min");
+        assert_eq!(describe_wait(Duration::from_secs(99_999)), "27 h");
+        assert_eq!(
+            describe_wait(Duration::from_secs(u64::MAX)),
+            "213503982334601 days"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -122,5 +154,8 @@ mod tests {
             "a shorter pause does not shorten"
         );
         assert_eq!(gate.remaining(), Duration::ZERO);
+        // A pause can never overflow the clock.
+        gate.pause(Duration::from_secs(u64::MAX));
+        assert_eq!(gate.remaining(), MAX_SERVER_WAIT);
     }
 }

@@ -211,7 +211,7 @@ impl Graph {
                 .send()
                 .await
                 .map_err(|e| Error::from(e.without_url()))?;
-            if self.note_throttle(&reply) {
+            if self.note_throttle(&reply)? {
                 continue;
             }
             let status = reply.status().as_u16();
@@ -383,7 +383,7 @@ impl Graph {
             .send()
             .await
             .map_err(|e| Error::from(e.without_url()))?;
-        if self.note_throttle(&response) {
+        if self.note_throttle(&response)? {
             return Err(Error::Network("throttled on the upload URL".into()));
         }
         let status = response.status().as_u16();

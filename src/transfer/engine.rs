@@ -462,6 +462,11 @@ impl Engine {
     }
 
     async fn run(&self, id: u64) {
+        // Taken now: once the task is finished, "clear finished" may drop its entry
+        // at any moment, while this run still has to settle its request and group.
+        let Some((batch, group)) = self.with(id, |c| (c.batch.clone(), c.task.group)) else {
+            return;
+        };
         let final_state = loop {
             let Some((task, batch, cancel, progress)) = self.with(id, |c| {
                 (
@@ -542,8 +547,8 @@ impl Engine {
         };
         let done = final_state == TaskState::Done;
         self.set_state(id, final_state);
-        if let Some(group) = self.with(id, |c| c.task.group).flatten() {
-            let group = &batch_of(self, id).groups[group];
+        if let Some(group) = group {
+            let group = &batch.groups[group];
             if !done {
                 group.failed.store(true, Ordering::SeqCst);
             }
@@ -551,7 +556,6 @@ impl Engine {
                 self.finish_group(group).await;
             }
         }
-        let batch = batch_of(self, id);
         if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
             let _ = self.inner.tx.send(EngineEvent::Finished {
                 changed: batch.changed.clone(),
@@ -925,10 +929,4 @@ impl Engine {
             let _ = tokio::task::spawn_blocking(move || store.remove(&key)).await;
         }
     }
-}
-
-fn batch_of(engine: &Engine, id: u64) -> Arc<Batch> {
-    engine
-        .with(id, |c| c.batch.clone())
-        .expect("tasks are kept until cleared")
 }

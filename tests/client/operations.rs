@@ -160,6 +160,76 @@ async fn honours_retry_after_as_an_http_date() {
     );
 }
 
+/// A hostile or broken Retry-After neither panics (u64::MAX seconds overflowed the
+/// clock) nor waits forever: over an hour fails the request with a clear message.
+#[tokio::test]
+async fn absurd_retry_after_values_fail_fast_instead_of_panicking_or_hanging() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    for (value, words) in [
+        ("18446744073709551615", "213503982334601 days"),
+        ("99999999999", "1157407 days"),
+        ("86400", "24 h"),
+    ] {
+        env.emu.add_fault(FaultRule::new(
+            Target::Graph,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(RetryAfter::Literal(value.into())),
+            },
+            1,
+        ));
+        let started = Instant::now();
+        let err = graph.me().await.err().expect("refused");
+        assert!(started.elapsed() < Duration::from_secs(2), "{value}");
+        assert_eq!(err.status(), Some(429));
+        assert!(
+            err.to_string()
+                .contains(&format!("OneDrive asked to wait {words}")),
+            "{value}: {err}"
+        );
+    }
+    // The gate is not left closed for an hour either.
+    assert_eq!(graph.gate().remaining(), Duration::ZERO);
+    graph.me().await.unwrap();
+
+    // The same from a pre-authenticated download URL.
+    let item = graph.create_folder(&path("/"), "d", Conflict::Fail).await;
+    assert!(item.is_ok());
+    let local = env.local("up.txt");
+    std::fs::write(&local, b"hello").unwrap();
+    let uploaded = graph
+        .upload_file(
+            &local,
+            &RemotePath::parse("/d/up.txt").unwrap(),
+            Conflict::Fail,
+            &crate::support::progress(),
+            &crate::support::never(),
+        )
+        .await
+        .unwrap();
+    env.emu.add_fault(FaultRule::new(
+        Target::Download,
+        Fault::Status {
+            status: 503,
+            retry_after: Some(RetryAfter::Literal("18446744073709551615".into())),
+        },
+        1,
+    ));
+    let started = Instant::now();
+    let err = graph
+        .download_file(
+            &uploaded,
+            &env.local("down.txt"),
+            &crate::support::progress(),
+            &crate::support::never(),
+        )
+        .await
+        .err()
+        .expect("refused");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(err.to_string().contains("OneDrive asked to wait"), "{err}");
+}
+
 #[tokio::test]
 async fn one_throttled_request_pauses_the_others() {
     let (env, graph) = Env::signed_in(Settings::default()).await;
