@@ -657,7 +657,10 @@ async fn clearing_finished_rows_while_a_move_deletes_its_source() {
             .expect("the engine went quiet: it panicked")
             .unwrap();
         match event {
-            EngineEvent::State { state, .. } if state == TaskState::Done => {
+            EngineEvent::State {
+                state: TaskState::Done,
+                ..
+            } => {
                 done += 1;
                 if done == 2 {
                     // The DELETE of /src is now in flight (150 ms latency).
