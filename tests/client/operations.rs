@@ -179,7 +179,7 @@ async fn absurd_retry_after_values_fail_fast_instead_of_panicking_or_hanging() {
             1,
         ));
         let started = Instant::now();
-        let err = graph.me().await.err().expect("refused");
+        let err = graph.me().await.expect_err("refused");
         assert!(started.elapsed() < Duration::from_secs(2), "{value}");
         assert_eq!(err.status(), Some(429));
         assert!(
@@ -224,8 +224,7 @@ async fn absurd_retry_after_values_fail_fast_instead_of_panicking_or_hanging() {
             &crate::support::never(),
         )
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(err.to_string().contains("OneDrive asked to wait"), "{err}");
 }
