@@ -7,6 +7,7 @@ use odc::cli::{Cli, Command, Context};
 use odc::onedrive::tokens::TokenStore;
 
 fn main() -> ExitCode {
+    odc::tui::terminal::install_panic_hook();
     let cli = Cli::parse();
     let _log = odc::logging::init();
     let _ = rustls::crypto::ring::default_provider().install_default();

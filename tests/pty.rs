@@ -27,6 +27,10 @@ struct Pty {
 
 impl Pty {
     fn demo(cols: u16, rows: u16) -> Pty {
+        Self::demo_with(cols, rows, &[])
+    }
+
+    fn demo_with(cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("local-file.txt"), b"hello").unwrap();
         std::fs::create_dir(dir.path().join("local-folder")).unwrap();
@@ -48,6 +52,9 @@ impl Pty {
         command.env("XDG_DATA_HOME", dir.path().join("data"));
         command.env_remove("DISPLAY");
         command.env_remove("WAYLAND_DISPLAY");
+        for (key, value) in env {
+            command.env(key, value);
+        }
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -162,6 +169,23 @@ impl Drop for Pty {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// A panic in any background task gives the terminal back, prints the message and
+/// ends the process with a failure status: never a UI that silently stops drawing.
+#[test]
+fn a_panic_in_a_background_task_restores_the_terminal_and_exits() {
+    let mut pty = Pty::demo_with(80, 24, &[("ODC_DEBUG_PANIC_IN_TASK", "1")]);
+    let status = pty.wait_exit();
+    assert!(!status.success(), "{status:?}");
+    assert_eq!(status.exit_code(), 101);
+    pty.assert_restored();
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    let left = raw.rfind("\u{1b}[?1049l").unwrap();
+    assert!(
+        raw[left..].contains("ODC_DEBUG_PANIC_IN_TASK"),
+        "the message comes after the terminal is restored"
+    );
 }
 
 #[test]

@@ -96,6 +96,7 @@ fn parse_orderby(query: &[(String, String)], profile: Profile) -> ApiResult<Sort
 }
 
 /// A page position, signed so clients cannot build or edit one.
+#[derive(Clone)]
 struct Cursor {
     scope: String,
     offset: usize,
@@ -217,10 +218,14 @@ pub fn children(
         "value": value,
     });
     if end < items.len() || empty {
-        let next = Cursor {
-            scope: cursor.scope.clone(),
-            offset: end,
-            page: cursor.page + 1,
+        let next = if shared.settings().repeat_next_link && cursor.page == 1 {
+            cursor.clone()
+        } else {
+            Cursor {
+                scope: cursor.scope.clone(),
+                offset: end,
+                page: cursor.page + 1,
+            }
         };
         let link_path = format!("/drives/{}/items/{folder}/children", drive.id);
         body["@odata.nextLink"] = json!(next_link(shared, &link_path, query, &next));

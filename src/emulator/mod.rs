@@ -75,6 +75,9 @@ pub struct Settings {
     pub empty_page_every: u32,
     /// Each listing page after the first repeats the previous page's last item.
     pub duplicate_across_pages: bool,
+    /// A broken server: the second page's nextLink is the link of that same page,
+    /// so a client that follows links blindly never finishes.
+    pub repeat_next_link: bool,
 }
 
 impl Default for Settings {
@@ -95,6 +98,7 @@ impl Default for Settings {
             ignore_range: false,
             empty_page_every: 0,
             duplicate_across_pages: false,
+            repeat_next_link: false,
         }
     }
 }

@@ -154,6 +154,9 @@ struct Page {
 struct ListState {
     next: Option<String>,
     seen: HashSet<String>,
+    /// Every page link followed: a server that hands one out twice would
+    /// otherwise keep a listing going forever.
+    followed: HashSet<String>,
 }
 
 /// How an item is addressed.
@@ -206,12 +209,23 @@ impl Graph {
         let state = ListState {
             next: Some(first),
             seen: HashSet::new(),
+            followed: HashSet::new(),
         };
         futures::stream::unfold(state, move |state| self.next_page(state))
     }
 
     async fn next_page(&self, mut state: ListState) -> Option<(Result<Vec<DriveItem>>, ListState)> {
         let url = state.next.take()?;
+        if !state.followed.insert(url.clone()) {
+            return Some((
+                Err(Error::Other(
+                    "OneDrive sent a page link it had sent before; the listing stopped there \
+                     instead of going round in a loop"
+                        .into(),
+                )),
+                state,
+            ));
+        }
         match self.get::<Page>(&url).await {
             Ok(page) => {
                 let items: Vec<DriveItem> = page

@@ -50,6 +50,14 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     // Created only now that the terminal is set up: without a TTY it panics.
     let mut input = EventStream::new();
     let mut signals = Signals::new()?;
+    // Debug builds only: lets the pseudo-terminal test check that a panic in a
+    // background task restores the terminal and ends the process.
+    if cfg!(debug_assertions) && std::env::var_os("ODC_DEBUG_PANIC_IN_TASK").is_some() {
+        tokio::spawn(async {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            panic!("ODC_DEBUG_PANIC_IN_TASK");
+        });
+    }
 
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;

@@ -14,8 +14,20 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
+/// Whether the UI holds the terminal (raw mode, alternate screen) right now.
+static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Restores the terminal only if the UI had taken it: a command-line run whose
+/// output goes to a pipe must not get escape sequences on a crash.
+pub fn restore_if_taken() {
+    if TAKEN.load(std::sync::atomic::Ordering::SeqCst) {
+        let _ = restore();
+    }
+}
+
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() -> io::Result<()> {
+    TAKEN.store(false, std::sync::atomic::Ordering::SeqCst);
     let _ = disable_raw_mode();
     execute!(
         stdout(),
@@ -26,6 +38,7 @@ pub fn restore() -> io::Result<()> {
 }
 
 fn setup() -> io::Result<()> {
+    TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
     enable_raw_mode()?;
     execute!(
         stdout(),
@@ -42,7 +55,6 @@ pub struct Guard {
 
 impl Guard {
     pub fn enter() -> io::Result<Guard> {
-        install_panic_hook();
         setup()?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
         Ok(Guard { terminal })
@@ -68,13 +80,19 @@ impl Drop for Guard {
     }
 }
 
-fn install_panic_hook() {
+/// For the whole process, whatever thread or task panics: the terminal is given
+/// back first, then the message is printed, then the process ends with status 101.
+/// A panic inside a tokio task would otherwise be caught by the runtime and leave
+/// a UI that no longer draws, or a command that never finishes.
+pub fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = restore();
+            restore_if_taken();
             previous(info);
+            eprintln!("odc: internal error; please report it with the message above");
+            std::process::exit(101);
         }));
     });
 }

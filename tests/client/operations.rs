@@ -46,6 +46,33 @@ async fn listing_streams_pages_and_drops_duplicates() {
 }
 
 #[tokio::test]
+async fn a_listing_whose_next_link_repeats_stops_with_an_error() {
+    let (env, graph) = Env::signed_in(Settings {
+        repeat_next_link: true,
+        ..Settings::default()
+    })
+    .await;
+    env.emu
+        .with_drive(|d| seed::many_files(d, "/Big", 3500, chrono::Utc::now()));
+    let pages: Vec<_> = tokio::time::timeout(
+        Duration::from_secs(10),
+        graph.list(&path("/Big")).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the listing ends");
+    assert_eq!(pages.len(), 3, "two pages, then the error for the repeat");
+    assert_eq!(pages[0].as_ref().unwrap().len(), 1000);
+    assert_eq!(pages[1].as_ref().unwrap().len(), 1000);
+    let err = pages[2].as_ref().unwrap_err().to_string();
+    assert!(err.contains("page link it had sent before"), "{err}");
+    assert_eq!(
+        env.count("GET", "/children", 200),
+        2,
+        "the repeated link is not fetched again"
+    );
+}
+
+#[tokio::test]
 async fn folders_rename_move_delete_and_copy() {
     let (env, graph) = Env::signed_in(Settings::default()).await;
     let made = graph
