@@ -33,3 +33,151 @@ pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Opens `path` to read and write without following a symbolic link, creating it
+/// exclusively (mode 0600) when it does not exist. An existing file must be a
+/// regular file owned by this user; anything else is an error that says what it
+/// is. The file is not truncated: the caller decides what to keep.
+pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    for _ in 0..3 {
+        let existing = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path);
+        match existing {
+            Ok(file) => {
+                let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+                // SAFETY: geteuid has no preconditions and cannot fail.
+                let me = unsafe { libc::geteuid() };
+                if !meta.is_file() || meta.uid() != me {
+                    return Err(Error::Other(format!(
+                        "{} is {}{}; remove it and try again",
+                        path.display(),
+                        describe_kind(&meta),
+                        if meta.is_file() {
+                            " owned by another user"
+                        } else {
+                            ""
+                        }
+                    )));
+                }
+                return Ok(file);
+            }
+            Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(Error::Other(format!(
+                    "{} is a symbolic link; odc does not write through it (remove it and try again)",
+                    path.display()
+                )));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(path)
+                {
+                    Ok(file) => return Ok(file),
+                    // Someone created it meanwhile: look at what it is.
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(err) => return Err(Error::io(path, err)),
+                }
+            }
+            Err(err) => return Err(Error::io(path, err)),
+        }
+    }
+    Err(Error::Other(format!(
+        "{} keeps changing under odc; try again",
+        path.display()
+    )))
+}
+
+/// "a directory", "a FIFO"…: what a non-regular file is, for messages.
+pub fn describe_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_file() {
+        "a file"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// An exclusive advisory lock held while the returned file is open. Several odc
+/// processes (a UI and commands in other terminals) read-modify-write the same
+/// small files; the lock makes each of those a single step. The lock file sits
+/// beside the data (`NAME.lock`) because the data file itself is replaced by
+/// rename on every write, and a lock on a replaced file protects nothing.
+pub fn lock_beside(path: &Path) -> Result<std::fs::File> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::Other(format!("{} has no directory", path.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock_path = dir.join(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    file.lock().map_err(|e| Error::io(&lock_path, e))?;
+    Ok(file)
+}
+
+/// Moves a damaged file aside (`NAME.damaged-UNIXTIME`) so that nothing is lost
+/// when it is replaced, and returns where it went.
+pub fn set_aside(path: &Path) -> Result<std::path::PathBuf> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".damaged-{}", chrono::Utc::now().timestamp()));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside).map_err(|e| Error::io(path, e))?;
+    Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_excludes_a_second_holder_until_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("state.json");
+        let first = lock_beside(&data).unwrap();
+        let second = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join("state.json.lock"))
+            .unwrap();
+        assert!(second.try_lock().is_err(), "held by the first");
+        drop(first);
+        assert!(second.try_lock().is_ok(), "free once released");
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("resume.json");
+        std::fs::write(&data, b"{not json").unwrap();
+        let aside = set_aside(&data).unwrap();
+        assert!(!data.exists());
+        assert_eq!(std::fs::read(aside).unwrap(), b"{not json");
+    }
+}

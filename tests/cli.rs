@@ -327,3 +327,168 @@ async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
         "{ls:?}"
     );
 }
+
+impl Home {
+    /// Starts `odc ARGS` without waiting; the caller signals and waits.
+    fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let home = self.path("home");
+        std::process::Command::new(env!("CARGO_BIN_EXE_odc"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("ODC_CLIENT_ID", "cli-test")
+            .env("ODC_AUTHORITY_URL", self.emu.authority_url())
+            .env("ODC_GRAPH_URL", self.emu.graph_url())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn config(&self, text: &str) {
+        let dir = self.path("home/.config/odc");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
+    fn resume_records(&self) -> serde_json::Value {
+        let path = self.path("home/.local/state/odc/resume.json");
+        serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|_| b"{}".to_vec())).unwrap()
+    }
+}
+
+/// Sends `signal` once the command has been running for `after`, and returns its
+/// exit status, its stderr and how long it took to stop after the signal.
+async fn interrupt(
+    child: std::process::Child,
+    signal: i32,
+    after: std::time::Duration,
+    twice: bool,
+) -> (Option<i32>, String, std::time::Duration) {
+    tokio::task::spawn_blocking(move || {
+        std::thread::sleep(after);
+        let pid = child.id() as i32;
+        let sent = std::time::Instant::now();
+        // SAFETY: kill only sends a signal to our own child process.
+        unsafe { libc::kill(pid, signal) };
+        if twice {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            unsafe { libc::kill(pid, signal) };
+        }
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+            sent.elapsed(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP stop a transfer within a couple of seconds, keep
+/// what was sent, and the same command run again continues it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_transfers_stop_promptly_and_continue_when_run_again() {
+    let home = Home::new(Seed::Empty).await;
+    home.config("[transfer]\nupload_fragment_bytes = 327680\nsimple_upload_max_bytes = 327680\n");
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let data: Vec<u8> = (0..4_000_000u32).map(|i| (i * 7 % 253) as u8).collect();
+    std::fs::write(home.path("big.bin"), &data).unwrap();
+    home.emu
+        .configure(|s| s.bandwidth_bytes_per_sec = 1_000_000);
+
+    // Ctrl-C during `put`: exit 130, the session kept and recorded.
+    let child = home.spawn(&["put", "big.bin", "/big.bin"]);
+    let (code, err, took) = interrupt(
+        child,
+        libc::SIGINT,
+        std::time::Duration::from_millis(1500),
+        false,
+    )
+    .await;
+    assert_eq!(code, Some(130), "{err}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    assert!(err.contains("interrupted"), "{err}");
+    let records = home.resume_records();
+    let record = records
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .expect("recorded");
+    assert!(record["upload_url"].is_string(), "{records}");
+    assert!(home.emu.read_file("/big.bin").await.is_none());
+
+    // Run again: the same session goes on from nextExpectedRanges.
+    home.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
+    let puts_before = count(&home, "PUT", "/up/");
+    home.ok(&["put", "big.bin", "/big.bin"]).await;
+    assert_eq!(home.emu.read_file("/big.bin").await.unwrap(), data);
+    assert_eq!(
+        count(&home, "POST", "createUploadSession"),
+        1,
+        "one session throughout"
+    );
+    let fragments = data.len().div_ceil(327_680);
+    let sent_again = count(&home, "PUT", "/up/") - puts_before;
+    assert!(
+        sent_again < fragments,
+        "{sent_again} of {fragments} fragments sent again"
+    );
+    assert!(home.resume_records().as_object().unwrap().is_empty());
+
+    // SIGTERM and SIGHUP during `get`: 143 and 129, the partial kept, then resumed.
+    for (signal, status) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+        let _ = std::fs::remove_file(home.path("copy.bin"));
+        home.emu
+            .configure(|s| s.bandwidth_bytes_per_sec = 1_000_000);
+        let child = home.spawn(&["get", "/big.bin", "copy.bin"]);
+        let (code, err, took) =
+            interrupt(child, signal, std::time::Duration::from_millis(1500), false).await;
+        assert_eq!(code, Some(status), "{err}");
+        assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+        assert!(!home.path("copy.bin").exists());
+        let partial = std::fs::metadata(home.path("copy.bin.odc-partial")).unwrap();
+        assert!(partial.len() > 0 && partial.len() < data.len() as u64);
+        home.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
+        let ranged = count(&home, "GET", "/dl/");
+        home.ok(&["get", "/big.bin", "copy.bin"]).await;
+        assert_eq!(std::fs::read(home.path("copy.bin")).unwrap(), data);
+        assert!(count(&home, "GET", "/dl/") > ranged);
+        assert!(
+            home.emu
+                .requests()
+                .iter()
+                .any(|r| r.path.contains("/dl/") && r.status == 206),
+            "continued with a Range request"
+        );
+    }
+
+    // A second Ctrl-C ends the command at once.
+    home.emu.configure(|s| s.bandwidth_bytes_per_sec = 200_000);
+    std::fs::write(home.path("big2.bin"), &data).unwrap();
+    let child = home.spawn(&["put", "big2.bin", "/big2.bin"]);
+    let (code, _, took) = interrupt(
+        child,
+        libc::SIGINT,
+        std::time::Duration::from_millis(800),
+        true,
+    )
+    .await;
+    assert_eq!(code, Some(130));
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+}
+
+fn count(home: &Home, method: &str, path: &str) -> usize {
+    home.emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == method && r.path.contains(path))
+        .count()
+}

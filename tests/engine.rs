@@ -904,7 +904,7 @@ async fn uploads_and_downloads_resume_after_a_kill() {
         .unwrap();
 
     let store = odc::transfer::resume::ResumeStore::new(resume_path.clone());
-    let records = store.load();
+    let records = store.load().unwrap();
     assert_eq!(
         records.len(),
         2,
@@ -924,7 +924,7 @@ async fn uploads_and_downloads_resume_after_a_kill() {
     env.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
     env.emu.clear_requests();
     let (engine, mut events) = make_engine();
-    assert_eq!(engine.interrupted().len(), 2);
+    assert_eq!(engine.interrupted().unwrap().len(), 2);
     engine.resume_interrupted();
     let mut done = 0;
     while done < 2 {
@@ -965,7 +965,7 @@ async fn uploads_and_downloads_resume_after_a_kill() {
         first_download.status, 206,
         "the download resumed from its partial file"
     );
-    assert!(store.load().is_empty(), "nothing left to resume");
+    assert!(store.load().unwrap().is_empty(), "nothing left to resume");
     no_partials(env.dir.path());
 }
 

@@ -5,6 +5,7 @@
 pub mod args;
 mod login;
 mod report;
+mod signals;
 mod transfers;
 
 use std::io::Write;
@@ -64,6 +65,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::FAILURE,
+        Err(Failure::Interrupted(status)) => ExitCode::from(status),
         Err(Failure::Error(err)) => {
             eprintln!("odc: {err}");
             ExitCode::FAILURE
@@ -75,6 +77,8 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
 pub enum Failure {
     Error(Error),
     Reported,
+    /// Stopped by a signal: the exit status is 128 + its number (130, 143, 129).
+    Interrupted(u8),
 }
 
 impl From<Error> for Failure {

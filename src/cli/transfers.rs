@@ -111,6 +111,11 @@ async fn run(
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config, tx);
     engine.set_graph(graph);
+    // The same records as the UI: an interrupted `put` or `get` continues when run
+    // again, and the UI offers what a command left.
+    if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {
+        engine.set_resume_store(Arc::new(store));
+    }
     engine.set_default_conflict(Some(match on_existing {
         OnExisting::Replace => Resolution::Overwrite,
         OnExisting::Keep => Resolution::Skip,
@@ -123,8 +128,8 @@ async fn run(
     let mut failures = 0usize;
     let sampler = tokio::time::interval(std::time::Duration::from_millis(250));
     tokio::pin!(sampler);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    let mut signals = super::signals::Signals::new()?;
+    let mut interrupted: Option<u8> = None;
     loop {
         tokio::select! {
             _ = sampler.tick() => {
@@ -135,10 +140,17 @@ async fn run(
                     }
                 }
             }
-            _ = &mut ctrl_c => {
-                for id in tasks.keys() {
-                    engine.cancel(*id);
+            status = signals.next() => {
+                if interrupted.is_some() {
+                    // A second signal: the user wants out now. Records stay.
+                    reporter.clear();
+                    std::process::exit(status.into());
                 }
+                interrupted = Some(status);
+                reporter.print_line(
+                    "odc: interrupted; keeping partial transfers (run the same command again to continue)",
+                );
+                engine.interrupt();
             }
             event = events.recv() => {
                 let Some(event) = event else { break };
@@ -177,7 +189,8 @@ async fn run(
                             }
                             TaskState::Cancelled => {
                                 reporter.abandon(progress);
-                                reporter.print_line(&format!("odc: {}: cancelled", crate::onedrive::display::escape_control(label)));
+                                let what = if interrupted.is_some() { "interrupted, kept to continue" } else { "cancelled" };
+                                reporter.print_line(&format!("odc: {}: {what}", crate::onedrive::display::escape_control(label)));
                                 failures += 1;
                             }
                             _ => {}
@@ -204,7 +217,9 @@ async fn run(
         ticker.abort();
     }
     reporter.clear();
-    if failures > 0 {
+    if let Some(status) = interrupted {
+        Err(Failure::Interrupted(status))
+    } else if failures > 0 {
         Err(Failure::Reported)
     } else {
         Ok(())

@@ -190,6 +190,36 @@ impl Graph {
             .ok_or_else(|| Error::Other("the upload session has no uploadUrl".into()))
     }
 
+    /// The item at `dest` if it already holds exactly this file (same size and
+    /// QuickXorHash): a session that vanished after its last fragment completed.
+    async fn already_uploaded(
+        &self,
+        local: &Path,
+        dest: &RemotePath,
+        size: u64,
+    ) -> Result<Option<DriveItem>> {
+        let Some(item) = self
+            .item_if_exists(&super::items::ItemAddress::Path(dest.clone()))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(remote_hash) = item.quick_xor_hash().map(str::to_string) else {
+            return Ok(None);
+        };
+        if item.size != size || !item.is_file() {
+            return Ok(None);
+        }
+        let hasher = super::quickxor::hash_file(local, None)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        if hasher.len() == size && hashes_match(&remote_hash, &hasher.digest()) {
+            tracing::info!("the upload session had completed already; not uploading again");
+            return Ok(Some(item));
+        }
+        Ok(None)
+    }
+
     /// Best effort: tells the service to drop an abandoned session.
     pub async fn delete_session(&self, upload_url: &str) {
         match self.plain().delete(upload_url).send().await {
@@ -252,6 +282,14 @@ impl Graph {
         let resumed = match &options.resume_url {
             Some(url) => match self.session_offset(url).await {
                 Ok(Some(next)) if next <= size => Some((url.clone(), next)),
+                Ok(None) => {
+                    // Gone: maybe because it completed (the reply to the last
+                    // fragment was lost to a pause or a kill). Never upload twice.
+                    if let Some(item) = self.already_uploaded(local, dest, size).await? {
+                        return Ok(item);
+                    }
+                    None
+                }
                 _ => None,
             },
             None => None,
@@ -326,6 +364,11 @@ impl Graph {
                     progress.set_done(offset);
                 }
                 Outcome::NewSession => {
+                    if offset > 0
+                        && let Some(item) = self.already_uploaded(local, dest, size).await?
+                    {
+                        return Ok(item);
+                    }
                     failures += 1;
                     if failures >= self.max_attempts() {
                         return Err(Error::Network(

@@ -101,6 +101,8 @@ struct Inner {
     next_id: AtomicU64,
     tasks: Mutex<HashMap<u64, Control>>,
     resumed: Notify,
+    /// Set by [`Engine::interrupt`]: cancelled transfers keep what they have.
+    interrupting: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -125,6 +127,7 @@ impl Engine {
                 next_id: AtomicU64::new(1),
                 tasks: Mutex::new(HashMap::new()),
                 resumed: Notify::new(),
+                interrupting: AtomicBool::new(false),
             }),
         }
     }
@@ -147,9 +150,27 @@ impl Engine {
         self.inner.resume.read().unwrap().clone()
     }
 
-    /// Transfers an earlier run left unfinished.
-    pub fn interrupted(&self) -> Vec<(String, Interrupted)> {
-        self.resume_store().map(|s| s.load()).unwrap_or_default()
+    /// Transfers an earlier run left unfinished. Reads a file: call it off the UI task.
+    pub fn interrupted(&self) -> Result<Vec<(String, Interrupted)>> {
+        match self.resume_store() {
+            Some(store) => store.load(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Stops every transfer the way an interrupt (Ctrl-C, SIGTERM, SIGHUP) should:
+    /// partial downloads and upload sessions are kept and stay recorded, so the
+    /// same command run again (or the UI's resume) continues them.
+    pub fn interrupt(&self) {
+        self.inner.interrupting.store(true, Ordering::SeqCst);
+        for control in self.inner.tasks.lock().unwrap().values() {
+            control.cancel.cancel();
+        }
+        self.inner.resumed.notify_waiters();
+    }
+
+    fn interrupting(&self) -> bool {
+        self.inner.interrupting.load(Ordering::SeqCst)
     }
 
     /// Queues the interrupted transfers again: uploads continue their session if the
@@ -162,8 +183,15 @@ impl Engine {
             };
             let mut tasks = Vec::new();
             let mut changed = Vec::new();
-            for (key, record) in store.load() {
-                store.remove(&key);
+            let records = match store.load() {
+                Ok(records) => records,
+                Err(err) => {
+                    let _ = engine.inner.tx.send(EngineEvent::Problem(err.to_string()));
+                    Vec::new()
+                }
+            };
+            for (key, record) in records {
+                let _ = store.remove(&key);
                 match engine.resumed_task(&record).await {
                     Ok(task) => {
                         if let Some(parent) = task.dest.parent() {
@@ -205,8 +233,8 @@ impl Engine {
             let Some(store) = engine.resume_store() else {
                 return;
             };
-            for (key, record) in store.load() {
-                store.remove(&key);
+            for (key, record) in store.load().unwrap_or_default() {
+                let _ = store.remove(&key);
                 engine.discard(&record).await;
             }
         });
@@ -768,7 +796,9 @@ impl Engine {
                     .ok()
                     .and_then(|m| m.modified().ok())
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
-                let record = self
+                // The same upload interrupted earlier (by this UI, or by `odc put`
+                // stopped with Ctrl-C) continues its session.
+                let (record, earlier) = self
                     .remember(Interrupted {
                         way: Way::Upload,
                         local: source.clone(),
@@ -794,7 +824,8 @@ impl Engine {
                 let resume_url = self
                     .with(id, |c| c.session_url.clone())
                     .flatten()
-                    .or_else(|| task.resume_url.clone());
+                    .or_else(|| task.resume_url.clone())
+                    .or_else(|| earlier.and_then(|r| r.upload_url));
                 let options = UploadOptions {
                     resume_url: resume_url.clone(),
                     on_session: Some(&on_session),
@@ -803,13 +834,13 @@ impl Engine {
                 let result = graph
                     .upload_file_with(source, target, conflict, progress, cancel, options)
                     .await;
-                let paused = self.with(id, |c| c.paused).unwrap_or(false);
+                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
                 let session = self
                     .with(id, |c| c.session_url.clone())
                     .flatten()
                     .or(resume_url);
                 let cancelled = matches!(result, Err(Error::Cancelled));
-                if !(cancelled && paused) {
+                if !(cancelled && keep) {
                     // Done, failed or cancelled for good: the session is of no more use.
                     if cancelled && let Some(url) = &session {
                         graph.delete_session(url).await;
@@ -831,7 +862,7 @@ impl Engine {
                     Location::Remote(path) => path.to_string(),
                     Location::Local(_) => item.name.clone(),
                 };
-                let record = self
+                let (record, _) = self
                     .remember(Interrupted {
                         way: Way::Download,
                         local: target.clone(),
@@ -845,7 +876,11 @@ impl Engine {
                 let result = graph
                     .download_file_with(item, target, progress, cancel, OnCancel::Keep)
                     .await;
-                self.forget(record).await;
+                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
+                if !(matches!(result, Err(Error::Cancelled)) && keep) {
+                    // Done or failed: the partial is gone or will be started afresh.
+                    self.forget(record).await;
+                }
                 result?;
             }
             (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
@@ -916,12 +951,35 @@ impl Engine {
 impl Engine {
     /// Records a transfer while it runs; the record outlives a killed process.
     /// The file is written (and synced) on the blocking pool, not on a runtime worker.
-    async fn remember(&self, record: Interrupted) -> Option<String> {
-        let store = self.resume_store()?;
-        let key = crate::ids::uuid_v4();
-        let written = key.clone();
-        let _ = tokio::task::spawn_blocking(move || store.put(&written, record)).await;
-        Some(key)
+    /// Returns the record's key and the earlier record of the same transfer, if
+    /// one was left by an interrupted run (its key is reused).
+    async fn remember(&self, record: Interrupted) -> (Option<String>, Option<Interrupted>) {
+        let Some(store) = self.resume_store() else {
+            return (None, None);
+        };
+        let written = tokio::task::spawn_blocking(move || {
+            let earlier = store.find(&record)?;
+            let key = match &earlier {
+                Some((key, _)) => key.clone(),
+                None => {
+                    let key = crate::ids::uuid_v4();
+                    store.put(&key, record)?;
+                    key
+                }
+            };
+            Ok::<_, Error>((key, earlier.map(|(_, r)| r)))
+        })
+        .await;
+        match written {
+            Ok(Ok((key, earlier))) => (Some(key), earlier),
+            Ok(Err(err)) => {
+                let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                    "cannot record a transfer for resuming: {err}"
+                )));
+                (None, None)
+            }
+            Err(_) => (None, None),
+        }
     }
 
     async fn forget(&self, key: Option<String>) {

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::onedrive::Result;
+use crate::onedrive::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,10 +31,14 @@ pub struct Interrupted {
     pub item_id: Option<String>,
 }
 
+/// Shared by every odc process of the user (the UI and commands in other
+/// terminals): each change is a locked read-modify-write of the file.
 pub struct ResumeStore {
     path: PathBuf,
     lock: Mutex<()>,
 }
+
+type Records = BTreeMap<String, Interrupted>;
 
 impl ResumeStore {
     pub fn new(path: PathBuf) -> Self {
@@ -48,52 +52,95 @@ impl ResumeStore {
         crate::paths::state_dir().map(|dir| Self::new(dir.join("resume.json")))
     }
 
-    fn read(&self) -> BTreeMap<String, Interrupted> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
-    fn write(&self, records: &BTreeMap<String, Interrupted>) -> Result<()> {
-        let json = serde_json::to_vec_pretty(records).expect("records serialise");
-        crate::fsutil::write_private_atomically(&self.path, &json)
+    /// Runs `change` on the records under both locks (threads and processes) and
+    /// writes them back if it says so. A damaged file is set aside, never emptied
+    /// silently: the error names where it went, and the change goes on from empty.
+    fn update<R>(&self, change: impl FnOnce(&mut Records) -> (R, bool)) -> Result<R> {
+        let _thread = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _process = crate::fsutil::lock_beside(&self.path)?;
+        let (mut records, damaged) = match std::fs::read(&self.path) {
+            Ok(bytes) => match serde_json::from_slice::<Records>(&bytes) {
+                Ok(records) => (records, None),
+                Err(err) => {
+                    let aside = crate::fsutil::set_aside(&self.path)?;
+                    (
+                        Records::new(),
+                        Some(format!(
+                            "{}: the record of interrupted transfers was damaged ({err}); kept as {}",
+                            self.path.display(),
+                            aside.display()
+                        )),
+                    )
+                }
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (Records::new(), None),
+            Err(err) => return Err(Error::io(&self.path, err)),
+        };
+        let (result, changed) = change(&mut records);
+        if changed {
+            let json = serde_json::to_vec_pretty(&records).expect("records serialise");
+            crate::fsutil::write_private_atomically(&self.path, &json)?;
+        }
+        match damaged {
+            Some(message) => {
+                tracing::warn!("{message}");
+                Err(Error::Other(message))
+            }
+            None => Ok(result),
+        }
     }
 
     /// Everything recorded, by key.
-    pub fn load(&self) -> Vec<(String, Interrupted)> {
-        let _guard = self.lock.lock().unwrap();
-        self.read().into_iter().collect()
+    pub fn load(&self) -> Result<Vec<(String, Interrupted)>> {
+        self.update(|records| (records.clone().into_iter().collect(), false))
     }
 
-    pub fn put(&self, key: &str, record: Interrupted) {
-        let _guard = self.lock.lock().unwrap();
-        let mut records = self.read();
-        records.insert(key.to_string(), record);
-        if let Err(err) = self.write(&records) {
-            tracing::warn!("cannot record a transfer for resuming: {err}");
-        }
+    pub fn put(&self, key: &str, record: Interrupted) -> Result<()> {
+        self.update(|records| {
+            records.insert(key.to_string(), record);
+            ((), true)
+        })
     }
 
-    pub fn set_upload_url(&self, key: &str, url: &str) {
-        let _guard = self.lock.lock().unwrap();
-        let mut records = self.read();
-        if let Some(record) = records.get_mut(key) {
-            record.upload_url = Some(url.to_string());
-            if let Err(err) = self.write(&records) {
-                tracing::warn!("cannot record an upload session: {err}");
+    pub fn set_upload_url(&self, key: &str, url: &str) -> Result<()> {
+        self.update(|records| match records.get_mut(key) {
+            Some(record) => {
+                record.upload_url = Some(url.to_string());
+                ((), true)
             }
-        }
+            None => ((), false),
+        })
     }
 
-    pub fn remove(&self, key: &str) {
-        let _guard = self.lock.lock().unwrap();
-        let mut records = self.read();
-        if records.remove(key).is_some()
-            && let Err(err) = self.write(&records)
-        {
-            tracing::warn!("cannot update the resume file: {err}");
-        }
+    pub fn remove(&self, key: &str) -> Result<()> {
+        self.update(|records| {
+            let removed = records.remove(key).is_some();
+            ((), removed)
+        })
+    }
+
+    /// The record of an earlier, interrupted transfer of the same thing: the same
+    /// direction and local path, the same remote path, and (uploads) the same size
+    /// and modified time. Another process's running transfer looks the same; the
+    /// upload session itself refuses a second writer at the same offset.
+    pub fn find(&self, wanted: &Interrupted) -> Result<Option<(String, Interrupted)>> {
+        self.update(|records| {
+            let found = records
+                .iter()
+                .find(|(_, r)| {
+                    r.way == wanted.way
+                        && r.local == wanted.local
+                        && r.remote == wanted.remote
+                        && (r.way == Way::Download
+                            || (r.size == wanted.size && r.modified == wanted.modified))
+                })
+                .map(|(k, r)| (k.clone(), r.clone()));
+            (found, false)
+        })
     }
 }
 
@@ -114,10 +161,10 @@ mod tests {
             upload_url: None,
             item_id: None,
         };
-        store.put("k1", record.clone());
-        store.set_upload_url("k1", "http://127.0.0.1/up/x");
+        store.put("k1", record.clone()).unwrap();
+        store.set_upload_url("k1", "http://127.0.0.1/up/x").unwrap();
         let again = ResumeStore::new(dir.path().join("state/resume.json"));
-        let loaded = again.load();
+        let loaded = again.load().unwrap();
         assert_eq!(loaded.len(), 1);
         assert_eq!(
             loaded[0].1.upload_url.as_deref(),
@@ -132,7 +179,37 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        again.remove("k1");
-        assert!(store.load().is_empty());
+        assert_eq!(
+            store.find(&record).unwrap().map(|(k, _)| k).as_deref(),
+            Some("k1")
+        );
+        let changed = Interrupted {
+            modified: Some(2),
+            ..record.clone()
+        };
+        assert!(store.find(&changed).unwrap().is_none(), "a changed file");
+        again.remove("k1").unwrap();
+        assert!(store.load().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_record_file_is_reported_and_set_aside_not_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("resume.json");
+        std::fs::write(&path, b"{\"k\": {\"way\": \"upl").unwrap();
+        let store = ResumeStore::new(path.clone());
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("damaged"), "{err}");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("resume.json.damaged-"))
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(
+            std::fs::read(dir.path().join(&aside[0])).unwrap(),
+            b"{\"k\": {\"way\": \"upl"
+        );
+        assert!(store.load().unwrap().is_empty(), "reported once");
     }
 }

@@ -155,12 +155,18 @@ impl Runner {
             Effect::RetryTask(id) => self.engine.retry(id),
             Effect::ClearFinished => self.engine.clear_finished(),
             Effect::CheckInterrupted => {
-                let count = self.engine.interrupted().len();
-                if count > 0 {
-                    let _ = self
-                        .tx
-                        .send(Event::Ask(super::state::Dialog::Resume { count }));
-                }
+                // A file read, shared with other odc processes: off the UI task.
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || match engine.interrupted() {
+                    Ok(records) if !records.is_empty() => {
+                        let count = records.len();
+                        let _ = tx.send(Event::Ask(super::state::Dialog::Resume { count }));
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        let _ = tx.send(Event::Message(err.to_string()));
+                    }
+                });
             }
             Effect::ResumeInterrupted => self.engine.resume_interrupted(),
             Effect::DiscardInterrupted => self.engine.discard_interrupted(),
