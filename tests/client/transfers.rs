@@ -491,3 +491,198 @@ async fn small_uploads_skip_the_time_patch_when_told() {
     assert_eq!(env.count("PATCH", "", 200), 0, "one request per small file");
     assert_eq!(env.log().len(), 1);
 }
+
+/// A planted `NAME.odc-partial` link must not let a download write through it.
+#[tokio::test]
+async fn a_planted_partial_link_is_refused_and_its_target_untouched() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.put_file("/f.txt", b"from onedrive");
+    let victim = env.local("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    let target = env.local("f.txt");
+    std::os::unix::fs::symlink(&victim, partial_path(&target)).unwrap();
+    let err = graph
+        .download(
+            &ItemAddress::Path(remote("/f.txt")),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert!(!target.exists());
+}
+
+/// A partial left by another version of the file is started afresh, not spliced,
+/// and the run does not fail; one of this version is continued.
+#[tokio::test]
+async fn a_stale_partial_is_restarted_and_a_current_one_continued() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    let old = pattern(600_000, 1);
+    env.emu.put_file("/f.bin", &old);
+    let target = env.local("f.bin");
+    // An interrupted download of the old version.
+    env.emu.add_fault(FaultRule::new(
+        Target::Download,
+        Fault::DropMidBody {
+            after_bytes: 100_000,
+        },
+        20,
+    ));
+    graph
+        .download(
+            &ItemAddress::Path(remote("/f.bin")),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .expect_err("cut");
+    env.emu.clear_faults();
+    assert!(std::fs::metadata(partial_path(&target)).unwrap().len() >= 100_000);
+    // Someone changes the file on OneDrive (same size, other bytes).
+    let new = pattern(600_000, 9);
+    env.emu.put_file("/f.bin", &new);
+    env.emu.clear_requests();
+    graph
+        .download(
+            &ItemAddress::Path(remote("/f.bin")),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        new,
+        "never old bytes spliced in"
+    );
+    let first = env
+        .log()
+        .into_iter()
+        .find(|r| r.path.starts_with("/dl/"))
+        .unwrap();
+    assert_eq!(first.status, 200, "started from zero");
+
+    // A partial of a file planted by hand, with no tag, is not trusted either.
+    std::fs::remove_file(&target).unwrap();
+    std::fs::write(partial_path(&target), pattern(300_000, 7)).unwrap();
+    graph
+        .download(
+            &ItemAddress::Path(remote("/f.bin")),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), new);
+}
+
+#[tokio::test]
+async fn long_names_download_and_non_files_are_never_replaced() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    // 250 bytes: the partial's name would be 262 bytes with a plain suffix.
+    let long = format!("{}.txt", "é".repeat(123));
+    assert_eq!(long.len(), 250);
+    env.emu.put_file(&format!("/{long}"), b"long");
+    let target = env.local(&long);
+    graph
+        .download(
+            &ItemAddress::Path(remote(&format!("/{long}"))),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"long");
+    let partial = partial_path(&target);
+    assert!(partial.file_name().unwrap().len() <= 255);
+    assert_ne!(partial_path(&env.local(&format!("{long}x"))), partial);
+
+    // A FIFO (or a directory) where the file would go is reported, not replaced.
+    env.emu.put_file("/pipe", b"data");
+    let fifo = env.local("pipe");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let err = graph
+        .download(
+            &ItemAddress::Path(remote("/pipe")),
+            &fifo,
+            &progress(),
+            &never(),
+        )
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("a FIFO"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo_like()
+    );
+}
+
+trait IsFifo {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl IsFifo for std::fs::FileType {
+    fn is_fifo_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_fifo(self)
+    }
+}
+
+/// The last fragment's reply was lost (a pause or a kill at that moment): the
+/// session is gone because it completed. Resuming must not upload again.
+#[tokio::test]
+async fn a_session_that_already_completed_is_not_uploaded_again() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    let data = pattern(3 * UNIT as usize, 4);
+    let local = env.local("done.bin");
+    std::fs::write(&local, &data).unwrap();
+    // Upload it fully, remembering the session URL as a recorded upload would.
+    let seen = std::sync::Mutex::new(None);
+    let remember = |url: &str| *seen.lock().unwrap() = Some(url.to_string());
+    graph
+        .upload_file_with(
+            &local,
+            &remote("/done.bin"),
+            Conflict::Fail,
+            &progress(),
+            &never(),
+            odc::onedrive::upload::UploadOptions {
+                on_session: Some(&remember),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let url = seen.lock().unwrap().clone().unwrap();
+    env.emu.clear_requests();
+    let item = graph
+        .upload_file_with(
+            &local,
+            &remote("/done.bin"),
+            Conflict::Fail,
+            &progress(),
+            &never(),
+            odc::onedrive::upload::UploadOptions {
+                resume_url: Some(url),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(item.size, data.len() as u64);
+    assert_eq!(env.count("POST", "createUploadSession", 200), 0);
+    assert!(
+        env.log().iter().all(|r| r.method != "PUT"),
+        "nothing sent again"
+    );
+}
