@@ -149,7 +149,7 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
     std::fs::write(home.path("up/inner/empty.txt"), b"").unwrap();
     let big: Vec<u8> = (0..6_000_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(home.path("up/inner/big.bin"), &big).unwrap();
-    home.ok(&["mkdir", "/Backups/2026"]).await;
+    home.ok(&["mkdir", "-p", "/Backups/2026"]).await;
     let put = home.odc(&["put", "up", "/Backups/2026"]).await;
     assert!(put.status.success(), "{}", stderr(&put));
     assert!(
@@ -491,4 +491,36 @@ fn count(home: &Home, method: &str, path: &str) -> usize {
         .iter()
         .filter(|r| r.method == method && r.path.contains(path))
         .count()
+}
+
+/// `mkdir` behaves like mkdir(1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mkdir_like_mkdir_1() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    home.ok(&["mkdir", "/A"]).await;
+    let again = home.odc(&["mkdir", "/A"]).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(stderr(&again).trim(), "odc: /A: exists");
+    let missing = home.odc(&["mkdir", "/B/C"]).await;
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("no folder /B (use -p"),
+        "{}",
+        stderr(&missing)
+    );
+    home.ok(&["mkdir", "-p", "/B/C"]).await;
+    home.ok(&["mkdir", "-p", "/B/C"]).await;
+    home.ok(&["mkdir", "--parents", "/A"]).await;
+    home.emu.put_file("/file.txt", b"x");
+    let under_file = home.odc(&["mkdir", "/file.txt/D"]).await;
+    assert!(
+        stderr(&under_file).contains("is a file"),
+        "{}",
+        stderr(&under_file)
+    );
+    let over_file = home.odc(&["mkdir", "-p", "/file.txt"]).await;
+    assert_eq!(over_file.status.code(), Some(1));
+    let ls = home.ok(&["ls", "/B"]).await;
+    assert!(ls.contains("C/"), "{ls}");
 }

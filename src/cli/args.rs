@@ -72,8 +72,14 @@ pub enum Command {
         #[arg(short = 'n', long)]
         no_clobber: bool,
     },
-    /// Create a OneDrive folder and any missing parents.
-    Mkdir { remote_path: String },
+    /// Create a OneDrive folder, like mkdir(1): an existing name is an error, and
+    /// the parent must exist unless -p is given.
+    Mkdir {
+        remote_path: String,
+        /// Make missing parents too, and accept a folder that already exists.
+        #[arg(short, long)]
+        parents: bool,
+    },
     /// Delete OneDrive items (they go to the recycle bin).
     Rm {
         #[arg(required = true)]

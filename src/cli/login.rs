@@ -31,7 +31,10 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome 
     let watcher = tokio::spawn(async move {
         while state_rx.changed().await.is_ok() {
             if let PollState::NetworkTrouble(reason) = state_rx.borrow().clone() {
-                eprintln!("odc: {reason}; still trying");
+                eprintln!(
+                    "odc: {}; still trying",
+                    crate::onedrive::display::escape_control(&reason)
+                );
             }
         }
     });

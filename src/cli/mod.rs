@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::onedrive::auth::Session;
 use crate::onedrive::display::escape_control;
 use crate::onedrive::tokens::TokenStore;
-use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
+use crate::onedrive::{Conflict, DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
 
 /// What every command needs.
 pub struct Context {
@@ -54,7 +54,10 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             remote,
             no_clobber,
         } => transfers::put(&context, &local, &remote, no_clobber).await,
-        Command::Mkdir { remote_path } => mkdir(&context, &remote_path).await,
+        Command::Mkdir {
+            remote_path,
+            parents,
+        } => mkdir(&context, &remote_path, parents).await,
         Command::Rm {
             remote_paths,
             recursive,
@@ -67,7 +70,8 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
         Err(Failure::Reported) => ExitCode::FAILURE,
         Err(Failure::Interrupted(status)) => ExitCode::from(status),
         Err(Failure::Error(err)) => {
-            eprintln!("odc: {err}");
+            // Errors quote server codes, identity `error` fields and names.
+            eprintln!("odc: {}", escape_control(&err.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -214,18 +218,56 @@ async fn ls(context: &Context, path: &str, long: bool, json: bool) -> Outcome {
     Ok(())
 }
 
-async fn mkdir(context: &Context, path: &str) -> Outcome {
+async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
     let graph = context.graph()?;
-    let path = RemotePath::parse(path)?;
+    let path = RemotePath::parse(text)?;
+    let shown = escape_control(&path.to_string());
     if path.is_root() {
-        return Ok(());
+        return if parents {
+            Ok(())
+        } else {
+            Err(Error::Other("/: exists".into()).into())
+        };
     }
     crate::onedrive::items::check_path(&path, true)?;
-    graph
-        .create_folders(&path)
+    if parents {
+        graph
+            .create_folders(&path)
+            .await
+            .map_err(|e| about(&path.to_string(), e))?;
+        return Ok(());
+    }
+    let parent = path.parent().unwrap_or_default();
+    let parent_item = graph
+        .item_if_exists(&ItemAddress::Path(parent.clone()))
         .await
-        .map_err(|e| about(&path.to_string(), e))?;
-    Ok(())
+        .map_err(|e| about(text, e))?;
+    let parent_item = match parent_item {
+        Some(item) if item.is_folder() => item,
+        Some(_) => {
+            return Err(Error::Other(format!(
+                "{shown}: {} is a file, not a folder",
+                escape_control(&parent.to_string())
+            ))
+            .into());
+        }
+        None => {
+            return Err(Error::Other(format!(
+                "{shown}: no folder {} (use -p to create it)",
+                escape_control(&parent.to_string())
+            ))
+            .into());
+        }
+    };
+    let name = path.name().unwrap_or_default();
+    match graph
+        .create_folder(&ItemAddress::Id(parent_item.id), name, Conflict::Fail)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.is_name_conflict() => Err(Error::Other(format!("{shown}: exists")).into()),
+        Err(err) => Err(about(text, err).into()),
+    }
 }
 
 async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
@@ -252,7 +294,7 @@ async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
         }
         .await;
         if let Err(err) = result {
-            eprintln!("odc: {}", about(text, err));
+            eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
             failed = true;
         }
     }

@@ -72,7 +72,10 @@ impl Reporter {
             .retain(|(_, p)| !Arc::ptr_eq(p, progress));
     }
 
+    /// Prints one message line. Lines carry names, server codes and reasons, so
+    /// the whole line is escaped: nothing in it can drive the terminal.
     pub fn print_line(&self, line: &str) {
+        let line = crate::onedrive::display::escape_control(line);
         let mut err = std::io::stderr().lock();
         if self.live {
             let _ = write!(err, "\r\x1b[2K");

@@ -1,7 +1,32 @@
 //! Remote names are untrusted: before they reach a terminal, control characters
-//! (ESC sequences included) are made visible instead of being interpreted.
+//! (ESC sequences included) are made visible instead of being interpreted. The
+//! one escaping function for every string from a server or a file name: the
+//! command line, the UI and the logs all use it.
 
-/// Replaces control characters with visible escapes (`\x1b`, `\n`, `\u{9b}`).
+/// Invisible format characters that reorder or hide text: bidirectional
+/// embeddings, overrides and isolates (U+202A–E, U+2066–9, the "Trojan Source"
+/// characters), zero-width spaces and marks, word joiners, the BOM and
+/// interlinear annotations. ZWNJ/ZWJ (U+200C/D) are left: scripts and emoji
+/// sequences need them and they cannot reorder anything.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x061C
+            | 0x180E
+            | 0x200B
+            | 0x200E
+            | 0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+    )
+}
+
+/// Replaces control characters with visible escapes (`\x1b`, `\n`, `\u{9b}`),
+/// and invisible format characters with `\u{202e}`-style escapes.
 pub fn escape_control(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -12,7 +37,7 @@ pub fn escape_control(text: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
+            c if (0x80..0xa0).contains(&(c as u32)) || is_invisible_format(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32))
             }
             c => out.push(c),
@@ -30,5 +55,14 @@ mod tests {
         assert_eq!(escape_control("a\x1b[31mred"), "a\\x1b[31mred");
         assert_eq!(escape_control("line\nbreak\u{9b}"), "line\\nbreak\\u{9b}");
         assert_eq!(escape_control("Ünïcødé 😀"), "Ünïcødé 😀");
+        assert_eq!(
+            escape_control("invoice\u{202e}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
+        assert_eq!(
+            escape_control("a\u{2066}b\u{200b}c\u{feff}"),
+            "a\\u{2066}b\\u{200b}c\\u{feff}"
+        );
+        assert_eq!(escape_control("👨\u{200d}👩"), "👨\u{200d}👩", "ZWJ kept");
     }
 }

@@ -53,4 +53,34 @@ mod tests {
             assert_eq!(unsafe_reason(name), None, "{name:?}");
         }
     }
+
+    proptest::proptest! {
+        /// Whatever a server calls an item, a name accepted here stays one
+        /// component inside the target folder.
+        #[test]
+        fn accepted_names_never_leave_the_target(name in "\\PC*|[./\\\\\\x00-\\x1f]{0,6}|.{0,8}\\.\\..{0,8}") {
+            if unsafe_reason(&name).is_none() {
+                let target = std::path::Path::new("/target/folder");
+                let joined = target.join(&name);
+                proptest::prop_assert_eq!(joined.parent(), Some(target));
+                proptest::prop_assert!(joined.starts_with(target));
+                proptest::prop_assert_eq!(joined.file_name().and_then(|n| n.to_str()), Some(name.as_str()));
+            }
+        }
+
+        /// Whatever a name holds, its escaped form drives no terminal: no control
+        /// characters and no invisible reordering characters reach the screen.
+        #[test]
+        fn escaped_names_print_no_control_characters(name in proptest::collection::vec(proptest::char::any(), 0..40)) {
+            let name: String = name.into_iter().collect();
+            let shown = crate::onedrive::display::escape_control(&name);
+            for c in shown.chars() {
+                proptest::prop_assert!(!c.is_control(), "{:?} in {:?}", c, shown);
+                proptest::prop_assert!(
+                    !matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200B | 0x200E | 0x200F | 0xFEFF),
+                    "{:?} in {:?}", c, shown
+                );
+            }
+        }
+    }
 }
