@@ -396,7 +396,28 @@ impl Session {
         Ok(account.access_token.clone())
     }
 
+    /// Refreshes under the token store's lock, which every odc process of the user
+    /// shares (the UI and commands in other terminals): another process may have
+    /// refreshed or signed in again meanwhile, so the store is read first, and an
+    /// account is forgotten only if the refused refresh token is still the stored one.
     async fn refresh_locked(&self, account: &mut Account) -> Result<()> {
+        let store = self.store.clone();
+        let held = tokio::task::spawn_blocking(move || store.lock())
+            .await
+            .map_err(|e| Error::Other(format!("token store lock: {e}")))??;
+        if let Some(stored) = self.store.account(&held, &account.username)?
+            && stored.matches(&self.config)
+            && (stored.refresh_token != account.refresh_token
+                || stored.access_token != account.access_token)
+        {
+            let fresh = chrono::Utc::now().timestamp() < stored.expires_at - REFRESH_MARGIN_SECS;
+            let rejected = account.access_token.clone();
+            *account = stored;
+            if fresh && account.access_token != rejected {
+                tracing::info!("using the token another odc process refreshed");
+                return Ok(());
+            }
+        }
         let Some(refresh_token) = account.refresh_token.clone() else {
             return Err(Error::SignInRequired {
                 reason: "the access token expired and there is no refresh token".into(),
@@ -407,15 +428,22 @@ impl Session {
                 account.access_token = tokens.access_token;
                 account.refresh_token = tokens.refresh_token;
                 account.expires_at = tokens.expires_at;
-                self.store.save(account)?;
+                self.store.save_held(&held, account)?;
                 tracing::info!("access token refreshed for {}", account.username);
                 Ok(())
             }
             Err(err @ Error::SignInRequired { .. }) => {
-                // Never resend a refused refresh token: forget it.
+                // Never resend a refused refresh token: forget it, unless another
+                // process has stored a newer one meanwhile.
                 account.refresh_token = None;
                 account.expires_at = 0;
-                let _ = self.store.remove(&account.username);
+                let still_ours = self
+                    .store
+                    .account(&held, &account.username)?
+                    .is_some_and(|stored| stored.refresh_token.as_deref() == Some(&refresh_token));
+                if still_ours {
+                    let _ = self.store.remove_held(&held, &account.username);
+                }
                 tracing::warn!("refresh refused; sign-in required");
                 Err(err)
             }

@@ -79,6 +79,11 @@ struct StoreFile {
     accounts: BTreeMap<String, Account>,
 }
 
+/// The token store's cross-process lock; released when dropped.
+pub struct StoreLock {
+    _file: std::fs::File,
+}
+
 #[derive(Debug, Clone)]
 pub struct TokenStore {
     path: PathBuf,
@@ -122,6 +127,40 @@ impl TokenStore {
         crate::fsutil::write_private_atomically(&self.path, &json)
     }
 
+    /// Holds the store's lock (shared by every odc process of the user) until
+    /// dropped: read, refresh and write as one step.
+    pub fn lock(&self) -> Result<StoreLock> {
+        Ok(StoreLock {
+            _file: crate::fsutil::lock_beside(&self.path)?,
+        })
+    }
+
+    /// An account as stored now (another process may have refreshed it).
+    pub fn account(&self, _held: &StoreLock, username: &str) -> Result<Option<Account>> {
+        Ok(self.read()?.accounts.get(username).cloned())
+    }
+
+    /// [`TokenStore::save`] under a lock the caller holds.
+    pub fn save_held(&self, _held: &StoreLock, account: &Account) -> Result<()> {
+        let mut file = self.read()?;
+        file.version = 1;
+        file.default = Some(account.username.clone());
+        file.accounts
+            .insert(account.username.clone(), account.clone());
+        self.write(&file)
+    }
+
+    /// [`TokenStore::remove`] under a lock the caller holds.
+    pub fn remove_held(&self, _held: &StoreLock, username: &str) -> Result<bool> {
+        let mut file = self.read()?;
+        let removed = file.accounts.remove(username).is_some();
+        if file.default.as_deref() == Some(username) {
+            file.default = file.accounts.keys().next().cloned();
+        }
+        self.write(&file)?;
+        Ok(removed)
+    }
+
     /// The default account, if it belongs to the configured endpoints.
     pub fn current(&self, config: &Config) -> Result<Option<Account>> {
         let file = self.read()?;
@@ -135,23 +174,14 @@ impl TokenStore {
 
     /// Saves an account (after sign-in or every refresh) and makes it the default.
     pub fn save(&self, account: &Account) -> Result<()> {
-        let mut file = self.read()?;
-        file.version = 1;
-        file.default = Some(account.username.clone());
-        file.accounts
-            .insert(account.username.clone(), account.clone());
-        self.write(&file)
+        let held = self.lock()?;
+        self.save_held(&held, account)
     }
 
     /// Removes an account's tokens. Returns whether there was one.
     pub fn remove(&self, username: &str) -> Result<bool> {
-        let mut file = self.read()?;
-        let removed = file.accounts.remove(username).is_some();
-        if file.default.as_deref() == Some(username) {
-            file.default = file.accounts.keys().next().cloned();
-        }
-        self.write(&file)?;
-        Ok(removed)
+        let held = self.lock()?;
+        self.remove_held(&held, username)
     }
 }
 

@@ -185,3 +185,88 @@ async fn the_token_file_is_private_and_logs_hold_no_secrets() {
     let debug = format!("{account:?}");
     assert!(!debug.contains(&account.access_token));
 }
+
+/// Another odc process signed in again (or refreshed) while this one held an old,
+/// now revoked token: this process picks up the stored token instead of failing,
+/// and never forgets the account the other process saved.
+#[tokio::test]
+async fn a_token_stored_by_another_process_is_used_and_never_forgotten() {
+    let env = Env::new(Settings::default()).await;
+    env.sign_in();
+    let old = env.graph();
+    old.me().await.unwrap();
+    env.emu.revoke_refresh_tokens(50173);
+    env.emu.expire_access_tokens();
+    // "odc login" in another terminal.
+    let fresh = env.sign_in();
+    old.me().await.expect("the other process's token is used");
+    let stored = env
+        .store
+        .current(&env.config)
+        .unwrap()
+        .expect("still signed in");
+    assert_eq!(stored.refresh_token, fresh.refresh_token);
+    let dir = env.store.path().parent().unwrap().to_path_buf();
+    assert!(
+        dir.join("tokens.json.lock").exists(),
+        "the store is locked while used"
+    );
+}
+
+/// Two real processes refresh at the same moment: both succeed and the sign-in
+/// stays (the loser of the race reads the winner's token under the lock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_refreshing_at_once_both_stay_signed_in() {
+    let env = Env::new(Settings::default()).await;
+    env.sign_in();
+    env.emu.expire_access_tokens();
+    let home = env.dir.path().to_path_buf();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_odc"))
+            .arg("whoami")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("xdg-data"))
+            .env("XDG_STATE_HOME", home.join("xdg-state"))
+            .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+            .env("ODC_CLIENT_ID", &env.config.account.client_id)
+            .env("ODC_AUTHORITY_URL", env.emu.authority_url())
+            .env("ODC_GRAPH_URL", env.emu.graph_url())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // The processes read $XDG_DATA_HOME/odc/tokens.json.
+    let store_dir = home.join("xdg-data/odc");
+    std::fs::create_dir_all(&store_dir).unwrap();
+    std::fs::copy(env.store.path(), store_dir.join("tokens.json")).unwrap();
+    let (a, b) = (spawn(), spawn());
+    let outputs = tokio::task::spawn_blocking(move || {
+        [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()]
+    })
+    .await
+    .unwrap();
+    for output in &outputs {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let store = odc::onedrive::tokens::TokenStore::new(store_dir.join("tokens.json"));
+    assert!(
+        store.current(&env.config).unwrap().is_some(),
+        "still signed in"
+    );
+    let refreshes = env
+        .log()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.contains("/token"))
+        .count();
+    assert_eq!(
+        refreshes, 1,
+        "one refresh; the other process used its result"
+    );
+}
