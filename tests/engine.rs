@@ -676,6 +676,76 @@ async fn clearing_finished_rows_while_a_move_deletes_its_source() {
     assert!(env.emu.read_file("/src/a.txt").await.is_none(), "moved");
 }
 
+/// A hostile remote name at the top of a selection (the TUI copies what the pane
+/// shows) gets the same check as the names below it: nothing is written outside
+/// the chosen folder, and no request addresses it by a path that could resolve
+/// to another item.
+#[tokio::test]
+async fn hostile_top_level_names_are_refused_when_copying_to_local() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let now = chrono::Utc::now();
+    env.emu.with_drive(|drive| {
+        let root = drive.root_id.clone();
+        let folder = drive.insert_unchecked(&root, "ev", None, now);
+        for name in ["../../x", "..", "a/b"] {
+            drive.insert_unchecked(
+                &folder,
+                name,
+                Some(odc::emulator::content::Content::Inline(
+                    bytes::Bytes::from_static(b"evil"),
+                )),
+                now,
+            );
+        }
+    });
+    env.emu.put_file("/victim.txt", b"keep me");
+    let target = env.local("deep/inside");
+    std::fs::create_dir_all(&target).unwrap();
+    let folder = odc::onedrive::RemotePath::parse("/ev").unwrap();
+    for kind in [Kind::Copy, Kind::Move] {
+        let run = env
+            .run(
+                Request {
+                    kind,
+                    sources: ["../../x", "..", "a/b"]
+                        .iter()
+                        .map(|n| Location::Remote(folder.join(n)))
+                        .collect(),
+                    dest_dir: Location::Local(target.clone()),
+                    dest_name: None,
+                },
+                never,
+            )
+            .await;
+        assert_eq!(run.problems.len(), 3, "{:?}", run.problems);
+        assert!(
+            run.problems
+                .iter()
+                .all(|p| p.contains("cannot be saved locally"))
+        );
+    }
+    assert!(
+        walk(env.dir.path())
+            .iter()
+            .all(|p| !p.ends_with("x") && !p.ends_with("b"))
+    );
+    assert!(std::fs::read_dir(&target).unwrap().next().is_none());
+    // Addressing such an item by path is refused before any request.
+    let err = env
+        .graph
+        .delete(&odc::onedrive::ItemAddress::Path(
+            folder.join("..").join("victim.txt"),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cannot be used in a OneDrive path"),
+        "{err}"
+    );
+    assert_eq!(env.emu.read_file("/victim.txt").await.unwrap(), b"keep me");
+}
+
 #[tokio::test]
 async fn cancel_and_pause() {
     let mut env = env(

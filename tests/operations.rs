@@ -100,6 +100,12 @@ async fn local_operations_and_their_errors() {
         b"b",
         "nothing replaced"
     );
+    // A case-only rename never replaces another file that differs in case.
+    std::fs::write(dir.path().join("A.TXT"), b"upper").unwrap();
+    let err = rename(None, &here, "a.txt", "A.TXT").await.unwrap_err();
+    assert_eq!(err.to_string(), "A.TXT: exists already");
+    assert_eq!(std::fs::read(dir.path().join("A.TXT")).unwrap(), b"upper");
+    assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"a");
     rename(None, &here, "a.txt", "c.txt").await.unwrap();
     delete(None, &here, &["c.txt".into(), "new".into()])
         .await

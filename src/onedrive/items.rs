@@ -153,6 +153,8 @@ struct Page {
 
 struct ListState {
     next: Option<String>,
+    /// A folder address refused before any request: the stream's only item.
+    refused: Option<Error>,
     seen: HashSet<String>,
     /// Every page link followed: a server that hands one out twice would
     /// otherwise keep a listing going forever.
@@ -167,10 +169,29 @@ pub enum ItemAddress {
 }
 
 impl Graph {
-    fn item_url(&self, address: &ItemAddress, nav: &str) -> String {
+    /// The URL of an item. A path whose segments hold `.`, `..` or a separator
+    /// (names a hostile or broken server can return) is refused: URL handling on
+    /// either side may resolve `…/ev/../victim.txt` to another item. Such items
+    /// are reachable by id only.
+    fn item_url(&self, address: &ItemAddress, nav: &str) -> Result<String> {
         match address {
-            ItemAddress::Path(path) => self.drive_url(&format!("{}{nav}", path.address())),
-            ItemAddress::Id(id) => self.drive_url(&format!("items/{}{nav}", encode_segment(id))),
+            ItemAddress::Path(path) => {
+                if let Some(bad) = path
+                    .segments()
+                    .iter()
+                    .find(|s| *s == "." || *s == ".." || s.contains(['/', '\\']))
+                {
+                    return Err(Error::InvalidName(format!(
+                        "{}: the name {:?} cannot be used in a OneDrive path",
+                        super::display::escape_control(&path.to_string()),
+                        super::display::escape_control(bad)
+                    )));
+                }
+                Ok(self.drive_url(&format!("{}{nav}", path.address())))
+            }
+            ItemAddress::Id(id) => {
+                Ok(self.drive_url(&format!("items/{}{nav}", encode_segment(id))))
+            }
         }
     }
 
@@ -183,7 +204,7 @@ impl Graph {
     }
 
     pub async fn item(&self, address: &ItemAddress) -> Result<DriveItem> {
-        self.get(&self.item_url(address, "")).await
+        self.get(&self.item_url(address, "")?).await
     }
 
     /// Like [`Graph::item`], but a missing item is `None`.
@@ -201,13 +222,19 @@ impl Graph {
         &self,
         folder: &ItemAddress,
     ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
-        let first = format!(
-            "{}?$top={}&$select={LIST_SELECT}",
-            self.item_url(folder, "/children"),
-            self.config.transfer.page_size
-        );
+        let (next, refused) = match self.item_url(folder, "/children") {
+            Ok(url) => (
+                Some(format!(
+                    "{url}?$top={}&$select={LIST_SELECT}",
+                    self.config.transfer.page_size
+                )),
+                None,
+            ),
+            Err(err) => (None, Some(err)),
+        };
         let state = ListState {
-            next: Some(first),
+            next,
+            refused,
             seen: HashSet::new(),
             followed: HashSet::new(),
         };
@@ -215,6 +242,9 @@ impl Graph {
     }
 
     async fn next_page(&self, mut state: ListState) -> Option<(Result<Vec<DriveItem>>, ListState)> {
+        if let Some(err) = state.refused.take() {
+            return Some((Err(err), state));
+        }
         let url = state.next.take()?;
         if !state.followed.insert(url.clone()) {
             return Some((
@@ -262,7 +292,7 @@ impl Graph {
         });
         self.json(
             Method::POST,
-            &self.item_url(parent, "/children"),
+            &self.item_url(parent, "/children")?,
             Body::Json(body),
         )
         .await
@@ -313,7 +343,7 @@ impl Graph {
         }
         self.json(
             Method::PATCH,
-            &self.item_url(&ItemAddress::Id(id.into()), ""),
+            &self.item_url(&ItemAddress::Id(id.into()), "")?,
             Body::Json(body),
         )
         .await
@@ -324,7 +354,7 @@ impl Graph {
         let body = json!({"fileSystemInfo": {"lastModifiedDateTime": crate::onedrive::format_time(modified)}});
         self.json(
             Method::PATCH,
-            &self.item_url(&ItemAddress::Id(id.into()), ""),
+            &self.item_url(&ItemAddress::Id(id.into()), "")?,
             Body::Json(body),
         )
         .await
@@ -334,7 +364,7 @@ impl Graph {
     pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
         self.send(
             Method::DELETE,
-            &self.item_url(address, ""),
+            &self.item_url(address, "")?,
             Body::Empty,
             &[],
         )
@@ -358,7 +388,7 @@ impl Graph {
         }
         let url = format!(
             "{}?@microsoft.graph.conflictBehavior=fail",
-            self.item_url(&ItemAddress::Id(id.into()), "/copy")
+            self.item_url(&ItemAddress::Id(id.into()), "/copy")?
         );
         let response = self.send(Method::POST, &url, Body::Json(body), &[]).await?;
         let monitor = response

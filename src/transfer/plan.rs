@@ -50,6 +50,17 @@ pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
                 .push(format!("{}: cannot copy the root", source.display()));
             continue;
         }
+        // The top level gets the same check as everything below it: a remote name
+        // becomes a local path only if it cannot leave the destination folder.
+        if !request.dest_dir.is_remote()
+            && let Some(reason) = unsafe_reason(&name)
+        {
+            plan.problems.push(format!(
+                "{}: skipped, cannot be saved locally: {reason}",
+                crate::onedrive::display::escape_control(&source.display())
+            ));
+            continue;
+        }
         let dest = request.dest_dir.join(&name);
         if dest == *source || is_inside(&request.dest_dir, source) {
             plan.problems.push(format!(

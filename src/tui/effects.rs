@@ -574,11 +574,17 @@ pub mod operations {
             Location::Local(path) => {
                 local_name(to)?;
                 let target = path.join(to);
-                // rename(2) would silently replace an existing file.
-                if tokio::fs::symlink_metadata(&target).await.is_ok()
-                    && !from.eq_ignore_ascii_case(to)
-                {
-                    return Err(Error::Other(format!("{to}: exists already")));
+                // rename(2) would silently replace an existing file. Only the file
+                // itself may be there (a case-only rename on a case-insensitive
+                // filesystem): `a.txt` → `A.TXT` never replaces another `A.TXT`.
+                if let Ok(existing) = tokio::fs::symlink_metadata(&target).await {
+                    use std::os::unix::fs::MetadataExt;
+                    let source = tokio::fs::symlink_metadata(path.join(from))
+                        .await
+                        .map_err(|e| Error::io(path.join(from), e))?;
+                    if (existing.dev(), existing.ino()) != (source.dev(), source.ino()) {
+                        return Err(Error::Other(format!("{to}: exists already")));
+                    }
                 }
                 tokio::fs::rename(path.join(from), &target)
                     .await
