@@ -225,12 +225,13 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        // No temp files are left behind.
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+        // No temp files are left behind; the lock file stays for the next process.
+        let mut names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, ["tokens.json"]);
+        names.sort();
+        assert_eq!(names, ["tokens.json", "tokens.json.lock"]);
         assert!(store.remove("b@example.com").unwrap());
         assert_eq!(
             store.current(&config).unwrap().unwrap().username,
