@@ -34,7 +34,8 @@ impl Home {
         self.dir.path().join(name)
     }
 
-    async fn odc(&self, args: &[&str]) -> Output {
+    /// `odc ARGS` with a clean environment: this HOME, the emulator, a test app id.
+    fn command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_odc"));
         let home = self.path("home");
         command
@@ -49,6 +50,11 @@ impl Home {
             .env("ODC_CLIENT_ID", "cli-test")
             .env("ODC_AUTHORITY_URL", self.emu.authority_url())
             .env("ODC_GRAPH_URL", self.emu.graph_url());
+        command
+    }
+
+    async fn odc(&self, args: &[&str]) -> Output {
+        let mut command = self.command(args);
         tokio::task::spawn_blocking(move || command.output().unwrap())
             .await
             .unwrap()
@@ -331,19 +337,7 @@ async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
 impl Home {
     /// Starts `odc ARGS` without waiting; the caller signals and waits.
     fn spawn(&self, args: &[&str]) -> std::process::Child {
-        let home = self.path("home");
-        std::process::Command::new(env!("CARGO_BIN_EXE_odc"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("XDG_STATE_HOME", home.join(".local/state"))
-            .env("ODC_CLIENT_ID", "cli-test")
-            .env("ODC_AUTHORITY_URL", self.emu.authority_url())
-            .env("ODC_GRAPH_URL", self.emu.graph_url())
+        self.command(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
