@@ -71,6 +71,7 @@ pub struct TransferConfig {
     pub concurrency: u32,
     pub page_size: u32,
     pub on_conflict: String,
+    pub follow_symlinks: bool,
 }
 
 /// Where a setting's value came from, so errors can point at it.

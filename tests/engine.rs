@@ -746,6 +746,111 @@ async fn hostile_top_level_names_are_refused_when_copying_to_local() {
     assert_eq!(env.emu.read_file("/victim.txt").await.unwrap(), b"keep me");
 }
 
+/// Local trees are read safely: links are not followed unless asked (a link to a
+/// secret outside is not uploaded, a loop does not nest folders), a dangling link
+/// or a FIFO fails alone, and names OneDrive would merge are reported, not lost.
+#[tokio::test]
+async fn local_trees_with_links_loops_and_colliding_names() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    env.write("secret.txt", b"top secret");
+    env.write("tree/plain.txt", b"plain");
+    env.write("tree/sub/deep.txt", b"deep");
+    env.write("tree/a.txt", b"lower");
+    env.write("tree/A.txt", b"upper");
+    env.write("tree/caf\u{e9}.txt", b"nfc");
+    env.write("tree/cafe\u{301}.txt", b"nfd");
+    let tree = env.local("tree");
+    std::os::unix::fs::symlink("../secret.txt", tree.join("secret-link")).unwrap();
+    std::os::unix::fs::symlink("..", tree.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere", tree.join("dangling")).unwrap();
+    let fifo = std::ffi::CString::new(tree.join("pipe").as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+
+    let request = |dest: &str| Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(tree.clone())],
+        dest_dir: remote(dest),
+        dest_name: None,
+    };
+    env.graph
+        .create_folders(&RemotePath::parse("/plain").unwrap())
+        .await
+        .unwrap();
+    let run = env.run(request("/plain"), never).await;
+    let problems = run.problems.join("\n");
+    for expected in [
+        "secret-link: skipped: a symbolic link",
+        "loop: skipped: a symbolic link",
+        "dangling: skipped: a symbolic link",
+        "pipe: skipped: a FIFO is not copied",
+        // Sorted by bytes: "A.txt" before "a.txt", NFD "cafe\u{301}" before NFC.
+        "a.txt: skipped: OneDrive does not tell it from \"A.txt\" (names differ only in case",
+        "caf\u{e9}.txt: skipped: OneDrive does not tell it from \"cafe\u{301}.txt\"",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "{expected:?} not in:\n{problems}"
+        );
+    }
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    assert_eq!(
+        env.emu.read_file("/plain/tree/plain.txt").await.unwrap(),
+        b"plain"
+    );
+    assert_eq!(
+        env.emu.read_file("/plain/tree/sub/deep.txt").await.unwrap(),
+        b"deep"
+    );
+    assert_eq!(
+        env.emu.read_file("/plain/tree/A.txt").await.unwrap(),
+        b"upper",
+        "the first kept"
+    );
+    assert!(env.emu.read_file("/plain/tree/secret-link").await.is_none());
+    assert!(
+        env.emu
+            .read_file("/plain/tree/sub/loop/plain.txt")
+            .await
+            .is_none()
+    );
+
+    // Following links: the secret's link is copied as its target, the loop is
+    // walked once, the dangling link still fails alone.
+    let mut env2 = self::env(Settings::default(), |c| c.transfer.follow_symlinks = true).await;
+    env2.graph
+        .create_folders(&RemotePath::parse("/follow").unwrap())
+        .await
+        .unwrap();
+    let run = env2.run(request("/follow"), never).await;
+    let problems = run.problems.join("\n");
+    assert!(
+        problems.contains("loop: skipped: this folder was reached before"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("dangling: skipped: the symbolic link points nowhere"),
+        "{problems}"
+    );
+    assert_eq!(
+        env2.emu
+            .read_file("/follow/tree/secret-link")
+            .await
+            .unwrap(),
+        b"top secret"
+    );
+    assert!(
+        env2.emu
+            .read_file("/follow/tree/sub/loop/plain.txt")
+            .await
+            .is_none()
+    );
+}
+
 #[tokio::test]
 async fn cancel_and_pause() {
     let mut env = env(

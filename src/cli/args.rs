@@ -71,6 +71,9 @@ pub enum Command {
         /// Fail instead of replacing a remote file that exists.
         #[arg(short = 'n', long)]
         no_clobber: bool,
+        /// Copy what symbolic links inside LOCAL point to (transfer.follow_symlinks).
+        #[arg(long)]
+        follow_symlinks: bool,
     },
     /// Create a OneDrive folder, like mkdir(1): an existing name is an error, and
     /// the parent must exist unless -p is given.

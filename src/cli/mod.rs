@@ -53,7 +53,20 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             local,
             remote,
             no_clobber,
-        } => transfers::put(&context, &local, &remote, no_clobber).await,
+            follow_symlinks,
+        } => {
+            let context = if follow_symlinks {
+                let mut config = (*context.config).clone();
+                config.transfer.follow_symlinks = true;
+                Context {
+                    config: Arc::new(config),
+                    store: context.store.clone(),
+                }
+            } else {
+                context
+            };
+            transfers::put(&context, &local, &remote, no_clobber).await
+        }
         Command::Mkdir {
             remote_path,
             parents,

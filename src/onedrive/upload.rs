@@ -118,6 +118,17 @@ impl Graph {
             )
             .await?
         };
+        // The bytes sent were hashed and verified, but a file that was being
+        // written meanwhile may have sent a mix of two versions.
+        let after = tokio::fs::metadata(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        if after.len() != size || after.modified().ok() != metadata.modified().ok() {
+            return Err(Error::Other(format!(
+                "{}: changed while uploading; OneDrive may hold a mix of old and new contents, upload it again",
+                super::display::escape_control(&local.display().to_string())
+            )));
+        }
         progress.set_done(size);
         Ok(item)
     }

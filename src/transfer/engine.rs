@@ -11,7 +11,7 @@ use tokio::sync::{Notify, Semaphore, mpsc::UnboundedSender, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resolution};
-use super::plan::{FileTask, plan};
+use super::plan::{FileTask, PlanOptions, plan};
 use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
 use crate::config::Config;
@@ -103,6 +103,7 @@ struct Inner {
     resumed: Notify,
     /// Set by [`Engine::interrupt`]: cancelled transfers keep what they have.
     interrupting: AtomicBool,
+    plan_options: PlanOptions,
 }
 
 #[derive(Clone)]
@@ -128,6 +129,9 @@ impl Engine {
                 tasks: Mutex::new(HashMap::new()),
                 resumed: Notify::new(),
                 interrupting: AtomicBool::new(false),
+                plan_options: PlanOptions {
+                    follow_symlinks: config.transfer.follow_symlinks,
+                },
             }),
         }
     }
@@ -299,7 +303,7 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             let graph = engine.graph();
-            let planned = plan(graph.as_deref(), &request).await;
+            let planned = plan(graph.as_deref(), &request, engine.inner.plan_options).await;
             let mut changed = vec![request.dest_dir.clone()];
             if request.kind == super::Kind::Move {
                 changed.extend(request.sources.iter().filter_map(Location::parent));

@@ -32,7 +32,16 @@ pub struct Plan {
     pub problems: Vec<String>,
 }
 
-pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
+/// How local trees are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Follow symbolic links below a source folder (a link named as the source itself
+    /// is always followed). Off by default: a link to `../secret` must not upload the
+    /// secret, and a link loop must not nest folders until OneDrive's limit.
+    pub follow_symlinks: bool,
+}
+
+pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions) -> Result<Plan> {
     let mut plan = Plan {
         tasks: Vec::new(),
         groups: Vec::new(),
@@ -112,7 +121,13 @@ pub async fn plan(graph: Option<&Graph>, request: &Request) -> Result<Plan> {
                 } else {
                     Direction::LocalCopy
                 };
-                walk_local(graph, path.clone(), dest, direction, group, &mut plan).await?;
+                let walk = LocalWalk {
+                    graph,
+                    direction,
+                    group,
+                    options,
+                };
+                walk.run(path.clone(), dest, &mut plan).await?;
             }
             (Location::Remote(_), Location::Local(_), kind) => {
                 let graph = need_graph()?;
@@ -149,73 +164,166 @@ fn is_inside(dest_dir: &Location, source: &Location) -> bool {
     }
 }
 
-async fn walk_local(
-    graph: Option<&Graph>,
-    source: PathBuf,
-    dest: Location,
+/// Reads a local tree for a copy: folders first, each entry on its own (an
+/// unreadable or dangling one fails alone), links skipped unless asked for, a
+/// folder reached twice (a link loop) walked once, and names that OneDrive would
+/// merge (case, Unicode normalisation) reported instead of silently losing one.
+struct LocalWalk<'a> {
+    graph: Option<&'a Graph>,
     direction: Direction,
     group: Option<usize>,
-    plan: &mut Plan,
-) -> Result<()> {
-    let metadata = tokio::fs::metadata(&source)
-        .await
-        .map_err(|e| Error::io(&source, e))?;
-    if !metadata.is_dir() {
-        plan.tasks.push(FileTask {
+    options: PlanOptions,
+}
+
+impl LocalWalk<'_> {
+    fn task(&self, source: PathBuf, dest: Location, size: u64) -> FileTask {
+        FileTask {
             source: Location::Local(source),
             dest,
-            direction,
-            size: metadata.len(),
+            direction: self.direction,
+            size,
             item: None,
-            group,
+            group: self.group,
             resume_url: None,
-        });
-        return Ok(());
+        }
     }
-    let mut stack = vec![(source, dest)];
-    while let Some((dir, target)) = stack.pop() {
-        create_folder(graph, &target).await?;
-        let mut entries = tokio::fs::read_dir(&dir)
+
+    async fn run(&self, source: PathBuf, dest: Location, plan: &mut Plan) -> Result<()> {
+        // The source itself was named by the user: a link there is followed.
+        let metadata = tokio::fs::metadata(&source)
             .await
-            .map_err(|e| Error::io(&dir, e))?;
-        let mut children = Vec::new();
-        while let Some(entry) = entries.next_entry().await.map_err(|e| Error::io(&dir, e))? {
-            children.push(entry);
+            .map_err(|e| Error::io(&source, e))?;
+        if !metadata.is_dir() {
+            plan.tasks.push(self.task(source, dest, metadata.len()));
+            return Ok(());
         }
-        children.sort_by_key(|e| e.file_name());
-        for entry in children {
-            let path = entry.path();
-            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-                plan.problems
-                    .push(format!("{}: the name is not valid UTF-8", path.display()));
-                continue;
+        let mut visited = std::collections::HashSet::new();
+        visited.insert(dir_key(&metadata));
+        let mut stack = vec![(source, dest)];
+        while let Some((dir, target)) = stack.pop() {
+            create_folder(self.graph, &target).await?;
+            let children = match read_children(&dir).await {
+                Ok(children) => children,
+                Err(err) => {
+                    plan.problems.push(format!("{}: {err}", shown(&dir)));
+                    continue;
+                }
             };
-            let child_target = target.join(&name);
-            if let Location::Remote(remote) = &child_target
-                && let Err(err) = crate::onedrive::items::check_path(remote, path.is_dir())
-            {
-                plan.problems.push(format!("{}: {err}", path.display()));
-                continue;
+            let mut onedrive_names: std::collections::HashMap<String, String> =
+                std::collections::HashMap::new();
+            for (path, name) in children {
+                let Some(name) = name else {
+                    plan.problems
+                        .push(format!("{}: the name is not valid UTF-8", shown(&path)));
+                    continue;
+                };
+                let Some(metadata) = self.entry_metadata(&path, plan).await else {
+                    continue;
+                };
+                let is_dir = metadata.is_dir();
+                let child_target = target.join(&name);
+                if let Location::Remote(remote) = &child_target {
+                    if let Err(err) = crate::onedrive::items::check_path(remote, is_dir) {
+                        plan.problems.push(format!("{}: {err}", shown(&path)));
+                        continue;
+                    }
+                    if let Some(first) = onedrive_names.insert(onedrive_key(&name), name.clone()) {
+                        plan.problems.push(format!(
+                            "{}: skipped: OneDrive does not tell it from \"{}\" (names differ only in case or Unicode form)",
+                            shown(&path),
+                            crate::onedrive::display::escape_control(&first)
+                        ));
+                        onedrive_names.insert(onedrive_key(&name), first);
+                        continue;
+                    }
+                }
+                if is_dir {
+                    if !visited.insert(dir_key(&metadata)) {
+                        plan.problems.push(format!(
+                            "{}: skipped: this folder was reached before (a link loop)",
+                            shown(&path)
+                        ));
+                        continue;
+                    }
+                    stack.push((path, child_target));
+                } else if metadata.is_file() {
+                    plan.tasks
+                        .push(self.task(path, child_target, metadata.len()));
+                } else {
+                    plan.problems.push(format!(
+                        "{}: skipped: {} is not copied",
+                        shown(&path),
+                        crate::fsutil::describe_kind(&metadata)
+                    ));
+                }
             }
-            let metadata = tokio::fs::metadata(&path)
-                .await
-                .map_err(|e| Error::io(&path, e))?;
-            if metadata.is_dir() {
-                stack.push((path, child_target));
-            } else if metadata.is_file() {
-                plan.tasks.push(FileTask {
-                    source: Location::Local(path),
-                    dest: child_target,
-                    direction,
-                    size: metadata.len(),
-                    item: None,
-                    group,
-                    resume_url: None,
-                });
+        }
+        Ok(())
+    }
+
+    /// What an entry is, following a link only when asked; None (with the
+    /// problem noted) for a link not followed, a dangling link or an unreadable
+    /// entry.
+    async fn entry_metadata(
+        &self,
+        path: &std::path::Path,
+        plan: &mut Plan,
+    ) -> Option<std::fs::Metadata> {
+        let own = match tokio::fs::symlink_metadata(path).await {
+            Ok(m) => m,
+            Err(err) => {
+                plan.problems.push(format!("{}: {err}", shown(path)));
+                return None;
+            }
+        };
+        if !own.file_type().is_symlink() {
+            return Some(own);
+        }
+        if !self.options.follow_symlinks {
+            plan.problems.push(format!(
+                "{}: skipped: a symbolic link (transfer.follow_symlinks or --follow-symlinks copies what it points to)",
+                shown(path)
+            ));
+            return None;
+        }
+        match tokio::fs::metadata(path).await {
+            Ok(m) => Some(m),
+            Err(err) => {
+                plan.problems.push(format!(
+                    "{}: skipped: the symbolic link points nowhere readable ({err})",
+                    shown(path)
+                ));
+                None
             }
         }
     }
-    Ok(())
+}
+
+fn shown(path: &std::path::Path) -> String {
+    crate::onedrive::display::escape_control(&path.display().to_string())
+}
+
+/// A directory's identity, for loop detection.
+fn dir_key(metadata: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (metadata.dev(), metadata.ino())
+}
+
+/// Names OneDrive treats as the same: case-insensitive, Unicode NFC.
+fn onedrive_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// A folder's entries, sorted by name: (path, name if UTF-8).
+async fn read_children(dir: &std::path::Path) -> std::io::Result<Vec<(PathBuf, Option<String>)>> {
+    let mut entries = tokio::fs::read_dir(dir).await?;
+    let mut children = Vec::new();
+    while let Some(entry) = entries.next_entry().await? {
+        children.push((entry.path(), entry.file_name().to_str().map(str::to_string)));
+    }
+    children.sort();
+    Ok(children)
 }
 
 async fn create_folder(graph: Option<&Graph>, target: &Location) -> Result<()> {

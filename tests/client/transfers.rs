@@ -686,3 +686,40 @@ async fn a_session_that_already_completed_is_not_uploaded_again() {
         "nothing sent again"
     );
 }
+
+/// A file written to while it uploads fails with a clear reason instead of being
+/// reported as uploaded.
+#[tokio::test]
+async fn a_file_that_changes_while_it_uploads_fails() {
+    let (env, graph) = Env::signed_in(Settings {
+        latency_ms: 150,
+        ..Settings::default()
+    })
+    .await;
+    let local = env.local("growing.log");
+    std::fs::write(&local, pattern(3 * UNIT as usize, 3)).unwrap();
+    let writer = {
+        let local = local.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&local)
+                .unwrap();
+            file.write_all(b"one more line\n").unwrap();
+        })
+    };
+    let err = graph
+        .upload_file(
+            &local,
+            &remote("/growing.log"),
+            Conflict::Fail,
+            &progress(),
+            &never(),
+        )
+        .await
+        .expect_err("changed");
+    writer.await.unwrap();
+    assert!(err.to_string().contains("changed while uploading"), "{err}");
+}
