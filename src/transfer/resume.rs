@@ -31,6 +31,17 @@ pub struct Interrupted {
     pub item_id: Option<String>,
 }
 
+impl Interrupted {
+    /// One line for a person: "↑ /home/ada/big.iso → OneDrive:/Backups/big.iso".
+    pub fn describe(&self) -> String {
+        let local = self.local.display();
+        match self.way {
+            Way::Upload => format!("↑ {local} → OneDrive:{}", self.remote),
+            Way::Download => format!("↓ OneDrive:{} → {local}", self.remote),
+        }
+    }
+}
+
 /// Shared by every odc process of the user (the UI and commands in other
 /// terminals): each change is a locked read-modify-write of the file.
 pub struct ResumeStore {

@@ -159,8 +159,8 @@ impl Runner {
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || match engine.interrupted() {
                     Ok(records) if !records.is_empty() => {
-                        let count = records.len();
-                        let _ = tx.send(Event::Ask(super::state::Dialog::Resume { count }));
+                        let files = records.iter().map(|(_, r)| r.describe()).collect();
+                        let _ = tx.send(Event::Ask(super::state::Dialog::Resume { files }));
                     }
                     Ok(_) => {}
                     Err(err) => {

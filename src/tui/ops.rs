@@ -266,7 +266,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Some(Dialog::Quit { active })
             }
         }
-        Dialog::Resume { count } => {
+        Dialog::Resume { files } => {
             if plain(&key, 'y') || key.code == KeyCode::Enter {
                 effects.push(Effect::ResumeInterrupted);
                 state.transfers.open = true;
@@ -277,7 +277,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             } else if key.code == KeyCode::Esc {
                 None // ask again next time
             } else {
-                Some(Dialog::Resume { count })
+                Some(Dialog::Resume { files })
             }
         }
         Dialog::Conflict(view) => {

@@ -344,14 +344,20 @@ fn unfinished_transfers_are_offered_after_sign_in() {
     odc::tui::update::start(&mut state);
     let effects = update(&mut state, Event::SignedIn(Default::default()));
     assert!(effects.contains(&Effect::CheckInterrupted));
-    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    let files = || {
+        vec![
+            "↑ /home/ada/big.iso → OneDrive:/Backups/big.iso".to_string(),
+            "↓ OneDrive:/Photos/2026.zip → /home/ada/2026.zip".to_string(),
+        ]
+    };
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
     insta::assert_snapshot!("resume_dialog", screen(&state));
     assert!(update(&mut state, ch('x')).is_empty());
     assert_eq!(update(&mut state, ch('y')), [Effect::ResumeInterrupted]);
     assert!(state.transfers.open);
-    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
     assert_eq!(update(&mut state, ch('n')), [Effect::DiscardInterrupted]);
-    update(&mut state, Event::Ask(Dialog::Resume { count: 2 }));
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
     assert!(
         update(&mut state, key(KeyCode::Esc)).is_empty(),
         "Esc: ask again next time"

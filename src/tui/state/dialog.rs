@@ -34,7 +34,8 @@ pub enum Dialog {
     },
     /// An earlier run left transfers unfinished.
     Resume {
-        count: usize,
+        /// One line per transfer it would continue ("↑ local → OneDrive:/remote").
+        files: Vec<String>,
     },
 }
 

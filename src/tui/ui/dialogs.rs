@@ -119,17 +119,31 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::from("r/Enter retry  s skip  S skip all  a/Esc abort"),
             ],
         ),
-        Dialog::Resume { count } => (
-            " Unfinished transfers ".into(),
-            vec![
-                Line::from(format!("{count} transfers did not finish last time.")),
-                Line::from("Resume them? Uploads go on in their session if the file is unchanged."),
-                Line::styled(
-                    "y/Enter: resume   n: discard   Esc: ask next time",
-                    palette.dim(),
-                ),
-            ],
-        ),
+        Dialog::Resume { files } => {
+            const SHOWN: usize = 5;
+            let count = files.len();
+            let mut lines = vec![Line::from(match count {
+                1 => "1 transfer did not finish last time:".to_string(),
+                n => format!("{n} transfers did not finish last time:"),
+            })];
+            lines.extend(
+                files
+                    .iter()
+                    .take(SHOWN)
+                    .map(|f| Line::from(format!("  {}", escape_control(f)))),
+            );
+            if count > SHOWN {
+                lines.push(Line::from(format!("  … and {} more", count - SHOWN)));
+            }
+            lines.push(Line::from(
+                "Resume? Uploads go on in their session if the file is unchanged.",
+            ));
+            lines.push(Line::styled(
+                "y/Enter: resume   n: discard   Esc: ask next time",
+                palette.dim(),
+            ));
+            (" Unfinished transfers ".into(), lines)
+        }
         Dialog::Quit { active } => (
             " Quit? ".into(),
             vec![
