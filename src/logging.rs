@@ -5,10 +5,12 @@
 //! Secrets (tokens, device codes, refresh tokens) are never passed to a log macro;
 //! request URLs are logged without their query strings for the same reason.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 
 /// Keeps the background log writer alive; drop it last so the log is flushed.
 pub struct LogGuard {
@@ -27,7 +29,7 @@ pub fn init() -> Option<LogGuard> {
     let filter = EnvFilter::try_from_env("ODC_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(Escaping(writer))
         .with_ansi(false)
         .try_init()
         .ok()?;
@@ -35,4 +37,58 @@ pub fn init() -> Option<LogGuard> {
         _worker: guard,
         file: dir.join(file_name),
     })
+}
+
+/// Log lines quote names, paths and server replies: each one goes through the same
+/// escaping as the terminal output, so `cat odc.log` or `tail -f` cannot be driven
+/// by a hostile file name (ESC sequences, bidi overrides).
+#[derive(Clone)]
+struct Escaping<M>(M);
+
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Escaping<M> {
+    type Writer = EscapingWriter<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        EscapingWriter(self.0.make_writer())
+    }
+}
+
+struct EscapingWriter<W>(W);
+
+impl<W: Write> Write for EscapingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        // The formatter ends each event with one newline: that one stays.
+        let (body, newline) = match text.strip_suffix('\n') {
+            Some(body) => (body, true),
+            None => (&*text, false),
+        };
+        let mut out = crate::onedrive::display::escape_control(body);
+        if newline {
+            out.push('\n');
+        }
+        self.0.write_all(out.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EscapingWriter;
+    use std::io::Write;
+
+    #[test]
+    fn log_lines_are_escaped_but_keep_their_newline() {
+        let mut out = EscapingWriter(Vec::new());
+        out.write_all(b"WARN odc: download of evil\x1b[2J\xe2\x80\xae.txt failed\n")
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.0).unwrap(),
+            "WARN odc: download of evil\\x1b[2J\\u{202e}.txt failed\n"
+        );
+    }
 }
