@@ -114,3 +114,42 @@ async fn local_operations_and_their_errors() {
     let err = delete(None, &here, &["c.txt".into()]).await.unwrap_err();
     assert!(err.to_string().contains("No such file"), "{err}");
 }
+
+/// Local copies write their partial file as downloads do: never through a planted
+/// link, never over a FIFO or a directory.
+#[tokio::test]
+async fn local_copies_refuse_planted_links_and_non_file_targets() {
+    use odc::onedrive::download::partial_path;
+    use odc::transfer::local::copy_file;
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.txt");
+    std::fs::write(&source, b"new bytes").unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    let target = dir.path().join("copy.txt");
+    std::os::unix::fs::symlink(&victim, partial_path(&target)).unwrap();
+    let progress = odc::onedrive::Progress::default();
+    let never = tokio_util::sync::CancellationToken::new();
+    let err = copy_file(&source, &target, &progress, &never)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    std::fs::remove_file(partial_path(&target)).unwrap();
+
+    std::fs::create_dir(&target).unwrap();
+    let err = copy_file(&source, &target, &progress, &never)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("a directory"), "{err}");
+    assert!(target.is_dir());
+    assert!(!partial_path(&target).exists(), "no partial left behind");
+
+    copy_file(&source, &dir.path().join("fine.txt"), &progress, &never)
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join("fine.txt")).unwrap(),
+        b"new bytes"
+    );
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
-use crate::onedrive::download::partial_path;
+use crate::onedrive::download::{check_replaceable, open_partial, partial_path};
 use crate::onedrive::quickxor::QuickXorHash;
 use crate::onedrive::{Error, Progress, Result};
 
@@ -19,17 +19,29 @@ pub async fn copy_file(
     let metadata = tokio::fs::metadata(source)
         .await
         .map_err(|e| Error::io(source, e))?;
+    if !metadata.is_file() {
+        // Opening a FIFO or a device to read would block or never end.
+        return Err(Error::Other(format!(
+            "{} is {}; only files are copied",
+            source.display(),
+            crate::fsutil::describe_kind(&metadata)
+        )));
+    }
     let size = metadata.len();
     progress.set_total(size);
     progress.set_done(0);
     let partial = partial_path(target);
+    // Never through a planted link, never into someone else's file; a fresh copy
+    // starts from nothing.
+    let mut output = open_partial(&partial).await?;
+    output
+        .set_len(0)
+        .await
+        .map_err(|e| Error::io(&partial, e))?;
     let result = async {
         let mut input = tokio::fs::File::open(source)
             .await
             .map_err(|e| Error::io(source, e))?;
-        let mut output = tokio::fs::File::create(&partial)
-            .await
-            .map_err(|e| Error::io(&partial, e))?;
         let mut written = QuickXorHash::new();
         let mut buf = vec![0u8; 1 << 20];
         loop {
@@ -78,6 +90,10 @@ pub async fn copy_file(
     }
     .await;
     if let Err(err) = result {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(err);
+    }
+    if let Err(err) = check_replaceable(target).await {
         let _ = tokio::fs::remove_file(&partial).await;
         return Err(err);
     }
