@@ -153,3 +153,45 @@ async fn local_copies_refuse_planted_links_and_non_file_targets() {
         b"new bytes"
     );
 }
+
+/// Items a hostile server named `..` or `a/b` can still be renamed and deleted
+/// from the UI, by id, and only those items are touched.
+#[tokio::test]
+async fn hostile_remote_names_are_renamed_and_deleted_by_id() {
+    let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let graph = graph(&emu, dir.path()).await;
+    let now = chrono::Utc::now();
+    emu.with_drive(|drive| {
+        let root = drive.root_id.clone();
+        let folder = drive.insert_unchecked(&root, "ev", None, now);
+        for name in ["..", "a/b"] {
+            drive.insert_unchecked(
+                &folder,
+                name,
+                Some(odc::emulator::content::Content::Inline(
+                    bytes::Bytes::from_static(b"odd"),
+                )),
+                now,
+            );
+        }
+    });
+    emu.put_file("/victim.txt", b"keep me");
+    let ev = Location::Remote(RemotePath::parse("/ev").unwrap());
+    rename(Some(&graph), &ev, "a/b", "renamed.txt")
+        .await
+        .unwrap();
+    assert_eq!(emu.read_file("/ev/renamed.txt").await.unwrap(), b"odd");
+    delete(Some(&graph), &ev, &["..".into()]).await.unwrap();
+    assert_eq!(emu.read_file("/victim.txt").await.unwrap(), b"keep me");
+    let left: Vec<String> = graph
+        .list_all(&odc::onedrive::ItemAddress::Path(
+            RemotePath::parse("/ev").unwrap(),
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    assert_eq!(left, ["renamed.txt"]);
+}

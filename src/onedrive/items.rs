@@ -155,10 +155,18 @@ struct ListState {
     next: Option<String>,
     /// A folder address refused before any request: the stream's only item.
     refused: Option<Error>,
+    /// A folder to look up by id first (its path holds a hostile name).
+    unresolved: Option<ItemAddress>,
     seen: HashSet<String>,
     /// Every page link followed: a server that hands one out twice would
     /// otherwise keep a listing going forever.
     followed: HashSet<String>,
+}
+
+/// Whether a name can go into a OneDrive path URL: `.`, `..` and separators
+/// would be resolved by URL handling, on either side, to another item.
+fn path_safe(segment: &str) -> bool {
+    segment != "." && segment != ".." && !segment.contains(['/', '\\'])
 }
 
 /// How an item is addressed.
@@ -172,15 +180,11 @@ impl Graph {
     /// The URL of an item. A path whose segments hold `.`, `..` or a separator
     /// (names a hostile or broken server can return) is refused: URL handling on
     /// either side may resolve `…/ev/../victim.txt` to another item. Such items
-    /// are reachable by id only.
+    /// are reachable by id only ([`Graph::by_id`]).
     fn item_url(&self, address: &ItemAddress, nav: &str) -> Result<String> {
         match address {
             ItemAddress::Path(path) => {
-                if let Some(bad) = path
-                    .segments()
-                    .iter()
-                    .find(|s| *s == "." || *s == ".." || s.contains(['/', '\\']))
-                {
+                if let Some(bad) = path.segments().iter().find(|s| !path_safe(s)) {
                     return Err(Error::InvalidName(format!(
                         "{}: the name {:?} cannot be used in a OneDrive path",
                         super::display::escape_control(&path.to_string()),
@@ -195,6 +199,42 @@ impl Graph {
         }
     }
 
+    /// The same address, as an id when a path would not be safe to send: the
+    /// longest safe prefix is looked up by path, then each remaining name is found
+    /// among its folder's children by exact name. Only hostile names pay for this.
+    pub async fn by_id(&self, address: &ItemAddress) -> Result<ItemAddress> {
+        let ItemAddress::Path(path) = address else {
+            return Ok(address.clone());
+        };
+        let segments = path.segments();
+        let Some(first_bad) = segments.iter().position(|s| !path_safe(s)) else {
+            return Ok(address.clone());
+        };
+        let mut prefix = RemotePath::root();
+        for segment in &segments[..first_bad] {
+            prefix = prefix.join(segment);
+        }
+        let mut current: DriveItem = self
+            .get(&self.item_url(&ItemAddress::Path(prefix), "")?)
+            .await?;
+        let not_found = || Error::Graph {
+            status: 404,
+            code: "itemNotFound".into(),
+            message: "not found on OneDrive".into(),
+        };
+        for segment in &segments[first_bad..] {
+            if !current.is_folder() {
+                return Err(not_found());
+            }
+            let children = Box::pin(self.list_all(&ItemAddress::Id(current.id.clone()))).await?;
+            current = children
+                .into_iter()
+                .find(|child| child.name == *segment)
+                .ok_or_else(not_found)?;
+        }
+        Ok(ItemAddress::Id(current.id))
+    }
+
     pub async fn me(&self) -> Result<Me> {
         self.get(&self.graph_url("me")).await
     }
@@ -204,7 +244,8 @@ impl Graph {
     }
 
     pub async fn item(&self, address: &ItemAddress) -> Result<DriveItem> {
-        self.get(&self.item_url(address, "")?).await
+        let address = self.by_id(address).await?;
+        self.get(&self.item_url(&address, "")?).await
     }
 
     /// Like [`Graph::item`], but a missing item is `None`.
@@ -222,28 +263,47 @@ impl Graph {
         &self,
         folder: &ItemAddress,
     ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
-        let (next, refused) = match self.item_url(folder, "/children") {
-            Ok(url) => (
-                Some(format!(
-                    "{url}?$top={}&$select={LIST_SELECT}",
-                    self.config.transfer.page_size
-                )),
-                None,
-            ),
-            Err(err) => (None, Some(err)),
+        let hostile =
+            matches!(folder, ItemAddress::Path(p) if !p.segments().iter().all(|s| path_safe(s)));
+        let (next, refused, unresolved) = if hostile {
+            (None, None, Some(folder.clone()))
+        } else {
+            match self.first_page_url(folder) {
+                Ok(url) => (Some(url), None, None),
+                Err(err) => (None, Some(err), None),
+            }
         };
         let state = ListState {
             next,
             refused,
+            unresolved,
             seen: HashSet::new(),
             followed: HashSet::new(),
         };
         futures::stream::unfold(state, move |state| self.next_page(state))
     }
 
+    fn first_page_url(&self, folder: &ItemAddress) -> Result<String> {
+        Ok(format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.item_url(folder, "/children")?,
+            self.config.transfer.page_size
+        ))
+    }
+
     async fn next_page(&self, mut state: ListState) -> Option<(Result<Vec<DriveItem>>, ListState)> {
         if let Some(err) = state.refused.take() {
             return Some((Err(err), state));
+        }
+        if let Some(folder) = state.unresolved.take() {
+            // Boxed: looking a name up lists its parent, which is this stream again.
+            match Box::pin(self.by_id(&folder))
+                .await
+                .and_then(|id| self.first_page_url(&id))
+            {
+                Ok(url) => state.next = Some(url),
+                Err(err) => return Some((Err(err), state)),
+            }
         }
         let url = state.next.take()?;
         if !state.followed.insert(url.clone()) {
@@ -285,6 +345,7 @@ impl Graph {
         conflict: Conflict,
     ) -> Result<DriveItem> {
         check_name(name, true)?;
+        let parent = self.by_id(parent).await?;
         let body = json!({
             "name": name,
             "folder": {},
@@ -292,7 +353,7 @@ impl Graph {
         });
         self.json(
             Method::POST,
-            &self.item_url(parent, "/children")?,
+            &self.item_url(&parent, "/children")?,
             Body::Json(body),
         )
         .await
@@ -362,9 +423,10 @@ impl Graph {
 
     /// Deletes an item (it goes to the recycle bin).
     pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
+        let address = self.by_id(address).await?;
         self.send(
             Method::DELETE,
-            &self.item_url(address, "")?,
+            &self.item_url(&address, "")?,
             Body::Empty,
             &[],
         )
