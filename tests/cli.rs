@@ -124,8 +124,9 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
             .any(|l| l.starts_with("d ") && l.ends_with("Ryan's Files/")),
         "{long}"
     );
-    let json = home.ok(&["ls", "--json", "Documents"]).await;
-    let readme = json
+    // --jsonl: one object per line.
+    let jsonl = home.ok(&["ls", "--jsonl", "Documents"]).await;
+    let readme = jsonl
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .find(|v| v["name"] == "README.md")
@@ -517,4 +518,68 @@ async fn mkdir_like_mkdir_1() {
     assert_eq!(over_file.status.code(), Some(1));
     let ls = home.ok(&["ls", "/B"]).await;
     assert!(ls.contains("C/"), "{ls}");
+}
+
+/// `ls --json` is one JSON document (`odc ls --json / | jq length` works), with the
+/// fields scripts need; `-R` recurses; `--bytes` gives exact sizes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_json_is_one_document_and_recursion_and_bytes() {
+    let home = Home::new(Seed::Demo).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let text = home.ok(&["ls", "--json", "/"]).await;
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("one JSON document");
+    let items = doc.as_array().unwrap();
+    assert!(items.len() >= 3, "{text}");
+    let documents = items.iter().find(|v| v["name"] == "Documents").unwrap();
+    assert_eq!(documents["path"], "/Documents");
+    assert_eq!(documents["kind"], "folder");
+    for key in ["size", "modified", "id", "mimeType", "hashes"] {
+        assert!(documents.get(key).is_some(), "{key} missing: {documents}");
+    }
+    let files: serde_json::Value =
+        serde_json::from_str(&home.ok(&["ls", "--json", "/Documents"]).await).unwrap();
+    let readme = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "README.md")
+        .unwrap();
+    assert_eq!(readme["path"], "/Documents/README.md");
+    assert!(readme["hashes"]["quickXorHash"].is_string());
+    assert!(readme["mimeType"].is_string());
+    let bytes = home.emu.read_file("/Documents/README.md").await.unwrap();
+    assert_eq!(readme["size"], bytes.len());
+
+    // 5,000 items across five pages: still one document.
+    let many: serde_json::Value =
+        serde_json::from_str(&home.ok(&["ls", "--json", "/Many files"]).await).unwrap();
+    assert_eq!(many.as_array().unwrap().len(), 5000);
+    // An empty folder is an empty array.
+    home.ok(&["mkdir", "/Empty"]).await;
+    assert_eq!(home.ok(&["ls", "--json", "/Empty"]).await.trim(), "[]");
+
+    let tree = home.ok(&["ls", "-R", "/Documents"]).await;
+    assert!(
+        tree.lines()
+            .any(|l| l.starts_with("Ryan's Files/") && l.len() > 13),
+        "{tree}"
+    );
+    let recursive_json: serde_json::Value =
+        serde_json::from_str(&home.ok(&["ls", "-R", "--json", "/Documents"]).await).unwrap();
+    assert!(recursive_json.as_array().unwrap().iter().any(|v| {
+        v["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("/Documents/Ryan's Files/")
+    }));
+    let long = home.ok(&["ls", "-l", "--bytes", "/Documents"]).await;
+    let line = long.lines().find(|l| l.ends_with("README.md")).unwrap();
+    assert!(line.contains(&format!(" {} ", bytes.len())), "{line}");
+
+    let who: serde_json::Value =
+        serde_json::from_str(&home.ok(&["whoami", "--json"]).await).unwrap();
+    assert!(
+        who["account"].is_string() && who["quota"]["total"].is_u64(),
+        "{who}"
+    );
 }

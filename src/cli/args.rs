@@ -42,7 +42,11 @@ pub enum Command {
     /// Forget the signed-in account's tokens.
     Logout,
     /// Show the signed-in account, drive type and quota.
-    Whoami,
+    Whoami {
+        /// As one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// List a OneDrive folder (default: the root).
     Ls {
         /// Remote path from the drive root, e.g. /Documents.
@@ -50,9 +54,19 @@ pub enum Command {
         /// Long format: kind, size, modified time, name.
         #[arg(short, long)]
         long: bool,
-        /// One JSON object per line and item.
-        #[arg(long, conflicts_with = "long")]
+        /// One JSON document: an array of {path, name, size, modified, id, kind,
+        /// mimeType, hashes}, streamed element by element.
+        #[arg(long, conflicts_with_all = ["long", "jsonl"])]
         json: bool,
+        /// The same objects, one per line (JSON Lines).
+        #[arg(long, conflicts_with = "long")]
+        jsonl: bool,
+        /// List the folders below too (paths relative to PATH).
+        #[arg(short = 'R', long)]
+        recursive: bool,
+        /// Exact sizes in bytes in the long format.
+        #[arg(long)]
+        bytes: bool,
     },
     /// Download a file or a folder (recursively).
     Get {

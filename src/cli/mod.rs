@@ -4,15 +4,14 @@
 
 pub mod args;
 mod login;
+mod ls;
 mod report;
 mod signals;
 mod transfers;
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use futures::StreamExt;
 use humansize::{BINARY, format_size};
 
 pub use args::{Cli, Command};
@@ -21,7 +20,7 @@ use crate::config::Config;
 use crate::onedrive::auth::Session;
 use crate::onedrive::display::escape_control;
 use crate::onedrive::tokens::TokenStore;
-use crate::onedrive::{Conflict, DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
+use crate::onedrive::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
 
 /// What every command needs.
 pub struct Context {
@@ -42,12 +41,28 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
     let result = match command {
         Command::Login { no_qr, no_browser } => login::login(&context, no_qr, no_browser).await,
         Command::Logout => logout(&context).await,
-        Command::Whoami => whoami(&context).await,
+        Command::Whoami { json } => whoami(&context, json).await,
         Command::Ls {
             remote_path,
             long,
             json,
-        } => ls(&context, remote_path.as_deref().unwrap_or("/"), long, json).await,
+            jsonl,
+            recursive,
+            bytes,
+        } => {
+            let format = match (long, json, jsonl) {
+                (_, true, _) => ls::Format::Json,
+                (_, _, true) => ls::Format::JsonLines,
+                (true, _, _) => ls::Format::Long,
+                _ => ls::Format::Names,
+            };
+            let options = ls::Options {
+                format,
+                recursive,
+                bytes,
+            };
+            ls::ls(&context, remote_path.as_deref().unwrap_or("/"), options).await
+        }
         Command::Get { remote, local } => transfers::get(&context, &remote, &local).await,
         Command::Put {
             local,
@@ -125,7 +140,7 @@ async fn logout(context: &Context) -> Outcome {
     Ok(())
 }
 
-async fn whoami(context: &Context) -> Outcome {
+async fn whoami(context: &Context, json: bool) -> Outcome {
     let graph = context.graph()?;
     let me = graph.me().await?;
     let drive = graph.drive().await?;
@@ -134,6 +149,22 @@ async fn whoami(context: &Context) -> Outcome {
         .user_principal_name
         .or(me.mail)
         .unwrap_or_else(|| me.id.clone());
+    if json {
+        let quota = drive.quota.as_ref().map(|q| {
+            serde_json::json!({
+                "total": q.total, "used": q.used, "remaining": q.remaining,
+                "deleted": q.deleted, "state": q.state,
+            })
+        });
+        let value = serde_json::json!({
+            "displayName": name,
+            "account": account,
+            "driveType": drive.drive_type,
+            "quota": quota,
+        });
+        println!("{value}");
+        return Ok(());
+    }
     println!("{} ({})", escape_control(&name), escape_control(&account));
     let kind = drive.drive_type.unwrap_or_else(|| "unknown".into());
     match drive.quota {
@@ -152,81 +183,6 @@ async fn whoami(context: &Context) -> Outcome {
             );
         }
         None => println!("drive: {kind}"),
-    }
-    Ok(())
-}
-
-fn print_item(
-    out: &mut impl Write,
-    item: &DriveItem,
-    long: bool,
-    json: bool,
-) -> std::io::Result<()> {
-    if json {
-        let value = serde_json::json!({
-            "name": item.name,
-            "id": item.id,
-            "kind": item.kind(),
-            "size": item.size,
-            "modified": item.modified().map(crate::onedrive::format_time),
-            "quickXorHash": item.quick_xor_hash(),
-        });
-        return writeln!(out, "{value}");
-    }
-    let name = escape_control(&item.name);
-    let name = if item.is_folder() {
-        format!("{name}/")
-    } else {
-        name
-    };
-    if long {
-        let modified = item
-            .modified()
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|| "-".into());
-        let kind = if item.is_folder() { 'd' } else { '-' };
-        writeln!(
-            out,
-            "{kind} {:>10} {modified} {name}",
-            format_size(item.size, BINARY)
-        )
-    } else {
-        writeln!(out, "{name}")
-    }
-}
-
-async fn ls(context: &Context, path: &str, long: bool, json: bool) -> Outcome {
-    let graph = context.graph()?;
-    let path = RemotePath::parse(path)?;
-    let address = ItemAddress::Path(path.clone());
-    let item = graph
-        .item(&address)
-        .await
-        .map_err(|e| about(&path.to_string(), e))?;
-    let mut out = std::io::stdout().lock();
-    if !item.is_folder() {
-        print_item(&mut out, &item, long, json).map_err(|e| Error::io("stdout", e))?;
-        return Ok(());
-    }
-    drop(out);
-    // Pages are printed as they arrive: a 100,000-item folder starts at once.
-    let folder = ItemAddress::Id(item.id.clone());
-    let mut pages = std::pin::pin!(graph.list(&folder));
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| about(&path.to_string(), e))?;
-        let mut out = std::io::stdout().lock();
-        for item in &page {
-            if let Err(err) = print_item(&mut out, item, long, json) {
-                if err.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(());
-                }
-                return Err(Error::io("stdout", err).into());
-            }
-        }
     }
     Ok(())
 }
