@@ -50,6 +50,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if command.is_none() {
+        // `odc frob`: clap took "frob" as the UI's folder.
+        if let Some(dir) = &cli.local_dir
+            && !dir.is_dir()
+        {
+            eprintln!(
+                "odc: no command or folder named {}; see `odc --help`",
+                odc::onedrive::display::escape_control(&dir.display().to_string())
+            );
+            return ExitCode::from(odc::cli::exit::USAGE);
+        }
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+            eprintln!(
+                "odc: the two-pane UI needs a terminal; without one, use the commands (odc ls, get, put, …; see `odc --help`)"
+            );
+            return ExitCode::from(odc::cli::exit::USAGE);
+        }
+    }
     match command {
         Some(command) => runtime.block_on(odc::cli::run(command, Context { config, store })),
         None => runtime.block_on(odc::tui::run_ui(

@@ -498,7 +498,7 @@ async fn mkdir_like_mkdir_1() {
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(stderr(&again).trim(), "odc: /A: exists");
     let missing = home.odc(&["mkdir", "/B/C"]).await;
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(3), "a folder not found");
     assert!(
         stderr(&missing).contains("no folder /B (use -p"),
         "{}",
@@ -581,5 +581,145 @@ async fn ls_json_is_one_document_and_recursion_and_bytes() {
     assert!(
         who["account"].is_string() && who["quota"]["total"].is_u64(),
         "{who}"
+    );
+}
+
+impl Home {
+    /// Runs `odc ARGS` with `input` on stdin; returns the whole output.
+    async fn odc_stdin(&self, args: &[&str], input: Vec<u8>) -> Output {
+        let mut command = self.command(args);
+        command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        tokio::task::spawn_blocking(move || {
+            let mut child = command.spawn().unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let writer = std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = stdin.write_all(&input);
+            });
+            let output = child.wait_with_output().unwrap();
+            writer.join().unwrap();
+            output
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// `put -` reads stdin; `cat` and `get PATH -` write stdout: exact bytes both ways,
+/// across a dropped connection too, and nothing is left on disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standard_streams_round_trip_exact_bytes() {
+    let home = Home::new(Seed::Empty).await;
+    home.config("[transfer]\nupload_fragment_bytes = 327680\nsimple_upload_max_bytes = 327680\n");
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    for (name, data) in [
+        ("empty.bin", Vec::new()),
+        ("small.bin", b"hello\x00\xff\x1b[2J world\n".to_vec()),
+        (
+            "big.bin",
+            (0..1_500_000u32).map(|i| (i * 31 % 251) as u8).collect(),
+        ),
+    ] {
+        let remote = format!("/{name}");
+        let put = home.odc_stdin(&["put", "-", &remote], data.clone()).await;
+        assert!(put.status.success(), "{}", stderr(&put));
+        assert_eq!(home.emu.read_file(&remote).await.unwrap(), data, "{name}");
+        let cat = home.odc(&["cat", &remote]).await;
+        assert!(cat.status.success(), "{}", stderr(&cat));
+        assert_eq!(cat.stdout, data, "{name}");
+        let get = home.odc(&["get", &remote, "-"]).await;
+        assert_eq!(get.stdout, data, "{name}");
+    }
+    // A connection cut mid-body: the stream continues from where it was.
+    home.emu.add_fault(odc::emulator::FaultRule::new(
+        odc::emulator::Target::Download,
+        odc::emulator::Fault::DropMidBody {
+            after_bytes: 400_000,
+        },
+        1,
+    ));
+    let cat = home.odc(&["cat", "/big.bin"]).await;
+    assert!(cat.status.success(), "{}", stderr(&cat));
+    assert_eq!(cat.stdout, home.emu.read_file("/big.bin").await.unwrap());
+    assert!(
+        home.emu
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/dl/") && r.status == 206),
+        "continued with a Range request"
+    );
+    // Nothing was written to the working directory.
+    let left: Vec<_> = std::fs::read_dir(home.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "home")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // -n keeps an existing file; a folder target needs a file name.
+    let kept = home
+        .odc_stdin(&["put", "-n", "-", "/small.bin"], b"other".to_vec())
+        .await;
+    assert_eq!(kept.status.code(), Some(1));
+    assert!(
+        stderr(&kept).contains("already exists"),
+        "{}",
+        stderr(&kept)
+    );
+    let folder = home.odc_stdin(&["put", "-", "/"], b"x".to_vec()).await;
+    assert!(
+        stderr(&folder).contains("name the file"),
+        "{}",
+        stderr(&folder)
+    );
+    let missing = home.odc(&["cat", "/nope.txt"]).await;
+    assert_eq!(missing.status.code(), Some(4), "a file not found");
+}
+
+/// Exit statuses a script can rely on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_a_script_can_use() {
+    let home = Home::new(Seed::Demo).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let frob = home.odc(&["frob"]).await;
+    assert_eq!(frob.status.code(), Some(2));
+    assert!(
+        stderr(&frob).contains("no command or folder named frob"),
+        "{}",
+        stderr(&frob)
+    );
+    // The UI without a terminal (the test's pipes) says so and points at the commands.
+    let ui = home.odc(&[]).await;
+    assert_eq!(ui.status.code(), Some(2));
+    assert!(stderr(&ui).contains("needs a terminal"), "{}", stderr(&ui));
+    assert_eq!(home.odc(&["get"]).await.status.code(), Some(2), "usage");
+    assert_eq!(
+        home.odc(&["ls", "/No such folder"]).await.status.code(),
+        Some(3)
+    );
+    assert_eq!(
+        home.odc(&["mkdir", "/No such/x"]).await.status.code(),
+        Some(3)
+    );
+    assert_eq!(home.odc(&["cat", "/nope.txt"]).await.status.code(), Some(4));
+    assert_eq!(
+        home.odc(&["get", "/nope.txt", "x"]).await.status.code(),
+        Some(4)
+    );
+    assert_eq!(
+        home.odc(&["put", "missing.txt", "/"]).await.status.code(),
+        Some(4)
+    );
+    let missing = home.odc(&["cat", "/nope.txt"]).await;
+    assert_eq!(
+        stderr(&missing).trim(),
+        "odc: /nope.txt: not found on OneDrive"
+    );
+    let help = home.ok(&["--help"]).await;
+    assert!(
+        help.contains("3 a folder not found; 4 a file not found"),
+        "{help}"
     );
 }

@@ -10,7 +10,15 @@ use clap::{Parser, Subcommand};
 /// current directory), REMOTE_PATH of your OneDrive on the right (default: the root).
 /// Remote paths start at the drive root, e.g. /Documents/report.pdf.
 #[derive(Parser, Debug)]
-#[command(name = "odc", version, about, long_about)]
+#[command(
+    name = "odc",
+    version,
+    about,
+    long_about,
+    after_help = "Exit status: 0 success; 1 some items failed; 2 usage error (or the UI started \
+without a terminal); 3 a folder not found; 4 a file not found; 130, 143, 129 stopped by \
+Ctrl-C, SIGTERM, SIGHUP (partial transfers are kept: run the same command again)."
+)]
 pub struct Cli {
     /// Use this config file instead of ~/.config/odc/config.toml.
     #[arg(long, global = true, value_name = "PATH")]
@@ -72,12 +80,18 @@ pub enum Command {
     Get {
         /// Remote file or folder, e.g. /Photos.
         remote: String,
-        /// Local target; an existing directory receives the item inside it.
+        /// Local target; an existing directory receives the item inside it; `-`
+        /// writes the file to stdout.
         local: PathBuf,
+    },
+    /// Write a OneDrive file to stdout.
+    Cat {
+        /// Remote file, e.g. /Documents/notes.txt.
+        remote: String,
     },
     /// Upload a file or a folder (recursively).
     Put {
-        /// Local file or directory.
+        /// Local file or directory; `-` reads stdin.
         local: PathBuf,
         /// Remote target; an existing folder, or a path ending with /, receives the
         /// item inside it.

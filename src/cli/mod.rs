@@ -38,6 +38,11 @@ impl Context {
 
 /// Runs a remote command; errors are printed as `odc: …` lines.
 pub async fn run(command: Command, context: Context) -> ExitCode {
+    // What "not found" means for this command: a folder (3) or a file (4).
+    let missing = match &command {
+        Command::Ls { .. } | Command::Mkdir { .. } => exit::FOLDER_NOT_FOUND,
+        _ => exit::FILE_NOT_FOUND,
+    };
     let result = match command {
         Command::Login { no_qr, no_browser } => login::login(&context, no_qr, no_browser).await,
         Command::Logout => logout(&context).await,
@@ -64,6 +69,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             ls::ls(&context, remote_path.as_deref().unwrap_or("/"), options).await
         }
         Command::Get { remote, local } => transfers::get(&context, &remote, &local).await,
+        Command::Cat { remote } => transfers::cat(&context, &remote).await,
         Command::Put {
             local,
             remote,
@@ -95,13 +101,32 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Reported) => ExitCode::FAILURE,
+        Err(Failure::Reported) => ExitCode::from(exit::SOME_FAILED),
         Err(Failure::Interrupted(status)) => ExitCode::from(status),
         Err(Failure::Error(err)) => {
             // Errors quote server codes, identity `error` fields and names.
             eprintln!("odc: {}", escape_control(&err.to_string()));
-            ExitCode::FAILURE
+            ExitCode::from(if is_missing(&err) {
+                missing
+            } else {
+                exit::SOME_FAILED
+            })
         }
+    }
+}
+
+/// Exit statuses a script can rely on (README, `odc --help`).
+pub mod exit {
+    pub const SOME_FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const FOLDER_NOT_FOUND: u8 = 3;
+    pub const FILE_NOT_FOUND: u8 = 4;
+}
+
+fn is_missing(err: &Error) -> bool {
+    match err {
+        Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        other => other.is_not_found(),
     }
 }
 
@@ -121,10 +146,20 @@ impl From<Error> for Failure {
 
 pub type Outcome = std::result::Result<(), Failure>;
 
-/// `path: reason`, for errors about one item.
+/// `path: reason`, for errors about one item. A Graph error keeps its status, so
+/// "not found" still maps to its exit status.
 pub fn about(path: &str, err: Error) -> Error {
     match err {
         Error::InvalidName(_) | Error::SignInRequired { .. } | Error::NoClientId => err,
+        Error::Graph {
+            status,
+            code,
+            message,
+        } => Error::Graph {
+            status,
+            code,
+            message: format!("{}: {message}", escape_control(path)),
+        },
         other => Error::Other(format!("{}: {other}", escape_control(path))),
     }
 }
@@ -221,10 +256,14 @@ async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
             .into());
         }
         None => {
-            return Err(Error::Other(format!(
-                "{shown}: no folder {} (use -p to create it)",
-                escape_control(&parent.to_string())
-            ))
+            return Err(Error::Graph {
+                status: 404,
+                code: "itemNotFound".into(),
+                message: format!(
+                    "{shown}: no folder {} (use -p to create it)",
+                    escape_control(&parent.to_string())
+                ),
+            }
             .into());
         }
     };

@@ -23,7 +23,92 @@ enum OnExisting {
     Keep,
 }
 
+/// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
+pub async fn cat(context: &Context, remote: &str) -> Outcome {
+    let graph = context.graph()?;
+    let path = RemotePath::parse(remote)?;
+    let item = graph
+        .item(&ItemAddress::Path(path))
+        .await
+        .map_err(|e| about(remote, e))?;
+    let mut out = tokio::io::stdout();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut signals = super::signals::Signals::new()?;
+    let result = tokio::select! {
+        status = signals.next() => return Err(Failure::Interrupted(status)),
+        r = graph.stream_to(&item, &mut out, &cancel) => r,
+    };
+    match result {
+        // `odc cat big.log | head`: the reader had enough.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| about(remote, e).into()),
+    }
+}
+
+/// `odc put - PATH`: stdin, spooled to a private temporary file (the upload needs
+/// its size and may send a fragment again), then uploaded as PATH.
+pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Outcome {
+    let graph = context.graph()?;
+    let path = RemotePath::parse(remote)?;
+    let existing = graph
+        .item_if_exists(&ItemAddress::Path(path.clone()))
+        .await
+        .map_err(|e| about(remote, e))?;
+    if remote.ends_with('/') || path.is_root() || existing.as_ref().is_some_and(|i| i.is_folder()) {
+        return Err(Error::Other(format!(
+            "{}: is a folder; name the file to write stdin to (odc put - /Folder/name.txt)",
+            crate::onedrive::display::escape_control(remote)
+        ))
+        .into());
+    }
+    crate::onedrive::items::check_path(&path, false)?;
+    let spool = tempfile::Builder::new()
+        .prefix(".odc-stdin-")
+        .tempfile()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut signals = super::signals::Signals::new()?;
+    let mut file = tokio::fs::File::create(spool.path())
+        .await
+        .map_err(|e| Error::io(spool.path(), e))?;
+    let mut stdin = tokio::io::stdin();
+    let copy = tokio::io::copy(&mut stdin, &mut file);
+    tokio::select! {
+        status = signals.next() => return Err(Failure::Interrupted(status)),
+        r = copy => { r.map_err(|e| Error::io("stdin", e))?; }
+    }
+    use tokio::io::AsyncWriteExt;
+    file.flush().await.map_err(|e| Error::io(spool.path(), e))?;
+    drop(file);
+    let conflict = if no_clobber {
+        crate::onedrive::Conflict::Fail
+    } else {
+        crate::onedrive::Conflict::Replace
+    };
+    let progress = Arc::new(Progress::default());
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let upload = graph.upload_file(spool.path(), &path, conflict, &progress, &cancel);
+    let result = tokio::select! {
+        status = signals.next() => {
+            cancel.cancel();
+            return Err(Failure::Interrupted(status));
+        }
+        r = upload => r,
+    };
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if err.is_name_conflict() => Err(Error::Other(format!(
+            "{}: an item with that name already exists (kept; -n)",
+            crate::onedrive::display::escape_control(remote)
+        ))
+        .into()),
+        Err(err) => Err(about(remote, err).into()),
+    }
+}
+
 pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
+    if local == Path::new("-") {
+        return cat(context, remote).await;
+    }
     let graph = context.graph()?;
     let path = RemotePath::parse(remote)?;
     let item = graph
@@ -58,6 +143,9 @@ pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
 }
 
 pub async fn put(context: &Context, local: &Path, remote: &str, no_clobber: bool) -> Outcome {
+    if local == Path::new("-") {
+        return put_stdin(context, remote, no_clobber).await;
+    }
     tokio::fs::metadata(local)
         .await
         .map_err(|e| Error::io(local, e))?;
