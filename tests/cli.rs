@@ -723,3 +723,85 @@ async fn exit_codes_a_script_can_use() {
         "{help}"
     );
 }
+
+/// Targets mean one thing: a trailing `/` is "into this folder" for `put` and
+/// `get`, missing folders are made for a single file too, a file where a folder
+/// is meant is named as such, `-n` keeps local files, and `--dry-run` writes
+/// nothing anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn targets_no_clobber_and_dry_runs() {
+    let home = Home::new(Seed::Demo).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    std::fs::write(home.path("f.txt"), b"eff").unwrap();
+    home.ok(&["put", "f.txt", "/NewDir/"]).await;
+    assert_eq!(home.emu.read_file("/NewDir/f.txt").await.unwrap(), b"eff");
+    home.ok(&["put", "f.txt", "/Deep/er/name.txt"]).await;
+    assert_eq!(
+        home.emu.read_file("/Deep/er/name.txt").await.unwrap(),
+        b"eff"
+    );
+    let onto_file = home.odc(&["put", "f.txt", "/NewDir/f.txt/"]).await;
+    assert_eq!(onto_file.status.code(), Some(1));
+    assert!(
+        stderr(&onto_file).contains("/NewDir/f.txt is a file"),
+        "{}",
+        stderr(&onto_file)
+    );
+
+    home.ok(&["get", "/Documents/README.md", "fresh/"]).await;
+    let readme = home.emu.read_file("/Documents/README.md").await.unwrap();
+    assert_eq!(std::fs::read(home.path("fresh/README.md")).unwrap(), readme);
+    let folder_onto_file = home.odc(&["get", "/Documents", "f.txt"]).await;
+    assert!(
+        stderr(&folder_onto_file).contains("f.txt is a file"),
+        "{}",
+        stderr(&folder_onto_file)
+    );
+    assert_eq!(std::fs::read(home.path("f.txt")).unwrap(), b"eff");
+    let kept = home
+        .odc(&["get", "-n", "/NewDir/f.txt", "fresh/README.md"])
+        .await;
+    assert_eq!(kept.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(home.path("fresh/README.md")).unwrap(),
+        readme,
+        "kept"
+    );
+
+    // Dry runs: the plan is printed, no writing request is sent, nothing is written.
+    home.emu.clear_requests();
+    std::fs::create_dir_all(home.path("tree/sub")).unwrap();
+    std::fs::write(home.path("tree/sub/x.bin"), vec![7u8; 5000]).unwrap();
+    let put = home.ok(&["put", "--dry-run", "tree", "/Planned/"]).await;
+    assert!(put.contains("would create folder /Planned"), "{put}");
+    assert!(
+        put.contains("would upload") && put.contains("tree/sub/x.bin"),
+        "{put}"
+    );
+    let get = home
+        .ok(&["get", "--dry-run", "/Documents", "planned-here/"])
+        .await;
+    assert!(
+        get.contains("would download OneDrive:/Documents/README.md"),
+        "{get}"
+    );
+    assert!(!home.path("planned-here").exists());
+    let rm = home.ok(&["rm", "--dry-run", "-r", "/Documents"]).await;
+    assert!(rm.contains("would delete /Documents"), "{rm}");
+    let mv = home
+        .ok(&["mv", "--dry-run", "/NewDir/f.txt", "/Deep/"])
+        .await;
+    assert!(
+        mv.contains("would move /NewDir/f.txt to /Deep/f.txt"),
+        "{mv}"
+    );
+    let writes: Vec<_> = home
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .filter(|r| !r.path.contains("/oauth2/"))
+        .collect();
+    assert!(writes.is_empty(), "dry runs sent {writes:?}");
+    assert!(home.emu.read_file("/Documents/README.md").await.is_some());
+}

@@ -80,9 +80,15 @@ pub enum Command {
     Get {
         /// Remote file or folder, e.g. /Photos.
         remote: String,
-        /// Local target; an existing directory receives the item inside it; `-`
-        /// writes the file to stdout.
+        /// Local target; an existing directory, or a path ending with /, receives
+        /// the item inside it; `-` writes the file to stdout.
         local: PathBuf,
+        /// Keep local files that exist (and count them as failed).
+        #[arg(short = 'n', long)]
+        no_clobber: bool,
+        /// Print what would be downloaded; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write a OneDrive file to stdout.
     Cat {
@@ -102,6 +108,9 @@ pub enum Command {
         /// Copy what symbolic links inside LOCAL point to (transfer.follow_symlinks).
         #[arg(long)]
         follow_symlinks: bool,
+        /// Print what would be uploaded; send no writing request.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Create a OneDrive folder, like mkdir(1): an existing name is an error, and
     /// the parent must exist unless -p is given.
@@ -118,9 +127,18 @@ pub enum Command {
         /// Also delete folders (with everything in them).
         #[arg(short, long)]
         recursive: bool,
+        /// Print what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Move or rename a OneDrive item (into TO when TO is a folder or ends with /).
-    Mv { from: String, to: String },
+    Mv {
+        from: String,
+        to: String,
+        /// Print what would be moved; move nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -68,13 +68,25 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             };
             ls::ls(&context, remote_path.as_deref().unwrap_or("/"), options).await
         }
-        Command::Get { remote, local } => transfers::get(&context, &remote, &local).await,
+        Command::Get {
+            remote,
+            local,
+            no_clobber,
+            dry_run,
+        } => {
+            let flags = transfers::Flags {
+                no_clobber,
+                dry_run,
+            };
+            transfers::get(&context, &remote, &local, flags).await
+        }
         Command::Cat { remote } => transfers::cat(&context, &remote).await,
         Command::Put {
             local,
             remote,
             no_clobber,
             follow_symlinks,
+            dry_run,
         } => {
             let context = if follow_symlinks {
                 let mut config = (*context.config).clone();
@@ -86,7 +98,11 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             } else {
                 context
             };
-            transfers::put(&context, &local, &remote, no_clobber).await
+            let flags = transfers::Flags {
+                no_clobber,
+                dry_run,
+            };
+            transfers::put(&context, &local, &remote, flags).await
         }
         Command::Mkdir {
             remote_path,
@@ -95,8 +111,9 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
         Command::Rm {
             remote_paths,
             recursive,
-        } => rm(&context, &remote_paths, recursive).await,
-        Command::Mv { from, to } => mv(&context, &from, &to).await,
+            dry_run,
+        } => rm(&context, &remote_paths, recursive, dry_run).await,
+        Command::Mv { from, to, dry_run } => mv(&context, &from, &to, dry_run).await,
         other => unreachable!("dispatched in main: {other:?}"),
     };
     match result {
@@ -278,7 +295,7 @@ async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
     }
 }
 
-async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
+async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool) -> Outcome {
     let graph = context.graph()?;
     let mut failed = false;
     for text in paths {
@@ -292,6 +309,13 @@ async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
                 return Err(Error::Other(
                     "is a folder; use -r to delete it with its contents".into(),
                 ));
+            }
+            if dry_run {
+                println!(
+                    "would delete {} (to the recycle bin)",
+                    escape_control(&path.to_string())
+                );
+                return Ok(());
             }
             graph.delete(&ItemAddress::Id(item.id.clone())).await?;
             println!(
@@ -313,7 +337,7 @@ async fn rm(context: &Context, paths: &[String], recursive: bool) -> Outcome {
     }
 }
 
-async fn mv(context: &Context, from: &str, to: &str) -> Outcome {
+async fn mv(context: &Context, from: &str, to: &str, dry_run: bool) -> Outcome {
     let graph = context.graph()?;
     let source_path = RemotePath::parse(from)?;
     let target_path = RemotePath::parse(to)?;
@@ -342,6 +366,23 @@ async fn mv(context: &Context, from: &str, to: &str) -> Outcome {
         }
     };
     let rename = (name != source.name).then_some(name.as_str());
+    if dry_run {
+        let parent_path = parent
+            .parent_reference
+            .as_ref()
+            .and_then(|r| r.path.as_deref())
+            .map(|p| p.trim_start_matches("/drive/root:").to_string());
+        let into = match parent_path {
+            Some(p) if parent.root.is_none() => format!("{p}/{}", parent.name),
+            _ => String::new(),
+        };
+        println!(
+            "would move {} to {}",
+            escape_control(&source_path.to_string()),
+            escape_control(&format!("{into}/{name}"))
+        );
+        return Ok(());
+    }
     graph
         .move_item(&source.id, Some(&parent.id), rename)
         .await

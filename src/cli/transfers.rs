@@ -3,6 +3,7 @@
 //! answered by its flags, errors are reported item by item.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -105,7 +106,20 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
     }
 }
 
-pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
+/// What `get` and `put` were asked besides their paths.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flags {
+    /// `-n`: keep an existing target (and count the file as failed).
+    pub no_clobber: bool,
+    /// `--dry-run`: print what would happen, send no writing request.
+    pub dry_run: bool,
+}
+
+fn ends_with_slash(path: &Path) -> bool {
+    path.as_os_str().as_encoded_bytes().ends_with(b"/")
+}
+
+pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) -> Outcome {
     if local == Path::new("-") {
         return cat(context, remote).await;
     }
@@ -115,8 +129,21 @@ pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
         .item(&ItemAddress::Path(path.clone()))
         .await
         .map_err(|e| about(remote, e))?;
-    let local_is_dir = tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir());
-    let (dest_dir, dest_name) = if local_is_dir {
+    let existing = tokio::fs::metadata(local).await.ok();
+    let into_folder = ends_with_slash(local) || existing.as_ref().is_some_and(|m| m.is_dir());
+    if let Some(meta) = &existing
+        && !meta.is_dir()
+        && (ends_with_slash(local) || item.is_folder())
+    {
+        return Err(Error::Other(format!("{} is a file", shown(local))).into());
+    }
+    let (dest_dir, dest_name) = if into_folder {
+        // `get /a.txt new/`: the folder is made, as cp does not but people expect.
+        if existing.is_none() && !flags.dry_run {
+            tokio::fs::create_dir_all(local)
+                .await
+                .map_err(|e| Error::io(local, e))?;
+        }
         // The drive root has no name of its own.
         (
             local.to_path_buf(),
@@ -126,11 +153,19 @@ pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
         let name = local
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Error::Other(format!("{}: not a file name", local.display())))?;
+            .ok_or_else(|| Error::Other(format!("{}: not a file name", shown(local))))?;
         let parent = local
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        match tokio::fs::metadata(parent).await {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(Error::Other(format!("{} is a file", shown(parent))).into()),
+            Err(_) if !flags.dry_run => tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| Error::io(parent, e))?,
+            Err(_) => {}
+        }
         (parent.to_path_buf(), Some(name))
     };
     let request = Request {
@@ -139,25 +174,42 @@ pub async fn get(context: &Context, remote: &str, local: &Path) -> Outcome {
         dest_dir: Location::Local(dest_dir),
         dest_name,
     };
-    run(context, Arc::new(graph), request, OnExisting::Replace).await
+    run(context, Arc::new(graph), request, flags).await
 }
 
-pub async fn put(context: &Context, local: &Path, remote: &str, no_clobber: bool) -> Outcome {
+fn shown(path: &Path) -> String {
+    crate::onedrive::display::escape_control(&path.display().to_string())
+}
+
+pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) -> Outcome {
     if local == Path::new("-") {
-        return put_stdin(context, remote, no_clobber).await;
+        if flags.dry_run {
+            println!(
+                "would upload stdin to {}",
+                crate::onedrive::display::escape_control(remote)
+            );
+            return Ok(());
+        }
+        return put_stdin(context, remote, flags.no_clobber).await;
     }
     tokio::fs::metadata(local)
         .await
         .map_err(|e| Error::io(local, e))?;
     let graph = context.graph()?;
     let path = RemotePath::parse(remote)?;
-    let into_folder = remote.ends_with('/')
-        || path.is_root()
-        || graph
+    let target = if path.is_root() {
+        None
+    } else {
+        graph
             .item_if_exists(&ItemAddress::Path(path.clone()))
             .await
             .map_err(|e| about(remote, e))?
-            .is_some_and(|item| item.is_folder());
+    };
+    if remote.ends_with('/') && target.as_ref().is_some_and(|t| !t.is_folder()) {
+        return Err(Error::Other(format!("{path} is a file, not a folder")).into());
+    }
+    let into_folder =
+        remote.ends_with('/') || path.is_root() || target.as_ref().is_some_and(|t| t.is_folder());
     let (dest_dir, dest_name) = if into_folder {
         (path, None)
     } else {
@@ -167,18 +219,38 @@ pub async fn put(context: &Context, local: &Path, remote: &str, no_clobber: bool
     if let Some(name) = &dest_name {
         crate::onedrive::items::check_path(&dest_dir.join(name), local.is_dir())?;
     }
+    // A missing destination folder is made for a single file as for a folder.
+    if !dest_dir.is_root() {
+        match graph
+            .item_if_exists(&ItemAddress::Path(dest_dir.clone()))
+            .await
+            .map_err(|e| about(&dest_dir.to_string(), e))?
+        {
+            Some(folder) if folder.is_folder() => {}
+            Some(_) => {
+                return Err(Error::Other(format!("{dest_dir} is a file, not a folder")).into());
+            }
+            None if flags.dry_run => {
+                println!(
+                    "would create folder {}",
+                    crate::onedrive::display::escape_control(&dest_dir.to_string())
+                );
+            }
+            None => {
+                graph
+                    .create_folders(&dest_dir)
+                    .await
+                    .map_err(|e| about(&dest_dir.to_string(), e))?;
+            }
+        }
+    }
     let request = Request {
         kind: Kind::Copy,
         sources: vec![Location::Local(local.to_path_buf())],
         dest_dir: Location::Remote(dest_dir),
         dest_name,
     };
-    let on_existing = if no_clobber {
-        OnExisting::Keep
-    } else {
-        OnExisting::Replace
-    };
-    run(context, Arc::new(graph), request, on_existing).await
+    run(context, Arc::new(graph), request, flags).await
 }
 
 /// What the user reads for a task: the remote path for OneDrive, the local path else.
@@ -190,12 +262,55 @@ fn label(direction: Direction, source: &str, dest: &str) -> String {
     shown.strip_prefix("OneDrive:").unwrap_or(shown).to_string()
 }
 
+/// `--dry-run`: plans exactly as a real run would, without creating folders, and
+/// prints each file it would transfer.
+async fn dry_run(context: &Context, graph: &crate::onedrive::Graph, request: &Request) -> Outcome {
+    let options = crate::transfer::plan::PlanOptions {
+        follow_symlinks: context.config.transfer.follow_symlinks,
+        dry_run: true,
+    };
+    let plan = crate::transfer::plan::plan(Some(graph), request, options)
+        .await
+        .map_err(Failure::Error)?;
+    let mut out = std::io::stdout().lock();
+    for task in &plan.tasks {
+        let verb = match task.direction {
+            Direction::Upload => "upload",
+            Direction::Download => "download",
+            _ => "copy",
+        };
+        let line = format!(
+            "would {verb} {} to {} ({})",
+            task.source.display(),
+            task.dest.display(),
+            humansize::format_size(task.size, humansize::BINARY)
+        );
+        let _ = writeln!(out, "{}", crate::onedrive::display::escape_control(&line));
+    }
+    for problem in &plan.problems {
+        eprintln!("odc: {}", crate::onedrive::display::escape_control(problem));
+    }
+    if plan.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
+}
+
 async fn run(
     context: &Context,
     graph: Arc<crate::onedrive::Graph>,
     request: Request,
-    on_existing: OnExisting,
+    flags: Flags,
 ) -> Outcome {
+    if flags.dry_run {
+        return dry_run(context, &graph, &request).await;
+    }
+    let on_existing = if flags.no_clobber {
+        OnExisting::Keep
+    } else {
+        OnExisting::Replace
+    };
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config, tx);
     engine.set_graph(graph);

@@ -131,6 +131,7 @@ impl Engine {
                 interrupting: AtomicBool::new(false),
                 plan_options: PlanOptions {
                     follow_symlinks: config.transfer.follow_symlinks,
+                    dry_run: false,
                 },
             }),
         }

@@ -39,6 +39,8 @@ pub struct PlanOptions {
     /// is always followed). Off by default: a link to `../secret` must not upload the
     /// secret, and a link loop must not nest folders until OneDrive's limit.
     pub follow_symlinks: bool,
+    /// Plan only (`--dry-run`): no folder is created, nothing is written.
+    pub dry_run: bool,
 }
 
 pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions) -> Result<Plan> {
@@ -136,7 +138,16 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
                     plan.groups.len() - 1
                 });
                 let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
-                walk_remote(graph, item, remote_of(source), dest, group, &mut plan).await?;
+                walk_remote(
+                    graph,
+                    item,
+                    remote_of(source),
+                    dest,
+                    group,
+                    options,
+                    &mut plan,
+                )
+                .await?;
             }
         }
     }
@@ -201,7 +212,9 @@ impl LocalWalk<'_> {
         visited.insert(dir_key(&metadata));
         let mut stack = vec![(source, dest)];
         while let Some((dir, target)) = stack.pop() {
-            create_folder(self.graph, &target).await?;
+            if !self.options.dry_run {
+                create_folder(self.graph, &target).await?;
+            }
             let children = match read_children(&dir).await {
                 Ok(children) => children,
                 Err(err) => {
@@ -346,6 +359,7 @@ async fn walk_remote(
     source: RemotePath,
     dest: Location,
     group: Option<usize>,
+    options: PlanOptions,
     plan: &mut Plan,
 ) -> Result<()> {
     let Location::Local(dest_path) = dest else {
@@ -365,9 +379,11 @@ async fn walk_remote(
     }
     let mut stack = vec![(item.id.clone(), source, dest_path)];
     while let Some((id, remote, local)) = stack.pop() {
-        tokio::fs::create_dir_all(&local)
-            .await
-            .map_err(|e| Error::io(&local, e))?;
+        if !options.dry_run {
+            tokio::fs::create_dir_all(&local)
+                .await
+                .map_err(|e| Error::io(&local, e))?;
+        }
         for child in graph.list_all(&ItemAddress::Id(id)).await? {
             let child_remote = remote.join(&child.name);
             if let Some(reason) = unsafe_reason(&child.name) {
