@@ -140,11 +140,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         },
         None => None,
     };
-    let env: Vec<(&'static str, String)> = ENV_OVERRIDES
-        .iter()
-        .filter_map(|(name, _)| std::env::var(name).ok().map(|v| (*name, v)))
-        .collect();
-    load_from(user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())), &env)
+    load_from(
+        user.as_ref().map(|(p, t)| (p.as_path(), t.as_str())),
+        &env_overrides(),
+    )
 }
 
 /// Pure core of [`load`]: defaults, then the user's file text, then environment pairs.
@@ -152,6 +151,42 @@ pub fn load_from(
     user: Option<(&Path, &str)>,
     env: &[(&'static str, String)],
 ) -> Result<Config, ConfigError> {
+    load_layers(user, env).map(|(config, _)| config)
+}
+
+/// Every effective setting as `(dotted key, value as TOML, where it came from)`,
+/// for `odc config show`.
+pub fn effective_settings(
+    user: Option<(&Path, &str)>,
+    env: &[(&'static str, String)],
+) -> Result<Vec<(String, String, Origin)>, ConfigError> {
+    let (_, (merged, origins)) = load_layers(user, env)?;
+    let mut out = Vec::new();
+    for (section, value) in &merged {
+        let Value::Table(table) = value else { continue };
+        for (key, value) in table {
+            let dotted = format!("{section}.{key}");
+            let origin = origins.get(&dotted).cloned().unwrap_or(Origin::Default);
+            out.push((dotted, value.to_string(), origin));
+        }
+    }
+    Ok(out)
+}
+
+/// The environment pairs odc would read now.
+pub fn env_overrides() -> Vec<(&'static str, String)> {
+    ENV_OVERRIDES
+        .iter()
+        .filter_map(|(name, _)| std::env::var(name).ok().map(|v| (*name, v)))
+        .collect()
+}
+
+type Layers = (Table, BTreeMap<String, Origin>);
+
+fn load_layers(
+    user: Option<(&Path, &str)>,
+    env: &[(&'static str, String)],
+) -> Result<(Config, Layers), ConfigError> {
     let mut merged: Table =
         DEFAULT_TOML
             .parse()
@@ -167,7 +202,13 @@ pub fn load_from(
             .parse()
             .map_err(|e: toml::de::Error| ConfigError::Syntax {
                 origin: origin.clone(),
-                reason: e.message().to_string(),
+                reason: match e.span() {
+                    Some(span) => {
+                        let (line, column) = line_and_column(text, span.start);
+                        format!("line {line}, column {column}: {}", e.message().trim())
+                    }
+                    None => e.message().trim().to_string(),
+                },
             })?;
         merge(&mut merged, table, "", &origin, &mut origins)?;
     }
@@ -186,15 +227,24 @@ pub fn load_from(
         origins.insert(key.to_string(), Origin::Env(name));
     }
 
-    let config: Config = Value::Table(merged)
-        .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::BadValue {
-            origin: Origin::Default,
-            key: String::new(),
-            expected: e.message().to_string(),
-        })?;
+    let config: Config =
+        Value::Table(merged.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::BadValue {
+                origin: Origin::Default,
+                key: String::new(),
+                expected: e.message().to_string(),
+            })?;
     validate(&config, &origins)?;
-    Ok(config)
+    Ok((config, (merged, origins)))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
 }
 
 /// Overlays `user` onto `base`, refusing keys the defaults lack and values whose type
@@ -368,6 +418,29 @@ fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), C
             .trim_start_matches(':')
             .trim()
             .to_string();
+        // "K is already bound to OTHER": blame whichever of the two the user set.
+        if let Some(other) = reason.split("already bound to ").nth(1) {
+            let other_key = format!("keys.{}", other.trim());
+            let origin = origins
+                .get(&key)
+                .or_else(|| origins.get(&other_key))
+                .cloned()
+                .unwrap_or(Origin::Default);
+            let bound = reason.split(" is already").next().unwrap_or("a key");
+            return Err(ConfigError::BadValue {
+                origin,
+                key,
+                expected: format!(
+                    "a key not used elsewhere; {bound} is bound to both `{}` and `{}`",
+                    problem
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("keys."),
+                    other.trim()
+                ),
+            });
+        }
         return Err(bad(&key, reason));
     }
     if config.network.max_attempts == 0 {

@@ -29,6 +29,20 @@ fn main() -> ExitCode {
         Some(Command::Demo { local_dir }) => {
             return runtime.block_on(odc::emulator::cli::demo(local_dir.or(cli.local_dir)));
         }
+        Some(Command::Config(sub)) => {
+            return odc::cli::config_cmd::run(sub, cli.config.as_deref());
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout();
+            return match clap_mangen::Man::new(command).render(&mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("odc: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "odc", &mut std::io::stdout());

@@ -805,3 +805,79 @@ async fn targets_no_clobber_and_dry_runs() {
     assert!(writes.is_empty(), "dry runs sent {writes:?}");
     assert!(home.emu.read_file("/Documents/README.md").await.is_some());
 }
+
+/// Settings are easy to find: path, effective values with their origin, the
+/// commented defaults, an editor round trip that checks the result, a man page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_commands_and_the_man_page() {
+    let home = Home::new(Seed::Empty).await;
+    let path = home.ok(&["config", "path"]).await;
+    let expected = home.path("home/.config/odc/config.toml");
+    assert_eq!(path.trim(), expected.display().to_string());
+    let defaults = home.ok(&["config", "defaults"]).await;
+    assert_eq!(defaults, odc::config::DEFAULT_TOML);
+
+    // An "editor" that appends a setting, as a person would type it.
+    let editor = home.path("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '[transfer]\\nconcurrency = 3\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut command = home.command(&["config", "edit"]);
+    command.env("EDITOR", &editor);
+    let edit = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    let show = home.ok(&["config", "show"]).await;
+    let line = show
+        .lines()
+        .find(|l| l.starts_with("transfer.concurrency"))
+        .unwrap();
+    assert!(
+        line.contains("= 3") && line.contains(&expected.display().to_string()),
+        "{line}"
+    );
+    let env_line = show
+        .lines()
+        .find(|l| l.starts_with("account.client_id"))
+        .unwrap();
+    assert!(env_line.contains("environment ODC_CLIENT_ID"), "{env_line}");
+    let default_line = show
+        .lines()
+        .find(|l| l.starts_with("transfer.page_size"))
+        .unwrap();
+    assert!(default_line.ends_with("# default"), "{default_line}");
+
+    // A broken file: line and column, and `config path` still works.
+    std::fs::write(&expected, "[transfer\nconcurrency = 3\n").unwrap();
+    let broken = home.odc(&["ls"]).await;
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("line 1, column"),
+        "{}",
+        stderr(&broken)
+    );
+    assert!(home.odc(&["config", "path"]).await.status.success());
+    std::fs::remove_file(&expected).unwrap();
+
+    // No client id: the message says where to put it.
+    let mut command = home.command(&["whoami"]);
+    command.env_remove("ODC_CLIENT_ID");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        stderr(&output).contains(&expected.display().to_string()),
+        "{}",
+        stderr(&output)
+    );
+
+    let man = home.ok(&["man"]).await;
+    assert!(man.contains(".TH odc"), "{man}");
+    for command in ["login", "ls", "get", "put", "cat", "mkdir", "config"] {
+        assert!(man.contains(command), "{command} missing from the man page");
+    }
+}

@@ -165,6 +165,25 @@ fn bad_environment_value_names_the_variable() {
 fn syntax_errors_name_the_file() {
     let message = load_fixture("syntax.toml").unwrap_err().to_string();
     assert!(message.contains("syntax.toml: not valid TOML"), "{message}");
+    assert!(message.contains("line 1, column 9"), "{message}");
+}
+
+/// A key bound twice names both actions and the file that did it, even when the
+/// other action has the key by default.
+#[test]
+fn a_key_bound_twice_names_both_actions_and_the_file() {
+    let path = Path::new("/home/ada/.config/odc/config.toml");
+    let err = load_from(Some((path, "[keys]\ncopy = [\"F5\", \"q\"]\n")), &[]).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("/home/ada/.config/odc/config.toml"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`copy`") && message.contains("`quit`"),
+        "{message}"
+    );
+    assert!(!message.contains("built-in defaults"), "{message}");
 }
 
 #[test]

@@ -139,6 +139,11 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Find, show and edit the settings.
+    #[command(subcommand)]
+    Config(super::config_cmd::ConfigCommand),
+    /// Print the manual page (roff): `odc man > odc.1`.
+    Man,
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -3,6 +3,7 @@
 //! the item and the reason.
 
 pub mod args;
+pub mod config_cmd;
 mod login;
 mod ls;
 mod report;

@@ -19,7 +19,8 @@ pub enum Error {
     #[error("{0}")]
     SignIn(String),
     #[error(
-        "no application (client) id is configured: set ODC_CLIENT_ID or account.client_id in the config file (README.md, \"Register an app\"), or try `odc demo`"
+        "no application (client) id is configured: set ODC_CLIENT_ID, or account.client_id in {config} (`odc config edit`; README.md, \"Register an app\"), or try `odc demo`",
+        config = config_file_text()
     )]
     NoClientId,
     /// The connection failed or dropped, after any retries.
@@ -43,6 +44,12 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+fn config_file_text() -> String {
+    crate::paths::config_file()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the config file".into())
+}
 
 /// The code of the error for a server-given wait that is too long.
 pub const WAIT_REFUSED: &str = "retryAfterTooLong";
