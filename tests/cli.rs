@@ -98,7 +98,17 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
         login.contains("Signed in as Ada Example (ada@example.com)."),
         "{login}"
     );
-    let no_qr = home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    // Signed in already: says as whom; without a terminal to ask, --force is needed.
+    let again = home.odc(&["login", "--no-browser", "--no-qr"]).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already signed in as ada@example.com; `odc login --force`"),
+        "{}",
+        stderr(&again)
+    );
+    let no_qr = home
+        .ok(&["login", "--force", "--no-browser", "--no-qr"])
+        .await;
     assert!(!no_qr.contains('▀') && !no_qr.contains('█'));
     let tokens = home.path("home/.local/share/odc/tokens.json");
     #[cfg(unix)]
@@ -228,7 +238,12 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
     assert_eq!(usage.status.code(), Some(2), "bad usage");
 
     let logout = home.ok(&["logout"]).await;
-    assert_eq!(logout.trim(), "Signed out ada@example.com.");
+    assert!(
+        logout.starts_with("Signed out ada@example.com: removed its tokens from ")
+            && logout.trim().ends_with("tokens.json."),
+        "{logout}"
+    );
+    assert!(home.ok(&["logout"]).await.starts_with("Not signed in"));
     assert_eq!(home.odc(&["whoami"]).await.status.code(), Some(1));
 }
 

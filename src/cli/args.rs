@@ -46,6 +46,9 @@ pub enum Command {
         /// Never try to open a browser.
         #[arg(long)]
         no_browser: bool,
+        /// Sign in again even when signed in already (no question asked).
+        #[arg(long)]
+        force: bool,
     },
     /// Forget the signed-in account's tokens.
     Logout,

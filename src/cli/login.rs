@@ -6,8 +6,33 @@ use super::{Context, Outcome};
 use crate::onedrive::auth::{self, PollState};
 use crate::onedrive::display::escape_control;
 
-pub async fn login(context: &Context, no_qr: bool, no_browser: bool) -> Outcome {
+pub async fn login(context: &Context, no_qr: bool, no_browser: bool, force: bool) -> Outcome {
     let config = context.config.clone();
+    if !force && let Some(account) = context.store.current(&config)? {
+        let who = escape_control(&account.username);
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return Err(crate::onedrive::Error::Other(format!(
+                "already signed in as {who}; `odc login --force` signs in again"
+            ))
+            .into());
+        }
+        print!("Already signed in as {who}. Sign in again? [y/N] ");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let answer = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map(|_| line)
+        })
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Still signed in as {who}.");
+            return Ok(());
+        }
+    }
     let http = auth::identity_http(&config)?;
     let code = auth::start_device_flow(&config, &http).await?;
     let minutes = code.expires_in.as_secs().div_ceil(60);

@@ -45,7 +45,11 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
         _ => exit::FILE_NOT_FOUND,
     };
     let result = match command {
-        Command::Login { no_qr, no_browser } => login::login(&context, no_qr, no_browser).await,
+        Command::Login {
+            no_qr,
+            no_browser,
+            force,
+        } => login::login(&context, no_qr, no_browser, force).await,
         Command::Logout => logout(&context).await,
         Command::Whoami { json } => whoami(&context, json).await,
         Command::Ls {
@@ -186,9 +190,16 @@ async fn logout(context: &Context) -> Outcome {
     match context.store.current(&context.config)? {
         Some(account) => {
             context.store.remove(&account.username)?;
-            println!("Signed out {}.", escape_control(&account.username));
+            println!(
+                "Signed out {}: removed its tokens from {}.",
+                escape_control(&account.username),
+                context.store.path().display()
+            );
         }
-        None => println!("Not signed in."),
+        None => println!(
+            "Not signed in: no tokens for this app and endpoints in {}.",
+            context.store.path().display()
+        ),
     }
     Ok(())
 }

@@ -188,14 +188,47 @@ fn scopes(config: &Config) -> Vec<Scope> {
         .collect()
 }
 
+/// "the sign-in is no longer valid (AADSTS50173): The provided grant has expired…":
+/// the code once, then the first line of the description without its own
+/// "AADSTS50173: " prefix, ending with one full stop.
 fn describe_sts(kind: &str, description: Option<&str>, code: Option<u64>) -> String {
-    let code = code.map(|c| format!(" (AADSTS{c})")).unwrap_or_default();
+    let code_text = code.map(|c| format!(" (AADSTS{c})")).unwrap_or_default();
     // error_description is shown (first line only), never interpreted.
     let first = description
         .and_then(|d| d.lines().next())
-        .map(|d| format!(": {}", super::display::escape_control(d)))
+        .map(|line| {
+            let line = line.trim();
+            // "AADSTS50173: text" carries the code we already show.
+            let line = match line.split_once(": ") {
+                Some((prefix, rest)) if prefix.starts_with("AADSTS") => rest,
+                _ => line,
+            };
+            let line = line.trim_end_matches('.');
+            format!(": {}.", super::display::escape_control(line))
+        })
+        .filter(|text| text != ": .")
         .unwrap_or_default();
-    format!("{kind}{code}{first}")
+    format!("{kind}{code_text}{first}")
+}
+
+#[cfg(test)]
+mod describe_tests {
+    #[test]
+    fn the_aadsts_code_is_shown_once_and_punctuated() {
+        let text = super::describe_sts(
+            "the sign-in is no longer valid",
+            Some(
+                "AADSTS50173: The provided grant has expired due to it being revoked.\r\nTrace ID: x",
+            ),
+            Some(50173),
+        );
+        assert_eq!(
+            text,
+            "the sign-in is no longer valid (AADSTS50173): The provided grant has expired due to it being revoked."
+        );
+        assert_eq!(text.matches("AADSTS").count(), 1);
+        assert_eq!(super::describe_sts("declined", None, None), "declined");
+    }
 }
 
 /// Asks for a device code.
