@@ -1,7 +1,9 @@
 //! Logging with `tracing` to `$XDG_STATE_HOME/odc/odc.log`, never to the terminal:
 //! the terminal belongs to the UI or to the command's own output.
 //!
-//! `ODC_LOG` sets the filter (`info` when unset), e.g. `ODC_LOG=odc=debug`.
+//! The level: warnings by default, `-v` info, `-vv` debug, `-vvv` trace; `ODC_LOG`
+//! (an `EnvFilter`, e.g. `ODC_LOG=odc=debug`) wins over both. The default file
+//! rotates daily and keeps a week; `--log-file PATH` writes there instead.
 //! Secrets (tokens, device codes, refresh tokens) are never passed to a log macro;
 //! request URLs are logged without their query strings for the same reason.
 
@@ -18,15 +20,52 @@ pub struct LogGuard {
     pub file: PathBuf,
 }
 
+/// Where the log goes and how much of it.
+#[derive(Debug, Clone, Default)]
+pub struct LogOptions {
+    /// `-v` count.
+    pub verbosity: u8,
+    /// `--log-file PATH`.
+    pub file: Option<PathBuf>,
+}
+
+/// Rotated files kept in the state directory.
+const KEPT_FILES: usize = 7;
+
 /// Starts file logging. Returns `None` (and logs nothing) when no state directory can
 /// be found or created; odc works the same without a log.
-pub fn init() -> Option<LogGuard> {
-    let dir = crate::paths::state_dir()?;
-    std::fs::create_dir_all(&dir).ok()?;
-    let file_name = "odc.log";
-    let appender = tracing_appender::rolling::never(&dir, file_name);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("ODC_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+pub fn init(options: &LogOptions) -> Option<LogGuard> {
+    let (writer, guard, file) = match &options.file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()?;
+            let (writer, guard) = tracing_appender::non_blocking(file);
+            (writer, guard, path.clone())
+        }
+        None => {
+            let dir = crate::paths::state_dir()?;
+            std::fs::create_dir_all(&dir).ok()?;
+            let appender = tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix("odc")
+                .filename_suffix("log")
+                .max_log_files(KEPT_FILES)
+                .build(&dir)
+                .ok()?;
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            (writer, guard, dir.join("odc.DATE.log"))
+        }
+    };
+    let level = match options.verbosity {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("ODC_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(Escaping(writer))
@@ -35,7 +74,7 @@ pub fn init() -> Option<LogGuard> {
         .ok()?;
     Some(LogGuard {
         _worker: guard,
-        file: dir.join(file_name),
+        file,
     })
 }
 

@@ -9,7 +9,10 @@ use odc::onedrive::tokens::TokenStore;
 fn main() -> ExitCode {
     odc::tui::terminal::install_panic_hook();
     let cli = Cli::parse();
-    let _log = odc::logging::init();
+    let _log = odc::logging::init(&odc::logging::LogOptions {
+        verbosity: cli.verbose,
+        file: cli.log_file.clone(),
+    });
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

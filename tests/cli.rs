@@ -896,3 +896,49 @@ async fn config_commands_and_the_man_page() {
         assert!(man.contains(command), "{command} missing from the man page");
     }
 }
+
+/// `-v`/`-vv` raise the log level for one run, `--log-file` puts the log where
+/// asked; the default log rotates in the state directory; tokens never appear.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbosity_and_log_files() {
+    let home = Home::new(Seed::Demo).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let log = home.path("debug.log");
+    home.ok(&[
+        "-vv",
+        "--log-file",
+        log.to_str().unwrap(),
+        "ls",
+        "/Documents",
+    ])
+    .await;
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("DEBUG") && text.contains("/children -> 200"),
+        "{text}"
+    );
+    let tokens: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(home.path("home/.local/share/odc/tokens.json")).unwrap(),
+    )
+    .unwrap();
+    let access = tokens["accounts"]["ada@example.com"]["access_token"]
+        .as_str()
+        .unwrap();
+    assert!(!text.contains(access), "no token in the log");
+
+    // Without -v, debug lines are not written.
+    let quiet = home.path("quiet.log");
+    home.ok(&["--log-file", quiet.to_str().unwrap(), "ls", "/Documents"])
+        .await;
+    assert!(!std::fs::read_to_string(&quiet).unwrap().contains("DEBUG"));
+
+    // The default log: a dated file in the state directory.
+    home.ok(&["-v", "ls"]).await;
+    let state = home.path("home/.local/state/odc");
+    let dated: Vec<String> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("odc.") && n.ends_with(".log"))
+        .collect();
+    assert!(!dated.is_empty(), "no rotating log in {state:?}");
+}
