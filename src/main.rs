@@ -87,7 +87,23 @@ fn main() -> ExitCode {
         }
     }
     match command {
-        Some(command) => runtime.block_on(odc::cli::run(command, Context { config, store })),
+        Some(command) => {
+            let display = if cli.quiet {
+                odc::cli::report::Display::Quiet
+            } else if cli.progress {
+                odc::cli::report::Display::Forced
+            } else {
+                odc::cli::report::Display::Auto
+            };
+            runtime.block_on(odc::cli::run(
+                command,
+                Context {
+                    config,
+                    store,
+                    display,
+                },
+            ))
+        }
         None => runtime.block_on(odc::tui::run_ui(
             config,
             store,

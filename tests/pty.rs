@@ -34,6 +34,21 @@ impl Pty {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("local-file.txt"), b"hello").unwrap();
         std::fs::create_dir(dir.path().join("local-folder")).unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_odc"));
+        command.arg("demo");
+        command.cwd(dir.path());
+        command.env("HOME", dir.path());
+        command.env("XDG_STATE_HOME", dir.path().join("state"));
+        command.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        command.env("XDG_DATA_HOME", dir.path().join("data"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Self::spawn(cols, rows, command, dir)
+    }
+
+    /// Runs `command` in a fresh pseudo-terminal of `cols` × `rows`.
+    fn spawn(cols: u16, rows: u16, mut command: CommandBuilder, dir: tempfile::TempDir) -> Pty {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -42,19 +57,9 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_odc"));
-        command.arg("demo");
-        command.cwd(dir.path());
         command.env("TERM", "xterm-256color");
-        command.env("HOME", dir.path());
-        command.env("XDG_STATE_HOME", dir.path().join("state"));
-        command.env("XDG_CONFIG_HOME", dir.path().join("config"));
-        command.env("XDG_DATA_HOME", dir.path().join("data"));
         command.env_remove("DISPLAY");
         command.env_remove("WAYLAND_DISPLAY");
-        for (key, value) in env {
-            command.env(key, value);
-        }
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -371,4 +376,111 @@ fn wait_file(path: &std::path::Path, expected: &[u8]) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `odc put` of a folder in a 60-column terminal: the progress is a total line and
+/// a line per file in flight, each cut to the width, redrawn in place: no wrapped
+/// or repeated progress lines, and the finished files listed once each.
+#[test]
+fn cli_progress_fits_a_narrow_terminal() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let emu = runtime
+        .block_on(odc::emulator::Emulator::start(
+            odc::emulator::EmulatorOptions {
+                settings: odc::emulator::Settings {
+                    poll_interval_secs: 0,
+                    approve_after_polls: 1,
+                    bandwidth_bytes_per_sec: 600_000,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let up = dir
+        .path()
+        .join("a-folder-with-a-rather-long-name-for-a-narrow-terminal");
+    std::fs::create_dir(&up).unwrap();
+    for (i, size) in [700_000usize, 900_000, 1_100_000].iter().enumerate() {
+        std::fs::write(
+            up.join(format!(
+                "file-{i}-with-a-long-name-that-does-not-fit-in-sixty-columns.bin"
+            )),
+            vec![i as u8; *size],
+        )
+        .unwrap();
+    }
+    let env = |command: &mut CommandBuilder| {
+        command.cwd(dir.path());
+        command.env("HOME", dir.path());
+        command.env("XDG_STATE_HOME", dir.path().join("state"));
+        command.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        command.env("XDG_DATA_HOME", dir.path().join("data"));
+        command.env("ODC_CLIENT_ID", "pty-test");
+        command.env("ODC_AUTHORITY_URL", emu.authority_url());
+        command.env("ODC_GRAPH_URL", emu.graph_url());
+    };
+    let config = dir.path().join("config/odc");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[transfer]\nupload_fragment_bytes = 327680\nsimple_upload_max_bytes = 327680\n",
+    )
+    .unwrap();
+    let mut login = CommandBuilder::new(env!("CARGO_BIN_EXE_odc"));
+    login.args(["login", "--no-browser", "--no-qr"]);
+    env(&mut login);
+    let mut pty = Pty::spawn(60, 20, login, tempfile::tempdir().unwrap());
+    assert!(pty.wait_exit().success(), "{}", pty.contents());
+
+    let mut put = CommandBuilder::new(env!("CARGO_BIN_EXE_odc"));
+    put.args(["put", up.to_str().unwrap(), "/"]);
+    env(&mut put);
+    let mut pty = Pty::spawn(60, 20, put, tempfile::tempdir().unwrap());
+    let mut saw_progress = false;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pty.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "{}", pty.contents());
+        let screen = pty.contents();
+        let progress_rows = screen.lines().filter(|l| l.contains('%')).count();
+        assert!(
+            progress_rows <= 1,
+            "one total line, not repeated:\n{screen}"
+        );
+        let size_rows = screen
+            .lines()
+            .filter(|l| l.contains("/") && l.contains("B"))
+            .count();
+        assert!(size_rows <= 8, "{screen}");
+        saw_progress |= progress_rows == 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(pty.wait_exit().success(), "{}", pty.contents());
+    assert!(saw_progress, "a progress line was shown");
+    let screen = pty.contents();
+    for i in 0..3 {
+        let name = format!("file-{i}-with");
+        assert_eq!(
+            screen
+                .lines()
+                .filter(|l| l.contains("uploaded") && l.contains(&name))
+                .count(),
+            1,
+            "{screen}"
+        );
+    }
+    assert!(
+        !screen.lines().any(|l| l.contains('%')),
+        "bars cleared at the end:\n{screen}"
+    );
+    runtime.block_on(async {
+        assert_eq!(
+            emu.read_file("/a-folder-with-a-rather-long-name-for-a-narrow-terminal/file-2-with-a-long-name-that-does-not-fit-in-sixty-columns.bin")
+                .await
+                .unwrap()
+                .len(),
+            1_100_000
+        );
+    });
 }

@@ -28,6 +28,14 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Show transfer progress bars even when stderr is not a terminal.
+    #[arg(short = 'P', long, global = true, conflicts_with = "quiet")]
+    pub progress: bool,
+
+    /// No progress and no per-file lines; errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     /// Write the log to this file instead of the rotating one in the state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

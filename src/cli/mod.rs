@@ -6,7 +6,7 @@ pub mod args;
 pub mod config_cmd;
 mod login;
 mod ls;
-mod report;
+pub mod report;
 mod signals;
 mod transfers;
 
@@ -27,6 +27,8 @@ use crate::onedrive::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
 pub struct Context {
     pub config: Arc<Config>,
     pub store: TokenStore,
+    /// Progress display for transfers (`-P`, `-q`).
+    pub display: report::Display,
 }
 
 impl Context {
@@ -99,6 +101,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
                 Context {
                     config: Arc::new(config),
                     store: context.store.clone(),
+                    display: context.display,
                 }
             } else {
                 context

@@ -1,58 +1,125 @@
-//! Progress on stderr: a live line on a terminal, plain lines otherwise. The line is
-//! redrawn from sampled counters a few times a second, never per chunk.
+//! Progress on stderr with `indicatif`: on a terminal, a total line (bytes, speed,
+//! ETA, and why it waits: "OneDrive asked to wait 4 s", "retrying (2/6) after a
+//! dropped connection") and a line per file in flight, every line cut to the
+//! terminal's width so nothing wraps or repeats; off a terminal, one line per
+//! finished file. Bars are fed from sampled counters a few times a second.
 
-use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use humansize::{BINARY, format_size};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::onedrive::Progress;
 use crate::onedrive::display::escape_control;
+use crate::onedrive::{Graph, Progress};
 
-/// Transfers in flight and finished, for the summary line.
+/// How much the command line shows while it transfers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Display {
+    /// Bars on a terminal, a line per file otherwise.
+    #[default]
+    Auto,
+    /// `-P`: bars even when stderr is not a terminal.
+    Forced,
+    /// `-q`: errors only.
+    Quiet,
+}
+
+/// Files shown with a line of their own; the rest are counted on the total line.
+const FILE_LINES: usize = 4;
+
+struct Active {
+    label: String,
+    progress: Arc<Progress>,
+    bar: Option<ProgressBar>,
+}
+
 #[derive(Default)]
 struct Board {
-    active: Vec<(String, Arc<Progress>)>,
+    active: Vec<Active>,
     finished_bytes: u64,
-    finished_files: u64,
 }
 
 #[derive(Clone)]
 pub struct Reporter {
     board: Arc<Mutex<Board>>,
+    multi: MultiProgress,
+    total: ProgressBar,
+    /// Bars are drawn (a terminal, or forced).
     live: bool,
-    started: Instant,
+    quiet: bool,
+    graph: Option<Arc<Graph>>,
 }
 
 impl Reporter {
-    pub fn new() -> Self {
+    pub fn new(display: Display, graph: Option<Arc<Graph>>) -> Self {
+        use std::io::IsTerminal;
+        let live = match display {
+            Display::Auto => std::io::stderr().is_terminal(),
+            Display::Forced => true,
+            Display::Quiet => false,
+        };
+        let target = if !live {
+            ProgressDrawTarget::hidden()
+        } else if display == Display::Forced {
+            // Not a terminal: draw anyway, at the width console reports (79).
+            ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 4)
+        } else {
+            ProgressDrawTarget::stderr_with_hz(4)
+        };
+        let multi = MultiProgress::with_draw_target(target);
+        let total = multi.add(ProgressBar::new(0));
+        total.set_style(
+            ProgressStyle::with_template(
+                "{percent:>3}% {binary_bytes:>10}/{binary_total_bytes:<10} {binary_bytes_per_sec:>12} {eta:>4} {wide_msg}",
+            )
+            .expect("a valid template"),
+        );
         Self {
             board: Arc::default(),
-            live: std::io::stderr().is_terminal(),
-            started: Instant::now(),
+            multi,
+            total,
+            live,
+            quiet: display == Display::Quiet,
+            graph,
         }
     }
 
     /// Registers a transfer; returns its counters.
     pub fn start(&self, label: &str) -> Arc<Progress> {
         let progress = Arc::new(Progress::default());
-        self.board
-            .lock()
-            .unwrap()
-            .active
-            .push((escape_control(label), progress.clone()));
+        let mut board = self.board.lock().unwrap();
+        let label = escape_control(label);
+        let bar = (self.live
+            && board.active.iter().filter(|a| a.bar.is_some()).count() < FILE_LINES)
+            .then(|| self.file_bar(&label));
+        board.active.push(Active {
+            label,
+            progress: progress.clone(),
+            bar,
+        });
         progress
     }
 
-    /// Marks a transfer finished and, off a terminal, prints a line for it.
+    fn file_bar(&self, label: &str) -> ProgressBar {
+        let bar = self.multi.add(ProgressBar::new(0));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "  {binary_bytes:>10}/{binary_total_bytes:<10} {wide_msg}",
+            )
+            .expect("a valid template"),
+        );
+        bar.set_message(label.to_string());
+        bar
+    }
+
+    /// Marks a transfer finished and prints a line for it.
     pub fn finish(&self, label: &str, progress: &Arc<Progress>, verb: &str, elapsed: Duration) {
         let (done, _) = progress.sample();
-        let mut board = self.board.lock().unwrap();
-        board.active.retain(|(_, p)| !Arc::ptr_eq(p, progress));
-        board.finished_bytes += done;
-        board.finished_files += 1;
-        drop(board);
+        self.remove(progress, done);
+        if self.quiet {
+            return;
+        }
         let line = format!(
             "{verb} {} ({} in {:.1} s, {}/s)",
             escape_control(label),
@@ -65,87 +132,89 @@ impl Reporter {
 
     /// Removes a transfer that failed (its error is printed by the caller).
     pub fn abandon(&self, progress: &Arc<Progress>) {
-        self.board
-            .lock()
-            .unwrap()
+        self.remove(progress, 0);
+    }
+
+    fn remove(&self, progress: &Arc<Progress>, done: u64) {
+        let mut board = self.board.lock().unwrap();
+        if let Some(index) = board
             .active
-            .retain(|(_, p)| !Arc::ptr_eq(p, progress));
-    }
-
-    /// Prints one message line. Lines carry names, server codes and reasons, so
-    /// the whole line is escaped: nothing in it can drive the terminal.
-    pub fn print_line(&self, line: &str) {
-        let line = crate::onedrive::display::escape_control(line);
-        let mut err = std::io::stderr().lock();
-        if self.live {
-            let _ = write!(err, "\r\x1b[2K");
+            .iter()
+            .position(|a| Arc::ptr_eq(&a.progress, progress))
+        {
+            let gone = board.active.remove(index);
+            if let Some(bar) = gone.bar {
+                bar.finish_and_clear();
+                self.multi.remove(&bar);
+                // The next file without a line of its own gets this one.
+                let label = board.active.iter().position(|a| a.bar.is_none()).map(|i| {
+                    let label = board.active[i].label.clone();
+                    (i, label)
+                });
+                if let Some((i, label)) = label {
+                    board.active[i].bar = Some(self.file_bar(&label));
+                }
+            }
         }
-        let _ = writeln!(err, "{line}");
+        board.finished_bytes += done;
     }
 
-    /// Redraws the live line until dropped; returns the task's handle.
+    /// Prints one message line above the bars. Lines carry names, server codes and
+    /// reasons, so the whole line is escaped: nothing in it can drive the terminal.
+    pub fn print_line(&self, line: &str) {
+        let line = escape_control(line);
+        if self.live {
+            let _ = self.multi.println(&line);
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Feeds the bars from the counters until aborted; None off a terminal.
     pub fn spawn_ticker(&self) -> Option<tokio::task::JoinHandle<()>> {
         if !self.live {
             return None;
         }
         let this = self.clone();
         Some(tokio::spawn(async move {
-            let mut last = String::new();
             loop {
+                this.tick();
                 tokio::time::sleep(Duration::from_millis(250)).await;
-                let line = this.status_line();
-                if line != last {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r\x1b[2K{line}");
-                    let _ = err.flush();
-                    last = line;
-                }
             }
         }))
     }
 
-    pub fn clear(&self) {
-        if self.live {
-            let _ = write!(std::io::stderr(), "\r\x1b[2K");
-        }
-    }
-
-    fn status_line(&self) -> String {
+    fn tick(&self) {
         let board = self.board.lock().unwrap();
         let (mut done, mut total) = (board.finished_bytes, board.finished_bytes);
-        for (_, p) in &board.active {
-            let (d, t) = p.sample();
+        for active in &board.active {
+            let (d, t) = active.progress.sample();
             done += d;
             total += t;
+            if let Some(bar) = &active.bar {
+                bar.set_length(t);
+                bar.set_position(d);
+            }
         }
-        let elapsed = self.started.elapsed();
-        let speed = rate(done, elapsed);
-        let percent = (done * 100).checked_div(total).unwrap_or(100);
-        let eta = if speed > 0 && total > done {
-            format!(
-                " ETA {}",
-                crate::transfer::rate::clock((total - done) / speed)
-            )
-        } else {
-            String::new()
+        let hidden = board.active.iter().filter(|a| a.bar.is_none()).count();
+        drop(board);
+        self.total.set_length(total);
+        self.total.set_position(done);
+        let waiting = self.graph.as_ref().and_then(|g| g.waiting_reason());
+        let message = match (waiting, hidden) {
+            (Some(reason), _) => reason,
+            (None, 0) => String::new(),
+            (None, 1) => "and 1 more file".to_string(),
+            (None, n) => format!("and {n} more files"),
         };
-        let current = match board.active.as_slice() {
-            [] => String::new(),
-            [(name, _)] => format!("{name} "),
-            many => format!("{} files ", many.len()),
-        };
-        format!(
-            "{current}{percent:>3}% {} / {} {}/s{eta}",
-            format_size(done, BINARY),
-            format_size(total, BINARY),
-            format_size(speed, BINARY)
-        )
+        self.total.set_message(message);
     }
-}
 
-impl Default for Reporter {
-    fn default() -> Self {
-        Self::new()
+    pub fn clear(&self) {
+        if self.live {
+            self.total.finish_and_clear();
+            let _ = self.multi.clear();
+        }
     }
 }
 

@@ -313,7 +313,7 @@ async fn run(
     };
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config, tx);
-    engine.set_graph(graph);
+    engine.set_graph(graph.clone());
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.
     if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {
@@ -325,7 +325,7 @@ async fn run(
     }));
     engine.submit(request);
 
-    let reporter = Reporter::new();
+    let reporter = Reporter::new(context.display, Some(graph));
     let ticker = reporter.spawn_ticker();
     let mut tasks: HashMap<u64, (String, Direction, Arc<Progress>, Instant)> = HashMap::new();
     let mut failures = 0usize;

@@ -40,6 +40,9 @@ pub struct Graph {
     gate: Arc<ThrottleGate>,
     graph_base: Url,
     allowed_origins: Vec<url::Origin>,
+    /// The latest retry, in words, for progress displays ("retrying (2/6) after a
+    /// dropped connection").
+    notice: std::sync::Mutex<Option<(std::time::Instant, String)>>,
 }
 
 fn build_client(config: &Config) -> Result<reqwest::Client> {
@@ -64,6 +67,7 @@ impl Graph {
             plain: build_client(&config)?,
             gate: Arc::new(ThrottleGate::default()),
             allowed_origins: vec![graph_base.origin(), authority.origin()],
+            notice: std::sync::Mutex::new(None),
             graph_base,
             session,
             config,
@@ -111,6 +115,30 @@ impl Graph {
 
     pub fn max_attempts(&self) -> u32 {
         self.config.network.max_attempts
+    }
+
+    /// Records that a request is being retried: `attempt` of the configured most,
+    /// after `what` ("a dropped connection", "OneDrive error 503").
+    pub fn note_retry(&self, attempt: u32, what: &str) {
+        let text = format!("retrying ({attempt}/{}) after {what}", self.max_attempts());
+        *self.notice.lock().unwrap() = Some((std::time::Instant::now(), text));
+    }
+
+    /// What a person waiting should read now: a throttling pause in force, or a
+    /// retry noted in the last few seconds.
+    pub fn waiting_reason(&self) -> Option<String> {
+        let pause = self.gate.remaining();
+        if pause >= Duration::from_millis(500) {
+            return Some(format!(
+                "OneDrive asked to wait {}",
+                super::retry::describe_wait(pause + Duration::from_millis(999))
+            ));
+        }
+        let notice = self.notice.lock().unwrap();
+        notice
+            .as_ref()
+            .filter(|(when, _)| when.elapsed() < Duration::from_secs(5))
+            .map(|(_, text)| text.clone())
     }
 
     /// Sends an authorised Graph request and returns a success (2xx or 3xx) reply;
@@ -163,6 +191,7 @@ impl Graph {
                     if failures >= self.max_attempts() {
                         return Err(err);
                     }
+                    self.note_retry(failures + 1, "a dropped connection");
                     tokio::time::sleep(self.backoff(failures)).await;
                     continue;
                 }
@@ -196,6 +225,7 @@ impl Graph {
             } else if matches!(status, 500 | 502 | 503 | 504) {
                 failures += 1;
                 if failures < self.max_attempts() {
+                    self.note_retry(failures + 1, &format!("OneDrive error {status}"));
                     tokio::time::sleep(self.backoff(failures)).await;
                     continue;
                 }

@@ -331,6 +331,7 @@ impl Graph {
                     if failures >= self.max_attempts() {
                         break Err(err);
                     }
+                    self.note_retry(failures + 1, "a dropped connection");
                     tokio::time::sleep(self.backoff(failures)).await;
                 }
             }

@@ -350,6 +350,7 @@ impl Graph {
                         self.delete_session(&upload_url).await;
                         return Err(err);
                     }
+                    self.note_retry(failures + 1, "a dropped connection");
                     tokio::time::sleep(self.backoff(failures)).await;
                     match self.session_offset(&upload_url).await {
                         Ok(Some(next)) => Outcome::Resume(next),
