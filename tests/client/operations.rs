@@ -369,3 +369,37 @@ async fn me_and_quota() {
     assert_eq!(drive.drive_type.as_deref(), Some("personal"));
     assert_eq!(drive.quota.unwrap().used, Some(1234));
 }
+
+/// What the progress display says while odc waits: the throttling pause in words,
+/// then the retry after a dropped connection.
+#[tokio::test]
+async fn waiting_reasons_are_given_in_words() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    let graph = std::sync::Arc::new(graph);
+    assert_eq!(graph.waiting_reason(), None);
+    env.emu.add_fault(FaultRule::new(
+        Target::Graph,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(RetryAfter::Seconds(2)),
+        },
+        1,
+    ));
+    let request = tokio::spawn({
+        let graph = graph.clone();
+        async move { graph.me().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        graph.waiting_reason().as_deref(),
+        Some("OneDrive asked to wait 2 s")
+    );
+    request.await.unwrap().unwrap();
+    env.emu
+        .add_fault(FaultRule::new(Target::Graph, Fault::Drop, 1));
+    graph.me().await.unwrap();
+    assert_eq!(
+        graph.waiting_reason().as_deref(),
+        Some("retrying (2/4) after a dropped connection")
+    );
+}
