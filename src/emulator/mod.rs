@@ -1,5 +1,6 @@
 //! An emulator of Microsoft Graph (OneDrive) and the Microsoft identity platform,
-//! held to `reference/graph-api.md`. odc is built, tested, demonstrated and
+//! held to the project's Graph reference (the shared `graph-api.md`; what we
+//! looked up ourselves is in `docs/graph-notes.md`). odc is built, tested, demonstrated and
 //! benchmarked against it, so it is strict where the service is strict: the client
 //! that passes here should pass there.
 //!

@@ -77,11 +77,6 @@ impl Runner {
         }
     }
 
-    /// Transfers still running (quitting asks first).
-    pub fn active_transfers(&self) -> usize {
-        self.engine.active()
-    }
-
     pub fn run(&mut self, effect: Effect) -> Control {
         match effect {
             Effect::List {

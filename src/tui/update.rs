@@ -59,8 +59,6 @@ pub enum Event {
     Ask(super::state::Dialog),
     /// These folders changed: panes showing them reload.
     Changed(Vec<crate::transfer::Location>),
-    /// Back from Ctrl-Z.
-    Resumed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -270,7 +268,6 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::Quit]
         }
-        Event::Resumed => Vec::new(),
     }
 }
 
