@@ -51,7 +51,7 @@ pub struct UploadOptions<'a> {
     pub keep_session_on_cancel: bool,
 }
 
-enum Outcome {
+enum FragmentReply {
     Done(Box<DriveItem>),
     /// Continue from this offset.
     Resume(u64),
@@ -353,19 +353,19 @@ impl Graph {
                     self.note_retry(failures + 1, "a dropped connection");
                     tokio::time::sleep(self.backoff(failures)).await;
                     match self.session_offset(&upload_url).await {
-                        Ok(Some(next)) => Outcome::Resume(next),
-                        Ok(None) => Outcome::NewSession,
-                        Err(_) => Outcome::Resume(offset),
+                        Ok(Some(next)) => FragmentReply::Resume(next),
+                        Ok(None) => FragmentReply::NewSession,
+                        Err(_) => FragmentReply::Resume(offset),
                     }
                 }
             };
             match outcome {
-                Outcome::Done(item) => {
+                FragmentReply::Done(item) => {
                     let hasher = hash.lock().unwrap().hasher.clone();
                     verify(&item, size, &hasher)?;
                     return Ok(*item);
                 }
-                Outcome::Resume(next) => {
+                FragmentReply::Resume(next) => {
                     if next > size {
                         self.delete_session(&upload_url).await;
                         return Err(Error::Other(format!(
@@ -375,7 +375,7 @@ impl Graph {
                     offset = next;
                     progress.set_done(offset);
                 }
-                Outcome::NewSession => {
+                FragmentReply::NewSession => {
                     if offset > 0
                         && let Some(item) = self.already_uploaded(local, dest, size).await?
                     {
@@ -405,7 +405,7 @@ impl Graph {
         size: u64,
         hash: &Arc<Mutex<RunningHash>>,
         progress: &Arc<Progress>,
-    ) -> Result<Outcome> {
+    ) -> Result<FragmentReply> {
         let length = (size - offset).min(self.config.transfer.upload_fragment_bytes);
         let mut file = tokio::fs::File::open(local)
             .await
@@ -448,7 +448,7 @@ impl Graph {
                     .json()
                     .await
                     .map_err(|e| Error::from(e.without_url()))?;
-                Ok(Outcome::Resume(
+                Ok(FragmentReply::Resume(
                     next_expected(&body).unwrap_or(offset + length),
                 ))
             }
@@ -457,14 +457,14 @@ impl Graph {
                     .json()
                     .await
                     .map_err(|e| Error::from(e.without_url()))?;
-                Ok(Outcome::Done(Box::new(item)))
+                Ok(FragmentReply::Done(Box::new(item)))
             }
             416 => match self.session_offset(upload_url).await? {
-                Some(next) => Ok(Outcome::Resume(next)),
-                None => Ok(Outcome::NewSession),
+                Some(next) => Ok(FragmentReply::Resume(next)),
+                None => Ok(FragmentReply::NewSession),
             },
-            404 => Ok(Outcome::NewSession),
-            401 => Ok(Outcome::NewSession),
+            404 => Ok(FragmentReply::NewSession),
+            401 => Ok(FragmentReply::NewSession),
             s if s >= 500 && s != 507 => {
                 Err(Error::Network(format!("the upload URL answered {s}")))
             }

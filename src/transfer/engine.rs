@@ -80,7 +80,7 @@ struct Batch {
     changed: Vec<Location>,
 }
 
-struct Control {
+struct TaskEntry {
     task: FileTask,
     /// The upload session of a paused upload, continued on resume.
     session_url: Option<String>,
@@ -99,7 +99,7 @@ struct Inner {
     tx: UnboundedSender<EngineEvent>,
     slots: Semaphore,
     next_id: AtomicU64,
-    tasks: Mutex<HashMap<u64, Control>>,
+    tasks: Mutex<HashMap<u64, TaskEntry>>,
     resumed: Notify,
     /// Set by [`Engine::interrupt`]: cancelled transfers keep what they have.
     interrupting: AtomicBool,
@@ -111,7 +111,7 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-enum Outcome {
+enum TaskOutcome {
     Done,
     Skipped,
 }
@@ -377,7 +377,7 @@ impl Engine {
         progress.set_total(task.size);
         self.inner.tasks.lock().unwrap().insert(
             id,
-            Control {
+            TaskEntry {
                 attempt: cancel.child_token(),
                 session_url: None,
                 task,
@@ -536,8 +536,8 @@ impl Engine {
             let result = self.run_once(id, &task, &batch, &attempt, &progress).await;
             drop(permit);
             match result {
-                Ok(Outcome::Done) => break TaskState::Done,
-                Ok(Outcome::Skipped) => break TaskState::Skipped,
+                Ok(TaskOutcome::Done) => break TaskState::Done,
+                Ok(TaskOutcome::Skipped) => break TaskState::Skipped,
                 Err(Error::Cancelled)
                     if self.with(id, |c| c.paused).unwrap_or(false) && !cancel.is_cancelled() =>
                 {
@@ -622,7 +622,7 @@ impl Engine {
         }
     }
 
-    fn with<R>(&self, id: u64, f: impl FnOnce(&Control) -> R) -> Option<R> {
+    fn with<R>(&self, id: u64, f: impl FnOnce(&TaskEntry) -> R) -> Option<R> {
         self.inner.tasks.lock().unwrap().get(&id).map(f)
     }
 
@@ -684,7 +684,7 @@ impl Engine {
         batch: &Batch,
         cancel: &CancellationToken,
         progress: &Arc<Progress>,
-    ) -> Result<Outcome> {
+    ) -> Result<TaskOutcome> {
         // Uploads go out with conflictBehavior=fail and look at the target only on a
         // 409: no request per file just to check (small files are one request).
         let optimistic = task.direction == Direction::Upload;
@@ -702,7 +702,7 @@ impl Engine {
                     .resolve_conflict(id, task, batch, cancel, target_size, target_modified)
                     .await?
                 {
-                    Decision::Skip => return Ok(Outcome::Skipped),
+                    Decision::Skip => return Ok(TaskOutcome::Skipped),
                     Decision::Rename => dest = self.free_name(&dest).await?,
                     Decision::Overwrite => overwrite = true,
                 }
@@ -717,7 +717,7 @@ impl Engine {
                     conflicts_seen += 1;
                     known = self.target(&dest).await?;
                 }
-                result => return result.map(|()| Outcome::Done),
+                result => return result.map(|()| TaskOutcome::Done),
             }
         }
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::StreamExt;
 
-use super::effects::{Control, Runner};
+use super::effects::{LoopControl, Runner};
 use super::keymap::Keymap;
 use super::terminal::Guard;
 use super::update::{self, Event};
@@ -65,9 +65,9 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     loop {
         for effect in pending.drain(..) {
             match runner.run(effect) {
-                Control::Continue => {}
-                Control::Quit => return Ok(()),
-                Control::Suspend => {
+                LoopControl::Continue => {}
+                LoopControl::Quit => return Ok(()),
+                LoopControl::Suspend => {
                     guard.suspend()?;
                     dirty = true;
                 }

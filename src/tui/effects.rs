@@ -22,7 +22,7 @@ use crate::transfer::{ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Location
 const LOCAL_PAGE: usize = 500;
 
 /// What the loop itself must do.
-pub enum Control {
+pub enum LoopControl {
     Continue,
     Suspend,
     Quit,
@@ -77,7 +77,7 @@ impl Runner {
         }
     }
 
-    pub fn run(&mut self, effect: Effect) -> Control {
+    pub fn run(&mut self, effect: Effect) -> LoopControl {
         match effect {
             Effect::List {
                 pane,
@@ -199,7 +199,7 @@ impl Runner {
                     report(&tx, result, dir, done);
                 });
             }
-            Effect::Suspend => return Control::Suspend,
+            Effect::Suspend => return LoopControl::Suspend,
             Effect::Quit => {
                 for token in self.listings.iter().flatten() {
                     token.cancel();
@@ -207,10 +207,10 @@ impl Runner {
                 if let Some(token) = &self.sign_in {
                     token.cancel();
                 }
-                return Control::Quit;
+                return LoopControl::Quit;
             }
         }
-        Control::Continue
+        LoopControl::Continue
     }
 
     fn open(&self, target: String, what: &str) {
