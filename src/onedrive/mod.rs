@@ -9,10 +9,12 @@ pub mod items;
 pub mod limits;
 pub mod local_names;
 pub mod names;
+pub mod partial;
 pub mod path;
 pub mod progress;
 pub mod quickxor;
 pub mod retry;
+mod stream;
 pub mod tokens;
 pub mod upload;
 

@@ -1,0 +1,155 @@
+//! Streaming a file's content to a writer (`odc cat`, `odc get PATH -`): no
+//! partial file, resumed with Range after a drop, hash-checked at the end.
+
+use reqwest::header;
+use tokio::io::AsyncWriteExt;
+use tokio_util::sync::CancellationToken;
+
+use super::client::Graph;
+use super::error::{Error, Result};
+use super::items::DriveItem;
+use super::quickxor::{QuickXorHash, hashes_match};
+
+impl Graph {
+    /// Streams a file's content into `out` (stdout for `odc cat`): no partial file
+    /// and no rename. A dropped connection continues with a Range request from the
+    /// bytes already written; the size and QuickXorHash are checked at the end (the
+    /// bytes are out by then, so a mismatch is reported as an error).
+    pub async fn stream_to<W: tokio::io::AsyncWrite + Unpin>(
+        &self,
+        item: &DriveItem,
+        out: &mut W,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        if !item.is_file() {
+            return Err(Error::Other(format!(
+                "{} is a {}, not a file",
+                super::display::escape_control(&item.name),
+                item.kind()
+            )));
+        }
+        let mut hasher = QuickXorHash::new();
+        let mut offset = 0u64;
+        let mut url: Option<String> = None;
+        let mut failures = 0u32;
+        while offset < item.size {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let step = tokio::select! {
+                _ = cancel.cancelled() => Err(Error::Cancelled),
+                r = self.stream_step(item, &mut url, offset, out, &mut hasher) => r,
+            };
+            match step {
+                Ok(written) => offset += written,
+                Err(err @ (Error::Cancelled | Error::Io { .. } | Error::Integrity(_))) => {
+                    return Err(err);
+                }
+                Err(err) if err.is_wait_refused() => return Err(err),
+                Err(err) => {
+                    failures += 1;
+                    if failures >= self.max_attempts() {
+                        return Err(err);
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                }
+            }
+        }
+        out.flush().await.map_err(|e| Error::io("stdout", e))?;
+        if let Some(expected) = item.quick_xor_hash()
+            && !hashes_match(expected, &hasher.digest())
+        {
+            return Err(Error::Integrity(format!(
+                "{}: QuickXorHash differs (OneDrive says {expected}, the bytes give {})",
+                super::display::escape_control(&item.name),
+                hasher.finish_base64()
+            )));
+        }
+        Ok(())
+    }
+
+    /// One request from `offset`; returns how many bytes it wrote (a short count
+    /// after a dropped connection is progress, not an error).
+    async fn stream_step<W: tokio::io::AsyncWrite + Unpin>(
+        &self,
+        item: &DriveItem,
+        url: &mut Option<String>,
+        offset: u64,
+        out: &mut W,
+        hasher: &mut QuickXorHash,
+    ) -> Result<u64> {
+        self.gate().wait().await;
+        let current = match url {
+            Some(u) => u.clone(),
+            None => {
+                let fresh = self.download_url(&item.id).await?;
+                *url = Some(fresh.clone());
+                fresh
+            }
+        };
+        let mut request = self.plain().get(&current);
+        if offset > 0 {
+            request = request.header(header::RANGE, format!("bytes={offset}-"));
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        if self.note_throttle(&response)? {
+            return Ok(0);
+        }
+        let mut skip = 0u64;
+        match response.status().as_u16() {
+            200 => skip = offset, // the range was ignored: drop what was written already
+            206 => {}
+            401 | 403 | 404 | 410 => {
+                *url = None;
+                return Err(Error::Network(format!(
+                    "the download URL was refused ({})",
+                    response.status().as_u16()
+                )));
+            }
+            status => {
+                let body = response.bytes().await.unwrap_or_default();
+                let err = Error::from_graph(status, &body);
+                return if status >= 500 {
+                    Err(Error::Network(err.to_string()))
+                } else {
+                    Err(err)
+                };
+            }
+        }
+        let mut written = 0u64;
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // What was written counts; the caller continues from there.
+                Err(_) if written > 0 => return Ok(written),
+                Err(err) => return Err(Error::from(err.without_url())),
+            };
+            let mut data = &chunk[..];
+            if skip > 0 {
+                let n = skip.min(data.len() as u64) as usize;
+                data = &data[n..];
+                skip -= n as u64;
+            }
+            if offset + written + data.len() as u64 > item.size {
+                return Err(Error::Integrity(format!(
+                    "{}: more bytes than the {} OneDrive lists",
+                    super::display::escape_control(&item.name),
+                    item.size
+                )));
+            }
+            out.write_all(data)
+                .await
+                .map_err(|e| Error::io("stdout", e))?;
+            hasher.update(data);
+            written += data.len() as u64;
+        }
+        if written == 0 && offset < item.size {
+            return Err(Error::Network("the download ended early".into()));
+        }
+        Ok(written)
+    }
+}
