@@ -1,0 +1,176 @@
+//! Transfers an earlier run left unfinished: recorded while they run, offered and
+//! queued again on the next start (or by the same command run again), or discarded.
+
+use super::*;
+
+impl Engine {
+    /// Transfers an earlier run left unfinished. Reads a file: call it off the UI task.
+    pub fn interrupted(&self) -> Result<Vec<(String, Interrupted)>> {
+        match self.resume_store() {
+            Some(store) => store.load(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Queues the interrupted transfers again: uploads continue their session if the
+    /// file is unchanged, downloads continue from their partial file.
+    pub fn resume_interrupted(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let Some(store) = engine.resume_store() else {
+                return;
+            };
+            let mut tasks = Vec::new();
+            let mut changed = Vec::new();
+            let records = match store.load() {
+                Ok(records) => records,
+                Err(err) => {
+                    let _ = engine.inner.tx.send(EngineEvent::Problem(err.to_string()));
+                    Vec::new()
+                }
+            };
+            for (key, record) in records {
+                let _ = store.remove(&key);
+                match engine.resumed_task(&record).await {
+                    Ok(task) => {
+                        if let Some(parent) = task.dest.parent() {
+                            changed.push(parent);
+                        }
+                        tasks.push(task);
+                    }
+                    Err(reason) => {
+                        let _ = engine.inner.tx.send(EngineEvent::Problem(format!(
+                            "{}: not resumed: {reason}",
+                            record.local.display()
+                        )));
+                        engine.discard(&record).await;
+                    }
+                }
+            }
+            let batch = Arc::new(Batch {
+                policy: tokio::sync::Mutex::new(Policy::with_default(Some(Resolution::Overwrite))),
+                abort: CancellationToken::new(),
+                groups: Vec::new(),
+                remaining: AtomicUsize::new(tasks.len()),
+                changed,
+            });
+            if tasks.is_empty() {
+                let _ = engine.inner.tx.send(EngineEvent::Finished {
+                    changed: Vec::new(),
+                });
+            }
+            for task in tasks {
+                engine.queue(task, batch.clone());
+            }
+        });
+    }
+
+    /// Forgets the interrupted transfers, deleting their upload sessions.
+    pub fn discard_interrupted(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let Some(store) = engine.resume_store() else {
+                return;
+            };
+            for (key, record) in store.load().unwrap_or_default() {
+                let _ = store.remove(&key);
+                engine.discard(&record).await;
+            }
+        });
+    }
+
+    pub(super) async fn discard(&self, record: &Interrupted) {
+        if let (Some(url), Some(graph)) = (&record.upload_url, self.graph()) {
+            let _ = graph.plain().delete(url).send().await;
+        }
+    }
+
+    pub(super) async fn resumed_task(
+        &self,
+        record: &Interrupted,
+    ) -> std::result::Result<FileTask, String> {
+        let remote = RemotePath::parse(&record.remote).map_err(|e| e.to_string())?;
+        match record.way {
+            Way::Upload => {
+                let metadata = tokio::fs::metadata(&record.local)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let modified = metadata
+                    .modified()
+                    .ok()
+                    .map(|t| DateTime::<Utc>::from(t).timestamp());
+                if metadata.len() != record.size || modified != record.modified {
+                    return Err("the file changed since".into());
+                }
+                Ok(FileTask {
+                    source: Location::Local(record.local.clone()),
+                    dest: Location::Remote(remote),
+                    direction: Direction::Upload,
+                    size: record.size,
+                    item: None,
+                    group: None,
+                    resume_url: record.upload_url.clone(),
+                })
+            }
+            Way::Download => {
+                let graph = self.graph().ok_or("not signed in")?;
+                let id = record.item_id.clone().ok_or("no item id")?;
+                let item = graph
+                    .item(&ItemAddress::Id(id))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(FileTask {
+                    source: Location::Remote(remote),
+                    dest: Location::Local(record.local.clone()),
+                    direction: Direction::Download,
+                    size: item.size,
+                    item: Some(Box::new(item)),
+                    group: None,
+                    resume_url: None,
+                })
+            }
+        }
+    }
+
+    /// Records a transfer while it runs; the record outlives a killed process.
+    /// The file is written (and synced) on the blocking pool, not on a runtime worker.
+    /// Returns the record's key and the earlier record of the same transfer, if
+    /// one was left by an interrupted run (its key is reused).
+    pub(super) async fn remember(
+        &self,
+        record: Interrupted,
+    ) -> (Option<String>, Option<Interrupted>) {
+        let Some(store) = self.resume_store() else {
+            return (None, None);
+        };
+        let written = tokio::task::spawn_blocking(move || {
+            let earlier = store.find(&record)?;
+            let key = match &earlier {
+                Some((key, _)) => key.clone(),
+                None => {
+                    let key = crate::ids::uuid_v4();
+                    store.put(&key, record)?;
+                    key
+                }
+            };
+            Ok::<_, Error>((key, earlier.map(|(_, r)| r)))
+        })
+        .await;
+        match written {
+            Ok(Ok((key, earlier))) => (Some(key), earlier),
+            Ok(Err(err)) => {
+                let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                    "cannot record a transfer for resuming: {err}"
+                )));
+                (None, None)
+            }
+            Err(_) => (None, None),
+        }
+    }
+
+    pub(super) async fn forget(&self, key: Option<String>) {
+        if let (Some(store), Some(key)) = (self.resume_store(), key) {
+            let _ = tokio::task::spawn_blocking(move || store.remove(&key)).await;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The I/O of one task in each direction: upload, download, server-side copy and
+//! move, local copy and move.
+
+use super::*;
+
+impl Engine {
+    pub(super) async fn remote_parent_id(
+        &self,
+        graph: &Graph,
+        dest: &RemotePath,
+    ) -> Result<String> {
+        let parent = dest.parent().unwrap_or_default();
+        Ok(graph.item(&ItemAddress::Path(parent)).await?.id)
+    }
+
+    pub(super) async fn perform(
+        &self,
+        id: u64,
+        task: &FileTask,
+        dest: &Location,
+        overwrite: bool,
+        cancel: &CancellationToken,
+        progress: &Arc<Progress>,
+    ) -> Result<()> {
+        match (task.direction, &task.source, dest) {
+            (Direction::Upload, Location::Local(source), Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let conflict = if overwrite {
+                    Conflict::Replace
+                } else {
+                    Conflict::Fail
+                };
+                let modified = tokio::fs::metadata(source)
+                    .await
+                    .ok()
+                    .and_then(|m| m.modified().ok())
+                    .map(|t| DateTime::<Utc>::from(t).timestamp());
+                // The same upload interrupted earlier (by this UI, or by `odc put`
+                // stopped with Ctrl-C) continues its session.
+                let (record, earlier) = self
+                    .remember(Interrupted {
+                        way: Way::Upload,
+                        local: source.clone(),
+                        remote: target.to_string(),
+                        size: task.size,
+                        modified,
+                        upload_url: task.resume_url.clone(),
+                        item_id: None,
+                    })
+                    .await;
+                let store = self.resume_store();
+                let on_session = |url: &str| {
+                    if let (Some(store), Some(key)) = (&store, &record) {
+                        // Off the runtime: the callback runs inside the upload.
+                        let (store, key, url) = (store.clone(), key.clone(), url.to_string());
+                        tokio::task::spawn_blocking(move || store.set_upload_url(&key, &url));
+                    }
+                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
+                        control.session_url = Some(url.to_string());
+                    }
+                };
+                // A paused upload continues its session; a new one resumes from a record.
+                let resume_url = self
+                    .with(id, |c| c.session_url.clone())
+                    .flatten()
+                    .or_else(|| task.resume_url.clone())
+                    .or_else(|| earlier.and_then(|r| r.upload_url));
+                let options = UploadOptions {
+                    resume_url: resume_url.clone(),
+                    on_session: Some(&on_session),
+                    keep_session_on_cancel: true,
+                };
+                let result = graph
+                    .upload_file_with(source, target, conflict, progress, cancel, options)
+                    .await;
+                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
+                let session = self
+                    .with(id, |c| c.session_url.clone())
+                    .flatten()
+                    .or(resume_url);
+                let cancelled = matches!(result, Err(Error::Cancelled));
+                if !(cancelled && keep) {
+                    // Done, failed or cancelled for good: the session is of no more use.
+                    if cancelled && let Some(url) = &session {
+                        graph.delete_session(url).await;
+                    }
+                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
+                        control.session_url = None;
+                    }
+                    self.forget(record).await;
+                }
+                result?;
+            }
+            (Direction::Download, source, Location::Local(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to download".into()))?;
+                let remote = match source {
+                    Location::Remote(path) => path.to_string(),
+                    Location::Local(_) => item.name.clone(),
+                };
+                let (record, _) = self
+                    .remember(Interrupted {
+                        way: Way::Download,
+                        local: target.clone(),
+                        remote,
+                        size: item.size,
+                        modified: None,
+                        upload_url: None,
+                        item_id: Some(item.id.clone()),
+                    })
+                    .await;
+                let result = graph
+                    .download_file_with(item, target, progress, cancel, OnCancel::Keep)
+                    .await;
+                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
+                if !(matches!(result, Err(Error::Cancelled)) && keep) {
+                    // Done or failed: the partial is gone or will be started afresh.
+                    self.forget(record).await;
+                }
+                result?;
+            }
+            (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
+                local::copy_file(source, target, progress, cancel).await?;
+            }
+            (Direction::RemoteCopy, _, Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to copy".into()))?;
+                if overwrite {
+                    graph.delete(&ItemAddress::Path(target.clone())).await?;
+                }
+                let parent = self.remote_parent_id(&graph, target).await?;
+                let size = task.size;
+                let report = |pct: f64| progress.set_done((size as f64 * pct / 100.0) as u64);
+                let copy = graph.copy(&item.id, &parent, target.name(), Some(&report));
+                tokio::select! {
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    r = copy => { r?; }
+                }
+                progress.set_done(size);
+            }
+            (Direction::RemoteMove, _, Location::Remote(target)) => {
+                let graph = self.need_graph()?;
+                let item = task
+                    .item
+                    .as_deref()
+                    .ok_or_else(|| Error::Other("no item to move".into()))?;
+                if overwrite {
+                    graph.delete(&ItemAddress::Path(target.clone())).await?;
+                }
+                let parent = self.remote_parent_id(&graph, target).await?;
+                let name = target.name().filter(|n| *n != item.name);
+                graph.move_item(&item.id, Some(&parent), name).await?;
+                progress.set_done(task.size);
+            }
+            (Direction::LocalMove, Location::Local(source), Location::Local(target)) => {
+                if overwrite {
+                    local::remove(target).await?;
+                }
+                match tokio::fs::rename(source, target).await {
+                    Ok(()) => {}
+                    Err(err)
+                        if err.kind() == std::io::ErrorKind::CrossesDevices && source.is_file() =>
+                    {
+                        local::copy_file(source, target, progress, cancel).await?;
+                        local::remove(source).await?;
+                    }
+                    Err(err) => return Err(Error::io(source, err)),
+                }
+                progress.set_done(task.size);
+            }
+            (direction, source, dest) => {
+                return Err(Error::Other(format!(
+                    "task {id}: cannot {direction:?} {} to {}",
+                    source.display(),
+                    dest.display()
+                )));
+            }
+        }
+        self.set_state(id, TaskState::Verifying);
+        Ok(())
+    }
+}

@@ -1,0 +1,279 @@
+//! One task's life: wait while paused, take a slot, run, ask about conflicts and
+//! errors, settle its request and (for moves) its group.
+
+use super::*;
+
+impl Engine {
+    pub(super) async fn run(&self, id: u64) {
+        // Taken now: once the task is finished, "clear finished" may drop its entry
+        // at any moment, while this run still has to settle its request and group.
+        let Some((batch, group)) = self.with(id, |c| (c.batch.clone(), c.task.group)) else {
+            return;
+        };
+        let final_state = loop {
+            let Some((task, batch, cancel, progress)) = self.with(id, |c| {
+                (
+                    c.task.clone(),
+                    c.batch.clone(),
+                    c.cancel.clone(),
+                    c.progress.clone(),
+                )
+            }) else {
+                return;
+            };
+            // Paused tasks wait here; a cancel ends the wait.
+            loop {
+                let waiting = self.inner.resumed.notified();
+                if cancel.is_cancelled() || !self.with(id, |c| c.paused).unwrap_or(false) {
+                    break;
+                }
+                waiting.await;
+            }
+            if cancel.is_cancelled() {
+                break TaskState::Cancelled;
+            }
+            let permit = tokio::select! {
+                _ = cancel.cancelled() => break TaskState::Cancelled,
+                permit = self.inner.slots.acquire() => permit.expect("the semaphore is never closed"),
+            };
+            let Some(attempt) = self.with(id, |c| c.attempt.clone()) else {
+                return;
+            };
+            if attempt.is_cancelled() {
+                continue; // paused while queued
+            }
+            self.set_state(id, TaskState::Running);
+            let result = self.run_once(id, &task, &batch, &attempt, &progress).await;
+            drop(permit);
+            match result {
+                Ok(TaskOutcome::Done) => break TaskState::Done,
+                Ok(TaskOutcome::Skipped) => break TaskState::Skipped,
+                Err(Error::Cancelled)
+                    if self.with(id, |c| c.paused).unwrap_or(false) && !cancel.is_cancelled() =>
+                {
+                    self.set_state(id, TaskState::Paused);
+                    continue;
+                }
+                Err(Error::Cancelled) => break TaskState::Cancelled,
+                Err(err) => {
+                    let message = err.to_string();
+                    // One error question at a time per request, as for conflicts.
+                    let mut policy = batch.policy.lock().await;
+                    if policy.skips_errors() || cancel.is_cancelled() {
+                        break TaskState::Failed(message);
+                    }
+                    let (reply, answer) = oneshot::channel();
+                    let _ = self.inner.tx.send(EngineEvent::Ask(super::Question::Error {
+                        task: id,
+                        name: task.source.name(),
+                        message: message.clone(),
+                        reply,
+                    }));
+                    let answer = tokio::select! {
+                        _ = cancel.cancelled() => ErrorAnswer::Skip,
+                        a = answer => a.unwrap_or(ErrorAnswer::Skip),
+                    };
+                    policy.answer_error(answer);
+                    drop(policy);
+                    match answer {
+                        ErrorAnswer::Retry => continue,
+                        ErrorAnswer::Skip | ErrorAnswer::SkipAll => {
+                            break TaskState::Failed(message);
+                        }
+                        ErrorAnswer::Abort => {
+                            batch.abort.cancel();
+                            break TaskState::Failed(message);
+                        }
+                    }
+                }
+            }
+        };
+        let done = final_state == TaskState::Done;
+        self.set_state(id, final_state);
+        if let Some(group) = group {
+            let group = &batch.groups[group];
+            if !done {
+                group.failed.store(true, Ordering::SeqCst);
+            }
+            if group.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+                self.finish_group(group).await;
+            }
+        }
+        if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let _ = self.inner.tx.send(EngineEvent::Finished {
+                changed: batch.changed.clone(),
+            });
+        }
+    }
+
+    /// A move across kinds: delete the source once everything in it arrived.
+    pub(super) async fn finish_group(&self, group: &Group) {
+        if group.failed.load(Ordering::SeqCst) {
+            let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                "{}: kept, because not everything in it was moved",
+                group.source.display()
+            )));
+            return;
+        }
+        let result = match &group.source {
+            Location::Local(path) => local::remove(path).await,
+            Location::Remote(path) => match self.graph() {
+                Some(graph) => graph.delete(&ItemAddress::Path(path.clone())).await,
+                None => Err(Error::SignInRequired {
+                    reason: "not signed in".into(),
+                }),
+            },
+        };
+        if let Err(err) = result {
+            let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                "{}: moved, but the source could not be deleted: {err}",
+                group.source.display()
+            )));
+        }
+    }
+
+    /// What is at `dest` now: (size, modified), or None.
+    pub(super) async fn target(
+        &self,
+        dest: &Location,
+    ) -> Result<Option<(u64, Option<DateTime<Utc>>)>> {
+        match dest {
+            Location::Local(path) => match tokio::fs::metadata(path).await {
+                Ok(m) => Ok(Some((
+                    m.len(),
+                    m.modified().ok().map(DateTime::<Utc>::from),
+                ))),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(err) => Err(Error::io(path, err)),
+            },
+            Location::Remote(path) => Ok(self
+                .need_graph()?
+                .item_if_exists(&ItemAddress::Path(path.clone()))
+                .await?
+                .map(|item| (item.size, item.modified()))),
+        }
+    }
+
+    pub(super) async fn source_modified(&self, task: &FileTask) -> Option<DateTime<Utc>> {
+        match (&task.source, &task.item) {
+            (_, Some(item)) => item.modified(),
+            (Location::Local(path), None) => tokio::fs::metadata(path)
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .map(DateTime::<Utc>::from),
+            _ => None,
+        }
+    }
+
+    /// A free `name (n).ext` beside `dest`.
+    pub(super) async fn free_name(&self, dest: &Location) -> Result<Location> {
+        let parent = dest
+            .parent()
+            .ok_or_else(|| Error::Other("no parent folder".into()))?;
+        for n in 1..1000 {
+            let candidate = parent.join(&conflict::numbered_name(&dest.name(), n));
+            if self.target(&candidate).await?.is_none() {
+                return Ok(candidate);
+            }
+        }
+        Err(Error::Other(format!("{}: no free name", dest.display())))
+    }
+
+    pub(super) async fn run_once(
+        &self,
+        id: u64,
+        task: &FileTask,
+        batch: &Batch,
+        cancel: &CancellationToken,
+        progress: &Arc<Progress>,
+    ) -> Result<TaskOutcome> {
+        // Uploads go out with conflictBehavior=fail and look at the target only on a
+        // 409: no request per file just to check (small files are one request).
+        let optimistic = task.direction == Direction::Upload;
+        let mut known = if optimistic {
+            None
+        } else {
+            self.target(&task.dest).await?
+        };
+        let mut conflicts_seen = 0;
+        loop {
+            let mut dest = task.dest.clone();
+            let mut overwrite = false;
+            if let Some((target_size, target_modified)) = known {
+                match self
+                    .resolve_conflict(id, task, batch, cancel, target_size, target_modified)
+                    .await?
+                {
+                    Decision::Skip => return Ok(TaskOutcome::Skipped),
+                    Decision::Rename => dest = self.free_name(&dest).await?,
+                    Decision::Overwrite => overwrite = true,
+                }
+            }
+            match self
+                .perform(id, task, &dest, overwrite, cancel, progress)
+                .await
+            {
+                Err(err)
+                    if optimistic && !overwrite && err.is_name_conflict() && conflicts_seen < 2 =>
+                {
+                    conflicts_seen += 1;
+                    known = self.target(&dest).await?;
+                }
+                result => return result.map(|()| TaskOutcome::Done),
+            }
+        }
+    }
+
+    pub(super) async fn resolve_conflict(
+        &self,
+        id: u64,
+        task: &FileTask,
+        batch: &Batch,
+        cancel: &CancellationToken,
+        target_size: u64,
+        target_modified: Option<DateTime<Utc>>,
+    ) -> Result<Decision> {
+        // Held while asking: tasks running side by side wait for the answer, so an
+        // "all" answer is asked once.
+        let mut policy = batch.policy.lock().await;
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled); // aborted while waiting for the lock
+        }
+        let resolution = match policy.conflict() {
+            Some(r) => r,
+            None => {
+                let (reply, answer) = oneshot::channel();
+                let _ = self
+                    .inner
+                    .tx
+                    .send(EngineEvent::Ask(super::Question::Conflict {
+                        task: id,
+                        name: task.dest.name(),
+                        source_size: task.size,
+                        source_modified: self.source_modified(task).await,
+                        target_size,
+                        target_modified,
+                        reply,
+                    }));
+                let answer = tokio::select! {
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    a = answer => a.unwrap_or(ConflictAnswer::Abort),
+                };
+                match policy.answer_conflict(answer) {
+                    Some(r) => r,
+                    None => {
+                        batch.abort.cancel();
+                        return Err(Error::Cancelled);
+                    }
+                }
+            }
+        };
+        drop(policy);
+        Ok(conflict::decide(
+            resolution,
+            self.source_modified(task).await,
+            target_modified,
+        ))
+    }
+}
