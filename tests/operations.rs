@@ -9,7 +9,7 @@ use odc::onedrive::auth::Session;
 use odc::onedrive::tokens::{Account, TokenStore};
 use odc::onedrive::{Graph, RemotePath};
 use odc::transfer::Location;
-use odc::tui::effects::operations::{delete, mkdir, rename};
+use odc::transfer::operations::{delete, mkdir, rename};
 
 async fn graph(emu: &Emulator, dir: &std::path::Path) -> Graph {
     let _ = rustls::crypto::ring::default_provider().install_default();

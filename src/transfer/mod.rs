@@ -7,6 +7,7 @@
 pub mod conflict;
 pub mod engine;
 pub mod local;
+pub mod operations;
 pub mod plan;
 pub mod rate;
 pub mod resume;

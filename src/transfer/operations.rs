@@ -1,0 +1,102 @@
+//! File operations both the UI and the command line perform on either kind of
+//! location: make a folder, rename, delete. Errors say which name and why; names
+//! are checked before anything is sent or written.
+
+use crate::onedrive::items::check_name;
+use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Result};
+use crate::transfer::Location;
+
+fn graph(graph: Option<&Graph>) -> Result<&Graph> {
+    graph.ok_or_else(|| Error::SignInRequired {
+        reason: "not signed in".into(),
+    })
+}
+
+fn local_name(name: &str) -> Result<()> {
+    match crate::onedrive::local_names::unsafe_reason(name) {
+        Some(reason) => Err(Error::InvalidName(format!("{name}: {reason}"))),
+        None => Ok(()),
+    }
+}
+
+pub async fn mkdir(g: Option<&Graph>, dir: &Location, name: &str) -> Result<()> {
+    match dir {
+        Location::Local(path) => {
+            local_name(name)?;
+            let target = path.join(name);
+            tokio::fs::create_dir(&target)
+                .await
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => {
+                        Error::Other(format!("{name}: exists already"))
+                    }
+                    _ => Error::io(&target, e),
+                })
+        }
+        Location::Remote(path) => {
+            check_name(name, true)?;
+            graph(g)?
+                .create_folder(&ItemAddress::Path(path.clone()), name, Conflict::Fail)
+                .await
+                .map(|_| ())
+                .map_err(|e| named(name, e))
+        }
+    }
+}
+
+fn named(name: &str, err: Error) -> Error {
+    match err {
+        Error::InvalidName(_) => err,
+        other => Error::Other(format!("{name}: {other}")),
+    }
+}
+
+pub async fn rename(g: Option<&Graph>, dir: &Location, from: &str, to: &str) -> Result<()> {
+    match dir {
+        Location::Local(path) => {
+            local_name(to)?;
+            let target = path.join(to);
+            // rename(2) would silently replace an existing file. Only the file
+            // itself may be there (a case-only rename on a case-insensitive
+            // filesystem): `a.txt` → `A.TXT` never replaces another `A.TXT`.
+            if let Ok(existing) = tokio::fs::symlink_metadata(&target).await {
+                use std::os::unix::fs::MetadataExt;
+                let source = tokio::fs::symlink_metadata(path.join(from))
+                    .await
+                    .map_err(|e| Error::io(path.join(from), e))?;
+                if (existing.dev(), existing.ino()) != (source.dev(), source.ino()) {
+                    return Err(Error::Other(format!("{to}: exists already")));
+                }
+            }
+            tokio::fs::rename(path.join(from), &target)
+                .await
+                .map_err(|e| Error::io(path.join(from), e))
+        }
+        Location::Remote(path) => {
+            check_name(to, false)?;
+            let graph = graph(g)?;
+            let item = graph
+                .item(&ItemAddress::Path(path.join(from)))
+                .await
+                .map_err(|e| named(from, e))?;
+            graph
+                .move_item(&item.id, None, Some(to))
+                .await
+                .map(|_| ())
+                .map_err(|e| named(to, e))
+        }
+    }
+}
+
+pub async fn delete(g: Option<&Graph>, dir: &Location, names: &[String]) -> Result<()> {
+    for name in names {
+        match dir {
+            Location::Local(path) => crate::transfer::local::remove(&path.join(name)).await?,
+            Location::Remote(path) => graph(g)?
+                .delete(&ItemAddress::Path(path.join(name)))
+                .await
+                .map_err(|e| named(name, e))?,
+        }
+    }
+    Ok(())
+}
