@@ -11,5 +11,6 @@ pub mod logging;
 pub mod onedrive;
 pub mod paths;
 pub mod qr;
+pub mod signals;
 pub mod transfer;
 pub mod tui;

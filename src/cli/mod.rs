@@ -7,7 +7,6 @@ pub mod config_cmd;
 mod login;
 mod ls;
 pub mod report;
-mod signals;
 mod transfers;
 
 use std::process::ExitCode;

@@ -34,7 +34,7 @@ pub async fn cat(context: &Context, remote: &str) -> Outcome {
         .map_err(|e| about(remote, e))?;
     let mut out = tokio::io::stdout();
     let cancel = tokio_util::sync::CancellationToken::new();
-    let mut signals = super::signals::Signals::new()?;
+    let mut signals = crate::signals::Signals::new()?;
     let result = tokio::select! {
         status = signals.next() => return Err(Failure::Interrupted(status)),
         r = graph.stream_to(&item, &mut out, &cancel) => r,
@@ -67,7 +67,7 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
         .prefix(".odc-stdin-")
         .tempfile()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let mut signals = super::signals::Signals::new()?;
+    let mut signals = crate::signals::Signals::new()?;
     let mut file = tokio::fs::File::create(spool.path())
         .await
         .map_err(|e| Error::io(spool.path(), e))?;
@@ -331,7 +331,7 @@ async fn run(
     let mut failures = 0usize;
     let sampler = tokio::time::interval(std::time::Duration::from_millis(250));
     tokio::pin!(sampler);
-    let mut signals = super::signals::Signals::new()?;
+    let mut signals = crate::signals::Signals::new()?;
     let mut interrupted: Option<u8> = None;
     loop {
         tokio::select! {

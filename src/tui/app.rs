@@ -49,7 +49,8 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     let mut runner = Runner::new(tx, start.config.clone(), start.store, start.resume);
     // Created only now that the terminal is set up: without a TTY it panics.
     let mut input = EventStream::new();
-    let mut signals = Signals::new()?;
+    // SIGTERM, SIGHUP (an SSH drop) and SIGINT end the UI cleanly.
+    let mut signals = crate::signals::Signals::new().map_err(std::io::Error::other)?;
     // Debug builds only: lets the pseudo-terminal test check that a panic in a
     // background task restores the terminal and ends the process.
     if cfg!(debug_assertions) && std::env::var_os("ODC_DEBUG_PANIC_IN_TASK").is_some() {
@@ -100,47 +101,11 @@ pub async fn run(start: Start) -> std::io::Result<()> {
             Some(event) = rx.recv() => Some(event),
             _ = tokio::time::sleep(TICK), if tick => Some(Event::Tick { now: chrono::Utc::now().timestamp() }),
             _ = tokio::time::sleep(redraw_in.unwrap_or_default()), if redraw_in.is_some() => None,
-            () = signals.next() => Some(Event::Terminate),
+            _ = signals.next() => Some(Event::Terminate),
         };
         if let Some(event) = event {
             pending = update::update(&mut state, event);
             dirty = true;
-        }
-    }
-}
-
-/// SIGTERM, SIGHUP (an SSH drop) and SIGINT end the UI cleanly.
-struct Signals {
-    #[cfg(unix)]
-    streams: Vec<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self {
-                streams: vec![
-                    signal(SignalKind::terminate())?,
-                    signal(SignalKind::hangup())?,
-                    signal(SignalKind::interrupt())?,
-                ],
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Self {})
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        {
-            let futures = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-            let _ = futures::future::select_all(futures).await;
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }

@@ -1,6 +1,7 @@
-//! The signals that end a command: Ctrl-C (SIGINT), SIGTERM and SIGHUP (an SSH
-//! session that drops). Signal streams, unlike `tokio::signal::ctrl_c()`, can be
-//! awaited again after they fire, so a second Ctrl-C is seen too.
+//! The signals that end odc, for the commands and the UI alike: Ctrl-C (SIGINT),
+//! SIGTERM and SIGHUP (an SSH session that drops). Signal streams, unlike
+//! `tokio::signal::ctrl_c()`, can be awaited again after they fire, so a second
+//! Ctrl-C is seen too.
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
