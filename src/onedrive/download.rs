@@ -178,26 +178,9 @@ impl Graph {
         partial: &mut Partial,
         progress: &Progress,
     ) -> Result<Step> {
-        self.gate().wait().await;
-        let current = match url {
-            Some(u) => u.clone(),
-            None => {
-                let fresh = self.download_url(&item.id).await?;
-                *url = Some(fresh.clone());
-                fresh
-            }
+        let Some(mut response) = self.fetch_content(item, url, partial.offset).await? else {
+            return Ok(Step::Continue); // throttled: the gate holds the next try
         };
-        let mut request = self.plain().get(&current);
-        if partial.offset > 0 {
-            request = request.header(header::RANGE, format!("bytes={}-", partial.offset));
-        }
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| Error::from(e.without_url()))?;
-        if self.note_throttle(&response)? {
-            return Ok(Step::Continue);
-        }
         match response.status().as_u16() {
             200 => {
                 if partial.offset > 0 {
@@ -227,23 +210,7 @@ impl Graph {
                 partial.restart().await?;
                 return Ok(Step::Continue);
             }
-            401 | 403 | 404 | 410 => {
-                // The URL expired or the content changed: get a fresh one.
-                *url = None;
-                return Err(Error::Network(format!(
-                    "the download URL was refused ({})",
-                    response.status().as_u16()
-                )));
-            }
-            status => {
-                let body = response.bytes().await.unwrap_or_default();
-                let err = Error::from_graph(status, &body);
-                return if status >= 500 {
-                    Err(Error::Network(err.to_string()))
-                } else {
-                    Err(err)
-                };
-            }
+            _ => return Err(refused_download(url, response).await),
         }
         while let Some(chunk) = response
             .chunk()
@@ -266,6 +233,38 @@ impl Graph {
         Ok(Step::Done)
     }
 
+    /// One GET of an item's content from `offset` on: a fresh pre-authenticated URL
+    /// when there is none, `Range` when resuming. None when the reply was a
+    /// throttle (the shared gate holds the next try).
+    pub(super) async fn fetch_content(
+        &self,
+        item: &DriveItem,
+        url: &mut Option<String>,
+        offset: u64,
+    ) -> Result<Option<reqwest::Response>> {
+        self.gate().wait().await;
+        let current = match url {
+            Some(u) => u.clone(),
+            None => {
+                let fresh = self.download_url(&item.id).await?;
+                *url = Some(fresh.clone());
+                fresh
+            }
+        };
+        let mut request = self.plain().get(&current);
+        if offset > 0 {
+            request = request.header(header::RANGE, format!("bytes={offset}-"));
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        if self.note_throttle(&response)? {
+            return Ok(None);
+        }
+        Ok(Some(response))
+    }
+
     /// Downloads by remote address (looks the item up first).
     pub async fn download(
         &self,
@@ -277,5 +276,26 @@ impl Graph {
         let item = self.item(address).await?;
         self.download_file(&item, target, progress, cancel).await?;
         Ok(item)
+    }
+}
+
+/// The error for a download reply that is not content: a refused URL (expired, or
+/// the content changed) is forgotten so the next try gets a fresh one; 5xx is
+/// worth retrying, anything else is final.
+pub(super) async fn refused_download(
+    url: &mut Option<String>,
+    response: reqwest::Response,
+) -> Error {
+    let status = response.status().as_u16();
+    if matches!(status, 401 | 403 | 404 | 410) {
+        *url = None;
+        return Error::Network(format!("the download URL was refused ({status})"));
+    }
+    let body = response.bytes().await.unwrap_or_default();
+    let err = Error::from_graph(status, &body);
+    if status >= 500 {
+        Error::Network(err.to_string())
+    } else {
+        err
     }
 }

@@ -1,7 +1,6 @@
 //! Streaming a file's content to a writer (`odc cat`, `odc get PATH -`): no
 //! partial file, resumed with Range after a drop, hash-checked at the end.
 
-use reqwest::header;
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
@@ -78,46 +77,14 @@ impl Graph {
         out: &mut W,
         hasher: &mut QuickXorHash,
     ) -> Result<u64> {
-        self.gate().wait().await;
-        let current = match url {
-            Some(u) => u.clone(),
-            None => {
-                let fresh = self.download_url(&item.id).await?;
-                *url = Some(fresh.clone());
-                fresh
-            }
+        let Some(mut response) = self.fetch_content(item, url, offset).await? else {
+            return Ok(0); // throttled: the gate holds the next try
         };
-        let mut request = self.plain().get(&current);
-        if offset > 0 {
-            request = request.header(header::RANGE, format!("bytes={offset}-"));
-        }
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| Error::from(e.without_url()))?;
-        if self.note_throttle(&response)? {
-            return Ok(0);
-        }
         let mut skip = 0u64;
         match response.status().as_u16() {
             200 => skip = offset, // the range was ignored: drop what was written already
             206 => {}
-            401 | 403 | 404 | 410 => {
-                *url = None;
-                return Err(Error::Network(format!(
-                    "the download URL was refused ({})",
-                    response.status().as_u16()
-                )));
-            }
-            status => {
-                let body = response.bytes().await.unwrap_or_default();
-                let err = Error::from_graph(status, &body);
-                return if status >= 500 {
-                    Err(Error::Network(err.to_string()))
-                } else {
-                    Err(err)
-                };
-            }
+            _ => return Err(super::download::refused_download(url, response).await),
         }
         let mut written = 0u64;
         loop {
