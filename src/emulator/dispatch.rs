@@ -118,7 +118,7 @@ async fn reply(
 }
 
 /// Graph's front end answers 411 to a PUT, POST or PATCH that has neither a
-/// `Content-Length` nor chunked encoding, an empty upload included (reference §10.1).
+/// `Content-Length` nor chunked encoding, an empty upload included (Graph reference §10.1).
 fn lacks_length(target: Target, request: &Request) -> bool {
     use axum::http::Method;
     let carries_body = matches!(

@@ -1,4 +1,4 @@
-//! Pre-authenticated download URLs (reference §4): Range, 206, 416, expiry, and a
+//! Pre-authenticated download URLs (Graph reference §4): Range, 206, 416, expiry, and a
 //! 401 for any request that carries Authorization.
 
 use std::sync::Arc;

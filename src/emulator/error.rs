@@ -1,4 +1,4 @@
-//! Errors as the emulator sends them: Graph's JSON error shape (reference §7).
+//! Errors as the emulator sends them: Graph's JSON error shape (Graph reference §7).
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 

@@ -1,4 +1,4 @@
-//! Graph drive endpoints (reference §2–§6): addressing, item JSON, metadata,
+//! Graph drive endpoints (Graph reference §2–§6): addressing, item JSON, metadata,
 //! folders, rename/move, delete, copy with a monitor, simple upload, downloads.
 
 use std::sync::Arc;
@@ -62,7 +62,7 @@ pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
         rest
     } else if let Some(after) = raw.strip_prefix("/drives/") {
         let (id, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
-        // Personal drive ids come in both cases (reference §2).
+        // Personal drive ids come in both cases (Graph reference §2).
         if !decode(id).eq_ignore_ascii_case(drive_id) {
             return Err(ApiError::new(
                 404,

@@ -36,7 +36,7 @@ pub fn empty(status: u16) -> Response {
 }
 
 /// The front end's HTML page for a body-carrying request without a length
-/// (reference §10.1): not Graph's JSON error shape.
+/// (Graph reference §10.1): not Graph's JSON error shape.
 pub fn length_required() -> Response {
     const PAGE: &str = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n<HTML><HEAD><TITLE>Length Required</TITLE>\r\n<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n<BODY><h2>Length Required</h2>\r\n<hr><p>HTTP Error 411. The request must be chunked or have a content length.</p>\r\n</BODY></HTML>\r\n";
     Response::builder()
@@ -46,7 +46,7 @@ pub fn length_required() -> Response {
         .expect("valid response")
 }
 
-/// Graph's error shape (reference §7).
+/// Graph's error shape (Graph reference §7).
 pub fn graph_error(err: &ApiError, info: &RequestInfo) -> Response {
     let mut inner = json!({
         "date": info.now.format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -64,7 +64,7 @@ pub fn graph_error(err: &ApiError, info: &RequestInfo) -> Response {
     response
 }
 
-/// The identity platform's error shape (reference §1.8).
+/// The identity platform's error shape (Graph reference §1.8).
 pub fn sts_error(
     status: u16,
     error: &str,

@@ -1,4 +1,4 @@
-//! The Microsoft identity platform's device-code and token endpoints (reference §1),
+//! The Microsoft identity platform's device-code and token endpoints (Graph reference §1),
 //! and the bearer-token check every Graph request goes through.
 
 use std::collections::HashMap;
@@ -379,7 +379,7 @@ fn parse_scopes(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// All non-OIDC scopes must belong to one resource, Graph (reference §1.3).
+/// All non-OIDC scopes must belong to one resource, Graph (Graph reference §1.3).
 fn check_scopes(scopes: &[String]) -> Result<(), String> {
     for scope in scopes {
         if scope.contains("://") && !scope.starts_with(GRAPH_RESOURCE) {

@@ -1,5 +1,5 @@
 //! Children and search listings, paged with opaque `$skiptoken` nextLinks
-//! (reference §3, §6.5).
+//! (Graph reference §3, §6.5).
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};

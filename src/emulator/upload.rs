@@ -1,4 +1,4 @@
-//! Upload sessions (reference §5.2–§5.4): creation, fragments with every rule the
+//! Upload sessions (Graph reference §5.2–§5.4): creation, fragments with every rule the
 //! service enforces, status, cancel, commit.
 
 use std::collections::HashMap;
@@ -103,7 +103,7 @@ pub fn create_session(
             "deferCommit is not implemented by the odc emulator.",
         ));
     }
-    // The docs' default for sessions is fail (reference §5.2); the annotation only
+    // The docs' default for sessions is fail (Graph reference §5.2); the annotation only
     // counts inside `item`.
     let conflict = match props
         .get("@microsoft.graph.conflictBehavior")

@@ -1,4 +1,4 @@
-//! Sign-in with the OAuth 2.0 device authorization grant (reference §1), token
+//! Sign-in with the OAuth 2.0 device authorization grant (Graph reference §1), token
 //! refresh, and the live session that hands out bearer tokens.
 //!
 //! The `oauth2` crate builds the requests and runs the polling loop (interval,

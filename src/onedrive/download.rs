@@ -1,4 +1,4 @@
-//! Downloads (reference §4): `/content` → 302 → the pre-authenticated URL, fetched
+//! Downloads (Graph reference §4): `/content` → 302 → the pre-authenticated URL, fetched
 //! without Authorization, streamed into `NAME.odc-partial` beside the target,
 //! resumed with Range after a drop, verified (size and QuickXorHash), given the
 //! item's modified time, then renamed into place. A failure never leaves anything

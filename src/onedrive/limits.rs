@@ -1,4 +1,4 @@
-//! Limits of the service that both the client and the emulator obey (reference §5.3).
+//! Limits of the service that both the client and the emulator obey (Graph reference §5.3).
 
 /// Upload-session fragments must be multiples of this (320 KiB), except the last.
 pub const FRAGMENT_UNIT: u64 = 327_680;

@@ -1,4 +1,4 @@
-//! OneDrive naming rules (reference §8). The client checks names before it sends
+//! OneDrive naming rules (Graph reference §8). The client checks names before it sends
 //! anything, so the user learns why at once; the emulator enforces the same rules
 //! the way the service does (400 invalidRequest).
 

@@ -1,6 +1,6 @@
 //! Remote paths (`/Documents/a.txt`, from the drive root) and their encoding in
 //! Graph URLs: each segment percent-encoded on its own (RFC 3986 unreserved kept),
-//! `/` between segments, and always the closing colon (reference §3).
+//! `/` between segments, and always the closing colon (Graph reference §3).
 
 use std::fmt;
 

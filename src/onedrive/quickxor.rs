@@ -1,5 +1,5 @@
 //! QuickXorHash, the checksum OneDrive reports in `file.hashes.quickXorHash`
-//! (reference §9).
+//! (Graph reference §9).
 //!
 //! Every input byte at absolute offset `i` is XORed into a 160-bit register after a
 //! rotation by `(11 * i) mod 160` bits. Because the rotation depends only on
@@ -123,7 +123,7 @@ pub async fn hash_file(
 }
 
 /// Compares two quickXorHash values. Graph sends base64, but one personal account was
-/// seen returning 40 hex digits (reference §9), so a value that is not base64 of 20
+/// seen returning 40 hex digits (Graph reference §9), so a value that is not base64 of 20
 /// bytes is compared as hex.
 pub fn hashes_match(expected_from_service: &str, computed: &[u8; WIDTH_BYTES]) -> bool {
     let text = expected_from_service.trim();
@@ -149,7 +149,7 @@ mod tests {
             .unwrap()
     }
 
-    /// Every vector of reference §9.
+    /// Every vector of Graph reference §9.
     #[test]
     fn reference_vectors() {
         let cases: Vec<(Vec<u8>, &str)> = vec![

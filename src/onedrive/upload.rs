@@ -1,4 +1,4 @@
-//! Uploads (reference §5): one PUT up to the configured size and for empty files;
+//! Uploads (Graph reference §5): one PUT up to the configured size and for empty files;
 //! above it an upload session fed fragment by fragment from disk, never with
 //! Authorization. After a dropped or partly accepted fragment the session is asked
 //! for `nextExpectedRanges` and the upload goes on from there; a session that is
@@ -171,7 +171,7 @@ impl Graph {
             .await
             .map_err(|e| Error::Other(format!("unexpected upload reply: {e}")))?;
         verify(&item, size, &hasher)?;
-        // A simple PUT cannot carry timestamps (reference §5.1).
+        // A simple PUT cannot carry timestamps (Graph reference §5.1).
         match modified {
             Some(when) => self.set_modified(&item.id, when).await,
             None => Ok(item),
