@@ -34,8 +34,37 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct UiConfig {
     pub show_hidden: bool,
-    pub theme: String,
+    pub theme: ThemeSetting,
 }
+
+/// `ui.theme`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeSetting {
+    Default,
+    None,
+}
+
+/// `transfer.on_conflict`: what a copy does when the target exists.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OnConflict {
+    Ask,
+    Overwrite,
+    Skip,
+    Rename,
+    OverwriteOlder,
+}
+
+/// The values a setting held as an enum accepts, checked before deserialising so
+/// the message names the file and the key (serde's would not).
+const ENUM_SETTINGS: [(&str, &[&str]); 2] = [
+    (
+        "transfer.on_conflict",
+        &["ask", "overwrite", "skip", "rename", "overwrite_older"],
+    ),
+    ("ui.theme", &["default", "none"]),
+];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -70,7 +99,7 @@ pub struct TransferConfig {
     pub upload_fragment_bytes: u64,
     pub concurrency: u32,
     pub page_size: u32,
-    pub on_conflict: String,
+    pub on_conflict: OnConflict,
     pub follow_symlinks: bool,
 }
 
@@ -227,6 +256,22 @@ fn load_layers(
         origins.insert(key.to_string(), Origin::Env(name));
     }
 
+    for (key, allowed) in ENUM_SETTINGS {
+        let (section, field) = key.split_once('.').expect("dotted key");
+        let value = merged
+            .get(section)
+            .and_then(|t| t.get(field))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !allowed.contains(&value) {
+            let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+            return Err(ConfigError::BadValue {
+                origin: origins.get(key).cloned().unwrap_or(Origin::Default),
+                key: key.to_string(),
+                expected: format!("one of {}; found {value:?}", quoted.join(", ")),
+            });
+        }
+    }
     let config: Config =
         Value::Table(merged.clone())
             .try_into()
@@ -392,24 +437,6 @@ fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), C
         return Err(bad(
             "transfer.concurrency",
             format!("1 to 64; found {}", config.transfer.concurrency),
-        ));
-    }
-    if !matches!(
-        config.transfer.on_conflict.as_str(),
-        "ask" | "overwrite" | "skip" | "rename" | "overwrite_older"
-    ) {
-        return Err(bad(
-            "transfer.on_conflict",
-            format!(
-                "\"ask\", \"overwrite\", \"skip\", \"rename\" or \"overwrite_older\"; found {:?}",
-                config.transfer.on_conflict
-            ),
-        ));
-    }
-    if !matches!(config.ui.theme.as_str(), "default" | "none") {
-        return Err(bad(
-            "ui.theme",
-            format!("\"default\" or \"none\"; found {:?}", config.ui.theme),
         ));
     }
     if let Err(problem) = crate::tui::keymap::Keymap::from_config(&config.keys) {

@@ -207,3 +207,33 @@ fn every_default_setting_is_commented() {
         }
     }
 }
+
+/// Settings held as enums name the file, the key and the accepted values.
+#[test]
+fn enum_settings_are_typed_and_explained() {
+    let path = Path::new("/home/ada/.config/odc/config.toml");
+    let config = load_from(
+        Some((
+            path,
+            "[transfer]\non_conflict = \"overwrite_older\"\n[ui]\ntheme = \"none\"\n",
+        )),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        config.transfer.on_conflict,
+        odc::config::OnConflict::OverwriteOlder
+    );
+    assert_eq!(config.ui.theme, odc::config::ThemeSetting::None);
+    let message = load_from(Some((path, "[transfer]\non_conflict = \"clobber\"\n")), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("/home/ada/.config/odc/config.toml: key `transfer.on_conflict`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"overwrite_older\"") && message.contains("\"clobber\""),
+        "{message}"
+    );
+}

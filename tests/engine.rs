@@ -451,7 +451,7 @@ async fn conflicts_are_asked_and_all_answers_hold() {
 #[tokio::test]
 async fn a_configured_conflict_answer_needs_no_question() {
     let mut env = env(Settings::default(), |c| {
-        c.transfer.on_conflict = "overwrite".into()
+        c.transfer.on_conflict = odc::config::OnConflict::Overwrite
     })
     .await;
     env.write("src/a.txt", b"fresh");

@@ -15,13 +15,15 @@ pub enum Resolution {
 }
 
 impl Resolution {
-    pub fn parse(text: &str) -> Option<Resolution> {
-        match text {
-            "overwrite" => Some(Resolution::Overwrite),
-            "skip" => Some(Resolution::Skip),
-            "rename" => Some(Resolution::Rename),
-            "overwrite_older" => Some(Resolution::OverwriteIfOlder),
-            _ => None,
+    /// The configured answer, or None to ask.
+    pub fn from_setting(setting: crate::config::OnConflict) -> Option<Resolution> {
+        use crate::config::OnConflict;
+        match setting {
+            OnConflict::Ask => None,
+            OnConflict::Overwrite => Some(Resolution::Overwrite),
+            OnConflict::Skip => Some(Resolution::Skip),
+            OnConflict::Rename => Some(Resolution::Rename),
+            OnConflict::OverwriteOlder => Some(Resolution::OverwriteIfOlder),
         }
     }
 }

@@ -571,7 +571,7 @@ pub fn initial_state(
         transfers: Default::default(),
         size,
         keymap,
-        theme: if no_color || config.ui.theme == "none" {
+        theme: if no_color || config.ui.theme == crate::config::ThemeSetting::None {
             super::state::Theme::Plain
         } else {
             super::state::Theme::Colour

@@ -126,7 +126,9 @@ impl Engine {
             inner: Arc::new(Inner {
                 graph: RwLock::new(None),
                 resume: RwLock::new(None),
-                default_conflict: RwLock::new(Resolution::parse(&config.transfer.on_conflict)),
+                default_conflict: RwLock::new(Resolution::from_setting(
+                    config.transfer.on_conflict,
+                )),
                 tx,
                 slots: Semaphore::new(config.transfer.concurrency as usize),
                 next_id: AtomicU64::new(1),
