@@ -146,7 +146,18 @@ impl Engine {
         let written = tokio::task::spawn_blocking(move || {
             let earlier = store.find(&record)?;
             let key = match &earlier {
-                Some((key, _)) => key.clone(),
+                // The same transfer again: its record now describes this run (the
+                // item may have a new id or size), keeping the session it had.
+                Some((key, old)) => {
+                    let current = Interrupted {
+                        upload_url: record.upload_url.clone().or_else(|| old.upload_url.clone()),
+                        ..record
+                    };
+                    if current != *old {
+                        store.put(key, current)?;
+                    }
+                    key.clone()
+                }
                 None => {
                     let key = crate::ids::uuid_v4();
                     store.put(&key, record)?;
