@@ -3,6 +3,7 @@
 pub mod app;
 pub mod effects;
 pub mod keymap;
+pub mod layout;
 pub mod ops;
 pub mod state;
 pub mod terminal;

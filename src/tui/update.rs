@@ -491,18 +491,16 @@ fn parent(state: &mut State) -> Vec<Effect> {
 }
 
 fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
-    let (width, _) = state.size;
-    let rows = state.pane_rows();
-    let pane_index = if mouse.column < width / 2 { 0 } else { 1 };
+    let areas = state.areas();
+    let rows = areas.entry_rows();
+    let pane_index = areas.pane_at(mouse.column);
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             state.active = pane_index;
             state.help = false;
             let pane = &mut state.panes[pane_index];
-            // Row 0 is the border; entries start at row 1.
-            let row = mouse.row as usize;
-            if row >= 1 && row <= rows {
-                let index = pane.scroll + row - 1;
+            if let Some(row) = areas.entry_row_at(pane_index, mouse.row) {
+                let index = pane.scroll + row;
                 if index < pane.visible.len() {
                     pane.cursor = index;
                     pane.user_moved = true;

@@ -77,21 +77,20 @@ pub struct State {
     pub quit: bool,
 }
 
-/// Rows of a pane that hold entries: the terminal minus the status and command
-/// bars and the pane's borders.
+/// Rows of a pane that hold entries at this terminal size (panel closed).
 pub fn pane_rows(size: (u16, u16)) -> usize {
-    (size.1 as usize).saturating_sub(4)
+    crate::tui::layout::layout(size, false).entry_rows()
 }
 
 impl State {
+    /// Where everything sits now.
+    pub fn areas(&self) -> crate::tui::layout::Areas {
+        crate::tui::layout::layout(self.size, self.transfers.open)
+    }
+
     /// Entry rows of a pane now (the transfers panel takes some when open).
     pub fn pane_rows(&self) -> usize {
-        let panel = if self.transfers.open {
-            crate::tui::ui::transfers::PANEL_HEIGHT as usize
-        } else {
-            0
-        };
-        pane_rows(self.size).saturating_sub(panel)
+        self.areas().entry_rows()
     }
 }
 

@@ -8,7 +8,7 @@ mod sign_in;
 pub mod transfers;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 use super::state::{State, Theme};
@@ -22,27 +22,8 @@ pub fn render(state: &State, frame: &mut Frame) {
         overlays::too_small(frame, area);
         return;
     }
-    let rows = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .split(area);
-    let (panes_area, panel_area) = if state.transfers.open {
-        let split = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([
-                Constraint::Min(3),
-                Constraint::Length(transfers::PANEL_HEIGHT),
-            ])
-            .split(rows[0]);
-        (split[0], Some(split[1]))
-    } else {
-        (rows[0], None)
-    };
-    let columns = pane_areas(panes_area);
+    let areas = crate::tui::layout::layout((area.width, area.height), state.transfers.open);
+    let columns = areas.panes;
     for (index, rect) in columns.iter().enumerate() {
         let pane = &state.panes[index];
         if pane.source.is_remote() && !state.signed_in() {
@@ -51,11 +32,11 @@ pub fn render(state: &State, frame: &mut Frame) {
             pane::render(state, index, frame, *rect);
         }
     }
-    if let Some(panel) = panel_area {
+    if let Some(panel) = areas.panel {
         transfers::render(state, frame, panel);
     }
-    bars::status(state, frame, rows[1]);
-    bars::commands(state, frame, rows[2]);
+    bars::status(state, frame, areas.status);
+    bars::commands(state, frame, areas.commands);
     if let Some(dialog) = &state.dialog {
         dialogs::render(state, dialog, frame, area);
     }
@@ -76,14 +57,6 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     }
-}
-
-pub fn pane_areas(area: Rect) -> [Rect; 2] {
-    let split = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)])
-        .split(area);
-    [split[0], split[1]]
 }
 
 /// Colours when the theme has them; modifiers always.

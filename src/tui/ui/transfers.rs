@@ -11,9 +11,6 @@ use crate::onedrive::display::escape_control;
 use crate::transfer::TaskState;
 use crate::tui::state::{State, TransferRow};
 
-/// Rows the panel takes when open, borders included.
-pub const PANEL_HEIGHT: u16 = 9;
-
 pub fn eta_text(seconds: Option<u64>) -> String {
     seconds
         .map(crate::transfer::rate::clock)
