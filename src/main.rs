@@ -74,7 +74,7 @@ fn main() -> ExitCode {
         {
             eprintln!(
                 "odc: no command or folder named {}; see `odc --help`",
-                odc::onedrive::display::escape_control(&dir.display().to_string())
+                odc::onedrive::display::escape_path(dir)
             );
             return ExitCode::from(odc::cli::exit::USAGE);
         }

@@ -363,8 +363,12 @@ async fn mv(context: &Context, from: &str, to: &str, dry_run: bool) -> Outcome {
         .item_if_exists(&ItemAddress::Path(target_path.clone()))
         .await
         .map_err(|e| about(to, e))?;
-    let (parent, name) = match target {
-        Some(folder) if folder.is_folder() => (folder, source.name.clone()),
+    // Where the item ends up, as the user wrote it (for --dry-run).
+    let (parent, name, dest) = match target {
+        Some(folder) if folder.is_folder() => {
+            let dest = target_path.join(&source.name);
+            (folder, source.name.clone(), dest)
+        }
         Some(_) => return Err(about(to, Error::Other("exists already".into())).into()),
         None if to.ends_with('/') => {
             return Err(about(to, Error::Other("no such folder".into())).into());
@@ -376,24 +380,15 @@ async fn mv(context: &Context, from: &str, to: &str, dry_run: bool) -> Outcome {
                 .await
                 .map_err(|e| about(&parent_path.to_string(), e))?;
             let name = target_path.name().unwrap_or_default().to_string();
-            (parent, name)
+            (parent, name, target_path.clone())
         }
     };
     let rename = (name != source.name).then_some(name.as_str());
     if dry_run {
-        let parent_path = parent
-            .parent_reference
-            .as_ref()
-            .and_then(|r| r.path.as_deref())
-            .map(|p| p.trim_start_matches("/drive/root:").to_string());
-        let into = match parent_path {
-            Some(p) if parent.root.is_none() => format!("{p}/{}", parent.name),
-            _ => String::new(),
-        };
         println!(
             "would move {} to {}",
             escape_control(&source_path.to_string()),
-            escape_control(&format!("{into}/{name}"))
+            escape_control(&dest.to_string())
         );
         return Ok(());
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use super::report::Reporter;
 use super::{Context, Failure, Outcome, about};
+use crate::onedrive::display::escape_path as shown;
 use crate::onedrive::{Error, ItemAddress, Progress, RemotePath};
 use crate::transfer::{
     Direction, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
@@ -175,10 +176,6 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
         dest_name,
     };
     run(context, Arc::new(graph), request, flags).await
-}
-
-fn shown(path: &Path) -> String {
-    crate::onedrive::display::escape_control(&path.display().to_string())
 }
 
 pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) -> Outcome {

@@ -25,6 +25,11 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// [`escape_control`] for a local path (names in it are as hostile as remote ones).
+pub fn escape_path(path: &std::path::Path) -> String {
+    escape_control(&path.display().to_string())
+}
+
 /// Replaces control characters with visible escapes (`\x1b`, `\n`, `\u{9b}`),
 /// and invisible format characters with `\u{202e}`-style escapes.
 pub fn escape_control(text: &str) -> String {

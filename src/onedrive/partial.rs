@@ -111,7 +111,7 @@ pub async fn check_replaceable(target: &Path) -> Result<()> {
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(meta) => Err(Error::Other(format!(
             "{} exists and is {}; it was not replaced",
-            super::display::escape_control(&target.display().to_string()),
+            super::display::escape_path(target),
             crate::fsutil::describe_kind(&meta)
         ))),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),

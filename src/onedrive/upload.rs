@@ -126,7 +126,7 @@ impl Graph {
         if after.len() != size || after.modified().ok() != metadata.modified().ok() {
             return Err(Error::Other(format!(
                 "{}: changed while uploading; OneDrive may hold a mix of old and new contents, upload it again",
-                super::display::escape_control(&local.display().to_string())
+                super::display::escape_path(local)
             )));
         }
         progress.set_done(size);

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use super::{Direction, Kind, Location, Request};
+use crate::onedrive::display::escape_path as shown;
 use crate::onedrive::local_names::unsafe_reason;
 use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
 
@@ -310,10 +311,6 @@ impl LocalWalk<'_> {
             }
         }
     }
-}
-
-fn shown(path: &std::path::Path) -> String {
-    crate::onedrive::display::escape_control(&path.display().to_string())
 }
 
 /// A directory's identity, for loop detection.
