@@ -110,6 +110,15 @@ impl ResumeStore {
         self.update(|records| (records.clone().into_iter().collect(), false))
     }
 
+    /// Everything recorded, removed in the same locked step (resume or discard).
+    pub fn take_all(&self) -> Result<Vec<(String, Interrupted)>> {
+        self.update(|records| {
+            let all: Vec<_> = std::mem::take(records).into_iter().collect();
+            let changed = !all.is_empty();
+            (all, changed)
+        })
+    }
+
     pub fn put(&self, key: &str, record: Interrupted) -> Result<()> {
         self.update(|records| {
             records.insert(key.to_string(), record);

@@ -22,15 +22,17 @@ impl Engine {
             };
             let mut tasks = Vec::new();
             let mut changed = Vec::new();
-            let records = match store.load() {
-                Ok(records) => records,
-                Err(err) => {
+            // A locked file other odc processes share: read off the runtime workers.
+            let taken = tokio::task::spawn_blocking(move || store.take_all()).await;
+            let records = match taken {
+                Ok(Ok(records)) => records,
+                Ok(Err(err)) => {
                     let _ = engine.inner.tx.send(EngineEvent::Problem(err.to_string()));
                     Vec::new()
                 }
+                Err(_) => Vec::new(),
             };
-            for (key, record) in records {
-                let _ = store.remove(&key);
+            for (_, record) in records {
                 match engine.resumed_task(&record).await {
                     Ok(task) => {
                         if let Some(parent) = task.dest.parent() {
@@ -72,8 +74,8 @@ impl Engine {
             let Some(store) = engine.resume_store() else {
                 return;
             };
-            for (key, record) in store.load().unwrap_or_default() {
-                let _ = store.remove(&key);
+            let taken = tokio::task::spawn_blocking(move || store.take_all()).await;
+            for (_, record) in taken.ok().and_then(Result::ok).unwrap_or_default() {
                 engine.discard(&record).await;
             }
         });
