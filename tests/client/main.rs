@@ -1,6 +1,0 @@
-//! The OneDrive client against the in-process emulator, including its faults.
-
-mod auth;
-mod operations;
-mod support;
-mod transfers;

@@ -1,0 +1,6 @@
+//! The built `odc` binary as users run it: the CLI commands with their exit codes and
+//! output, the emulator process, and the full-screen UI in a pseudo-terminal.
+
+mod binary;
+mod cli;
+mod pty;

@@ -1,0 +1,5 @@
+//! The OneDrive client against the in-process emulator, including its faults.
+
+mod auth;
+mod operations;
+mod transfers;

@@ -1,0 +1,386 @@
+//! File operations in the UI: dialogs, transfer questions, the transfers panel.
+
+use crossterm::event::KeyCode;
+use odc::onedrive::RemotePath;
+use odc::transfer::{
+    ConflictAnswer, Direction, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
+};
+use odc::tui::state::{ConflictView, Dialog, ErrorView, State};
+use odc::tui::update::{Effect, Event, update};
+
+use super::support::*;
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, ch(c));
+    }
+}
+
+fn with_tasks() -> State {
+    let mut state = loaded((100, 30), local_entries(), remote_entries());
+    let rows = [
+        (1, "report.pdf", Direction::Upload, 48_213),
+        (2, "video-100MiB.mp4", Direction::Download, 104_857_600),
+        (3, "Ünïcødé 😀.txt", Direction::RemoteCopy, 20),
+        (4, "broken.bin", Direction::Upload, 5_000_000),
+    ];
+    for (id, name, direction, total) in rows {
+        update(
+            &mut state,
+            Event::TaskAdded(TaskInfo {
+                id,
+                name: name.into(),
+                source: String::new(),
+                dest: String::new(),
+                direction,
+                total,
+            }),
+        );
+    }
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 1,
+            state: TaskState::Done,
+        },
+    );
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 2,
+            state: TaskState::Running,
+        },
+    );
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 4,
+            state: TaskState::Failed("the OneDrive is full (quota exceeded)".into()),
+        },
+    );
+    update(
+        &mut state,
+        Event::Progress {
+            now_ms: 0,
+            samples: vec![(2, 0, 104_857_600)],
+        },
+    );
+    update(
+        &mut state,
+        Event::Progress {
+            now_ms: 2_000,
+            samples: vec![(2, 20_971_520, 104_857_600)],
+        },
+    );
+    state
+}
+
+#[test]
+fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('j'));
+    update(&mut state, ch(' '));
+    update(&mut state, ch(' '));
+    let effects = update(&mut state, key(KeyCode::F(5)));
+    assert!(effects.is_empty());
+    let Some(Dialog::Transfer {
+        kind: Kind::Copy,
+        sources,
+        dest,
+    }) = &state.dialog
+    else {
+        panic!("{:?}", state.dialog)
+    };
+    assert_eq!(sources.len(), 2, "the marked items");
+    assert_eq!(dest.value(), "OneDrive:/");
+    // Edit the destination, then start.
+    typed(&mut state, "Documents");
+    let effects = update(&mut state, key(KeyCode::Enter));
+    let [Effect::Submit(request)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        request.dest_dir,
+        Location::Remote(RemotePath::parse("/Documents").unwrap())
+    );
+    assert_eq!(request.kind, Kind::Copy);
+    assert!(state.dialog.is_none());
+    assert!(state.transfers.open, "the panel opens to show progress");
+}
+
+#[test]
+fn move_from_onedrive_and_esc_cancels() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, ch('m'));
+    let Some(Dialog::Transfer {
+        kind: Kind::Move,
+        sources,
+        dest,
+    }) = &state.dialog
+    else {
+        panic!()
+    };
+    assert_eq!(
+        sources,
+        &[Location::Remote(RemotePath::parse("/Documents").unwrap())]
+    );
+    assert_eq!(dest.value(), "/home/ada/projects");
+    assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
+    assert!(state.dialog.is_none());
+    // A bad destination keeps the dialog open and says why.
+    update(&mut state, ch('c'));
+    for _ in 0..30 {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    typed(&mut state, "relative/path");
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(state.dialog.is_some());
+    assert!(state.message.as_deref().unwrap().contains("absolute path"));
+}
+
+#[test]
+fn copy_needs_a_signed_in_onedrive() {
+    let mut state = state((80, 24));
+    let effects = odc::tui::update::start(&mut state);
+    let ticket = ticket_of(&effects, 0);
+    update(
+        &mut state,
+        Event::Page {
+            pane: 0,
+            ticket,
+            entries: local_entries(),
+            done: true,
+        },
+    );
+    update(&mut state, key(KeyCode::F(5)));
+    assert!(state.dialog.is_none());
+    assert_eq!(state.message.as_deref(), Some("Sign in to OneDrive first"));
+}
+
+#[test]
+fn mkdir_rename_and_delete_dialogs() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(KeyCode::F(7)));
+    typed(&mut state, "New stuff");
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        [Effect::Mkdir {
+            dir: Location::Local("/home/ada/projects".into()),
+            name: "New stuff".into()
+        }]
+    );
+
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, ch('r'));
+    let Some(Dialog::Rename {
+        original, input, ..
+    }) = &state.dialog
+    else {
+        panic!()
+    };
+    assert_eq!(original, "Documents");
+    assert_eq!(input.value(), "Documents", "prefilled");
+    typed(&mut state, " 2026");
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        [Effect::Rename {
+            dir: Location::Remote(RemotePath::root()),
+            from: "Documents".into(),
+            to: "Documents 2026".into()
+        }]
+    );
+
+    update(&mut state, key(KeyCode::Delete));
+    let Some(Dialog::Delete {
+        remote: true,
+        names,
+        ..
+    }) = &state.dialog
+    else {
+        panic!()
+    };
+    assert_eq!(names, &["Documents"]);
+    insta::assert_snapshot!("delete_dialog", screen(&state));
+    assert!(
+        update(&mut state, ch('x')).is_empty(),
+        "other keys do nothing"
+    );
+    assert!(state.dialog.is_some());
+    assert!(update(&mut state, ch('n')).is_empty());
+    assert!(state.dialog.is_none());
+    update(&mut state, ch('d'));
+    let effects = update(&mut state, ch('y'));
+    assert_eq!(
+        effects,
+        [Effect::Delete {
+            dir: Location::Remote(RemotePath::root()),
+            names: vec!["Documents".into()]
+        }]
+    );
+}
+
+#[test]
+fn conflict_and_error_questions_queue_and_answer() {
+    let mut state = loaded((100, 30), local_entries(), remote_entries());
+    let conflict = Dialog::Conflict(ConflictView {
+        question: 7,
+        name: "photo.bin".into(),
+        source_size: 3_000_000,
+        source_modified: time(5),
+        target_size: 2_000_000,
+        target_modified: time(1),
+    });
+    let error = Dialog::Error(ErrorView {
+        question: 8,
+        name: "big.bin".into(),
+        message: "the OneDrive is full (quota exceeded)".into(),
+    });
+    update(&mut state, Event::Ask(conflict));
+    update(&mut state, Event::Ask(error));
+    insta::assert_snapshot!("conflict_dialog", screen(&state));
+    assert!(update(&mut state, ch('z')).is_empty(), "not an answer");
+    let effects = update(&mut state, ch('R'));
+    assert_eq!(
+        effects,
+        [Effect::AnswerConflict {
+            question: 7,
+            answer: ConflictAnswer::All(Resolution::Rename)
+        }]
+    );
+    assert!(
+        matches!(state.dialog, Some(Dialog::Error(_))),
+        "the next question shows"
+    );
+    insta::assert_snapshot!("error_dialog", screen(&state));
+    let effects = update(&mut state, ch('S'));
+    assert_eq!(
+        effects,
+        [Effect::AnswerError {
+            question: 8,
+            answer: ErrorAnswer::SkipAll
+        }]
+    );
+    assert!(state.dialog.is_none());
+}
+
+#[test]
+fn the_transfers_panel_and_its_keys() {
+    let mut state = with_tasks();
+    assert!(!state.transfers.open);
+    assert!(
+        screen(&state).contains("⇅ 2 jobs"),
+        "a gauge in the status bar while closed"
+    );
+    update(&mut state, ch('t'));
+    assert!(state.transfers.open);
+    insta::assert_snapshot!("transfers_panel", screen(&state));
+    update(&mut state, ch(']'));
+    assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(2)]);
+    assert_eq!(update(&mut state, ch('p')), [Effect::PauseTask(2)]);
+    assert_eq!(update(&mut state, ch('R')), [Effect::RetryTask(4)]);
+    assert_eq!(update(&mut state, ch('C')), [Effect::ClearFinished]);
+    assert_eq!(
+        state.transfers.rows.len(),
+        2,
+        "done and failed rows cleared"
+    );
+    // Other keys keep working while the panel is open.
+    update(&mut state, ch('j'));
+    assert_eq!(state.panes[0].cursor, 1);
+    update(&mut state, key(KeyCode::Esc));
+    assert!(!state.transfers.open);
+    // Ticks sample the counters while transfers run.
+    assert_eq!(
+        update(&mut state, Event::Tick { now: 1 }),
+        [Effect::SampleTransfers]
+    );
+}
+
+#[test]
+fn quitting_with_transfers_running_asks_first() {
+    let mut state = with_tasks();
+    assert!(update(&mut state, ch('q')).is_empty());
+    assert!(matches!(state.dialog, Some(Dialog::Quit { active: 2 })));
+    insta::assert_snapshot!("quit_dialog", screen(&state));
+    update(&mut state, ch('n'));
+    assert!(!state.quit && state.dialog.is_none());
+    update(&mut state, key(KeyCode::F(10)));
+    assert_eq!(update(&mut state, ch('y')), [Effect::Quit]);
+    assert!(state.quit);
+}
+
+#[test]
+fn finished_requests_reload_the_panes_that_show_the_changed_folders() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    let effects = update(
+        &mut state,
+        Event::Changed(vec![Location::Remote(RemotePath::root())]),
+    );
+    assert!(
+        matches!(&effects[..], [Effect::List { pane: 1, .. }]),
+        "{effects:?}"
+    );
+    let effects = update(
+        &mut state,
+        Event::Changed(vec![Location::Local("/elsewhere".into())]),
+    );
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn copy_dialog_snapshot() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('G'));
+    update(&mut state, key(KeyCode::F(5)));
+    insta::assert_snapshot!("copy_dialog", screen(&state));
+}
+
+#[test]
+fn unfinished_transfers_are_offered_after_sign_in() {
+    let mut state = state((80, 24));
+    odc::tui::update::start(&mut state);
+    let effects = update(&mut state, Event::SignedIn(Default::default()));
+    assert!(effects.contains(&Effect::CheckInterrupted));
+    let files = || {
+        vec![
+            "↑ /home/ada/big.iso → OneDrive:/Backups/big.iso".to_string(),
+            "↓ OneDrive:/Photos/2026.zip → /home/ada/2026.zip".to_string(),
+        ]
+    };
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    insta::assert_snapshot!("resume_dialog", screen(&state));
+    assert!(update(&mut state, ch('x')).is_empty());
+    assert_eq!(update(&mut state, ch('y')), [Effect::ResumeInterrupted]);
+    assert!(state.transfers.open);
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    assert_eq!(update(&mut state, ch('n')), [Effect::DiscardInterrupted]);
+    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    assert!(
+        update(&mut state, key(KeyCode::Esc)).is_empty(),
+        "Esc: ask again next time"
+    );
+    assert!(state.dialog.is_none());
+}
+
+#[test]
+fn mkdir_and_rename_dialog_snapshots() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('n'));
+    typed(&mut state, "Holiday photos");
+    insta::assert_snapshot!("mkdir_dialog", screen(&state));
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, key(KeyCode::F(6)));
+    assert!(matches!(
+        state.dialog,
+        Some(Dialog::Transfer {
+            kind: Kind::Move,
+            ..
+        })
+    ));
+    update(&mut state, key(KeyCode::Esc));
+    update(&mut state, ch('r'));
+    insta::assert_snapshot!("rename_dialog", screen(&state));
+}

@@ -1,0 +1,147 @@
+//! Whole screens in a TestBackend, compared with insta snapshots (tests/tui/snapshots/).
+
+use odc::tui::update::{Event, update};
+
+use super::support::*;
+
+#[test]
+fn both_panes() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('j'));
+    update(&mut state, ch(' '));
+    insta::assert_snapshot!("both_panes", screen(&state));
+}
+
+#[test]
+fn both_panes_wide_with_times() {
+    let state = loaded((120, 16), local_entries(), remote_entries());
+    insta::assert_snapshot!("both_panes_wide", screen(&state));
+}
+
+#[test]
+fn sign_in_screen_with_qr_code() {
+    let mut state = state((100, 30));
+    let effects = odc::tui::update::start(&mut state);
+    let ticket = ticket_of(&effects, 0);
+    update(
+        &mut state,
+        Event::Page {
+            pane: 0,
+            ticket,
+            entries: local_entries(),
+            done: true,
+        },
+    );
+    update(&mut state, Event::SignInNeeded);
+    update(
+        &mut state,
+        Event::SignInCode {
+            user_code: "F7K2QX9PL".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: 1_800_000_000 + 754,
+        },
+    );
+    insta::assert_snapshot!("sign_in_qr", screen(&state));
+}
+
+#[test]
+fn sign_in_screen_small_and_failed() {
+    let mut state = state((80, 24));
+    odc::tui::update::start(&mut state);
+    update(&mut state, Event::SignInNeeded);
+    update(
+        &mut state,
+        Event::SignInCode {
+            user_code: "F7K2QX9PL".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: 1_800_000_000 + 900,
+        },
+    );
+    update(
+        &mut state,
+        Event::SignInTrouble(Some("cannot reach the sign-in service".into())),
+    );
+    insta::assert_snapshot!("sign_in_small_trouble", screen(&state));
+    update(
+        &mut state,
+        Event::SignInFailed("the code expired before sign-in finished; start again".into()),
+    );
+    insta::assert_snapshot!("sign_in_failed", screen(&state));
+}
+
+#[test]
+fn a_loading_pane() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(crossterm::event::KeyCode::Tab));
+    update(&mut state, ch('j'));
+    update(&mut state, ch('j'));
+    let effects = update(&mut state, key(crossterm::event::KeyCode::Enter));
+    let ticket = ticket_of(&effects, 1);
+    let page: Vec<_> = (1..=3000)
+        .map(|i| remote_entry(&format!("file-{i:05}.txt"), false, 40))
+        .collect();
+    update(
+        &mut state,
+        Event::Page {
+            pane: 1,
+            ticket,
+            entries: page,
+            done: false,
+        },
+    );
+    insta::assert_snapshot!("loading", screen(&state));
+}
+
+#[test]
+fn filter_and_error() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('/'));
+    update(&mut state, ch('o'));
+    let effects = update(
+        &mut state,
+        Event::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Tab,
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert!(effects.is_empty());
+    insta::assert_snapshot!("filter_editing", screen(&state));
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    let effects = update(&mut state, ctrl('r'));
+    let ticket = ticket_of(&effects, 0);
+    update(
+        &mut state,
+        Event::ListFailed {
+            pane: 0,
+            ticket,
+            message: "/home/ada/projects: Permission denied (os error 13)".into(),
+        },
+    );
+    insta::assert_snapshot!("listing_error", screen(&state));
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(crossterm::event::KeyCode::F(1)));
+    insta::assert_snapshot!("help", screen(&state));
+}
+
+#[test]
+fn details_overlay() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(crossterm::event::KeyCode::Tab));
+    update(&mut state, ch('G'));
+    update(&mut state, ch('k'));
+    update(&mut state, key(crossterm::event::KeyCode::Enter));
+    insta::assert_snapshot!("details", screen(&state));
+}
+
+#[test]
+fn narrow_and_too_small() {
+    let state = loaded((40, 12), local_entries(), remote_entries());
+    insta::assert_snapshot!("smallest_usable", screen(&state));
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, Event::Resize(20, 10));
+    insta::assert_snapshot!("too_small", screen(&state));
+}
