@@ -7,6 +7,7 @@ pub mod desktop;
 pub mod emulator;
 pub mod fsutil;
 pub mod ids;
+pub mod location;
 pub mod logging;
 pub mod onedrive;
 pub mod paths;

@@ -250,13 +250,12 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
     run(context, Arc::new(graph), request, flags).await
 }
 
-/// What the user reads for a task: the remote path for OneDrive, the local path else.
-fn label(direction: Direction, source: &str, dest: &str) -> String {
-    let shown = match direction {
-        Direction::Upload => dest,
-        _ => source,
-    };
-    shown.strip_prefix("OneDrive:").unwrap_or(shown).to_string()
+/// What the user reads for a task: the remote path of an upload, the source else.
+fn label(direction: Direction, source: &Location, dest: &Location) -> String {
+    match direction {
+        Direction::Upload => dest.bare_path(),
+        _ => source.bare_path(),
+    }
 }
 
 /// `--dry-run`: plans exactly as a real run would, without creating folders, and
@@ -278,8 +277,8 @@ async fn dry_run(context: &Context, graph: &crate::onedrive::Graph, request: &Re
         };
         let line = format!(
             "would {verb} {} to {} ({})",
-            task.source.display(),
-            task.dest.display(),
+            task.source,
+            task.dest,
             humansize::format_size(task.size, humansize::BINARY)
         );
         let _ = writeln!(out, "{}", crate::onedrive::display::escape_control(&line));

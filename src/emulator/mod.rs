@@ -25,6 +25,7 @@ mod graph;
 mod http;
 mod identity;
 mod listing;
+pub mod rules;
 pub mod seed;
 pub mod store;
 mod upload;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::content::Content;
 use super::error::{ApiError, ApiResult};
-use crate::onedrive::names::{self, NameContext};
+use super::rules::{self, NewName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -299,23 +299,27 @@ impl Drive {
 
     /// Checks a new name for `parent` against the naming rules and the path limit.
     pub fn check_new_name(&self, parent: &str, name: &str, is_folder: bool) -> ApiResult<()> {
-        let ctx = NameContext {
+        let place = NewName {
             is_folder,
             business: self.business(),
-            at_root: parent == self.root_id,
+            at_library_root: parent == self.root_id,
         };
-        names::check_name(name, ctx).map_err(|problem| {
-            ApiError::invalid_path(format!("The provided name is not valid: {problem}"))
-        })?;
+        if let Some(reason) = rules::refusal(name, place) {
+            return Err(ApiError::invalid_path(format!(
+                "The provided name is not valid: {reason}"
+            )));
+        }
         let parent_path = self.path_of(parent);
         let full = format!("{}/{}", parent_path.trim_end_matches('/'), name);
-        names::check_path_length(&full).map_err(|n| {
-            ApiError::bad_request(format!(
-                "The path is {n} characters; at most {} are allowed",
-                names::MAX_PATH_CHARS
+        let chars = rules::path_chars(&full);
+        if chars > rules::PATH_MAX_CHARS {
+            return Err(ApiError::bad_request(format!(
+                "The path is {chars} characters; at most {} are allowed",
+                rules::PATH_MAX_CHARS
             ))
-            .inner("pathIsTooLong")
-        })
+            .inner("pathIsTooLong"));
+        }
+        Ok(())
     }
 
     /// A free name for `rename` conflict behaviour: `name 1.ext`, `name 2.ext`, …

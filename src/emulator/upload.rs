@@ -22,7 +22,7 @@ use super::http::{self, RequestInfo};
 use super::store::{Conflict, Resolved};
 use crate::onedrive::quickxor::QuickXorHash;
 
-use crate::onedrive::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
+use super::rules::{FRAGMENT_MAX_EXCLUSIVE, FRAGMENT_MULTIPLE};
 
 enum Target {
     New {
@@ -308,7 +308,7 @@ async fn put_fragment(
                 .unwrap_or_else(|| "missing".into())
         )));
     }
-    if length >= FRAGMENT_LIMIT {
+    if length >= FRAGMENT_MAX_EXCLUSIVE {
         return Err(
             ApiError::bad_request("A fragment must be smaller than 60 MiB.")
                 .inner("maxFragmentLengthExceeded"),
@@ -345,7 +345,7 @@ async fn put_fragment(
         ))
         .inner("fragmentOutOfOrder"));
     }
-    if !length.is_multiple_of(FRAGMENT_UNIT) && end + 1 != total {
+    if !length.is_multiple_of(FRAGMENT_MULTIPLE) && end + 1 != total {
         return Err(ApiError::bad_request(
             "Every fragment but the last must be a multiple of 320 KiB (327,680 bytes).",
         ));

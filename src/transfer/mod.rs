@@ -12,56 +12,9 @@ pub mod plan;
 pub mod rate;
 pub mod resume;
 
-use std::path::PathBuf;
-
-use crate::onedrive::RemotePath;
-
+pub use crate::location::Location;
 pub use conflict::{ConflictAnswer, ErrorAnswer, Resolution};
 pub use engine::{Engine, EngineEvent, Question, TaskInfo};
-
-/// A concrete item: a local path or a OneDrive path.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Location {
-    Local(PathBuf),
-    Remote(RemotePath),
-}
-
-impl Location {
-    pub fn is_remote(&self) -> bool {
-        matches!(self, Location::Remote(_))
-    }
-
-    pub fn name(&self) -> String {
-        match self {
-            Location::Local(p) => p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            Location::Remote(p) => p.name().unwrap_or_default().to_string(),
-        }
-    }
-
-    pub fn join(&self, name: &str) -> Location {
-        match self {
-            Location::Local(p) => Location::Local(p.join(name)),
-            Location::Remote(p) => Location::Remote(p.join(name)),
-        }
-    }
-
-    pub fn parent(&self) -> Option<Location> {
-        match self {
-            Location::Local(p) => p.parent().map(|p| Location::Local(p.to_path_buf())),
-            Location::Remote(p) => p.parent().map(Location::Remote),
-        }
-    }
-
-    pub fn display(&self) -> String {
-        match self {
-            Location::Local(p) => p.display().to_string(),
-            Location::Remote(p) => format!("OneDrive:{p}"),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -59,7 +59,7 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
         let name = request.dest_name.clone().unwrap_or_else(|| source.name());
         if name.is_empty() {
             plan.problems
-                .push(format!("{}: cannot copy the root", source.display()));
+                .push(format!("{}: cannot copy the root", source));
             continue;
         }
         // The top level gets the same check as everything below it: a remote name
@@ -69,16 +69,14 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
         {
             plan.problems.push(format!(
                 "{}: skipped, cannot be saved locally: {reason}",
-                crate::onedrive::display::escape_control(&source.display())
+                crate::onedrive::display::escape_control(&source.to_string())
             ));
             continue;
         }
         let dest = request.dest_dir.join(&name);
         if dest == *source || is_inside(&request.dest_dir, source) {
-            plan.problems.push(format!(
-                "{}: cannot copy a folder into itself",
-                source.display()
-            ));
+            plan.problems
+                .push(format!("{}: cannot copy a folder into itself", source));
             continue;
         }
         match (source, &request.dest_dir, request.kind) {

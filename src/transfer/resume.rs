@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::location::REMOTE_PREFIX;
 use crate::onedrive::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,10 +35,12 @@ pub struct Interrupted {
 impl Interrupted {
     /// One line for a person: "↑ /home/ada/big.iso → OneDrive:/Backups/big.iso".
     pub fn describe(&self) -> String {
+        // The record keeps the remote path as the text it was saved with.
         let local = self.local.display();
+        let remote = format!("{REMOTE_PREFIX}{}", self.remote);
         match self.way {
-            Way::Upload => format!("↑ {local} → OneDrive:{}", self.remote),
-            Way::Download => format!("↓ OneDrive:{} → {local}", self.remote),
+            Way::Upload => format!("↑ {local} → {remote}"),
+            Way::Download => format!("↓ {remote} → {local}"),
         }
     }
 }

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::collections::HashMap;
 
-use super::state::{AccountInfo, ConflictView, Entry, ErrorView, RemoteDetails, Source};
+use super::state::{AccountInfo, ConflictView, Entry, ErrorView, RemoteDetails};
 use super::update::{Effect, Event};
 use crate::config::Config;
 use crate::onedrive::auth::{self, PollState, Session};
@@ -92,12 +92,12 @@ impl Runner {
                 self.listings[pane] = Some(token.clone());
                 let tx = self.tx.clone();
                 match source {
-                    Source::Local(path) => {
+                    Location::Local(path) => {
                         tokio::task::spawn_blocking(move || {
                             list_local(&path, pane, ticket, &tx, &token)
                         });
                     }
-                    Source::Remote(path) => {
+                    Location::Remote(path) => {
                         let graph = self.graph.lock().unwrap().clone();
                         tokio::spawn(async move {
                             let Some(graph) = graph else { return };

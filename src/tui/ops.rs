@@ -7,55 +7,11 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::Action;
-use super::state::{Dialog, Source, State, TransferRow};
+use super::state::{Dialog, State, TransferRow};
 use super::update::Effect;
-use crate::onedrive::RemotePath;
 use crate::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
-
-/// Prefix that marks a OneDrive path in the destination field.
-pub const REMOTE_PREFIX: &str = "OneDrive:";
-
-pub fn location_of(source: &Source) -> Location {
-    match source {
-        Source::Local(p) => Location::Local(p.clone()),
-        Source::Remote(p) => Location::Remote(p.clone()),
-    }
-}
-
-fn text_of(location: &Location) -> String {
-    match location {
-        Location::Local(p) => p.display().to_string(),
-        Location::Remote(p) => format!("{REMOTE_PREFIX}{p}"),
-    }
-}
-
-/// Parses the destination field: `OneDrive:/path`, or a local path.
-pub fn parse_destination(
-    text: &str,
-    relative_to: Option<&std::path::Path>,
-) -> Result<Location, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("the destination is empty".into());
-    }
-    if let Some(rest) = text.strip_prefix(REMOTE_PREFIX) {
-        return RemotePath::parse(rest)
-            .map(Location::Remote)
-            .map_err(|e| e.to_string());
-    }
-    let path = std::path::PathBuf::from(text);
-    if path.is_absolute() {
-        return Ok(Location::Local(path));
-    }
-    match relative_to {
-        Some(base) => Ok(Location::Local(base.join(path))),
-        None => Err(format!(
-            "{text}: give an absolute path, or {REMOTE_PREFIX}/path"
-        )),
-    }
-}
 
 /// The marked names in the active pane, or the one under the cursor.
 fn chosen_names(state: &State) -> Vec<String> {
@@ -91,9 +47,9 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 state.message = Some("Sign in to OneDrive first".into());
                 return Some(Vec::new());
             }
-            let dir = location_of(&state.panes[active].source);
+            let dir = state.panes[active].source.clone();
             let sources = names.iter().map(|n| dir.join(n)).collect();
-            let dest = text_of(&location_of(&state.panes[1 - active].source));
+            let dest = state.panes[1 - active].source.to_string();
             state.dialog = Some(Dialog::Transfer {
                 kind,
                 sources,
@@ -164,7 +120,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             KeyCode::Esc => None,
             KeyCode::Enter => {
                 let base = state.active_pane().local_path().cloned();
-                match parse_destination(dest.value(), base.as_deref()) {
+                match Location::parse(dest.value(), base.as_deref()) {
                     Ok(dest_dir) => {
                         effects.push(Effect::Submit(crate::transfer::Request {
                             kind,
@@ -197,7 +153,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Dialog::Mkdir { pane, mut input } => match key.code {
             KeyCode::Esc => None,
             KeyCode::Enter if !input.value().trim().is_empty() => {
-                let dir = location_of(&state.panes[pane].source);
+                let dir = state.panes[pane].source.clone();
                 effects.push(Effect::Mkdir {
                     dir,
                     name: input.value().to_string(),
@@ -218,7 +174,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             KeyCode::Enter => {
                 let new = input.value().to_string();
                 if !new.is_empty() && new != original {
-                    let dir = location_of(&state.panes[pane].source);
+                    let dir = state.panes[pane].source.clone();
                     effects.push(Effect::Rename {
                         dir,
                         from: original,
@@ -242,7 +198,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             remote,
         } => {
             if key.code == KeyCode::Enter || plain(&key, 'y') {
-                let dir = location_of(&state.panes[pane].source);
+                let dir = state.panes[pane].source.clone();
                 effects.push(Effect::Delete { dir, names });
                 None
             } else if key.code == KeyCode::Esc || plain(&key, 'n') {

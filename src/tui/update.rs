@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::Action;
-use super::state::{AccountInfo, Details, Entry, Pane, SignIn, Source, State};
+use super::state::{AccountInfo, Details, Entry, Location, Pane, SignIn, State};
 use crate::onedrive::RemotePath;
 
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ pub enum Effect {
     List {
         pane: usize,
         ticket: u64,
-        source: Source,
+        source: Location,
     },
     /// Look for stored tokens; answers SignedIn or SignInNeeded.
     CheckSession,
@@ -180,7 +180,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Changed(locations) => {
             let mut effects = Vec::new();
             for pane in 0..2 {
-                let here = super::ops::location_of(&state.panes[pane].source);
+                let here = state.panes[pane].source.clone();
                 if locations.contains(&here) {
                     state.panes[pane].want_cursor =
                         state.panes[pane].current().map(|e| e.name.clone());
@@ -447,14 +447,14 @@ fn open(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     match (&pane.source, entry.is_dir) {
-        (Source::Local(path), true) => {
-            pane.source = Source::Local(path.join(&entry.name));
+        (Location::Local(path), true) => {
+            pane.source = Location::Local(path.join(&entry.name));
         }
-        (Source::Remote(path), true) => {
-            pane.source = Source::Remote(path.join(&entry.name));
+        (Location::Remote(path), true) => {
+            pane.source = Location::Remote(path.join(&entry.name));
         }
-        (Source::Local(path), false) => return vec![Effect::OpenLocal(path.join(&entry.name))],
-        (Source::Remote(path), false) => {
+        (Location::Local(path), false) => return vec![Effect::OpenLocal(path.join(&entry.name))],
+        (Location::Remote(path), false) => {
             state.details = Some(Details {
                 path: path.join(&entry.name).to_string(),
                 entry,
@@ -471,15 +471,15 @@ fn parent(state: &mut State) -> Vec<Effect> {
     let active = state.active;
     let pane = &mut state.panes[active];
     let (source, came_from) = match &pane.source {
-        Source::Local(path) => match (path.parent(), path.file_name()) {
+        Location::Local(path) => match (path.parent(), path.file_name()) {
             (Some(parent), Some(name)) => (
-                Source::Local(parent.to_path_buf()),
+                Location::Local(parent.to_path_buf()),
                 name.to_string_lossy().into_owned(),
             ),
             _ => return Vec::new(),
         },
-        Source::Remote(path) => match (path.parent(), path.name()) {
-            (Some(parent), Some(name)) => (Source::Remote(parent), name.to_string()),
+        Location::Remote(path) => match (path.parent(), path.name()) {
+            (Some(parent), Some(name)) => (Location::Remote(parent), name.to_string()),
             _ => return Vec::new(),
         },
     };
@@ -547,13 +547,13 @@ pub fn initial_state(
 ) -> State {
     let show_hidden = config.ui.show_hidden;
     let left = Pane::new(
-        Source::Local(local_dir.clone()),
-        Source::Remote(RemotePath::root()),
+        Location::Local(local_dir.clone()),
+        Location::Remote(RemotePath::root()),
         show_hidden,
     );
     let right = Pane::new(
-        Source::Remote(remote_path),
-        Source::Local(local_dir),
+        Location::Remote(remote_path),
+        Location::Local(local_dir),
         show_hidden,
     );
     State {

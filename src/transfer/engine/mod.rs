@@ -24,8 +24,8 @@ use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath,
 pub struct TaskInfo {
     pub id: u64,
     pub name: String,
-    pub source: String,
-    pub dest: String,
+    pub source: Location,
+    pub dest: Location,
     pub direction: Direction,
     pub total: u64,
 }
@@ -248,8 +248,8 @@ impl Engine {
         let info = TaskInfo {
             id,
             name: task.source.name(),
-            source: task.source.display(),
-            dest: task.dest.display(),
+            source: task.source.clone(),
+            dest: task.dest.clone(),
             direction: task.direction,
             total: task.size,
         };

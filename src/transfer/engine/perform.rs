@@ -177,8 +177,7 @@ impl Engine {
             (direction, source, dest) => {
                 return Err(Error::Other(format!(
                     "task {id}: cannot {direction:?} {} to {}",
-                    source.display(),
-                    dest.display()
+                    source, dest
                 )));
             }
         }

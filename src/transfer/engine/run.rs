@@ -111,7 +111,7 @@ impl Engine {
         if group.failed.load(Ordering::SeqCst) {
             let _ = self.inner.tx.send(EngineEvent::Problem(format!(
                 "{}: kept, because not everything in it was moved",
-                group.source.display()
+                group.source
             )));
             return;
         }
@@ -127,7 +127,7 @@ impl Engine {
         if let Err(err) = result {
             let _ = self.inner.tx.send(EngineEvent::Problem(format!(
                 "{}: moved, but the source could not be deleted: {err}",
-                group.source.display()
+                group.source
             )));
         }
     }
@@ -177,7 +177,7 @@ impl Engine {
                 return Ok(candidate);
             }
         }
-        Err(Error::Other(format!("{}: no free name", dest.display())))
+        Err(Error::Other(format!("{}: no free name", dest)))
     }
 
     pub(super) async fn run_once(

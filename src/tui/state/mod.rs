@@ -7,7 +7,7 @@ pub mod transfers;
 use std::sync::Arc;
 
 pub use dialog::{ConflictView, Dialog, ErrorView};
-pub use pane::{Entry, Listing, Pane, RemoteDetails, Sort, SortKey, Source};
+pub use pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
 pub use transfers::{TransferRow, Transfers};
 
 use super::keymap::Keymap;

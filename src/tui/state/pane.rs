@@ -7,26 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use tui_input::Input;
 
-use crate::onedrive::RemotePath;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Source {
-    Local(PathBuf),
-    Remote(RemotePath),
-}
-
-impl Source {
-    pub fn is_remote(&self) -> bool {
-        matches!(self, Source::Remote(_))
-    }
-
-    pub fn display(&self) -> String {
-        match self {
-            Source::Local(path) => path.display().to_string(),
-            Source::Remote(path) => format!("OneDrive:{path}"),
-        }
-    }
-}
+pub use crate::location::Location;
 
 /// A row: a local directory entry or a OneDrive item.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,9 +104,9 @@ pub struct Listing {
 
 #[derive(Debug, Clone)]
 pub struct Pane {
-    pub source: Source,
+    pub source: Location,
     /// Where the pane was on the other kind of source, to switch back to.
-    pub other_source: Source,
+    pub other_source: Location,
     pub entries: Vec<Entry>,
     /// Indices into `entries` that are shown (hidden files and filter applied).
     pub visible: Vec<usize>,
@@ -145,7 +126,7 @@ pub struct Pane {
 }
 
 impl Pane {
-    pub fn new(source: Source, other_source: Source, show_hidden: bool) -> Self {
+    pub fn new(source: Location, other_source: Location, show_hidden: bool) -> Self {
         Self {
             source,
             other_source,
@@ -265,8 +246,8 @@ impl Pane {
 
     pub fn local_path(&self) -> Option<&PathBuf> {
         match &self.source {
-            Source::Local(p) => Some(p),
-            Source::Remote(_) => None,
+            Location::Local(p) => Some(p),
+            Location::Remote(_) => None,
         }
     }
 }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{Palette, centered, fit};
+use crate::location::REMOTE_PREFIX;
 use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
 use crate::tui::state::{Dialog, State};
@@ -45,7 +46,9 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     field(dest.value(), inner_width, &palette),
                     Line::from(""),
                     Line::styled(
-                        "Enter: start   Esc: cancel   (OneDrive:/path or a local path)",
+                        format!(
+                            "Enter: start   Esc: cancel   ({REMOTE_PREFIX}/path or a local path)"
+                        ),
                         palette.dim(),
                     ),
                 ],

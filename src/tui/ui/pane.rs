@@ -18,7 +18,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
     let inner_width = area.width.saturating_sub(2) as usize;
     let title = fit_left(
-        &escape_control(&pane.source.display()),
+        &escape_control(&pane.source.to_string()),
         inner_width.saturating_sub(4),
     );
     let mut bottom = format!(" {} ", pane.sort.label());

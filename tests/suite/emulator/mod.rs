@@ -3,5 +3,6 @@
 mod drive;
 mod faults;
 mod identity;
+mod rules;
 mod support;
 mod transfers;

@@ -30,8 +30,8 @@ fn with_tasks() -> State {
             Event::TaskAdded(TaskInfo {
                 id,
                 name: name.into(),
-                source: String::new(),
-                dest: String::new(),
+                source: Location::Local(format!("/home/ada/{name}").into()),
+                dest: Location::Remote(RemotePath::parse(&format!("/{name}")).unwrap()),
                 direction,
                 total,
             }),

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use odc::onedrive::RemotePath;
-use odc::tui::state::{SignIn, SortKey, Source};
+use odc::tui::state::{Location, SignIn, SortKey};
 use odc::tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -24,7 +24,7 @@ fn start_lists_the_local_pane_and_checks_the_session() {
     let effects = odc::tui::update::start(&mut state);
     assert_eq!(effects[0], Effect::CheckSession);
     assert!(
-        matches!(&effects[1], Effect::List { pane: 0, source: Source::Local(p), .. } if p.ends_with("projects"))
+        matches!(&effects[1], Effect::List { pane: 0, source: Location::Local(p), .. } if p.ends_with("projects"))
     );
     assert_eq!(
         effects.len(),
@@ -140,7 +140,7 @@ fn entering_a_folder_and_coming_back_puts_the_cursor_on_it() {
     let ticket = ticket_of(&effects, 1);
     assert_eq!(
         state.panes[1].source,
-        Source::Remote(RemotePath::parse("/Many files").unwrap())
+        Location::Remote(RemotePath::parse("/Many files").unwrap())
     );
     assert!(state.panes[1].entries.is_empty() && state.panes[1].listing.loading);
     update(
@@ -154,7 +154,7 @@ fn entering_a_folder_and_coming_back_puts_the_cursor_on_it() {
     );
     let effects = update(&mut state, key(KeyCode::Backspace));
     let ticket = ticket_of(&effects, 1);
-    assert_eq!(state.panes[1].source, Source::Remote(RemotePath::root()));
+    assert_eq!(state.panes[1].source, Location::Remote(RemotePath::root()));
     update(
         &mut state,
         Event::Page {
@@ -360,14 +360,14 @@ fn switching_a_pane_between_local_and_onedrive() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     let effects = update(&mut state, key(KeyCode::F(2)));
     assert!(
-        matches!(&effects[..], [Effect::List { pane: 0, source: Source::Remote(p), .. }] if p.is_root())
+        matches!(&effects[..], [Effect::List { pane: 0, source: Location::Remote(p), .. }] if p.is_root())
     );
     let effects = update(&mut state, ch('b'));
     assert!(matches!(
         &effects[..],
         [Effect::List {
             pane: 0,
-            source: Source::Local(_),
+            source: Location::Local(_),
             ..
         }]
     ));

@@ -1,0 +1,131 @@
+//! Where an item is: a local path or a path in the signed-in OneDrive. The one model
+//! the panes, the job engine, the resume file and the commands share, with its one
+//! written form (`OneDrive:/Documents/a.txt` or `/home/ada/a.txt`) and its parser.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::onedrive::RemotePath;
+
+/// What marks a OneDrive path where a local path could also be written.
+pub const REMOTE_PREFIX: &str = "OneDrive:";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Location {
+    Local(PathBuf),
+    Remote(RemotePath),
+}
+
+impl Location {
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Location::Remote(_))
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Location::Local(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Location::Remote(p) => p.name().unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn join(&self, name: &str) -> Location {
+        match self {
+            Location::Local(p) => Location::Local(p.join(name)),
+            Location::Remote(p) => Location::Remote(p.join(name)),
+        }
+    }
+
+    pub fn parent(&self) -> Option<Location> {
+        match self {
+            Location::Local(p) => p.parent().map(|p| Location::Local(p.to_path_buf())),
+            Location::Remote(p) => p.parent().map(Location::Remote),
+        }
+    }
+
+    /// The path alone, without the OneDrive mark: for places that already say which
+    /// side they show (a command's output names the remote path it was given).
+    pub fn bare_path(&self) -> String {
+        match self {
+            Location::Local(p) => p.display().to_string(),
+            Location::Remote(p) => p.to_string(),
+        }
+    }
+
+    /// Parses the written form: `OneDrive:/path`, an absolute local path, or a local
+    /// path relative to `relative_to` when one is given.
+    pub fn parse(text: &str, relative_to: Option<&Path>) -> Result<Location, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("the destination is empty".into());
+        }
+        if let Some(rest) = text.strip_prefix(REMOTE_PREFIX) {
+            return RemotePath::parse(rest)
+                .map(Location::Remote)
+                .map_err(|e| e.to_string());
+        }
+        let path = PathBuf::from(text);
+        if path.is_absolute() {
+            return Ok(Location::Local(path));
+        }
+        match relative_to {
+            Some(base) => Ok(Location::Local(base.join(path))),
+            None => Err(format!(
+                "{text}: give an absolute path, or {REMOTE_PREFIX}/path"
+            )),
+        }
+    }
+}
+
+/// The written form `parse` reads back. Local paths that are not UTF-8 are shown
+/// lossily; callers escape control characters where they print.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Local(p) => write!(f, "{}", p.display()),
+            Location::Remote(p) => write!(f, "{REMOTE_PREFIX}{p}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_form_reads_back() {
+        for location in [
+            Location::Local(PathBuf::from("/home/ada/a b.txt")),
+            Location::Remote(RemotePath::root()),
+            Location::Remote(RemotePath::parse("/Documents/ü 1.txt").unwrap()),
+        ] {
+            assert_eq!(
+                Location::parse(&location.to_string(), None).unwrap(),
+                location
+            );
+        }
+        assert_eq!(
+            Location::Remote(RemotePath::parse("/a/b").unwrap()).to_string(),
+            "OneDrive:/a/b"
+        );
+    }
+
+    #[test]
+    fn relative_and_empty_destinations() {
+        assert_eq!(
+            Location::parse(" sub/x ", Some(Path::new("/home/ada"))).unwrap(),
+            Location::Local(PathBuf::from("/home/ada/sub/x"))
+        );
+        assert!(
+            Location::parse("sub", None)
+                .unwrap_err()
+                .contains("OneDrive:/path")
+        );
+        assert_eq!(
+            Location::parse("  ", None).unwrap_err(),
+            "the destination is empty"
+        );
+    }
+}
