@@ -69,6 +69,27 @@ pub enum TaskState {
 }
 
 impl TaskState {
+    /// The task's life in one place. A task is queued, runs (verifying at the end),
+    /// and ends done, skipped, failed or cancelled; a person can pause it while it is
+    /// queued or running and resume it (back to the queue), and retry a failed or
+    /// cancelled one. A run that ends as it is paused settles from `Paused`.
+    /// Staying in a state is always allowed.
+    pub fn may_become(&self, next: &TaskState) -> bool {
+        use TaskState::*;
+        if std::mem::discriminant(self) == std::mem::discriminant(next) {
+            return true;
+        }
+        let ends = matches!(next, Done | Skipped | Failed(_) | Cancelled);
+        match self {
+            Queued => matches!(next, Running | Paused | Cancelled),
+            // A retried error runs again from where it was asked.
+            Running | Verifying => ends || matches!(next, Running | Verifying | Paused),
+            Paused => ends || matches!(next, Queued),
+            Failed(_) | Cancelled => matches!(next, Queued),
+            Done | Skipped => false,
+        }
+    }
+
     pub fn finished(&self) -> bool {
         matches!(
             self,
@@ -86,6 +107,43 @@ impl TaskState {
             TaskState::Skipped => "skipped",
             TaskState::Failed(_) => "failed",
             TaskState::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskState::*;
+
+    #[test]
+    fn a_task_moves_only_along_its_life() {
+        let failed = Failed("x".into());
+        for (from, to) in [
+            (Queued, Running),
+            (Running, Verifying),
+            (Verifying, Done),
+            (Running, Paused),
+            (Paused, Queued),
+            (Queued, Paused),
+            (Queued, Cancelled),
+            (Running, failed.clone()),
+            (failed.clone(), Queued),
+            (Cancelled, Queued),
+            (Paused, Done),
+            (Verifying, Running),
+        ] {
+            assert!(from.may_become(&to), "{from:?} → {to:?}");
+        }
+        for (from, to) in [
+            (Done, Queued),
+            (Skipped, Running),
+            (Queued, Done),
+            (Paused, Running),
+            (Cancelled, Done),
+            (failed.clone(), Running),
+            (Done, Cancelled),
+        ] {
+            assert!(!from.may_become(&to), "{from:?} → {to:?}");
         }
     }
 }

@@ -1,9 +1,12 @@
-//! Planning: expands a request into file tasks. Folders are created first (local
-//! ones directly, OneDrive ones by mkdir), then their files are queued. OneDrive
-//! listings are streamed page by page; remote names that could escape the target
-//! are refused.
+//! Planning: expands a request into file tasks, handed to a [`PlanSink`] as they are
+//! found, so the first file can start while the rest of a big tree is still being
+//! read. Folders are created first (local ones directly, OneDrive ones by mkdir),
+//! then their files are queued. OneDrive listings are read page by page; remote
+//! names that could escape the target are refused.
 
 use std::path::PathBuf;
+
+use futures::StreamExt;
 
 use super::{Direction, Kind, Location, Request};
 use crate::onedrive::display::escape_path as shown;
@@ -25,6 +28,9 @@ pub struct FileTask {
     pub resume_url: Option<String>,
 }
 
+/// A whole plan collected in memory: for `--dry-run` and tests. The engine plans
+/// into its queue instead.
+#[derive(Default)]
 pub struct Plan {
     pub tasks: Vec<FileTask>,
     /// Top-level sources to delete after their tasks (moves across kinds).
@@ -44,22 +50,64 @@ pub struct PlanOptions {
     pub dry_run: bool,
 }
 
+/// Where planning puts what it finds, as it finds it.
+pub trait PlanSink: Send {
+    /// A top-level source that a move deletes once all its files arrived; the number
+    /// its tasks carry in [`FileTask::group`].
+    fn group(&mut self, source: Location) -> usize;
+    /// A file to transfer; its folder exists already. May wait (the queue is full).
+    fn task(&mut self, task: FileTask) -> impl std::future::Future<Output = ()> + Send;
+    /// Something skipped or refused while planning, one line.
+    fn problem(&mut self, problem: String);
+    /// True once nobody wants the rest (the request was aborted): planning stops
+    /// before the next folder.
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+impl PlanSink for Plan {
+    fn group(&mut self, source: Location) -> usize {
+        self.groups.push(source);
+        self.groups.len() - 1
+    }
+
+    async fn task(&mut self, task: FileTask) {
+        self.tasks.push(task);
+    }
+
+    fn problem(&mut self, problem: String) {
+        self.problems.push(problem);
+    }
+}
+
+/// Plans the whole request into memory.
 pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions) -> Result<Plan> {
-    let mut plan = Plan {
-        tasks: Vec::new(),
-        groups: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut plan = Plan::default();
+    plan_into(graph, request, options, &mut plan).await?;
+    Ok(plan)
+}
+
+/// Plans `request` into `sink`, file by file. An error stops planning; what was
+/// handed to the sink before it stays there.
+pub async fn plan_into<S: PlanSink>(
+    graph: Option<&Graph>,
+    request: &Request,
+    options: PlanOptions,
+    plan: &mut S,
+) -> Result<()> {
     let need_graph = || {
         graph.ok_or_else(|| Error::SignInRequired {
             reason: "not signed in".into(),
         })
     };
     for source in &request.sources {
+        if plan.stopped() {
+            break;
+        }
         let name = request.dest_name.clone().unwrap_or_else(|| source.name());
         if name.is_empty() {
-            plan.problems
-                .push(format!("{}: cannot copy the root", source));
+            plan.problem(format!("{}: cannot copy the root", source));
             continue;
         }
         // The top level gets the same check as everything below it: a remote name
@@ -67,7 +115,7 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
         if !request.dest_dir.is_remote()
             && let Some(reason) = unsafe_reason(&name)
         {
-            plan.problems.push(format!(
+            plan.problem(format!(
                 "{}: skipped, cannot be saved locally: {reason}",
                 crate::onedrive::display::escape_control(&source.to_string())
             ));
@@ -75,15 +123,14 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
         }
         let dest = request.dest_dir.join(&name);
         if dest == *source || is_inside(&request.dest_dir, source) {
-            plan.problems
-                .push(format!("{}: cannot copy a folder into itself", source));
+            plan.problem(format!("{}: cannot copy a folder into itself", source));
             continue;
         }
         match (source, &request.dest_dir, request.kind) {
             (Location::Remote(_), Location::Remote(_), kind) => {
                 let graph = need_graph()?;
                 let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
-                plan.tasks.push(FileTask {
+                plan.task(FileTask {
                     source: source.clone(),
                     dest,
                     direction: if kind == Kind::Move {
@@ -95,14 +142,15 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
                     item: Some(Box::new(item)),
                     group: None,
                     resume_url: None,
-                });
+                })
+                .await;
             }
             (Location::Local(path), Location::Local(_), Kind::Move) => {
                 let size = tokio::fs::metadata(path)
                     .await
                     .map(|m| m.len())
                     .unwrap_or(0);
-                plan.tasks.push(FileTask {
+                plan.task(FileTask {
                     source: source.clone(),
                     dest,
                     direction: Direction::LocalMove,
@@ -110,13 +158,11 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
                     item: None,
                     group: None,
                     resume_url: None,
-                });
+                })
+                .await;
             }
             (Location::Local(path), dest_dir, kind) => {
-                let group = (kind == Kind::Move).then(|| {
-                    plan.groups.push(source.clone());
-                    plan.groups.len() - 1
-                });
+                let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
                 let direction = if dest_dir.is_remote() {
                     Direction::Upload
                 } else {
@@ -128,29 +174,17 @@ pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions
                     group,
                     options,
                 };
-                walk.run(path.clone(), dest, &mut plan).await?;
+                walk.run(path.clone(), dest, plan).await?;
             }
             (Location::Remote(_), Location::Local(_), kind) => {
                 let graph = need_graph()?;
-                let group = (kind == Kind::Move).then(|| {
-                    plan.groups.push(source.clone());
-                    plan.groups.len() - 1
-                });
+                let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
                 let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
-                walk_remote(
-                    graph,
-                    item,
-                    remote_of(source),
-                    dest,
-                    group,
-                    options,
-                    &mut plan,
-                )
-                .await?;
+                walk_remote(graph, item, remote_of(source), dest, group, options, plan).await?;
             }
         }
     }
-    Ok(plan)
+    Ok(())
 }
 
 fn remote_of(location: &Location) -> RemotePath {
@@ -198,26 +232,29 @@ impl LocalWalk<'_> {
         }
     }
 
-    async fn run(&self, source: PathBuf, dest: Location, plan: &mut Plan) -> Result<()> {
+    async fn run<S: PlanSink>(&self, source: PathBuf, dest: Location, plan: &mut S) -> Result<()> {
         // The source itself was named by the user: a link there is followed.
         let metadata = tokio::fs::metadata(&source)
             .await
             .map_err(|e| Error::io(&source, e))?;
         if !metadata.is_dir() {
-            plan.tasks.push(self.task(source, dest, metadata.len()));
+            plan.task(self.task(source, dest, metadata.len())).await;
             return Ok(());
         }
         let mut visited = std::collections::HashSet::new();
         visited.insert(dir_key(&metadata));
         let mut stack = vec![(source, dest)];
         while let Some((dir, target)) = stack.pop() {
+            if plan.stopped() {
+                break;
+            }
             if !self.options.dry_run {
                 create_folder(self.graph, &target).await?;
             }
             let children = match read_children(&dir).await {
                 Ok(children) => children,
                 Err(err) => {
-                    plan.problems.push(format!("{}: {err}", shown(&dir)));
+                    plan.problem(format!("{}: {err}", shown(&dir)));
                     continue;
                 }
             };
@@ -225,8 +262,7 @@ impl LocalWalk<'_> {
                 std::collections::HashMap::new();
             for (path, name) in children {
                 let Some(name) = name else {
-                    plan.problems
-                        .push(format!("{}: the name is not valid UTF-8", shown(&path)));
+                    plan.problem(format!("{}: the name is not valid UTF-8", shown(&path)));
                     continue;
                 };
                 let Some(metadata) = self.entry_metadata(&path, plan).await else {
@@ -236,11 +272,11 @@ impl LocalWalk<'_> {
                 let child_target = target.join(&name);
                 if let Location::Remote(remote) = &child_target {
                     if let Err(err) = crate::onedrive::items::check_path(remote, is_dir) {
-                        plan.problems.push(format!("{}: {err}", shown(&path)));
+                        plan.problem(format!("{}: {err}", shown(&path)));
                         continue;
                     }
                     if let Some(first) = onedrive_names.insert(onedrive_key(&name), name.clone()) {
-                        plan.problems.push(format!(
+                        plan.problem(format!(
                             "{}: skipped: OneDrive does not tell it from \"{}\" (names differ only in case or Unicode form)",
                             shown(&path),
                             crate::onedrive::display::escape_control(&first)
@@ -251,7 +287,7 @@ impl LocalWalk<'_> {
                 }
                 if is_dir {
                     if !visited.insert(dir_key(&metadata)) {
-                        plan.problems.push(format!(
+                        plan.problem(format!(
                             "{}: skipped: this folder was reached before (a link loop)",
                             shown(&path)
                         ));
@@ -259,10 +295,10 @@ impl LocalWalk<'_> {
                     }
                     stack.push((path, child_target));
                 } else if metadata.is_file() {
-                    plan.tasks
-                        .push(self.task(path, child_target, metadata.len()));
+                    plan.task(self.task(path, child_target, metadata.len()))
+                        .await;
                 } else {
-                    plan.problems.push(format!(
+                    plan.problem(format!(
                         "{}: skipped: {} is not copied",
                         shown(&path),
                         crate::fsutil::describe_kind(&metadata)
@@ -276,15 +312,15 @@ impl LocalWalk<'_> {
     /// What an entry is, following a link only when asked; None (with the
     /// problem noted) for a link not followed, a dangling link or an unreadable
     /// entry.
-    async fn entry_metadata(
+    async fn entry_metadata<S: PlanSink>(
         &self,
         path: &std::path::Path,
-        plan: &mut Plan,
+        plan: &mut S,
     ) -> Option<std::fs::Metadata> {
         let own = match tokio::fs::symlink_metadata(path).await {
             Ok(m) => m,
             Err(err) => {
-                plan.problems.push(format!("{}: {err}", shown(path)));
+                plan.problem(format!("{}: {err}", shown(path)));
                 return None;
             }
         };
@@ -292,7 +328,7 @@ impl LocalWalk<'_> {
             return Some(own);
         }
         if !self.options.follow_symlinks {
-            plan.problems.push(format!(
+            plan.problem(format!(
                 "{}: skipped: a symbolic link (transfer.follow_symlinks or --follow-symlinks copies what it points to)",
                 shown(path)
             ));
@@ -301,7 +337,7 @@ impl LocalWalk<'_> {
         match tokio::fs::metadata(path).await {
             Ok(m) => Some(m),
             Err(err) => {
-                plan.problems.push(format!(
+                plan.problem(format!(
                     "{}: skipped: the symbolic link points nowhere readable ({err})",
                     shown(path)
                 ));
@@ -348,20 +384,20 @@ async fn create_folder(graph: Option<&Graph>, target: &Location) -> Result<()> {
     }
 }
 
-async fn walk_remote(
+async fn walk_remote<S: PlanSink>(
     graph: &Graph,
     item: DriveItem,
     source: RemotePath,
     dest: Location,
     group: Option<usize>,
     options: PlanOptions,
-    plan: &mut Plan,
+    plan: &mut S,
 ) -> Result<()> {
     let Location::Local(dest_path) = dest else {
         unreachable!("downloads go to local folders")
     };
     if !item.is_folder() {
-        plan.tasks.push(FileTask {
+        plan.task(FileTask {
             source: Location::Remote(source),
             dest: Location::Local(dest_path),
             direction: Direction::Download,
@@ -369,38 +405,47 @@ async fn walk_remote(
             item: Some(Box::new(item)),
             group,
             resume_url: None,
-        });
+        })
+        .await;
         return Ok(());
     }
     let mut stack = vec![(item.id.clone(), source, dest_path)];
     while let Some((id, remote, local)) = stack.pop() {
+        if plan.stopped() {
+            break;
+        }
         if !options.dry_run {
             tokio::fs::create_dir_all(&local)
                 .await
                 .map_err(|e| Error::io(&local, e))?;
         }
-        for child in graph.list_all(&ItemAddress::Id(id)).await? {
-            let child_remote = remote.join(&child.name);
-            if let Some(reason) = unsafe_reason(&child.name) {
-                plan.problems.push(format!(
-                    "{}: skipped, cannot be saved locally: {reason}",
-                    crate::onedrive::display::escape_control(&child_remote.to_string())
-                ));
-                continue;
-            }
-            let child_local = local.join(&child.name);
-            if child.is_folder() {
-                stack.push((child.id.clone(), child_remote, child_local));
-            } else if child.is_file() {
-                plan.tasks.push(FileTask {
-                    source: Location::Remote(child_remote),
-                    dest: Location::Local(child_local),
-                    direction: Direction::Download,
-                    size: child.size,
-                    item: Some(Box::new(child)),
-                    group,
-                    resume_url: None,
-                });
+        let folder = ItemAddress::Id(id);
+        let mut pages = std::pin::pin!(graph.list(&folder));
+        while let Some(page) = pages.next().await {
+            for child in page? {
+                let child_remote = remote.join(&child.name);
+                if let Some(reason) = unsafe_reason(&child.name) {
+                    plan.problem(format!(
+                        "{}: skipped, cannot be saved locally: {reason}",
+                        crate::onedrive::display::escape_control(&child_remote.to_string())
+                    ));
+                    continue;
+                }
+                let child_local = local.join(&child.name);
+                if child.is_folder() {
+                    stack.push((child.id.clone(), child_remote, child_local));
+                } else if child.is_file() {
+                    plan.task(FileTask {
+                        source: Location::Remote(child_remote),
+                        dest: Location::Local(child_local),
+                        direction: Direction::Download,
+                        size: child.size,
+                        item: Some(Box::new(child)),
+                        group,
+                        resume_url: None,
+                    })
+                    .await;
+                }
             }
         }
     }

@@ -293,23 +293,26 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         return None;
     }
     let transfers = &mut state.transfers;
-    let last = transfers.rows.len().saturating_sub(1);
-    let selected = transfers.rows.get(transfers.cursor).map(|r| r.id);
+    let last = transfers.shown().saturating_sub(1);
+    let selected = transfers.selected();
     match key.code {
         KeyCode::Char('x') => selected.map(|id| vec![Effect::CancelTask(id)]),
         KeyCode::Char('p') => selected.map(|id| vec![Effect::PauseTask(id)]),
         KeyCode::Char('R') => Some(
             transfers
-                .rows
+                .rows()
                 .iter()
                 .filter(|r| matches!(r.state, TaskState::Failed(_) | TaskState::Cancelled))
                 .map(|r| Effect::RetryTask(r.id))
                 .collect(),
         ),
         KeyCode::Char('C') => {
-            transfers.rows.retain(|r| !r.state.finished());
-            transfers.cursor = transfers.cursor.min(transfers.rows.len().saturating_sub(1));
+            transfers.clear_finished();
             Some(vec![Effect::ClearFinished])
+        }
+        KeyCode::Char('f') => {
+            transfers.set_filter(transfers.filter.next());
+            Some(Vec::new())
         }
         KeyCode::Char(']') => {
             transfers.cursor = (transfers.cursor + 1).min(last);
@@ -328,37 +331,36 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
 }
 
 pub fn task_added(state: &mut State, info: TaskInfo) {
-    state.transfers.rows.push(TransferRow {
-        id: info.id,
-        name: info.name,
-        direction: info.direction,
-        done: 0,
-        total: info.total,
-        state: TaskState::Queued,
-        meter: Default::default(),
-    });
+    state.transfers.add(TransferRow::new(
+        info.id,
+        info.name,
+        info.direction,
+        info.total,
+    ));
 }
 
 pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
-    if let Some(row) = state.transfers.row_mut(id) {
+    if let TaskState::Failed(reason) = &task_state
+        && let Some(row) = state.transfers.row(id)
+    {
+        state.message = Some(format!("{}: {reason}", row.name));
+    }
+    state.transfers.change(id, |row| {
         if task_state == TaskState::Done {
             row.done = row.total;
         }
-        if let TaskState::Failed(reason) = &task_state {
-            state.message = Some(format!("{}: {reason}", row.name));
-        }
         row.state = task_state;
-    }
+    });
 }
 
 /// Sampled counters: (id, done, total), at `now_ms`.
 pub fn progress(state: &mut State, now_ms: i64, samples: Vec<(u64, u64, u64)>) {
     for (id, done, total) in samples {
-        if let Some(row) = state.transfers.row_mut(id) {
+        state.transfers.change(id, |row| {
             row.done = done;
             row.total = total.max(row.total);
             row.meter.sample(now_ms, done);
-        }
+        });
     }
     let (done, _) = state.transfers.totals();
     state.transfers.total_meter.sample(now_ms, done);

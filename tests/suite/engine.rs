@@ -1180,3 +1180,129 @@ async fn a_paused_upload_continues_its_session() {
     );
     assert_eq!(env.emu.open_upload_sessions(), 0);
 }
+
+/// Planning streams into the queue: the files of a folder's first listing page are
+/// queued and transferred as soon as that page arrives. When a later page fails for
+/// good, those files are still there and the failure is reported (a plan collected
+/// whole would have transferred nothing).
+#[tokio::test]
+async fn files_start_while_the_tree_is_still_being_listed() {
+    let mut env = env(Settings::default(), |c| c.transfer.page_size = 10).await;
+    let files: Vec<(String, Vec<u8>)> = (0..25u8)
+        .map(|i| (format!("f{i:02}.txt"), pattern(1000 + i as usize, i)))
+        .collect();
+    for (name, data) in &files {
+        env.emu.put_file(&format!("/big/{name}"), data);
+    }
+    // Every attempt at the second page fails.
+    env.emu.add_fault(
+        FaultRule::new(
+            Target::Graph,
+            Fault::Status {
+                status: 500,
+                retry_after: None,
+            },
+            100,
+        )
+        .method("GET")
+        .path_contains("skiptoken"),
+    );
+    std::fs::create_dir(env.local("down")).unwrap();
+    let request = Request {
+        kind: Kind::Copy,
+        sources: vec![remote("/big")],
+        dest_dir: Location::Local(env.local("down")),
+        dest_name: None,
+    };
+    let run = env.run(request, never).await;
+    assert_eq!(run.states.len(), 10, "{:?}", run.states);
+    assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
+    assert!(
+        run.problems
+            .iter()
+            .any(|p| p.starts_with("cannot plan the copy")),
+        "{:?}",
+        run.problems
+    );
+    for (name, data) in &files[..10] {
+        assert_eq!(
+            &std::fs::read(env.local(&format!("down/big/{name}"))).unwrap(),
+            data
+        );
+    }
+    assert!(!env.local("down/big/f10.txt").exists());
+}
+
+/// A paused queued task gives up its place without holding a slot; the others
+/// run past it, and a cancelled queued task settles at once, not when a slot frees.
+#[tokio::test]
+async fn paused_and_cancelled_queued_tasks_let_the_rest_run() {
+    let mut env = env(
+        Settings {
+            latency_ms: 100,
+            ..Settings::default()
+        },
+        |c| c.transfer.concurrency = 1,
+    )
+    .await;
+    for i in 0..4u8 {
+        env.write(&format!("q/f{i}.txt"), &pattern(500, i));
+    }
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("q"))],
+        dest_dir: remote("/"),
+        dest_name: None,
+    });
+    let mut ids = Vec::new();
+    while ids.len() < 4 {
+        if let EngineEvent::Added(info) = env.events.recv().await.unwrap() {
+            ids.push(info.id);
+        }
+    }
+    // One slot: the first runs, the others wait. Pause the second, cancel the third.
+    env.engine.toggle_pause(ids[1]);
+    env.engine.cancel(ids[2]);
+    let mut finals = std::collections::HashMap::new();
+    let mut order = Vec::new();
+    while finals.len() < 3 {
+        let event = tokio::time::timeout(Duration::from_secs(30), env.events.recv())
+            .await
+            .expect("the engine went quiet")
+            .unwrap();
+        if let EngineEvent::State { id, state } = event
+            && state.finished()
+        {
+            order.push(id);
+            finals.insert(id, state);
+        }
+    }
+    assert_eq!(
+        order[0], ids[2],
+        "the cancelled one settled first: {order:?}"
+    );
+    assert_eq!(finals[&ids[2]], TaskState::Cancelled);
+    assert_eq!(finals[&ids[0]], TaskState::Done);
+    assert_eq!(finals[&ids[3]], TaskState::Done, "ran past the paused one");
+    assert_eq!(env.engine.active(), 1, "only the paused one is left");
+    assert!(env.emu.read_file("/q/f1.txt").await.is_none());
+    env.engine.toggle_pause(ids[1]);
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), env.events.recv())
+            .await
+            .expect("the engine went quiet")
+            .unwrap();
+        if let EngineEvent::State { id, state } = event
+            && id == ids[1]
+            && state.finished()
+        {
+            assert_eq!(state, TaskState::Done);
+            break;
+        }
+    }
+    assert_eq!(
+        env.emu.read_file("/q/f1.txt").await.unwrap(),
+        pattern(500, 1)
+    );
+    assert_eq!(env.engine.active(), 0);
+}

@@ -49,21 +49,11 @@ impl Engine {
                     }
                 }
             }
-            let batch = Arc::new(Batch {
-                policy: tokio::sync::Mutex::new(Policy::with_default(Some(Resolution::Overwrite))),
-                abort: CancellationToken::new(),
-                groups: Vec::new(),
-                remaining: AtomicUsize::new(tasks.len()),
-                changed,
-            });
-            if tasks.is_empty() {
-                let _ = engine.inner.tx.send(EngineEvent::Finished {
-                    changed: Vec::new(),
-                });
-            }
+            let batch = Batch::new(Some(Resolution::Overwrite), changed);
             for task in tasks {
                 engine.queue(task, batch.clone());
             }
+            engine.count_off_batch(&batch);
         });
     }
 

@@ -2,7 +2,7 @@
 //! its own cancel and pause, progress counters the UI samples, conflict and error
 //! questions, and moves that delete their source only after every file arrived.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -11,7 +11,7 @@ use tokio::sync::{Notify, Semaphore, mpsc::UnboundedSender, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resolution};
-use super::plan::{FileTask, PlanOptions, plan};
+use super::plan::{FileTask, PlanOptions};
 use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
 use crate::config::Config;
@@ -66,18 +66,39 @@ pub enum EngineEvent {
     },
 }
 
+/// A move's top-level source: deleted once every file under it arrived.
 struct Group {
     source: Location,
+    /// Tasks not yet settled, plus one while the request is still being planned.
     remaining: AtomicUsize,
     failed: AtomicBool,
 }
 
+/// One request (copy or move these into there): its conflict answers, its abort,
+/// its groups, and the folders to refresh when all of it is settled.
 struct Batch {
     policy: tokio::sync::Mutex<Policy>,
     abort: CancellationToken,
-    groups: Vec<Group>,
+    groups: Mutex<Vec<Arc<Group>>>,
+    /// Tasks not yet settled, plus one while the request is still being planned.
     remaining: AtomicUsize,
     changed: Vec<Location>,
+}
+
+impl Batch {
+    fn new(default: Option<Resolution>, changed: Vec<Location>) -> Arc<Batch> {
+        Arc::new(Batch {
+            policy: tokio::sync::Mutex::new(Policy::with_default(default)),
+            abort: CancellationToken::new(),
+            groups: Mutex::new(Vec::new()),
+            remaining: AtomicUsize::new(1),
+            changed,
+        })
+    }
+
+    fn group(&self, index: usize) -> Option<Arc<Group>> {
+        self.groups.lock().unwrap().get(index).cloned()
+    }
 }
 
 struct TaskEntry {
@@ -86,10 +107,69 @@ struct TaskEntry {
     session_url: Option<String>,
     batch: Arc<Batch>,
     cancel: CancellationToken,
+    /// Cancelled to pause: the current attempt stops, the task stays.
     attempt: CancellationToken,
-    paused: bool,
     state: TaskState,
+    /// A run owns the task (from taking a slot until it settles or parks).
+    dispatched: bool,
+    /// Its id waits in [`Table::pending`].
+    in_queue: bool,
     progress: Arc<Progress>,
+}
+
+/// Every task the engine knows, and the order they start in. One lock, so a
+/// task's state, its place in the queue and the counts never disagree.
+#[derive(Default)]
+struct Table {
+    entries: HashMap<u64, TaskEntry>,
+    /// Tasks waiting for a slot, oldest first. Paused ones leave it and come back
+    /// at the front when resumed.
+    pending: VecDeque<u64>,
+    /// Running or verifying: the only progress worth sampling.
+    live: BTreeSet<u64>,
+    unfinished: usize,
+}
+
+impl Table {
+    /// Moves a task to `next` if its life allows it (see [`TaskState::may_become`]),
+    /// keeping the counts; false (and nothing changed) otherwise.
+    fn transition(&mut self, id: u64, next: &TaskState) -> bool {
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return false;
+        };
+        if !entry.state.may_become(next) {
+            tracing::debug!(id, from = ?entry.state, to = ?next, "task transition refused");
+            return false;
+        }
+        match (entry.state.finished(), next.finished()) {
+            (false, true) => self.unfinished -= 1,
+            (true, false) => self.unfinished += 1,
+            _ => {}
+        }
+        if matches!(next, TaskState::Running | TaskState::Verifying) {
+            self.live.insert(id);
+        } else {
+            self.live.remove(&id);
+        }
+        entry.state = next.clone();
+        true
+    }
+
+    /// Puts a task (back) in line; `first` for a resumed one.
+    fn enqueue(&mut self, id: u64, first: bool) {
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return;
+        };
+        if entry.in_queue || entry.dispatched {
+            return;
+        }
+        entry.in_queue = true;
+        if first {
+            self.pending.push_front(id);
+        } else {
+            self.pending.push_back(id);
+        }
+    }
 }
 
 struct Inner {
@@ -97,10 +177,14 @@ struct Inner {
     resume: RwLock<Option<Arc<ResumeStore>>>,
     default_conflict: RwLock<Option<Resolution>>,
     tx: UnboundedSender<EngineEvent>,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     next_id: AtomicU64,
-    tasks: Mutex<HashMap<u64, TaskEntry>>,
-    resumed: Notify,
+    table: Mutex<Table>,
+    /// Wakes the dispatcher: something joined the queue.
+    queued: Arc<Notify>,
+    /// Wakes planners waiting for room in the queue.
+    room: Notify,
+    dispatcher: std::sync::Once,
     /// Set by [`Engine::interrupt`]: cancelled transfers keep what they have.
     interrupting: AtomicBool,
     plan_options: PlanOptions,
@@ -116,9 +200,11 @@ enum TaskOutcome {
     Skipped,
 }
 
+mod dispatch;
 mod interrupted;
 mod perform;
 mod run;
+mod submit;
 
 impl Engine {
     pub fn new(config: &Config, tx: UnboundedSender<EngineEvent>) -> Self {
@@ -130,10 +216,12 @@ impl Engine {
                     config.transfer.on_conflict,
                 )),
                 tx,
-                slots: Semaphore::new(config.transfer.concurrency as usize),
+                slots: Arc::new(Semaphore::new(config.transfer.concurrency as usize)),
                 next_id: AtomicU64::new(1),
-                tasks: Mutex::new(HashMap::new()),
-                resumed: Notify::new(),
+                table: Mutex::new(Table::default()),
+                queued: Arc::new(Notify::new()),
+                room: Notify::new(),
+                dispatcher: std::sync::Once::new(),
                 interrupting: AtomicBool::new(false),
                 plan_options: PlanOptions {
                     follow_symlinks: config.transfer.follow_symlinks,
@@ -166,10 +254,16 @@ impl Engine {
     /// same command run again (or the UI's resume) continues them.
     pub fn interrupt(&self) {
         self.inner.interrupting.store(true, Ordering::SeqCst);
-        for control in self.inner.tasks.lock().unwrap().values() {
-            control.cancel.cancel();
+        let ids: Vec<u64> = {
+            let table = self.inner.table.lock().unwrap();
+            for entry in table.entries.values() {
+                entry.cancel.cancel();
+            }
+            table.entries.keys().copied().collect()
+        };
+        for id in ids {
+            self.settle_if_waiting(id);
         }
-        self.inner.resumed.notify_waiters();
     }
 
     fn interrupting(&self) -> bool {
@@ -180,203 +274,124 @@ impl Engine {
         self.inner.graph.read().unwrap().clone()
     }
 
-    /// Plans and queues a request. The destination is fixed now.
-    pub fn submit(&self, request: Request) {
-        let engine = self.clone();
-        tokio::spawn(async move {
-            let graph = engine.graph();
-            let planned = plan(graph.as_deref(), &request, engine.inner.plan_options).await;
-            let mut changed = vec![request.dest_dir.clone()];
-            if request.kind == super::Kind::Move {
-                changed.extend(request.sources.iter().filter_map(Location::parent));
-            }
-            let plan = match planned {
-                Ok(plan) => plan,
-                Err(err) => {
-                    let _ = engine
-                        .inner
-                        .tx
-                        .send(EngineEvent::Problem(format!("cannot plan the copy: {err}")));
-                    let _ = engine.inner.tx.send(EngineEvent::Finished { changed });
-                    return;
-                }
-            };
-            for problem in &plan.problems {
-                let _ = engine.inner.tx.send(EngineEvent::Problem(problem.clone()));
-            }
-            let groups = plan
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(index, source)| Group {
-                    source: source.clone(),
-                    remaining: AtomicUsize::new(
-                        plan.tasks.iter().filter(|t| t.group == Some(index)).count(),
-                    ),
-                    failed: AtomicBool::new(!plan.problems.is_empty()),
-                })
-                .collect();
-            let batch = Arc::new(Batch {
-                policy: tokio::sync::Mutex::new(Policy::with_default(
-                    *engine.inner.default_conflict.read().unwrap(),
-                )),
-                abort: CancellationToken::new(),
-                groups,
-                remaining: AtomicUsize::new(plan.tasks.len()),
-                changed,
-            });
-            // Groups with no tasks (empty folders) are complete at once.
-            for group in &batch.groups {
-                if group.remaining.load(Ordering::SeqCst) == 0 {
-                    engine.finish_group(group).await;
-                }
-            }
-            if plan.tasks.is_empty() {
-                let _ = engine.inner.tx.send(EngineEvent::Finished {
-                    changed: batch.changed.clone(),
-                });
-                return;
-            }
-            for task in plan.tasks {
-                engine.queue(task, batch.clone());
-            }
-        });
-    }
-
-    fn queue(&self, task: FileTask, batch: Arc<Batch>) {
-        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let info = TaskInfo {
-            id,
-            name: task.source.name(),
-            source: task.source.clone(),
-            dest: task.dest.clone(),
-            direction: task.direction,
-            total: task.size,
-        };
-        let cancel = batch.abort.child_token();
-        let progress = Arc::new(Progress::default());
-        progress.set_total(task.size);
-        self.inner.tasks.lock().unwrap().insert(
-            id,
-            TaskEntry {
-                attempt: cancel.child_token(),
-                session_url: None,
-                task,
-                batch,
-                cancel,
-                paused: false,
-                state: TaskState::Queued,
-                progress,
-            },
-        );
-        let _ = self.inner.tx.send(EngineEvent::Added(info));
-        let engine = self.clone();
-        tokio::spawn(async move { engine.run(id).await });
-    }
-
-    fn set_state(&self, id: u64, state: TaskState) {
-        if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
-            control.state = state.clone();
+    /// Moves a task along its life and tells the listeners; a move its life does
+    /// not allow (a late report from a run that was paused) changes nothing.
+    fn set_state(&self, id: u64, state: TaskState) -> bool {
+        let moved = self.inner.table.lock().unwrap().transition(id, &state);
+        if moved {
+            let _ = self.inner.tx.send(EngineEvent::State { id, state });
         }
-        let _ = self.inner.tx.send(EngineEvent::State { id, state });
+        moved
     }
 
-    /// (id, done, total) of every task not finished.
+    /// (id, done, total) of the tasks running now: the only ones whose counts move.
     pub fn sample(&self) -> Vec<(u64, u64, u64)> {
-        self.inner
-            .tasks
-            .lock()
-            .unwrap()
+        let table = self.inner.table.lock().unwrap();
+        table
+            .live
             .iter()
-            .filter(|(_, c)| !c.state.finished())
-            .map(|(id, c)| {
-                let (done, total) = c.progress.sample();
-                (*id, done, total)
+            .filter_map(|id| {
+                let (done, total) = table.entries.get(id)?.progress.sample();
+                Some((*id, done, total))
             })
             .collect()
     }
 
+    /// Tasks not finished yet (queued, running, paused).
     pub fn active(&self) -> usize {
-        self.inner
-            .tasks
-            .lock()
-            .unwrap()
-            .values()
-            .filter(|c| !c.state.finished())
-            .count()
+        self.inner.table.lock().unwrap().unfinished
     }
 
     pub fn cancel(&self, id: u64) {
-        if let Some(control) = self.inner.tasks.lock().unwrap().get(&id) {
-            control.cancel.cancel();
+        if let Some(entry) = self.inner.table.lock().unwrap().entries.get(&id) {
+            entry.cancel.cancel();
         }
-        self.inner.resumed.notify_waiters();
+        self.settle_if_waiting(id);
     }
 
     /// Pauses a task: a queued one does not start; a running one stops (a download
-    /// keeps its partial file, an upload starts a new session on resume).
+    /// keeps its partial file, an upload its session) and waits. Again: resumes it.
     pub fn toggle_pause(&self, id: u64) {
-        let mut tasks = self.inner.tasks.lock().unwrap();
-        let Some(control) = tasks.get_mut(&id) else {
+        let mut table = self.inner.table.lock().unwrap();
+        let Some(entry) = table.entries.get_mut(&id) else {
             return;
         };
-        if control.state.finished() {
+        let resuming = entry.state == TaskState::Paused;
+        let next = if resuming {
+            TaskState::Queued
+        } else {
+            TaskState::Paused
+        };
+        if !entry.state.may_become(&next) || entry.state.finished() {
             return;
         }
-        control.paused = !control.paused;
-        if control.paused {
-            control.attempt.cancel();
+        if resuming {
+            entry.attempt = entry.cancel.child_token();
         } else {
-            control.attempt = control.cancel.child_token();
+            entry.attempt.cancel();
         }
-        let paused = control.paused;
-        drop(tasks);
-        if paused {
-            self.set_state(id, TaskState::Paused);
-        } else {
-            self.set_state(id, TaskState::Queued);
+        table.transition(id, &next);
+        if resuming {
+            // A run still winding down from the pause picks the task up again itself.
+            table.enqueue(id, true);
         }
-        self.inner.resumed.notify_waiters();
+        drop(table);
+        let _ = self.inner.tx.send(EngineEvent::State { id, state: next });
+        self.inner.queued.notify_one();
     }
 
     /// Runs a failed or cancelled task again.
     pub fn retry(&self, id: u64) {
-        let mut tasks = self.inner.tasks.lock().unwrap();
-        let Some(control) = tasks.get_mut(&id) else {
+        let mut table = self.inner.table.lock().unwrap();
+        let Some(entry) = table.entries.get_mut(&id) else {
             return;
         };
-        if !matches!(control.state, TaskState::Failed(_) | TaskState::Cancelled) {
+        if !matches!(entry.state, TaskState::Failed(_) | TaskState::Cancelled) || entry.dispatched {
             return;
         }
-        control.cancel = control.batch.abort.child_token();
-        if control.batch.abort.is_cancelled() {
-            control.cancel = CancellationToken::new();
+        entry.cancel = entry.batch.abort.child_token();
+        if entry.batch.abort.is_cancelled() {
+            entry.cancel = CancellationToken::new();
         }
-        control.attempt = control.cancel.child_token();
-        control.paused = false;
-        control.batch.remaining.fetch_add(1, Ordering::SeqCst);
-        if let Some(group) = control.task.group {
-            let group = &control.batch.groups[group];
+        entry.attempt = entry.cancel.child_token();
+        entry.batch.remaining.fetch_add(1, Ordering::SeqCst);
+        if let Some(group) = entry.task.group.and_then(|g| entry.batch.group(g)) {
             group.remaining.fetch_add(1, Ordering::SeqCst);
             group.failed.store(false, Ordering::SeqCst);
         }
-        drop(tasks);
-        self.set_state(id, TaskState::Queued);
-        let engine = self.clone();
-        tokio::spawn(async move { engine.run(id).await });
+        table.transition(id, &TaskState::Queued);
+        table.enqueue(id, false);
+        drop(table);
+        let _ = self.inner.tx.send(EngineEvent::State {
+            id,
+            state: TaskState::Queued,
+        });
+        self.start_dispatcher();
+        self.inner.queued.notify_one();
     }
 
     /// Forgets finished tasks.
     pub fn clear_finished(&self) {
         self.inner
-            .tasks
+            .table
             .lock()
             .unwrap()
+            .entries
             .retain(|_, c| !c.state.finished());
     }
 
     fn with<R>(&self, id: u64, f: impl FnOnce(&TaskEntry) -> R) -> Option<R> {
-        self.inner.tasks.lock().unwrap().get(&id).map(f)
+        self.inner.table.lock().unwrap().entries.get(&id).map(f)
+    }
+
+    fn with_mut<R>(&self, id: u64, f: impl FnOnce(&mut TaskEntry) -> R) -> Option<R> {
+        self.inner.table.lock().unwrap().entries.get_mut(&id).map(f)
+    }
+
+    /// Whether the person paused this task (it waits for a resume).
+    fn paused(&self, id: u64) -> bool {
+        self.with(id, |c| c.state == TaskState::Paused)
+            .unwrap_or(false)
     }
 
     fn need_graph(&self) -> Result<Arc<Graph>> {

@@ -55,9 +55,7 @@ impl Engine {
                         let (store, key, url) = (store.clone(), key.clone(), url.to_string());
                         tokio::task::spawn_blocking(move || store.set_upload_url(&key, &url));
                     }
-                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
-                        control.session_url = Some(url.to_string());
-                    }
+                    self.with_mut(id, |c| c.session_url = Some(url.to_string()));
                 };
                 // A paused upload continues its session; a new one resumes from a record.
                 let resume_url = self
@@ -73,7 +71,7 @@ impl Engine {
                 let result = graph
                     .upload_file_with(source, target, conflict, progress, cancel, options)
                     .await;
-                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
+                let keep = self.paused(id) || self.interrupting();
                 let session = self
                     .with(id, |c| c.session_url.clone())
                     .flatten()
@@ -84,9 +82,7 @@ impl Engine {
                     if cancelled && let Some(url) = &session {
                         graph.delete_session(url).await;
                     }
-                    if let Some(control) = self.inner.tasks.lock().unwrap().get_mut(&id) {
-                        control.session_url = None;
-                    }
+                    self.with_mut(id, |c| c.session_url = None);
                     self.forget(record).await;
                 }
                 result?;
@@ -115,7 +111,7 @@ impl Engine {
                 let result = graph
                     .download_file_with(item, target, progress, cancel, OnCancel::Keep)
                     .await;
-                let keep = self.with(id, |c| c.paused).unwrap_or(false) || self.interrupting();
+                let keep = self.paused(id) || self.interrupting();
                 if !(matches!(result, Err(Error::Cancelled)) && keep) {
                     // Done or failed: the partial is gone or will be started afresh.
                     self.forget(record).await;

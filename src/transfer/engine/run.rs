@@ -4,54 +4,39 @@
 use super::*;
 
 impl Engine {
-    pub(super) async fn run(&self, id: u64) {
-        // Taken now: once the task is finished, "clear finished" may drop its entry
-        // at any moment, while this run still has to settle its request and group.
-        let Some((batch, group)) = self.with(id, |c| (c.batch.clone(), c.task.group)) else {
-            return;
-        };
+    /// Runs a dispatched task with its slot until it settles, or until it is paused
+    /// (then the slot goes to the next task and a resume queues it again).
+    pub(super) async fn run(&self, id: u64, slot: tokio::sync::OwnedSemaphorePermit) {
         let final_state = loop {
-            let Some((task, batch, cancel, progress)) = self.with(id, |c| {
+            let Some((task, batch, cancel, attempt, progress)) = self.with(id, |c| {
                 (
                     c.task.clone(),
                     c.batch.clone(),
                     c.cancel.clone(),
+                    c.attempt.clone(),
                     c.progress.clone(),
                 )
             }) else {
                 return;
             };
-            // Paused tasks wait here; a cancel ends the wait.
-            loop {
-                let waiting = self.inner.resumed.notified();
-                if cancel.is_cancelled() || !self.with(id, |c| c.paused).unwrap_or(false) {
-                    break;
-                }
-                waiting.await;
-            }
             if cancel.is_cancelled() {
                 break TaskState::Cancelled;
             }
-            let permit = tokio::select! {
-                _ = cancel.cancelled() => break TaskState::Cancelled,
-                permit = self.inner.slots.acquire() => permit.expect("the semaphore is never closed"),
-            };
-            let Some(attempt) = self.with(id, |c| c.attempt.clone()) else {
-                return;
-            };
-            if attempt.is_cancelled() {
-                continue; // paused while queued
+            if attempt.is_cancelled() || !self.set_state(id, TaskState::Running) {
+                // Paused before it started: give the slot back and wait for a resume.
+                if self.park(id) || self.with(id, |c| c.state.finished()).unwrap_or(true) {
+                    return;
+                }
+                continue;
             }
-            self.set_state(id, TaskState::Running);
-            let result = self.run_once(id, &task, &batch, &attempt, &progress).await;
-            drop(permit);
-            match result {
+            match self.run_once(id, &task, &batch, &attempt, &progress).await {
                 Ok(TaskOutcome::Done) => break TaskState::Done,
                 Ok(TaskOutcome::Skipped) => break TaskState::Skipped,
-                Err(Error::Cancelled)
-                    if self.with(id, |c| c.paused).unwrap_or(false) && !cancel.is_cancelled() =>
-                {
-                    self.set_state(id, TaskState::Paused);
+                Err(Error::Cancelled) if !cancel.is_cancelled() => {
+                    // Only the attempt was cancelled: a pause (maybe resumed already).
+                    if self.park(id) {
+                        return;
+                    }
                     continue;
                 }
                 Err(Error::Cancelled) => break TaskState::Cancelled,
@@ -82,27 +67,52 @@ impl Engine {
                         }
                         ErrorAnswer::Abort => {
                             batch.abort.cancel();
+                            self.settle_waiting_in(&batch);
                             break TaskState::Failed(message);
                         }
                     }
                 }
             }
         };
+        drop(slot);
         let done = final_state == TaskState::Done;
-        self.set_state(id, final_state);
-        if let Some(group) = group {
-            let group = &batch.groups[group];
-            if !done {
-                group.failed.store(true, Ordering::SeqCst);
-            }
-            if group.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
-                self.finish_group(group).await;
-            }
+        if !self.set_state(id, final_state.clone()) {
+            // Paused and resumed again while it ended: it ends from running.
+            self.set_state(id, TaskState::Running);
+            self.set_state(id, final_state);
         }
-        if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
-            let _ = self.inner.tx.send(EngineEvent::Finished {
-                changed: batch.changed.clone(),
-            });
+        self.settle_counts(id, done).await;
+    }
+
+    /// A paused task lets go of its slot: true if it is still paused (the run ends;
+    /// a resume queues it again), false if it was resumed meanwhile (run on).
+    fn park(&self, id: u64) -> bool {
+        let mut table = self.inner.table.lock().unwrap();
+        let Some(entry) = table.entries.get_mut(&id) else {
+            return true;
+        };
+        if entry.state == TaskState::Paused {
+            entry.dispatched = false;
+            return true;
+        }
+        // Resumed while winding down: nothing queued it again (the run owned it).
+        false
+    }
+
+    /// Settles every task of `batch` that waits in line (after an abort).
+    fn settle_waiting_in(&self, batch: &Arc<Batch>) {
+        let ids: Vec<u64> = self
+            .inner
+            .table
+            .lock()
+            .unwrap()
+            .entries
+            .iter()
+            .filter(|(_, c)| Arc::ptr_eq(&c.batch, batch))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.settle_if_waiting(id);
         }
     }
 

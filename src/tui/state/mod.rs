@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 pub use dialog::{ConflictView, Dialog, ErrorView};
 pub use pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
-pub use transfers::{TransferRow, Transfers};
+pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
 use super::keymap::Keymap;
 

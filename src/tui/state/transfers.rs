@@ -1,4 +1,9 @@
 //! The transfers panel: one row per file, with sampled progress, speed and ETA.
+//! Built for jobs of 100,000 files: rows are found by id through an index, and the
+//! counts and byte totals the title, gauge and total row show are kept up to date
+//! as rows change instead of being summed on every frame.
+
+use std::collections::HashMap;
 
 use crate::transfer::{Direction, TaskState, rate::RateMeter};
 
@@ -13,38 +18,305 @@ pub struct TransferRow {
     pub meter: RateMeter,
 }
 
+impl TransferRow {
+    pub fn new(id: u64, name: String, direction: Direction, total: u64) -> TransferRow {
+        TransferRow {
+            id,
+            name,
+            direction,
+            done: 0,
+            total,
+            state: TaskState::Queued,
+            meter: RateMeter::default(),
+        }
+    }
+
+    /// Whether its bytes count in the totals (skipped, cancelled and failed ones
+    /// will not be transferred).
+    fn counted(&self) -> bool {
+        matches!(
+            self.state,
+            TaskState::Done
+                | TaskState::Queued
+                | TaskState::Running
+                | TaskState::Paused
+                | TaskState::Verifying
+        )
+    }
+}
+
+/// Which rows the panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PanelFilter {
+    #[default]
+    All,
+    /// Queued, running, verifying or paused.
+    Unfinished,
+    /// Failed or cancelled: what a retry would run.
+    Failed,
+}
+
+impl PanelFilter {
+    pub fn next(self) -> PanelFilter {
+        match self {
+            PanelFilter::All => PanelFilter::Unfinished,
+            PanelFilter::Unfinished => PanelFilter::Failed,
+            PanelFilter::Failed => PanelFilter::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PanelFilter::All => "all",
+            PanelFilter::Unfinished => "unfinished",
+            PanelFilter::Failed => "failed",
+        }
+    }
+
+    pub fn shows(self, row: &TransferRow) -> bool {
+        match self {
+            PanelFilter::All => true,
+            PanelFilter::Unfinished => !row.state.finished(),
+            PanelFilter::Failed => matches!(row.state, TaskState::Failed(_) | TaskState::Cancelled),
+        }
+    }
+}
+
+/// How many rows are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateCounts {
+    pub queued: usize,
+    pub running: usize,
+    pub paused: usize,
+    pub failed: usize,
+    pub finished: usize,
+}
+
+impl StateCounts {
+    fn slot(&mut self, state: &TaskState) -> &mut usize {
+        match state {
+            TaskState::Queued => &mut self.queued,
+            TaskState::Running | TaskState::Verifying => &mut self.running,
+            TaskState::Paused => &mut self.paused,
+            TaskState::Failed(_) | TaskState::Cancelled => &mut self.failed,
+            TaskState::Done | TaskState::Skipped => &mut self.finished,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transfers {
-    pub rows: Vec<TransferRow>,
+    rows: Vec<TransferRow>,
+    /// Row position by task id.
+    index: HashMap<u64, usize>,
+    counts: StateCounts,
+    /// Bytes done and total over the counted rows.
+    sums: (u64, u64),
     pub open: bool,
+    /// Position among the rows the filter shows.
     pub cursor: usize,
+    pub filter: PanelFilter,
     /// Meter of all bytes together, for the total row and the status gauge.
     pub total_meter: RateMeter,
 }
 
 impl Transfers {
+    pub fn rows(&self) -> &[TransferRow] {
+        &self.rows
+    }
+
+    pub fn counts(&self) -> StateCounts {
+        self.counts
+    }
+
+    /// Rows not finished yet.
     pub fn active(&self) -> usize {
-        self.rows.iter().filter(|r| !r.state.finished()).count()
+        self.counts.queued + self.counts.running + self.counts.paused
     }
 
     /// (done, total) over the rows that are not skipped, cancelled or failed.
     pub fn totals(&self) -> (u64, u64) {
-        self.rows
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    TaskState::Done
-                        | TaskState::Queued
-                        | TaskState::Running
-                        | TaskState::Paused
-                        | TaskState::Verifying
-                )
-            })
-            .fold((0, 0), |(d, t), r| (d + r.done.min(r.total), t + r.total))
+        self.sums
     }
 
-    pub fn row_mut(&mut self, id: u64) -> Option<&mut TransferRow> {
-        self.rows.iter_mut().find(|r| r.id == id)
+    pub fn add(&mut self, row: TransferRow) {
+        self.count(&row.clone_counted(), true);
+        self.index.insert(row.id, self.rows.len());
+        self.rows.push(row);
+    }
+
+    /// Changes the row of task `id`, keeping the counts and totals; false if there
+    /// is no such row (cleared already).
+    pub fn change(&mut self, id: u64, f: impl FnOnce(&mut TransferRow)) -> bool {
+        let Some(&at) = self.index.get(&id) else {
+            return false;
+        };
+        let row = self.rows[at].clone_counted();
+        self.count(&row, false);
+        f(&mut self.rows[at]);
+        let row = self.rows[at].clone_counted();
+        self.count(&row, true);
+        true
+    }
+
+    pub fn row(&self, id: u64) -> Option<&TransferRow> {
+        self.index.get(&id).map(|&at| &self.rows[at])
+    }
+
+    /// Drops the finished rows (done, skipped, failed, cancelled).
+    pub fn clear_finished(&mut self) {
+        self.rows.retain(|r| !r.state.finished());
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(at, r)| (r.id, at))
+            .collect();
+        self.counts = StateCounts::default();
+        self.sums = (0, 0);
+        for at in 0..self.rows.len() {
+            let row = self.rows[at].clone_counted();
+            self.count(&row, true);
+        }
+        self.cursor = self.cursor.min(self.shown().saturating_sub(1));
+    }
+
+    /// How many rows the filter shows.
+    pub fn shown(&self) -> usize {
+        match self.filter {
+            PanelFilter::All => self.rows.len(),
+            PanelFilter::Unfinished => self.active(),
+            PanelFilter::Failed => self.counts.failed,
+        }
+    }
+
+    /// The rows the filter shows, from the `skip`-th on.
+    pub fn visible(&self, skip: usize) -> impl Iterator<Item = &TransferRow> {
+        let filter = self.filter;
+        // Unfiltered, the window is a slice: no walk over the rows above it.
+        let (from, skip) = match filter {
+            PanelFilter::All => (skip.min(self.rows.len()), 0),
+            _ => (0, skip),
+        };
+        self.rows[from..]
+            .iter()
+            .filter(move |r| filter.shows(r))
+            .skip(skip)
+    }
+
+    /// The task under the cursor.
+    pub fn selected(&self) -> Option<u64> {
+        self.visible(self.cursor).next().map(|r| r.id)
+    }
+
+    pub fn set_filter(&mut self, filter: PanelFilter) {
+        self.filter = filter;
+        self.cursor = self.cursor.min(self.shown().saturating_sub(1));
+    }
+
+    fn count(&mut self, row: &CountedRow, add: bool) {
+        let slot = self.counts.slot(&row.state);
+        let (done, total) = if row.counted {
+            (row.done.min(row.total), row.total)
+        } else {
+            (0, 0)
+        };
+        if add {
+            *slot += 1;
+            self.sums.0 += done;
+            self.sums.1 += total;
+        } else {
+            *slot -= 1;
+            self.sums.0 -= done;
+            self.sums.1 -= total;
+        }
+    }
+}
+
+/// What of a row the counts depend on.
+struct CountedRow {
+    state: TaskState,
+    counted: bool,
+    done: u64,
+    total: u64,
+}
+
+impl TransferRow {
+    fn clone_counted(&self) -> CountedRow {
+        CountedRow {
+            state: match &self.state {
+                // The reason does not count; no need to copy it.
+                TaskState::Failed(_) => TaskState::Failed(String::new()),
+                other => other.clone(),
+            },
+            counted: self.counted(),
+            done: self.done,
+            total: self.total,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sums_by_scanning(t: &Transfers) -> (u64, u64) {
+        t.rows()
+            .iter()
+            .filter(|r| r.counted())
+            .fold((0, 0), |(d, s), r| (d + r.done.min(r.total), s + r.total))
+    }
+
+    #[test]
+    fn counts_and_totals_follow_every_change() {
+        let mut t = Transfers::default();
+        for id in 1..=5 {
+            t.add(TransferRow::new(
+                id,
+                format!("f{id}"),
+                Direction::Upload,
+                100 * id,
+            ));
+        }
+        t.change(1, |r| {
+            r.state = TaskState::Running;
+            r.done = 40;
+        });
+        t.change(2, |r| r.state = TaskState::Failed("gone".into()));
+        t.change(3, |r| {
+            r.state = TaskState::Done;
+            r.done = 300;
+        });
+        t.change(4, |r| r.state = TaskState::Paused);
+        assert!(!t.change(99, |r| r.done = 1));
+        assert_eq!(t.totals(), sums_by_scanning(&t));
+        assert_eq!(t.totals(), (340, 100 + 300 + 400 + 500));
+        assert_eq!(
+            t.counts(),
+            StateCounts {
+                queued: 1,
+                running: 1,
+                paused: 1,
+                failed: 1,
+                finished: 1
+            }
+        );
+        assert_eq!(t.active(), 3);
+
+        t.set_filter(PanelFilter::Failed);
+        assert_eq!(t.shown(), 1);
+        assert_eq!(t.selected(), Some(2));
+        t.set_filter(PanelFilter::Unfinished);
+        assert_eq!(
+            t.visible(0).map(|r| r.id).collect::<Vec<_>>(),
+            vec![1, 4, 5]
+        );
+
+        t.clear_finished();
+        assert_eq!(t.rows().len(), 3);
+        assert_eq!(t.row(4).map(|r| r.state.clone()), Some(TaskState::Paused));
+        assert_eq!(t.totals(), sums_by_scanning(&t));
+        t.change(5, |r| r.done = 50);
+        assert_eq!(t.totals(), (90, 100 + 400 + 500));
     }
 }

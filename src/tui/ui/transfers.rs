@@ -61,23 +61,16 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
     let transfers = &state.transfers;
     let width = area.width.saturating_sub(2) as usize;
-    let running = transfers
-        .rows
-        .iter()
-        .filter(|r| r.state == TaskState::Running)
-        .count();
-    let queued = transfers
-        .rows
-        .iter()
-        .filter(|r| r.state == TaskState::Queued)
-        .count();
-    let failed = transfers
-        .rows
-        .iter()
-        .filter(|r| matches!(r.state, TaskState::Failed(_)))
-        .count();
-    let title = format!(" Transfers: {running} running, {queued} queued, {failed} failed ");
-    let keys = " x cancel  p pause  R retry failed  C clear done  [ ] select  Esc close ";
+    let counts = transfers.counts();
+    let shown = match transfers.filter {
+        crate::tui::state::PanelFilter::All => String::new(),
+        filter => format!(", showing {}", filter.label()),
+    };
+    let title = format!(
+        " Transfers: {} running, {} queued, {} failed{shown} ",
+        counts.running, counts.queued, counts.failed
+    );
+    let keys = " x cancel  p pause  R retry failed  C clear done  f filter  [ ] select  Esc close ";
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(palette.border(true))
@@ -87,13 +80,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let rows = inner.height.saturating_sub(1) as usize;
     let start = transfers.cursor.saturating_sub(rows.saturating_sub(1));
+    // Only the rows on screen are formatted, however long the job.
     let mut lines: Vec<Line> = transfers
-        .rows
-        .iter()
-        .enumerate()
-        .skip(start)
+        .visible(start)
         .take(rows)
+        .enumerate()
         .map(|(i, row)| {
+            let i = start + i;
             let text = row_line(row, width);
             let style = match &row.state {
                 TaskState::Failed(_) => palette.error(),

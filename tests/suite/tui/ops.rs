@@ -281,9 +281,20 @@ fn the_transfers_panel_and_its_keys() {
     assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(2)]);
     assert_eq!(update(&mut state, ch('p')), [Effect::PauseTask(2)]);
     assert_eq!(update(&mut state, ch('R')), [Effect::RetryTask(4)]);
+    // `f` narrows the panel to unfinished rows, then to failed ones; keys act on
+    // the row under the cursor among those shown.
+    update(&mut state, ch('f'));
+    assert!(screen(&state).contains("showing unfinished"));
+    update(&mut state, ch('f'));
+    let failed_only = screen(&state);
+    assert!(failed_only.contains("showing failed"), "{failed_only}");
+    assert!(failed_only.contains("broken.bin") && !failed_only.contains("report.pdf"));
+    assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(4)]);
+    update(&mut state, ch('f'));
+    assert_eq!(state.transfers.filter, odc::tui::state::PanelFilter::All);
     assert_eq!(update(&mut state, ch('C')), [Effect::ClearFinished]);
     assert_eq!(
-        state.transfers.rows.len(),
+        state.transfers.rows().len(),
         2,
         "done and failed rows cleared"
     );

@@ -1,0 +1,126 @@
+//! Starting and settling tasks. One dispatcher takes a free slot, then the oldest
+//! task waiting for one, and runs it: only running tasks have a tokio task of their
+//! own, so a queue of 100,000 files costs a table row each, not a future each.
+
+use super::*;
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Lets a waiting dispatcher see that the engine is gone.
+        self.queued.notify_one();
+    }
+}
+
+impl Engine {
+    /// Starts the dispatcher the first time something is queued (inside the runtime).
+    /// It holds the engine only weakly, so it ends when the engine is dropped.
+    pub(super) fn start_dispatcher(&self) {
+        self.inner.dispatcher.call_once(|| {
+            let weak = Arc::downgrade(&self.inner);
+            let slots = self.inner.slots.clone();
+            let queued = self.inner.queued.clone();
+            tokio::spawn(async move {
+                loop {
+                    let permit = slots
+                        .clone()
+                        .acquire_owned()
+                        .await
+                        .expect("the semaphore is never closed");
+                    loop {
+                        let more = queued.notified();
+                        let Some(inner) = weak.upgrade() else {
+                            return;
+                        };
+                        let engine = Engine { inner };
+                        if let Some(id) = engine.next_to_start() {
+                            tokio::spawn(async move { engine.run(id, permit).await });
+                            break;
+                        }
+                        drop(engine);
+                        more.await;
+                    }
+                }
+            });
+        });
+    }
+
+    /// Takes the next task that should start, marking it dispatched; tasks paused or
+    /// settled while they waited leave the line here.
+    fn next_to_start(&self) -> Option<u64> {
+        let mut table = self.inner.table.lock().unwrap();
+        let mut started = None;
+        while let Some(id) = table.pending.pop_front() {
+            let Some(entry) = table.entries.get_mut(&id) else {
+                continue;
+            };
+            entry.in_queue = false;
+            if entry.state == TaskState::Queued && !entry.dispatched {
+                entry.dispatched = true;
+                started = Some(id);
+                break;
+            }
+        }
+        drop(table);
+        // A planner waiting for room may go on.
+        self.inner.room.notify_waiters();
+        started
+    }
+
+    /// A task that no run owns (queued or paused) and whose cancel fired: settles
+    /// it as cancelled now, rather than when a slot frees up.
+    pub(super) fn settle_if_waiting(&self, id: u64) {
+        let waiting = self
+            .with(id, |c| {
+                !c.dispatched && !c.state.finished() && c.cancel.is_cancelled()
+            })
+            .unwrap_or(false);
+        if waiting && self.set_state(id, TaskState::Cancelled) {
+            let engine = self.clone();
+            tokio::spawn(async move { engine.settle_counts(id, false).await });
+        }
+    }
+
+    /// After a task reached its final state: counts it off its group (a move deletes
+    /// the source once all of it arrived) and its request (which then reports the
+    /// folders it changed). Done and skipped tasks leave the table: nothing more can
+    /// happen to them, and a 100,000-file job should not keep them all.
+    pub(super) async fn settle_counts(&self, id: u64, done: bool) {
+        let Some((batch, group)) = self.with_mut(id, |c| {
+            c.dispatched = false;
+            (c.batch.clone(), c.task.group)
+        }) else {
+            return;
+        };
+        {
+            let mut table = self.inner.table.lock().unwrap();
+            if table
+                .entries
+                .get(&id)
+                .is_some_and(|c| matches!(c.state, TaskState::Done | TaskState::Skipped))
+            {
+                table.entries.remove(&id);
+            }
+        }
+        if let Some(group) = group.and_then(|g| batch.group(g)) {
+            if !done {
+                group.failed.store(true, Ordering::SeqCst);
+            }
+            self.count_off_group(&group).await;
+        }
+        self.count_off_batch(&batch);
+    }
+
+    pub(super) async fn count_off_group(&self, group: &Group) {
+        if group.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.finish_group(group).await;
+        }
+    }
+
+    pub(super) fn count_off_batch(&self, batch: &Batch) {
+        if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let _ = self.inner.tx.send(EngineEvent::Finished {
+                changed: batch.changed.clone(),
+            });
+        }
+    }
+}

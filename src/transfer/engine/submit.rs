@@ -1,0 +1,126 @@
+//! Taking requests in: planning streams file tasks straight into the queue, so the
+//! first file starts while a big tree is still being read. The queue holds at most
+//! [`MAX_WAITING`] tasks; planning waits for room beyond that, which bounds memory.
+
+use super::*;
+use crate::transfer::plan::{PlanSink, plan_into};
+
+/// Tasks that may wait for a slot at once; more and planning pauses.
+pub const MAX_WAITING: usize = 10_000;
+
+/// The engine's side of planning: every task found is queued at once.
+struct QueueSink {
+    engine: Engine,
+    batch: Arc<Batch>,
+    problems: usize,
+}
+
+impl PlanSink for QueueSink {
+    fn group(&mut self, source: Location) -> usize {
+        let mut groups = self.batch.groups.lock().unwrap();
+        groups.push(Arc::new(Group {
+            source,
+            remaining: AtomicUsize::new(1),
+            failed: AtomicBool::new(false),
+        }));
+        groups.len() - 1
+    }
+
+    async fn task(&mut self, task: FileTask) {
+        loop {
+            let room = self.engine.inner.room.notified();
+            if self.engine.inner.table.lock().unwrap().pending.len() < MAX_WAITING {
+                break;
+            }
+            room.await;
+        }
+        self.engine.queue(task, self.batch.clone());
+    }
+
+    fn problem(&mut self, problem: String) {
+        self.problems += 1;
+        let _ = self.engine.inner.tx.send(EngineEvent::Problem(problem));
+    }
+
+    fn stopped(&self) -> bool {
+        self.batch.abort.is_cancelled() || self.engine.interrupting()
+    }
+}
+
+impl Engine {
+    /// Plans and queues a request. The destination is fixed now.
+    pub fn submit(&self, request: Request) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let graph = engine.graph();
+            let mut changed = vec![request.dest_dir.clone()];
+            if request.kind == crate::transfer::Kind::Move {
+                changed.extend(request.sources.iter().filter_map(Location::parent));
+            }
+            let default = *engine.inner.default_conflict.read().unwrap();
+            let batch = Batch::new(default, changed);
+            let mut sink = QueueSink {
+                engine: engine.clone(),
+                batch: batch.clone(),
+                problems: 0,
+            };
+            let options = engine.inner.plan_options;
+            if let Err(err) = plan_into(graph.as_deref(), &request, options, &mut sink).await {
+                sink.problem(format!("cannot plan the copy: {err}"));
+            }
+            // Planning is over: a move keeps its sources if anything was refused or
+            // skipped, and each group and the request stop waiting for more tasks.
+            let groups = batch.groups.lock().unwrap().clone();
+            for group in &groups {
+                if sink.problems > 0 {
+                    group.failed.store(true, Ordering::SeqCst);
+                }
+                engine.count_off_group(group).await;
+            }
+            engine.count_off_batch(&batch);
+        });
+    }
+
+    /// Puts one task in the queue of `batch`, counted in its request and group.
+    pub(super) fn queue(&self, task: FileTask, batch: Arc<Batch>) {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let info = TaskInfo {
+            id,
+            name: task.source.name(),
+            source: task.source.clone(),
+            dest: task.dest.clone(),
+            direction: task.direction,
+            total: task.size,
+        };
+        batch.remaining.fetch_add(1, Ordering::SeqCst);
+        if let Some(group) = task.group.and_then(|g| batch.group(g)) {
+            group.remaining.fetch_add(1, Ordering::SeqCst);
+        }
+        let cancel = batch.abort.child_token();
+        let progress = Arc::new(Progress::default());
+        progress.set_total(task.size);
+        // Added is sent before the task can start, so listeners know it first.
+        let _ = self.inner.tx.send(EngineEvent::Added(info));
+        {
+            let mut table = self.inner.table.lock().unwrap();
+            table.entries.insert(
+                id,
+                TaskEntry {
+                    attempt: cancel.child_token(),
+                    session_url: None,
+                    task,
+                    batch,
+                    cancel,
+                    state: TaskState::Queued,
+                    dispatched: false,
+                    in_queue: false,
+                    progress,
+                },
+            );
+            table.unfinished += 1;
+            table.enqueue(id, false);
+        }
+        self.start_dispatcher();
+        self.inner.queued.notify_one();
+    }
+}
