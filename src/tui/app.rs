@@ -7,10 +7,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::effects::{LoopControl, Runner};
 use super::keymap::Keymap;
+use super::state::State;
 use super::terminal::Guard;
 use super::update::{self, Event};
 use crate::config::Config;
@@ -50,7 +52,7 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     // Created only now that the terminal is set up: without a TTY it panics.
     let mut input = EventStream::new();
     // SIGTERM, SIGHUP (an SSH drop) and SIGINT end the UI cleanly.
-    let mut signals = crate::signals::Signals::new().map_err(std::io::Error::other)?;
+    let signals = crate::signals::Signals::new().map_err(std::io::Error::other)?;
     // Debug builds only: lets the pseudo-terminal test check that a panic in a
     // background task restores the terminal and ends the process.
     if cfg!(debug_assertions) && std::env::var_os("ODC_DEBUG_PANIC_IN_TASK").is_some() {
@@ -60,16 +62,67 @@ pub async fn run(start: Start) -> std::io::Result<()> {
         });
     }
 
+    let mut surface = GuardSurface(&mut guard);
+    let terminate = futures::stream::unfold(signals, |mut signals| async move {
+        signals.next().await;
+        Some(((), signals))
+    });
+    drive(
+        &mut state,
+        &mut runner,
+        &mut rx,
+        &mut surface,
+        &mut input,
+        terminate,
+    )
+    .await
+}
+
+/// Where the loop draws: the real terminal, or a test backend in benchmarks.
+pub trait Surface {
+    fn draw(&mut self, state: &State) -> std::io::Result<()>;
+    /// Gives the terminal back for a while (Ctrl-Z, an editor).
+    fn suspend(&mut self) -> std::io::Result<()>;
+}
+
+struct GuardSurface<'a>(&'a mut Guard);
+
+impl Surface for GuardSurface<'_> {
+    fn draw(&mut self, state: &State) -> std::io::Result<()> {
+        self.0
+            .terminal
+            .draw(|frame| super::ui::render(state, frame))
+            .map(|_| ())
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.0.suspend()
+    }
+}
+
+/// The loop itself: terminal input, background events and `terminate` in; `update`;
+/// effects out through `runner`. A person's input is drawn at once; background
+/// events (progress, listings, thousands of task updates) at most once per frame.
+pub async fn drive(
+    state: &mut State,
+    runner: &mut Runner,
+    rx: &mut UnboundedReceiver<Event>,
+    surface: &mut impl Surface,
+    input: &mut (impl Stream<Item = std::io::Result<TermEvent>> + Unpin),
+    terminate: impl Stream<Item = ()>,
+) -> std::io::Result<()> {
+    let mut terminate = std::pin::pin!(terminate);
     let mut dirty = true;
+    let mut urgent = false;
     let mut last_draw = Instant::now() - FRAME;
-    let mut pending: Vec<update::Effect> = update::start(&mut state);
+    let mut pending: Vec<update::Effect> = update::start(state);
     loop {
         for effect in pending.drain(..) {
             match runner.run(effect) {
                 LoopControl::Continue => {}
                 LoopControl::Quit => return Ok(()),
                 LoopControl::Suspend => {
-                    guard.suspend()?;
+                    surface.suspend()?;
                     dirty = true;
                 }
             }
@@ -77,12 +130,11 @@ pub async fn run(start: Start) -> std::io::Result<()> {
         if state.quit {
             return Ok(());
         }
-        if dirty && last_draw.elapsed() >= FRAME {
-            guard
-                .terminal
-                .draw(|frame| super::ui::render(&state, frame))?;
+        if dirty && (urgent || last_draw.elapsed() >= FRAME) {
+            surface.draw(state)?;
             last_draw = Instant::now();
             dirty = false;
+            urgent = false;
         }
         let redraw_in = if dirty {
             Some(FRAME.saturating_sub(last_draw.elapsed()))
@@ -90,22 +142,23 @@ pub async fn run(start: Start) -> std::io::Result<()> {
             None
         };
         let tick = state.busy();
-        let event = tokio::select! {
+        let (event, from_person) = tokio::select! {
             Some(term) = input.next() => match term {
-                Ok(TermEvent::Key(key)) => Some(Event::Key(key)),
-                Ok(TermEvent::Mouse(mouse)) if mouse.kind != MouseEventKind::Moved => Some(Event::Mouse(mouse)),
-                Ok(TermEvent::Resize(w, h)) => Some(Event::Resize(w, h)),
-                Ok(_) => None,
+                Ok(TermEvent::Key(key)) => (Some(Event::Key(key)), true),
+                Ok(TermEvent::Mouse(mouse)) if mouse.kind != MouseEventKind::Moved => (Some(Event::Mouse(mouse)), true),
+                Ok(TermEvent::Resize(w, h)) => (Some(Event::Resize(w, h)), true),
+                Ok(_) => (None, false),
                 Err(err) => return Err(err),
             },
-            Some(event) = rx.recv() => Some(event),
-            _ = tokio::time::sleep(TICK), if tick => Some(Event::Tick { now: chrono::Utc::now().timestamp() }),
-            _ = tokio::time::sleep(redraw_in.unwrap_or_default()), if redraw_in.is_some() => None,
-            _ = signals.next() => Some(Event::Terminate),
+            Some(event) = rx.recv() => (Some(event), false),
+            _ = tokio::time::sleep(TICK), if tick => (Some(Event::Tick { now: chrono::Utc::now().timestamp() }), false),
+            _ = tokio::time::sleep(redraw_in.unwrap_or_default()), if redraw_in.is_some() => (None, false),
+            Some(()) = terminate.next() => (Some(Event::Terminate), false),
         };
         if let Some(event) = event {
-            pending = update::update(&mut state, event);
+            pending = update::update(state, event);
             dirty = true;
+            urgent |= from_person;
         }
     }
 }
