@@ -2,7 +2,7 @@
 //! the terminal belongs to the UI or to the command's own output.
 //!
 //! The level: warnings by default, `-v` info, `-vv` debug, `-vvv` trace; `ODC_LOG`
-//! (an `EnvFilter`, e.g. `ODC_LOG=odc=debug`) wins over both. The default file
+//! (targets and levels, e.g. `ODC_LOG=odc=debug,warn`) wins over both. The default file
 //! rotates daily and keeps a week; `--log-file PATH` writes there instead.
 //! Secrets (tokens, device codes, refresh tokens) are never passed to a log macro;
 //! request URLs are logged without their query strings for the same reason.
@@ -11,8 +11,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Keeps the background log writer alive; drop it last so the log is flushed.
 pub struct LogGuard {
@@ -65,13 +67,30 @@ pub fn init(options: &LogOptions) -> Option<LogGuard> {
         2 => "debug",
         _ => "trace",
     };
-    let filter = EnvFilter::try_from_env("ODC_LOG").unwrap_or_else(|_| EnvFilter::new(level));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(Escaping(writer))
-        .with_ansi(false)
+    // `Targets` rather than `EnvFilter`: the same `target=level` lists without a
+    // regex engine in the build.
+    let from_env = std::env::var("ODC_LOG").ok().map(|text| {
+        let parsed = text.parse::<Targets>();
+        (text, parsed)
+    });
+    let default: Targets = level.parse().expect("a plain level parses");
+    let (filter, refused) = match from_env {
+        Some((_, Ok(filter))) => (filter, None),
+        Some((text, Err(err))) => (default, Some((text, err))),
+        None => (default, None),
+    };
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(Escaping(writer))
+                .with_ansi(false),
+        )
+        .with(filter)
         .try_init()
         .ok()?;
+    if let Some((text, err)) = refused {
+        tracing::warn!("ODC_LOG={text:?} is not a filter ({err}); logging at {level}");
+    }
     Some(LogGuard {
         _worker: guard,
         file,
