@@ -123,14 +123,21 @@ impl Generated {
     /// `n` bytes starting at `offset` (clamped to the size).
     pub fn bytes_at(&self, offset: u64, n: usize) -> Vec<u8> {
         let end = (offset + n as u64).min(self.size);
-        let mut out = Vec::with_capacity((end.saturating_sub(offset)) as usize);
-        let mut pos = offset;
-        while pos < end {
+        let len = end.saturating_sub(offset) as usize;
+        let mut out = vec![0u8; len];
+        // Index loops on a plain slice, byte by byte from each word: fast even in the
+        // lightly optimised test build (a Vec's own indexing is a call there).
+        let buf = out.as_mut_slice();
+        let mut i = 0;
+        while i < len {
+            let pos = offset + i as u64;
             let word = self.word(pos / 8).to_le_bytes();
-            let from = (pos % 8) as usize;
-            let take = ((end - pos) as usize).min(8 - from);
-            out.extend_from_slice(&word[from..from + take]);
-            pos += take as u64;
+            let mut from = (pos % 8) as usize;
+            while from < 8 && i < len {
+                buf[i] = word[from];
+                from += 1;
+                i += 1;
+            }
         }
         out
     }

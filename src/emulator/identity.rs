@@ -8,16 +8,16 @@ use axum::extract::Request;
 use axum::http::{Method, header};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
 use serde_json::json;
 
-use super::error::ApiError;
 use super::http::{self, RequestInfo};
 use super::{Settings, Shared};
 
-const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
-const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+use super::grants::*;
+pub use super::grants::{IdentityState, IssuedTokens};
+pub(super) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(super) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
+pub(super) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 pub fn is_identity_path(path: &str) -> bool {
     let mut parts = path.trim_start_matches('/').split('/');
@@ -28,215 +28,17 @@ pub fn is_identity_path(path: &str) -> bool {
         && parts.next().is_none()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum GrantState {
-    Pending,
-    Approved,
-    Declined,
-    Redeemed,
-}
-
-struct DeviceGrant {
-    user_code: String,
-    tenant: String,
-    client_id: String,
-    scopes: Vec<String>,
-    expires_at: DateTime<Utc>,
-    interval_secs: u64,
-    last_poll: Option<DateTime<Utc>>,
-    polls: u32,
-    state: GrantState,
-}
-
-struct AccessGrant {
-    expires_at: DateTime<Utc>,
-    scopes: Vec<String>,
-}
-
-struct RefreshGrant {
-    scopes: Vec<String>,
-    tenant: String,
-    revoked: Option<u32>,
-}
-
-#[derive(Default)]
-pub struct IdentityState {
-    device_codes: HashMap<String, DeviceGrant>,
-    access: HashMap<String, AccessGrant>,
-    refresh: HashMap<String, RefreshGrant>,
-}
-
-/// Tokens handed out by [`IdentityState::issue`].
-#[derive(Debug, Clone, Serialize)]
-pub struct IssuedTokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub expires_in: u64,
-    pub scope: String,
-}
-
-impl IssuedTokens {
-    /// The tokens as the client holds them after a sign-in.
-    pub fn into_tokens(self) -> crate::onedrive::auth::Tokens {
-        crate::onedrive::auth::Tokens {
-            access_token: self.access_token,
-            refresh_token: self.refresh_token,
-            expires_at: chrono::Utc::now().timestamp() + self.expires_in as i64,
-        }
-    }
-}
-
-impl IdentityState {
-    pub fn set_decision(&mut self, user_code: &str, approve: bool) -> bool {
-        let wanted = user_code.trim().to_uppercase().replace('-', "");
-        match self
-            .device_codes
-            .values_mut()
-            .find(|g| g.user_code == wanted && g.state == GrantState::Pending)
-        {
-            Some(grant) => {
-                grant.state = if approve {
-                    GrantState::Approved
-                } else {
-                    GrantState::Declined
-                };
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// User codes of device codes still waiting for the user.
-    pub fn pending_user_codes(&self) -> Vec<String> {
-        self.device_codes
-            .values()
-            .filter(|g| g.state == GrantState::Pending)
-            .map(|g| g.user_code.clone())
-            .collect()
-    }
-
-    pub fn expire_access_tokens(&mut self) {
-        let past = Utc::now() - Duration::days(3650);
-        for grant in self.access.values_mut() {
-            grant.expires_at = past;
-        }
-    }
-
-    pub fn revoke_refresh_tokens(&mut self, code: u32) {
-        for grant in self.refresh.values_mut() {
-            grant.revoked = Some(code);
-        }
-    }
-
-    pub fn issue(
-        &mut self,
-        scopes: &[String],
-        tenant: &str,
-        now: DateTime<Utc>,
-        settings: &Settings,
-    ) -> IssuedTokens {
-        let access_token = format!(
-            "EwB{}",
-            crate::ids::random_string(96, crate::ids::TOKEN_ALPHABET)
-        );
-        let lifetime = settings.access_token_lifetime_secs;
-        self.access.insert(
-            access_token.clone(),
-            AccessGrant {
-                expires_at: now + Duration::seconds(lifetime as i64),
-                scopes: scopes.to_vec(),
-            },
-        );
-        let refresh_token = has_scope(scopes, "offline_access").then(|| {
-            let token = format!(
-                "M.C5_BAY.0.U.{}",
-                crate::ids::random_string(120, crate::ids::TOKEN_ALPHABET)
-            );
-            self.refresh.insert(
-                token.clone(),
-                RefreshGrant {
-                    scopes: scopes.to_vec(),
-                    tenant: tenant.to_string(),
-                    revoked: None,
-                },
-            );
-            token
-        });
-        let granted: Vec<&str> = scopes
-            .iter()
-            .map(String::as_str)
-            .filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s)))
-            .collect();
-        IssuedTokens {
-            access_token,
-            refresh_token,
-            expires_in: lifetime,
-            // The service spells scopes its own way; clients must not compare bytes.
-            scope: granted.join(" "),
-        }
-    }
-
-    /// Checks a bearer token for a Graph request. `needs` is the scope family the
-    /// endpoint requires ("User.Read" or "Files.").
-    pub fn check_bearer(
-        &self,
-        authorization: Option<&str>,
-        needs: &str,
-        now: DateTime<Utc>,
-        authority: &str,
-    ) -> Result<(), ApiError> {
-        let token = authorization
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let Some(token) = token else {
-            return Err(
-                ApiError::new(401, "InvalidAuthenticationToken", "Access token is empty.")
-                    .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)),
-            );
-        };
-        let Some(grant) = self.access.get(token).filter(|g| g.expires_at > now) else {
-            return Err(ApiError::new(
-                401,
-                "InvalidAuthenticationToken",
-                "Access token has expired or is not yet valid.",
-            )
-            .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)));
-        };
-        let allowed = grant.scopes.iter().any(|s| {
-            let short = short_scope(s).to_ascii_lowercase();
-            let needs = needs.to_ascii_lowercase();
-            if needs.ends_with('.') {
-                short.starts_with(&needs)
-            } else {
-                short == needs
-            }
-        });
-        if !allowed {
-            return Err(ApiError::new(
-                403,
-                "accessDenied",
-                "Either scp or roles claim need to be present in the token.",
-            ));
-        }
-        Ok(())
-    }
-}
-
-fn www_authenticate(authority: &str) -> String {
+pub(super) fn www_authenticate(authority: &str) -> String {
     format!(
         "Bearer realm=\"\", authorization_uri=\"{authority}/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
     )
 }
 
-fn short_scope(scope: &str) -> &str {
+pub(super) fn short_scope(scope: &str) -> &str {
     scope.strip_prefix(GRAPH_RESOURCE).unwrap_or(scope)
 }
 
-fn has_scope(scopes: &[String], wanted: &str) -> bool {
+pub(super) fn has_scope(scopes: &[String], wanted: &str) -> bool {
     scopes
         .iter()
         .any(|s| short_scope(s).eq_ignore_ascii_case(wanted))

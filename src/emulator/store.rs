@@ -9,120 +9,8 @@ use super::content::Content;
 use super::error::{ApiError, ApiResult};
 use super::rules::{self, NewName};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
-    /// OneDrive personal: 16-hex drive ids, `DRIVE!N` item ids, folder cTags.
-    Personal,
-    /// OneDrive for Business: `b!` drive ids, `01…` item ids, no folder cTag,
-    /// `quota.fileCount`, `$orderby=name` only.
-    Business,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conflict {
-    Fail,
-    Replace,
-    Rename,
-}
-
-impl Conflict {
-    pub fn parse(text: &str) -> ApiResult<Self> {
-        match text {
-            "fail" => Ok(Conflict::Fail),
-            "replace" => Ok(Conflict::Replace),
-            "rename" => Ok(Conflict::Rename),
-            other => Err(ApiError::bad_request(format!(
-                "Invalid value '{other}' for @microsoft.graph.conflictBehavior; expected fail, replace or rename"
-            ))),
-        }
-    }
-}
-
-pub enum ItemKind {
-    Folder {
-        /// Case-folded name -> id.
-        children: BTreeMap<String, String>,
-    },
-    File {
-        content: Content,
-        /// QuickXorHash for stored content; generated content computes its own.
-        hash: Option<String>,
-    },
-}
-
-pub struct Item {
-    pub id: String,
-    pub name: String,
-    pub parent: Option<String>,
-    pub created: DateTime<Utc>,
-    pub modified: DateTime<Utc>,
-    pub fs_created: DateTime<Utc>,
-    pub fs_modified: DateTime<Utc>,
-    /// Bumped on any change (eTag).
-    pub version: u64,
-    /// Bumped on content changes (cTag).
-    pub content_version: u64,
-    pub deleted: bool,
-    pub kind: ItemKind,
-}
-
-impl Item {
-    pub fn is_folder(&self) -> bool {
-        matches!(self.kind, ItemKind::Folder { .. })
-    }
-
-    pub fn size(&self, drive: &Drive) -> u64 {
-        match &self.kind {
-            ItemKind::File { content, .. } => content.len(),
-            ItemKind::Folder { children } => children
-                .values()
-                .filter_map(|id| drive.items.get(id))
-                .map(|child| child.size(drive))
-                .sum(),
-        }
-    }
-
-    pub fn quickxor(&self) -> Option<String> {
-        match &self.kind {
-            ItemKind::File {
-                content: Content::Generated(g),
-                ..
-            } => Some(g.quickxor().to_string()),
-            ItemKind::File { hash, .. } => hash.clone(),
-            ItemKind::Folder { .. } => None,
-        }
-    }
-
-    pub fn child_count(&self) -> usize {
-        match &self.kind {
-            ItemKind::Folder { children } => children.len(),
-            ItemKind::File { .. } => 0,
-        }
-    }
-
-    pub fn etag(&self) -> String {
-        format!("\"{{{}}},{}\"", self.id, self.version)
-    }
-
-    pub fn ctag(&self) -> String {
-        format!("\"c:{{{}}},{}\"", self.id, self.content_version)
-    }
-}
-
-/// Key under which a name is stored among its siblings.
-pub fn fold(name: &str) -> String {
-    name.to_lowercase()
-}
-
-/// What a path resolved to.
-pub enum Resolved {
-    Existing(String),
-    /// Everything but the last segment exists; the last names a new child.
-    Missing {
-        parent: String,
-        name: String,
-    },
-}
+pub use super::item::{Conflict, Item, ItemKind, Profile, Resolved, fold};
+pub use super::query::{SortKey, SortOrder};
 
 pub struct Drive {
     pub id: String,
@@ -132,10 +20,10 @@ pub struct Drive {
     pub quota_total: u64,
     pub root_id: String,
     pub items: HashMap<String, Item>,
-    next_id: u64,
-    live_bytes: u64,
-    live_files: u64,
-    deleted_bytes: u64,
+    pub(super) next_id: u64,
+    pub(super) live_bytes: u64,
+    pub(super) live_files: u64,
+    pub(super) deleted_bytes: u64,
 }
 
 pub struct Quota {
@@ -699,51 +587,4 @@ impl Drive {
         }
         id
     }
-
-    /// Children of a folder in the requested order.
-    pub fn children_sorted(&self, folder: &str, order: SortOrder) -> ApiResult<Vec<&Item>> {
-        let ItemKind::Folder { children } = &self.get(folder)?.kind else {
-            return Err(ApiError::bad_request("The item is not a folder"));
-        };
-        let mut items: Vec<&Item> = children
-            .values()
-            .filter_map(|id| self.items.get(id))
-            .collect();
-        match order.key {
-            SortKey::Name => {} // BTreeMap order is by folded name already.
-            SortKey::Size => items.sort_by_key(|i| i.size(self)),
-            SortKey::Modified => items.sort_by_key(|i| i.modified),
-        }
-        if order.descending {
-            items.reverse();
-        }
-        Ok(items)
-    }
-
-    /// Items whose name contains `query` (case-insensitive), in path order.
-    pub fn search(&self, query: &str) -> Vec<&Item> {
-        let needle = query.to_lowercase();
-        let mut found: Vec<&Item> = self
-            .items
-            .values()
-            .filter(|i| !i.deleted && i.parent.is_some())
-            .filter(|i| needle.is_empty() || i.name.to_lowercase().contains(&needle))
-            .collect();
-        found.sort_by_cached_key(|i| self.path_of(&i.id).to_lowercase());
-        found
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    #[default]
-    Name,
-    Size,
-    Modified,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SortOrder {
-    pub key: SortKey,
-    pub descending: bool,
 }

@@ -1,0 +1,212 @@
+//! What the identity emulator has handed out: device-code grants waiting for a
+//! person, access tokens and refresh tokens, with their scopes and lifetimes; and the
+//! bearer-token check every Graph request goes through.
+
+use std::collections::HashMap;
+
+use axum::http::header;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::Settings;
+use super::error::ApiError;
+
+use super::identity::{OIDC_SCOPES, has_scope, short_scope, www_authenticate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GrantState {
+    Pending,
+    Approved,
+    Declined,
+    Redeemed,
+}
+
+pub(super) struct DeviceGrant {
+    pub(super) user_code: String,
+    pub(super) tenant: String,
+    pub(super) client_id: String,
+    pub(super) scopes: Vec<String>,
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) interval_secs: u64,
+    pub(super) last_poll: Option<DateTime<Utc>>,
+    pub(super) polls: u32,
+    pub(super) state: GrantState,
+}
+
+pub(super) struct AccessGrant {
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) scopes: Vec<String>,
+}
+
+pub(super) struct RefreshGrant {
+    pub(super) scopes: Vec<String>,
+    pub(super) tenant: String,
+    pub(super) revoked: Option<u32>,
+}
+
+#[derive(Default)]
+pub struct IdentityState {
+    pub(super) device_codes: HashMap<String, DeviceGrant>,
+    pub(super) access: HashMap<String, AccessGrant>,
+    pub(super) refresh: HashMap<String, RefreshGrant>,
+}
+
+/// Tokens handed out by [`IdentityState::issue`].
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: u64,
+    pub scope: String,
+}
+
+impl IssuedTokens {
+    /// The tokens as the client holds them after a sign-in.
+    pub fn into_tokens(self) -> crate::onedrive::auth::Tokens {
+        crate::onedrive::auth::Tokens {
+            access_token: self.access_token,
+            refresh_token: self.refresh_token,
+            expires_at: chrono::Utc::now().timestamp() + self.expires_in as i64,
+        }
+    }
+}
+
+impl IdentityState {
+    pub fn set_decision(&mut self, user_code: &str, approve: bool) -> bool {
+        let wanted = user_code.trim().to_uppercase().replace('-', "");
+        match self
+            .device_codes
+            .values_mut()
+            .find(|g| g.user_code == wanted && g.state == GrantState::Pending)
+        {
+            Some(grant) => {
+                grant.state = if approve {
+                    GrantState::Approved
+                } else {
+                    GrantState::Declined
+                };
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// User codes of device codes still waiting for the user.
+    pub fn pending_user_codes(&self) -> Vec<String> {
+        self.device_codes
+            .values()
+            .filter(|g| g.state == GrantState::Pending)
+            .map(|g| g.user_code.clone())
+            .collect()
+    }
+
+    pub fn expire_access_tokens(&mut self) {
+        let past = Utc::now() - Duration::days(3650);
+        for grant in self.access.values_mut() {
+            grant.expires_at = past;
+        }
+    }
+
+    pub fn revoke_refresh_tokens(&mut self, code: u32) {
+        for grant in self.refresh.values_mut() {
+            grant.revoked = Some(code);
+        }
+    }
+
+    pub fn issue(
+        &mut self,
+        scopes: &[String],
+        tenant: &str,
+        now: DateTime<Utc>,
+        settings: &Settings,
+    ) -> IssuedTokens {
+        let access_token = format!(
+            "EwB{}",
+            crate::ids::random_string(96, crate::ids::TOKEN_ALPHABET)
+        );
+        let lifetime = settings.access_token_lifetime_secs;
+        self.access.insert(
+            access_token.clone(),
+            AccessGrant {
+                expires_at: now + Duration::seconds(lifetime as i64),
+                scopes: scopes.to_vec(),
+            },
+        );
+        let refresh_token = has_scope(scopes, "offline_access").then(|| {
+            let token = format!(
+                "M.C5_BAY.0.U.{}",
+                crate::ids::random_string(120, crate::ids::TOKEN_ALPHABET)
+            );
+            self.refresh.insert(
+                token.clone(),
+                RefreshGrant {
+                    scopes: scopes.to_vec(),
+                    tenant: tenant.to_string(),
+                    revoked: None,
+                },
+            );
+            token
+        });
+        let granted: Vec<&str> = scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s)))
+            .collect();
+        IssuedTokens {
+            access_token,
+            refresh_token,
+            expires_in: lifetime,
+            // The service spells scopes its own way; clients must not compare bytes.
+            scope: granted.join(" "),
+        }
+    }
+
+    /// Checks a bearer token for a Graph request. `needs` is the scope family the
+    /// endpoint requires ("User.Read" or "Files.").
+    pub fn check_bearer(
+        &self,
+        authorization: Option<&str>,
+        needs: &str,
+        now: DateTime<Utc>,
+        authority: &str,
+    ) -> Result<(), ApiError> {
+        let token = authorization
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Err(
+                ApiError::new(401, "InvalidAuthenticationToken", "Access token is empty.")
+                    .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)),
+            );
+        };
+        let Some(grant) = self.access.get(token).filter(|g| g.expires_at > now) else {
+            return Err(ApiError::new(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token has expired or is not yet valid.",
+            )
+            .header(header::WWW_AUTHENTICATE, &www_authenticate(authority)));
+        };
+        let allowed = grant.scopes.iter().any(|s| {
+            let short = short_scope(s).to_ascii_lowercase();
+            let needs = needs.to_ascii_lowercase();
+            if needs.ends_with('.') {
+                short.starts_with(&needs)
+            } else {
+                short == needs
+            }
+        });
+        if !allowed {
+            return Err(ApiError::new(
+                403,
+                "accessDenied",
+                "Either scp or roles claim need to be present in the token.",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,125 @@
+//! One drive item as the emulator keeps it: its kind, content, names and tags, and
+//! the few enums requests use to speak about items.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::content::Content;
+use super::error::{ApiError, ApiResult};
+use super::store::Drive;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// OneDrive personal: 16-hex drive ids, `DRIVE!N` item ids, folder cTags.
+    Personal,
+    /// OneDrive for Business: `b!` drive ids, `01…` item ids, no folder cTag,
+    /// `quota.fileCount`, `$orderby=name` only.
+    Business,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Fail,
+    Replace,
+    Rename,
+}
+
+impl Conflict {
+    pub fn parse(text: &str) -> ApiResult<Self> {
+        match text {
+            "fail" => Ok(Conflict::Fail),
+            "replace" => Ok(Conflict::Replace),
+            "rename" => Ok(Conflict::Rename),
+            other => Err(ApiError::bad_request(format!(
+                "Invalid value '{other}' for @microsoft.graph.conflictBehavior; expected fail, replace or rename"
+            ))),
+        }
+    }
+}
+
+pub enum ItemKind {
+    Folder {
+        /// Case-folded name -> id.
+        children: BTreeMap<String, String>,
+    },
+    File {
+        content: Content,
+        /// QuickXorHash for stored content; generated content computes its own.
+        hash: Option<String>,
+    },
+}
+
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub created: DateTime<Utc>,
+    pub modified: DateTime<Utc>,
+    pub fs_created: DateTime<Utc>,
+    pub fs_modified: DateTime<Utc>,
+    /// Bumped on any change (eTag).
+    pub version: u64,
+    /// Bumped on content changes (cTag).
+    pub content_version: u64,
+    pub deleted: bool,
+    pub kind: ItemKind,
+}
+
+impl Item {
+    pub fn is_folder(&self) -> bool {
+        matches!(self.kind, ItemKind::Folder { .. })
+    }
+
+    pub fn size(&self, drive: &Drive) -> u64 {
+        match &self.kind {
+            ItemKind::File { content, .. } => content.len(),
+            ItemKind::Folder { children } => children
+                .values()
+                .filter_map(|id| drive.items.get(id))
+                .map(|child| child.size(drive))
+                .sum(),
+        }
+    }
+
+    pub fn quickxor(&self) -> Option<String> {
+        match &self.kind {
+            ItemKind::File {
+                content: Content::Generated(g),
+                ..
+            } => Some(g.quickxor().to_string()),
+            ItemKind::File { hash, .. } => hash.clone(),
+            ItemKind::Folder { .. } => None,
+        }
+    }
+
+    pub fn child_count(&self) -> usize {
+        match &self.kind {
+            ItemKind::Folder { children } => children.len(),
+            ItemKind::File { .. } => 0,
+        }
+    }
+
+    pub fn etag(&self) -> String {
+        format!("\"{{{}}},{}\"", self.id, self.version)
+    }
+
+    pub fn ctag(&self) -> String {
+        format!("\"c:{{{}}},{}\"", self.id, self.content_version)
+    }
+}
+
+/// Key under which a name is stored among its siblings.
+pub fn fold(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// What a path resolved to.
+pub enum Resolved {
+    Existing(String),
+    /// Everything but the last segment exists; the last names a new child.
+    Missing {
+        parent: String,
+        name: String,
+    },
+}

@@ -1,0 +1,179 @@
+//! Items as Graph shows them: the JSON of a driveItem, `$select`, MIME types and
+//! pre-authenticated download URLs.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::Shared;
+use super::error::{ApiError, ApiResult};
+use super::store::{Drive, Item, ItemKind};
+
+/// Context for rendering items.
+pub struct Render<'a> {
+    pub drive: &'a Drive,
+    pub shared: &'a Shared,
+    pub now: DateTime<Utc>,
+}
+
+impl Render<'_> {
+    /// `parentReference.path` of children of `folder`.
+    pub fn parent_path(&self, folder: &str) -> String {
+        let path = self.drive.path_of(folder);
+        if path == "/" {
+            "/drive/root:".to_string()
+        } else {
+            format!("/drive/root:{path}")
+        }
+    }
+
+    pub fn item(&self, item: &Item, parent_path: Option<&str>) -> Map<String, Value> {
+        let drive = self.drive;
+        let drive_type = if drive.business() {
+            "business"
+        } else {
+            "personal"
+        };
+        let owner = json!({"user": {"id": drive.owner_id, "displayName": drive.owner_name}});
+        let mut m = Map::new();
+        m.insert("id".into(), json!(item.id));
+        m.insert("name".into(), json!(item.name));
+        m.insert("size".into(), json!(item.size(drive)));
+        m.insert(
+            "createdDateTime".into(),
+            json!(super::clock::graph_time(item.created)),
+        );
+        m.insert(
+            "lastModifiedDateTime".into(),
+            json!(super::clock::graph_time(item.modified)),
+        );
+        m.insert("eTag".into(), json!(item.etag()));
+        if !(item.is_folder() && drive.business()) {
+            m.insert("cTag".into(), json!(item.ctag()));
+        }
+        m.insert(
+            "webUrl".into(),
+            json!(format!("{}/web/{}", self.shared.origin, item.id)),
+        );
+        m.insert("createdBy".into(), owner.clone());
+        m.insert("lastModifiedBy".into(), owner);
+        let mut parent_ref = json!({"driveId": drive.id, "driveType": drive_type});
+        if let Some(parent) = &item.parent {
+            parent_ref["id"] = json!(parent);
+            let path = match parent_path {
+                Some(p) => p.to_string(),
+                None => self.parent_path(parent),
+            };
+            parent_ref["path"] = json!(path);
+        }
+        m.insert("parentReference".into(), parent_ref);
+        match &item.kind {
+            ItemKind::Folder { .. } => {
+                m.insert("folder".into(), json!({"childCount": item.child_count()}));
+                if item.parent.is_none() {
+                    m.insert("root".into(), json!({}));
+                }
+            }
+            ItemKind::File { .. } => {
+                let mut hashes = json!({});
+                if let Some(hash) = item.quickxor() {
+                    hashes["quickXorHash"] = json!(hash);
+                }
+                m.insert(
+                    "file".into(),
+                    json!({"mimeType": mime_type(&item.name), "hashes": hashes}),
+                );
+                m.insert(
+                    "@microsoft.graph.downloadUrl".into(),
+                    json!(download_url(self.shared, item, self.now)),
+                );
+            }
+        }
+        m.insert(
+            "fileSystemInfo".into(),
+            json!({
+                "createdDateTime": super::clock::graph_time(item.fs_created),
+                "lastModifiedDateTime": super::clock::graph_time(item.fs_modified),
+            }),
+        );
+        m
+    }
+}
+
+/// Properties `$select` may name.
+pub(super) const SELECTABLE: [&str; 24] = [
+    "id",
+    "name",
+    "size",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "eTag",
+    "cTag",
+    "webUrl",
+    "createdBy",
+    "lastModifiedBy",
+    "parentReference",
+    "file",
+    "folder",
+    "package",
+    "remoteItem",
+    "root",
+    "fileSystemInfo",
+    "@microsoft.graph.downloadUrl",
+    "deleted",
+    "searchResult",
+    "description",
+    "image",
+    "photo",
+    "video",
+];
+
+pub fn parse_select(value: &str) -> ApiResult<Vec<String>> {
+    let fields: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    for field in &fields {
+        if !SELECTABLE.contains(&field.as_str()) && field != "content.downloadUrl" {
+            return Err(ApiError::bad_request(format!(
+                "Could not find a property named '{field}' on type 'microsoft.graph.driveItem'."
+            ))
+            .inner("invalidQueryOption"));
+        }
+    }
+    Ok(fields)
+}
+
+pub fn apply_select(mut item: Map<String, Value>, select: Option<&[String]>) -> Value {
+    if let Some(fields) = select {
+        item.retain(|k, _| fields.iter().any(|f| f == k));
+    }
+    Value::Object(item)
+}
+
+pub(super) fn mime_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "md" | "log" => "text/plain",
+        "pdf" => "application/pdf",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "mp4" => "video/mp4",
+        "zip" => "application/zip",
+        "json" => "application/json",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A pre-authenticated, expiring, unforgeable download URL.
+pub fn download_url(shared: &Shared, item: &Item, now: DateTime<Utc>) -> String {
+    use base64::Engine as _;
+    let expires =
+        now.timestamp() + shared.settings.read().unwrap().download_url_lifetime_secs as i64;
+    let payload = format!("{}\n{}\n{}", item.id, item.content_version, expires);
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&payload);
+    let signature = shared.sign(&payload);
+    format!("{}/dl/{encoded}.{signature}", shared.origin)
+}

@@ -1,0 +1,172 @@
+//! Graph request paths: how an item is addressed (root, id, `:/path:`) and what is
+//! asked of it, parsed from the raw path; and resolving an address in the drive.
+
+use super::error::{ApiError, ApiResult};
+use super::http::decode;
+use super::store::{Drive, Resolved};
+
+/// How an item was addressed.
+#[derive(Debug, Clone)]
+pub enum Base {
+    Root,
+    Id(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemRef {
+    pub base: Base,
+    /// Decoded path segments after `:/…:`, if the path form was used.
+    pub path: Option<Vec<String>>,
+}
+
+/// The navigation after an item address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nav {
+    Item,
+    Children,
+    Content,
+    CreateUploadSession,
+    Copy,
+    Search(String),
+}
+
+#[derive(Debug)]
+pub enum Route {
+    Me,
+    Drive,
+    Item(ItemRef, Nav),
+    DriveSearch(String),
+}
+
+/// Parses the part of the raw (still encoded) path after `/v1.0`.
+pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
+    if raw == "/me" {
+        return Ok(Route::Me);
+    }
+    let rest = if let Some(rest) = raw.strip_prefix("/me/drive") {
+        rest
+    } else if let Some(after) = raw.strip_prefix("/drives/") {
+        let (id, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
+        // Personal drive ids come in both cases (Graph reference §2).
+        if !decode(id).eq_ignore_ascii_case(drive_id) {
+            return Err(ApiError::new(
+                404,
+                "itemNotFound",
+                "The drive could not be found.",
+            ));
+        }
+        rest
+    } else {
+        return Err(ApiError::new(
+            400,
+            "BadRequest",
+            format!(
+                "Resource not found for the segment '{}'.",
+                raw.trim_start_matches('/').split('/').next().unwrap_or("")
+            ),
+        ));
+    };
+    if rest.is_empty() {
+        return Ok(Route::Drive);
+    }
+    if let Some(search) = rest.strip_prefix('/').and_then(parse_search) {
+        return Ok(Route::DriveSearch(search?));
+    }
+    let (base, tail) = if let Some(tail) = rest.strip_prefix("/root") {
+        (Base::Root, tail)
+    } else if let Some(after) = rest.strip_prefix("/items/") {
+        let end = after.find(['/', ':']).unwrap_or(after.len());
+        let id = decode(&after[..end]);
+        if id.is_empty() {
+            return Err(ApiError::bad_request("An item id is required."));
+        }
+        (Base::Id(id), &after[end..])
+    } else {
+        return Err(ApiError::new(
+            400,
+            "BadRequest",
+            format!(
+                "Resource not found for the segment '{}'.",
+                rest.trim_start_matches('/').split('/').next().unwrap_or("")
+            ),
+        ));
+    };
+    let (path, nav) = if let Some(after_colon) = tail.strip_prefix(':') {
+        let (path_raw, nav_raw) = match after_colon.find(':') {
+            Some(i) => (&after_colon[..i], &after_colon[i + 1..]),
+            None => (after_colon, ""),
+        };
+        let segments: Vec<String> = path_raw
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(decode)
+            .collect();
+        if segments.is_empty() {
+            return Err(ApiError::bad_request(
+                "The root is addressed as /root, never with an empty path.",
+            )
+            .inner("invalidPath"));
+        }
+        (Some(segments), nav_raw)
+    } else {
+        (None, tail)
+    };
+    let nav = match nav.strip_prefix('/').unwrap_or(nav) {
+        "" => Nav::Item,
+        "children" => Nav::Children,
+        "content" => Nav::Content,
+        "createUploadSession" => Nav::CreateUploadSession,
+        "copy" => Nav::Copy,
+        other => match parse_search(other) {
+            Some(q) => Nav::Search(q?),
+            None => {
+                return Err(ApiError::new(
+                    400,
+                    "BadRequest",
+                    format!(
+                        "Resource not found for the segment '{}' (not implemented by the odc emulator, or not a Graph segment).",
+                        decode(other)
+                    ),
+                ));
+            }
+        },
+    };
+    Ok(Route::Item(ItemRef { base, path }, nav))
+}
+
+/// `search(q='text')`, with `''` standing for `'` inside the quotes.
+pub(super) fn parse_search(segment: &str) -> Option<ApiResult<String>> {
+    let decoded = decode(segment);
+    let inner = decoded.strip_prefix("search(")?.strip_suffix(')')?;
+    let quoted = inner.strip_prefix("q=")?;
+    let Some(text) = quoted.strip_prefix('\'').and_then(|q| q.strip_suffix('\'')) else {
+        return Some(Err(ApiError::bad_request(
+            "search(q=…) needs a quoted string",
+        )));
+    };
+    if text.replace("''", "").contains('\'') {
+        return Some(Err(ApiError::bad_request(
+            "A single quote inside search(q='…') must be doubled.",
+        )));
+    }
+    Some(Ok(text.replace("''", "'")))
+}
+
+/// Resolves an address to an item or a missing last segment.
+pub fn resolve(drive: &Drive, item: &ItemRef) -> ApiResult<Resolved> {
+    let base = match &item.base {
+        Base::Root => drive.root_id.clone(),
+        Base::Id(id) => drive.get(id)?.id.clone(),
+    };
+    match &item.path {
+        None => Ok(Resolved::Existing(base)),
+        Some(segments) => drive.resolve(&base, segments),
+    }
+}
+
+pub fn resolve_existing(drive: &Drive, item: &ItemRef) -> ApiResult<String> {
+    match resolve(drive, item)? {
+        Resolved::Existing(id) => Ok(id),
+        Resolved::Missing { .. } => Err(ApiError::not_found()),
+    }
+}
