@@ -26,8 +26,12 @@ pub struct Config {
     pub network: NetworkConfig,
     pub transfer: TransferConfig,
     pub ui: UiConfig,
-    /// Action name → keys; checked by the keymap at load.
+    /// Action name → keys; the UI's keymap reads and checks them
+    /// (`tui::keymap::Keymap::load`), so settings know nothing of the UI.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Where each setting the user changed came from, for error messages.
+    #[serde(skip)]
+    pub origins: BTreeMap<String, Origin>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -272,7 +276,7 @@ fn load_layers(
             });
         }
     }
-    let config: Config =
+    let mut config: Config =
         Value::Table(merged.clone())
             .try_into()
             .map_err(|e: toml::de::Error| ConfigError::BadValue {
@@ -281,6 +285,7 @@ fn load_layers(
                 expected: e.message().to_string(),
             })?;
     validate(&config, &origins)?;
+    config.origins = origins.clone();
     Ok((config, (merged, origins)))
 }
 
@@ -395,6 +400,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+impl Config {
+    /// Where `key` (dotted, e.g. `keys.copy`) got its value.
+    pub fn origin(&self, key: &str) -> Origin {
+        self.origins.get(key).cloned().unwrap_or(Origin::Default)
+    }
+
+    /// Whether the user (a file or the environment) set `key`.
+    pub fn user_set(&self, key: &str) -> bool {
+        self.origins.contains_key(key)
+    }
+}
+
 fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), ConfigError> {
     let bad = |key: &str, expected: String| ConfigError::BadValue {
         origin: origins.get(key).cloned().unwrap_or(Origin::Default),
@@ -438,37 +455,6 @@ fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), C
             "transfer.concurrency",
             format!("1 to 64; found {}", config.transfer.concurrency),
         ));
-    }
-    if let Err(problem) = crate::tui::keymap::Keymap::from_config(&config.keys) {
-        let key = problem.split(':').next().unwrap_or("keys").to_string();
-        let reason = problem[key.len()..]
-            .trim_start_matches(':')
-            .trim()
-            .to_string();
-        // "K is already bound to OTHER": blame whichever of the two the user set.
-        if let Some(other) = reason.split("already bound to ").nth(1) {
-            let other_key = format!("keys.{}", other.trim());
-            let origin = origins
-                .get(&key)
-                .or_else(|| origins.get(&other_key))
-                .cloned()
-                .unwrap_or(Origin::Default);
-            let bound = reason.split(" is already").next().unwrap_or("a key");
-            return Err(ConfigError::BadValue {
-                origin,
-                key,
-                expected: format!(
-                    "a key not used elsewhere; {bound} is bound to both `{}` and `{}`",
-                    problem
-                        .split(':')
-                        .next()
-                        .unwrap_or("")
-                        .trim_start_matches("keys."),
-                    other.trim()
-                ),
-            });
-        }
-        return Err(bad(&key, reason));
     }
     if config.network.max_attempts == 0 {
         return Err(bad("network.max_attempts", "at least 1".into()));

@@ -122,8 +122,10 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    match config::load(Some(&path)) {
-        Ok(_) => ExitCode::SUCCESS,
+    let checked = config::load(Some(&path))
+        .and_then(|config| crate::tui::keymap::Keymap::load(&config).map(|_| ()));
+    match checked {
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!(
                 "odc: {} (run `odc config edit` again to fix it)",

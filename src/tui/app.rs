@@ -24,6 +24,8 @@ const TICK: Duration = Duration::from_millis(120);
 
 pub struct Start {
     pub config: Arc<Config>,
+    /// Parsed once, when the configuration was loaded.
+    pub keymap: Arc<Keymap>,
     pub store: TokenStore,
     /// Where running transfers are remembered for resuming after a crash.
     pub resume: Option<crate::transfer::resume::ResumeStore>,
@@ -32,13 +34,12 @@ pub struct Start {
 }
 
 pub async fn run(start: Start) -> std::io::Result<()> {
-    let keymap = Arc::new(Keymap::from_config(&start.config.keys).map_err(std::io::Error::other)?);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut guard = Guard::enter()?;
     let size = guard.terminal.size()?;
     let mut state = update::initial_state(
         &start.config,
-        keymap,
+        start.keymap,
         start.local_dir,
         start.remote_path,
         (size.width, size.height),

@@ -52,7 +52,18 @@ pub async fn run_ui(
             return ExitCode::from(2);
         }
     };
+    let keymap = match keymap::Keymap::load(&config) {
+        Ok(keymap) => Arc::new(keymap),
+        Err(err) => {
+            eprintln!(
+                "odc: {}",
+                crate::onedrive::display::escape_control(&err.to_string())
+            );
+            return ExitCode::from(crate::cli::exit::USAGE);
+        }
+    };
     let start = app::Start {
+        keymap,
         config,
         store,
         resume,

@@ -2,11 +2,11 @@
 //! delete, transfer questions (conflicts, errors), the transfers panel and quitting
 //! while transfers run. Pure like the rest of `update`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::state::{Dialog, State, TransferRow};
 use super::update::Effect;
 use crate::transfer::{
@@ -96,13 +96,6 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(Vec::new())
-}
-
-fn plain(key: &KeyEvent, c: char) -> bool {
-    key.code == KeyCode::Char(c)
-        && !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 /// Keys while a dialog is open. The dialog takes every key.
@@ -196,57 +189,54 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             pane,
             names,
             remote,
-        } => {
-            if key.code == KeyCode::Enter || plain(&key, 'y') {
+        } => match state.keymap.action_in(Context::Confirm, &key) {
+            Some(Action::ConfirmYes) => {
                 let dir = state.panes[pane].source.clone();
                 effects.push(Effect::Delete { dir, names });
                 None
-            } else if key.code == KeyCode::Esc || plain(&key, 'n') {
-                None
-            } else {
-                Some(Dialog::Delete {
-                    pane,
-                    names,
-                    remote,
-                })
             }
-        }
-        Dialog::Quit { active } => {
-            if plain(&key, 'y') || key.code == KeyCode::Enter {
+            Some(Action::ConfirmNo) => None,
+            _ => Some(Dialog::Delete {
+                pane,
+                names,
+                remote,
+            }),
+        },
+        Dialog::Quit { active } => match state.keymap.action_in(Context::Quit, &key) {
+            Some(Action::QuitYes) => {
                 state.quit = true;
                 effects.push(Effect::Quit);
                 None
-            } else if plain(&key, 'n') || key.code == KeyCode::Esc {
-                None
-            } else {
-                Some(Dialog::Quit { active })
             }
-        }
-        Dialog::Resume { files } => {
-            if plain(&key, 'y') || key.code == KeyCode::Enter {
+            Some(Action::QuitNo) => None,
+            _ => Some(Dialog::Quit { active }),
+        },
+        Dialog::Resume { files } => match state.keymap.action_in(Context::Resume, &key) {
+            Some(Action::ResumeYes) => {
                 effects.push(Effect::ResumeInterrupted);
                 state.transfers.open = true;
                 None
-            } else if plain(&key, 'n') {
+            }
+            Some(Action::ResumeDiscard) => {
                 effects.push(Effect::DiscardInterrupted);
                 None
-            } else if key.code == KeyCode::Esc {
-                None // ask again next time
-            } else {
-                Some(Dialog::Resume { files })
             }
-        }
+            Some(Action::ResumeLater) => None, // ask again next time
+            _ => Some(Dialog::Resume { files }),
+        },
         Dialog::Conflict(view) => {
-            let answer = match key.code {
-                KeyCode::Char('o') => Some(ConflictAnswer::Once(Resolution::Overwrite)),
-                KeyCode::Char('O') => Some(ConflictAnswer::All(Resolution::Overwrite)),
-                KeyCode::Char('s') => Some(ConflictAnswer::Once(Resolution::Skip)),
-                KeyCode::Char('S') => Some(ConflictAnswer::All(Resolution::Skip)),
-                KeyCode::Char('r') => Some(ConflictAnswer::Once(Resolution::Rename)),
-                KeyCode::Char('R') => Some(ConflictAnswer::All(Resolution::Rename)),
-                KeyCode::Char('u') => Some(ConflictAnswer::Once(Resolution::OverwriteIfOlder)),
-                KeyCode::Char('U') => Some(ConflictAnswer::All(Resolution::OverwriteIfOlder)),
-                KeyCode::Char('a') | KeyCode::Esc => Some(ConflictAnswer::Abort),
+            let once = ConflictAnswer::Once;
+            let all = ConflictAnswer::All;
+            let answer = match state.keymap.action_in(Context::Conflict, &key) {
+                Some(Action::ConflictOverwrite) => Some(once(Resolution::Overwrite)),
+                Some(Action::ConflictOverwriteAll) => Some(all(Resolution::Overwrite)),
+                Some(Action::ConflictSkip) => Some(once(Resolution::Skip)),
+                Some(Action::ConflictSkipAll) => Some(all(Resolution::Skip)),
+                Some(Action::ConflictRename) => Some(once(Resolution::Rename)),
+                Some(Action::ConflictRenameAll) => Some(all(Resolution::Rename)),
+                Some(Action::ConflictIfOlder) => Some(once(Resolution::OverwriteIfOlder)),
+                Some(Action::ConflictIfOlderAll) => Some(all(Resolution::OverwriteIfOlder)),
+                Some(Action::ConflictAbort) => Some(ConflictAnswer::Abort),
                 _ => None,
             };
             match answer {
@@ -261,11 +251,11 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Dialog::Error(view) => {
-            let answer = match key.code {
-                KeyCode::Char('r') | KeyCode::Enter => Some(ErrorAnswer::Retry),
-                KeyCode::Char('s') => Some(ErrorAnswer::Skip),
-                KeyCode::Char('S') => Some(ErrorAnswer::SkipAll),
-                KeyCode::Char('a') | KeyCode::Esc => Some(ErrorAnswer::Abort),
+            let answer = match state.keymap.action_in(Context::Error, &key) {
+                Some(Action::ErrorRetry) => Some(ErrorAnswer::Retry),
+                Some(Action::ErrorSkip) => Some(ErrorAnswer::Skip),
+                Some(Action::ErrorSkipAll) => Some(ErrorAnswer::SkipAll),
+                Some(Action::ErrorAbort) => Some(ErrorAnswer::Abort),
                 _ => None,
             };
             match answer {
@@ -292,13 +282,14 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
     if !state.transfers.open {
         return None;
     }
+    let action = state.keymap.action_in(Context::Panel, &key)?;
     let transfers = &mut state.transfers;
     let last = transfers.shown().saturating_sub(1);
     let selected = transfers.selected();
-    match key.code {
-        KeyCode::Char('x') => selected.map(|id| vec![Effect::CancelTask(id)]),
-        KeyCode::Char('p') => selected.map(|id| vec![Effect::PauseTask(id)]),
-        KeyCode::Char('R') => Some(
+    match action {
+        Action::PanelCancel => selected.map(|id| vec![Effect::CancelTask(id)]),
+        Action::PanelPause => selected.map(|id| vec![Effect::PauseTask(id)]),
+        Action::PanelRetry => Some(
             transfers
                 .rows()
                 .iter()
@@ -306,23 +297,23 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
                 .map(|r| Effect::RetryTask(r.id))
                 .collect(),
         ),
-        KeyCode::Char('C') => {
+        Action::PanelClear => {
             transfers.clear_finished();
             Some(vec![Effect::ClearFinished])
         }
-        KeyCode::Char('f') => {
+        Action::PanelFilter => {
             transfers.set_filter(transfers.filter.next());
             Some(Vec::new())
         }
-        KeyCode::Char(']') => {
+        Action::PanelNext => {
             transfers.cursor = (transfers.cursor + 1).min(last);
             Some(Vec::new())
         }
-        KeyCode::Char('[') => {
+        Action::PanelPrevious => {
             transfers.cursor = transfers.cursor.saturating_sub(1);
             Some(Vec::new())
         }
-        KeyCode::Esc => {
+        Action::PanelClose => {
             transfers.open = false;
             Some(Vec::new())
         }

@@ -434,6 +434,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Mkdir
         | Action::Delete
         | Action::Transfers => {}
+        // The other contexts' actions never come from the panes' keymap.
+        _ => {}
     }
     let pane = &mut state.panes[active];
     keep_cursor_visible(pane, rows);

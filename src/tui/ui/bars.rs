@@ -55,7 +55,7 @@ pub fn commands(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
     let mut spans = Vec::new();
     let mut used = 0;
-    for action in Action::ALL {
+    for &action in Action::ALL {
         let (Some(label), Some(key)) = (action.bar_label(), state.keymap.first(action)) else {
             continue;
         };

@@ -11,6 +11,7 @@ use super::{Palette, centered, fit};
 use crate::location::REMOTE_PREFIX;
 use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
+use crate::tui::keymap::Context;
 use crate::tui::state::{Dialog, State};
 
 fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
@@ -90,8 +91,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 vec![
                     Line::from(fit(&format!("Delete {what}?"), inner_width)),
                     Line::from(where_to),
-                    Line::styled("y/Enter: delete   n/Esc: keep", palette.dim()),
-                ],
+                ]
+                .into_iter()
+                .chain(hint_lines(state, Context::Confirm, inner_width, &palette))
+                .collect(),
             )
         }
         Dialog::Conflict(view) => (
@@ -109,9 +112,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     when(view.target_modified)
                 )),
                 Line::from(""),
-                Line::from("o overwrite  s skip  r keep both  u overwrite if older"),
-                Line::from("O S R U: the same for all   a/Esc: abort"),
-            ],
+            ]
+            .into_iter()
+            .chain(hint_lines(state, Context::Conflict, inner_width, &palette))
+            .collect(),
         ),
         Dialog::Error(view) => (
             " Transfer failed ".into(),
@@ -119,8 +123,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::from(fit(&escape_control(&view.name), inner_width)),
                 Line::styled(escape_control(&view.message), palette.error()),
                 Line::from(""),
-                Line::from("r/Enter retry  s skip  S skip all  a/Esc abort"),
-            ],
+            ]
+            .into_iter()
+            .chain(hint_lines(state, Context::Error, inner_width, &palette))
+            .collect(),
         ),
         Dialog::Resume { files } => {
             const SHOWN: usize = 5;
@@ -141,10 +147,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(
                 "Resume? Uploads go on in their session if the file is unchanged.",
             ));
-            lines.push(Line::styled(
-                "y/Enter: resume   n: discard   Esc: ask next time",
-                palette.dim(),
-            ));
+            lines.extend(hint_lines(state, Context::Resume, inner_width, &palette));
             (" Unfinished transfers ".into(), lines)
         }
         Dialog::Quit { active } => (
@@ -152,8 +155,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             vec![
                 Line::from(format!("{active} transfers are still running.")),
                 Line::from("Quit anyway? Downloads keep their .odc-partial files."),
-                Line::styled("y: quit   n/Esc: stay", palette.dim()),
-            ],
+            ]
+            .into_iter()
+            .chain(hint_lines(state, Context::Quit, inner_width, &palette))
+            .collect(),
         ),
     };
     let height = lines.len() as u16 + 2 + 1;
@@ -169,4 +174,17 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             .block(block),
         rect,
     );
+}
+
+/// A context's keys from the keymap, wrapped to `width`.
+fn hint_lines(
+    state: &State,
+    context: Context,
+    width: usize,
+    palette: &Palette,
+) -> Vec<Line<'static>> {
+    super::wrap_hints(&state.keymap.hints(context), width)
+        .into_iter()
+        .map(|line| Line::styled(line, palette.dim()))
+        .collect()
 }

@@ -173,6 +173,27 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// Hint text (`x cancel  p pause  …`) wrapped at its two-space separators so that no
+/// line is wider than `width`; a single hint wider than that is cut.
+pub fn wrap_hints(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for hint in text.split("  ") {
+        let wanted = line.chars().count() + 2 + hint.chars().count();
+        if !line.is_empty() && wanted > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push_str("  ");
+        }
+        line.push_str(hint);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,20 +9,29 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{MIN_SIZE, Palette, centered, fit, pad};
 use crate::onedrive::display::escape_control;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::state::{Details, State};
 
 pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
-    let mut entries: Vec<(String, &str)> = Action::ALL
-        .iter()
-        .map(|&action| (state.keymap.label(action), action.description()))
+    let mut entries: Vec<(String, &str)> = Action::of(Context::Panes)
+        .map(|action| (state.keymap.label(action), action.description()))
         .collect();
     entries.push(("Ctrl-Z".into(), "suspend (fg resumes)"));
-    // Two columns, so every key fits on an 80×24 screen.
+    // Two columns, so every key fits on an 80×24 screen; the other contexts
+    // follow, one line each, exactly as their own hint lines show them.
     let half = entries.len().div_ceil(2);
-    let rect = centered(area, 78, half as u16 + 2);
-    let column = (rect.width.saturating_sub(2) / 2) as usize;
+    let inner_width = centered(area, 78, 3).width.saturating_sub(2) as usize;
+    let others: Vec<String> = Context::ALL
+        .into_iter()
+        .filter(|&c| c != Context::Panes)
+        .flat_map(|c| {
+            let text = format!("{}: {}", c.title(), state.keymap.hints(c));
+            super::wrap_hints(&text, inner_width)
+        })
+        .collect();
+    let rect = centered(area, 78, (half + others.len()) as u16 + 2);
+    let column = inner_width / 2;
     let key_width = 18;
     let cell = |i: usize| -> Vec<ratatui::text::Span<'static>> {
         match entries.get(i) {
@@ -36,13 +45,14 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
             None => Vec::new(),
         }
     };
-    let lines: Vec<Line> = (0..half)
+    let mut lines: Vec<Line> = (0..half)
         .map(|row| {
             let mut spans = cell(row);
             spans.extend(cell(row + half));
             Line::from(spans)
         })
         .collect();
+    lines.extend(others.into_iter().map(|l| Line::styled(l, palette.dim())));
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{Palette, fit, pad};
 use crate::onedrive::display::escape_control;
 use crate::transfer::TaskState;
+use crate::tui::keymap::Context;
 use crate::tui::state::{State, TransferRow};
 
 pub fn eta_text(seconds: Option<u64>) -> String {
@@ -70,12 +71,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         " Transfers: {} running, {} queued, {} failed{shown} ",
         counts.running, counts.queued, counts.failed
     );
-    let keys = " x cancel  p pause  R retry failed  C clear done  f filter  [ ] select  Esc close ";
+    let keys = format!(" {} ", state.keymap.hints(Context::Panel));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(palette.border(true))
         .title(Line::from(fit(&title, width)))
-        .title_bottom(Line::from(fit(keys, width)));
+        .title_bottom(Line::from(fit(&keys, width)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height.saturating_sub(1) as usize;

@@ -395,3 +395,63 @@ fn mkdir_and_rename_dialog_snapshots() {
     update(&mut state, ch('r'));
     insta::assert_snapshot!("rename_dialog", screen(&state));
 }
+
+/// Dialog and panel keys come from the keymap: rebinding one in `[keys]` changes what
+/// answers the question and what its hint line says, and a key may mean different
+/// things in different contexts but not two things in one.
+#[test]
+fn dialog_and_panel_keys_are_configurable() {
+    let mut config = odc::config::Config::defaults();
+    config
+        .keys
+        .insert("conflict_overwrite".into(), vec!["w".into()]);
+    config.keys.insert("panel_cancel".into(), vec!["k".into()]);
+    let keymap = odc::tui::keymap::Keymap::from_config(&config.keys).unwrap();
+    let mut state = with_tasks();
+    state.keymap = std::sync::Arc::new(keymap);
+
+    update(
+        &mut state,
+        Event::Ask(Dialog::Conflict(ConflictView {
+            question: 3,
+            name: "a.txt".into(),
+            source_size: 1,
+            source_modified: time(1),
+            target_size: 2,
+            target_modified: time(2),
+        })),
+    );
+    let shown = screen(&state);
+    assert!(
+        shown.contains("w overwrite") && !shown.contains("o overwrite"),
+        "{shown}"
+    );
+    assert!(
+        update(&mut state, ch('o')).is_empty(),
+        "o no longer answers"
+    );
+    assert_eq!(
+        update(&mut state, ch('w')),
+        [Effect::AnswerConflict {
+            question: 3,
+            answer: ConflictAnswer::Once(Resolution::Overwrite)
+        }]
+    );
+
+    update(&mut state, ch('t'));
+    assert!(screen(&state).contains("k cancel"));
+    // `k` is "up" in the panes but "cancel" in the open panel.
+    assert_eq!(update(&mut state, ch('k')), [Effect::CancelTask(1)]);
+    assert!(
+        !update(&mut state, ch('x'))
+            .iter()
+            .any(|e| matches!(e, Effect::CancelTask(_))),
+        "x no longer cancels"
+    );
+
+    config.keys.insert("panel_pause".into(), vec!["k".into()]);
+    let err = odc::tui::keymap::Keymap::from_config(&config.keys)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already bound"), "{err}");
+}

@@ -1,0 +1,172 @@
+//! Everything a key can do, per context (the panes, the transfers panel, each kind
+//! of question), in one table: the name in `[keys]`, what help and hint lines say.
+
+/// Where a key is pressed. Each context has its own bindings, so `x` can cancel a
+/// transfer in the panel and mean nothing in the panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    Panes,
+    Panel,
+    Conflict,
+    Error,
+    /// Yes/no questions: delete.
+    Confirm,
+    /// Quit while transfers run.
+    Quit,
+    /// Transfers an earlier run left unfinished.
+    Resume,
+}
+
+impl Context {
+    pub const ALL: [Context; 7] = [
+        Context::Panes,
+        Context::Panel,
+        Context::Conflict,
+        Context::Error,
+        Context::Confirm,
+        Context::Quit,
+        Context::Resume,
+    ];
+
+    /// The heading in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Panes => "Panes",
+            Context::Panel => "Panel",
+            Context::Conflict => "Exists",
+            Context::Error => "Failed",
+            Context::Confirm => "Delete",
+            Context::Quit => "Quit",
+            Context::Resume => "Resume",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($($action:ident: $context:ident, $name:literal, $description:literal;)*) => {
+        /// Everything a key can do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Action {
+            $($action,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$action,)*];
+
+            pub fn context(self) -> Context {
+                match self {
+                    $(Action::$action => Context::$context,)*
+                }
+            }
+
+            /// The name used in the `[keys]` config section.
+            pub fn config_name(self) -> &'static str {
+                match self {
+                    $(Action::$action => $name,)*
+                }
+            }
+
+            /// What help and hint lines say it does.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Action::$action => $description,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    SwitchPane: Panes, "switch_pane", "switch pane";
+    Up: Panes, "up", "cursor up";
+    Down: Panes, "down", "cursor down";
+    Open: Panes, "open", "open / details";
+    Parent: Panes, "parent", "parent folder";
+    Top: Panes, "top", "first row";
+    Bottom: Panes, "bottom", "last row";
+    PageUp: Panes, "page_up", "page up";
+    PageDown: Panes, "page_down", "page down";
+    Select: Panes, "select", "mark row";
+    InvertSelection: Panes, "invert_selection", "invert marks";
+    Filter: Panes, "filter", "filter as you type";
+    Sort: Panes, "sort", "cycle sort order";
+    ToggleHidden: Panes, "toggle_hidden", "show/hide dot files";
+    Refresh: Panes, "refresh", "reload pane";
+    ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
+    OpenBrowser: Panes, "open_browser", "open sign-in page";
+    Copy: Panes, "copy", "copy to other pane";
+    Move: Panes, "move", "move to other pane";
+    Rename: Panes, "rename", "rename";
+    Mkdir: Panes, "mkdir", "new folder";
+    Delete: Panes, "delete", "delete (recycle bin)";
+    Transfers: Panes, "transfers", "transfers panel";
+    Help: Panes, "help", "help";
+    Quit: Panes, "quit", "quit";
+
+    PanelCancel: Panel, "panel_cancel", "cancel";
+    PanelPause: Panel, "panel_pause", "pause/resume";
+    PanelRetry: Panel, "panel_retry", "retry failed";
+    PanelClear: Panel, "panel_clear", "clear done";
+    PanelFilter: Panel, "panel_filter", "filter";
+    PanelNext: Panel, "panel_next", "next";
+    PanelPrevious: Panel, "panel_previous", "previous";
+    PanelClose: Panel, "panel_close", "close";
+
+    ConflictOverwrite: Conflict, "conflict_overwrite", "overwrite";
+    ConflictSkip: Conflict, "conflict_skip", "skip";
+    ConflictRename: Conflict, "conflict_rename", "keep both";
+    ConflictIfOlder: Conflict, "conflict_if_older", "overwrite if older";
+    ConflictOverwriteAll: Conflict, "conflict_overwrite_all", "overwrite all";
+    ConflictSkipAll: Conflict, "conflict_skip_all", "skip all";
+    ConflictRenameAll: Conflict, "conflict_rename_all", "keep both, all";
+    ConflictIfOlderAll: Conflict, "conflict_if_older_all", "if older, all";
+    ConflictAbort: Conflict, "conflict_abort", "abort";
+
+    ErrorRetry: Error, "error_retry", "retry";
+    ErrorSkip: Error, "error_skip", "skip";
+    ErrorSkipAll: Error, "error_skip_all", "skip all";
+    ErrorAbort: Error, "error_abort", "abort";
+
+    ConfirmYes: Confirm, "confirm_yes", "delete";
+    ConfirmNo: Confirm, "confirm_no", "keep";
+
+    QuitYes: Quit, "quit_yes", "quit";
+    QuitNo: Quit, "quit_no", "stay";
+
+    ResumeYes: Resume, "resume_yes", "resume";
+    ResumeDiscard: Resume, "resume_discard", "discard";
+    ResumeLater: Resume, "resume_later", "ask next time";
+}
+
+impl Action {
+    /// The short label in the command bar, for the actions shown there.
+    pub fn bar_label(self) -> Option<&'static str> {
+        match self {
+            Action::Help => Some("Help"),
+            Action::Copy => Some("Copy"),
+            Action::Move => Some("Move"),
+            Action::Mkdir => Some("Mkdir"),
+            Action::Delete => Some("Delete"),
+            Action::Transfers => Some("Jobs"),
+            Action::ToggleSource => Some("Source"),
+            Action::Filter => Some("Filter"),
+            Action::Quit => Some("Quit"),
+            _ => None,
+        }
+    }
+
+    pub fn from_config_name(name: &str) -> Option<Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .find(|a| a.config_name() == name)
+    }
+
+    /// The actions of one context, in table order.
+    pub fn of(context: Context) -> impl Iterator<Item = Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(move |a| a.context() == context)
+    }
+}
