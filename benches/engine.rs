@@ -77,7 +77,7 @@ async fn run(keep_modified_time: bool) {
     emu.clear_requests();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let engine = Engine::new(&config, tx);
+    let engine = Engine::new(&config.transfer, tx);
     engine.set_graph(graph);
     let started = Instant::now();
     engine.submit(Request {

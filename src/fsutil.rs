@@ -2,16 +2,39 @@
 //! fsync, rename over the target, fsync of the directory. Created with mode 0600
 //! (they hold tokens and upload URLs).
 
-use std::io::Write;
+//!
+//! Errors are plain `io::Error`s whose message names the file, so each layer can
+//! wrap them in its own error type without losing which file it was.
+
+use std::io::{self, Write};
 use std::path::Path;
 
-use crate::onedrive::{Error, Result};
+use crate::onedrive::display::escape_path;
+
+type Result<T> = io::Result<T>;
+
+/// `err` with `path` in front of its message (the kind is kept).
+fn at(path: &Path, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("{}: {err}", escape_path(path)))
+}
+
+/// A refusal that is not an OS error, in the same form.
+fn refused(kind: io::ErrorKind, message: String) -> io::Error {
+    io::Error::new(kind, message)
+}
+
+fn parent_of(path: &Path) -> Result<&Path> {
+    path.parent().ok_or_else(|| {
+        refused(
+            io::ErrorKind::InvalidInput,
+            format!("{} has no directory", escape_path(path)),
+        )
+    })
+}
 
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Other(format!("{} has no directory", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let dir = parent_of(path)?;
+    std::fs::create_dir_all(dir).map_err(|e| at(dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -21,13 +44,10 @@ pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(".odc-")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    temp.write_all(bytes)
-        .map_err(|e| Error::io(temp.path(), e))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(temp.path(), e))?;
-    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        .map_err(|e| at(dir, e))?;
+    temp.write_all(bytes).map_err(|e| at(temp.path(), e))?;
+    temp.as_file().sync_all().map_err(|e| at(temp.path(), e))?;
+    temp.persist(path).map_err(|e| at(path, e.error))?;
     if let Ok(handle) = std::fs::File::open(dir) {
         let _ = handle.sync_all();
     }
@@ -48,28 +68,34 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
             .open(path);
         match existing {
             Ok(file) => {
-                let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+                let meta = file.metadata().map_err(|e| at(path, e))?;
                 // SAFETY: geteuid has no preconditions and cannot fail.
                 let me = unsafe { libc::geteuid() };
                 if !meta.is_file() || meta.uid() != me {
-                    return Err(Error::Other(format!(
-                        "{} is {}{}; remove it and try again",
-                        path.display(),
-                        describe_kind(&meta),
-                        if meta.is_file() {
-                            " owned by another user"
-                        } else {
-                            ""
-                        }
-                    )));
+                    return Err(refused(
+                        io::ErrorKind::AlreadyExists,
+                        format!(
+                            "{} is {}{}; remove it and try again",
+                            escape_path(path),
+                            describe_kind(&meta),
+                            if meta.is_file() {
+                                " owned by another user"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
                 }
                 return Ok(file);
             }
             Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
-                return Err(Error::Other(format!(
-                    "{} is a symbolic link; odc does not write through it (remove it and try again)",
-                    path.display()
-                )));
+                return Err(refused(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{} is a symbolic link; odc does not write through it (remove it and try again)",
+                        escape_path(path)
+                    ),
+                ));
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 match std::fs::OpenOptions::new()
@@ -83,16 +109,16 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
                     Ok(file) => return Ok(file),
                     // Someone created it meanwhile: look at what it is.
                     Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    Err(err) => return Err(Error::io(path, err)),
+                    Err(err) => return Err(at(path, err)),
                 }
             }
-            Err(err) => return Err(Error::io(path, err)),
+            Err(err) => return Err(at(path, err)),
         }
     }
-    Err(Error::Other(format!(
-        "{} keeps changing under odc; try again",
-        path.display()
-    )))
+    Err(refused(
+        io::ErrorKind::Interrupted,
+        format!("{} keeps changing under odc; try again", escape_path(path)),
+    ))
 }
 
 /// "a directory", "a FIFO"…: what a non-regular file is, for messages.
@@ -122,10 +148,8 @@ pub fn describe_kind(meta: &std::fs::Metadata) -> &'static str {
 /// beside the data (`NAME.lock`) because the data file itself is replaced by
 /// rename on every write, and a lock on a replaced file protects nothing.
 pub fn lock_beside(path: &Path) -> Result<std::fs::File> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Other(format!("{} has no directory", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let dir = parent_of(path)?;
+    std::fs::create_dir_all(dir).map_err(|e| at(dir, e))?;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     let lock_path = dir.join(name);
@@ -136,10 +160,8 @@ pub fn lock_beside(path: &Path) -> Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
-    let file = options
-        .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
-    file.lock().map_err(|e| Error::io(&lock_path, e))?;
+    let file = options.open(&lock_path).map_err(|e| at(&lock_path, e))?;
+    file.lock().map_err(|e| at(&lock_path, e))?;
     Ok(file)
 }
 
@@ -149,7 +171,7 @@ pub fn set_aside(path: &Path) -> Result<std::path::PathBuf> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".damaged-{}", chrono::Utc::now().timestamp()));
     let aside = path.with_file_name(name);
-    std::fs::rename(path, &aside).map_err(|e| Error::io(path, e))?;
+    std::fs::rename(path, &aside).map_err(|e| at(path, e))?;
     Ok(aside)
 }
 

@@ -10,6 +10,17 @@ use crate::onedrive::RemotePath;
 /// What marks a OneDrive path where a local path could also be written.
 pub const REMOTE_PREFIX: &str = "OneDrive:";
 
+/// Why a written location cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LocationError {
+    #[error("the destination is empty")]
+    Empty,
+    #[error("{0}: give an absolute path, or {REMOTE_PREFIX}/path")]
+    Relative(String),
+    #[error("{0}")]
+    Remote(crate::onedrive::Error),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Location {
     Local(PathBuf),
@@ -56,15 +67,15 @@ impl Location {
 
     /// Parses the written form: `OneDrive:/path`, an absolute local path, or a local
     /// path relative to `relative_to` when one is given.
-    pub fn parse(text: &str, relative_to: Option<&Path>) -> Result<Location, String> {
+    pub fn parse(text: &str, relative_to: Option<&Path>) -> Result<Location, LocationError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("the destination is empty".into());
+            return Err(LocationError::Empty);
         }
         if let Some(rest) = text.strip_prefix(REMOTE_PREFIX) {
             return RemotePath::parse(rest)
                 .map(Location::Remote)
-                .map_err(|e| e.to_string());
+                .map_err(LocationError::Remote);
         }
         let path = PathBuf::from(text);
         if path.is_absolute() {
@@ -72,9 +83,7 @@ impl Location {
         }
         match relative_to {
             Some(base) => Ok(Location::Local(base.join(path))),
-            None => Err(format!(
-                "{text}: give an absolute path, or {REMOTE_PREFIX}/path"
-            )),
+            None => Err(LocationError::Relative(text.to_string())),
         }
     }
 }
@@ -121,10 +130,11 @@ mod tests {
         assert!(
             Location::parse("sub", None)
                 .unwrap_err()
+                .to_string()
                 .contains("OneDrive:/path")
         );
         assert_eq!(
-            Location::parse("  ", None).unwrap_err(),
+            Location::parse("  ", None).unwrap_err().to_string(),
             "the destination is empty"
         );
     }

@@ -308,7 +308,7 @@ async fn run(
         OnExisting::Replace
     };
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let engine = Engine::new(&context.config, tx);
+    let engine = Engine::new(&context.config.transfer, tx);
     engine.set_graph(graph.clone());
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.

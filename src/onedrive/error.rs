@@ -34,6 +34,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A local file error whose message already names the file (from `fsutil`).
+    #[error("{0}")]
+    Local(std::io::Error),
     /// Size or hash of transferred bytes did not match.
     #[error("integrity check failed: {0}")]
     Integrity(String),

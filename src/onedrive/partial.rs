@@ -102,6 +102,7 @@ pub async fn open_partial(path: &Path) -> Result<tokio::fs::File> {
         .await
         .map_err(|e| Error::Other(format!("partial file: {e}")))?
         .map(tokio::fs::File::from_std)
+        .map_err(Error::Local)
 }
 
 /// Refuses to rename over anything but a regular file: a FIFO, device, socket,

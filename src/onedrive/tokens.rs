@@ -124,14 +124,14 @@ impl TokenStore {
 
     fn write(&self, file: &StoreFile) -> Result<()> {
         let json = serde_json::to_vec_pretty(file).expect("store serialises");
-        crate::fsutil::write_private_atomically(&self.path, &json)
+        crate::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)
     }
 
     /// Holds the store's lock (shared by every odc process of the user) until
     /// dropped: read, refresh and write as one step.
     pub fn lock(&self) -> Result<StoreLock> {
         Ok(StoreLock {
-            _file: crate::fsutil::lock_beside(&self.path)?,
+            _file: crate::fsutil::lock_beside(&self.path).map_err(Error::Local)?,
         })
     }
 

@@ -75,12 +75,12 @@ impl ResumeStore {
     /// silently: the error names where it went, and the change goes on from empty.
     fn update<R>(&self, change: impl FnOnce(&mut Records) -> (R, bool)) -> Result<R> {
         let _thread = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let _process = crate::fsutil::lock_beside(&self.path)?;
+        let _process = crate::fsutil::lock_beside(&self.path).map_err(Error::Local)?;
         let (mut records, damaged) = match std::fs::read(&self.path) {
             Ok(bytes) => match serde_json::from_slice::<Records>(&bytes) {
                 Ok(records) => (records, None),
                 Err(err) => {
-                    let aside = crate::fsutil::set_aside(&self.path)?;
+                    let aside = crate::fsutil::set_aside(&self.path).map_err(Error::Local)?;
                     (
                         Records::new(),
                         Some(format!(
@@ -97,7 +97,7 @@ impl ResumeStore {
         let (result, changed) = change(&mut records);
         if changed {
             let json = serde_json::to_vec_pretty(&records).expect("records serialise");
-            crate::fsutil::write_private_atomically(&self.path, &json)?;
+            crate::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)?;
         }
         match damaged {
             Some(message) => {

@@ -56,7 +56,7 @@ impl Runner {
         resume: Option<crate::transfer::resume::ResumeStore>,
     ) -> Self {
         let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
-        let engine = Engine::new(&config, engine_tx);
+        let engine = Engine::new(&config.transfer, engine_tx);
         if let Some(resume) = resume {
             engine.set_resume_store(Arc::new(resume));
         }

@@ -125,7 +125,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         None
                     }
                     Err(problem) => {
-                        state.message = Some(problem);
+                        state.message = Some(problem.to_string());
                         Some(Dialog::Transfer {
                             kind,
                             sources,

@@ -42,7 +42,7 @@ async fn env(settings: Settings, tune: impl FnOnce(&mut Config)) -> Env {
     signed_in.sign_in();
     let graph = Arc::new(signed_in.graph());
     let (tx, events) = tokio::sync::mpsc::unbounded_channel();
-    let engine = Engine::new(&signed_in.config, tx);
+    let engine = Engine::new(&signed_in.config.transfer, tx);
     engine.set_graph(graph.clone());
     Env {
         store_path: signed_in.store_path(),
@@ -993,7 +993,7 @@ async fn uploads_and_downloads_resume_after_a_kill() {
                 Session::load(config.clone(), TokenStore::new(store_path.clone())).unwrap();
             let graph = Arc::new(Graph::new(config.clone(), Arc::new(session)).unwrap());
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-            let engine = Engine::new(&config, tx);
+            let engine = Engine::new(&config.transfer, tx);
             engine.set_graph(graph);
             engine.set_resume_store(Arc::new(odc::transfer::resume::ResumeStore::new(
                 resume_path.clone(),

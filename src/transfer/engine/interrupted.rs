@@ -3,6 +3,21 @@
 
 use super::*;
 
+/// Why a recorded transfer cannot be continued (it is then discarded).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum NotResumable {
+    #[error("the file changed since")]
+    Changed,
+    #[error("not signed in")]
+    SignedOut,
+    #[error("the record has no item id")]
+    NoItemId,
+    #[error("{0}")]
+    Local(std::io::Error),
+    #[error("{0}")]
+    Graph(Error),
+}
+
 impl Engine {
     /// Transfers an earlier run left unfinished. Reads a file: call it off the UI task.
     pub fn interrupted(&self) -> Result<Vec<(String, Interrupted)>> {
@@ -80,19 +95,19 @@ impl Engine {
     pub(super) async fn resumed_task(
         &self,
         record: &Interrupted,
-    ) -> std::result::Result<FileTask, String> {
-        let remote = RemotePath::parse(&record.remote).map_err(|e| e.to_string())?;
+    ) -> std::result::Result<FileTask, NotResumable> {
+        let remote = RemotePath::parse(&record.remote).map_err(NotResumable::Graph)?;
         match record.way {
             Way::Upload => {
                 let metadata = tokio::fs::metadata(&record.local)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(NotResumable::Local)?;
                 let modified = metadata
                     .modified()
                     .ok()
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
                 if metadata.len() != record.size || modified != record.modified {
-                    return Err("the file changed since".into());
+                    return Err(NotResumable::Changed);
                 }
                 Ok(FileTask {
                     source: Location::Local(record.local.clone()),
@@ -105,12 +120,12 @@ impl Engine {
                 })
             }
             Way::Download => {
-                let graph = self.graph().ok_or("not signed in")?;
-                let id = record.item_id.clone().ok_or("no item id")?;
+                let graph = self.graph().ok_or(NotResumable::SignedOut)?;
+                let id = record.item_id.clone().ok_or(NotResumable::NoItemId)?;
                 let item = graph
                     .item(&ItemAddress::Id(id))
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(NotResumable::Graph)?;
                 Ok(FileTask {
                     source: Location::Remote(remote),
                     dest: Location::Local(record.local.clone()),

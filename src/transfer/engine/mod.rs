@@ -14,7 +14,7 @@ use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resol
 use super::plan::{FileTask, PlanOptions};
 use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
-use crate::config::Config;
+use crate::config::TransferConfig;
 use crate::onedrive::download::OnCancel;
 use crate::onedrive::upload::UploadOptions;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
@@ -207,16 +207,15 @@ mod run;
 mod submit;
 
 impl Engine {
-    pub fn new(config: &Config, tx: UnboundedSender<EngineEvent>) -> Self {
+    /// An engine with the transfer settings (the only ones it reads).
+    pub fn new(settings: &TransferConfig, tx: UnboundedSender<EngineEvent>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 graph: RwLock::new(None),
                 resume: RwLock::new(None),
-                default_conflict: RwLock::new(Resolution::from_setting(
-                    config.transfer.on_conflict,
-                )),
+                default_conflict: RwLock::new(Resolution::from_setting(settings.on_conflict)),
                 tx,
-                slots: Arc::new(Semaphore::new(config.transfer.concurrency as usize)),
+                slots: Arc::new(Semaphore::new(settings.concurrency as usize)),
                 next_id: AtomicU64::new(1),
                 table: Mutex::new(Table::default()),
                 queued: Arc::new(Notify::new()),
@@ -224,7 +223,7 @@ impl Engine {
                 dispatcher: std::sync::Once::new(),
                 interrupting: AtomicBool::new(false),
                 plan_options: PlanOptions {
-                    follow_symlinks: config.transfer.follow_symlinks,
+                    follow_symlinks: settings.follow_symlinks,
                     dry_run: false,
                 },
             }),

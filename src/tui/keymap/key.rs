@@ -5,6 +5,14 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// A key name the config gave that names no key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{0:?} is not a key; use a character, F1 to F12, or one of {names}, with optional Ctrl-, Alt-, Shift-",
+    names = NAMED.join(", ")
+)]
+pub struct NotAKey(pub String);
+
 /// One key with modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {
@@ -42,7 +50,7 @@ const NAMED: [&str; 15] = [
 
 impl Key {
     /// Parses `Ctrl-R`, `Shift-F6`, `G`, `*`, `Space`, `PageDown`.
-    pub fn parse(text: &str) -> Result<Key, String> {
+    pub fn parse(text: &str) -> Result<Key, NotAKey> {
         let mut key = Key {
             code: KeyCodeOrd::Char(' '),
             ctrl: false,
@@ -84,10 +92,7 @@ impl Key {
                 } else if let Some(name) = NAMED.iter().find(|n| **n == rest) {
                     KeyCodeOrd::Named(name)
                 } else {
-                    return Err(format!(
-                        "{text:?} is not a key; use a character, F1 to F12, or one of {}, with optional Ctrl-, Alt-, Shift-",
-                        NAMED.join(", ")
-                    ));
+                    return Err(NotAKey(text.to_string()));
                 }
             }
         };

@@ -49,10 +49,10 @@ impl Keymap {
                 message: format!("there is no action called {name:?}"),
             })?;
             for text in list {
-                let key = Key::parse(text).map_err(|message| KeyProblem {
+                let key = Key::parse(text).map_err(|problem| KeyProblem {
                     setting: setting.clone(),
                     other: None,
-                    message,
+                    message: problem.to_string(),
                 })?;
                 if let Some(other) = bindings.insert((action.context(), key), action)
                     && other != action
