@@ -11,9 +11,8 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::error::{ApiError, ApiResult};
-use super::graph::conflict_from_query;
 use super::http::{self, RequestInfo};
-use super::route::{ItemRef, resolve_existing};
+use super::route::{ItemRef, conflict_from_query, resolve_existing};
 use super::store::{Conflict, Drive};
 
 /// A server-side copy in progress.

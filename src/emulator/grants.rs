@@ -11,8 +11,6 @@ use serde::Serialize;
 use super::Settings;
 use super::error::ApiError;
 
-use super::identity::{OIDC_SCOPES, has_scope, short_scope, www_authenticate};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum GrantState {
     Pending,
@@ -210,3 +208,24 @@ impl IdentityState {
         Ok(())
     }
 }
+
+pub(super) fn www_authenticate(authority: &str) -> String {
+    format!(
+        "Bearer realm=\"\", authorization_uri=\"{authority}/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
+    )
+}
+
+pub(super) fn short_scope(scope: &str) -> &str {
+    scope.strip_prefix(GRAPH_RESOURCE).unwrap_or(scope)
+}
+
+pub(super) fn has_scope(scopes: &[String], wanted: &str) -> bool {
+    scopes
+        .iter()
+        .any(|s| short_scope(s).eq_ignore_ascii_case(wanted))
+}
+
+pub(super) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// Scopes may name Graph by its resource URL (`https://graph.microsoft.com/Files.Read`).
+pub(super) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";

@@ -22,8 +22,10 @@ use crate::onedrive::quickxor::QuickXorHash;
 
 use super::copy::start_copy;
 pub use super::copy::{CopyJob, handle_monitor};
-pub use super::render::{Render, apply_select, download_url, parse_select};
-pub use super::route::{ItemRef, Nav, Route, parse_route, resolve, resolve_existing};
+pub use super::render::{Render, apply_select, download_url};
+pub use super::route::{
+    ItemRef, Nav, Route, conflict_from_query, parse_route, parse_time, resolve, resolve_existing,
+};
 
 /// Reads a small JSON request body.
 pub async fn json_body(body: Body) -> ApiResult<Option<Value>> {
@@ -46,29 +48,6 @@ pub(super) fn if_match(headers: &HeaderMap, item: &Item) -> ApiResult<()> {
         }
     }
     Ok(())
-}
-
-pub fn parse_time(value: &Value, field: &str) -> ApiResult<Option<DateTime<Utc>>> {
-    match value.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| ApiError::bad_request(format!("Invalid date in {field}: {text}"))),
-        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
-    }
-}
-
-pub(super) fn conflict_from_query(
-    query: &[(String, String)],
-    default: Conflict,
-) -> ApiResult<Conflict> {
-    match query
-        .iter()
-        .find(|(k, _)| k == "@microsoft.graph.conflictBehavior")
-    {
-        Some((_, v)) => Conflict::parse(v),
-        None => Ok(default),
-    }
 }
 
 /// Reads and drops a request body, then gives back `err`: the service answers

@@ -14,10 +14,9 @@ use super::http::{self, RequestInfo};
 use super::{Settings, Shared};
 
 use super::grants::*;
+use super::grants::{GRAPH_RESOURCE, has_scope, short_scope};
 pub use super::grants::{IdentityState, IssuedTokens};
 pub(super) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-pub(super) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
-pub(super) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 pub fn is_identity_path(path: &str) -> bool {
     let mut parts = path.trim_start_matches('/').split('/');
@@ -26,22 +25,6 @@ pub fn is_identity_path(path: &str) -> bool {
         && b == Some("v2.0")
         && matches!(endpoint, Some("devicecode") | Some("token"))
         && parts.next().is_none()
-}
-
-pub(super) fn www_authenticate(authority: &str) -> String {
-    format!(
-        "Bearer realm=\"\", authorization_uri=\"{authority}/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
-    )
-}
-
-pub(super) fn short_scope(scope: &str) -> &str {
-    scope.strip_prefix(GRAPH_RESOURCE).unwrap_or(scope)
-}
-
-pub(super) fn has_scope(scopes: &[String], wanted: &str) -> bool {
-    scopes
-        .iter()
-        .any(|s| short_scope(s).eq_ignore_ascii_case(wanted))
 }
 
 struct Form(HashMap<String, String>);

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::content::Content;
 use super::error::{ApiError, ApiResult};
-use super::store::Drive;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -69,17 +68,6 @@ pub struct Item {
 impl Item {
     pub fn is_folder(&self) -> bool {
         matches!(self.kind, ItemKind::Folder { .. })
-    }
-
-    pub fn size(&self, drive: &Drive) -> u64 {
-        match &self.kind {
-            ItemKind::File { content, .. } => content.len(),
-            ItemKind::Folder { children } => children
-                .values()
-                .filter_map(|id| drive.items.get(id))
-                .map(|child| child.size(drive))
-                .sum(),
-        }
     }
 
     pub fn quickxor(&self) -> Option<String> {

@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::error::{ApiError, ApiResult};
-use super::graph::{Render, apply_select, parse_select};
 use super::http;
-use super::store::{Profile, SortKey, SortOrder};
+use super::query::{SortKey, SortOrder};
+use super::render::{Render, apply_select, parse_select};
+use super::store::Profile;
 use axum::response::Response;
 
 const DEFAULT_TOP: usize = 200;

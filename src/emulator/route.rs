@@ -3,7 +3,9 @@
 
 use super::error::{ApiError, ApiResult};
 use super::http::decode;
-use super::store::{Drive, Resolved};
+use super::store::{Conflict, Drive, Resolved};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 /// How an item was addressed.
 #[derive(Debug, Clone)]
@@ -168,5 +170,25 @@ pub fn resolve_existing(drive: &Drive, item: &ItemRef) -> ApiResult<String> {
     match resolve(drive, item)? {
         Resolved::Existing(id) => Ok(id),
         Resolved::Missing { .. } => Err(ApiError::not_found()),
+    }
+}
+
+pub fn parse_time(value: &Value, field: &str) -> ApiResult<Option<DateTime<Utc>>> {
+    match value.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| ApiError::bad_request(format!("Invalid date in {field}: {text}"))),
+        Some(_) => Err(ApiError::bad_request(format!("{field} must be a string"))),
+    }
+}
+
+pub fn conflict_from_query(query: &[(String, String)], default: Conflict) -> ApiResult<Conflict> {
+    match query
+        .iter()
+        .find(|(k, _)| k == "@microsoft.graph.conflictBehavior")
+    {
+        Some((_, v)) => Conflict::parse(v),
+        None => Ok(default),
     }
 }

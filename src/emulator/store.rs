@@ -10,7 +10,6 @@ use super::error::{ApiError, ApiResult};
 use super::rules::{self, NewName};
 
 pub use super::item::{Conflict, Item, ItemKind, Profile, Resolved, fold};
-pub use super::query::{SortKey, SortOrder};
 
 pub struct Drive {
     pub id: String,
@@ -586,5 +585,19 @@ impl Drive {
             children.insert(format!("{}\u{0}{id}", fold(name)), id.clone());
         }
         id
+    }
+}
+
+impl Item {
+    /// A file's length, or everything under a folder: folder sizes need the drive.
+    pub fn size(&self, drive: &Drive) -> u64 {
+        match &self.kind {
+            ItemKind::File { content, .. } => content.len(),
+            ItemKind::Folder { children } => children
+                .values()
+                .filter_map(|id| drive.items.get(id))
+                .map(|child| child.size(drive))
+                .sum(),
+        }
     }
 }

@@ -17,8 +17,9 @@ use super::conn::ConnHandle;
 use super::content::{BlobFile, Content};
 use super::error::{ApiError, ApiResult};
 use super::faults::Fault;
-use super::graph::{ItemRef, Render, parse_time, resolve};
 use super::http::{self, RequestInfo};
+use super::render::Render;
+use super::route::{ItemRef, parse_time, resolve};
 use super::store::{Conflict, Resolved};
 use crate::onedrive::quickxor::QuickXorHash;
 

@@ -57,7 +57,7 @@ pub enum PollState {
 /// never needs one, and following them could leak the form).
 pub fn identity_http(config: &Config) -> Result<reqwest::Client> {
     reqwest::Client::builder()
-        .user_agent(super::client::user_agent())
+        .user_agent(super::agent::user_agent())
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(config.network.connect_timeout_secs))
         .read_timeout(Duration::from_secs(config.network.read_idle_timeout_secs))
@@ -211,26 +211,6 @@ fn describe_sts(kind: &str, description: Option<&str>, code: Option<u64>) -> Str
     format!("{kind}{code_text}{first}")
 }
 
-#[cfg(test)]
-mod describe_tests {
-    #[test]
-    fn the_aadsts_code_is_shown_once_and_punctuated() {
-        let text = super::describe_sts(
-            "the sign-in is no longer valid",
-            Some(
-                "AADSTS50173: The provided grant has expired due to it being revoked.\r\nTrace ID: x",
-            ),
-            Some(50173),
-        );
-        assert_eq!(
-            text,
-            "the sign-in is no longer valid (AADSTS50173): The provided grant has expired due to it being revoked."
-        );
-        assert_eq!(text.matches("AADSTS").count(), 1);
-        assert_eq!(super::describe_sts("declined", None, None), "declined");
-    }
-}
-
 /// Asks for a device code.
 pub async fn start_device_flow(config: &Config, http: &reqwest::Client) -> Result<DeviceCode> {
     let client = oauth_client(config)?;
@@ -260,13 +240,7 @@ pub async fn start_device_flow(config: &Config, http: &reqwest::Client) -> Resul
     })
 }
 
-/// A fresh set of tokens.
-#[derive(Clone)]
-pub struct Tokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub expires_at: i64,
-}
+pub use super::tokens::Tokens;
 
 fn tokens_from<TR: TokenResponse>(response: &TR, previous_refresh: Option<&str>) -> Tokens {
     let lifetime = response
@@ -513,4 +487,24 @@ pub async fn complete_sign_in(
         account.clone(),
     )?);
     Ok((account, super::Graph::new(config.clone(), session)?))
+}
+
+#[cfg(test)]
+mod describe_tests {
+    #[test]
+    fn the_aadsts_code_is_shown_once_and_punctuated() {
+        let text = super::describe_sts(
+            "the sign-in is no longer valid",
+            Some(
+                "AADSTS50173: The provided grant has expired due to it being revoked.\r\nTrace ID: x",
+            ),
+            Some(50173),
+        );
+        assert_eq!(
+            text,
+            "the sign-in is no longer valid (AADSTS50173): The provided grant has expired due to it being revoked."
+        );
+        assert_eq!(text.matches("AADSTS").count(), 1);
+        assert_eq!(super::describe_sts("declined", None, None), "declined");
+    }
 }

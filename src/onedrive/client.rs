@@ -18,9 +18,7 @@ use crate::config::Config;
 /// Throttling replies honoured per request before giving up.
 const MAX_THROTTLED: u32 = 8;
 
-pub fn user_agent() -> String {
-    format!("odc/{}", env!("CARGO_PKG_VERSION"))
-}
+pub use super::agent::user_agent;
 
 /// A request body that can be sent again on retry.
 #[derive(Clone, Debug)]

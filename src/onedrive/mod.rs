@@ -1,5 +1,6 @@
 //! Microsoft identity and Graph: everything odc says to OneDrive. No UI code here.
 
+mod agent;
 pub mod auth;
 pub mod client;
 pub mod display;

@@ -12,9 +12,16 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::auth::Tokens;
 use super::error::{Error, Result};
 use crate::config::Config;
+
+/// A fresh set of tokens.
+#[derive(Clone)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: i64,
+}
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct Account {

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod effects;
+pub mod events;
 pub mod keymap;
 pub mod layout;
 pub mod ops;

@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::events::Effect;
 use super::keymap::{Action, Context};
 use super::state::{Dialog, State, TransferRow};
-use super::update::Effect;
 use crate::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };

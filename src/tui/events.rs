@@ -1,0 +1,110 @@
+//! What `update` takes in (events: keys, listings, sign-in and transfer news) and
+//! gives out (effects: the work the runner performs). Their own file, so that the
+//! parts of `update` (`ops`) and the runner can name them without importing `update`.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::state::{AccountInfo, Entry, Location};
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Spinner and countdown, only while busy.
+    Tick {
+        now: i64,
+    },
+    /// A page of a listing.
+    Page {
+        pane: usize,
+        ticket: u64,
+        entries: Vec<Entry>,
+        done: bool,
+    },
+    ListFailed {
+        pane: usize,
+        ticket: u64,
+        message: String,
+    },
+    /// No usable stored tokens: sign-in is needed.
+    SignInNeeded,
+    SignInCode {
+        user_code: String,
+        verification_uri: String,
+        expires_at: i64,
+    },
+    SignInTrouble(Option<String>),
+    SignInFailed(String),
+    SignedIn(AccountInfo),
+    Account(AccountInfo),
+    Message(String),
+    /// SIGTERM, SIGHUP, SIGINT.
+    Terminate,
+    TaskAdded(crate::transfer::TaskInfo),
+    TaskState {
+        id: u64,
+        state: crate::transfer::TaskState,
+    },
+    /// Sampled transfer counters (id, done, total) at `now_ms`.
+    Progress {
+        now_ms: i64,
+        samples: Vec<(u64, u64, u64)>,
+    },
+    /// A transfer asks: a conflict or an error dialog.
+    Ask(super::state::Dialog),
+    /// These folders changed: panes showing them reload.
+    Changed(Vec<crate::transfer::Location>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// List a source for a pane; the runner cancels that pane's previous listing.
+    List {
+        pane: usize,
+        ticket: u64,
+        source: Location,
+    },
+    /// Look for stored tokens; answers SignedIn or SignInNeeded.
+    CheckSession,
+    StartSignIn,
+    OpenBrowser(String),
+    OpenLocal(PathBuf),
+    FetchAccount,
+    Suspend,
+    Quit,
+    Submit(crate::transfer::Request),
+    Mkdir {
+        dir: crate::transfer::Location,
+        name: String,
+    },
+    Rename {
+        dir: crate::transfer::Location,
+        from: String,
+        to: String,
+    },
+    Delete {
+        dir: crate::transfer::Location,
+        names: Vec<String>,
+    },
+    AnswerConflict {
+        question: u64,
+        answer: crate::transfer::ConflictAnswer,
+    },
+    AnswerError {
+        question: u64,
+        answer: crate::transfer::ErrorAnswer,
+    },
+    CancelTask(u64),
+    PauseTask(u64),
+    RetryTask(u64),
+    ClearFinished,
+    /// Sample the transfer counters (sent while transfers run).
+    SampleTransfers,
+    /// Look for transfers an earlier run left unfinished.
+    CheckInterrupted,
+    ResumeInterrupted,
+    DiscardInterrupted,
+}
