@@ -941,4 +941,27 @@ async fn verbosity_and_log_files() {
         .filter(|n| n.starts_with("odc.") && n.ends_with(".log"))
         .collect();
     assert!(!dated.is_empty(), "no rotating log in {state:?}");
+
+    // ODC_LOG picks targets and levels; one it cannot read is said in the log, and
+    // the run goes on at the default level.
+    let chosen = home.path("chosen.log");
+    let mut command = home.command(&["--log-file", chosen.to_str().unwrap(), "ls", "/Documents"]);
+    command.env("ODC_LOG", "odc=debug");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    assert!(std::fs::read_to_string(&chosen).unwrap().contains("DEBUG"));
+    let refused = home.path("refused.log");
+    let mut command = home.command(&["--log-file", refused.to_str().unwrap(), "ls", "/Documents"]);
+    command.env("ODC_LOG", "odc=loud");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(&refused).unwrap();
+    assert!(
+        text.contains("ODC_LOG=\"odc=loud\" is not a filter") && !text.contains("DEBUG"),
+        "{text}"
+    );
 }
