@@ -74,33 +74,47 @@ impl Engine {
                 !c.dispatched && !c.state.finished() && c.cancel.is_cancelled()
             })
             .unwrap_or(false);
-        if waiting && self.set_state(id, TaskState::Cancelled) {
+        if waiting && let Some(owners) = self.end(id, TaskState::Cancelled) {
             let engine = self.clone();
-            tokio::spawn(async move { engine.settle_counts(id, false).await });
+            tokio::spawn(async move { engine.settle_counts(owners, false).await });
         }
     }
 
-    /// After a task reached its final state: counts it off its group (a move deletes
-    /// the source once all of it arrived) and its request (which then reports the
-    /// folders it changed). Done and skipped tasks leave the table: nothing more can
-    /// happen to them, and a 100,000-file job should not keep them all.
-    pub(super) async fn settle_counts(&self, id: u64, done: bool) {
-        let Some((batch, group)) = self.with_mut(id, |c| {
-            c.dispatched = false;
-            (c.batch.clone(), c.task.group)
-        }) else {
-            return;
-        };
-        {
-            let mut table = self.inner.table.lock().unwrap();
-            if table
-                .entries
-                .get(&id)
-                .is_some_and(|c| matches!(c.state, TaskState::Done | TaskState::Skipped))
-            {
-                table.entries.remove(&id);
+    /// A task reaches its final state and no run owns it any more, in one step (a
+    /// retry may come at once). Done and skipped tasks leave the table: nothing more
+    /// can happen to them, and a 100,000-file job should not keep them all. Returns
+    /// the request and group to count it off, or None if it could not end there.
+    pub(super) fn end(&self, id: u64, state: TaskState) -> Option<(Arc<Batch>, Option<usize>)> {
+        let mut table = self.inner.table.lock().unwrap();
+        let mut passed = Vec::new();
+        if !table.transition(id, &state) {
+            // Paused and resumed again while it ended: it ends from running.
+            if !(table.transition(id, &TaskState::Running) && table.transition(id, &state)) {
+                return None;
             }
+            passed.push(TaskState::Running);
         }
+        passed.push(state.clone());
+        let entry = table.entries.get_mut(&id)?;
+        entry.dispatched = false;
+        let owners = (entry.batch.clone(), entry.task.group);
+        if matches!(state, TaskState::Done | TaskState::Skipped) {
+            table.entries.remove(&id);
+        }
+        drop(table);
+        for state in passed {
+            let _ = self.inner.tx.send(EngineEvent::State { id, state });
+        }
+        Some(owners)
+    }
+
+    /// Counts a settled task off its group (a move deletes the source once all of it
+    /// arrived) and its request (which then reports the folders it changed).
+    pub(super) async fn settle_counts(
+        &self,
+        (batch, group): (Arc<Batch>, Option<usize>),
+        done: bool,
+    ) {
         if let Some(group) = group.and_then(|g| batch.group(g)) {
             if !done {
                 group.failed.store(true, Ordering::SeqCst);

@@ -345,7 +345,7 @@ impl Engine {
         let Some(entry) = table.entries.get_mut(&id) else {
             return;
         };
-        if !matches!(entry.state, TaskState::Failed(_) | TaskState::Cancelled) || entry.dispatched {
+        if !matches!(entry.state, TaskState::Failed(_) | TaskState::Cancelled) {
             return;
         }
         entry.cancel = entry.batch.abort.child_token();

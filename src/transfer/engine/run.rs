@@ -76,12 +76,9 @@ impl Engine {
         };
         drop(slot);
         let done = final_state == TaskState::Done;
-        if !self.set_state(id, final_state.clone()) {
-            // Paused and resumed again while it ended: it ends from running.
-            self.set_state(id, TaskState::Running);
-            self.set_state(id, final_state);
+        if let Some(owners) = self.end(id, final_state) {
+            self.settle_counts(owners, done).await;
         }
-        self.settle_counts(id, done).await;
     }
 
     /// A paused task lets go of its slot: true if it is still paused (the run ends;
