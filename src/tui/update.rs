@@ -52,6 +52,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Tick { now } => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
+            expire_message(state, now);
             if state.transfers.active() > 0 {
                 vec![Effect::SampleTransfers]
             } else {
@@ -213,10 +214,43 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             pane.filter = None;
             pane.refresh_view();
             keep_cursor_visible(pane, rows);
+        } else if key.code != KeyCode::Esc
+            && let Some(pressed) = super::keymap::Key::from_event(&key)
+        {
+            // Say so, rather than do nothing: the person may expect another binding.
+            let help = state
+                .keymap
+                .first(Action::Help)
+                .map(|k| k.to_string())
+                .unwrap_or_else(|| "help".into());
+            state.message = Some(format!(
+                "{pressed} does nothing here; {help} lists the keys"
+            ));
         }
         return Vec::new();
     };
     on_action(state, action)
+}
+
+/// How long a status message stays, in seconds.
+pub const MESSAGE_SECS: i64 = 5;
+
+/// Status messages go away by themselves: timed from the first tick that sees them
+/// (events carry no clock), so each shows at least [`MESSAGE_SECS`].
+fn expire_message(state: &mut State, now: i64) {
+    let Some(text) = &state.message else {
+        state.message_seen = None;
+        return;
+    };
+    match &state.message_seen {
+        Some((seen, since)) if seen == text => {
+            if now - since >= MESSAGE_SECS {
+                state.message = None;
+                state.message_seen = None;
+            }
+        }
+        _ => state.message_seen = Some((text.clone(), now)),
+    }
 }
 
 /// The remote pane while signed out shows the sign-in flow; it takes these keys.
@@ -464,6 +498,7 @@ pub fn initial_state(
         sign_in: SignIn::Checking,
         account: None,
         message: None,
+        message_seen: None,
         help: false,
         details: None,
         dialog: None,

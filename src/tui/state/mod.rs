@@ -58,6 +58,8 @@ pub struct State {
     pub sign_in: SignIn,
     pub account: Option<AccountInfo>,
     pub message: Option<String>,
+    /// The message as the clock first saw it, and when: it expires after a while.
+    pub message_seen: Option<(String, i64)>,
     pub help: bool,
     pub details: Option<Details>,
     pub dialog: Option<Dialog>,
@@ -105,7 +107,9 @@ impl State {
 
     /// Something moves on screen without input: a spinner or a countdown.
     pub fn busy(&self) -> bool {
-        self.panes.iter().any(|p| p.listing.loading)
+        // A message on screen keeps the clock going until it expires.
+        self.message.is_some()
+            || self.panes.iter().any(|p| p.listing.loading)
             || self.transfers.active() > 0
             || matches!(
                 self.sign_in,

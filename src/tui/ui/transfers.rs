@@ -132,8 +132,9 @@ pub fn gauge(state: &State) -> Option<String> {
     }
     let (done, total) = state.transfers.totals();
     let speed = state.transfers.total_meter.speed().unwrap_or(0);
+    let jobs = if active == 1 { "job" } else { "jobs" };
     Some(format!(
-        "⇅ {active} jobs {}% {}/s ETA {}",
+        "⇅ {active} {jobs} {}% {}/s ETA {}",
         percent(done, total),
         format_size(speed, BINARY),
         eta_text(state.transfers.total_meter.eta(total))

@@ -455,3 +455,32 @@ fn dialog_and_panel_keys_are_configurable() {
         .to_string();
     assert!(err.contains("already bound"), "{err}");
 }
+
+/// Small habits: one job is "1 job"; a key that does nothing says where the keys are
+/// listed; a status message goes away by itself after a few seconds of ticks.
+#[test]
+fn one_job_unbound_keys_and_messages_that_expire() {
+    let mut state = with_tasks();
+    assert!(screen(&state).contains("⇅ 2 jobs "));
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 2,
+            state: TaskState::Done,
+        },
+    );
+    let shown = screen(&state);
+    assert!(shown.contains("⇅ 1 job "), "{shown}");
+
+    assert!(update(&mut state, ch('Z')).is_empty());
+    assert_eq!(
+        state.message.as_deref(),
+        Some("Z does nothing here; F1 lists the keys")
+    );
+    update(&mut state, Event::Tick { now: 100 });
+    assert!(state.message.is_some(), "shown for a while");
+    update(&mut state, Event::Tick { now: 104 });
+    assert!(state.message.is_some());
+    update(&mut state, Event::Tick { now: 105 });
+    assert!(state.message.is_none(), "gone after 5 s");
+}
