@@ -147,10 +147,9 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             KeyCode::Esc => None,
             KeyCode::Enter if !input.value().trim().is_empty() => {
                 let dir = state.panes[pane].source.clone();
-                effects.push(Effect::Mkdir {
-                    dir,
-                    name: input.value().to_string(),
-                });
+                let name = input.value().to_string();
+                state.panes[pane].cursor_after_change = Some(name.clone());
+                effects.push(Effect::Mkdir { dir, name });
                 None
             }
             _ => {
@@ -168,6 +167,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 let new = input.value().to_string();
                 if !new.is_empty() && new != original {
                     let dir = state.panes[pane].source.clone();
+                    state.panes[pane].cursor_after_change = Some(new.clone());
                     effects.push(Effect::Rename {
                         dir,
                         from: original,
@@ -192,6 +192,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         } => match state.keymap.action_in(Context::Confirm, &key) {
             Some(Action::ConfirmYes) => {
                 let dir = state.panes[pane].source.clone();
+                state.panes[pane].cursor_after_change = state.panes[pane].row_after(&names);
                 effects.push(Effect::Delete { dir, names });
                 None
             }

@@ -83,8 +83,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             for pane in 0..2 {
                 let here = state.panes[pane].source.clone();
                 if locations.contains(&here) {
-                    state.panes[pane].want_cursor =
-                        state.panes[pane].current().map(|e| e.name.clone());
+                    let p = &mut state.panes[pane];
+                    p.want_cursor = p
+                        .cursor_after_change
+                        .take()
+                        .or_else(|| p.current().map(|e| e.name.clone()));
                     effects.extend(list(state, pane));
                 }
             }

@@ -120,6 +120,9 @@ pub struct Pane {
     pub filter_editing: bool,
     /// Name to put the cursor on when it shows up (the folder we came out of).
     pub want_cursor: Option<String>,
+    /// Where the cursor goes when this folder is next reported changed: the folder
+    /// just made, the new name of a renamed item, the row after deleted ones.
+    pub cursor_after_change: Option<String>,
     /// The user moved the cursor since the listing began: follow its row by name
     /// as pages land. Until then the cursor stays on the first row.
     pub user_moved: bool,
@@ -141,6 +144,7 @@ impl Pane {
             filter: None,
             filter_editing: false,
             want_cursor: None,
+            cursor_after_change: None,
             user_moved: false,
         }
     }
@@ -249,5 +253,20 @@ impl Pane {
             Location::Local(p) => Some(p),
             Location::Remote(_) => None,
         }
+    }
+}
+
+impl Pane {
+    /// The first row after the cursor that is not among `leaving`, else the last one
+    /// before it: where the cursor should land once `leaving` is gone.
+    pub fn row_after(&self, leaving: &[String]) -> Option<String> {
+        let names: Vec<&str> = self.visible_entries().map(|e| e.name.as_str()).collect();
+        let stays = |name: &&&str| !leaving.iter().any(|l| l == **name);
+        names
+            .iter()
+            .skip(self.cursor)
+            .find(stays)
+            .or_else(|| names.iter().take(self.cursor).rev().find(stays))
+            .map(|name| name.to_string())
     }
 }

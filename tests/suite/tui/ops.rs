@@ -484,3 +484,80 @@ fn one_job_unbound_keys_and_messages_that_expire() {
     update(&mut state, Event::Tick { now: 105 });
     assert!(state.message.is_none(), "gone after 5 s");
 }
+
+/// Lists `entries` as the new content of pane `pane` after its folder changed.
+fn relisted(state: &mut State, pane: usize, entries: Vec<odc::tui::state::Entry>) {
+    let here = state.panes[pane].source.clone();
+    let effects = update(state, Event::Changed(vec![here]));
+    let ticket = ticket_of(&effects, pane);
+    update(
+        state,
+        Event::Page {
+            pane,
+            ticket,
+            entries,
+            done: true,
+        },
+    );
+}
+
+/// After mkdir the cursor is on the new folder, after rename on the new name, after
+/// delete on the row that followed the deleted ones.
+#[test]
+fn the_cursor_follows_mkdir_rename_and_delete() {
+    let mut state = loaded((100, 30), local_entries(), remote_entries());
+    let mut entries = local_entries();
+    update(&mut state, ch('n'));
+    typed(&mut state, "docs");
+    assert!(matches!(
+        &update(&mut state, key(KeyCode::Enter))[..],
+        [Effect::Mkdir { .. }]
+    ));
+    entries.push(entry("docs", true, 0));
+    relisted(&mut state, 0, entries.clone());
+    assert_eq!(state.panes[0].current().unwrap().name, "docs");
+
+    // Renamed to a name that sorts elsewhere: the cursor goes with it.
+    update(&mut state, ch('r'));
+    for _ in 0.."docs".len() {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    typed(&mut state, "zz-papers");
+    assert!(matches!(
+        &update(&mut state, key(KeyCode::Enter))[..],
+        [Effect::Rename { .. }]
+    ));
+    entries.retain(|e| e.name != "docs");
+    entries.push(entry("zz-papers", true, 0));
+    relisted(&mut state, 0, entries.clone());
+    assert_eq!(state.panes[0].current().unwrap().name, "zz-papers");
+
+    // Delete two marked rows above the cursor: it stays on its row's item.
+    state.panes[0].marked = ["src".to_string(), "target".to_string()].into();
+    let on = state.panes[0].current().unwrap().name.clone();
+    update(&mut state, ch('d'));
+    assert!(matches!(
+        &update(&mut state, ch('y'))[..],
+        [Effect::Delete { .. }]
+    ));
+    entries.retain(|e| e.name != "src" && e.name != "target");
+    relisted(&mut state, 0, entries.clone());
+    assert_eq!(state.panes[0].current().unwrap().name, on);
+
+    // Delete the row under the cursor when it is the last: the one before it.
+    update(&mut state, key(KeyCode::End));
+    let names: Vec<String> = state.panes[0]
+        .visible_entries()
+        .map(|e| e.name.clone())
+        .collect();
+    let before = names[names.len() - 2].clone();
+    let last = names[names.len() - 1].clone();
+    update(&mut state, ch('d'));
+    assert!(matches!(
+        &update(&mut state, ch('y'))[..],
+        [Effect::Delete { .. }]
+    ));
+    entries.retain(|e| e.name != last);
+    relisted(&mut state, 0, entries);
+    assert_eq!(state.panes[0].current().unwrap().name, before);
+}
