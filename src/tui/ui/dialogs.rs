@@ -153,7 +153,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
         Dialog::Quit { active } => (
             " Quit? ".into(),
             vec![
-                Line::from(format!("{active} transfers are still running.")),
+                Line::from(match active {
+                    1 => "1 transfer is still running.".to_string(),
+                    n => format!("{n} transfers are still running."),
+                }),
                 Line::from("Quit anyway? Downloads keep their .odc-partial files."),
             ]
             .into_iter()

@@ -67,8 +67,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         crate::tui::state::PanelFilter::All => String::new(),
         filter => format!(", showing {}", filter.label()),
     };
+    let paused = match counts.paused {
+        0 => String::new(),
+        n => format!(", {n} paused"),
+    };
     let title = format!(
-        " Transfers: {} running, {} queued, {} failed{shown} ",
+        " Transfers: {} running, {} queued{paused}, {} failed{shown} ",
         counts.running, counts.queued, counts.failed
     );
     let keys = format!(" {} ", state.keymap.hints(Context::Panel));

@@ -318,7 +318,16 @@ fn quitting_with_transfers_running_asks_first() {
     insta::assert_snapshot!("quit_dialog", screen(&state));
     update(&mut state, ch('n'));
     assert!(!state.quit && state.dialog.is_none());
+    // One left: said in the singular.
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 2,
+            state: TaskState::Done,
+        },
+    );
     update(&mut state, key(KeyCode::F(10)));
+    assert!(screen(&state).contains("1 transfer is still running."));
     assert_eq!(update(&mut state, ch('y')), [Effect::Quit]);
     assert!(state.quit);
 }
@@ -483,6 +492,18 @@ fn one_job_unbound_keys_and_messages_that_expire() {
     assert!(state.message.is_some());
     update(&mut state, Event::Tick { now: 105 });
     assert!(state.message.is_none(), "gone after 5 s");
+
+    // A paused job is counted in the panel's title.
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 3,
+            state: TaskState::Paused,
+        },
+    );
+    update(&mut state, ch('t'));
+    let shown = screen(&state);
+    assert!(shown.contains("1 paused"), "{shown}");
 }
 
 /// Lists `entries` as the new content of pane `pane` after its folder changed.
