@@ -193,13 +193,13 @@ pub fn effective_settings(
     user: Option<(&Path, &str)>,
     env: &[(&'static str, String)],
 ) -> Result<Vec<(String, String, Origin)>, ConfigError> {
-    let (_, (merged, origins)) = load_layers(user, env)?;
+    let (config, merged) = load_layers(user, env)?;
     let mut out = Vec::new();
     for (section, value) in &merged {
         let Value::Table(table) = value else { continue };
         for (key, value) in table {
             let dotted = format!("{section}.{key}");
-            let origin = origins.get(&dotted).cloned().unwrap_or(Origin::Default);
+            let origin = config.origin(&dotted);
             out.push((dotted, value.to_string(), origin));
         }
     }
@@ -214,12 +214,11 @@ pub fn env_overrides() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-type Layers = (Table, BTreeMap<String, Origin>);
-
+/// The checked config (carrying where each setting came from) and the merged table.
 fn load_layers(
     user: Option<(&Path, &str)>,
     env: &[(&'static str, String)],
-) -> Result<(Config, Layers), ConfigError> {
+) -> Result<(Config, Table), ConfigError> {
     let mut merged: Table =
         DEFAULT_TOML
             .parse()
@@ -284,9 +283,9 @@ fn load_layers(
                 key: String::new(),
                 expected: e.message().to_string(),
             })?;
-    validate(&config, &origins)?;
-    config.origins = origins.clone();
-    Ok((config, (merged, origins)))
+    config.origins = origins;
+    validate(&config)?;
+    Ok((config, merged))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -412,9 +411,9 @@ impl Config {
     }
 }
 
-fn validate(config: &Config, origins: &BTreeMap<String, Origin>) -> Result<(), ConfigError> {
+fn validate(config: &Config) -> Result<(), ConfigError> {
     let bad = |key: &str, expected: String| ConfigError::BadValue {
-        origin: origins.get(key).cloned().unwrap_or(Origin::Default),
+        origin: config.origin(key),
         key: key.to_string(),
         expected,
     };

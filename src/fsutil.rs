@@ -18,14 +18,9 @@ fn at(path: &Path, err: io::Error) -> io::Error {
     io::Error::new(err.kind(), format!("{}: {err}", escape_path(path)))
 }
 
-/// A refusal that is not an OS error, in the same form.
-fn refused(kind: io::ErrorKind, message: String) -> io::Error {
-    io::Error::new(kind, message)
-}
-
 fn parent_of(path: &Path) -> Result<&Path> {
     path.parent().ok_or_else(|| {
-        refused(
+        io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{} has no directory", escape_path(path)),
         )
@@ -72,7 +67,7 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
                 // SAFETY: geteuid has no preconditions and cannot fail.
                 let me = unsafe { libc::geteuid() };
                 if !meta.is_file() || meta.uid() != me {
-                    return Err(refused(
+                    return Err(io::Error::new(
                         io::ErrorKind::AlreadyExists,
                         format!(
                             "{} is {}{}; remove it and try again",
@@ -89,7 +84,7 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
                 return Ok(file);
             }
             Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
-                return Err(refused(
+                return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
                     format!(
                         "{} is a symbolic link; odc does not write through it (remove it and try again)",
@@ -115,7 +110,7 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
             Err(err) => return Err(at(path, err)),
         }
     }
-    Err(refused(
+    Err(io::Error::new(
         io::ErrorKind::Interrupted,
         format!("{} keeps changing under odc; try again", escape_path(path)),
     ))

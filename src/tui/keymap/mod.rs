@@ -25,7 +25,8 @@ pub struct Keymap {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyProblem {
     pub setting: String,
-    pub other: Option<String>,
+    /// For a key bound twice: the key and the other action's setting.
+    pub twice: Option<(Key, String)>,
     pub message: String,
 }
 
@@ -45,13 +46,13 @@ impl Keymap {
             let setting = format!("keys.{name}");
             let action = Action::from_config_name(name).ok_or_else(|| KeyProblem {
                 setting: setting.clone(),
-                other: None,
+                twice: None,
                 message: format!("there is no action called {name:?}"),
             })?;
             for text in list {
                 let key = Key::parse(text).map_err(|problem| KeyProblem {
                     setting: setting.clone(),
-                    other: None,
+                    twice: None,
                     message: problem.to_string(),
                 })?;
                 if let Some(other) = bindings.insert((action.context(), key), action)
@@ -59,7 +60,7 @@ impl Keymap {
                 {
                     return Err(KeyProblem {
                         setting: setting.clone(),
-                        other: Some(format!("keys.{}", other.config_name())),
+                        twice: Some((key, format!("keys.{}", other.config_name()))),
                         message: format!("{key} is already bound to {}", other.config_name()),
                     });
                 }
@@ -74,24 +75,21 @@ impl Keymap {
     pub fn load(config: &Config) -> Result<Keymap, ConfigError> {
         Keymap::from_config(&config.keys).map_err(|problem| {
             // A key bound twice: blame whichever of the two the user set.
-            let blamed = match &problem.other {
-                Some(other) if !config.user_set(&problem.setting) && config.user_set(other) => {
-                    other.clone()
+            let (blamed, expected) = match &problem.twice {
+                Some((key, other)) => {
+                    let blamed = if !config.user_set(&problem.setting) && config.user_set(other) {
+                        other.clone()
+                    } else {
+                        problem.setting.clone()
+                    };
+                    let expected = format!(
+                        "a key not used elsewhere in its context; {key} is bound to both `{}` and `{}`",
+                        problem.setting.trim_start_matches("keys."),
+                        other.trim_start_matches("keys.")
+                    );
+                    (blamed, expected)
                 }
-                _ => problem.setting.clone(),
-            };
-            let expected = match &problem.other {
-                Some(other) => format!(
-                    "a key not used elsewhere in its context; {} is bound to both `{}` and `{}`",
-                    problem
-                        .message
-                        .split(" is already")
-                        .next()
-                        .unwrap_or("a key"),
-                    problem.setting.trim_start_matches("keys."),
-                    other.trim_start_matches("keys.")
-                ),
-                None => problem.message.clone(),
+                None => (problem.setting.clone(), problem.message.clone()),
             };
             ConfigError::BadValue {
                 origin: config.origin(&blamed),
