@@ -69,12 +69,8 @@ impl Engine {
     /// A task that no run owns (queued or paused) and whose cancel fired: settles
     /// it as cancelled now, rather than when a slot frees up.
     pub(super) fn settle_if_waiting(&self, id: u64) {
-        let waiting = self
-            .with(id, |c| {
-                !c.dispatched && !c.state.finished() && c.cancel.is_cancelled()
-            })
-            .unwrap_or(false);
-        if waiting && let Some(owners) = self.end(id, TaskState::Cancelled) {
+        let waiting = |c: &TaskEntry| !c.dispatched && c.cancel.is_cancelled();
+        if let Some(owners) = self.end_if(id, TaskState::Cancelled, waiting) {
             let engine = self.clone();
             tokio::spawn(async move { engine.settle_counts(owners, false).await });
         }
@@ -85,7 +81,23 @@ impl Engine {
     /// can happen to them, and a 100,000-file job should not keep them all. Returns
     /// the request and group to count it off, or None if it could not end there.
     pub(super) fn end(&self, id: u64, state: TaskState) -> Option<(Arc<Batch>, Option<usize>)> {
+        self.end_if(id, state, |_| true)
+    }
+
+    /// [`Engine::end`] if `allowed` holds for the task, checked under the same lock.
+    /// A task is settled once: one already finished is left alone, so a run and a
+    /// cancel racing to settle it count it off its request only once.
+    fn end_if(
+        &self,
+        id: u64,
+        state: TaskState,
+        allowed: impl FnOnce(&TaskEntry) -> bool,
+    ) -> Option<(Arc<Batch>, Option<usize>)> {
         let mut table = self.inner.table.lock().unwrap();
+        let entry = table.entries.get(&id)?;
+        if entry.state.finished() || !allowed(entry) {
+            return None;
+        }
         let mut passed = Vec::new();
         if !table.transition(id, &state) {
             // Paused and resumed again while it ended: it ends from running.
