@@ -116,6 +116,30 @@ pub fn open_private_for_write(path: &Path) -> Result<std::fs::File> {
     ))
 }
 
+/// Opens a regular file to read. A FIFO or device would block or never end, so
+/// it is refused (opened without blocking first, then looked at, so it cannot be
+/// swapped in between).
+pub fn open_regular_for_read(path: &Path) -> Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| at(path, e))?;
+    let meta = file.metadata().map_err(|e| at(path, e))?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a file",
+                escape_path(path),
+                describe_kind(&meta)
+            ),
+        ));
+    }
+    Ok(file)
+}
+
 /// "a directory", "a FIFO"…: what a non-regular file is, for messages.
 pub fn describe_kind(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;

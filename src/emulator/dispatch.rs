@@ -33,6 +33,11 @@ pub(crate) async fn dispatch(
     if latency > 0 && target != Target::Control {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
+    let range = request
+        .headers()
+        .get(axum::http::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let info = RequestInfo {
         request_id: crate::ids::uuid_v4(),
         client_request_id: request
@@ -73,6 +78,7 @@ pub(crate) async fn dispatch(
         status: response.status().as_u16(),
         authorization,
         target,
+        range,
     });
     response
 }

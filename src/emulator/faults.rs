@@ -135,6 +135,9 @@ pub struct LoggedRequest {
     /// Whether an `Authorization` header was present.
     pub authorization: bool,
     pub target: Target,
+    /// The `Range` header, when one was sent (downloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
 }
 
 #[derive(Default)]

@@ -8,7 +8,7 @@
 /// characters), zero-width spaces and marks, word joiners, the BOM and
 /// interlinear annotations. ZWNJ/ZWJ (U+200C/D) are left: scripts and emoji
 /// sequences need them and they cannot reorder anything.
-fn is_invisible_format(c: char) -> bool {
+pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c as u32,
         0x00AD

@@ -14,6 +14,7 @@ pub mod partial;
 pub mod path;
 pub mod progress;
 pub mod quickxor;
+pub mod range;
 pub mod retry;
 mod stream;
 pub mod tokens;

@@ -38,6 +38,9 @@ pub struct Runner {
     sign_in: Option<CancellationToken>,
     engine: Engine,
     replies: Arc<Mutex<Replies>>,
+    /// The viewed file's download URL, kept between its Range reads.
+    view_urls: Arc<tokio::sync::Mutex<crate::onedrive::range::UrlCache>>,
+    view_search: Option<CancellationToken>,
 }
 
 /// Where answers to transfer questions go.
@@ -75,7 +78,14 @@ impl Runner {
             sign_in: None,
             engine,
             replies,
+            view_urls: Arc::default(),
+            view_search: None,
         }
+    }
+
+    fn reader(&self, source: super::state::viewer::ViewSource) -> super::viewing::Reader {
+        let graph = self.graph.lock().unwrap().clone();
+        super::viewing::Reader::new(source, graph, self.view_urls.clone())
     }
 
     pub fn run(&mut self, effect: Effect) -> LoopControl {
@@ -199,6 +209,45 @@ impl Runner {
                     };
                     report(&tx, result, dir, done);
                 });
+            }
+            Effect::ViewRead {
+                ticket,
+                source,
+                index,
+            } => {
+                let (reader, tx) = (self.reader(source), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = reader.block(index).await;
+                    let _ = tx.send(Event::ViewBlock {
+                        ticket,
+                        index,
+                        result,
+                    });
+                });
+            }
+            Effect::ViewSearch {
+                ticket,
+                source,
+                request,
+            } => {
+                if let Some(old) = self.view_search.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                self.view_search = Some(token.clone());
+                let (reader, tx) = (self.reader(source), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = tokio::select! {
+                        _ = token.cancelled() => return,
+                        r = super::viewing::search(&reader, &request, &token) => r,
+                    };
+                    let _ = tx.send(Event::ViewFound { ticket, result });
+                });
+            }
+            Effect::CancelViewSearch => {
+                if let Some(old) = self.view_search.take() {
+                    old.cancel();
+                }
             }
             Effect::Suspend => return LoopControl::Suspend,
             Effect::Quit => {

@@ -57,6 +57,17 @@ pub enum Event {
     Ask(super::state::Dialog),
     /// These folders changed: panes showing them reload.
     Changed(Vec<crate::transfer::Location>),
+    /// A block of the viewed file, or why it could not be read.
+    ViewBlock {
+        ticket: u64,
+        index: u64,
+        result: Result<bytes::Bytes, String>,
+    },
+    /// The viewer's search ended: a match, none, or an error.
+    ViewFound {
+        ticket: u64,
+        result: Result<Option<super::viewing::Found>, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,4 +118,17 @@ pub enum Effect {
     CheckInterrupted,
     ResumeInterrupted,
     DiscardInterrupted,
+    /// Read one block of the viewed file.
+    ViewRead {
+        ticket: u64,
+        source: super::state::viewer::ViewSource,
+        index: u64,
+    },
+    /// Search the viewed file (one search at a time; a new one replaces it).
+    ViewSearch {
+        ticket: u64,
+        source: super::state::viewer::ViewSource,
+        request: super::viewing::SearchRequest,
+    },
+    CancelViewSearch,
 }

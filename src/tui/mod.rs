@@ -10,6 +10,8 @@ pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod view_ops;
+pub mod viewing;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

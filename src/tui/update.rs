@@ -47,8 +47,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             for pane in &mut state.panes {
                 keep_cursor_visible(pane, rows);
             }
-            Vec::new()
+            super::view_ops::resized(state)
         }
+        Event::ViewBlock {
+            ticket,
+            index,
+            result,
+        } => super::view_ops::block_arrived(state, ticket, index, result),
+        Event::ViewFound { ticket, result } => super::view_ops::search_done(state, ticket, result),
         Event::Tick { now } => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
@@ -190,6 +196,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if state.dialog.is_some() {
         return super::ops::on_dialog_key(state, key);
+    }
+    if state.viewer.is_some() {
+        return super::view_ops::on_key(state, key);
     }
     if let Some(effects) = super::ops::on_panel_key(state, key) {
         return effects;
@@ -363,6 +372,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             return list(state, active);
         }
         Action::Open => return open(state),
+        Action::View => return super::view_ops::open(state),
         Action::Parent => return parent(state),
         Action::OpenBrowser
         | Action::Copy
@@ -504,6 +514,7 @@ pub fn initial_state(
         message_seen: None,
         help: false,
         details: None,
+        viewer: None,
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),

@@ -15,10 +15,12 @@ pub enum Context {
     Quit,
     /// Transfers an earlier run left unfinished.
     Resume,
+    /// The file viewer.
+    Viewer,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -26,6 +28,7 @@ impl Context {
         Context::Confirm,
         Context::Quit,
         Context::Resume,
+        Context::Viewer,
     ];
 
     /// The heading in the help overlay.
@@ -38,6 +41,7 @@ impl Context {
             Context::Confirm => "Delete",
             Context::Quit => "Quit",
             Context::Resume => "Resume",
+            Context::Viewer => "Viewer",
         }
     }
 }
@@ -94,6 +98,7 @@ actions! {
     Refresh: Panes, "refresh", "reload pane";
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
     OpenBrowser: Panes, "open_browser", "open sign-in page";
+    View: Panes, "view", "view file";
     Copy: Panes, "copy", "copy to other pane";
     Move: Panes, "move", "move to other pane";
     Rename: Panes, "rename", "rename";
@@ -136,6 +141,22 @@ actions! {
     ResumeYes: Resume, "resume_yes", "resume";
     ResumeDiscard: Resume, "resume_discard", "discard";
     ResumeLater: Resume, "resume_later", "ask next time";
+
+    ViewerClose: Viewer, "viewer_close", "close";
+    ViewerUp: Viewer, "viewer_up", "up";
+    ViewerDown: Viewer, "viewer_down", "down";
+    ViewerPageUp: Viewer, "viewer_page_up", "page up";
+    ViewerPageDown: Viewer, "viewer_page_down", "page down";
+    ViewerTop: Viewer, "viewer_top", "start";
+    ViewerBottom: Viewer, "viewer_bottom", "end";
+    ViewerLeft: Viewer, "viewer_left", "scroll left";
+    ViewerRight: Viewer, "viewer_right", "scroll right";
+    ViewerWrap: Viewer, "viewer_wrap", "wrap";
+    ViewerHex: Viewer, "viewer_hex", "hex/text";
+    ViewerNumbers: Viewer, "viewer_numbers", "line numbers";
+    ViewerSearch: Viewer, "viewer_search", "search";
+    ViewerNext: Viewer, "viewer_next", "next match";
+    ViewerPrevious: Viewer, "viewer_previous", "previous match";
 }
 
 impl Action {
@@ -148,6 +169,7 @@ impl Action {
             Action::Mkdir => Some("Mkdir"),
             Action::Delete => Some("Delete"),
             Action::Transfers => Some("Jobs"),
+            Action::View => Some("View"),
             Action::ToggleSource => Some("Source"),
             Action::Filter => Some("Filter"),
             Action::Quit => Some("Quit"),

@@ -3,6 +3,7 @@
 pub mod dialog;
 pub mod pane;
 pub mod transfers;
+pub mod viewer;
 
 use std::sync::Arc;
 
@@ -62,6 +63,8 @@ pub struct State {
     pub message_seen: Option<(String, i64)>,
     pub help: bool,
     pub details: Option<Details>,
+    /// The file viewer, over the whole screen while open.
+    pub viewer: Option<viewer::Viewer>,
     pub dialog: Option<Dialog>,
     /// Questions from transfers waiting for the dialog, oldest first.
     pub questions: std::collections::VecDeque<Dialog>,
@@ -109,6 +112,7 @@ impl State {
     pub fn busy(&self) -> bool {
         // A message on screen keeps the clock going until it expires.
         self.message.is_some()
+            || self.viewer.as_ref().is_some_and(|v| v.search.running)
             || self.panes.iter().any(|p| p.listing.loading)
             || self.transfers.active() > 0
             || matches!(

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Palette, fit, pad};
 use crate::onedrive::display::escape_control;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Key, KeyCodeOrd};
 use crate::tui::state::State;
 
 pub fn status(state: &State, frame: &mut Frame, area: Rect) {
@@ -53,20 +53,42 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
 
 pub fn commands(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
-    let mut spans = Vec::new();
+    // What fits, most wanted first; shown in key order (F1 … F10) like mc's bar.
+    let mut chosen: Vec<(Key, &str)> = Vec::new();
     let mut used = 0;
-    for &action in Action::ALL {
+    for &action in BAR_PRIORITY {
         let (Some(label), Some(key)) = (action.bar_label(), state.keymap.first(action)) else {
             continue;
         };
-        let key = key.to_string();
-        let cost = key.chars().count() + label.len() + 2;
-        if used + cost > area.width as usize {
-            break;
+        let cost = key.to_string().chars().count() + label.len() + 2;
+        if used + cost <= area.width as usize {
+            chosen.push((key, label));
+            used += cost;
         }
-        spans.push(Span::styled(key, palette.key()));
+    }
+    chosen.sort_by_key(|(key, _)| match key.code {
+        KeyCodeOrd::F(n) => (0, n),
+        _ => (1, 0),
+    });
+    let mut spans = Vec::new();
+    for (key, label) in chosen {
+        spans.push(Span::styled(key.to_string(), palette.key()));
         spans.push(Span::raw(format!(" {label} ")));
-        used += cost;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
+
+/// The command bar's actions, most important first: on a narrow screen the last
+/// ones give way.
+const BAR_PRIORITY: &[Action] = &[
+    Action::Help,
+    Action::Quit,
+    Action::Copy,
+    Action::Move,
+    Action::View,
+    Action::Delete,
+    Action::Mkdir,
+    Action::Transfers,
+    Action::ToggleSource,
+    Action::Filter,
+];

@@ -6,6 +6,7 @@ mod overlays;
 mod pane;
 mod sign_in;
 pub mod transfers;
+mod viewer;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,6 +19,17 @@ pub const MIN_SIZE: (u16, u16) = (40, 12);
 
 pub fn render(state: &State, frame: &mut Frame) {
     let area = frame.area();
+    // The viewer is one column of text: it works on screens too small for two panes.
+    if let Some(open) = &state.viewer
+        && area.width >= 20
+        && area.height >= 4
+    {
+        viewer::render(state, open, frame, area);
+        if let Some(dialog) = &state.dialog {
+            dialogs::render(state, dialog, frame, area);
+        }
+        return;
+    }
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         overlays::too_small(frame, area);
         return;

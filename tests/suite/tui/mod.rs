@@ -5,3 +5,4 @@ mod ops;
 mod snapshots;
 mod support;
 mod update;
+mod viewer;

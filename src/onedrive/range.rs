@@ -1,0 +1,120 @@
+//! Reading part of a file (the viewer, searching inside a file): one `Range: bytes=a-b`
+//! request to the item's pre-authenticated download URL (Graph reference §4), so a
+//! 10 GiB file can be looked at without downloading it.
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header;
+
+use super::client::Graph;
+use super::download::refused_download;
+use super::error::{Error, Result};
+
+/// The download URL of one item, kept between reads; renewed when refused.
+#[derive(Debug, Default)]
+pub struct UrlCache {
+    item: Option<(String, String)>,
+}
+
+impl Graph {
+    /// Bytes `offset..offset + len` of the file `id` (fewer at its end, none past it).
+    /// A server that ignores Range sends the whole file: what comes before `offset`
+    /// is skipped and the reply is dropped after `len` bytes, never held in memory.
+    pub async fn read_range(
+        &self,
+        id: &str,
+        cache: &tokio::sync::Mutex<UrlCache>,
+        offset: u64,
+        len: u64,
+    ) -> Result<Bytes> {
+        if len == 0 {
+            return Ok(Bytes::new());
+        }
+        let mut failures = 0u32;
+        loop {
+            match self.try_read_range(id, cache, offset, len).await {
+                Ok(Some(bytes)) => return Ok(bytes),
+                Ok(None) => {} // throttled: the gate holds the next try
+                Err(err @ (Error::SignInRequired { .. } | Error::Cancelled)) => return Err(err),
+                Err(err) if err.is_wait_refused() => return Err(err),
+                Err(err) => {
+                    failures += 1;
+                    if failures >= self.max_attempts() {
+                        return Err(err);
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                }
+            }
+        }
+    }
+
+    async fn try_read_range(
+        &self,
+        id: &str,
+        cache: &tokio::sync::Mutex<UrlCache>,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Bytes>> {
+        self.gate().wait().await;
+        let url = {
+            let mut cache = cache.lock().await;
+            match &cache.item {
+                Some((for_id, url)) if for_id == id => url.clone(),
+                _ => {
+                    let fresh = self.download_url(id).await?;
+                    cache.item = Some((id.to_string(), fresh.clone()));
+                    fresh
+                }
+            }
+        };
+        let response = self
+            .plain()
+            .get(&url)
+            .header(
+                header::RANGE,
+                format!("bytes={offset}-{}", offset + len - 1),
+            )
+            .send()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        if self.note_throttle(&response)? {
+            return Ok(None);
+        }
+        let skip = match response.status().as_u16() {
+            206 => 0,
+            200 => offset,                        // the range was ignored
+            416 => return Ok(Some(Bytes::new())), // past the end
+            _ => {
+                let mut refused = Some(url);
+                let err = refused_download(&mut refused, response).await;
+                if refused.is_none() {
+                    cache.lock().await.item = None;
+                }
+                return Err(err);
+            }
+        };
+        Ok(Some(take_range(response, skip, len).await?))
+    }
+}
+
+/// Reads `len` bytes after skipping `skip`, then stops reading.
+async fn take_range(mut response: reqwest::Response, mut skip: u64, len: u64) -> Result<Bytes> {
+    let mut out = BytesMut::with_capacity(len.min(1 << 20) as usize);
+    while (out.len() as u64) < len {
+        let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?
+        else {
+            break;
+        };
+        let mut chunk = &chunk[..];
+        if skip > 0 {
+            let n = skip.min(chunk.len() as u64) as usize;
+            skip -= n as u64;
+            chunk = &chunk[n..];
+        }
+        let room = (len - out.len() as u64) as usize;
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    Ok(out.freeze())
+}
