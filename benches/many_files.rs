@@ -185,7 +185,16 @@ async fn run(files: usize) {
         true,
     );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = Runner::new(tx, config.clone(), store, None);
+    let mut runner = Runner::new(
+        tx,
+        config.clone(),
+        store,
+        odc::tui::Places {
+            resume: None,
+            edits: None,
+            hotlist: None,
+        },
+    );
     let observed = Arc::new(Mutex::new(Observed::default()));
     let mut surface = Probe {
         terminal: Terminal::new(TestBackend::new(120, 40)).unwrap(),
@@ -193,10 +202,12 @@ async fn run(files: usize) {
     };
     let (keys, key_rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, KeyCode)>();
     let handled = observed.clone();
-    let mut input = Box::pin(tokio_stream_from(key_rx).map(move |(sent, code)| {
-        handled.lock().unwrap().handled.push(sent);
-        Ok(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    }));
+    let mut input = odc::tui::app::StreamInput(Box::pin(tokio_stream_from(key_rx).map(
+        move |(sent, code)| {
+            handled.lock().unwrap().handled.push(sent);
+            Ok(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        },
+    )));
     let (stop, stop_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let terminate = tokio_stream_from(stop_rx);
 

@@ -107,7 +107,7 @@ fn main() -> ExitCode {
         None => runtime.block_on(odc::tui::run_ui(
             config,
             store,
-            odc::transfer::resume::ResumeStore::default_location(),
+            odc::tui::Places::standard(),
             cli.local_dir,
             cli.remote_path,
         )),

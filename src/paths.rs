@@ -25,3 +25,8 @@ pub fn state_dir() -> Option<PathBuf> {
 pub fn data_dir() -> Option<PathBuf> {
     project().map(|p| p.data_dir().to_path_buf())
 }
+
+/// `$XDG_CACHE_HOME/odc` (private copies of files being edited).
+pub fn cache_dir() -> Option<PathBuf> {
+    project().map(|p| p.cache_dir().to_path_buf())
+}

@@ -237,11 +237,10 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
     config.endpoints.authority_url = emulator.authority_url();
     config.endpoints.graph_url = emulator.graph_url();
     let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));
-    let resume = crate::transfer::resume::ResumeStore::new(data.path().join("resume.json"));
     let code = crate::tui::run_ui(
         std::sync::Arc::new(config),
         store,
-        Some(resume),
+        crate::tui::Places::under(data.path()),
         local_dir,
         None,
     )

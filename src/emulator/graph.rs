@@ -170,7 +170,7 @@ pub(super) async fn handle_inner(
         }
         (Route::Item(item, Nav::CreateUploadSession), &Method::POST) => {
             let body = json_body(body).await?;
-            upload::create_session(shared, &item, body.as_ref(), now)
+            upload::create_session(shared, &item, body.as_ref(), &parts.headers, now)
         }
         (Route::Item(item, Nav::Copy), &Method::POST) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);

@@ -91,6 +91,7 @@ pub fn create_session(
     shared: &Shared,
     item: &ItemRef,
     body: Option<&Value>,
+    headers: &axum::http::HeaderMap,
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
     let empty = json!({});
@@ -131,6 +132,8 @@ pub fn create_session(
             if existing.is_folder() {
                 return Err(ApiError::bad_request("Cannot upload content to a folder."));
             }
+            // An edit of a file someone changed meanwhile (Graph reference §10.6).
+            super::graph::if_match(headers, existing)?;
             if item.path.is_some() {
                 if conflict == Conflict::Fail {
                     return Err(ApiError::name_exists(&existing.name));

@@ -49,6 +49,9 @@ pub struct UploadOptions<'a> {
     /// A cancelled upload keeps its session (a pause): the caller continues it
     /// later with `resume_url`, or deletes it.
     pub keep_session_on_cancel: bool,
+    /// Replace the item only if its eTag is still this one (an edit of what was
+    /// downloaded): otherwise the upload fails with 412 (Graph reference §10.6).
+    pub if_match: Option<String>,
 }
 
 enum FragmentReply {
@@ -110,7 +113,8 @@ impl Graph {
             return Err(Error::Cancelled);
         }
         let item = if size <= self.config.transfer.simple_upload_max_bytes {
-            self.simple_upload(local, dest, size, conflict, modified, cancel)
+            let if_match = options.if_match.as_deref();
+            self.simple_upload(local, dest, size, (conflict, if_match), modified, cancel)
                 .await?
         } else {
             self.session_upload(
@@ -138,7 +142,7 @@ impl Graph {
         local: &Path,
         dest: &RemotePath,
         size: u64,
-        conflict: Conflict,
+        (conflict, if_match): (Conflict, Option<&str>),
         modified: Option<DateTime<Utc>>,
         cancel: &CancellationToken,
     ) -> Result<DriveItem> {
@@ -160,7 +164,10 @@ impl Graph {
             self.drive_url(&dest.address()),
             conflict.as_str()
         );
-        let headers = [(header::CONTENT_TYPE, "application/octet-stream".to_string())];
+        let mut headers = vec![(header::CONTENT_TYPE, "application/octet-stream".to_string())];
+        if let Some(tag) = if_match {
+            headers.push((header::IF_MATCH, tag.to_string()));
+        }
         let send = self.send(Method::PUT, &url, Body::Bytes(Bytes::from(data)), &headers);
         let response = tokio::select! {
             _ = cancel.cancelled() => return Err(Error::Cancelled),
@@ -181,7 +188,7 @@ impl Graph {
     async fn create_session(
         &self,
         dest: &RemotePath,
-        conflict: Conflict,
+        (conflict, if_match): (Conflict, Option<&str>),
         modified: Option<DateTime<Utc>>,
     ) -> Result<String> {
         let mut item = json!({
@@ -192,9 +199,22 @@ impl Graph {
             item["fileSystemInfo"] = json!({"lastModifiedDateTime": super::format_time(when)});
         }
         let url = format!("{}/createUploadSession", self.drive_url(&dest.address()));
-        let reply: Value = self
-            .json(Method::POST, &url, Body::Json(json!({"item": item})))
+        let headers: Vec<_> = if_match
+            .map(|tag| (header::IF_MATCH, tag.to_string()))
+            .into_iter()
+            .collect();
+        let response = self
+            .send(
+                Method::POST,
+                &url,
+                Body::Json(json!({"item": item})),
+                &headers,
+            )
             .await?;
+        let reply: Value = response
+            .json()
+            .await
+            .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))?;
         reply["uploadUrl"]
             .as_str()
             .map(str::to_string)
@@ -312,7 +332,9 @@ impl Graph {
                 (url, next)
             }
             None => {
-                let url = self.create_session(dest, conflict, modified).await?;
+                let url = self
+                    .create_session(dest, (conflict, options.if_match.as_deref()), modified)
+                    .await?;
                 announce(&url);
                 (url, 0)
             }
@@ -387,7 +409,9 @@ impl Graph {
                             "the upload session kept disappearing".into(),
                         ));
                     }
-                    upload_url = self.create_session(dest, conflict, modified).await?;
+                    upload_url = self
+                        .create_session(dest, (conflict, options.if_match.as_deref()), modified)
+                        .await?;
                     announce(&upload_url);
                     offset = 0;
                     progress.set_done(0);

@@ -27,8 +27,8 @@ pub struct Start {
     /// Parsed once, when the configuration was loaded.
     pub keymap: Arc<Keymap>,
     pub store: TokenStore,
-    /// Where running transfers are remembered for resuming after a crash.
-    pub resume: Option<crate::transfer::resume::ResumeStore>,
+    /// Where the UI keeps its files (resume records, edits, the hotlist).
+    pub places: super::Places,
     pub local_dir: PathBuf,
     pub remote_path: RemotePath,
 }
@@ -49,9 +49,10 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     state.now = chrono::Utc::now().timestamp();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = Runner::new(tx, start.config.clone(), start.store, start.resume);
+    let mut runner = Runner::new(tx, start.config.clone(), start.store, start.places);
     // Created only now that the terminal is set up: without a TTY it panics.
-    let mut input = EventStream::new();
+    let mut input = TerminalInput::default();
+    input.events();
     // SIGTERM, SIGHUP (an SSH drop) and SIGINT end the UI cleanly.
     let signals = crate::signals::Signals::new().map_err(std::io::Error::other)?;
     // Debug builds only: lets the pseudo-terminal test check that a panic in a
@@ -82,8 +83,48 @@ pub async fn run(start: Start) -> std::io::Result<()> {
 /// Where the loop draws: the real terminal, or a test backend in benchmarks.
 pub trait Surface {
     fn draw(&mut self, state: &State) -> std::io::Result<()>;
-    /// Gives the terminal back for a while (Ctrl-Z, an editor).
+    /// Ctrl-Z: gives the terminal back and stops until `fg`.
     fn suspend(&mut self) -> std::io::Result<()>;
+    /// Gives the terminal to another program (the editor) until [`Surface::enter`].
+    fn leave(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn enter(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where key presses come from. The terminal's reader is a thread that would take
+/// the keys meant for an editor, so it is stopped while one runs.
+pub trait InputSource {
+    type Events: Stream<Item = std::io::Result<TermEvent>> + Unpin;
+    fn events(&mut self) -> &mut Self::Events;
+    /// Stops reading until `events` is called again.
+    fn release(&mut self) {}
+}
+
+/// The terminal's keys, mouse and resizes.
+#[derive(Default)]
+pub struct TerminalInput(Option<EventStream>);
+
+impl InputSource for TerminalInput {
+    type Events = EventStream;
+    fn events(&mut self) -> &mut EventStream {
+        self.0.get_or_insert_with(EventStream::new)
+    }
+    fn release(&mut self) {
+        self.0 = None;
+    }
+}
+
+/// Any stream of terminal events (benchmarks).
+pub struct StreamInput<S>(pub S);
+
+impl<S: Stream<Item = std::io::Result<TermEvent>> + Unpin> InputSource for StreamInput<S> {
+    type Events = S;
+    fn events(&mut self) -> &mut S {
+        &mut self.0
+    }
 }
 
 struct GuardSurface<'a>(&'a mut Guard);
@@ -99,6 +140,14 @@ impl Surface for GuardSurface<'_> {
     fn suspend(&mut self) -> std::io::Result<()> {
         self.0.suspend()
     }
+
+    fn leave(&mut self) -> std::io::Result<()> {
+        super::terminal::restore()
+    }
+
+    fn enter(&mut self) -> std::io::Result<()> {
+        self.0.resume()
+    }
 }
 
 /// The loop itself: terminal input, background events and `terminate` in; `update`;
@@ -109,7 +158,7 @@ pub async fn drive(
     runner: &mut Runner,
     rx: &mut UnboundedReceiver<Event>,
     surface: &mut impl Surface,
-    input: &mut (impl Stream<Item = std::io::Result<TermEvent>> + Unpin),
+    input: &mut impl InputSource,
     terminate: impl Stream<Item = ()>,
 ) -> std::io::Result<()> {
     let mut terminate = std::pin::pin!(terminate);
@@ -118,6 +167,7 @@ pub async fn drive(
     let mut last_draw = Instant::now() - FRAME;
     let mut pending: Vec<update::Effect> = update::start(state);
     loop {
+        let mut follow_ups = Vec::new();
         for effect in pending.drain(..) {
             match runner.run(effect) {
                 LoopControl::Continue => {}
@@ -126,7 +176,22 @@ pub async fn drive(
                     surface.suspend()?;
                     dirty = true;
                 }
+                LoopControl::Edit { ticket, path } => {
+                    input.release();
+                    surface.leave()?;
+                    let result = run_editor(&path).await;
+                    surface.enter()?;
+                    follow_ups.push(Event::EditorExited { ticket, result });
+                    dirty = true;
+                    urgent = true;
+                }
             }
+        }
+        for event in follow_ups {
+            pending.extend(update::update(state, event));
+        }
+        if !pending.is_empty() {
+            continue;
         }
         if state.quit {
             return Ok(());
@@ -144,7 +209,7 @@ pub async fn drive(
         };
         let tick = state.busy();
         let (event, from_person) = tokio::select! {
-            Some(term) = input.next() => match term {
+            Some(term) = input.events().next() => match term {
                 Ok(TermEvent::Key(key)) => (Some(Event::Key(key)), true),
                 Ok(TermEvent::Mouse(mouse)) if mouse.kind != MouseEventKind::Moved => (Some(Event::Mouse(mouse)), true),
                 Ok(TermEvent::Resize(w, h)) => (Some(Event::Resize(w, h)), true),
@@ -161,5 +226,16 @@ pub async fn drive(
             dirty = true;
             urgent |= from_person;
         }
+    }
+}
+
+/// Runs the editor on `path` while the terminal is given to it.
+async fn run_editor(path: &std::path::Path) -> Result<(), String> {
+    let mut command = super::editing::editor_command(path);
+    match tokio::task::spawn_blocking(move || command.status()).await {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(format!("the editor exited with {status}")),
+        Ok(Err(err)) => Err(format!("cannot run the editor: {err}")),
+        Err(err) => Err(err.to_string()),
     }
 }

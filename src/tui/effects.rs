@@ -26,6 +26,11 @@ const LOCAL_PAGE: usize = 500;
 pub enum LoopControl {
     Continue,
     Suspend,
+    /// Give the terminal to the editor for `path`, then report `EditorExited`.
+    Edit {
+        ticket: u64,
+        path: PathBuf,
+    },
     Quit,
 }
 
@@ -41,6 +46,8 @@ pub struct Runner {
     /// The viewed file's download URL, kept between its Range reads.
     view_urls: Arc<tokio::sync::Mutex<crate::onedrive::range::UrlCache>>,
     view_search: Option<CancellationToken>,
+    /// Where private copies of OneDrive files being edited go.
+    edits: Option<PathBuf>,
 }
 
 /// Where answers to transfer questions go.
@@ -56,11 +63,11 @@ impl Runner {
         tx: UnboundedSender<Event>,
         config: Arc<Config>,
         store: TokenStore,
-        resume: Option<crate::transfer::resume::ResumeStore>,
+        places: super::Places,
     ) -> Self {
         let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
         let engine = Engine::new(&config.transfer, engine_tx);
-        if let Some(resume) = resume {
+        if let Some(resume) = places.resume {
             engine.set_resume_store(Arc::new(resume));
         }
         let replies = Arc::new(Mutex::new(Replies::default()));
@@ -80,6 +87,7 @@ impl Runner {
             replies,
             view_urls: Arc::default(),
             view_search: None,
+            edits: places.edits,
         }
     }
 
@@ -248,6 +256,40 @@ impl Runner {
                 if let Some(old) = self.view_search.take() {
                     old.cancel();
                 }
+            }
+            Effect::FetchForEdit { ticket, id } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let (edits, tx) = (self.edits.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = match (graph, edits) {
+                        (Some(graph), Some(edits)) => {
+                            super::editing::fetch(&graph, &edits, &id).await
+                        }
+                        (None, _) => Err("Sign in to OneDrive first".into()),
+                        (_, None) => Err("no cache directory to keep the copy in".into()),
+                    };
+                    let _ = tx.send(Event::EditFetched { ticket, result });
+                });
+            }
+            Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
+            Effect::UploadEdit {
+                ticket,
+                copy,
+                remote,
+                how,
+            } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match graph {
+                        Some(graph) => super::editing::upload(&graph, &copy, &remote, how).await,
+                        None => Err("Sign in to OneDrive first".into()),
+                    };
+                    let _ = tx.send(Event::EditUploaded { ticket, result });
+                });
+            }
+            Effect::DiscardEdit { file } => {
+                tokio::task::spawn_blocking(move || super::editing::discard(&file));
             }
             Effect::Suspend => return LoopControl::Suspend,
             Effect::Quit => {

@@ -63,6 +63,21 @@ pub enum Event {
         index: u64,
         result: Result<bytes::Bytes, String>,
     },
+    /// A OneDrive file's private copy is ready for the editor (or could not be made).
+    EditFetched {
+        ticket: u64,
+        result: Result<super::editing::Copy, String>,
+    },
+    /// The editor ended.
+    EditorExited {
+        ticket: u64,
+        result: Result<(), String>,
+    },
+    /// An edited copy went back to OneDrive, or not.
+    EditUploaded {
+        ticket: u64,
+        result: Result<super::editing::Outcome, String>,
+    },
     /// The viewer's search ended: a match, none, or an error.
     ViewFound {
         ticket: u64,
@@ -131,4 +146,25 @@ pub enum Effect {
         request: super::viewing::SearchRequest,
     },
     CancelViewSearch,
+    /// Download a OneDrive file into a private copy to edit.
+    FetchForEdit {
+        ticket: u64,
+        id: String,
+    },
+    /// Give the terminal to the editor for `path`.
+    RunEditor {
+        ticket: u64,
+        path: PathBuf,
+    },
+    /// Upload an edited copy (if it changed, as `how` says).
+    UploadEdit {
+        ticket: u64,
+        copy: super::editing::Copy,
+        remote: crate::onedrive::RemotePath,
+        how: super::editing::Upload,
+    },
+    /// Remove an edited copy and its private folder.
+    DiscardEdit {
+        file: PathBuf,
+    },
 }

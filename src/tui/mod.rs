@@ -1,6 +1,8 @@
 //! The two-pane terminal UI.
 
 pub mod app;
+pub mod edit_ops;
+pub mod editing;
 pub mod effects;
 pub mod events;
 pub mod keymap;
@@ -21,13 +23,43 @@ use crate::config::Config;
 use crate::onedrive::RemotePath;
 use crate::onedrive::tokens::TokenStore;
 
-/// `odc [LOCAL_DIR] [REMOTE_PATH]`. `resume` is where running transfers are
-/// remembered for resuming after a crash (the state directory; a throwaway file for
-/// the demo).
+/// Where the UI keeps its files.
+pub struct Places {
+    /// Running transfers, remembered for resuming after a crash.
+    pub resume: Option<crate::transfer::resume::ResumeStore>,
+    /// Private copies of OneDrive files being edited.
+    pub edits: Option<PathBuf>,
+    /// The hotlist of bookmarked folders.
+    pub hotlist: Option<PathBuf>,
+}
+
+impl Places {
+    /// The XDG directories: state (resume), cache (edits), data (hotlist).
+    pub fn standard() -> Places {
+        Places {
+            resume: crate::transfer::resume::ResumeStore::default_location(),
+            edits: crate::paths::cache_dir().map(|d| d.join("edit")),
+            hotlist: crate::paths::data_dir().map(|d| d.join("hotlist.toml")),
+        }
+    }
+
+    /// Everything in one directory (the demo's throwaway one).
+    pub fn under(dir: &std::path::Path) -> Places {
+        Places {
+            resume: Some(crate::transfer::resume::ResumeStore::new(
+                dir.join("resume.json"),
+            )),
+            edits: Some(dir.join("edit")),
+            hotlist: Some(dir.join("hotlist.toml")),
+        }
+    }
+}
+
+/// `odc [LOCAL_DIR] [REMOTE_PATH]`.
 pub async fn run_ui(
     config: Arc<Config>,
     store: TokenStore,
-    resume: Option<crate::transfer::resume::ResumeStore>,
+    places: Places,
     local_dir: Option<PathBuf>,
     remote_path: Option<String>,
 ) -> ExitCode {
@@ -69,7 +101,7 @@ pub async fn run_ui(
         keymap,
         config,
         store,
-        resume,
+        places,
         local_dir: local,
         remote_path: remote,
     };

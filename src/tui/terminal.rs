@@ -60,6 +60,21 @@ impl Guard {
         Ok(Guard { terminal })
     }
 
+    /// Takes the terminal again after another program had it (the editor).
+    pub fn resume(&mut self) -> io::Result<()> {
+        setup()?;
+        self.redraw_all()
+    }
+
+    /// Clears the screen and makes the next draw paint every cell. Not
+    /// `Terminal::clear`, which asks the terminal where its cursor is and fails
+    /// when the answer is slow (a laggy SSH link) or never comes.
+    fn redraw_all(&mut self) -> io::Result<()> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+
     /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
     pub fn suspend(&mut self) -> io::Result<()> {
         restore()?;
@@ -70,7 +85,7 @@ impl Guard {
             libc::raise(libc::SIGTSTP);
         }
         setup()?;
-        self.terminal.clear()
+        self.redraw_all()
     }
 }
 

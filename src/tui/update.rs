@@ -84,21 +84,12 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             super::ops::ask(state, dialog);
             Vec::new()
         }
-        Event::Changed(locations) => {
-            let mut effects = Vec::new();
-            for pane in 0..2 {
-                let here = state.panes[pane].source.clone();
-                if locations.contains(&here) {
-                    let p = &mut state.panes[pane];
-                    p.want_cursor = p
-                        .cursor_after_change
-                        .take()
-                        .or_else(|| p.current().map(|e| e.name.clone()));
-                    effects.extend(list(state, pane));
-                }
-            }
-            effects
+        Event::Changed(locations) => reload(state, &locations),
+        Event::EditFetched { ticket, result } => super::edit_ops::fetched(state, ticket, result),
+        Event::EditorExited { ticket, result } => {
+            super::edit_ops::editor_exited(state, ticket, result)
         }
+        Event::EditUploaded { ticket, result } => super::edit_ops::uploaded(state, ticket, result),
         Event::Page {
             pane,
             ticket,
@@ -181,6 +172,23 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     }
 }
 
+/// Lists again the panes showing any of `locations`, keeping their cursor rows.
+pub fn reload(state: &mut State, locations: &[crate::transfer::Location]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for pane in 0..2 {
+        let here = state.panes[pane].source.clone();
+        if locations.contains(&here) {
+            let p = &mut state.panes[pane];
+            p.want_cursor = p
+                .cursor_after_change
+                .take()
+                .or_else(|| p.current().map(|e| e.name.clone()));
+            effects.extend(list(state, pane));
+        }
+    }
+    effects
+}
+
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('z')
         && key
@@ -189,8 +197,24 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     {
         return vec![Effect::Suspend];
     }
-    if state.help || state.details.is_some() {
-        state.help = false;
+    if state.help {
+        // Up/Down and the page keys scroll a help longer than the screen.
+        let page = state.size.1.saturating_sub(4).max(1) as usize;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => state.help_scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => {
+                state.help_scroll = state.help_scroll.saturating_sub(1)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => state.help_scroll += page,
+            KeyCode::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
+            _ => {
+                state.help = false;
+                state.help_scroll = 0;
+            }
+        }
+        return Vec::new();
+    }
+    if state.details.is_some() {
         state.details = None;
         return Vec::new();
     }
@@ -373,6 +397,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => return open(state),
         Action::View => return super::view_ops::open(state),
+        Action::Edit => return super::edit_ops::open(state),
         Action::Parent => return parent(state),
         Action::OpenBrowser
         | Action::Copy
@@ -513,8 +538,10 @@ pub fn initial_state(
         message: None,
         message_seen: None,
         help: false,
+        help_scroll: 0,
         details: None,
         viewer: None,
+        editing: None,
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),

@@ -484,3 +484,57 @@ fn cli_progress_fits_a_narrow_terminal() {
         );
     });
 }
+
+/// F3 on the demo's 2 GiB OneDrive file shows it at once (hex: it is binary) and End
+/// jumps to its tail; F4 on a OneDrive text file runs `$EDITOR` (a script here) on
+/// a private copy and uploads the change, which F3 then shows.
+#[test]
+fn view_a_large_remote_file_and_edit_a_remote_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'edited in the test\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.to_string_lossy().into_owned();
+    let mut pty = Pty::demo_with(100, 30, &[("EDITOR", &editor), ("VISUAL", "")]);
+    pty.wait_for("Many files/");
+    const F3: &[u8] = b"\x1bOR";
+    const F4: &[u8] = b"\x1bOS";
+
+    pty.send(b"\t/Large\r\r");
+    pty.wait_for("disk-image-2GiB.img");
+    pty.send(b"\x1b/disk\r");
+    let opened = Instant::now();
+    pty.send(F3);
+    let screen = pty.wait_for("0000000000  ");
+    assert!(
+        opened.elapsed() < Duration::from_secs(5),
+        "a 2 GiB file opens at once"
+    );
+    assert!(screen.contains("2 GiB  hex"), "{screen}");
+    pty.send(b"G");
+    let screen = pty.wait_for("100%");
+    assert!(screen.contains("007ffffff0  "), "the last row:\n{screen}");
+    pty.send(b"q");
+    pty.wait_for("disk-image-2GiB.img");
+    pty.send(b"\x1b"); // clear the filter
+    pty.send(&[0x7f]); // back to the root
+    pty.wait_for("Photos/");
+
+    pty.send(b"/notes\r");
+    pty.send(F4);
+    pty.wait_for("Uploaded notes.txt");
+    pty.send(F3);
+    let screen = pty.wait_for("edited in the test");
+    assert!(screen.contains("Remember: F1 shows every key."), "{screen}");
+    pty.send(b"q");
+    pty.send(b"q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status:?}");
+    pty.assert_restored();
+    drop(dir);
+}

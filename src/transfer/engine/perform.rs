@@ -67,6 +67,7 @@ impl Engine {
                     resume_url: resume_url.clone(),
                     on_session: Some(&on_session),
                     keep_session_on_cancel: true,
+                    if_match: None,
                 };
                 let result = graph
                     .upload_file_with(source, target, conflict, progress, cancel, options)

@@ -17,10 +17,12 @@ pub enum Context {
     Resume,
     /// The file viewer.
     Viewer,
+    /// A OneDrive file changed while it was being edited.
+    EditConflict,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -29,6 +31,7 @@ impl Context {
         Context::Quit,
         Context::Resume,
         Context::Viewer,
+        Context::EditConflict,
     ];
 
     /// The heading in the help overlay.
@@ -42,6 +45,7 @@ impl Context {
             Context::Quit => "Quit",
             Context::Resume => "Resume",
             Context::Viewer => "Viewer",
+            Context::EditConflict => "Edited",
         }
     }
 }
@@ -99,6 +103,7 @@ actions! {
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
     OpenBrowser: Panes, "open_browser", "open sign-in page";
     View: Panes, "view", "view file";
+    Edit: Panes, "edit", "edit file";
     Copy: Panes, "copy", "copy to other pane";
     Move: Panes, "move", "move to other pane";
     Rename: Panes, "rename", "rename";
@@ -157,6 +162,11 @@ actions! {
     ViewerSearch: Viewer, "viewer_search", "search";
     ViewerNext: Viewer, "viewer_next", "next match";
     ViewerPrevious: Viewer, "viewer_previous", "previous match";
+
+    EditOverwrite: EditConflict, "edit_overwrite", "upload over it";
+    EditKeepBoth: EditConflict, "edit_keep_both", "keep both";
+    EditDiscard: EditConflict, "edit_discard", "discard my edit";
+    EditLater: EditConflict, "edit_later", "keep my copy for later";
 }
 
 impl Action {
@@ -170,6 +180,7 @@ impl Action {
             Action::Delete => Some("Delete"),
             Action::Transfers => Some("Jobs"),
             Action::View => Some("View"),
+            Action::Edit => Some("Edit"),
             Action::ToggleSource => Some("Source"),
             Action::Filter => Some("Filter"),
             Action::Quit => Some("Quit"),

@@ -62,7 +62,11 @@ pub struct State {
     /// The message as the clock first saw it, and when: it expires after a while.
     pub message_seen: Option<(String, i64)>,
     pub help: bool,
+    /// Rows the help overlay is scrolled by (it is longer than a small screen).
+    pub help_scroll: usize,
     pub details: Option<Details>,
+    /// The edit under way (F4).
+    pub editing: Option<crate::tui::edit_ops::Editing>,
     /// The file viewer, over the whole screen while open.
     pub viewer: Option<viewer::Viewer>,
     pub dialog: Option<Dialog>,

@@ -86,6 +86,7 @@ const BAR_PRIORITY: &[Action] = &[
     Action::Copy,
     Action::Move,
     Action::View,
+    Action::Edit,
     Action::Delete,
     Action::Mkdir,
     Action::Transfers,

@@ -128,6 +128,23 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             .chain(hint_lines(state, Context::Error, inner_width, &palette))
             .collect(),
         ),
+        Dialog::EditConflict { name, .. } => (
+            " Changed on OneDrive ".into(),
+            vec![
+                Line::from(fit(&escape_control(name), inner_width)),
+                Line::from("changed on OneDrive while you were editing it."),
+                Line::from("Your edit is safe in a private copy until you choose."),
+                Line::from(""),
+            ]
+            .into_iter()
+            .chain(hint_lines(
+                state,
+                Context::EditConflict,
+                inner_width,
+                &palette,
+            ))
+            .collect(),
+        ),
         Dialog::Resume { files } => {
             const SHOWN: usize = 5;
             let count = files.len();

@@ -30,7 +30,8 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
             super::wrap_hints(&text, inner_width)
         })
         .collect();
-    let rect = centered(area, 78, (half + others.len()) as u16 + 2);
+    let total = half + others.len();
+    let rect = centered(area, 78, total as u16 + 2);
     let column = inner_width / 2;
     let key_width = 18;
     let cell = |i: usize| -> Vec<ratatui::text::Span<'static>> {
@@ -53,12 +54,29 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
         })
         .collect();
     lines.extend(others.into_iter().map(|l| Line::styled(l, palette.dim())));
+    // Longer than the screen: it scrolls, and the title says so.
+    let shown = rect.height.saturating_sub(2) as usize;
+    let scroll = state.help_scroll.min(total.saturating_sub(shown));
+    let title = if shown < total {
+        format!(
+            " Keys {}-{} of {total} (Up/Down scroll, other keys close) ",
+            scroll + 1,
+            (scroll + shown).min(total)
+        )
+    } else {
+        " Keys (any key closes) ".to_string()
+    };
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Keys (any key closes) ")
+        .title(title)
         .border_style(palette.border(true));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(block),
+        rect,
+    );
 }
 
 pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) {

@@ -1,6 +1,7 @@
 //! The UI without a terminal: `update` fed events, and whole screens rendered into
 //! ratatui's TestBackend and compared with insta snapshots.
 
+mod editing;
 mod ops;
 mod snapshots;
 mod support;

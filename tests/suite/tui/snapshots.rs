@@ -125,6 +125,17 @@ fn help_overlay() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, key(crossterm::event::KeyCode::F(1)));
     insta::assert_snapshot!("help", screen(&state));
+    // Every context is listed: what does not fit scrolls into view.
+    update(&mut state, key(crossterm::event::KeyCode::PageDown));
+    update(&mut state, key(crossterm::event::KeyCode::PageDown));
+    let text = screen(&state);
+    assert!(
+        text.contains("Viewer: ") && text.contains("Edited: "),
+        "{text}"
+    );
+    insta::assert_snapshot!("help_scrolled", text);
+    update(&mut state, ch('x'));
+    assert!(!state.help);
 }
 
 #[test]
