@@ -49,6 +49,21 @@ impl Location {
         }
     }
 
+    /// Whether this is `ancestor` or lies below it (same side only).
+    pub fn is_within(&self, ancestor: &Location) -> bool {
+        match (self, ancestor) {
+            (Location::Local(p), Location::Local(a)) => p.starts_with(a),
+            (Location::Remote(p), Location::Remote(a)) => {
+                p.segments().len() >= a.segments().len()
+                    && p.segments()
+                        .iter()
+                        .zip(a.segments())
+                        .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
+            }
+            _ => false,
+        }
+    }
+
     pub fn parent(&self) -> Option<Location> {
         match self {
             Location::Local(p) => p.parent().map(|p| Location::Local(p.to_path_buf())),

@@ -549,7 +549,7 @@ async fn forward_engine_events(
             EngineEvent::Added(info) => Event::TaskAdded(info),
             EngineEvent::State { id, state } => Event::TaskState { id, state },
             EngineEvent::Problem(problem) => Event::Message(problem),
-            EngineEvent::Finished { changed } => Event::Changed(changed),
+            EngineEvent::Finished { changed } => Event::RequestFinished(changed),
             EngineEvent::Ask(question) => {
                 let mut replies = replies.lock().unwrap();
                 replies.next += 1;

@@ -57,6 +57,8 @@ pub enum Event {
     Ask(super::state::Dialog),
     /// These folders changed: panes showing them reload.
     Changed(Vec<crate::transfer::Location>),
+    /// A copy or move request ended; `changed` starts with its destination.
+    RequestFinished(Vec<crate::transfer::Location>),
     /// A block of the viewed file, or why it could not be read.
     ViewBlock {
         ticket: u64,

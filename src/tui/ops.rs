@@ -115,6 +115,17 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 let base = state.active_pane().local_path().cloned();
                 match Location::parse(dest.value(), base.as_deref()) {
                     Ok(dest_dir) => {
+                        let pane = &state.panes[state.active];
+                        if !pane.marked.is_empty() {
+                            state.unmark.push(super::state::Unmark {
+                                pane: state.active,
+                                dir: pane.source.clone(),
+                                dest: dest_dir.clone(),
+                                names: pane.marked.iter().cloned().collect(),
+                                tasks: Default::default(),
+                                failed: Default::default(),
+                            });
+                        }
                         effects.push(Effect::Submit(crate::transfer::Request {
                             kind,
                             sources,
@@ -336,6 +347,15 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
 }
 
 pub fn task_added(state: &mut State, info: TaskInfo) {
+    for unmark in &mut state.unmark {
+        if let Some(name) = unmark
+            .names
+            .iter()
+            .find(|n| info.source.is_within(&unmark.dir.join(n)))
+        {
+            unmark.tasks.insert(info.id, name.clone());
+        }
+    }
     state.transfers.add(TransferRow::new(
         info.id,
         info.name,
@@ -345,6 +365,21 @@ pub fn task_added(state: &mut State, info: TaskInfo) {
 }
 
 pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
+    let failed = matches!(
+        task_state,
+        TaskState::Failed(_) | TaskState::Skipped | TaskState::Cancelled
+    );
+    for unmark in state
+        .unmark
+        .iter_mut()
+        .filter(|u| u.tasks.contains_key(&id))
+    {
+        if failed {
+            unmark.failed.insert(id);
+        } else if task_state == TaskState::Queued {
+            unmark.failed.remove(&id); // retried
+        }
+    }
     if let TaskState::Failed(reason) = &task_state
         && let Some(row) = state.transfers.row(id)
     {
@@ -376,5 +411,28 @@ pub fn ask(state: &mut State, dialog: Dialog) {
         state.dialog = Some(dialog);
     } else {
         state.questions.push_back(dialog);
+    }
+}
+
+/// A request finished (`changed` starts with its destination): its marks go, but
+/// for items that failed or were skipped.
+pub fn unmark_finished(state: &mut State, locations: &[Location]) {
+    let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.unmark)
+        .into_iter()
+        .partition(|u| locations.first() == Some(&u.dest));
+    state.unmark = waiting;
+    for unmark in done {
+        let pane = &mut state.panes[unmark.pane];
+        if pane.source != unmark.dir {
+            continue;
+        }
+        let kept: std::collections::BTreeSet<&String> = unmark
+            .failed
+            .iter()
+            .filter_map(|id| unmark.tasks.get(id))
+            .collect();
+        for name in unmark.names.iter().filter(|n| !kept.contains(n)) {
+            pane.marked.remove(name);
+        }
     }
 }

@@ -85,6 +85,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Changed(locations) => reload(state, &locations),
+        Event::RequestFinished(locations) => {
+            super::ops::unmark_finished(state, &locations);
+            reload(state, &locations)
+        }
         Event::EditFetched { ticket, result } => super::edit_ops::fetched(state, ticket, result),
         Event::EditorExited { ticket, result } => {
             super::edit_ops::editor_exited(state, ticket, result)
@@ -399,8 +403,51 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::View => return super::view_ops::open(state),
         Action::Edit => return super::edit_ops::open(state),
         Action::Parent => return parent(state),
-        Action::OpenBrowser
-        | Action::Copy
+        Action::Details => {
+            if let Some(entry) = pane.current().cloned() {
+                state.details = Some(Details {
+                    path: pane.source.join(&entry.name).to_string(),
+                    entry,
+                });
+            }
+            return Vec::new();
+        }
+        Action::OpenBrowser => {
+            // Signed in, `o` opens a local file with the desktop's application.
+            if let (Location::Local(dir), Some(entry)) = (&pane.source, pane.current())
+                && !entry.is_dir
+            {
+                return vec![Effect::OpenLocal(dir.join(&entry.name))];
+            }
+        }
+        Action::SwapPanes => {
+            state.panes.swap(0, 1);
+            // A listing in flight was for the other index: ask again.
+            let mut effects = Vec::new();
+            for index in 0..2 {
+                if state.panes[index].listing.loading {
+                    state.panes[index].want_cursor =
+                        state.panes[index].current().map(|e| e.name.clone());
+                    effects.extend(list(state, index));
+                }
+            }
+            return effects;
+        }
+        Action::SameFolder => {
+            let here = pane.source.clone();
+            let other = &mut state.panes[1 - active];
+            if other.source != here {
+                if other.source.is_remote() != here.is_remote() {
+                    other.other_source = other.source.clone();
+                }
+                other.source = here;
+                other.filter = None;
+                other.want_cursor = None;
+                return list(state, 1 - active);
+            }
+            return Vec::new();
+        }
+        Action::Copy
         | Action::Move
         | Action::Rename
         | Action::Mkdir
@@ -427,10 +474,9 @@ fn open(state: &mut State) -> Vec<Effect> {
         (Location::Remote(path), true) => {
             pane.source = Location::Remote(path.join(&entry.name));
         }
-        (Location::Local(path), false) => return vec![Effect::OpenLocal(path.join(&entry.name))],
-        (Location::Remote(path), false) => {
+        (source, false) => {
             state.details = Some(Details {
-                path: path.join(&entry.name).to_string(),
+                path: source.join(&entry.name).to_string(),
                 entry,
             });
             return Vec::new();
@@ -542,6 +588,7 @@ pub fn initial_state(
         details: None,
         viewer: None,
         editing: None,
+        unmark: Vec::new(),
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),

@@ -88,7 +88,8 @@ actions! {
     SwitchPane: Panes, "switch_pane", "switch pane";
     Up: Panes, "up", "cursor up";
     Down: Panes, "down", "cursor down";
-    Open: Panes, "open", "open / details";
+    Open: Panes, "open", "open folder / details";
+    Details: Panes, "details", "details";
     Parent: Panes, "parent", "parent folder";
     Top: Panes, "top", "first row";
     Bottom: Panes, "bottom", "last row";
@@ -101,7 +102,9 @@ actions! {
     ToggleHidden: Panes, "toggle_hidden", "show/hide dot files";
     Refresh: Panes, "refresh", "reload pane";
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
-    OpenBrowser: Panes, "open_browser", "open sign-in page";
+    SwapPanes: Panes, "swap_panes", "swap the panes";
+    SameFolder: Panes, "same_folder", "same folder in other pane";
+    OpenBrowser: Panes, "open_browser", "open in desktop app / sign-in page";
     View: Panes, "view", "view file";
     Edit: Panes, "edit", "edit file";
     Copy: Panes, "copy", "copy to other pane";

@@ -32,6 +32,20 @@ pub enum SignIn {
     SignedIn,
 }
 
+/// The marked items of a submitted copy or move: as in mc, each is unmarked once
+/// the request is over, unless one of its files failed or was skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmark {
+    pub pane: usize,
+    pub dir: Location,
+    pub dest: Location,
+    pub names: Vec<String>,
+    /// Task id -> the marked name it belongs to.
+    pub tasks: std::collections::BTreeMap<u64, String>,
+    /// Tasks that failed, were skipped or cancelled: their names stay marked.
+    pub failed: std::collections::BTreeSet<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountInfo {
     pub name: String,
@@ -65,6 +79,8 @@ pub struct State {
     /// Rows the help overlay is scrolled by (it is longer than a small screen).
     pub help_scroll: usize,
     pub details: Option<Details>,
+    /// Marks to clear when their copy or move finishes without a failure.
+    pub unmark: Vec<Unmark>,
     /// The edit under way (F4).
     pub editing: Option<crate::tui::edit_ops::Editing>,
     /// The file viewer, over the whole screen while open.

@@ -1,4 +1,4 @@
-//! Overlays: help (generated from the keymap), remote item details, and the
+//! Overlays: help (generated from the keymap), item details, and the
 //! "terminal too small" notice.
 
 use humansize::{BINARY, format_size};
@@ -88,30 +88,28 @@ pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) 
         t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
             .unwrap_or_else(|| "-".into())
     };
-    let remote = entry.remote.as_ref();
-    let rows = [
+    let kind = match &entry.remote {
+        Some(remote) => remote.kind.to_string(),
+        None if entry.is_dir => "folder".into(),
+        None => "file".into(),
+    };
+    let mut rows = vec![
         ("path", escape_control(&details.path)),
+        ("kind", kind),
         (
             "size",
             format!("{} ({} bytes)", format_size(entry.size, BINARY), entry.size),
         ),
         ("modified", when(entry.modified)),
-        ("created", when(remote.and_then(|r| r.created))),
-        (
-            "kind",
-            remote.map(|r| r.kind.to_string()).unwrap_or_default(),
-        ),
-        (
-            "QuickXorHash",
-            remote
-                .and_then(|r| r.quick_xor_hash.clone())
-                .unwrap_or_else(|| "-".into()),
-        ),
-        (
-            "id",
-            remote.map(|r| escape_control(&r.id)).unwrap_or_default(),
-        ),
     ];
+    if let Some(remote) = &entry.remote {
+        rows.push(("created", when(remote.created)));
+        rows.push((
+            "QuickXorHash",
+            remote.quick_xor_hash.clone().unwrap_or_else(|| "-".into()),
+        ));
+        rows.push(("id", escape_control(&remote.id)));
+    }
     let lines: Vec<Line> = rows
         .iter()
         .map(|(label, value)| {

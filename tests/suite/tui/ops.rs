@@ -582,3 +582,67 @@ fn the_cursor_follows_mkdir_rename_and_delete() {
     relisted(&mut state, 0, entries);
     assert_eq!(state.panes[0].current().unwrap().name, before);
 }
+
+/// As in mc: the marked items of a copy are unmarked when the request ends, but
+/// an item with a failed or skipped file keeps its mark, to try again.
+#[test]
+fn marks_clear_after_a_copy_except_where_something_failed() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    // Mark src (a folder), Cargo.toml and README.md.
+    update(&mut state, ch(' '));
+    while state.active_pane().current().unwrap().name != "Cargo.toml" {
+        update(&mut state, ch('j'));
+    }
+    update(&mut state, ch(' '));
+    while state.active_pane().current().unwrap().name != "README.md" {
+        update(&mut state, ch('j'));
+    }
+    update(&mut state, ch(' '));
+    assert_eq!(state.panes[0].marked.len(), 3);
+    update(&mut state, ch('c'));
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert!(matches!(&effects[..], [Effect::Submit(_)]), "{effects:?}");
+    let dest = Location::Remote(RemotePath::root());
+    let here = state.panes[0].source.clone();
+    let tasks = [
+        (1, here.join("src").join("main.rs")),
+        (2, here.join("src").join("lib.rs")),
+        (3, here.join("Cargo.toml")),
+        (4, here.join("README.md")),
+    ];
+    for (id, source) in tasks {
+        update(
+            &mut state,
+            Event::TaskAdded(TaskInfo {
+                id,
+                name: source.name(),
+                source,
+                dest: dest.clone(),
+                direction: Direction::Upload,
+                total: 10,
+            }),
+        );
+    }
+    for id in [1, 2, 3] {
+        update(
+            &mut state,
+            Event::TaskState {
+                id,
+                state: TaskState::Done,
+            },
+        );
+    }
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 4,
+            state: TaskState::Skipped,
+        },
+    );
+    // A folder changing elsewhere (a mkdir) is not the end of the request.
+    update(&mut state, Event::Changed(vec![dest.clone()]));
+    assert_eq!(state.panes[0].marked.len(), 3);
+    update(&mut state, Event::RequestFinished(vec![dest.clone()]));
+    let marked: Vec<&String> = state.panes[0].marked.iter().collect();
+    assert_eq!(marked, vec!["README.md"], "the skipped one stays marked");
+}

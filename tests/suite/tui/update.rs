@@ -173,16 +173,38 @@ fn entering_a_folder_and_coming_back_puts_the_cursor_on_it() {
 fn opening_files() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, ch('G'));
-    let effects = update(&mut state, key(KeyCode::Enter));
+    // Enter shows a local file's details (a headless server has no app to open
+    // it with); `o` opens it with the desktop's application.
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    let details = state.details.clone().unwrap();
+    assert!(
+        details.path.starts_with("/home/ada/projects/"),
+        "{details:?}"
+    );
+    let text = screen(&state);
+    assert!(
+        text.contains("kind") && text.contains("file") && !text.contains("QuickXorHash"),
+        "{text}"
+    );
+    update(&mut state, ch('x'));
+    let effects = update(&mut state, ch('o'));
     assert!(
         matches!(&effects[..], [Effect::OpenLocal(p)] if p.ends_with("README.md") || p.ends_with("notes 海辺の夕日.txt")),
         "{effects:?}"
     );
+    update(&mut state, ch('g'));
+    update(&mut state, ch('i'));
+    assert_eq!(
+        state.details.as_ref().unwrap().entry.name,
+        "src",
+        "i: details of a folder too"
+    );
+    update(&mut state, ch('x'));
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, ch('G'));
     assert!(update(&mut state, key(KeyCode::Right)).is_empty());
     let details = state.details.clone().unwrap();
-    assert!(details.path.starts_with('/'));
+    assert!(details.path.starts_with("OneDrive:/"), "{details:?}");
     assert!(details.entry.remote.is_some());
     update(&mut state, ch('x'));
     assert!(state.details.is_none(), "any key closes the details");
@@ -424,4 +446,36 @@ fn resize_keeps_the_cursor_on_screen() {
     let rows = odc::tui::state::pane_rows(state.size);
     let pane = &state.panes[0];
     assert!(pane.cursor >= pane.scroll && pane.cursor < pane.scroll + rows);
+}
+
+#[test]
+fn swap_panes_and_same_folder_in_the_other_pane() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    // Ctrl-U swaps the panes, the active one stays on the same side.
+    assert!(update(&mut state, ctrl('u')).is_empty());
+    assert!(state.panes[0].source.is_remote() && !state.panes[1].source.is_remote());
+    assert_eq!(names(&state, 0)[0], "Documents");
+    update(&mut state, ctrl('u'));
+    // = shows the active pane's folder in the other pane, which lists it; F2 there
+    // goes back to where it was.
+    let effects = update(&mut state, ch('='));
+    assert!(
+        matches!(&effects[..], [Effect::List { pane: 1, source, .. }] if source == &state.panes[0].source),
+        "{effects:?}"
+    );
+    update(&mut state, key(KeyCode::Tab));
+    let effects = update(&mut state, key(KeyCode::F(2)));
+    assert!(
+        matches!(&effects[..], [Effect::List { pane: 1, source, .. }] if source.is_remote()),
+        "{effects:?}"
+    );
+
+    // Swapping while a pane loads asks for its listing again under its new index.
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(KeyCode::Enter)); // into src: pane 0 loads
+    let effects = update(&mut state, ctrl('u'));
+    assert!(
+        matches!(&effects[..], [Effect::List { pane: 1, source, .. }] if source.to_string().ends_with("/src")),
+        "{effects:?}"
+    );
 }
