@@ -56,6 +56,13 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 dest: Input::new(dest),
             });
         }
+        Action::SelectGlob | Action::UnselectGlob => {
+            state.dialog = Some(Dialog::Glob {
+                pane: active,
+                mark: action == Action::SelectGlob,
+                input: Input::new("*".into()),
+            });
+        }
         Action::Mkdir => {
             if pane_ready(state, active) {
                 state.dialog = Some(Dialog::Mkdir {
@@ -166,6 +173,27 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _ => {
                 input.handle_event(&crossterm::event::Event::Key(key));
                 Some(Dialog::Mkdir { pane, input })
+            }
+        },
+        Dialog::Glob {
+            pane,
+            mark,
+            mut input,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => match mark_matching(state, pane, input.value(), mark) {
+                Ok(message) => {
+                    state.message = Some(message);
+                    None
+                }
+                Err(problem) => {
+                    state.message = Some(problem);
+                    Some(Dialog::Glob { pane, mark, input })
+                }
+            },
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Glob { pane, mark, input })
             }
         },
         Dialog::Rename {
@@ -435,4 +463,47 @@ pub fn unmark_finished(state: &mut State, locations: &[Location]) {
             pane.marked.remove(name);
         }
     }
+}
+
+/// Marks (or unmarks) the shown names matching `pattern`, case-insensitively, as
+/// mc's `+` and `-` do: files, or folders when the pattern ends with `/`.
+fn mark_matching(
+    state: &mut State,
+    pane: usize,
+    pattern: &str,
+    mark: bool,
+) -> Result<String, String> {
+    let (glob, folders) = match pattern.strip_suffix('/') {
+        Some(stem) => (stem, true),
+        None => (pattern, false),
+    };
+    let matcher = globset::GlobBuilder::new(glob)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| format!("{pattern:?} is not a pattern: {}", e.kind()))?
+        .compile_matcher();
+    let pane = &mut state.panes[pane];
+    let names: Vec<String> = pane
+        .visible_entries()
+        .filter(|e| e.is_dir == folders && matcher.is_match(&e.name))
+        .map(|e| e.name.clone())
+        .collect();
+    let what = if folders { "folder" } else { "file" };
+    if names.is_empty() {
+        return Ok(format!("No {what} matches {pattern}"));
+    }
+    let mut changed = 0;
+    for name in names {
+        changed += usize::from(if mark {
+            pane.marked.insert(name)
+        } else {
+            pane.marked.remove(&name)
+        });
+    }
+    let verb = if mark { "Marked" } else { "Unmarked" };
+    Ok(match changed {
+        1 => format!("{verb} 1 {what}"),
+        n => format!("{verb} {n} {what}s"),
+    })
 }

@@ -97,6 +97,8 @@ actions! {
     PageDown: Panes, "page_down", "page down";
     Select: Panes, "select", "mark row";
     InvertSelection: Panes, "invert_selection", "invert marks";
+    SelectGlob: Panes, "select_glob", "mark by pattern";
+    UnselectGlob: Panes, "unselect_glob", "unmark by pattern";
     Filter: Panes, "filter", "filter as you type";
     Sort: Panes, "sort", "cycle sort order";
     ToggleHidden: Panes, "toggle_hidden", "show/hide dot files";

@@ -17,6 +17,12 @@ pub enum Dialog {
         pane: usize,
         input: Input,
     },
+    /// `+` / `-`: mark or unmark the names matching a glob.
+    Glob {
+        pane: usize,
+        mark: bool,
+        input: Input,
+    },
     Rename {
         pane: usize,
         original: String,

@@ -63,6 +63,21 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::styled("Enter: create   Esc: cancel", palette.dim()),
             ],
         ),
+        Dialog::Glob { mark, input, .. } => (
+            if *mark { " Mark " } else { " Unmark " }.into(),
+            vec![
+                Line::from(if *mark {
+                    "Mark the files matching (end with / for folders):"
+                } else {
+                    "Unmark the files matching (end with / for folders):"
+                }),
+                field(input.value(), inner_width, &palette),
+                Line::styled(
+                    "Enter: apply   Esc: cancel   (* ? [abc] {a,b})",
+                    palette.dim(),
+                ),
+            ],
+        ),
         Dialog::Rename {
             original, input, ..
         } => (

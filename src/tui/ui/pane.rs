@@ -21,16 +21,41 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         &escape_control(&pane.source.to_string()),
         inner_width.saturating_sub(4),
     );
-    let mut bottom = format!(" {} ", pane.sort.label());
-    if pane.listing.loading {
-        bottom = format!(
+    let bottom = if pane.listing.loading {
+        format!(
             " {} loading {}… ",
             SPINNER[state.spinner % SPINNER.len()],
             thousands(pane.entries.len())
-        );
-    } else if !pane.marked.is_empty() {
-        bottom = format!(" {} marked · {} ", pane.marked.len(), pane.sort.label());
-    }
+        )
+    } else {
+        // Where the cursor is, what is marked (count and bytes), the sort order.
+        let mut parts = Vec::new();
+        if !pane.visible.is_empty() {
+            parts.push(format!(
+                "{}/{}",
+                thousands(pane.cursor + 1),
+                thousands(pane.visible.len())
+            ));
+        }
+        if !pane.marked.is_empty() {
+            let bytes: u64 = pane
+                .entries
+                .iter()
+                .filter(|e| pane.marked.contains(&e.name))
+                .map(|e| e.size)
+                .sum();
+            parts.push(format!(
+                "{} marked {}",
+                thousands(pane.marked.len()),
+                format_size(bytes, BINARY)
+            ));
+        }
+        parts.push(pane.sort.label().to_string());
+        format!(
+            " {} ",
+            fit(&parts.join(" · "), inner_width.saturating_sub(4))
+        )
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(palette.border(active))
@@ -88,10 +113,21 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     }
     if let Some(input) = &pane.filter {
         let cursor = if pane.filter_editing { "▏" } else { "" };
-        lines.push(Line::styled(
-            fit(&format!("/{}{cursor}", input.value()), inner_width),
-            palette.key(),
-        ));
+        let count = format!(
+            "  {} of {}",
+            thousands(pane.visible.len()),
+            thousands(pane.entries.len())
+        );
+        lines.push(Line::from(vec![
+            Span::styled(
+                fit(
+                    &format!("/{}{cursor}", escape_control(input.value())),
+                    inner_width.saturating_sub(count.chars().count()),
+                ),
+                palette.key(),
+            ),
+            Span::styled(count, palette.dim()),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

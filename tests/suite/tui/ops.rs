@@ -646,3 +646,60 @@ fn marks_clear_after_a_copy_except_where_something_failed() {
     let marked: Vec<&String> = state.panes[0].marked.iter().collect();
     assert_eq!(marked, vec!["README.md"], "the skipped one stays marked");
 }
+
+/// `+` and `-` as in mc: a pattern (case-insensitive) marks files, or folders
+/// when it ends with `/`; the border counts the marks and their bytes.
+#[test]
+fn marking_and_unmarking_by_pattern() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('+'));
+    assert!(matches!(
+        state.dialog,
+        Some(Dialog::Glob { mark: true, .. })
+    ));
+    for c in ".MD".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.message.as_deref(), Some("Marked 1 file"));
+    update(&mut state, ch('+'));
+    update(&mut state, key(KeyCode::Enter)); // "*": every shown file
+    assert_eq!(state.message.as_deref(), Some("Marked 2 files"));
+    let marked: Vec<&str> = state.panes[0].marked.iter().map(String::as_str).collect();
+    assert_eq!(
+        marked,
+        vec!["Cargo.toml", "README.md", "notes 海辺の夕日.txt"]
+    );
+    insta::assert_snapshot!("marked_by_pattern", screen(&state));
+
+    // Folders with a trailing slash; a bad pattern says why and stays open.
+    update(&mut state, ch('+'));
+    update(&mut state, key(KeyCode::Backspace));
+    for c in "s*/".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert!(state.panes[0].marked.contains("src"));
+    update(&mut state, ch('-'));
+    for c in "[".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("is not a pattern"),
+        "{:?}",
+        state.message
+    );
+    assert!(state.dialog.is_some());
+    update(&mut state, key(KeyCode::Backspace));
+    for c in ".toml".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.message.as_deref(), Some("Unmarked 1 file"));
+    assert!(!state.panes[0].marked.contains("Cargo.toml"));
+}
