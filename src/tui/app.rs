@@ -46,6 +46,7 @@ pub async fn run(start: Start) -> std::io::Result<()> {
         no_color,
     );
     state.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
+    state.home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
     state.now = chrono::Utc::now().timestamp();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

@@ -48,6 +48,7 @@ pub struct Runner {
     view_search: Option<CancellationToken>,
     /// Where private copies of OneDrive files being edited go.
     edits: Option<PathBuf>,
+    hotlist: Option<PathBuf>,
 }
 
 /// Where answers to transfer questions go.
@@ -88,6 +89,7 @@ impl Runner {
             view_urls: Arc::default(),
             view_search: None,
             edits: places.edits,
+            hotlist: places.hotlist,
         }
     }
 
@@ -272,6 +274,39 @@ impl Runner {
                 });
             }
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
+            Effect::CompleteFolders { ticket, folder } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = folder_names(graph.as_deref(), &folder).await;
+                    let _ = tx.send(Event::Completions { ticket, result });
+                });
+            }
+            Effect::LoadHotlist => {
+                if let Some(path) = self.hotlist.clone() {
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(Event::Hotlist(super::hotlist::load(&path)));
+                    });
+                }
+            }
+            Effect::SaveHotlist(folders) => match self.hotlist.clone() {
+                Some(path) => {
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(problem) = super::hotlist::save(&path, &folders) {
+                            let _ = tx.send(Event::Message(format!(
+                                "Cannot save the hotlist: {problem}"
+                            )));
+                        }
+                    });
+                }
+                None => {
+                    let _ = self.tx.send(Event::Message(
+                        "No data directory: the hotlist is not saved".into(),
+                    ));
+                }
+            },
             Effect::UploadEdit {
                 ticket,
                 copy,
@@ -603,4 +638,46 @@ fn report(tx: &UnboundedSender<Event>, result: Result<(), Error>, dir: Location,
     };
     let _ = tx.send(Event::Message(message));
     let _ = tx.send(Event::Changed(vec![dir]));
+}
+
+/// Most folder names a completion looks at.
+const COMPLETION_LIMIT: usize = 10_000;
+
+/// The names of the folders in `folder` (for Tab in the go-to prompt).
+async fn folder_names(graph: Option<&Graph>, folder: &Location) -> Result<Vec<String>, String> {
+    match folder {
+        Location::Local(path) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || {
+                let reader = std::fs::read_dir(&path).map_err(|e| {
+                    format!("{}: {e}", crate::onedrive::display::escape_path(&path))
+                })?;
+                Ok(reader
+                    .filter_map(Result::ok)
+                    .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .take(COMPLETION_LIMIT)
+                    .collect())
+            })
+            .await
+            .map_err(|e| e.to_string())?
+        }
+        Location::Remote(path) => {
+            let graph = graph.ok_or("Sign in to OneDrive first")?;
+            let item = graph
+                .item(&ItemAddress::Path(path.clone()))
+                .await
+                .map_err(|e| format!("{path}: {e}"))?;
+            let mut names = Vec::new();
+            let mut pages = std::pin::pin!(graph.list(&ItemAddress::Id(item.id)));
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| format!("{path}: {e}"))?;
+                names.extend(page.into_iter().filter(|i| i.is_folder()).map(|i| i.name));
+                if names.len() >= COMPLETION_LIMIT {
+                    break;
+                }
+            }
+            Ok(names)
+        }
+    }
 }

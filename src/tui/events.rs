@@ -57,6 +57,13 @@ pub enum Event {
     Ask(super::state::Dialog),
     /// These folders changed: panes showing them reload.
     Changed(Vec<crate::transfer::Location>),
+    /// Folder names for the go-to prompt's completion.
+    Completions {
+        ticket: u64,
+        result: Result<Vec<String>, String>,
+    },
+    /// The hotlist file as read at start: folders, and how many lines were skipped.
+    Hotlist(Result<(Vec<crate::transfer::Location>, usize), String>),
     /// A copy or move request ended; `changed` starts with its destination.
     RequestFinished(Vec<crate::transfer::Location>),
     /// A block of the viewed file, or why it could not be read.
@@ -165,6 +172,13 @@ pub enum Effect {
         remote: crate::onedrive::RemotePath,
         how: super::editing::Upload,
     },
+    /// List the folder names in `folder` (Tab in the go-to prompt).
+    CompleteFolders {
+        ticket: u64,
+        folder: crate::transfer::Location,
+    },
+    LoadHotlist,
+    SaveHotlist(Vec<crate::transfer::Location>),
     /// Remove an edited copy and its private folder.
     DiscardEdit {
         file: PathBuf,

@@ -5,8 +5,11 @@ pub mod edit_ops;
 pub mod editing;
 pub mod effects;
 pub mod events;
+pub mod goto;
+pub mod hotlist;
 pub mod keymap;
 pub mod layout;
+pub mod nav_ops;
 pub mod ops;
 pub mod state;
 pub mod terminal;
@@ -39,7 +42,7 @@ impl Places {
         Places {
             resume: crate::transfer::resume::ResumeStore::default_location(),
             edits: crate::paths::cache_dir().map(|d| d.join("edit")),
-            hotlist: crate::paths::data_dir().map(|d| d.join("hotlist.toml")),
+            hotlist: crate::paths::data_dir().map(|d| d.join("hotlist.txt")),
         }
     }
 
@@ -50,7 +53,7 @@ impl Places {
                 dir.join("resume.json"),
             )),
             edits: Some(dir.join("edit")),
-            hotlist: Some(dir.join("hotlist.toml")),
+            hotlist: Some(dir.join("hotlist.txt")),
         }
     }
 }

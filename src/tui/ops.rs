@@ -175,6 +175,13 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Some(Dialog::Mkdir { pane, input })
             }
         },
+        Dialog::GoTo {
+            pane,
+            input,
+            candidates,
+            ticket,
+        } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
+        Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
         Dialog::Glob {
             pane,
             mark,

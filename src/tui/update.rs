@@ -11,7 +11,7 @@ use super::keymap::Action;
 use super::state::{Details, Location, Pane, SignIn, State};
 use crate::onedrive::RemotePath;
 
-fn list(state: &mut State, pane: usize) -> Vec<Effect> {
+pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
     let source = state.panes[pane].source.clone();
     if source.is_remote() && !state.signed_in() {
         state.panes[pane].begin_listing(0);
@@ -29,7 +29,7 @@ fn list(state: &mut State, pane: usize) -> Vec<Effect> {
 
 /// The effects to start with: list the panes and check the session.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    let mut effects = vec![Effect::CheckSession];
+    let mut effects = vec![Effect::CheckSession, Effect::LoadHotlist];
     for pane in 0..2 {
         effects.extend(list(state, pane));
     }
@@ -85,6 +85,24 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Changed(locations) => reload(state, &locations),
+        Event::Completions { ticket, result } => {
+            super::nav_ops::completions(state, ticket, result);
+            Vec::new()
+        }
+        Event::Hotlist(result) => {
+            match result {
+                Ok((folders, bad)) => {
+                    state.hotlist = folders;
+                    if bad > 0 {
+                        state.message = Some(format!(
+                            "The hotlist file has {bad} line(s) that are not paths; they were skipped"
+                        ));
+                    }
+                }
+                Err(problem) => state.message = Some(format!("Cannot read the hotlist: {problem}")),
+            }
+            Vec::new()
+        }
         Event::RequestFinished(locations) => {
             super::ops::unmark_finished(state, &locations);
             reload(state, &locations)
@@ -420,6 +438,14 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![Effect::OpenLocal(dir.join(&entry.name))];
             }
         }
+        Action::GoTo => {
+            super::nav_ops::open_goto(state);
+            return Vec::new();
+        }
+        Action::Hotlist => {
+            super::nav_ops::open_hotlist(state);
+            return Vec::new();
+        }
         Action::SwapPanes => {
             state.panes.swap(0, 1);
             // A listing in flight was for the other index: ask again.
@@ -589,6 +615,8 @@ pub fn initial_state(
         viewer: None,
         editing: None,
         unmark: Vec::new(),
+        home: None,
+        hotlist: Vec::new(),
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),

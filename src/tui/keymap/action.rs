@@ -19,10 +19,12 @@ pub enum Context {
     Viewer,
     /// A OneDrive file changed while it was being edited.
     EditConflict,
+    /// The hotlist of bookmarked folders.
+    Hotlist,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -32,6 +34,7 @@ impl Context {
         Context::Resume,
         Context::Viewer,
         Context::EditConflict,
+        Context::Hotlist,
     ];
 
     /// The heading in the help overlay.
@@ -46,6 +49,7 @@ impl Context {
             Context::Resume => "Resume",
             Context::Viewer => "Viewer",
             Context::EditConflict => "Edited",
+            Context::Hotlist => "Hotlist",
         }
     }
 }
@@ -105,6 +109,8 @@ actions! {
     Refresh: Panes, "refresh", "reload pane";
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
     SwapPanes: Panes, "swap_panes", "swap the panes";
+    GoTo: Panes, "go_to", "go to a path";
+    Hotlist: Panes, "hotlist", "hotlist (bookmarks)";
     SameFolder: Panes, "same_folder", "same folder in other pane";
     OpenBrowser: Panes, "open_browser", "open in desktop app / sign-in page";
     View: Panes, "view", "view file";
@@ -172,6 +178,13 @@ actions! {
     EditKeepBoth: EditConflict, "edit_keep_both", "keep both";
     EditDiscard: EditConflict, "edit_discard", "discard my edit";
     EditLater: EditConflict, "edit_later", "keep my copy for later";
+
+    HotlistGo: Hotlist, "hotlist_go", "go there";
+    HotlistAdd: Hotlist, "hotlist_add", "add this folder";
+    HotlistRemove: Hotlist, "hotlist_remove", "remove";
+    HotlistUp: Hotlist, "hotlist_up", "up";
+    HotlistDown: Hotlist, "hotlist_down", "down";
+    HotlistClose: Hotlist, "hotlist_close", "close";
 }
 
 impl Action {

@@ -79,6 +79,10 @@ pub struct State {
     /// Rows the help overlay is scrolled by (it is longer than a small screen).
     pub help_scroll: usize,
     pub details: Option<Details>,
+    /// The home folder, for `~` in the go-to prompt.
+    pub home: Option<std::path::PathBuf>,
+    /// Bookmarked folders (the hotlist file, read at start).
+    pub hotlist: Vec<Location>,
     /// Marks to clear when their copy or move finishes without a failure.
     pub unmark: Vec<Unmark>,
     /// The edit under way (F4).

@@ -63,6 +63,61 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::styled("Enter: create   Esc: cancel", palette.dim()),
             ],
         ),
+        Dialog::GoTo {
+            input, candidates, ..
+        } => {
+            let mut lines = vec![
+                Line::from("Go to (a folder; ~ is home, .. goes up, OneDrive:/… is OneDrive):"),
+                field(input.value(), inner_width, &palette),
+            ];
+            if !candidates.is_empty() {
+                let names: Vec<String> = candidates.iter().map(|n| escape_control(n)).collect();
+                let mut wrapped = super::wrap_hints(&names.join("  "), inner_width);
+                if wrapped.len() > 6 {
+                    wrapped.truncate(5);
+                    wrapped.push(format!("… {} folders", candidates.len()));
+                }
+                lines.extend(wrapped.into_iter().map(Line::from));
+            }
+            lines.push(Line::styled(
+                "Enter: go   Tab: complete   Esc: cancel",
+                palette.dim(),
+            ));
+            (" Go to ".into(), lines)
+        }
+        Dialog::Hotlist { cursor } => {
+            let mut lines: Vec<Line> = if state.hotlist.is_empty() {
+                vec![Line::styled(
+                    "(empty: add the active pane's folder)",
+                    palette.dim(),
+                )]
+            } else {
+                // A window of rows around the selection.
+                const ROWS: usize = 12;
+                let start = cursor.saturating_sub(ROWS - 1);
+                state
+                    .hotlist
+                    .iter()
+                    .enumerate()
+                    .skip(start)
+                    .take(ROWS)
+                    .map(|(i, folder)| {
+                        let text = super::pad(
+                            &super::fit_left(&escape_control(&folder.to_string()), inner_width),
+                            inner_width,
+                        );
+                        if i == *cursor {
+                            Line::styled(text, palette.cursor(true))
+                        } else {
+                            Line::from(text)
+                        }
+                    })
+                    .collect()
+            };
+            lines.push(Line::from(""));
+            lines.extend(hint_lines(state, Context::Hotlist, inner_width, &palette));
+            (" Hotlist ".into(), lines)
+        }
         Dialog::Glob { mark, input, .. } => (
             if *mark { " Mark " } else { " Unmark " }.into(),
             vec![

@@ -1,0 +1,175 @@
+//! The parts of `update` for going places: the go-to prompt with Tab completion,
+//! and the hotlist of bookmarked folders. Pure: folder names and the hotlist file
+//! come and go through effects.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::events::Effect;
+use super::goto;
+use super::keymap::{Action, Context};
+use super::state::{Dialog, State};
+use crate::onedrive::display::escape_control;
+use crate::transfer::Location;
+
+/// Points `pane` at `to` and lists it; the place it leaves on the other side is
+/// kept for F2.
+pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
+    let p = &mut state.panes[pane];
+    if p.source.is_remote() != to.is_remote() {
+        p.other_source = p.source.clone();
+    }
+    p.source = to;
+    p.filter = None;
+    p.want_cursor = None;
+    super::update::list(state, pane)
+}
+
+pub fn open_goto(state: &mut State) {
+    state.dialog = Some(Dialog::GoTo {
+        pane: state.active,
+        input: Input::default(),
+        candidates: Vec::new(),
+        ticket: 0,
+    });
+}
+
+/// A key in the go-to prompt; returns the dialog to keep, if any.
+pub fn goto_key(
+    state: &mut State,
+    (pane, mut input, candidates, ticket): (usize, Input, Vec<String>, u64),
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    let here = state.panes[pane].source.clone();
+    match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Enter => match goto::target(input.value(), &here, state.home.as_deref()) {
+            Ok(to) => {
+                effects.extend(navigate(state, pane, to));
+                None
+            }
+            Err(problem) => {
+                state.message = Some(problem);
+                Some(Dialog::GoTo {
+                    pane,
+                    input,
+                    candidates,
+                    ticket,
+                })
+            }
+        },
+        KeyCode::Tab => {
+            let Some((folder, _)) =
+                goto::completion_base(input.value(), &here, state.home.as_deref())
+            else {
+                return Some(Dialog::GoTo {
+                    pane,
+                    input,
+                    candidates,
+                    ticket,
+                });
+            };
+            let ticket = state.take_ticket();
+            effects.push(Effect::CompleteFolders { ticket, folder });
+            Some(Dialog::GoTo {
+                pane,
+                input,
+                candidates,
+                ticket,
+            })
+        }
+        _ => {
+            input.handle_event(&crossterm::event::Event::Key(key));
+            Some(Dialog::GoTo {
+                pane,
+                input,
+                candidates: Vec::new(),
+                ticket,
+            })
+        }
+    }
+}
+
+/// Folder names for the completion asked with `ticket`.
+pub fn completions(state: &mut State, ticket: u64, result: Result<Vec<String>, String>) {
+    let home = state.home.clone();
+    let Some(Dialog::GoTo {
+        pane,
+        input,
+        candidates,
+        ticket: asked,
+    }) = &mut state.dialog
+    else {
+        return;
+    };
+    if *asked != ticket {
+        return;
+    }
+    let names = match result {
+        Ok(names) => names,
+        Err(problem) => {
+            state.message = Some(problem);
+            return;
+        }
+    };
+    let here = state.panes[*pane].source.clone();
+    let Some((_, prefix)) = goto::completion_base(input.value(), &here, home.as_deref()) else {
+        return;
+    };
+    let (text, shown) = goto::complete(input.value(), &prefix, &names);
+    if shown.is_empty() && text == input.value() {
+        state.message = Some(format!("No folder starts with {}", escape_control(&prefix)));
+    }
+    *input = Input::new(text);
+    *candidates = shown;
+}
+
+pub fn open_hotlist(state: &mut State) {
+    state.dialog = Some(Dialog::Hotlist { cursor: 0 });
+}
+
+/// A key in the hotlist; returns the dialog to keep, if any.
+pub fn hotlist_key(
+    state: &mut State,
+    cursor: usize,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    let last = state.hotlist.len().saturating_sub(1);
+    let keep = |cursor: usize| Some(Dialog::Hotlist { cursor });
+    match state.keymap.action_in(Context::Hotlist, &key) {
+        Some(Action::HotlistClose) => None,
+        Some(Action::HotlistUp) => keep(cursor.saturating_sub(1)),
+        Some(Action::HotlistDown) => keep((cursor + 1).min(last)),
+        Some(Action::HotlistGo) => match state.hotlist.get(cursor).cloned() {
+            Some(to) => {
+                effects.extend(navigate(state, state.active, to));
+                None
+            }
+            None => keep(cursor),
+        },
+        Some(Action::HotlistAdd) => {
+            let here = state.active_pane().source.clone();
+            match state.hotlist.iter().position(|l| *l == here) {
+                Some(at) => keep(at),
+                None => {
+                    state.message = Some(format!(
+                        "Added {} to the hotlist",
+                        escape_control(&here.to_string())
+                    ));
+                    state.hotlist.push(here);
+                    effects.push(Effect::SaveHotlist(state.hotlist.clone()));
+                    keep(state.hotlist.len() - 1)
+                }
+            }
+        }
+        Some(Action::HotlistRemove) if cursor < state.hotlist.len() => {
+            state.hotlist.remove(cursor);
+            effects.push(Effect::SaveHotlist(state.hotlist.clone()));
+            keep(cursor.min(state.hotlist.len().saturating_sub(1)))
+        }
+        _ => keep(cursor),
+    }
+}
