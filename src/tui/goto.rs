@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(
             complete("/home/ada/do", "do", &names),
             (
-                "/home/ada/Do".into(),
+                "/home/ada/do".into(),
                 vec!["Documents".to_string(), "Downloads".to_string()]
             )
         );
