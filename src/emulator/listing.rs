@@ -266,6 +266,13 @@ pub fn search(
         .map(|item| {
             let mut m = render.item(item, None);
             m.insert("searchResult".into(), json!({}));
+            // Business search results carry no parentReference.path (onedrive-api-docs
+            // issues 451, 1234, 1870): clients find the folder by parentReference.id.
+            if drive.business()
+                && let Some(parent) = m.get_mut("parentReference").and_then(|p| p.as_object_mut())
+            {
+                parent.remove("path");
+            }
             apply_select(m, select.as_deref())
         })
         .collect();

@@ -330,6 +330,34 @@ impl Graph {
         }
     }
 
+    /// Items below `folder_id` matching `text` (Graph reference §6.5), as a stream of
+    /// pages like a listing. Graph matches names, metadata and content.
+    pub fn search(
+        &self,
+        folder_id: &str,
+        text: &str,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        // Inside the quotes a ' is doubled; the segment is then percent-encoded.
+        let quoted = text.replace('\'', "''");
+        let url = format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.drive_url(&format!(
+                "items/{}/search(q='{}')",
+                encode_segment(folder_id),
+                encode_segment(&quoted)
+            )),
+            self.config.transfer.page_size
+        );
+        let state = ListState {
+            next: Some(url),
+            refused: None,
+            unresolved: None,
+            seen: HashSet::new(),
+            followed: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
+    }
+
     /// All children, collected.
     pub async fn list_all(&self, folder: &ItemAddress) -> Result<Vec<DriveItem>> {
         use futures::TryStreamExt;

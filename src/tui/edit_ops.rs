@@ -40,7 +40,10 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let dir = pane.source.clone();
+    let location = pane.location_of(&entry.name);
+    let Some(dir) = location.parent() else {
+        return Vec::new();
+    };
     let ticket = state.take_ticket();
     let mut editing = Editing {
         ticket,
@@ -49,11 +52,8 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         remote: None,
         copy: None,
     };
-    let effect = match &dir {
-        Location::Local(path) => Effect::RunEditor {
-            ticket,
-            path: path.join(&entry.name),
-        },
+    let effect = match location {
+        Location::Local(path) => Effect::RunEditor { ticket, path },
         Location::Remote(path) => {
             if !state.signed_in() {
                 state.message = Some("Sign in to OneDrive first".into());
@@ -62,7 +62,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let Some(remote) = &entry.remote else {
                 return Vec::new();
             };
-            editing.remote = Some(path.join(&entry.name));
+            editing.remote = Some(path);
             state.message = Some(format!(
                 "Downloading {} to edit…",
                 escape_control(&entry.name)

@@ -172,6 +172,13 @@ pub enum Effect {
         remote: crate::onedrive::RemotePath,
         how: super::editing::Upload,
     },
+    /// Find `query` below `base` for a pane; results arrive as its pages.
+    Find {
+        pane: usize,
+        ticket: u64,
+        base: Location,
+        query: String,
+    },
     /// List the folder names in `folder` (Tab in the go-to prompt).
     CompleteFolders {
         ticket: u64,

@@ -173,3 +173,81 @@ pub fn hotlist_key(
         _ => keep(cursor),
     }
 }
+
+pub fn open_find(state: &mut State) {
+    if state.active_pane().source.is_remote() && !state.signed_in() {
+        state.message = Some("Sign in to OneDrive first".into());
+        return;
+    }
+    state.dialog = Some(Dialog::Find {
+        pane: state.active,
+        input: Input::default(),
+    });
+}
+
+/// A key in the find prompt; returns the dialog to keep, if any.
+pub fn find_key(
+    state: &mut State,
+    (pane, mut input): (usize, Input),
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Enter if input.value().trim().is_empty() => {
+            state.message = Some("Type a name or a pattern to find".into());
+            Some(Dialog::Find { pane, input })
+        }
+        KeyCode::Enter => {
+            effects.extend(start_find(state, pane, input.value().trim().to_string()));
+            None
+        }
+        _ => {
+            input.handle_event(&crossterm::event::Event::Key(key));
+            Some(Dialog::Find { pane, input })
+        }
+    }
+}
+
+/// Shows the results of `query` below the pane's folder, as they arrive.
+pub fn start_find(state: &mut State, pane: usize, query: String) -> Vec<Effect> {
+    let ticket = state.take_ticket();
+    let p = &mut state.panes[pane];
+    p.begin_listing(ticket);
+    p.filter = None;
+    p.want_cursor = None;
+    p.found = Some(query.clone());
+    vec![Effect::Find {
+        pane,
+        ticket,
+        base: p.source.clone(),
+        query,
+    }]
+}
+
+/// Enter on a find result: its folder, with the cursor on it.
+pub fn open_found(state: &mut State) -> Vec<Effect> {
+    let pane = state.active;
+    let Some(entry) = state.panes[pane].current().cloned() else {
+        return Vec::new();
+    };
+    let location = state.panes[pane].location_of(&entry.name);
+    let (Some(folder), name) = (location.parent(), location.name()) else {
+        return Vec::new();
+    };
+    let effects = navigate(state, pane, folder);
+    state.panes[pane].want_cursor = Some(name);
+    effects
+}
+
+/// What the pane's folder operations say in find results.
+pub fn refuse_in_results(state: &mut State) -> bool {
+    if state.active_pane().found.is_some() {
+        state.message = Some(
+            "These are find results: Enter goes to the item's folder, where it can be renamed or deleted"
+                .into(),
+        );
+        return true;
+    }
+    false
+}

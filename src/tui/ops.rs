@@ -47,8 +47,8 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 state.message = Some("Sign in to OneDrive first".into());
                 return Some(Vec::new());
             }
-            let dir = state.panes[active].source.clone();
-            let sources = names.iter().map(|n| dir.join(n)).collect();
+            let pane = &state.panes[active];
+            let sources = names.iter().map(|n| pane.location_of(n)).collect();
             let dest = state.panes[1 - active].source.to_string();
             state.dialog = Some(Dialog::Transfer {
                 kind,
@@ -63,6 +63,8 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 input: Input::new("*".into()),
             });
         }
+        Action::Mkdir | Action::Rename | Action::Delete
+            if super::nav_ops::refuse_in_results(state) => {}
         Action::Mkdir => {
             if pane_ready(state, active) {
                 state.dialog = Some(Dialog::Mkdir {
@@ -182,6 +184,9 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             ticket,
         } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
         Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
+        Dialog::Find { pane, input } => {
+            super::nav_ops::find_key(state, (pane, input), key, &mut effects)
+        }
         Dialog::Glob {
             pane,
             mark,

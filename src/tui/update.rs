@@ -12,6 +12,7 @@ use super::state::{Details, Location, Pane, SignIn, State};
 use crate::onedrive::RemotePath;
 
 pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
+    state.panes[pane].found = None;
     let source = state.panes[pane].source.clone();
     if source.is_remote() && !state.signed_in() {
         state.panes[pane].begin_listing(0);
@@ -409,6 +410,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => {
             pane.want_cursor = pane.current().map(|e| e.name.clone());
+            if let Some(query) = pane.found.clone() {
+                return super::nav_ops::start_find(state, active, query);
+            }
             return list(state, active);
         }
         Action::ToggleSource => {
@@ -424,7 +428,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Details => {
             if let Some(entry) = pane.current().cloned() {
                 state.details = Some(Details {
-                    path: pane.source.join(&entry.name).to_string(),
+                    path: pane.location_of(&entry.name).to_string(),
                     entry,
                 });
             }
@@ -440,6 +444,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::GoTo => {
             super::nav_ops::open_goto(state);
+            return Vec::new();
+        }
+        Action::Find => {
+            super::nav_ops::open_find(state);
             return Vec::new();
         }
         Action::Hotlist => {
@@ -489,6 +497,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn open(state: &mut State) -> Vec<Effect> {
     let active = state.active;
+    if state.panes[active].found.is_some() {
+        return super::nav_ops::open_found(state);
+    }
     let pane = &mut state.panes[active];
     let Some(entry) = pane.current().cloned() else {
         return Vec::new();
@@ -515,6 +526,10 @@ fn open(state: &mut State) -> Vec<Effect> {
 
 fn parent(state: &mut State) -> Vec<Effect> {
     let active = state.active;
+    if state.panes[active].found.is_some() {
+        // Out of the results, back to the folder they were found in.
+        return list(state, active);
+    }
     let pane = &mut state.panes[active];
     let (source, came_from) = match &pane.source {
         Location::Local(path) => match (path.parent(), path.file_name()) {

@@ -31,16 +31,12 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.message = Some("Only files can be viewed; Enter opens a folder".into());
         return Vec::new();
     }
-    let (title, source) = match &pane.source {
-        Location::Local(dir) => {
-            let path = dir.join(&entry.name);
-            (path.display().to_string(), ViewSource::Local(path))
-        }
-        Location::Remote(dir) => {
+    let (title, source) = match pane.location_of(&entry.name) {
+        Location::Local(path) => (path.display().to_string(), ViewSource::Local(path)),
+        Location::Remote(path) => {
             let Some(remote) = &entry.remote else {
                 return Vec::new();
             };
-            let path = dir.join(&entry.name);
             (
                 Location::Remote(path.clone()).to_string(),
                 ViewSource::Remote {

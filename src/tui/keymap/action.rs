@@ -110,6 +110,7 @@ actions! {
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
     SwapPanes: Panes, "swap_panes", "swap the panes";
     GoTo: Panes, "go_to", "go to a path";
+    Find: Panes, "find", "find files below";
     Hotlist: Panes, "hotlist", "hotlist (bookmarks)";
     SameFolder: Panes, "same_folder", "same folder in other pane";
     OpenBrowser: Panes, "open_browser", "open in desktop app / sign-in page";

@@ -26,6 +26,11 @@ pub enum Dialog {
         /// The completion asked for; answers to older ones are dropped.
         ticket: u64,
     },
+    /// Find names below the pane's folder (local) or search it (OneDrive).
+    Find {
+        pane: usize,
+        input: Input,
+    },
     /// The hotlist of bookmarked folders, with the selected row.
     Hotlist {
         cursor: usize,

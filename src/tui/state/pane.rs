@@ -126,6 +126,9 @@ pub struct Pane {
     /// The user moved the cursor since the listing began: follow its row by name
     /// as pages land. Until then the cursor stays on the first row.
     pub user_moved: bool,
+    /// Showing the results of a find (this query) below `source` instead of its
+    /// children: each entry's name is its path below `source`.
+    pub found: Option<String>,
 }
 
 impl Pane {
@@ -146,6 +149,7 @@ impl Pane {
             want_cursor: None,
             cursor_after_change: None,
             user_moved: false,
+            found: None,
         }
     }
 
@@ -246,6 +250,16 @@ impl Pane {
             loading: true,
             error: None,
         };
+    }
+
+    /// Where the entry called `name` is (a find result's name is a path below).
+    pub fn location_of(&self, name: &str) -> Location {
+        if self.found.is_none() {
+            return self.source.join(name);
+        }
+        name.split('/')
+            .filter(|s| !s.is_empty())
+            .fold(self.source.clone(), |at, part| at.join(part))
     }
 
     pub fn local_path(&self) -> Option<&PathBuf> {

@@ -85,6 +85,25 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             ));
             (" Go to ".into(), lines)
         }
+        Dialog::Find { pane, input } => {
+            let here = escape_control(&state.panes[*pane].source.to_string());
+            let how = if state.panes[*pane].source.is_remote() {
+                "OneDrive search: names and contents"
+            } else {
+                "names; * ? [abc] work, plain text means \"contains\""
+            };
+            (
+                " Find ".into(),
+                vec![
+                    Line::from(fit(&format!("Find below {here}:"), inner_width)),
+                    field(input.value(), inner_width, &palette),
+                    Line::styled(
+                        fit(&format!("Enter: find   Esc: cancel   ({how})"), inner_width),
+                        palette.dim(),
+                    ),
+                ],
+            )
+        }
         Dialog::Hotlist { cursor } => {
             let mut lines: Vec<Line> = if state.hotlist.is_empty() {
                 vec![Line::styled(

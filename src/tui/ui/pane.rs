@@ -17,10 +17,11 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let active = state.active == index;
     let palette = Palette::of(state);
     let inner_width = area.width.saturating_sub(2) as usize;
-    let title = fit_left(
-        &escape_control(&pane.source.to_string()),
-        inner_width.saturating_sub(4),
-    );
+    let place = match &pane.found {
+        Some(query) => format!("Find \"{query}\" in {}", pane.source),
+        None => pane.source.to_string(),
+    };
+    let title = fit_left(&escape_control(&place), inner_width.saturating_sub(4));
     let bottom = if pane.listing.loading {
         format!(
             " {} loading {}… ",
@@ -81,7 +82,9 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             palette.dim(),
         ));
     } else if pane.visible.is_empty() && !pane.listing.loading {
-        let text = if pane.entries.is_empty() {
+        let text = if pane.entries.is_empty() && pane.found.is_some() {
+            "(nothing found)"
+        } else if pane.entries.is_empty() {
             "(empty)"
         } else {
             "(nothing matches)"

@@ -2,6 +2,7 @@
 //! ratatui's TestBackend and compared with insta snapshots.
 
 mod editing;
+mod finding;
 mod going;
 mod ops;
 mod snapshots;
