@@ -30,10 +30,11 @@ pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
 
 /// The effects to start with: list the panes and check the session.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    let mut effects = vec![Effect::CheckSession, Effect::LoadHotlist];
+    let mut effects = vec![Effect::CheckSession];
     for pane in 0..2 {
         effects.extend(list(state, pane));
     }
+    effects.push(Effect::LoadHotlist);
     effects
 }
 

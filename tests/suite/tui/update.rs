@@ -26,9 +26,10 @@ fn start_lists_the_local_pane_and_checks_the_session() {
     assert!(
         matches!(&effects[1], Effect::List { pane: 0, source: Location::Local(p), .. } if p.ends_with("projects"))
     );
+    assert_eq!(effects[2], Effect::LoadHotlist);
     assert_eq!(
         effects.len(),
-        2,
+        3,
         "the OneDrive pane waits for sign-in: {effects:?}"
     );
     assert!(state.busy());
