@@ -158,6 +158,18 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Create a sharing link for a OneDrive item and print it (view-only unless
+    /// --edit). Asking again gives the same link.
+    Link {
+        remote_path: String,
+        /// A link that lets its holder edit.
+        #[arg(long)]
+        edit: bool,
+        /// Who the link works for: anyone who has it, or people signed in to your
+        /// organization (work and school accounts). Default: the drive's default.
+        #[arg(long, value_parser = ["anonymous", "organization"])]
+        scope: Option<String>,
+    },
     /// Find, show and edit the settings.
     #[command(subcommand)]
     Config(super::config_cmd::ConfigCommand),

@@ -87,6 +87,11 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             transfers::get(&context, &remote, &local, flags).await
         }
         Command::Cat { remote } => transfers::cat(&context, &remote).await,
+        Command::Link {
+            remote_path,
+            edit,
+            scope,
+        } => link(&context, &remote_path, edit, scope.as_deref()).await,
         Command::Put {
             local,
             remote,
@@ -203,6 +208,26 @@ async fn logout(context: &Context) -> Outcome {
             context.store.path().display()
         ),
     }
+    Ok(())
+}
+
+/// `odc link PATH [--edit] [--scope S]`: the link alone on stdout (for scripts and
+/// `| xclip`), what it allows on stderr.
+async fn link(context: &Context, remote: &str, edit: bool, scope: Option<&str>) -> Outcome {
+    use crate::onedrive::sharing::LinkKind;
+    let graph = context.graph()?;
+    let path = crate::onedrive::RemotePath::parse(remote)?;
+    let kind = if edit { LinkKind::Edit } else { LinkKind::View };
+    let link = graph
+        .create_link(&crate::onedrive::ItemAddress::Path(path), kind, scope)
+        .await?;
+    println!("{}", escape_control(&link.url));
+    let who = match link.scope.as_deref() {
+        Some("organization") => "people in your organization",
+        Some("anonymous") => "anyone with the link",
+        _ => "the people it is shared with",
+    };
+    eprintln!("a {} link for {who}", escape_control(&link.kind));
     Ok(())
 }
 

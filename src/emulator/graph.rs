@@ -172,6 +172,10 @@ pub(super) async fn handle_inner(
             let body = json_body(body).await?;
             upload::create_session(shared, &item, body.as_ref(), &parts.headers, now)
         }
+        (Route::Item(item, Nav::CreateLink), &Method::POST) => {
+            let body = json_body(body).await?.unwrap_or(Value::Null);
+            super::sharing::create_link(shared, &item, &body)
+        }
         (Route::Item(item, Nav::Copy), &Method::POST) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);
             start_copy(shared, &item, &query, &body, now)

@@ -33,6 +33,7 @@ mod render;
 mod route;
 pub mod rules;
 pub mod seed;
+mod sharing;
 pub mod store;
 mod upload;
 
@@ -79,6 +80,8 @@ pub struct Settings {
     pub bandwidth_bytes_per_sec: u64,
     /// Download URLs answer 200 with the whole file even when a Range is asked.
     pub ignore_range: bool,
+    /// Business drives: the tenant has switched anonymous sharing links off.
+    pub anonymous_links_disabled: bool,
     /// Every Nth listing page comes back empty (with a nextLink); 0 = never.
     pub empty_page_every: u32,
     /// Each listing page after the first repeats the previous page's last item.
@@ -104,6 +107,7 @@ impl Default for Settings {
             latency_ms: 0,
             bandwidth_bytes_per_sec: 0,
             ignore_range: false,
+            anonymous_links_disabled: false,
             empty_page_every: 0,
             duplicate_across_pages: false,
             repeat_next_link: false,
@@ -139,6 +143,7 @@ pub(crate) struct Shared {
     pub drive: Mutex<store::Drive>,
     pub uploads: upload::Sessions,
     pub copies: Mutex<std::collections::HashMap<String, graph::CopyJob>>,
+    pub links: sharing::Links,
     pub faults: faults::Faults,
     pub blobs: BlobDir,
     pub bandwidth: Arc<AtomicU64>,
@@ -215,6 +220,7 @@ impl Emulator {
             drive: Mutex::new(drive),
             uploads: upload::Sessions::default(),
             copies: Mutex::new(Default::default()),
+            links: Default::default(),
             faults: faults::Faults::default(),
             blobs: BlobDir::new()?,
             bandwidth: bandwidth.clone(),

@@ -29,6 +29,7 @@ pub enum Nav {
     Content,
     CreateUploadSession,
     Copy,
+    CreateLink,
     Search(String),
 }
 
@@ -119,6 +120,7 @@ pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
         "content" => Nav::Content,
         "createUploadSession" => Nav::CreateUploadSession,
         "copy" => Nav::Copy,
+        "createLink" => Nav::CreateLink,
         other => match parse_search(other) {
             Some(q) => Nav::Search(q?),
             None => {

@@ -181,7 +181,7 @@ impl Graph {
     /// (names a hostile or broken server can return) is refused: URL handling on
     /// either side may resolve `…/ev/../victim.txt` to another item. Such items
     /// are reachable by id only ([`Graph::by_id`]).
-    fn item_url(&self, address: &ItemAddress, nav: &str) -> Result<String> {
+    pub(super) fn item_url(&self, address: &ItemAddress, nav: &str) -> Result<String> {
         match address {
             ItemAddress::Path(path) => {
                 if let Some(bad) = path.segments().iter().find(|s| !path_safe(s)) {

@@ -16,6 +16,7 @@ pub mod progress;
 pub mod quickxor;
 pub mod range;
 pub mod retry;
+pub mod sharing;
 mod stream;
 pub mod tokens;
 pub mod upload;
