@@ -15,10 +15,13 @@ use super::error::{ApiError, ApiResult};
 use super::http;
 use super::route::{ItemRef, resolve_existing};
 
-/// Links made so far: (item id, type, scope) -> (permission id, URL).
+/// (item id, link type, scope).
+type LinkKey = (String, String, String);
+
+/// Links made so far: key -> (permission id, URL).
 #[derive(Default)]
 pub struct Links {
-    made: std::sync::Mutex<HashMap<(String, String, String), (String, String)>>,
+    made: std::sync::Mutex<HashMap<LinkKey, (String, String)>>,
 }
 
 pub fn create_link(shared: &Arc<Shared>, item: &ItemRef, body: &Value) -> ApiResult<Response> {
@@ -36,7 +39,11 @@ pub fn create_link(shared: &Arc<Shared>, item: &ItemRef, body: &Value) -> ApiRes
         None => return Err(ApiError::bad_request("The link type is required.")),
     };
     // Without a scope the organization's default: anonymous on personal drives.
-    let default_scope = if business { "organization" } else { "anonymous" };
+    let default_scope = if business {
+        "organization"
+    } else {
+        "anonymous"
+    };
     let scope = match body.get("scope").and_then(Value::as_str) {
         None => default_scope,
         Some(scope @ ("anonymous" | "organization")) => scope,

@@ -93,6 +93,10 @@ pub trait Surface {
     fn enter(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+    /// Puts `text` on the clipboard of the terminal the person sits at.
+    fn clipboard(&mut self, _text: &str) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where key presses come from. The terminal's reader is a thread that would take
@@ -132,10 +136,22 @@ struct GuardSurface<'a>(&'a mut Guard);
 
 impl Surface for GuardSurface<'_> {
     fn draw(&mut self, state: &State) -> std::io::Result<()> {
-        self.0
+        let area = self
+            .0
             .terminal
-            .draw(|frame| super::ui::render(state, frame))
-            .map(|_| ())
+            .draw(|frame| super::ui::render(state, frame))?
+            .area;
+        // The sign-in address again, as a clickable OSC 8 link over the same cells.
+        if state.viewer.is_none()
+            && let Some((x, y, link)) = super::ui::sign_in::hyperlink(state, area)
+        {
+            use std::io::Write;
+            let backend = self.0.terminal.backend_mut();
+            crossterm::queue!(backend, crossterm::cursor::MoveTo(x, y))?;
+            backend.write_all(link.as_bytes())?;
+            backend.flush()?;
+        }
+        Ok(())
     }
 
     fn suspend(&mut self) -> std::io::Result<()> {
@@ -148,6 +164,14 @@ impl Surface for GuardSurface<'_> {
 
     fn enter(&mut self) -> std::io::Result<()> {
         self.0.resume()
+    }
+
+    fn clipboard(&mut self, text: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        let inside_tmux = std::env::var_os("TMUX").is_some();
+        let mut out = std::io::stdout();
+        out.write_all(super::clipboard::osc52(text, inside_tmux).as_bytes())?;
+        out.flush()
     }
 }
 
@@ -177,6 +201,7 @@ pub async fn drive(
                     surface.suspend()?;
                     dirty = true;
                 }
+                LoopControl::Clipboard(text) => surface.clipboard(&text)?,
                 LoopControl::Edit { ticket, path } => {
                     input.release();
                     surface.leave()?;

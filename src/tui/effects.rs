@@ -22,6 +22,8 @@ use crate::transfer::{ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Location
 pub enum LoopControl {
     Continue,
     Suspend,
+    /// Put text on the terminal's clipboard (an escape sequence the surface writes).
+    Clipboard(String),
     /// Give the terminal to the editor for `path`, then report `EditorExited`.
     Edit {
         ticket: u64,
@@ -318,6 +320,21 @@ impl Runner {
                     let _ = tx.send(Event::Completions { ticket, result });
                 });
             }
+            Effect::CreateLink { ticket, id, kind } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match graph {
+                        Some(graph) => graph
+                            .create_link(&crate::onedrive::ItemAddress::Id(id), kind, None)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        None => Err("Sign in to OneDrive first".into()),
+                    };
+                    let _ = tx.send(Event::LinkMade { ticket, result });
+                });
+            }
+            Effect::Clipboard(text) => return LoopControl::Clipboard(text),
             Effect::LoadHotlist => {
                 if let Some(path) = self.hotlist.clone() {
                     let tx = self.tx.clone();

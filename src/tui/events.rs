@@ -64,6 +64,11 @@ pub enum Event {
     },
     /// The hotlist file as read at start: folders, and how many lines were skipped.
     Hotlist(Result<(Vec<crate::transfer::Location>, usize), String>),
+    /// A sharing link was made (or not).
+    LinkMade {
+        ticket: u64,
+        result: Result<crate::onedrive::sharing::SharingLink, String>,
+    },
     /// A copy or move request ended; `changed` starts with its destination.
     RequestFinished(Vec<crate::transfer::Location>),
     /// A block of the viewed file, or why it could not be read.
@@ -185,6 +190,14 @@ pub enum Effect {
         folder: crate::transfer::Location,
     },
     LoadHotlist,
+    /// Make a sharing link for the item `id`.
+    CreateLink {
+        ticket: u64,
+        id: String,
+        kind: crate::onedrive::sharing::LinkKind,
+    },
+    /// Put text on the clipboard of the terminal (OSC 52: works over SSH and in tmux).
+    Clipboard(String),
     SaveHotlist(Vec<crate::transfer::Location>),
     /// Remove an edited copy and its private folder.
     DiscardEdit {

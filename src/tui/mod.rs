@@ -1,6 +1,7 @@
 //! The two-pane terminal UI.
 
 pub mod app;
+pub mod clipboard;
 pub mod edit_ops;
 pub mod editing;
 pub mod effects;
@@ -13,6 +14,7 @@ pub mod layout;
 pub mod listing;
 pub mod nav_ops;
 pub mod ops;
+pub mod share_ops;
 pub mod state;
 pub mod terminal;
 pub mod ui;

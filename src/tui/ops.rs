@@ -184,6 +184,12 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             ticket,
         } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
         Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
+        Dialog::Share {
+            ticket,
+            name,
+            id,
+            link,
+        } => super::share_ops::key(state, (ticket, name, id, link), key, &mut effects),
         Dialog::Find { pane, input } => {
             super::nav_ops::find_key(state, (pane, input), key, &mut effects)
         }

@@ -105,6 +105,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::LinkMade { ticket, result } => super::share_ops::made(state, ticket, result),
         Event::RequestFinished(locations) => {
             super::ops::unmark_finished(state, &locations);
             reload(state, &locations)
@@ -330,6 +331,11 @@ fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 verification_uri, ..
             },
         ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
+        (Action::CopyCode, SignIn::Waiting { user_code, .. }) => {
+            let code = user_code.clone();
+            state.message = Some("The code is on the clipboard".into());
+            Some(vec![Effect::Clipboard(code)])
+        }
         (
             Action::SwitchPane
             | Action::ToggleSource
@@ -451,6 +457,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             super::nav_ops::open_find(state);
             return Vec::new();
         }
+        Action::ShareLink => return super::share_ops::open(state),
         Action::Hotlist => {
             super::nav_ops::open_hotlist(state);
             return Vec::new();

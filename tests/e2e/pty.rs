@@ -240,7 +240,7 @@ fn demo_sign_in_browse_filter_and_quit() {
 
     // Help, then quit.
     pty.send(b"?");
-    pty.wait_for("Keys (any key closes)");
+    pty.wait_for("(Up/Down scroll, other keys close)");
     pty.send(b"x");
     pty.send(b"q");
     let status = pty.wait_exit();
@@ -532,6 +532,27 @@ fn view_a_large_remote_file_and_edit_a_remote_file() {
     let screen = pty.wait_for("edited in the test");
     assert!(screen.contains("Remember: F1 shows every key."), "{screen}");
     pty.send(b"q");
+
+    // A sharing link, copied with OSC 52 (what works over SSH and in tmux).
+    pty.send(b"L");
+    pty.wait_for("view-only link");
+    pty.send(b"v");
+    let screen = pty.wait_for("Copied to the clipboard");
+    let url = screen
+        .lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/s/")))
+        .map(|w| w.trim_matches('│').to_string())
+        .unwrap_or_else(|| panic!("no link shown:\n{screen}"));
+    let raw = String::from_utf8_lossy(&pty.raw()).into_owned();
+    let encoded = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(url.as_bytes())
+    };
+    assert!(
+        raw.contains(&format!("\x1b]52;c;{encoded}\x07")),
+        "OSC 52 with {url}"
+    );
+    pty.send(b"\x1b");
     pty.send(b"q");
     let status = pty.wait_exit();
     assert!(status.success(), "{status:?}");

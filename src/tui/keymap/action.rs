@@ -21,10 +21,12 @@ pub enum Context {
     EditConflict,
     /// The hotlist of bookmarked folders.
     Hotlist,
+    /// Sharing a OneDrive item by link.
+    Share,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -35,6 +37,7 @@ impl Context {
         Context::Viewer,
         Context::EditConflict,
         Context::Hotlist,
+        Context::Share,
     ];
 
     /// The heading in the help overlay.
@@ -50,6 +53,7 @@ impl Context {
             Context::Viewer => "Viewer",
             Context::EditConflict => "Edited",
             Context::Hotlist => "Hotlist",
+            Context::Share => "Share",
         }
     }
 }
@@ -92,7 +96,7 @@ actions! {
     SwitchPane: Panes, "switch_pane", "switch pane";
     Up: Panes, "up", "cursor up";
     Down: Panes, "down", "cursor down";
-    Open: Panes, "open", "open folder / details";
+    Open: Panes, "open", "open / details";
     Details: Panes, "details", "details";
     Parent: Panes, "parent", "parent folder";
     Top: Panes, "top", "first row";
@@ -111,9 +115,11 @@ actions! {
     SwapPanes: Panes, "swap_panes", "swap the panes";
     GoTo: Panes, "go_to", "go to a path";
     Find: Panes, "find", "find files below";
+    ShareLink: Panes, "share_link", "share link";
+    CopyCode: Panes, "copy_code", "copy sign-in code";
     Hotlist: Panes, "hotlist", "hotlist (bookmarks)";
-    SameFolder: Panes, "same_folder", "same folder in other pane";
-    OpenBrowser: Panes, "open_browser", "open in desktop app / sign-in page";
+    SameFolder: Panes, "same_folder", "same folder opposite";
+    OpenBrowser: Panes, "open_browser", "open in app/browser";
     View: Panes, "view", "view file";
     Edit: Panes, "edit", "edit file";
     Copy: Panes, "copy", "copy to other pane";
@@ -186,6 +192,10 @@ actions! {
     HotlistUp: Hotlist, "hotlist_up", "up";
     HotlistDown: Hotlist, "hotlist_down", "down";
     HotlistClose: Hotlist, "hotlist_close", "close";
+
+    ShareView: Share, "share_view", "view-only link";
+    ShareEdit: Share, "share_edit", "editable link";
+    ShareClose: Share, "share_close", "close";
 }
 
 impl Action {

@@ -31,6 +31,14 @@ pub enum Dialog {
         pane: usize,
         input: Input,
     },
+    /// Sharing a OneDrive item: choose the kind of link, then see it.
+    Share {
+        ticket: u64,
+        /// The item, as shown.
+        name: String,
+        id: String,
+        link: ShareState,
+    },
     /// The hotlist of bookmarked folders, with the selected row.
     Hotlist {
         cursor: usize,
@@ -83,4 +91,18 @@ pub struct ErrorView {
     pub question: u64,
     pub name: String,
     pub message: String,
+}
+
+/// Where a share dialog is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShareState {
+    Choosing,
+    Creating,
+    /// The link, what it allows, and who it works for.
+    Made {
+        url: String,
+        kind: String,
+        scope: Option<String>,
+    },
+    Failed(String),
 }

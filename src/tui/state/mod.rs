@@ -7,7 +7,7 @@ pub mod viewer;
 
 use std::sync::Arc;
 
-pub use dialog::{ConflictView, Dialog, ErrorView};
+pub use dialog::{ConflictView, Dialog, ErrorView, ShareState};
 pub use pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 

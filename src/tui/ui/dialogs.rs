@@ -12,7 +12,7 @@ use crate::location::REMOTE_PREFIX;
 use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
 use crate::tui::keymap::Context;
-use crate::tui::state::{Dialog, State};
+use crate::tui::state::{Dialog, ShareState, State};
 
 fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
     // Show the end of a long value, where the typing happens.
@@ -27,7 +27,15 @@ fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
-    let width = area.width.saturating_sub(4).min(72);
+    // A link is shown whole on its own line: the box grows for it, up to the screen.
+    let wanted = match dialog {
+        Dialog::Share {
+            link: ShareState::Made { url, .. },
+            ..
+        } => (url.chars().count() as u16 + 2).max(72),
+        _ => 72,
+    };
+    let width = area.width.saturating_sub(4).min(wanted);
     let inner_width = width.saturating_sub(2) as usize;
     let (title, lines): (String, Vec<Line>) = match dialog {
         Dialog::Transfer {
@@ -84,6 +92,44 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 palette.dim(),
             ));
             (" Go to ".into(), lines)
+        }
+        Dialog::Share { name, link, .. } => {
+            let mut lines = vec![Line::from(fit(
+                &format!("Share {} by link", escape_control(name)),
+                inner_width,
+            ))];
+            match link {
+                ShareState::Choosing => {
+                    lines.push(Line::from(""));
+                    lines.extend(hint_lines(state, Context::Share, inner_width, &palette));
+                }
+                ShareState::Creating => lines.push(Line::from("Asking OneDrive for a link…")),
+                ShareState::Made { url, kind, scope } => {
+                    let who = match scope.as_deref() {
+                        Some("organization") => "people in your organization",
+                        Some("anonymous") => "anyone who has it",
+                        _ => "the people it is shared with",
+                    };
+                    let allows = if kind == "edit" { "edit" } else { "view" };
+                    lines.push(Line::from(""));
+                    // Its own line, never wrapped: cut only if the screen is narrower.
+                    lines.push(Line::styled(
+                        fit(&escape_control(url), inner_width),
+                        palette.key(),
+                    ));
+                    lines.push(Line::from(""));
+                    lines.push(Line::from(fit(
+                        &format!("Lets {who} {allows} it. Copied to the clipboard."),
+                        inner_width,
+                    )));
+                    lines.extend(hint_lines(state, Context::Share, inner_width, &palette));
+                }
+                ShareState::Failed(problem) => {
+                    lines.push(Line::styled(escape_control(problem), palette.error()));
+                    lines.extend(hint_lines(state, Context::Share, inner_width, &palette));
+                }
+            }
+            (" Share ".into(), lines)
         }
         Dialog::Find { pane, input } => {
             let here = escape_control(&state.panes[*pane].source.to_string());

@@ -4,7 +4,7 @@ mod bars;
 mod dialogs;
 mod overlays;
 mod pane;
-mod sign_in;
+pub mod sign_in;
 pub mod transfers;
 mod viewer;
 

@@ -41,10 +41,9 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             expires_at,
             trouble,
         } => {
-            lines.push(Line::from(vec![
-                Span::raw("Open "),
-                Span::styled(escape_control(verification_uri), palette.key()),
-            ]));
+            // The address gets a row of its own, drawn after the rest (see url_spot).
+            lines.push(Line::from("Sign in at:"));
+            lines.push(Line::from(""));
             lines.push(Line::from(vec![
                 Span::raw("and enter the code "),
                 Span::styled(escape_control(user_code), palette.key()),
@@ -82,8 +81,9 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::styled(
                 format!(
-                    "{}: open in a browser  {}: other pane",
+                    "{}: open in a browser  {}: copy the code  {}: other pane",
                     keys.label(Action::OpenBrowser),
+                    keys.label(Action::CopyCode),
                     keys.label(Action::SwitchPane)
                 ),
                 palette.dim(),
@@ -92,4 +92,63 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         SignIn::SignedIn => {}
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some((spot, url)) = url_spot(state, frame.area()) {
+        frame.render_widget(ratatui::widgets::Clear, spot);
+        frame.render_widget(Paragraph::new(Line::styled(url, palette.key())), spot);
+    }
+}
+
+/// Where the sign-in address is drawn, and the text drawn there: its own row, in
+/// the sign-in box when it fits, else across the whole screen from the left edge,
+/// so that it is never broken over two lines (a terminal would not see one link).
+pub fn url_spot(state: &State, screen: Rect) -> Option<(Rect, String)> {
+    let SignIn::Waiting {
+        verification_uri, ..
+    } = &state.sign_in
+    else {
+        return None;
+    };
+    let areas = crate::tui::layout::layout((screen.width, screen.height), state.transfers.open);
+    let index = (0..2).find(|&i| state.panes[i].source.is_remote())?;
+    let pane = areas.panes[index];
+    let inner = Rect {
+        x: pane.x + 1,
+        y: pane.y + 1,
+        width: pane.width.saturating_sub(2),
+        height: pane.height.saturating_sub(2),
+    };
+    if inner.height < 2 {
+        return None;
+    }
+    let url = escape_control(verification_uri);
+    let width = url.chars().count() as u16;
+    let y = inner.y + 1;
+    let spot = if width <= inner.width {
+        Rect::new(inner.x, y, width, 1)
+    } else {
+        Rect::new(0, y, width.min(screen.width), 1)
+    };
+    Some((spot, fit(&url, spot.width as usize)))
+}
+
+/// The sign-in address as an OSC 8 hyperlink over the cells that show it, for
+/// terminals that make such links clickable (others ignore the sequence). Only a
+/// plain printable ASCII address, shown whole, is linked.
+pub fn hyperlink(state: &State, screen: Rect) -> Option<(u16, u16, String)> {
+    let (spot, shown) = url_spot(state, screen)?;
+    let SignIn::Waiting {
+        verification_uri, ..
+    } = &state.sign_in
+    else {
+        return None;
+    };
+    let plain = verification_uri.bytes().all(|b| b.is_ascii_graphic());
+    if !plain || shown != *verification_uri {
+        return None;
+    }
+    Some((
+        spot.x,
+        spot.y,
+        format!("\x1b]8;;{verification_uri}\x1b\\{shown}\x1b]8;;\x1b\\"),
+    ))
 }

@@ -732,3 +732,90 @@ async fn graph_errors_echo_the_client_request_id() {
     );
     assert_eq!(api.get("/me/drive/root/bogus").await.status, 400);
 }
+
+/// createLink as Microsoft documents it: 201 for a new link, 200 and the same link
+/// for the same type and scope; organization links and embed links by drive type;
+/// a tenant that disabled anonymous links refuses them with 403.
+#[tokio::test]
+async fn create_link_follows_the_documented_rules() {
+    let api = support::empty().await;
+    api.emu.put_file("/a.txt", b"a");
+    api.emu.mkdir_p("/Folder");
+    let link = |body: Value| {
+        let api = &api;
+        async move {
+            api.call(
+                Method::POST,
+                "/me/drive/root:/a.txt:/createLink",
+                Some(body),
+            )
+            .await
+        }
+    };
+    let first = link(json!({"type": "view"})).await;
+    assert_eq!(first.status, 201);
+    let body = first.json();
+    assert_eq!(body["link"]["scope"], "anonymous", "personal default");
+    assert_eq!(body["roles"], json!(["read"]));
+    let url = body["link"]["webUrl"].as_str().unwrap().to_string();
+    let again = link(json!({"type": "view", "scope": "anonymous"})).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.json()["link"]["webUrl"], url);
+    let edit = link(json!({"type": "edit"})).await;
+    assert_eq!(edit.status, 201);
+    assert_ne!(edit.json()["link"]["webUrl"], url);
+    assert_eq!(edit.json()["roles"], json!(["write"]));
+    assert_eq!(link(json!({"type": "embed"})).await.status, 201);
+    assert_eq!(
+        link(json!({"type": "view", "scope": "organization"}))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(link(json!({"type": "share"})).await.status, 400);
+    assert_eq!(link(json!({})).await.status, 400);
+    let folder_embed = api
+        .call(
+            Method::POST,
+            "/me/drive/root:/Folder:/createLink",
+            Some(json!({"type": "embed"})),
+        )
+        .await;
+    assert_eq!(folder_embed.status, 400);
+
+    let business = support::start(EmulatorOptions {
+        profile: Profile::Business,
+        settings: Settings {
+            anonymous_links_disabled: true,
+            ..Settings::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    business.emu.put_file("/b.txt", b"b");
+    let call = |body: Value| {
+        let api = &business;
+        async move {
+            api.call(
+                Method::POST,
+                "/me/drive/root:/b.txt:/createLink",
+                Some(body),
+            )
+            .await
+        }
+    };
+    let org = call(json!({"type": "edit"})).await;
+    assert_eq!(org.status, 201);
+    assert_eq!(
+        org.json()["link"]["scope"],
+        "organization",
+        "business default"
+    );
+    assert_eq!(
+        call(json!({"type": "view", "scope": "anonymous"}))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(call(json!({"type": "embed"})).await.status, 400);
+}

@@ -5,6 +5,7 @@ mod editing;
 mod finding;
 mod going;
 mod ops;
+mod sharing;
 mod snapshots;
 mod support;
 mod update;
