@@ -965,3 +965,50 @@ async fn verbosity_and_log_files() {
         "{text}"
     );
 }
+
+/// `odc link`: the link alone on stdout (for scripts), what it allows on stderr;
+/// the same link again for the same kind; a missing item is status 4, as elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_prints_a_sharing_link() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    home.emu.put_file("/report.pdf", b"%PDF");
+    let view = home.odc(&["link", "/report.pdf"]).await;
+    assert!(view.status.success(), "{}", stderr(&view));
+    let url = String::from_utf8(view.stdout.clone()).unwrap();
+    assert!(
+        url.starts_with("http") && url.ends_with('\n') && url.lines().count() == 1,
+        "{url}"
+    );
+    assert!(
+        stderr(&view).contains("a view link for anyone with the link"),
+        "{}",
+        stderr(&view)
+    );
+    assert_eq!(
+        home.ok(&["link", "/report.pdf"]).await,
+        url,
+        "asked again: the same link"
+    );
+    let edit = home.ok(&["link", "/report.pdf", "--edit"]).await;
+    assert_ne!(edit, url);
+    let org = home
+        .odc(&["link", "/report.pdf", "--scope", "organization"])
+        .await;
+    assert_eq!(
+        org.status.code(),
+        Some(1),
+        "personal drives have no organization links"
+    );
+    assert!(
+        stderr(&org).contains("only available in OneDrive for Business"),
+        "{}",
+        stderr(&org)
+    );
+    let missing = home.odc(&["link", "/nope.pdf"]).await;
+    assert_eq!(
+        missing.status.code(),
+        Some(4),
+        "as for other commands: not found"
+    );
+}
