@@ -407,6 +407,7 @@ async fn run(
                         reporter.print_line(&format!("odc: {problem}"));
                         failures += 1;
                     }
+                    EngineEvent::Renamed { .. } => {} // commands never answer "keep both"
                     EngineEvent::Finished { .. } => break,
                 }
             }

@@ -227,7 +227,17 @@ impl Runner {
             Effect::SampleTransfers => {
                 let samples = self.engine.sample();
                 let now_ms = chrono::Utc::now().timestamp_millis();
-                let _ = self.tx.send(Event::Progress { now_ms, samples });
+                let waiting = self
+                    .graph
+                    .lock()
+                    .unwrap()
+                    .as_ref()
+                    .and_then(|g| g.waiting_reason());
+                let _ = self.tx.send(Event::Progress {
+                    now_ms,
+                    samples,
+                    waiting,
+                });
             }
             Effect::Mkdir { dir, name } => {
                 let graph = self.graph.lock().unwrap().clone();
@@ -512,6 +522,7 @@ async fn forward_engine_events(
         let event = match event {
             EngineEvent::Added(info) => Event::TaskAdded(info),
             EngineEvent::State { id, state } => Event::TaskState { id, state },
+            EngineEvent::Renamed { id, name } => Event::TaskRenamed { id, name },
             EngineEvent::Problem(problem) => Event::Message(problem),
             EngineEvent::Finished { changed } => Event::RequestFinished(changed),
             EngineEvent::Ask(question) => {

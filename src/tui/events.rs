@@ -48,10 +48,17 @@ pub enum Event {
         id: u64,
         state: crate::transfer::TaskState,
     },
-    /// Sampled transfer counters (id, done, total) at `now_ms`.
+    /// Sampled transfer counters (id, done, total) at `now_ms`, and why transfers
+    /// are waiting, if they are ("OneDrive asked to wait 4 s").
     Progress {
         now_ms: i64,
         samples: Vec<(u64, u64, u64)>,
+        waiting: Option<String>,
+    },
+    /// A transfer writes under another name ("keep both").
+    TaskRenamed {
+        id: u64,
+        name: String,
     },
     /// A transfer asks: a conflict or an error dialog.
     Ask(super::state::Dialog),

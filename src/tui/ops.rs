@@ -377,10 +377,12 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Action::PanelNext => {
+            transfers.user_moved = true;
             transfers.cursor = (transfers.cursor + 1).min(last);
             Some(Vec::new())
         }
         Action::PanelPrevious => {
+            transfers.user_moved = true;
             transfers.cursor = transfers.cursor.saturating_sub(1);
             Some(Vec::new())
         }
@@ -430,6 +432,9 @@ pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
         && let Some(row) = state.transfers.row(id)
     {
         state.message = Some(format!("{}: {reason}", row.name));
+    }
+    if task_state == TaskState::Running {
+        state.transfers.follow(id);
     }
     state.transfers.change(id, |row| {
         if task_state == TaskState::Done {

@@ -78,8 +78,17 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             super::ops::task_state(state, id, task_state);
             Vec::new()
         }
-        Event::Progress { now_ms, samples } => {
+        Event::Progress {
+            now_ms,
+            samples,
+            waiting,
+        } => {
             super::ops::progress(state, now_ms, samples);
+            state.transfers.waiting = waiting;
+            Vec::new()
+        }
+        Event::TaskRenamed { id, name } => {
+            state.transfers.change(id, |row| row.saved_as = Some(name));
             Vec::new()
         }
         Event::Ask(dialog) => {

@@ -63,6 +63,8 @@ struct Run {
     states: Vec<(String, TaskState)>,
     problems: Vec<String>,
     questions: Vec<String>,
+    /// "keep both": (task name, the name it was saved under).
+    renamed: Vec<(String, String)>,
 }
 
 impl Env {
@@ -84,6 +86,7 @@ impl Env {
             states: Vec::new(),
             problems: Vec::new(),
             questions: Vec::new(),
+            renamed: Vec::new(),
         };
         let mut finals = std::collections::HashMap::new();
         loop {
@@ -125,6 +128,7 @@ impl Env {
                     }
                 },
                 EngineEvent::Problem(p) => run.problems.push(p),
+                EngineEvent::Renamed { id, name } => run.renamed.push((names[&id].clone(), name)),
                 EngineEvent::Finished { .. } => break,
             }
         }
@@ -382,6 +386,17 @@ async fn conflicts_are_asked_and_all_answers_hold() {
         })
         .await;
     assert_eq!(run.questions.len(), 1, "{:?}", run.questions);
+    let mut renamed = run.renamed.clone();
+    renamed.sort();
+    assert_eq!(
+        renamed,
+        vec![
+            ("a.txt".to_string(), "a (1).txt".to_string()),
+            ("b.txt".to_string(), "b (1).txt".to_string()),
+            ("c.txt".to_string(), "c (1).txt".to_string()),
+        ],
+        "each task says the name it is saved under"
+    );
     assert_eq!(env.emu.read_file("/dst/a.txt").await.unwrap(), b"old a");
     for name in ["a (1).txt", "b (1).txt", "c (1).txt"] {
         assert!(

@@ -58,6 +58,11 @@ pub enum EngineEvent {
         state: TaskState,
     },
     Ask(Question),
+    /// A "keep both" answer: the task writes under this name instead.
+    Renamed {
+        id: u64,
+        name: String,
+    },
     /// A problem found while planning, one line.
     Problem(String),
     /// A request finished; these folders changed.

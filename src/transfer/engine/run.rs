@@ -213,7 +213,11 @@ impl Engine {
                     .await?
                 {
                     Decision::Skip => return Ok(TaskOutcome::Skipped),
-                    Decision::Rename => dest = self.free_name(&dest).await?,
+                    Decision::Rename => {
+                        dest = self.free_name(&dest).await?;
+                        let name = dest.name();
+                        let _ = self.inner.tx.send(EngineEvent::Renamed { id, name });
+                    }
                     Decision::Overwrite => overwrite = true,
                 }
             }

@@ -16,6 +16,8 @@ pub struct TransferRow {
     pub total: u64,
     pub state: TaskState,
     pub meter: RateMeter,
+    /// The name it is written under when that is not its own ("keep both").
+    pub saved_as: Option<String>,
 }
 
 impl TransferRow {
@@ -28,6 +30,7 @@ impl TransferRow {
             total,
             state: TaskState::Queued,
             meter: RateMeter::default(),
+            saved_as: None,
         }
     }
 
@@ -118,6 +121,10 @@ pub struct Transfers {
     pub filter: PanelFilter,
     /// Meter of all bytes together, for the total row and the status gauge.
     pub total_meter: RateMeter,
+    /// Why transfers wait, while they do ("OneDrive asked to wait 4 s").
+    pub waiting: Option<String>,
+    /// The person moved the selection: it no longer follows the running row.
+    pub user_moved: bool,
 }
 
 impl Transfers {
@@ -207,6 +214,18 @@ impl Transfers {
     /// The task under the cursor.
     pub fn selected(&self) -> Option<u64> {
         self.visible(self.cursor).next().map(|r| r.id)
+    }
+
+    /// Until the person moves the selection, it follows the transfer that started
+    /// last, so the panel shows what is happening. Unfiltered only: a filtered view
+    /// has no cheap position for a row.
+    pub fn follow(&mut self, id: u64) {
+        if self.user_moved || self.filter != PanelFilter::All {
+            return;
+        }
+        if let Some(&at) = self.index.get(&id) {
+            self.cursor = at;
+        }
     }
 
     pub fn set_filter(&mut self, filter: PanelFilter) {

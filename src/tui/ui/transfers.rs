@@ -22,10 +22,15 @@ fn percent(done: u64, total: u64) -> u64 {
     (done.min(total) * 100).checked_div(total).unwrap_or(100)
 }
 
-fn row_line(row: &TransferRow, width: usize) -> String {
-    let state = match &row.state {
-        TaskState::Failed(reason) => format!("failed: {}", escape_control(reason)),
-        other => other.label().to_string(),
+fn row_line(row: &TransferRow, width: usize, waiting: Option<&str>) -> String {
+    let state = match (&row.state, waiting) {
+        (TaskState::Failed(reason), _) => format!("failed: {}", escape_control(reason)),
+        (TaskState::Running, Some(why)) => why.to_string(),
+        (other, _) => other.label().to_string(),
+    };
+    let name = match &row.saved_as {
+        Some(other) => format!("{} → {}", escape_control(&row.name), escape_control(other)),
+        None => escape_control(&row.name),
     };
     let running = matches!(row.state, TaskState::Running);
     let speed = if running {
@@ -53,7 +58,7 @@ fn row_line(row: &TransferRow, width: usize) -> String {
     format!(
         "{} {} {numbers}{}",
         row.direction.arrow(),
-        pad(&escape_control(&row.name), name_width),
+        pad(&name, name_width),
         fit(&state, 30)
     )
 }
@@ -92,7 +97,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .enumerate()
         .map(|(i, row)| {
             let i = start + i;
-            let text = row_line(row, width);
+            let text = row_line(row, width, transfers.waiting.as_deref());
             let style = match &row.state {
                 TaskState::Failed(_) => palette.error(),
                 TaskState::Done | TaskState::Skipped | TaskState::Cancelled => palette.dim(),
@@ -114,12 +119,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled(
         fit(
             &format!(
-                "  total {} / {} {}%  {}/s  ETA {}",
+                "  total {} / {} {}%  {}/s  ETA {}{}",
                 format_size(done, BINARY),
                 format_size(total, BINARY),
                 percent(done, total),
                 format_size(speed, BINARY),
-                eta_text(transfers.total_meter.eta(total))
+                eta_text(transfers.total_meter.eta(total)),
+                transfers
+                    .waiting
+                    .as_deref()
+                    .map(|why| format!("  · {why}"))
+                    .unwrap_or_default()
             ),
             width,
         ),
@@ -137,8 +147,14 @@ pub fn gauge(state: &State) -> Option<String> {
     let (done, total) = state.transfers.totals();
     let speed = state.transfers.total_meter.speed().unwrap_or(0);
     let jobs = if active == 1 { "job" } else { "jobs" };
+    let waiting = state
+        .transfers
+        .waiting
+        .as_deref()
+        .map(|why| format!(" · {why}"))
+        .unwrap_or_default();
     Some(format!(
-        "⇅ {active} {jobs} {}% {}/s ETA {}",
+        "⇅ {active} {jobs} {}% {}/s ETA {}{waiting}",
         percent(done, total),
         format_size(speed, BINARY),
         eta_text(state.transfers.total_meter.eta(total))

@@ -63,6 +63,7 @@ fn with_tasks() -> State {
         Event::Progress {
             now_ms: 0,
             samples: vec![(2, 0, 104_857_600)],
+            waiting: None,
         },
     );
     update(
@@ -70,6 +71,7 @@ fn with_tasks() -> State {
         Event::Progress {
             now_ms: 2_000,
             samples: vec![(2, 20_971_520, 104_857_600)],
+            waiting: None,
         },
     );
     state
@@ -277,7 +279,7 @@ fn the_transfers_panel_and_its_keys() {
     update(&mut state, ch('t'));
     assert!(state.transfers.open);
     insta::assert_snapshot!("transfers_panel", screen(&state));
-    update(&mut state, ch(']'));
+    // The selection is on the running transfer.
     assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(2)]);
     assert_eq!(update(&mut state, ch('p')), [Effect::PauseTask(2)]);
     assert_eq!(update(&mut state, ch('R')), [Effect::RetryTask(4)]);
@@ -449,8 +451,8 @@ fn dialog_and_panel_keys_are_configurable() {
 
     update(&mut state, ch('t'));
     assert!(screen(&state).contains("k cancel"));
-    // `k` is "up" in the panes but "cancel" in the open panel.
-    assert_eq!(update(&mut state, ch('k')), [Effect::CancelTask(1)]);
+    // `k` is "up" in the panes but "cancel" in the open panel (of the running row).
+    assert_eq!(update(&mut state, ch('k')), [Effect::CancelTask(2)]);
     assert!(
         !update(&mut state, ch('x'))
             .iter()
@@ -702,4 +704,58 @@ fn marking_and_unmarking_by_pattern() {
     update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.message.as_deref(), Some("Unmarked 1 file"));
     assert!(!state.panes[0].marked.contains("Cargo.toml"));
+}
+
+/// The panel says why transfers wait (throttling), shows the name a "keep both"
+/// copy is saved under, and its selection follows the transfer that started last
+/// until the person moves it.
+#[test]
+fn the_panel_says_why_it_waits_shows_new_names_and_follows_the_running_row() {
+    let mut state = with_tasks();
+    update(&mut state, ch('t'));
+    update(
+        &mut state,
+        Event::Progress {
+            now_ms: 3_000,
+            samples: vec![(2, 25_000_000, 104_857_600)],
+            waiting: Some("OneDrive asked to wait 4 s".into()),
+        },
+    );
+    update(
+        &mut state,
+        Event::TaskRenamed {
+            id: 3,
+            name: "Ünïcødé 😀 (1).txt".into(),
+        },
+    );
+    let text = screen(&state);
+    assert!(text.contains("OneDrive asked to wait 4 s"), "{text}");
+    assert!(text.contains("Ünïcødé 😀.txt → Ünïcødé 😀 (1)"), "{text}");
+    insta::assert_snapshot!("panel_waiting_and_renamed", text);
+
+    // Task 3 starts: the selection goes to it; after ] it stays where put.
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 3,
+            state: TaskState::Running,
+        },
+    );
+    assert_eq!(state.transfers.selected(), Some(3));
+    update(&mut state, ch('['));
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 4,
+            state: TaskState::Queued,
+        },
+    );
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 4,
+            state: TaskState::Running,
+        },
+    );
+    assert_eq!(state.transfers.selected(), Some(2));
 }
