@@ -96,6 +96,16 @@ impl Runner {
         super::viewing::Reader::new(source, graph, self.view_urls.clone())
     }
 
+    /// A pane's next listing or find: the one before it stops.
+    fn new_listing(&mut self, pane: usize) -> CancellationToken {
+        if let Some(old) = self.listings[pane].take() {
+            old.cancel();
+        }
+        let token = CancellationToken::new();
+        self.listings[pane] = Some(token.clone());
+        token
+    }
+
     pub fn run(&mut self, effect: Effect) -> LoopControl {
         match effect {
             Effect::List {
@@ -103,11 +113,7 @@ impl Runner {
                 ticket,
                 source,
             } => {
-                if let Some(old) = self.listings[pane].take() {
-                    old.cancel();
-                }
-                let token = CancellationToken::new();
-                self.listings[pane] = Some(token.clone());
+                let token = self.new_listing(pane);
                 let tx = self.tx.clone();
                 match source {
                     Location::Local(path) => {
@@ -133,11 +139,7 @@ impl Runner {
                 base,
                 query,
             } => {
-                if let Some(old) = self.listings[pane].take() {
-                    old.cancel();
-                }
-                let token = CancellationToken::new();
-                self.listings[pane] = Some(token.clone());
+                let token = self.new_listing(pane);
                 let tx = self.tx.clone();
                 match base {
                     Location::Local(path) => {

@@ -11,7 +11,6 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::listing::{PageSink, entry_of};
-use super::state::Entry;
 use crate::onedrive::{Graph, ItemAddress, RemotePath};
 
 /// Results per page, and how long a page waits for more before it goes.
@@ -69,22 +68,7 @@ pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &Cancellati
                 .strip_prefix(base)
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or(name);
-            let metadata = std::fs::metadata(&path).or_else(|_| entry.metadata());
-            let (is_dir, size, modified) = match metadata {
-                Ok(m) => (
-                    m.is_dir(),
-                    m.len(),
-                    m.modified().ok().map(chrono::DateTime::<chrono::Utc>::from),
-                ),
-                Err(_) => (false, 0, None),
-            };
-            page.push(Entry {
-                name: relative,
-                is_dir,
-                size: if is_dir { 0 } else { size },
-                modified,
-                remote: None,
-            });
+            page.push(super::listing::local_entry(&entry, relative));
         }
         if page.len() >= PAGE || (!page.is_empty() && last_sent.elapsed() >= PAGE_WAIT) {
             if !sink.page(std::mem::take(&mut page), false) {

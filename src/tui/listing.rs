@@ -112,23 +112,8 @@ pub fn list_local(
             return;
         }
         let Ok(entry) = entry else { continue };
-        let full: PathBuf = entry.path();
-        let metadata = std::fs::metadata(&full).or_else(|_| entry.metadata());
-        let (is_dir, size, modified) = match metadata {
-            Ok(m) => (
-                m.is_dir(),
-                m.len(),
-                m.modified().ok().map(chrono::DateTime::<chrono::Utc>::from),
-            ),
-            Err(_) => (false, 0, None),
-        };
-        page.push(Entry {
-            name: entry.file_name().to_string_lossy().into_owned(),
-            is_dir,
-            size: if is_dir { 0 } else { size },
-            modified,
-            remote: None,
-        });
+        let name = entry.file_name().to_string_lossy().into_owned();
+        page.push(local_entry(&entry, name));
         if page.len() == LOCAL_PAGE {
             let full_page = std::mem::replace(&mut page, Vec::with_capacity(LOCAL_PAGE));
             if !sink.page(full_page, false) {
@@ -137,6 +122,28 @@ pub fn list_local(
         }
     }
     sink.page(page, true);
+}
+
+/// The row for a directory entry, under `name`: a symlink shows what it points to
+/// (a dangling one as an empty file).
+pub fn local_entry(entry: &std::fs::DirEntry, name: String) -> Entry {
+    let full: PathBuf = entry.path();
+    let metadata = std::fs::metadata(&full).or_else(|_| entry.metadata());
+    let (is_dir, size, modified) = match metadata {
+        Ok(m) => (
+            m.is_dir(),
+            m.len(),
+            m.modified().ok().map(chrono::DateTime::<chrono::Utc>::from),
+        ),
+        Err(_) => (false, 0, None),
+    };
+    Entry {
+        name,
+        is_dir,
+        size: if is_dir { 0 } else { size },
+        modified,
+        remote: None,
+    }
 }
 
 /// Most folder names a completion looks at.
