@@ -254,7 +254,9 @@ async fn remote_blocks_are_range_reads_of_exactly_what_is_shown() {
     let first = reader.block(0).await.unwrap();
     let last_index = (size - 1) / BLOCK;
     let last = reader.block(last_index).await.unwrap();
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let took = started.elapsed();
+    eprintln!("first and last 64 KiB of a 10 GiB OneDrive file: {took:?}");
+    assert!(took < std::time::Duration::from_secs(2));
     assert_eq!(first.len() as u64, BLOCK);
     assert_eq!(last.len() as u64, size - last_index * BLOCK);
     let ranges: Vec<String> = env.log().iter().filter_map(|r| r.range.clone()).collect();
