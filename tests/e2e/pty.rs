@@ -355,7 +355,10 @@ fn copy_a_file_each_way_with_f5_and_with_c() {
     pty.wait_for("The target exists");
     pty.send(b"r");
     wait_file(&pty._dir.path().join("local-file (1).txt"), b"hello");
-    let screen = pty.wait_for("local-file (1).txt");
+    // In the pane's listing (the transfers panel names it too, as the copy's new name).
+    let screen = pty.wait_until("local-file (1).txt listed", |s| {
+        s.contains("│ local-file (1).txt")
+    });
     assert!(!screen.contains(".odc-partial"), "{screen}");
 
     pty.send(b"q");

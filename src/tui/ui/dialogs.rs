@@ -302,10 +302,12 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             lines.extend(hint_lines(state, Context::Resume, inner_width, &palette));
             (" Unfinished transfers ".into(), lines)
         }
-        Dialog::Quit { active } => (
+        Dialog::Quit { .. } => (
             " Quit? ".into(),
             vec![
-                Line::from(match active {
+                // The count as it is now: transfers go on finishing while it asks.
+                Line::from(match state.transfers.active() {
+                    0 => "The transfers have all finished.".to_string(),
                     1 => "1 transfer is still running.".to_string(),
                     n => format!("{n} transfers are still running."),
                 }),
