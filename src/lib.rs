@@ -1,6 +1,7 @@
 //! odc: a two-pane terminal file manager for OneDrive.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod desktop;
 #[cfg(feature = "emulator")]

@@ -158,6 +158,21 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Compare two folders (local or OneDrive, either side) recursively: a line per
+    /// difference (`*` differ, `+` only in SRC, `-` only in DST); exit 0 when they
+    /// are the same, 1 when not.
+    Check {
+        /// A local folder or OneDrive:/folder.
+        src: String,
+        /// A local folder or OneDrive:/folder.
+        dst: String,
+        /// Compare size and modified time only (read no file).
+        #[arg(long)]
+        quick: bool,
+        /// Also list the files that are the same (`=`).
+        #[arg(long)]
+        same: bool,
+    },
     /// Create a sharing link for a OneDrive item and print it (view-only unless
     /// --edit). Asking again gives the same link.
     Link {

@@ -3,6 +3,7 @@
 //! the item and the reason.
 
 pub mod args;
+mod check;
 pub mod config_cmd;
 mod login;
 mod ls;
@@ -42,7 +43,9 @@ impl Context {
 pub async fn run(command: Command, context: Context) -> ExitCode {
     // What "not found" means for this command: a folder (3) or a file (4).
     let missing = match &command {
-        Command::Ls { .. } | Command::Mkdir { .. } => exit::FOLDER_NOT_FOUND,
+        Command::Ls { .. } | Command::Mkdir { .. } | Command::Check { .. } => {
+            exit::FOLDER_NOT_FOUND
+        }
         _ => exit::FILE_NOT_FOUND,
     };
     let result = match command {
@@ -87,6 +90,12 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             transfers::get(&context, &remote, &local, flags).await
         }
         Command::Cat { remote } => transfers::cat(&context, &remote).await,
+        Command::Check {
+            src,
+            dst,
+            quick,
+            same,
+        } => check::check(&context, &src, &dst, quick, same).await,
         Command::Link {
             remote_path,
             edit,

@@ -72,6 +72,20 @@ impl Home {
     }
 }
 
+impl Home {
+    /// stdout of a run expected to end with `status`.
+    async fn ok_or_status(&self, args: &[&str], status: i32) -> String {
+        let output = self.odc(args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(status),
+            "odc {args:?}: {}",
+            stderr(&output)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -1011,4 +1025,68 @@ async fn link_prints_a_sharing_link() {
         Some(4),
         "as for other commands: not found"
     );
+}
+
+/// `odc check`: a local folder against its OneDrive copy, both ways round; every
+/// kind of difference, a same-size change found by hash, names matched regardless
+/// of case; exit 0 when identical and 1 when not; a second run reads no local file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_compares_a_local_folder_with_its_onedrive_copy() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let tree = home.path("tree");
+    std::fs::create_dir_all(tree.join("sub/deeper")).unwrap();
+    std::fs::write(tree.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(tree.join("sub/b.txt"), b"bravo").unwrap();
+    std::fs::write(tree.join("sub/deeper/c.bin"), b"charlie").unwrap();
+    std::fs::write(tree.join("empty"), b"").unwrap();
+    home.ok(&["put", "tree", "/Backup"]).await;
+
+    let same = home.odc(&["check", "tree", "OneDrive:/Backup"]).await;
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert_eq!(String::from_utf8_lossy(&same.stdout), "");
+    assert!(stderr(&same).starts_with("4 same"), "{}", stderr(&same));
+
+    // Same size, other bytes on OneDrive; one file only here, one only there; a
+    // name that differs only in case is the same file.
+    home.emu.put_file("/Backup/sub/b.txt", b"BRAVO");
+    std::fs::write(tree.join("new.txt"), b"only local").unwrap();
+    home.emu.put_file("/Backup/remote only.txt", b"x");
+    std::fs::rename(tree.join("a.txt"), tree.join("A.TXT")).unwrap();
+    let differ = home.odc(&["check", "tree", "OneDrive:/Backup"]).await;
+    assert_eq!(differ.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&differ.stdout),
+        "+ new.txt\n- remote only.txt\n* sub/b.txt\n"
+    );
+    let summary = stderr(&differ);
+    assert!(
+        summary.contains("1 different") && summary.contains("1 only in SRC"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("local hashes: 1 read, 2 from the cache"),
+        "unchanged files come from the cache; the renamed one is read again: {summary}"
+    );
+
+    // The other way round, the markers swap; --quick reads nothing and still sees
+    // the one-sided files.
+    let reversed = home
+        .ok_or_status(&["check", "OneDrive:/Backup", "tree"], 1)
+        .await;
+    assert!(
+        reversed.contains("- new.txt") && reversed.contains("+ remote only.txt"),
+        "{reversed}"
+    );
+    let quick = home
+        .odc(&["check", "--quick", "tree", "OneDrive:/Backup"])
+        .await;
+    assert_eq!(quick.status.code(), Some(1));
+    assert!(
+        !stderr(&quick).contains("local hashes"),
+        "{}",
+        stderr(&quick)
+    );
+    let missing = home.odc(&["check", "tree", "OneDrive:/Nope"]).await;
+    assert_eq!(missing.status.code(), Some(3), "{}", stderr(&missing));
 }

@@ -1,0 +1,279 @@
+//! Comparing two folders (local or OneDrive, either side), recursively, by name,
+//! size and content: the base of `odc check` and the UI's compare. Names match
+//! case-insensitively, as OneDrive's do. Content is QuickXorHash: OneDrive gives it,
+//! local files are hashed through a cache so an unchanged tree is hashed once.
+
+pub mod cache;
+pub mod tree;
+
+use std::collections::BTreeMap;
+
+pub use cache::HashCache;
+pub use tree::{Node, Tree};
+
+/// How two sides of a path compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Same,
+    Different,
+    OnlyLeft,
+    OnlyRight,
+    /// A file on one side, a folder on the other.
+    KindDiffers,
+}
+
+impl Verdict {
+    /// The one-character marker `rclone check --combined` uses.
+    pub fn marker(self) -> char {
+        match self {
+            Verdict::Same => '=',
+            Verdict::Different | Verdict::KindDiffers => '*',
+            Verdict::OnlyLeft => '+',
+            Verdict::OnlyRight => '-',
+        }
+    }
+}
+
+/// What to compare files by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Size, then QuickXorHash.
+    Content,
+    /// Size and modified time (to the second) only: nothing is read.
+    Quick,
+}
+
+/// One line of a comparison: the path (as the left side spells it, else the right)
+/// and the verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub path: String,
+    pub verdict: Verdict,
+    pub is_dir: bool,
+    /// Bytes the item takes on the side(s) it is on (the larger of two).
+    pub bytes: u64,
+}
+
+/// Counts and bytes by verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub same: (usize, u64),
+    pub different: (usize, u64),
+    pub only_left: (usize, u64),
+    pub only_right: (usize, u64),
+}
+
+impl Summary {
+    pub fn of(lines: &[Difference]) -> Summary {
+        let mut s = Summary::default();
+        for line in lines.iter().filter(|l| !l.is_dir) {
+            let slot = match line.verdict {
+                Verdict::Same => &mut s.same,
+                Verdict::Different | Verdict::KindDiffers => &mut s.different,
+                Verdict::OnlyLeft => &mut s.only_left,
+                Verdict::OnlyRight => &mut s.only_right,
+            };
+            slot.0 += 1;
+            slot.1 += line.bytes;
+        }
+        s
+    }
+
+    pub fn identical(&self) -> bool {
+        self.different.0 == 0 && self.only_left.0 == 0 && self.only_right.0 == 0
+    }
+}
+
+/// The key a name is matched by: OneDrive names are case-insensitive.
+pub fn key(path: &str) -> String {
+    path.to_lowercase()
+}
+
+/// Which tree a node is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// Compares two trees. Files with equal sizes are compared by hash (Content mode)
+/// when both hashes are known; `hash` is asked for missing ones (a local file's,
+/// through the cache) and may say "unknown" (None), which counts as different.
+/// Folders are the same when present on both sides; what is inside them is
+/// compared on its own lines.
+pub async fn compare<H>(left: &Tree, right: &Tree, mode: Mode, mut hash: H) -> Vec<Difference>
+where
+    H: AsyncFnMut(Side, &Node) -> Option<String>,
+{
+    let mut paths: BTreeMap<String, (Option<&Node>, Option<&Node>)> = BTreeMap::new();
+    for node in left.nodes.values() {
+        paths.entry(key(&node.path)).or_default().0 = Some(node);
+    }
+    for node in right.nodes.values() {
+        paths.entry(key(&node.path)).or_default().1 = Some(node);
+    }
+    let mut out = Vec::with_capacity(paths.len());
+    for (_, pair) in paths {
+        let line = match pair {
+            (Some(l), None) => Difference {
+                path: l.path.clone(),
+                verdict: Verdict::OnlyLeft,
+                is_dir: l.is_dir,
+                bytes: l.size,
+            },
+            (None, Some(r)) => Difference {
+                path: r.path.clone(),
+                verdict: Verdict::OnlyRight,
+                is_dir: r.is_dir,
+                bytes: r.size,
+            },
+            (Some(l), Some(r)) if l.is_dir != r.is_dir => Difference {
+                path: l.path.clone(),
+                verdict: Verdict::KindDiffers,
+                is_dir: false,
+                bytes: l.size.max(r.size),
+            },
+            (Some(l), Some(r)) => {
+                let same = l.is_dir || files_match(l, r, mode, &mut hash).await;
+                Difference {
+                    path: l.path.clone(),
+                    verdict: if same {
+                        Verdict::Same
+                    } else {
+                        Verdict::Different
+                    },
+                    is_dir: l.is_dir,
+                    bytes: l.size.max(r.size),
+                }
+            }
+            (None, None) => continue,
+        };
+        out.push(line);
+    }
+    out
+}
+
+async fn files_match<H>(l: &Node, r: &Node, mode: Mode, hash: &mut H) -> bool
+where
+    H: AsyncFnMut(Side, &Node) -> Option<String>,
+{
+    if l.size != r.size {
+        return false;
+    }
+    if l.size == 0 {
+        return true; // OneDrive gives empty files no hash
+    }
+    match mode {
+        Mode::Quick => match (l.modified, r.modified) {
+            (Some(a), Some(b)) => a.timestamp() == b.timestamp(),
+            _ => false,
+        },
+        Mode::Content => {
+            let left = match &l.hash {
+                Some(h) => Some(h.clone()),
+                None => hash(Side::Left, l).await,
+            };
+            let right = match &r.hash {
+                Some(h) => Some(h.clone()),
+                None => hash(Side::Right, r).await,
+            };
+            match (left, right) {
+                (Some(a), Some(b)) => same_hash(&a, &b),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// Two QuickXorHash values as OneDrive and odc write them (base64; one account was
+/// seen sending hex, Graph reference §9).
+fn same_hash(a: &str, b: &str) -> bool {
+    use base64::Engine;
+    let decode = |s: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .ok()
+            .filter(|b| b.len() == 20)
+            .or_else(|| {
+                let s = s.trim();
+                (s.len() == 40)
+                    .then(|| {
+                        (0..20)
+                            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
+                            .collect::<Option<Vec<u8>>>()
+                    })
+                    .flatten()
+            })
+    };
+    match (decode(a), decode(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(path: &str, size: u64, hash: Option<&str>) -> Node {
+        Node {
+            path: path.into(),
+            is_dir: false,
+            size,
+            modified: None,
+            hash: hash.map(str::to_string),
+            local: None,
+        }
+    }
+
+    fn tree(nodes: Vec<Node>) -> Tree {
+        let mut t = Tree::default();
+        for n in nodes {
+            t.insert(n);
+        }
+        t
+    }
+
+    #[tokio::test]
+    async fn every_category_and_case_insensitive_names() {
+        let h1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        let h2 = "AQAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        let left = tree(vec![
+            node("same.txt", 3, Some(h1)),
+            node("Case.TXT", 3, Some(h1)),
+            node("changed same size.bin", 3, Some(h1)),
+            node("bigger.bin", 4, Some(h1)),
+            node("left only.txt", 5, Some(h1)),
+        ]);
+        let right = tree(vec![
+            node("same.txt", 3, Some(h1)),
+            node("case.txt", 3, Some(h1)),
+            node("changed same size.bin", 3, Some(h2)),
+            node("bigger.bin", 5, Some(h1)),
+            node("right only.txt", 7, Some(h1)),
+        ]);
+        let lines = compare(&left, &right, Mode::Content, async |_, _: &Node| None).await;
+        let got: Vec<(&str, char)> = lines
+            .iter()
+            .map(|l| (l.path.as_str(), l.verdict.marker()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("bigger.bin", '*'),
+                ("Case.TXT", '='),
+                ("changed same size.bin", '*'),
+                ("left only.txt", '+'),
+                ("right only.txt", '-'),
+                ("same.txt", '='),
+            ]
+        );
+        let summary = Summary::of(&lines);
+        assert_eq!(summary.same, (2, 6));
+        assert_eq!(summary.different, (2, 8));
+        assert_eq!(summary.only_left, (1, 5));
+        assert_eq!(summary.only_right, (1, 7));
+        assert!(!summary.identical());
+        assert!(same_hash("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", &"00".repeat(20)));
+    }
+}
