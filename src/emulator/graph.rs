@@ -172,6 +172,10 @@ pub(super) async fn handle_inner(
             let body = json_body(body).await?;
             upload::create_session(shared, &item, body.as_ref(), &parts.headers, now)
         }
+        (Route::Item(item, Nav::Delta), &Method::GET) => {
+            let folder = resolve_existing(&shared.drive.lock().unwrap(), &item)?;
+            super::delta::delta(shared, &folder, raw, &query, now)
+        }
         (Route::Item(item, Nav::CreateLink), &Method::POST) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);
             super::sharing::create_link(shared, &item, &body)

@@ -61,6 +61,8 @@ pub struct Item {
     pub version: u64,
     /// Bumped on content changes (cTag).
     pub content_version: u64,
+    /// The drive's change count at this item's last change (delta).
+    pub changed_at: u64,
     pub deleted: bool,
     pub kind: ItemKind,
 }

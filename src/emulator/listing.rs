@@ -51,7 +51,7 @@ pub fn reject_unsupported(query: &[(String, String)], allowed: &[&str]) -> ApiRe
     Ok(())
 }
 
-fn parse_top(query: &[(String, String)]) -> ApiResult<usize> {
+pub(super) fn parse_top(query: &[(String, String)]) -> ApiResult<usize> {
     match query.iter().find(|(k, _)| k == "$top") {
         None => Ok(DEFAULT_TOP),
         Some((_, v)) => match v.parse::<usize>() {
@@ -98,10 +98,10 @@ fn parse_orderby(query: &[(String, String)], profile: Profile) -> ApiResult<Sort
 
 /// A page position, signed so clients cannot build or edit one.
 #[derive(Clone)]
-struct Cursor {
-    scope: String,
-    offset: usize,
-    page: u32,
+pub(super) struct Cursor {
+    pub scope: String,
+    pub offset: usize,
+    pub page: u32,
 }
 
 fn encode_cursor(shared: &Shared, cursor: &Cursor) -> String {
@@ -110,7 +110,7 @@ fn encode_cursor(shared: &Shared, cursor: &Cursor) -> String {
     format!("{encoded}.{}", shared.sign(&payload))
 }
 
-fn decode_cursor(shared: &Shared, token: &str, scope: &str) -> ApiResult<Cursor> {
+pub(super) fn decode_cursor(shared: &Shared, token: &str, scope: &str) -> ApiResult<Cursor> {
     let invalid = || ApiError::bad_request("Invalid paging token.").inner("invalidQueryOption");
     let (encoded, signature) = token.split_once('.').ok_or_else(invalid)?;
     let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -137,7 +137,7 @@ fn decode_cursor(shared: &Shared, token: &str, scope: &str) -> ApiResult<Cursor>
 }
 
 /// The next link: `link_path` plus every original option, and the new skiptoken.
-fn next_link(
+pub(super) fn next_link(
     shared: &Shared,
     link_path: &str,
     query: &[(String, String)],

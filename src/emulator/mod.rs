@@ -18,6 +18,7 @@ pub mod conn;
 pub mod content;
 mod control;
 mod copy;
+mod delta;
 mod dispatch;
 mod download;
 pub mod error;
@@ -80,6 +81,9 @@ pub struct Settings {
     pub bandwidth_bytes_per_sec: u64,
     /// Download URLs answer 200 with the whole file even when a Range is asked.
     pub ignore_range: bool,
+    /// A delta token older than this gets 410 resyncRequired (about 30 days on
+    /// personal drives: onedrive-api-docs#231).
+    pub delta_token_lifetime_secs: u64,
     /// Business drives: the tenant has switched anonymous sharing links off.
     pub anonymous_links_disabled: bool,
     /// Every Nth listing page comes back empty (with a nextLink); 0 = never.
@@ -108,6 +112,7 @@ impl Default for Settings {
             bandwidth_bytes_per_sec: 0,
             ignore_range: false,
             anonymous_links_disabled: false,
+            delta_token_lifetime_secs: 30 * 24 * 3600,
             empty_page_every: 0,
             duplicate_across_pages: false,
             repeat_next_link: false,

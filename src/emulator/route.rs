@@ -30,6 +30,7 @@ pub enum Nav {
     CreateUploadSession,
     Copy,
     CreateLink,
+    Delta,
     Search(String),
 }
 
@@ -121,6 +122,7 @@ pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
         "createUploadSession" => Nav::CreateUploadSession,
         "copy" => Nav::Copy,
         "createLink" => Nav::CreateLink,
+        "delta" | "delta()" => Nav::Delta,
         other => match parse_search(other) {
             Some(q) => Nav::Search(q?),
             None => {

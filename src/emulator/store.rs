@@ -23,6 +23,8 @@ pub struct Drive {
     pub(super) live_bytes: u64,
     pub(super) live_files: u64,
     pub(super) deleted_bytes: u64,
+    /// Counts changes; each item remembers the count of its last one (delta).
+    pub change_seq: u64,
 }
 
 pub struct Quota {
@@ -55,6 +57,7 @@ impl Drive {
             live_bytes: 0,
             live_files: 0,
             deleted_bytes: 0,
+            change_seq: 0,
         };
         let root_id = drive.new_id();
         drive.items.insert(
@@ -69,6 +72,7 @@ impl Drive {
                 fs_modified: now,
                 version: 1,
                 content_version: 1,
+                changed_at: 0,
                 deleted: false,
                 kind: ItemKind::Folder {
                     children: BTreeMap::new(),
@@ -243,15 +247,27 @@ impl Drive {
         self.touch_folder(parent);
     }
 
-    /// A folder's cTag changes when anything below it changes.
+    /// A folder's cTag changes when anything below it changes (and delta lists it).
     fn touch_folder(&mut self, folder: &str) {
         let mut cursor = Some(folder.to_string());
         while let Some(id) = cursor {
+            self.change_seq += 1;
+            let seq = self.change_seq;
             let Some(item) = self.items.get_mut(&id) else {
                 break;
             };
             item.content_version += 1;
+            item.changed_at = seq;
             cursor = item.parent.clone();
+        }
+    }
+
+    /// Records a change of `id` for delta.
+    fn bump(&mut self, id: &str) {
+        self.change_seq += 1;
+        let seq = self.change_seq;
+        if let Some(item) = self.items.get_mut(id) {
+            item.changed_at = seq;
         }
     }
 
@@ -280,10 +296,12 @@ impl Drive {
                 fs_modified: fs_modified.unwrap_or(now),
                 version: 1,
                 content_version: 1,
+                changed_at: 0,
                 deleted: false,
                 kind,
             },
         );
+        self.bump(&id);
         self.attach(parent, &id, name);
         id
     }
@@ -404,6 +422,7 @@ impl Drive {
         item.version += 1;
         item.content_version += 1;
         let parent = item.parent.clone();
+        self.bump(id);
         if let Some(parent) = parent {
             self.touch_folder(&parent);
         }
@@ -460,6 +479,7 @@ impl Drive {
         }
         item.modified = now;
         item.version += 1;
+        self.bump(id);
         Ok(())
     }
 
@@ -483,6 +503,7 @@ impl Drive {
     }
 
     fn mark_deleted(&mut self, id: &str) -> (u64, u64) {
+        self.bump(id);
         let Some(item) = self.items.get_mut(id) else {
             return (0, 0);
         };
