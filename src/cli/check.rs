@@ -23,7 +23,11 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
     } else {
         None
     };
-    let (left, right) = tokio::try_join!(read(graph.as_ref(), &src), read(graph.as_ref(), &dst))?;
+    let graph_url = context.config.endpoints.graph_url.as_str();
+    let (left, right) = tokio::try_join!(
+        read(graph.as_ref(), &src, graph_url),
+        read(graph.as_ref(), &dst, graph_url)
+    )?;
     let mut cache = HashCache::load(crate::paths::cache_dir().map(|d| d.join("hashes.tsv")));
     let mode = if quick { Mode::Quick } else { Mode::Content };
     let (src_root, dst_root) = (local_root(&src), local_root(&dst));
@@ -73,7 +77,11 @@ fn local_root(location: &Location) -> Option<PathBuf> {
     }
 }
 
-async fn read(graph: Option<&Graph>, location: &Location) -> Result<Tree, Failure> {
+async fn read(
+    graph: Option<&Graph>,
+    location: &Location,
+    graph_url: &str,
+) -> Result<Tree, Failure> {
     match location {
         Location::Local(path) => {
             let path = path.clone();
@@ -89,9 +97,26 @@ async fn read(graph: Option<&Graph>, location: &Location) -> Result<Tree, Failur
         }
         Location::Remote(path) => {
             let graph = graph.expect("a graph for a OneDrive side");
-            Ok(compare::tree::remote(graph, path)
-                .await
-                .map_err(|e| super::about(&location.to_string(), e))?)
+            let cache = crate::paths::cache_dir();
+            match compare::delta_tree::remote(graph, path, cache.as_deref(), graph_url).await {
+                Ok((tree, stats)) => {
+                    let how = if stats.full {
+                        "read whole"
+                    } else {
+                        "changes since the last check"
+                    };
+                    eprintln!(
+                        "{location}: {how}: {} item(s) in {} page(s)",
+                        stats.items, stats.pages
+                    );
+                    Ok(tree)
+                }
+                // Business drives have delta at the root only: list the folders.
+                Err(Error::Graph { status: 400, .. }) => Ok(compare::tree::remote(graph, path)
+                    .await
+                    .map_err(|e| super::about(&location.to_string(), e))?),
+                Err(err) => Err(super::about(&location.to_string(), err).into()),
+            }
         }
     }
 }

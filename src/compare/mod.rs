@@ -4,6 +4,7 @@
 //! local files are hashed through a cache so an unchanged tree is hashed once.
 
 pub mod cache;
+pub mod delta_tree;
 pub mod tree;
 
 use std::collections::BTreeMap;

@@ -38,6 +38,8 @@ pub struct DriveItem {
     pub remote_item: Option<serde_json::Value>,
     pub root: Option<serde_json::Value>,
     pub file_system_info: Option<FileSystemInfo>,
+    /// Set on items a delta reports deleted.
+    pub deleted: Option<serde_json::Value>,
     #[serde(rename = "@microsoft.graph.downloadUrl")]
     pub download_url: Option<String>,
 }

@@ -3,6 +3,7 @@
 mod agent;
 pub mod auth;
 pub mod client;
+pub mod delta;
 pub mod display;
 pub mod download;
 pub mod error;

@@ -1045,7 +1045,12 @@ async fn check_compares_a_local_folder_with_its_onedrive_copy() {
     let same = home.odc(&["check", "tree", "OneDrive:/Backup"]).await;
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     assert_eq!(String::from_utf8_lossy(&same.stdout), "");
-    assert!(stderr(&same).starts_with("4 same"), "{}", stderr(&same));
+    assert!(stderr(&same).contains("\n4 same"), "{}", stderr(&same));
+    assert!(
+        stderr(&same).contains("OneDrive:/Backup: read whole"),
+        "{}",
+        stderr(&same)
+    );
 
     // Same size, other bytes on OneDrive; one file only here, one only there; a
     // name that differs only in case is the same file.

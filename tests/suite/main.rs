@@ -9,6 +9,7 @@
 //! - `config`: configuration files, fixtures and environment overrides.
 
 mod client;
+mod compare;
 mod config;
 mod emulator;
 mod engine;

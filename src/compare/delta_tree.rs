@@ -1,0 +1,182 @@
+//! A OneDrive tree kept up to date by delta: the first compare walks the folder's
+//! delta from the start and saves the items with the deltaLink under the cache
+//! directory; the next one fetches only what changed since. A token the service no
+//! longer knows (410) starts over. Business drives only have delta at the root, so
+//! for their other folders the caller lists instead.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::tree::{Node, Tree};
+use crate::onedrive::{Error, Graph, ItemAddress, RemotePath};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Saved {
+    folder_id: String,
+    delta_link: String,
+    items: HashMap<String, SavedItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SavedItem {
+    name: String,
+    parent: Option<String>,
+    is_dir: bool,
+    size: u64,
+    modified: Option<DateTime<Utc>>,
+    hash: Option<String>,
+}
+
+/// How the tree was got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeltaStats {
+    /// Delta pages fetched.
+    pub pages: usize,
+    /// Items those pages carried.
+    pub items: usize,
+    /// Started from the beginning (no saved state, or the service asked to).
+    pub full: bool,
+}
+
+/// The saved state of `folder_id` on the service at `graph_url`.
+fn state_file(dir: &Path, graph_url: &str, folder_id: &str) -> PathBuf {
+    let key =
+        crate::onedrive::quickxor::quickxor_base64(format!("{graph_url}\n{folder_id}").as_bytes());
+    let safe: String = key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    dir.join("delta").join(format!("{safe}.json"))
+}
+
+/// The tree below `root`, through delta and the state saved in `cache_dir`.
+pub async fn remote(
+    graph: &Graph,
+    root: &RemotePath,
+    cache_dir: Option<&Path>,
+    graph_url: &str,
+) -> crate::onedrive::Result<(Tree, DeltaStats)> {
+    let top = graph.item(&ItemAddress::Path(root.clone())).await?;
+    if !top.is_folder() {
+        return Err(Error::Other(format!("{root} is not a folder")));
+    }
+    let file = cache_dir.map(|d| state_file(d, graph_url, &top.id));
+    let saved: Option<Saved> = file
+        .as_ref()
+        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|s: &Saved| s.folder_id == top.id);
+    let mut stats = DeltaStats {
+        full: saved.is_none(),
+        ..Default::default()
+    };
+    let (mut items, mut url) = match saved {
+        Some(saved) => (saved.items, saved.delta_link),
+        None => (HashMap::new(), graph.delta_start(&top.id)),
+    };
+    let delta_link = loop {
+        let page = match graph.delta_page(&url).await {
+            Ok(page) => page,
+            Err(Error::Graph { status: 410, .. }) if !stats.full => {
+                tracing::info!("delta for {root}: the service asked to start over");
+                items.clear();
+                stats.full = true;
+                url = graph.delta_start(&top.id);
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        stats.pages += 1;
+        stats.items += page.items.len();
+        for item in page.items {
+            if item.deleted.is_some() {
+                items.remove(&item.id);
+            } else if item.id != top.id && item.remote_item.is_none() {
+                items.insert(
+                    item.id.clone(),
+                    SavedItem {
+                        parent: item.parent_reference.as_ref().and_then(|p| p.id.clone()),
+                        is_dir: item.is_folder(),
+                        size: if item.is_folder() { 0 } else { item.size },
+                        modified: item.modified(),
+                        hash: item.quick_xor_hash().map(str::to_string),
+                        name: item.name,
+                    },
+                );
+            }
+        }
+        match (page.next, page.delta_link) {
+            (Some(next), _) => url = next,
+            (None, Some(link)) => break link,
+            (None, None) => {
+                return Err(Error::Other(
+                    "a delta page had neither a next page nor a deltaLink".into(),
+                ));
+            }
+        }
+    };
+    let tree = build(&top.id, &items);
+    if let Some(file) = file {
+        let saved = Saved {
+            folder_id: top.id.clone(),
+            delta_link,
+            items,
+        };
+        // Best effort: without it the next compare walks everything again.
+        if let Ok(bytes) = serde_json::to_vec(&saved)
+            && let Err(err) = crate::fsutil::write_private_atomically(&file, &bytes)
+        {
+            tracing::warn!("the delta state was not saved: {err}");
+        }
+    }
+    Ok((tree, stats))
+}
+
+/// Paths from parent ids; items whose parents are gone (a deleted folder whose
+/// children were not listed) are left out.
+fn build(root_id: &str, items: &HashMap<String, SavedItem>) -> Tree {
+    let mut paths: HashMap<&str, Option<String>> = HashMap::new();
+    paths.insert(root_id, Some(String::new()));
+    fn path_of<'a>(
+        id: &'a str,
+        items: &'a HashMap<String, SavedItem>,
+        paths: &mut HashMap<&'a str, Option<String>>,
+        depth: usize,
+    ) -> Option<String> {
+        if let Some(known) = paths.get(id) {
+            return known.clone();
+        }
+        let item = items.get(id)?;
+        let parent = item.parent.as_deref()?;
+        let found = if depth > 512 {
+            None
+        } else {
+            path_of(parent, items, paths, depth + 1).map(|p| {
+                if p.is_empty() {
+                    item.name.clone()
+                } else {
+                    format!("{p}/{}", item.name)
+                }
+            })
+        };
+        paths.insert(id, found.clone());
+        found
+    }
+    let mut tree = Tree::default();
+    for (id, item) in items {
+        if let Some(path) = path_of(id, items, &mut paths, 0) {
+            tree.insert(Node {
+                path,
+                is_dir: item.is_dir,
+                size: item.size,
+                modified: item.modified,
+                hash: item.hash.clone(),
+                local: None,
+            });
+        }
+    }
+    tree
+}
