@@ -173,6 +173,22 @@ pub enum Command {
         #[arg(long)]
         same: bool,
     },
+    /// Make DST like SRC, one way (local or OneDrive, either side): copy what is
+    /// missing, replace what differs, and with --delete remove what SRC lacks
+    /// (OneDrive items to the recycle bin, local ones to the trash).
+    Sync {
+        src: String,
+        dst: String,
+        /// Print what would be done (`+` copy, `*` replace, `-` delete); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also delete what is only in DST.
+        #[arg(long)]
+        delete: bool,
+        /// Compare size and modified time only.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Create a sharing link for a OneDrive item and print it (view-only unless
     /// --edit). Asking again gives the same link.
     Link {

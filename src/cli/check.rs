@@ -1,4 +1,5 @@
-//! `odc check SRC DST [--quick] [--same]`: compare two folders, either side local or
+//! `odc check SRC DST [--quick] [--same]` and `odc sync SRC DST`: compare two folders,
+//! either side local or
 //! OneDrive, recursively. One line per difference with the markers of
 //! `rclone check --combined` (`*` differ, `+` only in SRC, `-` only in DST, `=` same
 //! with --same), a summary on stderr, exit 0 when identical and 1 when not.
@@ -8,25 +9,39 @@ use std::path::PathBuf;
 use humansize::{BINARY, format_size};
 
 use super::{Context, Failure, Outcome};
+use crate::compare::sync::{SyncPlan, below as sync_below};
 use crate::compare::{self, HashCache, Mode, Summary, Tree, Verdict};
 use crate::onedrive::display::escape_control;
 use crate::onedrive::{Error, Graph};
 use crate::transfer::Location;
 
-pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: bool) -> Outcome {
+/// Two folders read and compared.
+struct Compared {
+    src: Location,
+    dst: Location,
+    graph: Option<std::sync::Arc<Graph>>,
+    lines: Vec<compare::Difference>,
+}
+
+async fn compared(
+    context: &Context,
+    src: &str,
+    dst: &str,
+    quick: bool,
+) -> Result<Compared, Failure> {
     let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let parse =
         |text: &str| Location::parse(text, Some(&here)).map_err(|e| Error::Other(e.to_string()));
     let (src, dst) = (parse(src)?, parse(dst)?);
     let graph = if src.is_remote() || dst.is_remote() {
-        Some(context.graph()?)
+        Some(std::sync::Arc::new(context.graph()?))
     } else {
         None
     };
     let graph_url = context.config.endpoints.graph_url.as_str();
     let (left, right) = tokio::try_join!(
-        read(graph.as_ref(), &src, graph_url),
-        read(graph.as_ref(), &dst, graph_url)
+        read(graph.as_deref(), &src, graph_url),
+        read(graph.as_deref(), &dst, graph_url)
     )?;
     let mut cache = HashCache::load(crate::paths::cache_dir().map(|d| d.join("hashes.tsv")));
     let mode = if quick { Mode::Quick } else { Mode::Content };
@@ -42,8 +57,25 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
     if let Err(err) = cache.save() {
         eprintln!("odc: the hash cache was not saved: {err}");
     }
+    eprintln!("{}", describe(&Summary::of(&lines)));
+    if cache.hashed + cache.reused > 0 {
+        eprintln!(
+            "local hashes: {} read, {} from the cache",
+            cache.hashed, cache.reused
+        );
+    }
+    Ok(Compared {
+        src,
+        dst,
+        graph,
+        lines,
+    })
+}
+
+pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: bool) -> Outcome {
+    let compared = compared(context, src, dst, quick).await?;
     let mut out = String::new();
-    for line in &lines {
+    for line in &compared.lines {
         if line.verdict == Verdict::Same && (!same || line.is_dir) {
             continue;
         }
@@ -55,19 +87,105 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
         ));
     }
     print!("{out}");
-    let summary = Summary::of(&lines);
-    eprintln!("{}", describe(&summary));
-    if cache.hashed + cache.reused > 0 {
-        eprintln!(
-            "local hashes: {} read, {} from the cache",
-            cache.hashed, cache.reused
-        );
-    }
-    if summary.identical() {
+    if Summary::of(&compared.lines).identical() {
         Ok(())
     } else {
         Err(Failure::Reported)
     }
+}
+
+/// `odc sync SRC DST [--dry-run] [--delete] [--quick]`: make DST like SRC, one way.
+pub async fn sync(
+    context: &Context,
+    src: &str,
+    dst: &str,
+    quick: bool,
+    delete: bool,
+    dry_run: bool,
+) -> Outcome {
+    let compared = compared(context, src, dst, quick).await?;
+    let plan = SyncPlan::from(&compared.lines, delete);
+    eprintln!("{}", describe_plan(&plan));
+    for path in &plan.kind_differs {
+        eprintln!(
+            "odc: {}: a file on one side and a folder on the other; --delete replaces it",
+            escape_control(path)
+        );
+    }
+    if dry_run {
+        let mut out = String::new();
+        for (path, _) in &plan.delete {
+            out.push_str(&format!("- {}\n", escape_control(path)));
+        }
+        for (path, _) in &plan.copy {
+            out.push_str(&format!("+ {}\n", escape_control(path)));
+        }
+        for (path, _) in &plan.replace {
+            out.push_str(&format!("* {}\n", escape_control(path)));
+        }
+        print!("{out}");
+        return Ok(());
+    }
+    let mut failed = false;
+    // Deletions first: a folder replaced by a file (or the other way) must go first.
+    for (path, _) in &plan.delete {
+        let target = sync_below(&compared.dst, path);
+        if let Err(problem) = remove(compared.graph.as_deref(), &target).await {
+            eprintln!("odc: {}: {problem}", escape_control(&target.to_string()));
+            failed = true;
+        }
+    }
+    let requests = plan.requests(&compared.src, &compared.dst);
+    if !requests.is_empty() {
+        let graph = match compared.graph {
+            Some(graph) => graph,
+            None => std::sync::Arc::new(context.graph()?),
+        };
+        let flags = super::transfers::Flags {
+            no_clobber: false,
+            dry_run: false,
+        };
+        super::transfers::run(context, graph, requests, flags).await?;
+    }
+    if failed || !plan.kind_differs.is_empty() {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+/// Deletes one item of the destination: OneDrive's go to its recycle bin, local
+/// ones to the desktop trash (never deleted for good from here).
+async fn remove(graph: Option<&Graph>, target: &Location) -> Result<(), String> {
+    match target {
+        Location::Remote(path) => {
+            let graph = graph.ok_or("not signed in")?;
+            graph
+                .delete(&crate::onedrive::ItemAddress::Path(path.clone()))
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Location::Local(path) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || trash::delete(&path))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| {
+                    format!("not moved to the trash ({e}); delete it by hand if you meant to")
+                })
+        }
+    }
+}
+
+fn describe_plan(plan: &SyncPlan) -> String {
+    format!(
+        "to copy: {} ({}), to replace: {} ({}), to delete: {}",
+        plan.copy.len(),
+        format_size(plan.copy.iter().map(|(_, b)| b).sum::<u64>(), BINARY),
+        plan.replace.len(),
+        format_size(plan.replace.iter().map(|(_, b)| b).sum::<u64>(), BINARY),
+        plan.delete.len()
+    )
 }
 
 fn local_root(location: &Location) -> Option<PathBuf> {

@@ -43,9 +43,10 @@ impl Context {
 pub async fn run(command: Command, context: Context) -> ExitCode {
     // What "not found" means for this command: a folder (3) or a file (4).
     let missing = match &command {
-        Command::Ls { .. } | Command::Mkdir { .. } | Command::Check { .. } => {
-            exit::FOLDER_NOT_FOUND
-        }
+        Command::Ls { .. }
+        | Command::Mkdir { .. }
+        | Command::Check { .. }
+        | Command::Sync { .. } => exit::FOLDER_NOT_FOUND,
         _ => exit::FILE_NOT_FOUND,
     };
     let result = match command {
@@ -96,6 +97,13 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             quick,
             same,
         } => check::check(&context, &src, &dst, quick, same).await,
+        Command::Sync {
+            src,
+            dst,
+            dry_run,
+            delete,
+            quick,
+        } => check::sync(&context, &src, &dst, quick, delete, dry_run).await,
         Command::Link {
             remote_path,
             edit,

@@ -175,7 +175,7 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
         dest_dir: Location::Local(dest_dir),
         dest_name,
     };
-    run(context, Arc::new(graph), request, flags).await
+    run(context, Arc::new(graph), vec![request], flags).await
 }
 
 pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) -> Outcome {
@@ -247,7 +247,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
         dest_dir: Location::Remote(dest_dir),
         dest_name,
     };
-    run(context, Arc::new(graph), request, flags).await
+    run(context, Arc::new(graph), vec![request], flags).await
 }
 
 /// What the user reads for a task: the remote path of an upload, the source else.
@@ -293,14 +293,26 @@ async fn dry_run(context: &Context, graph: &crate::onedrive::Graph, request: &Re
     }
 }
 
-async fn run(
+/// Runs `requests` on the transfer engine, reporting as files go; ends when all
+/// of them have finished.
+pub(super) async fn run(
     context: &Context,
     graph: Arc<crate::onedrive::Graph>,
-    request: Request,
+    requests: Vec<Request>,
     flags: Flags,
 ) -> Outcome {
     if flags.dry_run {
-        return dry_run(context, &graph, &request).await;
+        let mut outcome = Ok(());
+        for request in &requests {
+            if let Err(failure) = dry_run(context, &graph, request).await {
+                outcome = Err(failure);
+            }
+        }
+        return outcome;
+    }
+    let mut unfinished = requests.len();
+    if unfinished == 0 {
+        return Ok(());
     }
     let on_existing = if flags.no_clobber {
         OnExisting::Keep
@@ -319,7 +331,9 @@ async fn run(
         OnExisting::Replace => Resolution::Overwrite,
         OnExisting::Keep => Resolution::Skip,
     }));
-    engine.submit(request);
+    for request in requests {
+        engine.submit(request);
+    }
 
     let reporter = Reporter::new(context.display, Some(graph));
     let ticker = reporter.spawn_ticker();
@@ -408,7 +422,12 @@ async fn run(
                         failures += 1;
                     }
                     EngineEvent::Renamed { .. } => {} // commands never answer "keep both"
-                    EngineEvent::Finished { .. } => break,
+                    EngineEvent::Finished { .. } => {
+                        unfinished -= 1;
+                        if unfinished == 0 {
+                            break;
+                        }
+                    }
                 }
             }
         }

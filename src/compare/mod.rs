@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod delta_tree;
+pub mod sync;
 pub mod tree;
 
 use std::collections::BTreeMap;

@@ -1095,3 +1095,54 @@ async fn check_compares_a_local_folder_with_its_onedrive_copy() {
     let missing = home.odc(&["check", "tree", "OneDrive:/Nope"]).await;
     assert_eq!(missing.status.code(), Some(3), "{}", stderr(&missing));
 }
+
+/// `odc sync`: the preview lists what a run then does; afterwards `check` finds the
+/// two sides the same; `--delete` sends OneDrive items to the recycle bin and local
+/// files to the trash, never deleting for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_makes_the_destination_like_the_source() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let tree = home.path("tree");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(tree.join("sub/b.txt"), b"bravo").unwrap();
+    home.emu.put_file("/Mirror/a.txt", b"ALPHA"); // differs, same size
+    home.emu.put_file("/Mirror/stale.txt", b"only there");
+
+    let preview = home
+        .ok(&["sync", "--dry-run", "--delete", "tree", "OneDrive:/Mirror"])
+        .await;
+    assert_eq!(preview, "- stale.txt\n+ sub\n* a.txt\n");
+    let before = home.odc(&["check", "tree", "OneDrive:/Mirror"]).await;
+    assert_eq!(before.status.code(), Some(1), "a dry run changes nothing");
+
+    let run = home
+        .odc(&["sync", "--delete", "tree", "OneDrive:/Mirror"])
+        .await;
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("to copy: 1 (5 B), to replace: 1 (5 B), to delete: 1"),
+        "{}",
+        stderr(&run)
+    );
+    let after = home.odc(&["check", "tree", "OneDrive:/Mirror"]).await;
+    assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));
+    assert_eq!(home.emu.read_file("/Mirror/a.txt").await.unwrap(), b"alpha");
+    let quota = home.ok(&["whoami", "--json"]).await;
+    let quota: serde_json::Value = serde_json::from_str(&quota).unwrap();
+    assert!(
+        quota["quota"]["deleted"].as_u64().unwrap() >= 10,
+        "stale.txt is in the recycle bin"
+    );
+
+    // The other way: a local file only here goes to the trash, not away for good.
+    std::fs::write(tree.join("local only.txt"), b"keep me somewhere").unwrap();
+    let back = home
+        .odc(&["sync", "--delete", "OneDrive:/Mirror", "tree"])
+        .await;
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert!(!tree.join("local only.txt").exists());
+    let trashed = home.path("home/.local/share/Trash/files/local only.txt");
+    assert_eq!(std::fs::read(&trashed).unwrap(), b"keep me somewhere");
+}
