@@ -4,13 +4,11 @@
 //! `rclone check --combined` (`*` differ, `+` only in SRC, `-` only in DST, `=` same
 //! with --same), a summary on stderr, exit 0 when identical and 1 when not.
 
-use std::path::PathBuf;
-
 use humansize::{BINARY, format_size};
 
 use super::{Context, Failure, Outcome};
 use crate::compare::sync::{SyncPlan, below as sync_below};
-use crate::compare::{self, HashCache, Mode, Summary, Tree, Verdict};
+use crate::compare::{self, Mode, Summary, Verdict};
 use crate::onedrive::display::escape_control;
 use crate::onedrive::{Error, Graph};
 use crate::transfer::Location;
@@ -38,37 +36,23 @@ async fn compared(
     } else {
         None
     };
-    let graph_url = context.config.endpoints.graph_url.as_str();
-    let (left, right) = tokio::try_join!(
-        read(graph.as_deref(), &src, graph_url),
-        read(graph.as_deref(), &dst, graph_url)
-    )?;
-    let mut cache = HashCache::load(crate::paths::cache_dir().map(|d| d.join("hashes.tsv")));
     let mode = if quick { Mode::Quick } else { Mode::Content };
-    let (src_root, dst_root) = (local_root(&src), local_root(&dst));
-    let lines = compare::compare(&left, &right, mode, async |side, node: &compare::Node| {
-        let root = match side {
-            compare::Side::Left => src_root.as_ref(),
-            compare::Side::Right => dst_root.as_ref(),
-        };
-        cache.hash(root?, node).await
-    })
-    .await;
-    if let Err(err) = cache.save() {
-        eprintln!("odc: the hash cache was not saved: {err}");
+    let places = compare::locations::Places {
+        cache_dir: crate::paths::cache_dir(),
+        graph_url: context.config.endpoints.graph_url.clone(),
+    };
+    let result = compare::locations::compare(graph.as_deref(), &src, &dst, mode, &places)
+        .await
+        .map_err(|(location, err)| super::about(&location.to_string(), err))?;
+    for note in &result.notes {
+        eprintln!("{note}");
     }
-    eprintln!("{}", describe(&Summary::of(&lines)));
-    if cache.hashed + cache.reused > 0 {
-        eprintln!(
-            "local hashes: {} read, {} from the cache",
-            cache.hashed, cache.reused
-        );
-    }
+    eprintln!("{}", describe(&Summary::of(&result.lines)));
     Ok(Compared {
         src,
         dst,
         graph,
-        lines,
+        lines: result.lines,
     })
 }
 
@@ -186,57 +170,6 @@ fn describe_plan(plan: &SyncPlan) -> String {
         format_size(plan.replace.iter().map(|(_, b)| b).sum::<u64>(), BINARY),
         plan.delete.len()
     )
-}
-
-fn local_root(location: &Location) -> Option<PathBuf> {
-    match location {
-        Location::Local(path) => Some(path.clone()),
-        Location::Remote(_) => None,
-    }
-}
-
-async fn read(
-    graph: Option<&Graph>,
-    location: &Location,
-    graph_url: &str,
-) -> Result<Tree, Failure> {
-    match location {
-        Location::Local(path) => {
-            let path = path.clone();
-            let (tree, unreadable) =
-                tokio::task::spawn_blocking(move || compare::tree::local(&path))
-                    .await
-                    .map_err(|e| Error::Other(e.to_string()))?
-                    .map_err(|e| Error::io(location.bare_path(), e))?;
-            if unreadable > 0 {
-                eprintln!("odc: {unreadable} folder(s) below {location} could not be read");
-            }
-            Ok(tree)
-        }
-        Location::Remote(path) => {
-            let graph = graph.expect("a graph for a OneDrive side");
-            let cache = crate::paths::cache_dir();
-            match compare::delta_tree::remote(graph, path, cache.as_deref(), graph_url).await {
-                Ok((tree, stats)) => {
-                    let how = if stats.full {
-                        "read whole"
-                    } else {
-                        "changes since the last check"
-                    };
-                    eprintln!(
-                        "{location}: {how}: {} item(s) in {} page(s)",
-                        stats.items, stats.pages
-                    );
-                    Ok(tree)
-                }
-                // Business drives have delta at the root only: list the folders.
-                Err(Error::Graph { status: 400, .. }) => Ok(compare::tree::remote(graph, path)
-                    .await
-                    .map_err(|e| super::about(&location.to_string(), e))?),
-                Err(err) => Err(super::about(&location.to_string(), err).into()),
-            }
-        }
-    }
 }
 
 fn describe(s: &Summary) -> String {

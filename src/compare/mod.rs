@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod delta_tree;
+pub mod locations;
 pub mod sync;
 pub mod tree;
 
