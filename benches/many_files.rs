@@ -193,6 +193,7 @@ async fn run(files: usize) {
             resume: None,
             edits: None,
             hotlist: None,
+            cache: None,
         },
     );
     let observed = Arc::new(Mutex::new(Observed::default()));

@@ -114,7 +114,8 @@ pub async fn sync(
     // Deletions first: a folder replaced by a file (or the other way) must go first.
     for (path, _) in &plan.delete {
         let target = sync_below(&compared.dst, path);
-        if let Err(problem) = remove(compared.graph.as_deref(), &target).await {
+        if let Err(problem) = crate::tui::syncing::remove(compared.graph.as_deref(), &target).await
+        {
             eprintln!("odc: {}: {problem}", escape_control(&target.to_string()));
             failed = true;
         }
@@ -135,29 +136,6 @@ pub async fn sync(
         Err(Failure::Reported)
     } else {
         Ok(())
-    }
-}
-
-/// Deletes one item of the destination: OneDrive's go to its recycle bin, local
-/// ones to the desktop trash (never deleted for good from here).
-async fn remove(graph: Option<&Graph>, target: &Location) -> Result<(), String> {
-    match target {
-        Location::Remote(path) => {
-            let graph = graph.ok_or("not signed in")?;
-            graph
-                .delete(&crate::onedrive::ItemAddress::Path(path.clone()))
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Location::Local(path) => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || trash::delete(&path))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| {
-                    format!("not moved to the trash ({e}); delete it by hand if you meant to")
-                })
-        }
     }
 }
 

@@ -32,20 +32,21 @@ pub async fn compare(
 ) -> Result<Compared, (Location, Error)> {
     let mut notes = Vec::new();
     let (left, right) = tokio::join!(read(graph, src, places), read(graph, dst, places));
-    let (left, note) = left.map_err(|e| (src.clone(), e))?;
+    let (mut left, note) = left.map_err(|e| (src.clone(), e))?;
     notes.extend(note);
-    let (right, note) = right.map_err(|e| (dst.clone(), e))?;
+    let (mut right, note) = right.map_err(|e| (dst.clone(), e))?;
     notes.extend(note);
     let mut cache = HashCache::load(places.cache_dir.as_ref().map(|d| d.join("hashes.tsv")));
-    let (src_root, dst_root) = (local_root(src), local_root(dst));
-    let lines = super::compare(&left, &right, mode, async |side, node: &super::Node| {
-        let root = match side {
-            super::Side::Left => src_root.as_ref(),
-            super::Side::Right => dst_root.as_ref(),
-        };
-        cache.hash(root?, node).await
-    })
-    .await;
+    if mode == Mode::Content {
+        // Only the files a content compare needs are hashed: same size on the other side.
+        if let Some(root) = local_root(src) {
+            fill_hashes(&mut left, &right, &root, &mut cache).await;
+        }
+        if let Some(root) = local_root(dst) {
+            fill_hashes(&mut right, &left, &root, &mut cache).await;
+        }
+    }
+    let lines = super::compare(&left, &right, mode);
     if let Err(err) = cache.save() {
         notes.push(format!("the hash cache was not saved: {err}"));
     }
@@ -56,6 +57,19 @@ pub async fn compare(
         ));
     }
     Ok(Compared { lines, notes })
+}
+
+async fn fill_hashes(tree: &mut Tree, other: &Tree, root: &Path, cache: &mut HashCache) {
+    let wanted: Vec<super::Node> = super::needing_hashes(tree, other)
+        .into_iter()
+        .cloned()
+        .collect();
+    for node in wanted {
+        let hash = cache.hash(root, &node).await;
+        if let Some(slot) = tree.nodes.get_mut(&node.path) {
+            slot.hash = hash;
+        }
+    }
 }
 
 fn local_root(location: &Location) -> Option<PathBuf> {

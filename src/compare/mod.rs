@@ -92,22 +92,11 @@ pub fn key(path: &str) -> String {
     path.to_lowercase()
 }
 
-/// Which tree a node is from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Left,
-    Right,
-}
-
-/// Compares two trees. Files with equal sizes are compared by hash (Content mode)
-/// when both hashes are known; `hash` is asked for missing ones (a local file's,
-/// through the cache) and may say "unknown" (None), which counts as different.
-/// Folders are the same when present on both sides; what is inside them is
-/// compared on its own lines.
-pub async fn compare<H>(left: &Tree, right: &Tree, mode: Mode, mut hash: H) -> Vec<Difference>
-where
-    H: AsyncFnMut(Side, &Node) -> Option<String>,
-{
+/// Compares two trees. Files of equal size are compared by their hashes in Content
+/// mode (a missing hash counts as different: fill local ones in first, see
+/// `locations`). Folders are the same when present on both sides; what is inside
+/// them is compared on its own lines.
+pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
     let mut paths: BTreeMap<String, (Option<&Node>, Option<&Node>)> = BTreeMap::new();
     for node in left.nodes.values() {
         paths.entry(key(&node.path)).or_default().0 = Some(node);
@@ -137,7 +126,7 @@ where
                 bytes: l.size.max(r.size),
             },
             (Some(l), Some(r)) => {
-                let same = l.is_dir || files_match(l, r, mode, &mut hash).await;
+                let same = l.is_dir || files_match(l, r, mode);
                 Difference {
                     path: l.path.clone(),
                     verdict: if same {
@@ -156,10 +145,17 @@ where
     out
 }
 
-async fn files_match<H>(l: &Node, r: &Node, mode: Mode, hash: &mut H) -> bool
-where
-    H: AsyncFnMut(Side, &Node) -> Option<String>,
-{
+/// The files of `tree` whose hash a content compare with `other` needs: same path
+/// (regardless of case) and same non-zero size there, and no hash yet.
+pub fn needing_hashes<'a>(tree: &'a Tree, other: &Tree) -> Vec<&'a Node> {
+    let sizes: std::collections::HashMap<String, u64> =
+        other.files().map(|n| (key(&n.path), n.size)).collect();
+    tree.files()
+        .filter(|n| n.hash.is_none() && n.size > 0 && sizes.get(&key(&n.path)) == Some(&n.size))
+        .collect()
+}
+
+fn files_match(l: &Node, r: &Node, mode: Mode) -> bool {
     if l.size != r.size {
         return false;
     }
@@ -171,20 +167,10 @@ where
             (Some(a), Some(b)) => a.timestamp() == b.timestamp(),
             _ => false,
         },
-        Mode::Content => {
-            let left = match &l.hash {
-                Some(h) => Some(h.clone()),
-                None => hash(Side::Left, l).await,
-            };
-            let right = match &r.hash {
-                Some(h) => Some(h.clone()),
-                None => hash(Side::Right, r).await,
-            };
-            match (left, right) {
-                (Some(a), Some(b)) => same_hash(&a, &b),
-                _ => false,
-            }
-        }
+        Mode::Content => match (&l.hash, &r.hash) {
+            (Some(a), Some(b)) => same_hash(a, b),
+            _ => false,
+        },
     }
 }
 
@@ -255,7 +241,7 @@ mod tests {
             node("bigger.bin", 5, Some(h1)),
             node("right only.txt", 7, Some(h1)),
         ]);
-        let lines = compare(&left, &right, Mode::Content, async |_, _: &Node| None).await;
+        let lines = compare(&left, &right, Mode::Content);
         let got: Vec<(&str, char)> = lines
             .iter()
             .map(|l| (l.path.as_str(), l.verdict.marker()))

@@ -47,6 +47,8 @@ pub struct Runner {
     /// Where private copies of OneDrive files being edited go.
     edits: Option<PathBuf>,
     hotlist: Option<PathBuf>,
+    cache: Option<PathBuf>,
+    compare: Option<CancellationToken>,
 }
 
 /// Where answers to transfer questions go.
@@ -88,6 +90,8 @@ impl Runner {
             view_search: None,
             edits: places.edits,
             hotlist: places.hotlist,
+            cache: places.cache,
+            compare: None,
         }
     }
 
@@ -347,6 +351,78 @@ impl Runner {
                 });
             }
             Effect::Clipboard(text) => return LoopControl::Clipboard(text),
+            Effect::Compare {
+                ticket,
+                left,
+                right,
+                quick,
+            } => {
+                if let Some(old) = self.compare.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                self.compare = Some(token.clone());
+                let graph = self.graph.lock().unwrap().clone();
+                let places = crate::compare::locations::Places {
+                    cache_dir: self.cache.clone(),
+                    graph_url: self.config.endpoints.graph_url.clone(),
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mode = if quick {
+                        crate::compare::Mode::Quick
+                    } else {
+                        crate::compare::Mode::Content
+                    };
+                    let work = crate::compare::locations::compare(
+                        graph.as_deref(),
+                        &left,
+                        &right,
+                        mode,
+                        &places,
+                    );
+                    let result = tokio::select! {
+                        _ = token.cancelled() => return,
+                        r = work => r,
+                    };
+                    let result = result
+                        .map(|c| (c.lines, c.notes))
+                        .map_err(|(side, err)| format!("{side}: {err}"));
+                    let _ = tx.send(Event::Compared { ticket, result });
+                });
+            }
+            Effect::CancelCompare => {
+                if let Some(old) = self.compare.take() {
+                    old.cancel();
+                }
+            }
+            Effect::Sync { deletes, requests } => {
+                let graph = self.graph.lock().unwrap().clone();
+                let (engine, tx) = (self.engine.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let mut gone = 0;
+                    for target in &deletes {
+                        match super::syncing::remove(graph.as_deref(), target).await {
+                            Ok(()) => gone += 1,
+                            Err(problem) => {
+                                let _ = tx.send(Event::Message(format!("{target}: {problem}")));
+                            }
+                        }
+                    }
+                    if gone > 0 {
+                        let _ = tx.send(Event::Message(format!(
+                            "Sync: {gone} item(s) moved to the recycle bin or trash"
+                        )));
+                    }
+                    let folders: Vec<Location> =
+                        deletes.iter().filter_map(Location::parent).collect();
+                    let _ = tx.send(Event::Changed(folders));
+                    // The preview said these replace what is there: no question per file.
+                    for request in requests {
+                        engine.submit_with(request, Some(crate::transfer::Resolution::Overwrite));
+                    }
+                });
+            }
             Effect::LoadHotlist => {
                 if let Some(path) = self.hotlist.clone() {
                     let tx = self.tx.clone();

@@ -71,6 +71,11 @@ pub enum Event {
     },
     /// The hotlist file as read at start: folders, and how many lines were skipped.
     Hotlist(Result<(Vec<crate::transfer::Location>, usize), String>),
+    /// The panes' folders compared: the lines and notes, or why not.
+    Compared {
+        ticket: u64,
+        result: Result<(Vec<crate::compare::Difference>, Vec<String>), String>,
+    },
     /// A sharing link was made (or not).
     LinkMade {
         ticket: u64,
@@ -202,6 +207,19 @@ pub enum Effect {
         ticket: u64,
         id: String,
         kind: crate::onedrive::sharing::LinkKind,
+    },
+    /// Compare two folders (the panes').
+    Compare {
+        ticket: u64,
+        left: Location,
+        right: Location,
+        quick: bool,
+    },
+    CancelCompare,
+    /// A one-way sync: these deletions (recycle bin / trash) first, then the copies.
+    Sync {
+        deletes: Vec<Location>,
+        requests: Vec<crate::transfer::Request>,
     },
     /// Put text on the clipboard of the terminal (OSC 52: works over SSH and in tmux).
     Clipboard(String),

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod compare_ops;
 pub mod edit_ops;
 pub mod editing;
 pub mod effects;
@@ -16,6 +17,7 @@ pub mod nav_ops;
 pub mod ops;
 pub mod share_ops;
 pub mod state;
+pub mod syncing;
 pub mod terminal;
 pub mod ui;
 pub mod update;
@@ -38,6 +40,8 @@ pub struct Places {
     pub edits: Option<PathBuf>,
     /// The hotlist of bookmarked folders.
     pub hotlist: Option<PathBuf>,
+    /// Caches (local hashes, delta state) for comparing the panes.
+    pub cache: Option<PathBuf>,
 }
 
 impl Places {
@@ -47,6 +51,7 @@ impl Places {
             resume: crate::transfer::resume::ResumeStore::default_location(),
             edits: crate::paths::cache_dir().map(|d| d.join("edit")),
             hotlist: crate::paths::data_dir().map(|d| d.join("hotlist.txt")),
+            cache: crate::paths::cache_dir(),
         }
     }
 
@@ -58,6 +63,7 @@ impl Places {
             )),
             edits: Some(dir.join("edit")),
             hotlist: Some(dir.join("hotlist.txt")),
+            cache: Some(dir.join("cache")),
         }
     }
 }

@@ -190,6 +190,8 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             id,
             link,
         } => super::share_ops::key(state, (ticket, name, id, link), key, &mut effects),
+        Dialog::Compare(view) => super::compare_ops::compare_key(state, view, key, &mut effects),
+        Dialog::SyncPreview(view) => super::compare_ops::sync_key(state, view, key, &mut effects),
         Dialog::Find { pane, input } => {
             super::nav_ops::find_key(state, (pane, input), key, &mut effects)
         }

@@ -115,6 +115,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::LinkMade { ticket, result } => super::share_ops::made(state, ticket, result),
+        Event::Compared { ticket, result } => super::compare_ops::compared(state, ticket, result),
         Event::RequestFinished(locations) => {
             super::ops::unmark_finished(state, &locations);
             reload(state, &locations)
@@ -467,6 +468,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::ShareLink => return super::share_ops::open(state),
+        Action::Compare => return super::compare_ops::open(state),
         Action::Hotlist => {
             super::nav_ops::open_hotlist(state);
             return Vec::new();

@@ -50,6 +50,12 @@ impl PlanSink for QueueSink {
 impl Engine {
     /// Plans and queues a request. The destination is fixed now.
     pub fn submit(&self, request: Request) {
+        self.submit_with(request, None);
+    }
+
+    /// [`Engine::submit`] answering "the target exists" with `on_conflict` instead
+    /// of the engine's default (a sync replaces what its preview said it would).
+    pub fn submit_with(&self, request: Request, on_conflict: Option<crate::transfer::Resolution>) {
         let engine = self.clone();
         tokio::spawn(async move {
             let graph = engine.graph();
@@ -57,7 +63,7 @@ impl Engine {
             if request.kind == crate::transfer::Kind::Move {
                 changed.extend(request.sources.iter().filter_map(Location::parent));
             }
-            let default = *engine.inner.default_conflict.read().unwrap();
+            let default = on_conflict.or(*engine.inner.default_conflict.read().unwrap());
             let batch = Batch::new(default, changed);
             let mut sink = QueueSink {
                 engine: engine.clone(),

@@ -23,10 +23,14 @@ pub enum Context {
     Hotlist,
     /// Sharing a OneDrive item by link.
     Share,
+    /// Comparing the panes' folders.
+    Compare,
+    /// A one-way sync, previewed.
+    Sync,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -38,6 +42,8 @@ impl Context {
         Context::EditConflict,
         Context::Hotlist,
         Context::Share,
+        Context::Compare,
+        Context::Sync,
     ];
 
     /// The heading in the help overlay.
@@ -54,6 +60,8 @@ impl Context {
             Context::EditConflict => "Edited",
             Context::Hotlist => "Hotlist",
             Context::Share => "Share",
+            Context::Compare => "Compare",
+            Context::Sync => "Sync",
         }
     }
 }
@@ -116,6 +124,7 @@ actions! {
     GoTo: Panes, "go_to", "go to a path";
     Find: Panes, "find", "find files below";
     ShareLink: Panes, "share_link", "share link";
+    Compare: Panes, "compare", "compare the panes";
     CopyCode: Panes, "copy_code", "copy sign-in code";
     Hotlist: Panes, "hotlist", "hotlist (bookmarks)";
     SameFolder: Panes, "same_folder", "same folder opposite";
@@ -196,6 +205,16 @@ actions! {
     ShareView: Share, "share_view", "view-only link";
     ShareEdit: Share, "share_edit", "editable link";
     ShareClose: Share, "share_close", "close";
+
+    CompareContent: Compare, "compare_content", "by content";
+    CompareQuick: Compare, "compare_quick", "quick (size, time)";
+    CompareToRight: Compare, "compare_to_right", "sync left -> right";
+    CompareToLeft: Compare, "compare_to_left", "sync right -> left";
+    CompareClose: Compare, "compare_close", "close";
+
+    SyncRun: Sync, "sync_run", "run";
+    SyncDelete: Sync, "sync_delete", "delete too / not";
+    SyncCancel: Sync, "sync_cancel", "cancel";
 }
 
 impl Action {

@@ -39,6 +39,10 @@ pub enum Dialog {
         id: String,
         link: ShareState,
     },
+    /// Comparing the panes' folders: choose how, watch it run, read the result.
+    Compare(CompareView),
+    /// A one-way sync to run, as it will happen.
+    SyncPreview(SyncView),
     /// The hotlist of bookmarked folders, with the selected row.
     Hotlist {
         cursor: usize,
@@ -105,4 +109,34 @@ pub enum ShareState {
         scope: Option<String>,
     },
     Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    pub ticket: u64,
+    pub left: Location,
+    pub right: Location,
+    pub stage: CompareStage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareStage {
+    Choosing,
+    Running {
+        quick: bool,
+    },
+    Done {
+        lines: std::sync::Arc<Vec<crate::compare::Difference>>,
+        notes: Vec<String>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncView {
+    pub src: Location,
+    pub dst: Location,
+    pub lines: std::sync::Arc<Vec<crate::compare::Difference>>,
+    pub plan: crate::compare::sync::SyncPlan,
+    pub delete: bool,
 }

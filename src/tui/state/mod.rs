@@ -7,7 +7,9 @@ pub mod viewer;
 
 use std::sync::Arc;
 
-pub use dialog::{ConflictView, Dialog, ErrorView, ShareState};
+pub use dialog::{
+    CompareStage, CompareView, ConflictView, Dialog, ErrorView, ShareState, SyncView,
+};
 pub use pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
@@ -137,6 +139,13 @@ impl State {
         // A message on screen keeps the clock going until it expires.
         self.message.is_some()
             || self.viewer.as_ref().is_some_and(|v| v.search.running)
+            || matches!(
+                &self.dialog,
+                Some(Dialog::Compare(CompareView {
+                    stage: CompareStage::Running { .. },
+                    ..
+                }))
+            )
             || self.panes.iter().any(|p| p.listing.loading)
             || self.transfers.active() > 0
             || matches!(

@@ -12,7 +12,7 @@ use crate::location::REMOTE_PREFIX;
 use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
 use crate::tui::keymap::Context;
-use crate::tui::state::{Dialog, ShareState, State};
+use crate::tui::state::{CompareStage, Dialog, ShareState, State};
 
 fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
     // Show the end of a long value, where the typing happens.
@@ -130,6 +130,132 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 }
             }
             (" Share ".into(), lines)
+        }
+        Dialog::Compare(view) => {
+            let mut lines = vec![
+                Line::from(fit(
+                    &format!("Left:  {}", escape_control(&view.left.to_string())),
+                    inner_width,
+                )),
+                Line::from(fit(
+                    &format!("Right: {}", escape_control(&view.right.to_string())),
+                    inner_width,
+                )),
+                Line::from(""),
+            ];
+            match &view.stage {
+                CompareStage::Choosing => {
+                    lines.push(Line::from("Compare the folders and everything below them:"));
+                    lines.extend(hint_lines(state, Context::Compare, inner_width, &palette));
+                }
+                CompareStage::Running { quick } => {
+                    let how = if *quick {
+                        "size and time"
+                    } else {
+                        "size and content"
+                    };
+                    lines.push(Line::from(format!(
+                        "{} Comparing by {how}…  Esc stops",
+                        crate::tui::ui::spinner(state)
+                    )));
+                }
+                CompareStage::Done {
+                    lines: found,
+                    notes,
+                } => {
+                    let s = crate::compare::Summary::of(found);
+                    let row = |what: &str, (n, bytes): (usize, u64)| {
+                        Line::from(format!(
+                            "  {what:<14}{:>8}  {:>12}",
+                            super::thousands(n),
+                            format_size(bytes, BINARY)
+                        ))
+                    };
+                    lines.push(row("same", s.same));
+                    lines.push(row("different", s.different));
+                    lines.push(row("only left", s.only_left));
+                    lines.push(row("only right", s.only_right));
+                    lines.extend(notes.iter().map(|n| {
+                        Line::styled(fit(&escape_control(n), inner_width), palette.dim())
+                    }));
+                    lines.push(Line::from(if s.identical() {
+                        "The folders are the same."
+                    } else {
+                        "The differing items are marked in both panes."
+                    }));
+                    lines.extend(hint_lines(state, Context::Compare, inner_width, &palette));
+                }
+                CompareStage::Failed(problem) => {
+                    lines.push(Line::styled(escape_control(problem), palette.error()));
+                    lines.extend(hint_lines(state, Context::Compare, inner_width, &palette));
+                }
+            }
+            (" Compare ".into(), lines)
+        }
+        Dialog::SyncPreview(view) => {
+            let plan = &view.plan;
+            let total = |items: &[(String, u64)]| {
+                format_size(items.iter().map(|(_, b)| b).sum::<u64>(), BINARY)
+            };
+            let mut lines = vec![
+                Line::from(fit(
+                    &format!(
+                        "{} → {}",
+                        escape_control(&view.src.to_string()),
+                        escape_control(&view.dst.to_string())
+                    ),
+                    inner_width,
+                )),
+                Line::from(""),
+                Line::from(format!(
+                    "  copy     {:>6}  {:>12}",
+                    plan.copy.len(),
+                    total(&plan.copy)
+                )),
+                Line::from(format!(
+                    "  replace  {:>6}  {:>12}",
+                    plan.replace.len(),
+                    total(&plan.replace)
+                )),
+                Line::from(if view.delete {
+                    format!("  delete   {:>6}  (recycle bin / trash)", plan.delete.len())
+                } else {
+                    "  delete        -  (d to delete what only the destination has)".to_string()
+                }),
+            ];
+            // The first items, as they will go.
+            let shown: Vec<String> = plan
+                .delete
+                .iter()
+                .map(|(p, _)| format!("- {}", escape_control(p)))
+                .chain(
+                    plan.copy
+                        .iter()
+                        .map(|(p, _)| format!("+ {}", escape_control(p))),
+                )
+                .chain(
+                    plan.replace
+                        .iter()
+                        .map(|(p, _)| format!("* {}", escape_control(p))),
+                )
+                .collect();
+            for line in shown.iter().take(8) {
+                lines.push(Line::styled(fit(line, inner_width), palette.dim()));
+            }
+            if shown.len() > 8 {
+                lines.push(Line::styled(
+                    format!("… and {} more", shown.len() - 8),
+                    palette.dim(),
+                ));
+            }
+            if !plan.kind_differs.is_empty() {
+                lines.push(Line::from(format!(
+                    "{} item(s) are a file on one side and a folder on the other: d replaces them",
+                    plan.kind_differs.len()
+                )));
+            }
+            lines.extend(hint_lines(state, Context::Sync, inner_width, &palette));
+            (" Sync one way ".into(), lines)
         }
         Dialog::Find { pane, input } => {
             let here = escape_control(&state.panes[*pane].source.to_string());

@@ -59,6 +59,13 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
 }
 
+const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
+
+/// The spinner's frame now (it turns with the ticks while something runs).
+pub fn spinner(state: &State) -> char {
+    SPINNER[state.spinner % SPINNER.len()]
+}
+
 /// A `width`×`height` box in the middle of `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

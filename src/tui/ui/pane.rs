@@ -10,8 +10,6 @@ use super::{Palette, fit, fit_left, pad, thousands};
 use crate::onedrive::display::escape_control;
 use crate::tui::state::{Entry, State};
 
-const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
-
 pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let pane = &state.panes[index];
     let active = state.active == index;
@@ -25,7 +23,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let bottom = if pane.listing.loading {
         format!(
             " {} loading {}… ",
-            SPINNER[state.spinner % SPINNER.len()],
+            super::spinner(state),
             thousands(pane.entries.len())
         )
     } else {

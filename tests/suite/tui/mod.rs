@@ -1,6 +1,7 @@
 //! The UI without a terminal: `update` fed events, and whole screens rendered into
 //! ratatui's TestBackend and compared with insta snapshots.
 
+mod comparing;
 mod editing;
 mod finding;
 mod going;
