@@ -54,7 +54,7 @@ check() { # label; prints seconds and the check's summary
   local status=0
   /usr/bin/time -f "%e s, peak %M KiB" -o "$WORK/time" "$ODC" check "$WORK/tree" OneDrive:/Tree \
     >"$WORK/out" 2>"$WORK/err" || status=$?
-  printf '%-28s %s  (exit %s, %s difference lines)\n' "$1" "$(cat "$WORK/time")" "$status" "$(wc -l <"$WORK/out")"
+  printf "%-28s %s  (exit %s, %s difference lines)\n" "$1" "$(grep -v "Command exited" "$WORK/time")" "$status" "$(wc -l <"$WORK/out")"
   sed 's/^/    /' "$WORK/err"
 }
 

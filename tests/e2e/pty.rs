@@ -562,3 +562,65 @@ fn view_a_large_remote_file_and_edit_a_remote_file() {
     pty.assert_restored();
     drop(dir);
 }
+
+/// In the demo: a local copy of /Documents with one file changed and one extra;
+/// Ctrl-X d marks exactly those (and what only OneDrive has), `>` previews the sync,
+/// Enter runs it, and comparing again reads only the changes and finds the
+/// changed and extra files settled.
+#[test]
+fn compare_the_panes_and_sync_one_way() {
+    let mut pty = Pty::demo(110, 34);
+    let docs = pty._dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(
+        docs.join("README.md"),
+        b"# Welcome to the odc demo drive\n\nEverything here lives in odc's built-in Graph emulator.\nCopy files between the panes with F5 or c.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join("Meeting notes.txt"),
+        b"Agenda:\n- ship odc\n- CELEBRATE\n",
+    )
+    .unwrap();
+    std::fs::write(docs.join("extra.txt"), b"only here").unwrap();
+    pty.wait_for("Many files/");
+    pty.send(b"\x12"); // Ctrl-R: the local pane sees docs/
+    pty.send(b"/docs\r\r");
+    pty.wait_for("extra.txt");
+    pty.send(b"\t:/Documents\r");
+    pty.wait_for("Quarterly report.docx");
+
+    pty.send(b"\x18"); // Ctrl-X
+    pty.wait_for("Compare the folders");
+    pty.send(b"d");
+    let screen = pty.wait_for("The differing items are marked");
+    assert!(screen.contains("read whole"), "{screen}");
+    // Marked on the left: the changed file and the extra one, not README.md.
+    assert!(
+        screen.contains("*Meeting notes.txt") && screen.contains("*extra.txt"),
+        "{screen}"
+    );
+    assert!(!screen.contains("*README.md"), "{screen}");
+    pty.send(b">");
+    let screen = pty.wait_for("Sync one way");
+    assert!(
+        screen.contains("+ extra.txt") && screen.contains("* Meeting notes.txt"),
+        "{screen}"
+    );
+    pty.send(b"\r");
+    pty.wait_until("the sync to finish", |s| {
+        s.contains("Transfers: 0 running, 0 queued")
+    });
+    pty.send(b"\x1b"); // close the panel
+
+    pty.send(b"\x18d");
+    let screen = pty.wait_for("changes since the last check");
+    assert!(
+        !screen.contains("*Meeting notes.txt") && !screen.contains("*extra.txt"),
+        "{screen}"
+    );
+    pty.send(b"\x1b");
+    pty.send(b"q");
+    pty.wait_exit();
+    pty.assert_restored();
+}
