@@ -41,7 +41,7 @@ async fn compared(
         cache_dir: crate::paths::cache_dir(),
         graph_url: context.config.endpoints.graph_url.clone(),
     };
-    let result = compare::locations::compare(graph.as_deref(), &src, &dst, mode, &places)
+    let result = compare::locations::compare(graph.as_deref(), &src, &dst, mode, &places, &|_| {})
         .await
         .map_err(|(location, err)| super::about(&location.to_string(), err))?;
     for note in &result.notes {

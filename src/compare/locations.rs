@@ -22,6 +22,9 @@ pub struct Compared {
     pub notes: Vec<String>,
 }
 
+/// Told how far a compare is ("hashing 1,200 of 10,000 local files").
+pub type Progress<'a> = &'a (dyn Fn(String) + Send + Sync);
+
 /// Compares `src` with `dst`; an error names the side it is about.
 pub async fn compare(
     graph: Option<&Graph>,
@@ -29,8 +32,10 @@ pub async fn compare(
     dst: &Location,
     mode: Mode,
     places: &Places,
+    progress: Progress<'_>,
 ) -> Result<Compared, (Location, Error)> {
     let mut notes = Vec::new();
+    progress("reading both folders".into());
     let (left, right) = tokio::join!(read(graph, src, places), read(graph, dst, places));
     let (mut left, note) = left.map_err(|e| (src.clone(), e))?;
     notes.extend(note);
@@ -40,10 +45,10 @@ pub async fn compare(
     if mode == Mode::Content {
         // Only the files a content compare needs are hashed: same size on the other side.
         if let Some(root) = local_root(src) {
-            fill_hashes(&mut left, &right, &root, &mut cache).await;
+            fill_hashes(&mut left, &right, &root, &mut cache, progress).await;
         }
         if let Some(root) = local_root(dst) {
-            fill_hashes(&mut right, &left, &root, &mut cache).await;
+            fill_hashes(&mut right, &left, &root, &mut cache, progress).await;
         }
     }
     let lines = super::compare(&left, &right, mode);
@@ -59,13 +64,22 @@ pub async fn compare(
     Ok(Compared { lines, notes })
 }
 
-async fn fill_hashes(tree: &mut Tree, other: &Tree, root: &Path, cache: &mut HashCache) {
+async fn fill_hashes(
+    tree: &mut Tree,
+    other: &Tree,
+    root: &Path,
+    cache: &mut HashCache,
+    progress: Progress<'_>,
+) {
     let wanted: Vec<super::Node> = super::needing_hashes(tree, other)
         .into_iter()
         .cloned()
         .collect();
-    for node in wanted {
-        let hash = cache.hash(root, &node).await;
+    for (done, node) in wanted.iter().enumerate() {
+        if done % 250 == 0 {
+            progress(format!("hashing local files: {done} of {}", wanted.len()));
+        }
+        let hash = cache.hash(root, node).await;
         if let Some(slot) = tree.nodes.get_mut(&node.path) {
             slot.hash = hash;
         }

@@ -60,7 +60,10 @@ pub fn compare_key(
                 right: view.right.clone(),
                 quick,
             });
-            view.stage = CompareStage::Running { quick };
+            view.stage = CompareStage::Running {
+                quick,
+                progress: String::new(),
+            };
             Some(Dialog::Compare(view))
         }
         (
@@ -101,6 +104,15 @@ fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> D
         plan,
         delete: false,
     })
+}
+
+pub fn progress(state: &mut State, ticket: u64, text: String) {
+    if let Some(Dialog::Compare(view)) = &mut state.dialog
+        && view.ticket == ticket
+        && let CompareStage::Running { progress, .. } = &mut view.stage
+    {
+        *progress = text;
+    }
 }
 
 pub fn compared(

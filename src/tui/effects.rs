@@ -374,12 +374,17 @@ impl Runner {
                     } else {
                         crate::compare::Mode::Content
                     };
+                    let progress_tx = tx.clone();
+                    let progress = move |text: String| {
+                        let _ = progress_tx.send(Event::CompareProgress { ticket, text });
+                    };
                     let work = crate::compare::locations::compare(
                         graph.as_deref(),
                         &left,
                         &right,
                         mode,
                         &places,
+                        &progress,
                     );
                     let result = tokio::select! {
                         _ = token.cancelled() => return,

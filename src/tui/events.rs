@@ -71,6 +71,11 @@ pub enum Event {
     },
     /// The hotlist file as read at start: folders, and how many lines were skipped.
     Hotlist(Result<(Vec<crate::transfer::Location>, usize), String>),
+    /// How far the compare is.
+    CompareProgress {
+        ticket: u64,
+        text: String,
+    },
     /// The panes' folders compared: the lines and notes, or why not.
     Compared {
         ticket: u64,

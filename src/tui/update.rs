@@ -116,6 +116,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::LinkMade { ticket, result } => super::share_ops::made(state, ticket, result),
         Event::Compared { ticket, result } => super::compare_ops::compared(state, ticket, result),
+        Event::CompareProgress { ticket, text } => {
+            super::compare_ops::progress(state, ticket, text);
+            Vec::new()
+        }
         Event::RequestFinished(locations) => {
             super::ops::unmark_finished(state, &locations);
             reload(state, &locations)

@@ -124,6 +124,8 @@ pub enum CompareStage {
     Choosing,
     Running {
         quick: bool,
+        /// What it is doing now ("hashing local files: 250 of 10,000").
+        progress: String,
     },
     Done {
         lines: std::sync::Arc<Vec<crate::compare::Difference>>,

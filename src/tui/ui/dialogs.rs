@@ -148,7 +148,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     lines.push(Line::from("Compare the folders and everything below them:"));
                     lines.extend(hint_lines(state, Context::Compare, inner_width, &palette));
                 }
-                CompareStage::Running { quick } => {
+                CompareStage::Running { quick, progress } => {
                     let how = if *quick {
                         "size and time"
                     } else {
@@ -158,6 +158,9 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                         "{} Comparing by {how}…  Esc stops",
                         crate::tui::ui::spinner(state)
                     )));
+                    if !progress.is_empty() {
+                        lines.push(Line::styled(fit(progress, inner_width), palette.dim()));
+                    }
                 }
                 CompareStage::Done {
                     lines: found,

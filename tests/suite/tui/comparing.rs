@@ -43,6 +43,14 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
         other => panic!("{other:?}"),
     };
     assert!(state.busy(), "the spinner turns while it runs");
+    update(
+        &mut state,
+        Event::CompareProgress {
+            ticket,
+            text: "hashing local files: 250 of 10000".into(),
+        },
+    );
+    assert!(screen(&state).contains("hashing local files: 250 of 10000"));
     let lines = vec![
         line("Cargo.toml", Verdict::Same, false, 1_530),
         line("README.md", Verdict::OnlyLeft, false, 12_288),
