@@ -182,16 +182,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     std::fs::write(local.join("sub/b.txt"), b"bravo").unwrap();
     env.emu.put_file("/Copy/a.txt", b"ALPHA");
     env.emu.put_file("/Copy/extra.txt", b"x");
-    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner =
-        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
-    runner.run(Effect::CheckSession);
-    loop {
-        if let Some(Event::SignedIn(_)) = rx.recv().await {
-            break;
-        }
-    }
+    let (mut runner, mut rx) = signed_in_runner(&env).await;
     let left = Location::Local(local.clone());
     let right = Location::Remote(RemotePath::parse("/Copy").unwrap());
     let compare = async |runner: &mut odc::tui::effects::Runner,

@@ -171,16 +171,7 @@ async fn the_runner_finds_below_a_local_folder_and_searches_onedrive() {
     // A link back up must not be walked round and round.
     std::os::unix::fs::symlink(&local, local.join("a/loop")).unwrap();
 
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
-    let mut runner =
-        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
-    runner.run(Effect::CheckSession);
-    loop {
-        if let Some(Event::SignedIn(_)) = rx.recv().await {
-            break;
-        }
-    }
+    let (mut runner, mut rx) = signed_in_runner(&env).await;
 
     let names: Vec<String> = found(
         &mut runner,

@@ -135,18 +135,13 @@ async fn the_runner_lists_folder_names_and_keeps_the_hotlist() {
     let local = env.local("tree");
     std::fs::create_dir_all(local.join("alpha")).unwrap();
     std::fs::write(local.join("afile"), b"x").unwrap();
-    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner =
-        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
+    let (mut runner, mut rx) = signed_in_runner(&env).await;
     let mut next = async || {
         tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
             .await
             .unwrap()
             .unwrap()
     };
-    runner.run(Effect::CheckSession);
-    assert!(matches!(next().await, Event::SignedIn(_)));
 
     runner.run(Effect::CompleteFolders {
         ticket: 7,

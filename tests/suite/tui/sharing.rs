@@ -145,16 +145,7 @@ async fn the_runner_asks_onedrive_for_the_link() {
     let env = Env::new(Default::default()).await;
     env.sign_in();
     let id = env.emu.put_file("/shared.txt", b"x");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
-    let mut runner =
-        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
-    runner.run(Effect::CheckSession);
-    loop {
-        if let Some(Event::SignedIn(_)) = rx.recv().await {
-            break;
-        }
-    }
+    let (mut runner, mut rx) = signed_in_runner(&env).await;
     runner.run(Effect::CreateLink {
         ticket: 3,
         id,

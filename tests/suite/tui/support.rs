@@ -154,3 +154,27 @@ pub fn screen(state: &State) -> String {
         .unwrap();
     terminal.backend().to_string()
 }
+
+/// A runner for `env`'s account (signed in beforehand) and its events, once it has
+/// seen the sign-in: for tests of what the runner does against the emulator.
+pub async fn signed_in_runner(
+    env: &crate::support::Env,
+) -> (
+    odc::tui::effects::Runner,
+    tokio::sync::mpsc::UnboundedReceiver<Event>,
+) {
+    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner =
+        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
+    runner.run(Effect::CheckSession);
+    loop {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the runner went quiet")
+            .expect("the runner is gone");
+        if matches!(event, Event::SignedIn(_)) {
+            return (runner, rx);
+        }
+    }
+}
