@@ -123,6 +123,29 @@ fn remote_state() -> State {
     state
 }
 
+/// `e` on the row, the copy fetched, the editor closed: the edit's ticket.
+fn edited(state: &mut State, copy: &editing::Copy) -> u64 {
+    let ticket = match &update(state, ch('e'))[..] {
+        [Effect::FetchForEdit { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    update(
+        state,
+        Event::EditFetched {
+            ticket,
+            result: Ok(copy.clone()),
+        },
+    );
+    update(
+        state,
+        Event::EditorExited {
+            ticket,
+            result: Ok(()),
+        },
+    );
+    ticket
+}
+
 fn copy_at(path: &str) -> editing::Copy {
     editing::Copy {
         file: path.into(),
@@ -263,24 +286,7 @@ fn nothing_is_lost_when_the_editor_fails_or_the_upload_does() {
             .contains("copy is kept in /cache/edit/y/notes.txt")
     );
 
-    let ticket = match &update(&mut state, ch('e'))[..] {
-        [Effect::FetchForEdit { ticket, .. }] => *ticket,
-        other => panic!("{other:?}"),
-    };
-    update(
-        &mut state,
-        Event::EditFetched {
-            ticket,
-            result: Ok(copy.clone()),
-        },
-    );
-    update(
-        &mut state,
-        Event::EditorExited {
-            ticket,
-            result: Ok(()),
-        },
-    );
+    let ticket = edited(&mut state, &copy);
     let effects = update(
         &mut state,
         Event::EditUploaded {
@@ -296,24 +302,7 @@ fn nothing_is_lost_when_the_editor_fails_or_the_upload_does() {
     );
 
     // Esc in the 412 dialog keeps the copy too; d discards it.
-    let ticket = match &update(&mut state, ch('e'))[..] {
-        [Effect::FetchForEdit { ticket, .. }] => *ticket,
-        other => panic!("{other:?}"),
-    };
-    update(
-        &mut state,
-        Event::EditFetched {
-            ticket,
-            result: Ok(copy.clone()),
-        },
-    );
-    update(
-        &mut state,
-        Event::EditorExited {
-            ticket,
-            result: Ok(()),
-        },
-    );
+    let ticket = edited(&mut state, &copy);
     update(
         &mut state,
         Event::EditUploaded {
