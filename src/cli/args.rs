@@ -105,6 +105,8 @@ pub enum Command {
         /// Keep local files that exist (and count them as failed).
         #[arg(short = 'n', long)]
         no_clobber: bool,
+        #[command(flatten)]
+        existing: ExistingFlags,
         /// Print what would be downloaded; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -124,6 +126,8 @@ pub enum Command {
         /// Fail instead of replacing a remote file that exists.
         #[arg(short = 'n', long)]
         no_clobber: bool,
+        #[command(flatten)]
+        existing: ExistingFlags,
         /// Copy what symbolic links inside LOCAL point to (transfer.follow_symlinks).
         #[arg(long)]
         follow_symlinks: bool,
@@ -220,4 +224,35 @@ pub enum Command {
     /// Run the Microsoft Graph + identity emulator alone (for tests, curl and benchmarks).
     #[cfg(feature = "emulator")]
     Emulator(crate::emulator::cli::EmulatorArgs),
+}
+
+/// What `get` and `put` do with a file that exists at the destination, besides
+/// replacing it (the default) or `-n`: the flags rclone users know.
+#[derive(Debug, Clone, Copy, clap::Args)]
+#[group(multiple = false)]
+pub struct ExistingFlags {
+    /// Skip files that exist at the destination (counted as skipped, not failed).
+    #[arg(long, conflicts_with = "no_clobber")]
+    pub ignore_existing: bool,
+    /// Skip files whose destination is as new as the source or newer.
+    #[arg(long, conflicts_with = "no_clobber")]
+    pub update: bool,
+    /// Skip files whose destination has the same size and QuickXorHash.
+    #[arg(long, conflicts_with = "no_clobber")]
+    pub checksum: bool,
+}
+
+impl ExistingFlags {
+    pub fn on_existing(self) -> super::transfers::OnExisting {
+        use super::transfers::OnExisting;
+        if self.ignore_existing {
+            OnExisting::Ignore
+        } else if self.update {
+            OnExisting::Update
+        } else if self.checksum {
+            OnExisting::Checksum
+        } else {
+            OnExisting::Replace
+        }
+    }
 }

@@ -126,8 +126,10 @@ pub async fn sync(
             Some(graph) => graph,
             None => std::sync::Arc::new(context.graph()?),
         };
+        // The compare chose what to copy: replace without asking again.
         let flags = super::transfers::Flags {
             no_clobber: false,
+            existing: super::transfers::OnExisting::Replace,
             dry_run: false,
         };
         super::transfers::run(context, graph, requests, flags).await?;

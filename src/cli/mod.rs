@@ -82,10 +82,12 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             remote,
             local,
             no_clobber,
+            existing,
             dry_run,
         } => {
             let flags = transfers::Flags {
                 no_clobber,
+                existing: existing.on_existing(),
                 dry_run,
             };
             transfers::get(&context, &remote, &local, flags).await
@@ -113,6 +115,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             local,
             remote,
             no_clobber,
+            existing,
             follow_symlinks,
             dry_run,
         } => {
@@ -129,6 +132,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             };
             let flags = transfers::Flags {
                 no_clobber,
+                existing: existing.on_existing(),
                 dry_run,
             };
             transfers::put(&context, &local, &remote, flags).await

@@ -17,12 +17,39 @@ use crate::transfer::{
     TaskState,
 };
 
-/// How the command line answers a target that exists.
-#[derive(Clone, Copy, PartialEq)]
-enum OnExisting {
+/// How the command line answers a target that exists (as rclone's flags do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnExisting {
+    #[default]
     Replace,
     /// `-n`: leave it, and count the file as failed.
     Keep,
+    /// `--ignore-existing`: leave it, and count it as skipped.
+    Ignore,
+    /// `--update`: replace it only if it is older than the source.
+    Update,
+    /// `--checksum`: leave it if size and QuickXorHash match, else replace it.
+    Checksum,
+}
+
+impl OnExisting {
+    fn resolution(self) -> Resolution {
+        match self {
+            OnExisting::Replace => Resolution::Overwrite,
+            OnExisting::Keep | OnExisting::Ignore => Resolution::Skip,
+            OnExisting::Update => Resolution::OverwriteIfOlder,
+            OnExisting::Checksum => Resolution::SkipIfSame,
+        }
+    }
+
+    /// Why a skipped file was skipped, for the summary.
+    fn skipped_because(self) -> &'static str {
+        match self {
+            OnExisting::Update => "the destination is as new or newer",
+            OnExisting::Checksum => "same size and QuickXorHash",
+            _ => "it exists already",
+        }
+    }
 }
 
 /// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
@@ -112,6 +139,8 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
 pub struct Flags {
     /// `-n`: keep an existing target (and count the file as failed).
     pub no_clobber: bool,
+    /// `--ignore-existing`, `--update`, `--checksum` (`-n` wins).
+    pub existing: OnExisting,
     /// `--dry-run`: print what would happen, send no writing request.
     pub dry_run: bool,
 }
@@ -317,8 +346,9 @@ pub(super) async fn run(
     let on_existing = if flags.no_clobber {
         OnExisting::Keep
     } else {
-        OnExisting::Replace
+        flags.existing
     };
+    let mut skipped = 0usize;
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config.transfer, tx);
     engine.set_graph(graph.clone());
@@ -327,10 +357,7 @@ pub(super) async fn run(
     if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {
         engine.set_resume_store(Arc::new(store));
     }
-    engine.set_default_conflict(Some(match on_existing {
-        OnExisting::Replace => Resolution::Overwrite,
-        OnExisting::Keep => Resolution::Skip,
-    }));
+    engine.set_default_conflict(Some(on_existing.resolution()));
     for request in requests {
         engine.submit(request);
     }
@@ -384,6 +411,10 @@ pub(super) async fn run(
                                 let verb = if *direction == Direction::Upload { "uploaded" } else { "downloaded" };
                                 reporter.finish(label, progress, verb, started.elapsed());
                             }
+                            TaskState::Skipped if on_existing != OnExisting::Keep => {
+                                reporter.abandon(progress);
+                                skipped += 1;
+                            }
                             TaskState::Skipped => {
                                 reporter.abandon(progress);
                                 reporter.print_line(&format!(
@@ -436,6 +467,12 @@ pub(super) async fn run(
         ticker.abort();
     }
     reporter.clear();
+    if skipped > 0 {
+        eprintln!(
+            "skipped {skipped} file(s): {}",
+            on_existing.skipped_because()
+        );
+    }
     if let Some(status) = interrupted {
         Err(Failure::Interrupted(status))
     } else if failures > 0 {

@@ -12,6 +12,9 @@ pub enum Resolution {
     Rename,
     /// Overwrite only when the target is older than the source.
     OverwriteIfOlder,
+    /// Skip when the target has the same size and QuickXorHash, else overwrite
+    /// (`--checksum`). The engine reads the hashes; `decide` never sees it.
+    SkipIfSame,
 }
 
 impl Resolution {
@@ -60,6 +63,8 @@ pub fn decide(
         Resolution::Overwrite => Decision::Overwrite,
         Resolution::Skip => Decision::Skip,
         Resolution::Rename => Decision::Rename,
+        // Settled by the engine before it gets here (it needs the hashes).
+        Resolution::SkipIfSame => Decision::Overwrite,
         Resolution::OverwriteIfOlder => match (source_modified, target_modified) {
             // Whole seconds: OneDrive keeps no more precision than that.
             (Some(s), Some(t)) if t.timestamp() < s.timestamp() => Decision::Overwrite,

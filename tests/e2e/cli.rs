@@ -1146,3 +1146,87 @@ async fn sync_makes_the_destination_like_the_source() {
     let trashed = home.path("home/.local/share/Trash/files/local only.txt");
     assert_eq!(std::fs::read(&trashed).unwrap(), b"keep me somewhere");
 }
+
+/// `--checksum`, `--ignore-existing` and `--update` as rclone users know them: put
+/// and get leave what is already there and say how many they skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn put_and_get_skip_what_is_already_there() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let tree = home.path("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::write(tree.join(name), format!("content of {name}")).unwrap();
+    }
+    home.ok(&["put", "tree", "/"]).await; // makes /tree
+    // Uploads that wrote something (a skipped file may still have met a 409 first).
+    let uploads = |home: &Home| {
+        home.emu
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.contains("/content") && r.status < 300)
+            .count()
+    };
+
+    // Nothing changed: nothing is sent.
+    let before = uploads(&home);
+    let run = home.odc(&["put", "--checksum", "tree", "/"]).await;
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("skipped 3 file(s): same size and QuickXorHash"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(uploads(&home), before);
+
+    // The same size, other bytes: only that one goes.
+    std::fs::write(tree.join("b.txt"), b"CONTENT OF b.txt").unwrap();
+    let run = home.odc(&["put", "--checksum", "tree", "/"]).await;
+    assert!(
+        stderr(&run).contains("skipped 2 file(s)"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(uploads(&home), before + 1);
+    assert_eq!(
+        home.emu.read_file("/tree/b.txt").await.unwrap(),
+        b"CONTENT OF b.txt"
+    );
+
+    // --ignore-existing: only the new file goes; what exists is skipped, not failed.
+    std::fs::write(tree.join("d.txt"), b"new").unwrap();
+    let before = uploads(&home);
+    let run = home.odc(&["put", "--ignore-existing", "tree", "/"]).await;
+    assert!(
+        run.status.success(),
+        "skipped is not failed: {}",
+        stderr(&run)
+    );
+    assert!(
+        stderr(&run).contains("skipped 3 file(s): it exists already"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(uploads(&home), before + 1);
+
+    // get --update: the local file is newer than OneDrive's, so it stays.
+    let local = home.path("a.txt");
+    std::fs::write(&local, b"edited here, later").unwrap();
+    let run = home.odc(&["get", "--update", "/tree/a.txt", "a.txt"]).await;
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains("as new or newer"), "{}", stderr(&run));
+    assert_eq!(std::fs::read(&local).unwrap(), b"edited here, later");
+    // get --checksum of a folder whose copy is already here: nothing downloaded.
+    home.ok(&["get", "/tree", "copy/"]).await;
+    let run = home.odc(&["get", "--checksum", "/tree", "copy/"]).await;
+    assert!(
+        stderr(&run).contains("skipped 4 file(s): same size and QuickXorHash"),
+        "{}",
+        stderr(&run)
+    );
+    // -n and --checksum do not go together.
+    let both = home
+        .odc(&["get", "-n", "--checksum", "/tree/a.txt", "a.txt"])
+        .await;
+    assert_eq!(both.status.code(), Some(2));
+}

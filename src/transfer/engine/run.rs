@@ -161,6 +161,43 @@ impl Engine {
         }
     }
 
+    /// Whether the task's source and its target have the same QuickXorHash (sizes
+    /// are compared first by the caller). A side without a hash counts as different.
+    async fn same_content(&self, task: &FileTask) -> Result<bool> {
+        let source = self.hash_of(&task.source, task.item.as_deref()).await?;
+        let target = self.hash_of(&task.dest, None).await?;
+        Ok(match (source, target) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        })
+    }
+
+    /// QuickXorHash in base64: a OneDrive item's from its metadata, a local file's
+    /// by reading it.
+    async fn hash_of(
+        &self,
+        at: &Location,
+        known: Option<&crate::onedrive::DriveItem>,
+    ) -> Result<Option<String>> {
+        match at {
+            Location::Local(path) => match crate::onedrive::quickxor::hash_file(path, None).await {
+                Ok(hasher) => Ok(Some(hasher.finish_base64())),
+                Err(err) => Err(Error::io(path, err)),
+            },
+            Location::Remote(path) => {
+                let item = match known {
+                    Some(item) => Some(item.clone()),
+                    None => {
+                        self.need_graph()?
+                            .item_if_exists(&ItemAddress::Path(path.clone()))
+                            .await?
+                    }
+                };
+                Ok(item.and_then(|i| i.quick_xor_hash().map(str::to_string)))
+            }
+        }
+    }
+
     pub(super) async fn source_modified(&self, task: &FileTask) -> Option<DateTime<Utc>> {
         match (&task.source, &task.item) {
             (_, Some(item)) => item.modified(),
@@ -281,6 +318,14 @@ impl Engine {
             }
         };
         drop(policy);
+        if resolution == crate::transfer::Resolution::SkipIfSame {
+            let same = target_size == task.size && self.same_content(task).await?;
+            return Ok(if same {
+                Decision::Skip
+            } else {
+                Decision::Overwrite
+            });
+        }
         Ok(conflict::decide(
             resolution,
             self.source_modified(task).await,
