@@ -10,7 +10,10 @@
 # 3. 10 files are changed on OneDrive;
 # 4. second check: only the changes are fetched (delta), local hashes come from the
 #    cache.
-# Targets: the second check at least 10x faster than the first. If rclone is
+# 5. the same tree walked by `odc get --dry-run` (plans the download, lists every
+#    folder), folders listed one after another and 8 at a time.
+# Targets: the second check at least 10x faster than the first; the walk at least
+# 4x faster with 8 folders at a time. If rclone is
 # installed, `rclone check` on the same emulator is timed too (target: odc at least
 # 2x faster on the first run).
 set -euo pipefail
@@ -67,6 +70,16 @@ for n in $(seq 0 9); do
 done
 check "second check (10 changes)"
 check "third check (no change)"
+
+walk() { # label list_concurrency
+  mkdir -p "$XDG_CONFIG_HOME/odc"
+  printf '[transfer]\nlist_concurrency = %s\n' "$2" >"$XDG_CONFIG_HOME/odc/config.toml"
+  /usr/bin/time -f "%e s, peak %M KiB" -o "$WORK/time" "$ODC" get --dry-run /Tree "$WORK/out" >"$WORK/out.txt" 2>"$WORK/err"
+  printf '%-28s %s  (%s files planned)\n' "$1" "$(cat "$WORK/time")" "$(grep -c '^would download' "$WORK/out.txt")"
+}
+walk "walk, 1 folder at a time" 1
+walk "walk, 8 folders at a time" 8
+rm -f "$XDG_CONFIG_HOME/odc/config.toml"
 
 if command -v rclone >/dev/null; then
   echo "rclone: not wired to the emulator here (needs an rclone remote with a custom token URL)"

@@ -103,6 +103,7 @@ pub struct TransferConfig {
     pub upload_fragment_bytes: u64,
     pub concurrency: u32,
     pub page_size: u32,
+    pub list_concurrency: u32,
     pub on_conflict: OnConflict,
     pub follow_symlinks: bool,
 }
@@ -447,6 +448,12 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
         return Err(bad(
             "transfer.page_size",
             format!("1 to 1000; found {}", config.transfer.page_size),
+        ));
+    }
+    if config.transfer.list_concurrency == 0 || config.transfer.list_concurrency > 64 {
+        return Err(bad(
+            "transfer.list_concurrency",
+            format!("1 to 64; found {}", config.transfer.list_concurrency),
         ));
     }
     if config.transfer.concurrency == 0 || config.transfer.concurrency > 64 {

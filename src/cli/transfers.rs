@@ -293,6 +293,7 @@ async fn dry_run(context: &Context, graph: &crate::onedrive::Graph, request: &Re
     let options = crate::transfer::plan::PlanOptions {
         follow_symlinks: context.config.transfer.follow_symlinks,
         dry_run: true,
+        list_concurrency: context.config.transfer.list_concurrency as usize,
     };
     let plan = crate::transfer::plan::plan(Some(graph), request, options)
         .await

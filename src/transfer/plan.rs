@@ -48,6 +48,8 @@ pub struct PlanOptions {
     pub follow_symlinks: bool,
     /// Plan only (`--dry-run`): no folder is created, nothing is written.
     pub dry_run: bool,
+    /// OneDrive folders listed at once while walking a tree (at least 1).
+    pub list_concurrency: usize,
 }
 
 /// Where planning puts what it finds, as it finds it.
@@ -384,6 +386,15 @@ async fn create_folder(graph: Option<&Graph>, target: &Location) -> Result<()> {
     }
 }
 
+/// What the concurrent walk's listings yield: a page of a folder, or the end of one.
+enum Walked {
+    Page(
+        std::sync::Arc<(RemotePath, PathBuf)>,
+        Result<Vec<DriveItem>>,
+    ),
+    Done,
+}
+
 async fn walk_remote<S: PlanSink>(
     graph: &Graph,
     item: DriveItem,
@@ -409,43 +420,63 @@ async fn walk_remote<S: PlanSink>(
         .await;
         return Ok(());
     }
-    let mut stack = vec![(item.id.clone(), source, dest_path)];
-    while let Some((id, remote, local)) = stack.pop() {
-        if plan.stopped() {
+    // Folders are listed several at once (their pages interleave); each listing
+    // still streams page by page, so a huge folder never sits whole in memory.
+    let mut queue = std::collections::VecDeque::from([(item.id.clone(), source, dest_path)]);
+    let mut listings = futures::stream::SelectAll::new();
+    let mut running = 0usize;
+    loop {
+        while running < options.list_concurrency.max(1)
+            && let Some((id, remote, local)) = queue.pop_front()
+        {
+            if !options.dry_run {
+                tokio::fs::create_dir_all(&local)
+                    .await
+                    .map_err(|e| Error::io(&local, e))?;
+            }
+            let here = std::sync::Arc::new((remote, local));
+            let pages = graph
+                .list(&ItemAddress::Id(id))
+                .map(move |page| Walked::Page(here.clone(), page))
+                .chain(futures::stream::once(async { Walked::Done }));
+            listings.push(Box::pin(pages));
+            running += 1;
+        }
+        if running == 0 || plan.stopped() {
             break;
         }
-        if !options.dry_run {
-            tokio::fs::create_dir_all(&local)
-                .await
-                .map_err(|e| Error::io(&local, e))?;
-        }
-        let folder = ItemAddress::Id(id);
-        let mut pages = std::pin::pin!(graph.list(&folder));
-        while let Some(page) = pages.next().await {
-            for child in page? {
-                let child_remote = remote.join(&child.name);
-                if let Some(reason) = unsafe_reason(&child.name) {
-                    plan.problem(format!(
-                        "{}: skipped, cannot be saved locally: {reason}",
-                        crate::onedrive::display::escape_control(&child_remote.to_string())
-                    ));
-                    continue;
-                }
-                let child_local = local.join(&child.name);
-                if child.is_folder() {
-                    stack.push((child.id.clone(), child_remote, child_local));
-                } else if child.is_file() {
-                    plan.task(FileTask {
-                        source: Location::Remote(child_remote),
-                        dest: Location::Local(child_local),
-                        direction: Direction::Download,
-                        size: child.size,
-                        item: Some(Box::new(child)),
-                        group,
-                        resume_url: None,
-                    })
-                    .await;
-                }
+        let (here, page) = match listings.next().await {
+            Some(Walked::Page(here, page)) => (here, page),
+            Some(Walked::Done) => {
+                running -= 1;
+                continue;
+            }
+            None => break,
+        };
+        let (remote, local) = &*here;
+        for child in page? {
+            let child_remote = remote.join(&child.name);
+            if let Some(reason) = unsafe_reason(&child.name) {
+                plan.problem(format!(
+                    "{}: skipped, cannot be saved locally: {reason}",
+                    crate::onedrive::display::escape_control(&child_remote.to_string())
+                ));
+                continue;
+            }
+            let child_local = local.join(&child.name);
+            if child.is_folder() {
+                queue.push_back((child.id.clone(), child_remote, child_local));
+            } else if child.is_file() {
+                plan.task(FileTask {
+                    source: Location::Remote(child_remote),
+                    dest: Location::Local(child_local),
+                    direction: Direction::Download,
+                    size: child.size,
+                    item: Some(Box::new(child)),
+                    group,
+                    resume_url: None,
+                })
+                .await;
             }
         }
     }

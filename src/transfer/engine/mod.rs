@@ -230,6 +230,7 @@ impl Engine {
                 plan_options: PlanOptions {
                     follow_symlinks: settings.follow_symlinks,
                     dry_run: false,
+                    list_concurrency: settings.list_concurrency as usize,
                 },
             }),
         }
