@@ -74,8 +74,12 @@ check "third check (no change)"
 walk() { # label list_concurrency
   mkdir -p "$XDG_CONFIG_HOME/odc"
   printf '[transfer]\nlist_concurrency = %s\n' "$2" >"$XDG_CONFIG_HOME/odc/config.toml"
-  /usr/bin/time -f "%e s, peak %M KiB" -o "$WORK/time" "$ODC" get --dry-run /Tree "$WORK/out" >"$WORK/out.txt" 2>"$WORK/err"
-  printf '%-28s %s  (%s files planned)\n' "$1" "$(cat "$WORK/time")" "$(grep -c '^would download' "$WORK/out.txt")"
+  local status=0
+  /usr/bin/time -f "%e s, peak %M KiB" -o "$WORK/time" "$ODC" get --dry-run /Tree "$WORK/dest" \
+    >"$WORK/out.txt" 2>"$WORK/err" || status=$?
+  printf '%-28s %s  (exit %s, %s files planned)\n' "$1" "$(grep -v "Command exited" "$WORK/time")" \
+    "$status" "$(grep -c '^would download' "$WORK/out.txt" || true)"
+  sed 's/^/    /' "$WORK/err" | head -5
 }
 walk "walk, 1 folder at a time" 1
 walk "walk, 8 folders at a time" 8
