@@ -168,35 +168,9 @@ fn files_match(l: &Node, r: &Node, mode: Mode) -> bool {
             _ => false,
         },
         Mode::Content => match (&l.hash, &r.hash) {
-            (Some(a), Some(b)) => same_hash(a, b),
+            (Some(a), Some(b)) => crate::onedrive::quickxor::same_hash(a, b),
             _ => false,
         },
-    }
-}
-
-/// Two QuickXorHash values as OneDrive and odc write them (base64; one account was
-/// seen sending hex, Graph reference §9).
-fn same_hash(a: &str, b: &str) -> bool {
-    use base64::Engine;
-    let decode = |s: &str| {
-        base64::engine::general_purpose::STANDARD
-            .decode(s.trim())
-            .ok()
-            .filter(|b| b.len() == 20)
-            .or_else(|| {
-                let s = s.trim();
-                (s.len() == 40)
-                    .then(|| {
-                        (0..20)
-                            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
-                            .collect::<Option<Vec<u8>>>()
-                    })
-                    .flatten()
-            })
-    };
-    match (decode(a), decode(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.trim() == b.trim(),
     }
 }
 
@@ -263,6 +237,15 @@ mod tests {
         assert_eq!(summary.only_left, (1, 5));
         assert_eq!(summary.only_right, (1, 7));
         assert!(!summary.identical());
-        assert!(same_hash("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", &"00".repeat(20)));
+        assert!(crate::onedrive::quickxor::same_hash(
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            &"00".repeat(20)
+        ));
+        // A hostile 40-byte value with multi-byte characters is not hex (and no panic).
+        let hostile = format!("a{}", "€".repeat(13)); // 40 bytes, not 40 hex digits
+        assert!(!crate::onedrive::quickxor::same_hash(
+            &hostile,
+            &"00".repeat(20)
+        ));
     }
 }

@@ -125,21 +125,38 @@ pub async fn hash_file(
     Ok(hasher)
 }
 
-/// Compares two quickXorHash values. Graph sends base64, but one personal account was
-/// seen returning 40 hex digits (Graph reference §9), so a value that is not base64 of 20
-/// bytes is compared as hex.
-pub fn hashes_match(expected_from_service: &str, computed: &[u8; WIDTH_BYTES]) -> bool {
-    let text = expected_from_service.trim();
+/// A quickXorHash value as bytes. Graph sends base64, but one personal account was
+/// seen returning 40 hex digits (Graph reference §9), so a value that is not base64
+/// of 20 bytes is read as hex. None for anything else (a hostile or broken value).
+pub fn decode_hash(text: &str) -> Option<[u8; WIDTH_BYTES]> {
+    let text = text.trim();
     if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(text)
-        && bytes.len() == WIDTH_BYTES
+        && let Ok(digest) = <[u8; WIDTH_BYTES]>::try_from(bytes.as_slice())
     {
-        return bytes == computed;
+        return Some(digest);
     }
-    if text.len() == WIDTH_BYTES * 2 {
-        let hex: String = computed.iter().map(|b| format!("{b:02x}")).collect();
-        return text.eq_ignore_ascii_case(&hex);
+    if text.len() != WIDTH_BYTES * 2 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
     }
-    false
+    let mut digest = [0u8; WIDTH_BYTES];
+    for (i, byte) in digest.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(digest)
+}
+
+/// Compares a quickXorHash value from the service with computed bytes.
+pub fn hashes_match(expected_from_service: &str, computed: &[u8; WIDTH_BYTES]) -> bool {
+    decode_hash(expected_from_service).is_some_and(|d| &d == computed)
+}
+
+/// Compares two quickXorHash values as either side may write them; values that do
+/// not decode are compared as text.
+pub fn same_hash(a: &str, b: &str) -> bool {
+    match (decode_hash(a), decode_hash(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ impl Engine {
         let source = self.hash_of(&task.source, task.item.as_deref()).await?;
         let target = self.hash_of(&task.dest, None).await?;
         Ok(match (source, target) {
-            (Some(a), Some(b)) => a == b,
+            (Some(a), Some(b)) => crate::onedrive::quickxor::same_hash(&a, &b),
             _ => false,
         })
     }
