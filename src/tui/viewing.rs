@@ -282,12 +282,14 @@ mod tests {
             .unwrap()
     }
 
+    /// `row 0\nrow 1\n…`: several search chunks long.
+    fn rows(count: usize) -> String {
+        (0..count).map(|n| format!("row {n}\n")).collect()
+    }
+
     #[tokio::test]
     async fn finds_forward_across_chunks_counting_lines() {
-        let mut text = String::new();
-        for n in 0..200_000 {
-            text.push_str(&format!("row {n}\n"));
-        }
+        let text = rows(200_000);
         let at = text.find("row 150000\n").unwrap() as u64;
         let found = find(text.as_bytes(), "ROW 150000", 0, 0, true).await;
         assert_eq!(found, None, "a capital makes the search exact");
@@ -307,10 +309,7 @@ mod tests {
 
     #[tokio::test]
     async fn finds_backward_with_negative_line_counts() {
-        let mut text = String::new();
-        for n in 0..200_000 {
-            text.push_str(&format!("row {n}\n"));
-        }
+        let text = rows(200_000);
         let top = text.find("row 190000\n").unwrap() as u64;
         let at = text.find("row 20\n").unwrap() as u64;
         let found = find(text.as_bytes(), "row 20\n", top, top, false)

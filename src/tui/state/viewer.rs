@@ -449,7 +449,6 @@ impl Viewer {
             self.top = self.top / n * n;
         } else {
             // Back to text at the start of the line around the hex row.
-            self.pending = None;
             self.top_line = None;
             if let Ok(start) = self.row_start_of(self.top) {
                 self.top = start;
@@ -532,11 +531,10 @@ impl Viewer {
 
     /// Where a forward search starts: after the current hit, else after the top row.
     pub fn search_from(&self, forward: bool) -> u64 {
-        match (self.search.hit, forward) {
-            (Some((start, _)), true) => start + 1,
-            (Some((start, _)), false) => start,
-            (None, true) => self.top,
-            (None, false) => self.top,
+        match self.search.hit {
+            Some((start, _)) if forward => start + 1,
+            Some((start, _)) => start,
+            None => self.top,
         }
     }
 
