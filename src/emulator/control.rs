@@ -59,8 +59,9 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, _info: &RequestInfo)
             let field = |n: &str| form.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
             let code = field("user_code").unwrap_or_default();
             let approve = field("action").as_deref() != Some("decline");
+            let user = field("user").and_then(|u| u.parse().ok()).unwrap_or(0);
             let mut identity = shared.identity.lock().unwrap();
-            if identity.set_decision(&code, approve) {
+            if identity.set_decision(&code, approve, user) {
                 let verb = if approve { "approved" } else { "declined" };
                 text(
                     200,

@@ -23,10 +23,12 @@ pub struct CopyJob {
     pub(super) conflict: Conflict,
     pub(super) polls_left: u32,
     pub(super) result: Option<Result<String, String>>,
+    /// The drive the copy happens in.
+    pub(super) drive: super::directory::DriveRef,
 }
 
 pub(super) fn start_copy(
-    shared: &Shared,
+    shared: &super::directory::Scoped,
     item: &ItemRef,
     query: &[(String, String)],
     body: &Value,
@@ -83,6 +85,7 @@ pub(super) fn start_copy(
             conflict,
             polls_left: polls,
             result: None,
+            drive: shared.drive.clone(),
         },
     );
     let mut response = http::empty(202);
@@ -141,7 +144,7 @@ pub async fn handle_monitor(
                 &json!({"operation": "ItemCopy", "percentageComplete": percentage, "status": status}),
             );
         }
-        let mut drive = shared.drive.lock().unwrap();
+        let mut drive = job.drive.lock().unwrap();
         job.result = Some(run_copy(&mut drive, job, info.now));
     }
     match job.result.as_ref().expect("set above") {

@@ -60,7 +60,7 @@ fn resync(shared: &Shared, raw_path: &str) -> ApiError {
 }
 
 pub fn delta(
-    shared: &Shared,
+    shared: &super::directory::Scoped,
     folder: &str,
     raw_path: &str,
     query: &[(String, String)],

@@ -27,7 +27,7 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
         return fail(ApiError::new(405, "invalidRequest", "Only GET is allowed."));
     }
     let token = request.uri().path().trim_start_matches("/dl/");
-    let Some((id, version, expires)) = verify(shared, token) else {
+    let Some((drive_id, id, version, expires)) = verify(shared, token) else {
         return fail(ApiError::new(
             403,
             "accessDenied",
@@ -42,7 +42,10 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
         ));
     }
     let content = {
-        let drive = shared.drive.lock().unwrap();
+        let Some(drive) = shared.directory.read().unwrap().any_drive(&drive_id) else {
+            return fail(ApiError::not_found());
+        };
+        let drive = drive.lock().unwrap();
         match drive.get(&id) {
             Ok(item) if item.content_version == version => match &item.kind {
                 ItemKind::File { content, .. } => content.clone(),
@@ -97,7 +100,7 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
     builder.body(body).expect("valid response")
 }
 
-fn verify(shared: &Shared, token: &str) -> Option<(String, u64, i64)> {
+fn verify(shared: &Shared, token: &str) -> Option<(String, String, u64, i64)> {
     let (encoded, signature) = token.split_once('.')?;
     let payload = String::from_utf8(
         base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -109,10 +112,11 @@ fn verify(shared: &Shared, token: &str) -> Option<(String, u64, i64)> {
         return None;
     }
     let mut parts = payload.split('\n');
+    let drive = parts.next()?.to_string();
     let id = parts.next()?.to_string();
     let version = parts.next()?.parse().ok()?;
     let expires = parts.next()?.parse().ok()?;
-    Some((id, version, expires))
+    Some((drive, id, version, expires))
 }
 
 enum RangeAnswer {

@@ -29,17 +29,45 @@ pub(super) struct DeviceGrant {
     pub(super) last_poll: Option<DateTime<Utc>>,
     pub(super) polls: u32,
     pub(super) state: GrantState,
+    /// Who approved the code (an index into the directory's users).
+    pub(super) user: usize,
+}
+
+/// An `/authorize` request shown to a person and waiting for their choice.
+pub(super) struct AuthRequest {
+    pub(super) tenant: String,
+    pub(super) client_id: String,
+    pub(super) redirect_uri: String,
+    pub(super) scopes: Vec<String>,
+    pub(super) state: Option<String>,
+    /// `code_challenge` and its method.
+    pub(super) challenge: Option<(String, String)>,
+    pub(super) expires_at: DateTime<Utc>,
+}
+
+/// An authorization code handed to the app's redirect URI.
+pub(super) struct AuthCode {
+    pub(super) tenant: String,
+    pub(super) client_id: String,
+    pub(super) redirect_uri: String,
+    pub(super) scopes: Vec<String>,
+    pub(super) challenge: Option<(String, String)>,
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) user: usize,
+    pub(super) redeemed: bool,
 }
 
 pub(super) struct AccessGrant {
     pub(super) expires_at: DateTime<Utc>,
     pub(super) scopes: Vec<String>,
+    pub(super) user: usize,
 }
 
 pub(super) struct RefreshGrant {
     pub(super) scopes: Vec<String>,
     pub(super) tenant: String,
     pub(super) revoked: Option<u32>,
+    pub(super) user: usize,
 }
 
 #[derive(Default)]
@@ -47,6 +75,8 @@ pub struct IdentityState {
     pub(super) device_codes: HashMap<String, DeviceGrant>,
     pub(super) access: HashMap<String, AccessGrant>,
     pub(super) refresh: HashMap<String, RefreshGrant>,
+    pub(super) auth_requests: HashMap<String, AuthRequest>,
+    pub(super) codes: HashMap<String, AuthCode>,
 }
 
 /// Tokens handed out by [`IdentityState::issue`].
@@ -70,7 +100,8 @@ impl IssuedTokens {
 }
 
 impl IdentityState {
-    pub fn set_decision(&mut self, user_code: &str, approve: bool) -> bool {
+    /// Approves (as `user`) or declines a pending device code.
+    pub fn set_decision(&mut self, user_code: &str, approve: bool, user: usize) -> bool {
         let wanted = user_code.trim().to_uppercase().replace('-', "");
         match self
             .device_codes
@@ -78,6 +109,7 @@ impl IdentityState {
             .find(|g| g.user_code == wanted && g.state == GrantState::Pending)
         {
             Some(grant) => {
+                grant.user = user;
                 grant.state = if approve {
                     GrantState::Approved
                 } else {
@@ -115,6 +147,7 @@ impl IdentityState {
         &mut self,
         scopes: &[String],
         tenant: &str,
+        user: usize,
         now: DateTime<Utc>,
         settings: &Settings,
     ) -> IssuedTokens {
@@ -128,6 +161,7 @@ impl IdentityState {
             AccessGrant {
                 expires_at: now + Duration::seconds(lifetime as i64),
                 scopes: scopes.to_vec(),
+                user,
             },
         );
         let refresh_token = has_scope(scopes, "offline_access").then(|| {
@@ -141,6 +175,7 @@ impl IdentityState {
                     scopes: scopes.to_vec(),
                     tenant: tenant.to_string(),
                     revoked: None,
+                    user,
                 },
             );
             token
@@ -160,14 +195,14 @@ impl IdentityState {
     }
 
     /// Checks a bearer token for a Graph request. `needs` is the scope family the
-    /// endpoint requires ("User.Read" or "Files.").
+    /// endpoint requires ("User.Read" or "Files."). Returns whose token it is.
     pub fn check_bearer(
         &self,
         authorization: Option<&str>,
         needs: &str,
         now: DateTime<Utc>,
         authority: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<usize, ApiError> {
         let token = authorization
             .and_then(|v| {
                 v.strip_prefix("Bearer ")
@@ -205,7 +240,7 @@ impl IdentityState {
                 "Either scp or roles claim need to be present in the token.",
             ));
         }
-        Ok(())
+        Ok(grant.user)
     }
 }
 

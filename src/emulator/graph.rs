@@ -22,9 +22,11 @@ use crate::onedrive::quickxor::QuickXorHash;
 
 use super::copy::start_copy;
 pub use super::copy::{CopyJob, handle_monitor};
+use super::directory::Scoped;
 pub use super::render::{Render, apply_select, download_url};
 pub use super::route::{
-    ItemRef, Nav, Route, conflict_from_query, parse_route, parse_time, resolve, resolve_existing,
+    DriveSel, ItemRef, Nav, Resource, Route, conflict_from_query, parse_route, parse_time, resolve,
+    resolve_existing,
 };
 
 /// Reads a small JSON request body.
@@ -75,14 +77,18 @@ pub(super) async fn handle_inner(
     let raw = parts.uri.path().strip_prefix("/v1.0").unwrap_or("");
     let query = http::query_pairs(parts.uri.query());
     let now = info.now;
-    let drive_id = shared.drive.lock().unwrap().id.clone();
-    let route = match parse_route(raw, &drive_id) {
-        Ok(route) => route,
+    let resource = match parse_route(raw) {
+        Ok(resource) => resource,
         Err(err) => return Err(drain_then(body, err).await),
     };
 
-    let needs = if matches!(route, Route::Me) {
+    let needs = if matches!(resource, Resource::Me) {
         "User.Read"
+    } else if matches!(
+        resource,
+        Resource::Sites | Resource::Site(_) | Resource::SiteDrives(_) | Resource::FollowedSites
+    ) {
+        "Sites."
     } else {
         "Files."
     };
@@ -96,14 +102,53 @@ pub(super) async fn handle_inner(
             .lock()
             .unwrap()
             .check_bearer(authorization, needs, now, &shared.origin);
-    if let Err(err) = checked {
-        return Err(drain_then(body, err).await);
-    }
+    let user = match checked {
+        Ok(user) => user,
+        Err(err) => return Err(drain_then(body, err).await),
+    };
+    let (selector, route) = match resource {
+        Resource::InDrive(selector, route) => (selector, route),
+        other => {
+            if parts.method != Method::GET {
+                return Err(drain_then(
+                    body,
+                    ApiError::new(
+                        405,
+                        "invalidRequest",
+                        format!(
+                            "The method {} is not allowed on this resource.",
+                            parts.method
+                        ),
+                    ),
+                )
+                .await);
+            }
+            return super::sites::handle(shared, user, other, &query);
+        }
+    };
+    let drive = {
+        let directory = shared.directory.read().unwrap();
+        match &selector {
+            DriveSel::Mine => directory.users.get(user).map(|u| u.drive.clone()),
+            DriveSel::Id(id) => directory.drive_for(user, id),
+        }
+    };
+    let Some(drive) = drive else {
+        return Err(drain_then(
+            body,
+            ApiError::new(404, "itemNotFound", "The drive could not be found."),
+        )
+        .await);
+    };
+    let scoped = Scoped::new(shared, drive);
+    let shared = &scoped;
 
     let method = parts.method.clone();
     match (route, &method) {
-        (Route::Me, &Method::GET) => Ok(me(shared)),
-        (Route::Drive, &Method::GET) => Ok(drive_json(shared)),
+        (Route::Drive, &Method::GET) => Ok(http::json(
+            200,
+            &super::sites::drive_json(shared, &shared.drive.lock().unwrap(), "OneDrive"),
+        )),
         (Route::DriveSearch(q), &Method::GET) => listing::search(shared, raw, &query, &q, now),
         (Route::Item(item, Nav::Search(q)), &Method::GET) => {
             let drive = shared.drive.lock().unwrap();
@@ -192,53 +237,8 @@ pub(super) async fn handle_inner(
     }
 }
 
-pub(super) fn me(shared: &Shared) -> Response {
-    let drive = shared.drive.lock().unwrap();
-    http::json(
-        200,
-        &json!({
-            "@odata.context": format!("{}/$metadata#users/$entity", shared.graph_base()),
-            "id": drive.owner_id,
-            "displayName": drive.owner_name,
-            "userPrincipalName": "ada@example.com",
-            "mail": "ada@example.com",
-            "givenName": "Ada",
-            "surname": "Example",
-            "jobTitle": null,
-            "mobilePhone": null,
-            "officeLocation": null,
-            "preferredLanguage": "en-US",
-            "businessPhones": [],
-        }),
-    )
-}
-
-pub(super) fn drive_json(shared: &Shared) -> Response {
-    let drive = shared.drive.lock().unwrap();
-    let q = drive.quota();
-    let mut quota = json!({
-        "total": q.total, "used": q.used, "remaining": q.remaining,
-        "deleted": q.deleted, "state": q.state,
-    });
-    if drive.business() {
-        quota["fileCount"] = json!(q.file_count);
-    }
-    http::json(
-        200,
-        &json!({
-            "@odata.context": format!("{}/$metadata#drives/$entity", shared.graph_base()),
-            "id": drive.id,
-            "name": "OneDrive",
-            "driveType": if drive.business() { "business" } else { "personal" },
-            "owner": {"user": {"id": drive.owner_id, "displayName": drive.owner_name}},
-            "quota": quota,
-            "webUrl": format!("{}/web", shared.origin),
-        }),
-    )
-}
-
 pub(super) fn single_item_reply(
-    shared: &Shared,
+    shared: &Scoped,
     drive: &Drive,
     id: &str,
     status: u16,
@@ -257,7 +257,7 @@ pub(super) fn single_item_reply(
 }
 
 pub(super) fn get_item(
-    shared: &Shared,
+    shared: &Scoped,
     item: &ItemRef,
     query: &[(String, String)],
     headers: &HeaderMap,
@@ -284,7 +284,7 @@ pub(super) fn get_item(
 }
 
 pub(super) fn patch_item(
-    shared: &Shared,
+    shared: &Scoped,
     item: &ItemRef,
     body: &Value,
     headers: &HeaderMap,
@@ -349,7 +349,7 @@ pub(super) fn patch_item(
 }
 
 pub(super) fn create_child(
-    shared: &Shared,
+    shared: &Scoped,
     item: &ItemRef,
     body: &Value,
     now: DateTime<Utc>,
@@ -385,7 +385,7 @@ pub(super) fn create_child(
 
 /// PUT …/content: streams the body to a blob while hashing it.
 pub(super) async fn simple_upload(
-    shared: &Arc<Shared>,
+    shared: &Scoped,
     item: &ItemRef,
     query: &[(String, String)],
     headers: &HeaderMap,
@@ -468,7 +468,7 @@ pub(super) async fn simple_upload(
 }
 
 pub(super) async fn receive_blob(
-    shared: &Shared,
+    shared: &Scoped,
     stream: &mut axum::body::BodyDataStream,
     length: u64,
 ) -> ApiResult<(Content, String)> {

@@ -23,7 +23,10 @@ pub fn is_identity_path(path: &str) -> bool {
     let (_tenant, a, b, endpoint) = (parts.next(), parts.next(), parts.next(), parts.next());
     a == Some("oauth2")
         && b == Some("v2.0")
-        && matches!(endpoint, Some("devicecode") | Some("token"))
+        && matches!(
+            endpoint,
+            Some("devicecode" | "token" | "authorize" | "consent" | "logout")
+        )
         && parts.next().is_none()
 }
 
@@ -48,6 +51,30 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
         http::sts_error(status, error, code, text, info, &authority)
     };
 
+    if matches!(endpoint.as_str(), "authorize" | "consent" | "logout") {
+        if request.method() != Method::GET {
+            return err(
+                405,
+                "invalid_request",
+                None,
+                "The page only accepts GET requests.",
+            );
+        }
+        if !valid_tenant(&tenant) {
+            return err(
+                400,
+                "invalid_request",
+                Some(90002),
+                &format!("Tenant '{tenant}' not found."),
+            );
+        }
+        let query = http::query_pairs(request.uri().query());
+        return match endpoint.as_str() {
+            "authorize" => super::authorize::authorize(shared, &tenant, &query, info.now),
+            "consent" => super::authorize::consent(shared, &query, info.now),
+            _ => super::authorize::logout(shared, &query),
+        };
+    }
     if request.method() != Method::POST {
         return err(
             405,
@@ -121,6 +148,11 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
     let now = info.now;
     match endpoint.as_str() {
         "devicecode" => device_code(shared, &form, &tenant, client_id, now, &settings, err),
+        // The code grant comes from a registered redirect URI (the "Mobile and desktop
+        // applications" platform), which does not need "Allow public client flows".
+        _ if form.get("grant_type") == Some("authorization_code") => {
+            redeem_code(shared, &form, &tenant, now, &settings, err)
+        }
         _ => {
             if !settings.public_client_flows {
                 return err(
@@ -157,7 +189,7 @@ fn valid_tenant(tenant: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
-fn parse_scopes(text: &str) -> Vec<String> {
+pub(super) fn parse_scopes(text: &str) -> Vec<String> {
     text.split(' ')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -165,7 +197,7 @@ fn parse_scopes(text: &str) -> Vec<String> {
 }
 
 /// All non-OIDC scopes must belong to one resource, Graph (Graph reference §1.3).
-fn check_scopes(scopes: &[String]) -> Result<(), String> {
+pub(super) fn check_scopes(scopes: &[String]) -> Result<(), String> {
     for scope in scopes {
         if scope.contains("://") && !scope.starts_with(GRAPH_RESOURCE) {
             return Err(format!(
@@ -215,6 +247,7 @@ fn device_code(
             last_poll: None,
             polls: 0,
             state: GrantState::Pending,
+            user: 0,
         },
     );
     let verification_uri = format!("{}/devicelogin", shared.origin);
@@ -349,7 +382,8 @@ fn poll(
             grant.state = GrantState::Redeemed;
             let scopes = grant.scopes.clone();
             let tenant = grant.tenant.clone();
-            let tokens = identity.issue(&scopes, &tenant, now, settings);
+            let user = grant.user;
+            let tokens = identity.issue(&scopes, &tenant, user, now, settings);
             token_reply(&tokens, &scopes)
         }
         GrantState::Redeemed => bad_code(),
@@ -400,6 +434,7 @@ fn refresh(
         );
     }
     let consented = grant.scopes.clone();
+    let user = grant.user;
     let scopes = match form.get("scope") {
         Some(text) => {
             let requested = parse_scopes(text);
@@ -421,6 +456,88 @@ fn refresh(
         None => consented,
     };
     let tenant = tenant.to_string();
-    let tokens = identity.issue(&scopes, &tenant, now, settings);
+    let tokens = identity.issue(&scopes, &tenant, user, now, settings);
+    token_reply(&tokens, &scopes)
+}
+
+/// `grant_type=authorization_code`: redeems a code from the browser flow, once, with
+/// the same redirect URI and the PKCE verifier of the challenge (Graph reference §10.4).
+fn redeem_code(
+    shared: &Shared,
+    form: &Form,
+    tenant: &str,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    err: impl Fn(u16, &str, Option<u32>, &str) -> Response,
+) -> Response {
+    let missing = |name: &str| {
+        err(
+            400,
+            "invalid_request",
+            Some(900144),
+            &format!("The request body must contain the following parameter: '{name}'."),
+        )
+    };
+    let Some(code) = form.get("code") else {
+        return missing("code");
+    };
+    let Some(redirect_uri) = form.get("redirect_uri") else {
+        return missing("redirect_uri");
+    };
+    let client_id = form.get("client_id").unwrap_or_default();
+    let mut identity = shared.identity.lock().unwrap();
+    let Some(grant) = identity
+        .codes
+        .get_mut(code)
+        .filter(|g| g.tenant == tenant && g.client_id == client_id)
+    else {
+        return err(
+            400,
+            "invalid_grant",
+            Some(70000),
+            "The provided value for the 'code' parameter is not valid.",
+        );
+    };
+    if grant.redeemed {
+        return err(
+            400,
+            "invalid_grant",
+            Some(54005),
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        );
+    }
+    if now >= grant.expires_at {
+        return err(
+            400,
+            "invalid_grant",
+            Some(70008),
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        );
+    }
+    if grant.redirect_uri != redirect_uri {
+        return err(
+            400,
+            "invalid_grant",
+            Some(500112),
+            &format!(
+                "The reply address '{redirect_uri}' does not match the reply address '{}' provided when requesting Authorization code.",
+                grant.redirect_uri
+            ),
+        );
+    }
+    if let Some((challenge, method)) = &grant.challenge {
+        let verifier = form.get("code_verifier").unwrap_or_default();
+        if !super::authorize::verifier_matches(challenge, method, verifier) {
+            return err(
+                400,
+                "invalid_grant",
+                Some(501481),
+                "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+            );
+        }
+    }
+    grant.redeemed = true;
+    let (scopes, user) = (grant.scopes.clone(), grant.user);
+    let tokens = identity.issue(&scopes, tenant, user, now, settings);
     token_reply(&tokens, &scopes)
 }

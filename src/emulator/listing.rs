@@ -175,7 +175,7 @@ fn page_window(shared: &Shared, cursor: &Cursor, top: usize, total: usize) -> (u
 }
 
 pub fn children(
-    shared: &Shared,
+    shared: &super::directory::Scoped,
     folder: &str,
     query: &[(String, String)],
     now: DateTime<Utc>,
@@ -235,7 +235,7 @@ pub fn children(
 }
 
 pub fn search(
-    shared: &Shared,
+    shared: &super::directory::Scoped,
     raw_path: &str,
     query: &[(String, String)],
     text: &str,

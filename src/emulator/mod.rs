@@ -12,6 +12,7 @@
 //! - `/devicelogin`: the page a user "opens" to approve a device code
 //! - `/_emulator/...`: control endpoints (faults, log, clock) for out-of-process use
 
+mod authorize;
 pub mod cli;
 pub mod clock;
 pub mod conn;
@@ -19,6 +20,7 @@ pub mod content;
 mod control;
 mod copy;
 mod delta;
+pub mod directory;
 mod dispatch;
 mod download;
 pub mod error;
@@ -35,6 +37,7 @@ mod route;
 pub mod rules;
 pub mod seed;
 mod sharing;
+mod sites;
 pub mod store;
 mod upload;
 
@@ -84,6 +87,8 @@ pub struct Settings {
     /// A delta token older than this gets 410 resyncRequired (about 30 days on
     /// personal drives: onedrive-api-docs#231).
     pub delta_token_lifetime_secs: u64,
+    /// Redirect URIs of the app registration ("Mobile and desktop applications").
+    pub redirect_uris: Vec<String>,
     /// Business drives: the tenant has switched anonymous sharing links off.
     pub anonymous_links_disabled: bool,
     /// Every Nth listing page comes back empty (with a nextLink); 0 = never.
@@ -112,6 +117,7 @@ impl Default for Settings {
             bandwidth_bytes_per_sec: 0,
             ignore_range: false,
             anonymous_links_disabled: false,
+            redirect_uris: vec!["http://localhost".into()],
             delta_token_lifetime_secs: 30 * 24 * 3600,
             empty_page_every: 0,
             duplicate_across_pages: false,
@@ -145,7 +151,7 @@ pub(crate) struct Shared {
     pub clock: clock::Clock,
     pub settings: RwLock<Settings>,
     pub identity: Mutex<identity::IdentityState>,
-    pub drive: Mutex<store::Drive>,
+    pub directory: RwLock<directory::Directory>,
     pub uploads: upload::Sessions,
     pub copies: Mutex<std::collections::HashMap<String, graph::CopyJob>>,
     pub links: sharing::Links,
@@ -162,6 +168,11 @@ impl Shared {
 
     pub fn settings(&self) -> Settings {
         self.settings.read().unwrap().clone()
+    }
+
+    /// Who may sign in through `tenant`: pairs of user index and sign-in name.
+    pub fn accounts_for_tenant(&self, tenant: &str) -> Vec<(usize, String)> {
+        self.directory.read().unwrap().accounts_for_tenant(tenant)
     }
 
     /// A keyed checksum for opaque tokens (skiptokens, download URLs): the client
@@ -216,13 +227,19 @@ impl Emulator {
         let clock = clock::Clock::default();
         let mut drive = store::Drive::new(options.profile, options.quota_total, clock.now());
         seed::apply(options.seed, &mut drive, clock.now());
+        let mut directory = directory::Directory::default();
+        let upn = match options.profile {
+            Profile::Personal => "ada@example.com",
+            Profile::Business => "ada@contoso.com",
+        };
+        directory.add_user(upn, "Ada Example", drive);
         let bandwidth = Arc::new(AtomicU64::new(options.settings.bandwidth_bytes_per_sec));
         let shared = Arc::new(Shared {
             origin,
             clock,
             settings: RwLock::new(options.settings),
             identity: Mutex::new(identity::IdentityState::default()),
-            drive: Mutex::new(drive),
+            directory: RwLock::new(directory),
             uploads: upload::Sessions::default(),
             copies: Mutex::new(Default::default()),
             links: Default::default(),
@@ -300,13 +317,18 @@ impl Emulator {
         self.shared.clock.advance(by);
     }
 
-    /// Approves a pending device code, as the user would on the sign-in page.
+    /// Approves a pending device code, as the first user would on the sign-in page.
     pub fn approve(&self, user_code: &str) -> bool {
+        self.approve_as(user_code, 0)
+    }
+
+    /// Approves a pending device code as the user with this index.
+    pub fn approve_as(&self, user_code: &str, user: usize) -> bool {
         self.shared
             .identity
             .lock()
             .unwrap()
-            .set_decision(user_code, true)
+            .set_decision(user_code, true, user)
     }
 
     /// Declines a pending device code.
@@ -315,7 +337,7 @@ impl Emulator {
             .identity
             .lock()
             .unwrap()
-            .set_decision(user_code, false)
+            .set_decision(user_code, false, 0)
     }
 
     /// Makes every access token issued so far expired.
@@ -336,6 +358,11 @@ impl Emulator {
     /// Issues tokens directly, as if a device code had been approved; for tests
     /// that are not about sign-in.
     pub fn issue_tokens(&self, scopes: &[&str]) -> identity::IssuedTokens {
+        self.issue_tokens_for(0, scopes)
+    }
+
+    /// Issues tokens for the user with this index (see [`Emulator::add_user`]).
+    pub fn issue_tokens_for(&self, user: usize, scopes: &[&str]) -> identity::IssuedTokens {
         let settings = self.shared.settings();
         let now = self.shared.clock.now();
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
@@ -343,12 +370,66 @@ impl Emulator {
             .identity
             .lock()
             .unwrap()
-            .issue(&scopes, "common", now, &settings)
+            .issue(&scopes, "common", user, now, &settings)
     }
 
-    /// Runs `f` with the drive locked (seeding, inspecting, hostile items).
+    /// Runs `f` with the first user's drive locked (seeding, inspecting, hostile items).
     pub fn with_drive<R>(&self, f: impl FnOnce(&mut store::Drive) -> R) -> R {
-        f(&mut self.shared.drive.lock().unwrap())
+        let drive = self.shared.directory.read().unwrap().users[0].drive.clone();
+        f(&mut drive.lock().unwrap())
+    }
+
+    /// Runs `f` with the drive of this id locked: a user's OneDrive or a site's
+    /// library. Panics when there is none (a test's mistake).
+    pub fn with_drive_id<R>(&self, id: &str, f: impl FnOnce(&mut store::Drive) -> R) -> R {
+        let drive = self
+            .shared
+            .directory
+            .read()
+            .unwrap()
+            .any_drive(id)
+            .unwrap_or_else(|| panic!("no drive {id}"));
+        f(&mut drive.lock().unwrap())
+    }
+
+    /// Adds a user with their own OneDrive (a work account when `profile` is
+    /// business); returns the user's index and drive id.
+    pub fn add_user(&self, upn: &str, display_name: &str, profile: Profile) -> (usize, String) {
+        let mut drive = store::Drive::new(profile, 1 << 40, self.shared.clock.now());
+        drive.owner_name = display_name.to_string();
+        let id = drive.id.clone();
+        let index = self
+            .shared
+            .directory
+            .write()
+            .unwrap()
+            .add_user(upn, display_name, drive);
+        (index, id)
+    }
+
+    /// Adds a SharePoint site of the organisation with these document libraries;
+    /// returns the site id and the libraries' drive ids.
+    pub fn add_site(
+        &self,
+        name: &str,
+        display_name: &str,
+        libraries: &[&str],
+    ) -> (String, Vec<String>) {
+        let mut directory = self.shared.directory.write().unwrap();
+        let id = directory.add_site(
+            name,
+            display_name,
+            &self.shared.origin,
+            libraries,
+            self.shared.clock.now(),
+        );
+        let site = directory.sites.last().expect("just added");
+        let drives = site
+            .libraries
+            .iter()
+            .map(|(_, d)| d.lock().unwrap().id.clone())
+            .collect();
+        (id, drives)
     }
 
     /// Writes a file at `path` (parents must exist), returning its id.

@@ -4,14 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use super::Shared;
 use super::error::{ApiError, ApiResult};
 use super::store::{Drive, Item, ItemKind};
 
 /// Context for rendering items.
 pub struct Render<'a> {
     pub drive: &'a Drive,
-    pub shared: &'a Shared,
+    pub shared: &'a super::directory::Scoped,
     pub now: DateTime<Utc>,
 }
 
@@ -168,11 +167,14 @@ pub(super) fn mime_type(name: &str) -> &'static str {
 }
 
 /// A pre-authenticated, expiring, unforgeable download URL.
-pub fn download_url(shared: &Shared, item: &Item, now: DateTime<Utc>) -> String {
+pub fn download_url(shared: &super::directory::Scoped, item: &Item, now: DateTime<Utc>) -> String {
     use base64::Engine as _;
     let expires =
         now.timestamp() + shared.settings.read().unwrap().download_url_lifetime_secs as i64;
-    let payload = format!("{}\n{}\n{}", item.id, item.content_version, expires);
+    let payload = format!(
+        "{}\n{}\n{}\n{}",
+        shared.drive_id, item.id, item.content_version, expires
+    );
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&payload);
     let signature = shared.sign(&payload);
     format!("{}/dl/{encoded}.{signature}", shared.origin)

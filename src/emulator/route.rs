@@ -36,30 +36,60 @@ pub enum Nav {
 
 #[derive(Debug)]
 pub enum Route {
-    Me,
     Drive,
     Item(ItemRef, Nav),
     DriveSearch(String),
 }
 
+/// Which drive a request addresses.
+#[derive(Debug, Clone)]
+pub enum DriveSel {
+    /// `/me/drive`: the signed-in user's OneDrive.
+    Mine,
+    /// `/drives/{id}`, decoded.
+    Id(String),
+}
+
+/// What a Graph path names: the user, their drives, sites, or something in a drive.
+#[derive(Debug)]
+pub enum Resource {
+    Me,
+    MyDrives,
+    FollowedSites,
+    /// `/sites` (with `?search=`).
+    Sites,
+    Site(String),
+    SiteDrives(String),
+    InDrive(DriveSel, Route),
+}
+
 /// Parses the part of the raw (still encoded) path after `/v1.0`.
-pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
-    if raw == "/me" {
-        return Ok(Route::Me);
+pub fn parse_route(raw: &str) -> ApiResult<Resource> {
+    match raw {
+        "/me" => return Ok(Resource::Me),
+        "/me/drives" => return Ok(Resource::MyDrives),
+        "/me/followedSites" => return Ok(Resource::FollowedSites),
+        "/sites" => return Ok(Resource::Sites),
+        _ => {}
     }
-    let rest = if let Some(rest) = raw.strip_prefix("/me/drive") {
-        rest
+    if let Some(after) = raw.strip_prefix("/sites/") {
+        let (id, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
+        let id = decode(id);
+        return match rest {
+            "" => Ok(Resource::Site(id)),
+            "/drives" => Ok(Resource::SiteDrives(id)),
+            _ => Err(ApiError::new(
+                400,
+                "BadRequest",
+                "Resource not found for the segment (not implemented by the odc emulator: address a library as /drives/{id}).",
+            )),
+        };
+    }
+    let (drive, rest) = if let Some(rest) = raw.strip_prefix("/me/drive") {
+        (DriveSel::Mine, rest)
     } else if let Some(after) = raw.strip_prefix("/drives/") {
         let (id, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
-        // Personal drive ids come in both cases (Graph reference §2).
-        if !decode(id).eq_ignore_ascii_case(drive_id) {
-            return Err(ApiError::new(
-                404,
-                "itemNotFound",
-                "The drive could not be found.",
-            ));
-        }
-        rest
+        (DriveSel::Id(decode(id)), rest)
     } else {
         return Err(ApiError::new(
             400,
@@ -70,6 +100,11 @@ pub fn parse_route(raw: &str, drive_id: &str) -> ApiResult<Route> {
             ),
         ));
     };
+    parse_in_drive(rest).map(|route| Resource::InDrive(drive, route))
+}
+
+/// The part after `/me/drive` or `/drives/{id}`.
+fn parse_in_drive(rest: &str) -> ApiResult<Route> {
     if rest.is_empty() {
         return Ok(Route::Drive);
     }

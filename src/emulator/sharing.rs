@@ -5,12 +5,10 @@
 //! and for files; a tenant can switch anonymous links off (403).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::Shared;
 use super::error::{ApiError, ApiResult};
 use super::http;
 use super::route::{ItemRef, resolve_existing};
@@ -24,7 +22,11 @@ pub struct Links {
     made: std::sync::Mutex<HashMap<LinkKey, (String, String)>>,
 }
 
-pub fn create_link(shared: &Arc<Shared>, item: &ItemRef, body: &Value) -> ApiResult<Response> {
+pub fn create_link(
+    shared: &super::directory::Scoped,
+    item: &ItemRef,
+    body: &Value,
+) -> ApiResult<Response> {
     let drive = shared.drive.lock().unwrap();
     let id = resolve_existing(&drive, item)?;
     let target = drive.get(&id)?;

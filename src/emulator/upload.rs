@@ -53,6 +53,8 @@ pub struct Session {
     hasher: QuickXorHash,
     expires_at: DateTime<Utc>,
     state: State,
+    /// The drive the file goes to.
+    drive: super::directory::DriveRef,
 }
 
 #[derive(Default)]
@@ -88,7 +90,7 @@ fn status_body(session: &Session) -> Value {
 
 /// POST …/createUploadSession.
 pub fn create_session(
-    shared: &Shared,
+    shared: &super::directory::Scoped,
     item: &ItemRef,
     body: Option<&Value>,
     headers: &axum::http::HeaderMap,
@@ -177,6 +179,7 @@ pub fn create_session(
         hasher: QuickXorHash::new(),
         expires_at: now + Duration::seconds(lifetime),
         state: State::Active,
+        drive: shared.drive.clone(),
     };
     let id = crate::ids::random_string(48, crate::ids::TOKEN_ALPHABET);
     let mut body = status_body(&session);
@@ -225,6 +228,8 @@ async fn handle_inner(
     if session.state != State::Active || now >= session.expires_at {
         return Err(ApiError::not_found());
     }
+    // Answered in the view of the drive the session was created for.
+    let shared = &super::directory::Scoped::new(shared, session.drive.clone());
     match *request.method() {
         Method::GET => Ok(http::json(200, &status_body(&session))),
         Method::DELETE => {
@@ -290,7 +295,7 @@ fn parse_content_range(headers: &HeaderMap) -> ApiResult<(u64, u64, u64)> {
 }
 
 async fn put_fragment(
-    shared: &Arc<Shared>,
+    shared: &super::directory::Scoped,
     session: &mut Session,
     headers: &HeaderMap,
     stream: &mut axum::body::BodyDataStream,
@@ -411,7 +416,11 @@ async fn put_fragment(
     commit(shared, session, now).await
 }
 
-async fn commit(shared: &Shared, session: &mut Session, now: DateTime<Utc>) -> ApiResult<Response> {
+async fn commit(
+    shared: &super::directory::Scoped,
+    session: &mut Session,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
     if let Some(mut file) = session.file.take() {
         file.flush()
             .await

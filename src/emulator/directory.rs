@@ -1,0 +1,172 @@
+//! Who is in the emulated world and which drives they can open: users (a personal
+//! Microsoft account first, work accounts after it), each with a OneDrive, and
+//! SharePoint sites with their document libraries (Graph reference §10.7).
+//!
+//! Every Graph request is answered in a [`Scoped`] view: the shared state plus the
+//! one drive its path addresses, so the handlers stay written for one drive.
+
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use super::Shared;
+use super::store::{Drive, Profile};
+
+pub type DriveRef = Arc<Mutex<Drive>>;
+
+/// The consumer tenant personal accounts' tokens come from (Graph reference §1.2).
+pub const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+/// The emulated organisation's tenant id.
+pub const WORK_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+pub struct User {
+    pub id: String,
+    pub upn: String,
+    pub display_name: String,
+    pub drive: DriveRef,
+}
+
+impl User {
+    pub fn business(&self) -> bool {
+        self.drive.lock().unwrap().business()
+    }
+}
+
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub display_name: String,
+    pub web_url: String,
+    /// Listed by `/me/followedSites`.
+    pub followed: bool,
+    /// Document libraries, the first being "Documents" (the site's default drive).
+    pub libraries: Vec<(String, DriveRef)>,
+}
+
+#[derive(Default)]
+pub struct Directory {
+    pub users: Vec<User>,
+    pub sites: Vec<Site>,
+}
+
+impl Directory {
+    /// A drive by id, when `user` may open it: their own, or (for a work account) a
+    /// library of one of the organisation's sites. Personal drive ids come in both
+    /// cases (Graph reference §2).
+    pub fn drive_for(&self, user: usize, id: &str) -> Option<DriveRef> {
+        let me = self.users.get(user)?;
+        if me.drive.lock().unwrap().id.eq_ignore_ascii_case(id) {
+            return Some(me.drive.clone());
+        }
+        if !me.business() {
+            return None;
+        }
+        self.sites
+            .iter()
+            .flat_map(|site| site.libraries.iter())
+            .map(|(_, drive)| drive)
+            .find(|drive| drive.lock().unwrap().id == id)
+            .cloned()
+    }
+
+    /// Any drive by id (pre-authenticated download URLs carry it).
+    pub fn any_drive(&self, id: &str) -> Option<DriveRef> {
+        self.users
+            .iter()
+            .map(|u| &u.drive)
+            .chain(
+                self.sites
+                    .iter()
+                    .flat_map(|s| s.libraries.iter().map(|(_, d)| d)),
+            )
+            .find(|drive| drive.lock().unwrap().id == id)
+            .cloned()
+    }
+
+    /// Users who may sign in through `tenant` (Graph reference §1.2): `consumers`
+    /// personal accounts, `organizations` or a tenant id/domain work accounts,
+    /// `common` everyone. Pairs of index and sign-in name.
+    pub fn accounts_for_tenant(&self, tenant: &str) -> Vec<(usize, String)> {
+        self.users
+            .iter()
+            .enumerate()
+            .filter(|(_, user)| match tenant {
+                "common" => true,
+                "consumers" => !user.business(),
+                _ => user.business(),
+            })
+            .map(|(index, user)| (index, user.upn.clone()))
+            .collect()
+    }
+
+    pub fn add_user(&mut self, upn: &str, display_name: &str, drive: Drive) -> usize {
+        let id = drive.owner_id.clone();
+        self.users.push(User {
+            id,
+            upn: upn.to_string(),
+            display_name: display_name.to_string(),
+            drive: Arc::new(Mutex::new(drive)),
+        });
+        self.users.len() - 1
+    }
+
+    /// Adds a site with one document library per name (the first is its default).
+    pub fn add_site(
+        &mut self,
+        name: &str,
+        display_name: &str,
+        origin: &str,
+        libraries: &[&str],
+        now: DateTime<Utc>,
+    ) -> String {
+        let id = format!(
+            "contoso.sharepoint.com,{},{}",
+            crate::ids::uuid_v4(),
+            crate::ids::uuid_v4()
+        );
+        let libraries = libraries
+            .iter()
+            .map(|library| {
+                let mut drive = Drive::new(Profile::Business, 25 << 40, now);
+                drive.owner_name = display_name.to_string();
+                (library.to_string(), Arc::new(Mutex::new(drive)))
+            })
+            .collect();
+        self.sites.push(Site {
+            id: id.clone(),
+            name: name.to_string(),
+            display_name: display_name.to_string(),
+            web_url: format!("{origin}/sites/{name}"),
+            followed: true,
+            libraries,
+        });
+        id
+    }
+}
+
+/// A request's view of the emulator: the shared state and the drive its path
+/// addresses (for upload and download URLs, the drive they were made for).
+pub(crate) struct Scoped {
+    pub shared: Arc<Shared>,
+    pub drive: DriveRef,
+    pub drive_id: String,
+}
+
+impl Scoped {
+    pub(crate) fn new(shared: &Arc<Shared>, drive: DriveRef) -> Self {
+        let drive_id = drive.lock().unwrap().id.clone();
+        Scoped {
+            shared: shared.clone(),
+            drive,
+            drive_id,
+        }
+    }
+}
+
+impl Deref for Scoped {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
