@@ -76,6 +76,7 @@ pub struct AccountConfig {
     pub client_id: String,
     pub tenant: String,
     pub scopes: Vec<String>,
+    pub browser_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -508,6 +509,22 @@ impl Config {
     pub fn device_code_url(&self) -> String {
         format!(
             "{}/{}/oauth2/v2.0/devicecode",
+            self.endpoints.authority_url.trim_end_matches('/'),
+            self.account.tenant
+        )
+    }
+
+    pub fn authorize_url(&self) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/authorize",
+            self.endpoints.authority_url.trim_end_matches('/'),
+            self.account.tenant
+        )
+    }
+
+    pub fn logout_url(&self) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/logout",
             self.endpoints.authority_url.trim_end_matches('/'),
             self.account.tenant
         )

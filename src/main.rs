@@ -101,6 +101,8 @@ fn main() -> ExitCode {
                     config,
                     store,
                     display,
+                    account: cli.account,
+                    drive: cli.drive,
                 },
             ))
         }

@@ -36,6 +36,17 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// The signed-in account to use, by its short or sign-in name (`odc accounts`
+    /// lists them; default: the default account). A remote path may name it
+    /// instead: `work:/Reports`.
+    #[arg(long, global = true, value_name = "NAME", env = "ODC_ACCOUNT")]
+    pub account: Option<String>,
+
+    /// Work in this drive of the account (an id from `odc drives`, such as a
+    /// SharePoint document library) instead of its OneDrive.
+    #[arg(long, global = true, value_name = "ID", env = "ODC_DRIVE")]
+    pub drive: Option<String>,
+
     /// Write the log to this file instead of the rotating one in the state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -54,20 +65,53 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Sign in with a device code (shows a URL, a code and a QR code).
+    /// Sign in and add the account (or renew it): in the browser when this session
+    /// can show one, otherwise with a device code (a URL, a code and a QR code).
     Login {
+        /// Sign in in the browser, which comes back to odc by itself.
+        #[arg(long, conflicts_with_all = ["device_code", "no_browser"])]
+        browser: bool,
+        /// Sign in with a code entered on any device (for SSH sessions).
+        #[arg(long)]
+        device_code: bool,
         /// Do not draw the QR code.
         #[arg(long)]
         no_qr: bool,
-        /// Never try to open a browser.
+        /// Never try to open a browser (implies --device-code).
         #[arg(long)]
         no_browser: bool,
-        /// Sign in again even when signed in already (no question asked).
+        /// A short name for the account (default: its sign-in name up to the @).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Make it the account used when none is named.
         #[arg(long)]
-        force: bool,
+        default: bool,
     },
-    /// Forget the signed-in account's tokens.
-    Logout,
+    /// Forget an account's tokens (default: the default account).
+    Logout {
+        /// The account's short or sign-in name.
+        account: Option<String>,
+        /// Also end the account's session in the browser (opens the sign-out page).
+        #[arg(long)]
+        everywhere: bool,
+    },
+    /// List the signed-in accounts: name, kind, sign-in name, tenant; `*` marks the
+    /// default.
+    Accounts {
+        /// Make this account the default.
+        #[arg(long, value_name = "NAME")]
+        set_default: Option<String>,
+        /// As one JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the drives the account can open: its own, the document libraries of
+    /// the SharePoint sites it follows, and with --search those of matching sites.
+    Drives {
+        /// Also search the organisation's sites for this text.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+    },
     /// Show the signed-in account, drive type and quota.
     Whoami {
         /// As one JSON object.

@@ -1,52 +1,118 @@
-//! `odc login`: the device-code flow on the command line.
+//! `odc login`: sign in in the browser (authorization code with PKCE and a loopback
+//! redirect) or with a device code, and add the account to the token store.
+
+use std::time::Duration;
 
 use tokio::sync::watch;
 
 use super::{Context, Outcome};
-use crate::onedrive::auth::{self, PollState};
+use crate::onedrive::auth::{self, PollState, Tokens};
+use crate::onedrive::browser_auth::{self, BrowserOptions};
 use crate::onedrive::display::escape_control;
 
-pub async fn login(context: &Context, no_qr: bool, no_browser: bool, force: bool) -> Outcome {
+/// How `odc login` was asked to sign in.
+pub struct LoginOptions {
+    pub browser: bool,
+    pub device_code: bool,
+    pub no_qr: bool,
+    pub no_browser: bool,
+    pub name: Option<String>,
+    pub make_default: bool,
+}
+
+pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
     let config = context.config.clone();
-    if !force && let Some(account) = context.store.current(&config)? {
-        let who = escape_control(&account.username);
-        use std::io::IsTerminal;
-        if !std::io::stdin().is_terminal() {
-            return Err(crate::onedrive::Error::Other(format!(
-                "already signed in as {who}; `odc login --force` signs in again"
-            ))
-            .into());
+    if let Some(name) = &options.name {
+        crate::onedrive::tokens::check_account_name(name)?;
+    }
+    let (before, _) = context.store.list(&config)?;
+    let use_browser = options.browser
+        || (!options.device_code && !options.no_browser && crate::desktop::graphical_session());
+    let http = auth::identity_http(&config)?;
+    let tokens = if use_browser {
+        browser_sign_in(context, &http, !before.is_empty()).await?
+    } else {
+        device_code_sign_in(context, &http, &options).await?
+    };
+    let (account, _) =
+        auth::complete_sign_in(&config, &context.store, tokens, options.name.as_deref()).await?;
+    if options.make_default {
+        context.store.make_default(&account.username)?;
+    }
+    let again = before.iter().any(|a| a.username == account.username);
+    println!(
+        "Signed in{} as {} ({}), account {:?} ({}).",
+        if again { " again" } else { "" },
+        escape_control(&account.display_name),
+        escape_control(&account.username),
+        escape_control(&account.name),
+        escape_control(&account.kind),
+    );
+    let (after, default) = context.store.list(&config)?;
+    if after.len() > 1 && default.as_deref() == Some(account.username.as_str()) {
+        println!("It is the default account.");
+    } else if after.len() > 1 {
+        println!(
+            "Use it with --account {} or {}:/path; `odc accounts --set-default {}` makes it the default.",
+            escape_control(&account.name),
+            escape_control(&account.name),
+            escape_control(&account.name)
+        );
+    }
+    Ok(())
+}
+
+async fn browser_sign_in(
+    context: &Context,
+    http: &reqwest::Client,
+    adding: bool,
+) -> crate::onedrive::Result<Tokens> {
+    let config = &context.config;
+    let options = BrowserOptions {
+        login_hint: None,
+        // Another account is signed in already: let the person pick which one.
+        select_account: adding,
+    };
+    let sign_in = browser_auth::start_browser_flow(config, &options).await?;
+    let url = escape_control(&sign_in.url);
+    match crate::desktop::open_url(&sign_in.url) {
+        Ok(()) => {
+            println!("Opened the sign-in page in your browser. If it did not appear, open:\n{url}")
         }
-        print!("Already signed in as {who}. Sign in again? [y/N] ");
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        let answer = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map(|_| line)
-        })
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("Still signed in as {who}.");
-            return Ok(());
+        Err(err) => {
+            tracing::info!("could not open a browser: {err}");
+            println!("Open this address in a browser on this computer to sign in:\n{url}");
         }
     }
-    let http = auth::identity_http(&config)?;
-    let code = auth::start_device_flow(&config, &http).await?;
+    let timeout = Duration::from_secs(config.account.browser_timeout_secs);
+    println!(
+        "Waiting for the browser (up to {})...",
+        crate::onedrive::retry::describe_wait(timeout)
+    );
+    browser_auth::finish_browser_flow(config, http, sign_in, timeout).await
+}
+
+async fn device_code_sign_in(
+    context: &Context,
+    http: &reqwest::Client,
+    options: &LoginOptions,
+) -> crate::onedrive::Result<Tokens> {
+    let config = &context.config;
+    let code = auth::start_device_flow(config, http).await?;
     let minutes = code.expires_in.as_secs().div_ceil(60);
     println!(
         "To sign in, open {} and enter the code {}",
         escape_control(&code.verification_uri),
         escape_control(&code.user_code)
     );
-    if !no_qr && let Some(rows) = crate::qr::qr_rows(&code.verification_uri) {
+    if !options.no_qr
+        && let Some(rows) = crate::qr::qr_rows(&code.verification_uri)
+    {
         println!("{}", rows.join("\n"));
     }
-    if !no_browser
+    if !options.no_browser
         && crate::desktop::graphical_session()
-        && let Err(err) = open::that_detached(&code.verification_uri)
+        && let Err(err) = crate::desktop::open_url(&code.verification_uri)
     {
         tracing::info!("could not open a browser: {err}");
     }
@@ -56,22 +122,11 @@ pub async fn login(context: &Context, no_qr: bool, no_browser: bool, force: bool
     let watcher = tokio::spawn(async move {
         while state_rx.changed().await.is_ok() {
             if let PollState::NetworkTrouble(reason) = state_rx.borrow().clone() {
-                eprintln!(
-                    "odc: {}; still trying",
-                    crate::onedrive::display::escape_control(&reason)
-                );
+                eprintln!("odc: {}; still trying", escape_control(&reason));
             }
         }
     });
-    let tokens = auth::finish_device_flow(&config, &http, &code, Some(state_tx)).await;
+    let tokens = auth::finish_device_flow(config, http, &code, Some(state_tx)).await;
     watcher.abort();
-    let tokens = tokens?;
-
-    let (account, _) = auth::complete_sign_in(&config, &context.store, tokens).await?;
-    println!(
-        "Signed in as {} ({}).",
-        escape_control(&account.display_name),
-        escape_control(&account.username)
-    );
-    Ok(())
+    tokens
 }

@@ -2,6 +2,7 @@
 //! success, 1 on failure, 2 on bad usage (clap). Each error is one line that names
 //! the item and the reason.
 
+mod accounts;
 pub mod args;
 mod check;
 pub mod config_cmd;
@@ -29,18 +30,61 @@ pub struct Context {
     pub store: TokenStore,
     /// Progress display for transfers (`-P`, `-q`).
     pub display: report::Display,
+    /// The account named with `--account` or a path's `NAME:` (default: the default).
+    pub account: Option<String>,
+    /// The drive named with `--drive` (default: the account's OneDrive).
+    pub drive: Option<String>,
 }
 
 impl Context {
-    /// A Graph client for the signed-in account.
+    /// A Graph client for the chosen account and drive.
     pub fn graph(&self) -> Result<Graph> {
-        let session = Session::load(self.config.clone(), self.store.clone())?;
-        Graph::new(self.config.clone(), Arc::new(session))
+        let session = Session::load_named(
+            self.config.clone(),
+            self.store.clone(),
+            self.account.as_deref(),
+        )?;
+        Ok(Graph::new(self.config.clone(), Arc::new(session))?.on_drive(self.drive.as_deref()))
+    }
+
+    /// Takes an account named at the start of a remote path (`work:/Reports`):
+    /// the path is left without it. Every path of a command must name the same
+    /// account, and agree with `--account`.
+    fn claim_account(&mut self, path: &mut String) -> Result<()> {
+        let Some((name, rest)) = split_account(path) else {
+            return Ok(());
+        };
+        match &self.account {
+            Some(chosen) if !chosen.eq_ignore_ascii_case(name) => {
+                return Err(Error::Other(format!(
+                    "{}: one command works in one account, and this one uses {}",
+                    escape_control(path),
+                    escape_control(chosen)
+                )));
+            }
+            _ => self.account = Some(name.to_string()),
+        }
+        *path = rest.to_string();
+        Ok(())
     }
 }
 
+/// `NAME:/path` → (`NAME`, `/path`) when NAME could be an account name; the
+/// `OneDrive:` mark of the default account is left to the location parser.
+fn split_account(text: &str) -> Option<(&str, &str)> {
+    let (name, rest) = text.split_once(':')?;
+    let plausible = !name.is_empty()
+        && rest.starts_with('/')
+        && crate::onedrive::tokens::check_account_name(name).is_ok();
+    plausible.then_some((name, rest))
+}
+
 /// Runs a remote command; errors are printed as `odc: …` lines.
-pub async fn run(command: Command, context: Context) -> ExitCode {
+pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
+    if let Err(err) = claim_accounts(&mut command, &mut context) {
+        eprintln!("odc: {err}");
+        return ExitCode::from(exit::USAGE);
+    }
     // What "not found" means for this command: a folder (3) or a file (4).
     let missing = match &command {
         Command::Ls { .. }
@@ -51,11 +95,31 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
     };
     let result = match command {
         Command::Login {
+            browser,
+            device_code,
             no_qr,
             no_browser,
-            force,
-        } => login::login(&context, no_qr, no_browser, force).await,
-        Command::Logout => logout(&context).await,
+            name,
+            default,
+        } => {
+            let options = login::LoginOptions {
+                browser,
+                device_code,
+                no_qr,
+                no_browser,
+                name,
+                make_default: default,
+            };
+            login::login(&context, options).await
+        }
+        Command::Logout {
+            account,
+            everywhere,
+        } => accounts::logout(&context, account.as_deref(), everywhere).await,
+        Command::Accounts { set_default, json } => {
+            accounts::accounts(&context, set_default.as_deref(), json).await
+        }
+        Command::Drives { search } => accounts::drives(&context, search.as_deref()).await,
         Command::Whoami { json } => whoami(&context, json).await,
         Command::Ls {
             remote_path,
@@ -124,8 +188,7 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
                 config.transfer.follow_symlinks = true;
                 Context {
                     config: Arc::new(config),
-                    store: context.store.clone(),
-                    display: context.display,
+                    ..context
                 }
             } else {
                 context
@@ -163,6 +226,26 @@ pub async fn run(command: Command, context: Context) -> ExitCode {
             })
         }
     }
+}
+
+/// Moves the account named in front of a command's remote paths into the context.
+fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
+    let paths: Vec<&mut String> = match command {
+        Command::Ls { remote_path, .. } => remote_path.iter_mut().collect(),
+        Command::Get { remote, .. } | Command::Cat { remote } | Command::Put { remote, .. } => {
+            vec![remote]
+        }
+        Command::Link { remote_path, .. } | Command::Mkdir { remote_path, .. } => {
+            vec![remote_path]
+        }
+        Command::Rm { remote_paths, .. } => remote_paths.iter_mut().collect(),
+        Command::Mv { from, to, .. } => vec![from, to],
+        _ => Vec::new(),
+    };
+    for path in paths {
+        context.claim_account(path)?;
+    }
+    Ok(())
 }
 
 /// Exit statuses a script can rely on (README, `odc --help`).
@@ -212,24 +295,6 @@ pub fn about(path: &str, err: Error) -> Error {
         },
         other => Error::Other(format!("{}: {other}", escape_control(path))),
     }
-}
-
-async fn logout(context: &Context) -> Outcome {
-    match context.store.current(&context.config)? {
-        Some(account) => {
-            context.store.remove(&account.username)?;
-            println!(
-                "Signed out {}: removed its tokens from {}.",
-                escape_control(&account.username),
-                context.store.path().display()
-            );
-        }
-        None => println!(
-            "Not signed in: no tokens for this app and endpoints in {}.",
-            context.store.path().display()
-        ),
-    }
-    Ok(())
 }
 
 /// `odc link PATH [--edit] [--scope S]`: the link alone on stdout (for scripts and

@@ -68,7 +68,12 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
                 &format!("Tenant '{tenant}' not found."),
             );
         }
-        let query = http::query_pairs(request.uri().query());
+        // OAuth parameters in a query are form-encoded (RFC 6749 appendix B):
+        // `+` is a space, unlike in Graph paths.
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
         return match endpoint.as_str() {
             "authorize" => super::authorize::authorize(shared, &tenant, &query, info.now),
             "consent" => super::authorize::consent(shared, &query, info.now),

@@ -450,9 +450,15 @@ impl Emulator {
         self.with_drive(|drive| seed::mkdir_p(drive, path, now))
     }
 
-    /// The bytes of the file at `path`, if there is one.
+    /// The bytes of the file at `path` in the first user's drive, if there is one.
     pub async fn read_file(&self, path: &str) -> Option<Vec<u8>> {
-        let content = self.with_drive(|drive| {
+        let id = self.with_drive(|drive| drive.id.clone());
+        self.read_file_on(&id, path).await
+    }
+
+    /// The bytes of the file at `path` in the drive of this id, if there is one.
+    pub async fn read_file_on(&self, drive_id: &str, path: &str) -> Option<Vec<u8>> {
+        let content = self.with_drive_id(drive_id, |drive| {
             let segments: Vec<String> = path
                 .split('/')
                 .filter(|s| !s.is_empty())

@@ -67,14 +67,17 @@ pub fn identity_http(config: &Config) -> Result<reqwest::Client> {
 
 /// Adapter from oauth2's HTTP requests to our reqwest client.
 #[derive(Clone)]
-struct OAuthHttp {
+pub(super) struct OAuthHttp {
     client: reqwest::Client,
     last_error_body: Arc<Mutex<Option<Vec<u8>>>>,
     poll_state: Option<watch::Sender<PollState>>,
 }
 
 impl OAuthHttp {
-    fn new(client: reqwest::Client, poll_state: Option<watch::Sender<PollState>>) -> Self {
+    pub(super) fn new(
+        client: reqwest::Client,
+        poll_state: Option<watch::Sender<PollState>>,
+    ) -> Self {
         Self {
             client,
             last_error_body: Arc::default(),
@@ -121,7 +124,7 @@ impl OAuthHttp {
 
     /// A closure for oauth2 whose futures own their adapter: borrowing one makes
     /// the future's Send bound depend on a lifetime the compiler cannot generalise.
-    fn caller(
+    pub(super) fn caller(
         &self,
     ) -> impl Fn(
         oauth2::HttpRequest,
@@ -136,7 +139,7 @@ impl OAuthHttp {
     }
 
     /// `error_codes[0]` of the last error reply, if any.
-    fn last_aadsts(&self) -> Option<u64> {
+    pub(super) fn last_aadsts(&self) -> Option<u64> {
         let body = self.last_error_body.lock().unwrap().clone()?;
         let value: serde_json::Value = serde_json::from_slice(&body).ok()?;
         value["error_codes"].as_array()?.first()?.as_u64()
@@ -179,7 +182,7 @@ fn oauth_client(
     )
 }
 
-fn scopes(config: &Config) -> Vec<Scope> {
+pub(super) fn scopes(config: &Config) -> Vec<Scope> {
     config
         .account
         .scopes
@@ -191,7 +194,7 @@ fn scopes(config: &Config) -> Vec<Scope> {
 /// "the sign-in is no longer valid (AADSTS50173): The provided grant has expired…":
 /// the code once, then the first line of the description without its own
 /// "AADSTS50173: " prefix, ending with one full stop.
-fn describe_sts(kind: &str, description: Option<&str>, code: Option<u64>) -> String {
+pub(super) fn describe_sts(kind: &str, description: Option<&str>, code: Option<u64>) -> String {
     let code_text = code.map(|c| format!(" (AADSTS{c})")).unwrap_or_default();
     // error_description is shown (first line only), never interpreted.
     let first = description
@@ -242,7 +245,10 @@ pub async fn start_device_flow(config: &Config, http: &reqwest::Client) -> Resul
 
 pub use super::tokens::Tokens;
 
-fn tokens_from<TR: TokenResponse>(response: &TR, previous_refresh: Option<&str>) -> Tokens {
+pub(super) fn tokens_from<TR: TokenResponse>(
+    response: &TR,
+    previous_refresh: Option<&str>,
+) -> Tokens {
     let lifetime = response
         .expires_in()
         .map(|d| d.as_secs() as i64)
@@ -306,12 +312,15 @@ pub async fn finish_device_flow(
     }
 }
 
-/// Exchanges a refresh token. `invalid_grant` (and the interaction errors) mean the
-/// user must sign in again; the caller must not retry with the same token.
+/// Exchanges a refresh token for the scopes the account was signed in with (asking
+/// for more, say after odc's defaults grew, would be refused as not consented).
+/// `invalid_grant` (and the interaction errors) mean the user must sign in again;
+/// the caller must not retry with the same token.
 pub async fn refresh(
     config: &Config,
     http: &reqwest::Client,
     refresh_token: &str,
+    granted: &[String],
 ) -> Result<Tokens> {
     let client = oauth_client(config)?;
     let adapter = OAuthHttp::new(http.clone(), None);
@@ -319,7 +328,7 @@ pub async fn refresh(
     let token = oauth2::RefreshToken::new(refresh_token.to_string());
     let result = client
         .exchange_refresh_token(&token)
-        .add_scopes(scopes(config))
+        .add_scopes(granted.iter().map(|s| Scope::new(s.clone())))
         .request_async(&call)
         .await;
     match result {
@@ -368,17 +377,31 @@ impl Session {
         })
     }
 
-    /// Loads the stored account for the configured endpoints.
+    /// Loads the default account for the configured endpoints.
     pub fn load(config: Arc<Config>, store: TokenStore) -> Result<Self> {
+        Self::load_named(config, store, None)
+    }
+
+    /// Loads the account `selector` names (short or sign-in name), or the default.
+    pub fn load_named(
+        config: Arc<Config>,
+        store: TokenStore,
+        selector: Option<&str>,
+    ) -> Result<Self> {
         if config.account.client_id.is_empty() {
             return Err(Error::NoClientId);
         }
         let account = store
-            .current(&config)?
+            .select(&config, selector)?
             .ok_or_else(|| Error::SignInRequired {
                 reason: "not signed in".into(),
             })?;
         Self::new(config, store, account)
+    }
+
+    /// The account as it is now (tokens redacted in Debug).
+    pub async fn account(&self) -> Account {
+        self.account.lock().await.clone()
     }
 
     pub async fn username(&self) -> String {
@@ -430,7 +453,7 @@ impl Session {
                 reason: "the access token expired and there is no refresh token".into(),
             });
         };
-        match refresh(&self.config, &self.http, &refresh_token).await {
+        match refresh(&self.config, &self.http, &refresh_token, &account.scopes).await {
             Ok(tokens) => {
                 account.access_token = tokens.access_token;
                 account.refresh_token = tokens.refresh_token;
@@ -459,12 +482,15 @@ impl Session {
     }
 }
 
-/// Turns fresh tokens into a saved account: asks Graph who signed in, saves the
-/// account as the default, and returns a Graph client for it.
+/// Turns fresh tokens into a saved account: asks Graph who signed in and on which
+/// kind of drive, names the account (`name`, the name it had, or one made from the
+/// sign-in name), saves it (the first account becomes the default), and returns a
+/// Graph client for it.
 pub async fn complete_sign_in(
     config: &Arc<Config>,
     store: &TokenStore,
     tokens: Tokens,
+    name: Option<&str>,
 ) -> Result<(Account, super::Graph)> {
     let mut account = Account::new(config, String::new(), String::new(), tokens);
     let probe = super::Graph::new(
@@ -480,6 +506,29 @@ pub async fn complete_sign_in(
         .map_err(|_| Error::Network("Graph did not answer /me".into()))??;
     account.display_name = me.display_name.unwrap_or_default();
     account.username = me.user_principal_name.or(me.mail).unwrap_or(me.id);
+    let drive = tokio::time::timeout(Duration::from_secs(120), probe.drive())
+        .await
+        .map_err(|_| Error::Network("Graph did not answer /me/drive".into()))??;
+    account.kind = drive.drive_type.unwrap_or_else(|| "unknown".into());
+    let (known, _) = store.list(config)?;
+    let previous = known.iter().find(|a| a.username == account.username);
+    account.name = match (name, previous) {
+        (Some(name), _) => {
+            if let Some(other) = known
+                .iter()
+                .find(|a| a.username != account.username && a.is_named(name))
+            {
+                return Err(Error::Other(format!(
+                    "the name {} is taken by {}; choose another with --name",
+                    super::display::escape_control(name),
+                    super::display::escape_control(&other.username)
+                )));
+            }
+            name.to_string()
+        }
+        (None, Some(previous)) if !previous.name.is_empty() => previous.name.clone(),
+        _ => store.free_name(&account.username)?,
+    };
     store.save(&account)?;
     let session = Arc::new(Session::new(
         config.clone(),

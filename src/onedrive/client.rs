@@ -41,6 +41,9 @@ pub struct Graph {
     /// The latest retry, in words, for progress displays ("retrying (2/6) after a
     /// dropped connection").
     notice: std::sync::Mutex<Option<(std::time::Instant, String)>>,
+    /// `me/drive` (the account's OneDrive) or `drives/{id}` (another drive it can
+    /// open: a SharePoint document library).
+    drive_base: String,
 }
 
 fn build_client(config: &Config) -> Result<reqwest::Client> {
@@ -66,9 +69,38 @@ impl Graph {
             gate: Arc::new(ThrottleGate::default()),
             allowed_origins: vec![graph_base.origin(), authority.origin()],
             notice: std::sync::Mutex::new(None),
+            drive_base: "me/drive".into(),
             graph_base,
             session,
             config,
+        })
+    }
+
+    /// The same account on another of its drives (`None`: its own OneDrive), sharing
+    /// the session, the connections and the throttling pause.
+    pub fn on_drive(&self, drive_id: Option<&str>) -> Graph {
+        Graph {
+            config: self.config.clone(),
+            session: self.session.clone(),
+            http: self.http.clone(),
+            plain: self.plain.clone(),
+            gate: self.gate.clone(),
+            graph_base: self.graph_base.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            notice: std::sync::Mutex::new(None),
+            drive_base: match drive_id {
+                Some(id) => format!("drives/{}", super::path::encode_segment(id)),
+                None => "me/drive".into(),
+            },
+        }
+    }
+
+    /// The drive this client works in: `None` for the account's own OneDrive.
+    pub fn drive_id(&self) -> Option<String> {
+        self.drive_base.strip_prefix("drives/").map(|id| {
+            percent_encoding::percent_decode_str(id)
+                .decode_utf8_lossy()
+                .into_owned()
         })
     }
 
@@ -85,11 +117,12 @@ impl Graph {
         &self.plain
     }
 
-    /// `{graph}/me/drive/{rest}`.
+    /// `{graph}/me/drive/{rest}`, or `{graph}/drives/{id}/{rest}` on another drive.
     pub fn drive_url(&self, rest: &str) -> String {
         format!(
-            "{}/me/drive/{rest}",
-            self.graph_base.as_str().trim_end_matches('/')
+            "{}/{}/{rest}",
+            self.graph_base.as_str().trim_end_matches('/'),
+            self.drive_base
         )
     }
 

@@ -132,6 +132,8 @@ pub struct Me {
 #[serde(rename_all = "camelCase")]
 pub struct Drive {
     pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
     pub drive_type: Option<String>,
     pub quota: Option<Quota>,
 }
@@ -242,7 +244,7 @@ impl Graph {
     }
 
     pub async fn drive(&self) -> Result<Drive> {
-        self.get(&self.graph_url("me/drive")).await
+        self.get(self.drive_url("").trim_end_matches('/')).await
     }
 
     pub async fn item(&self, address: &ItemAddress) -> Result<DriveItem> {

@@ -2,14 +2,17 @@
 
 mod agent;
 pub mod auth;
+pub mod browser_auth;
 pub mod client;
 pub mod delta;
 pub mod display;
 pub mod download;
+pub mod drives;
 pub mod error;
 pub mod items;
 pub mod limits;
 pub mod local_names;
+mod loopback;
 pub mod names;
 pub mod partial;
 pub mod path;

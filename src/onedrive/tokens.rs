@@ -28,6 +28,12 @@ pub struct Account {
     /// The sign-in name (userPrincipalName), the key of the account.
     pub username: String,
     pub display_name: String,
+    /// The short name commands and paths use (`--account work`, `work:/Reports`).
+    #[serde(default)]
+    pub name: String,
+    /// "personal" or "business" (the drive type seen at sign-in).
+    #[serde(default)]
+    pub kind: String,
     pub authority_url: String,
     pub tenant: String,
     pub client_id: String,
@@ -56,6 +62,8 @@ impl Account {
         Account {
             username,
             display_name,
+            name: String::new(),
+            kind: String::new(),
             authority_url: config.endpoints.authority_url.clone(),
             tenant: config.account.tenant.clone(),
             client_id: config.account.client_id.clone(),
@@ -67,6 +75,20 @@ impl Account {
         }
     }
 
+    /// Whether `selector` names this account: its short name or its sign-in name.
+    pub fn is_named(&self, selector: &str) -> bool {
+        self.name.eq_ignore_ascii_case(selector) || self.username.eq_ignore_ascii_case(selector)
+    }
+
+    /// The short name, or the sign-in name for accounts saved before names existed.
+    pub fn short_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.username
+        } else {
+            &self.name
+        }
+    }
+
     /// Whether this account belongs to the configured endpoints and app.
     pub fn matches(&self, config: &Config) -> bool {
         self.authority_url.trim_end_matches('/')
@@ -75,6 +97,25 @@ impl Account {
                 == config.endpoints.graph_url.trim_end_matches('/')
             && self.tenant == config.account.tenant
             && self.client_id == config.account.client_id
+    }
+}
+
+/// Account names appear before a colon in paths (`work:/Reports`), so they are
+/// short words; `OneDrive` is taken by the default account's paths.
+pub fn check_account_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !name.eq_ignore_ascii_case(crate::location::REMOTE_PREFIX.trim_end_matches(':'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "{:?} cannot name an account: use letters, digits, '.', '_' or '-' (up to 64), and not \"OneDrive\"",
+            super::display::escape_control(name)
+        )))
     }
 }
 
@@ -151,7 +192,13 @@ impl TokenStore {
     pub fn save_held(&self, _held: &StoreLock, account: &Account) -> Result<()> {
         let mut file = self.read()?;
         file.version = 1;
-        file.default = Some(account.username.clone());
+        let has_default = file
+            .default
+            .as_ref()
+            .is_some_and(|name| file.accounts.contains_key(name));
+        if !has_default {
+            file.default = Some(account.username.clone());
+        }
         file.accounts
             .insert(account.username.clone(), account.clone());
         self.write(&file)
@@ -179,10 +226,81 @@ impl TokenStore {
             .cloned())
     }
 
-    /// Saves an account (after sign-in or every refresh) and makes it the default.
+    /// Saves an account (after sign-in or every refresh); the first one saved
+    /// becomes the default.
     pub fn save(&self, account: &Account) -> Result<()> {
         let held = self.lock()?;
         self.save_held(&held, account)
+    }
+
+    /// Makes the account with this sign-in name the one used when none is named.
+    pub fn make_default(&self, username: &str) -> Result<()> {
+        let _held = self.lock()?;
+        let mut file = self.read()?;
+        if !file.accounts.contains_key(username) {
+            return Err(Error::Other(format!("no account {username}")));
+        }
+        file.default = Some(username.to_string());
+        self.write(&file)
+    }
+
+    /// The accounts of the configured endpoints and app, and which is the default.
+    pub fn list(&self, config: &Config) -> Result<(Vec<Account>, Option<String>)> {
+        let file = self.read()?;
+        let accounts = file
+            .accounts
+            .into_values()
+            .filter(|account| account.matches(config))
+            .collect();
+        Ok((accounts, file.default))
+    }
+
+    /// The account `selector` names (short or sign-in name), or the default one.
+    pub fn select(&self, config: &Config, selector: Option<&str>) -> Result<Option<Account>> {
+        let Some(selector) = selector else {
+            return self.current(config);
+        };
+        let (accounts, _) = self.list(config)?;
+        match accounts.into_iter().find(|a| a.is_named(selector)) {
+            Some(account) => Ok(Some(account)),
+            None => Err(Error::SignInRequired {
+                reason: format!(
+                    "no account is named {:?}; `odc accounts` lists them, `odc login` adds one",
+                    super::display::escape_control(selector)
+                ),
+            }),
+        }
+    }
+
+    /// A short name for a new account: the part of the sign-in name before `@`,
+    /// with a number added when another account has it already.
+    pub fn free_name(&self, username: &str) -> Result<String> {
+        let file = self.read()?;
+        let base: String = username
+            .split('@')
+            .next()
+            .unwrap_or(username)
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            .collect::<String>()
+            .to_lowercase();
+        let base = if base.is_empty() {
+            "account".to_string()
+        } else {
+            base
+        };
+        let taken = |name: &str| {
+            file.accounts
+                .values()
+                .any(|a| a.username != username && a.is_named(name))
+        };
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while taken(&candidate) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        Ok(candidate)
     }
 
     /// Removes an account's tokens. Returns whether there was one.
@@ -200,6 +318,8 @@ mod tests {
         Account {
             username: name.into(),
             display_name: "Ada".into(),
+            name: String::new(),
+            kind: "personal".into(),
             authority_url: config.endpoints.authority_url.clone(),
             tenant: config.account.tenant.clone(),
             client_id: config.account.client_id.clone(),
@@ -219,6 +339,13 @@ mod tests {
         assert!(store.current(&config).unwrap().is_none());
         store.save(&account("a@example.com", &config)).unwrap();
         store.save(&account("b@example.com", &config)).unwrap();
+        // The first account stays the default when another is added or refreshed.
+        assert_eq!(
+            store.current(&config).unwrap().unwrap().username,
+            "a@example.com"
+        );
+        store.make_default("b@example.com").unwrap();
+        store.save(&account("a@example.com", &config)).unwrap();
         assert_eq!(
             store.current(&config).unwrap().unwrap().username,
             "b@example.com"
@@ -245,6 +372,39 @@ mod tests {
             "a@example.com"
         );
         assert!(!store.remove("b@example.com").unwrap());
+    }
+
+    #[test]
+    fn accounts_are_chosen_by_short_or_sign_in_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("tokens.json"));
+        let config = Config::defaults();
+        let mut work = account("ada@contoso.com", &config);
+        work.name = store.free_name(&work.username).unwrap();
+        store.save(&work).unwrap();
+        let mut home = account("ada@example.com", &config);
+        home.name = store.free_name(&home.username).unwrap();
+        store.save(&home).unwrap();
+        assert_eq!((work.name.as_str(), home.name.as_str()), ("ada", "ada2"));
+        let pick = |s: &str| store.select(&config, Some(s)).unwrap().unwrap().username;
+        assert_eq!(pick("ADA2"), "ada@example.com");
+        assert_eq!(pick("ada@contoso.com"), "ada@contoso.com");
+        assert_eq!(
+            store.select(&config, None).unwrap().unwrap().username,
+            "ada@contoso.com"
+        );
+        let missing = store
+            .select(&config, Some("nobody"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains("no account is named \"nobody\""),
+            "{missing}"
+        );
+        for bad in ["", "OneDrive", "a b", "x:y", "\u{1b}[2J"] {
+            assert!(check_account_name(bad).is_err(), "{bad:?}");
+        }
+        check_account_name("work-2.old_x").unwrap();
     }
 
     #[test]

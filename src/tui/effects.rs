@@ -591,7 +591,7 @@ async fn sign_in(
     };
     let tokens = auth::finish_device_flow(config, &http, &code, Some(state_tx)).await;
     forward.abort();
-    let (_, graph) = auth::complete_sign_in(config, store, tokens?).await?;
+    let (_, graph) = auth::complete_sign_in(config, store, tokens?, None).await?;
     Ok(Arc::new(graph))
 }
 

@@ -6,13 +6,15 @@ use std::process::Output;
 
 use odc::emulator::{Emulator, EmulatorOptions, Seed, Settings};
 
-struct Home {
-    emu: Emulator,
-    dir: tempfile::TempDir,
+pub(crate) struct Home {
+    pub(crate) emu: Emulator,
+    pub(crate) dir: tempfile::TempDir,
+    /// More environment for every run (`BROWSER`, `DISPLAY`).
+    env: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl Home {
-    async fn new(seed: Seed) -> Home {
+    pub(crate) async fn new(seed: Seed) -> Home {
         let emu = Emulator::start(EmulatorOptions {
             seed,
             settings: Settings {
@@ -27,10 +29,16 @@ impl Home {
         Home {
             emu,
             dir: tempfile::tempdir().unwrap(),
+            env: Default::default(),
         }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    /// Sets an environment variable for every later run.
+    pub(crate) fn set_env(&self, name: &str, value: &str) {
+        self.env.lock().unwrap().push((name.into(), value.into()));
+    }
+
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -50,17 +58,20 @@ impl Home {
             .env("ODC_CLIENT_ID", "cli-test")
             .env("ODC_AUTHORITY_URL", self.emu.authority_url())
             .env("ODC_GRAPH_URL", self.emu.graph_url());
+        for (name, value) in self.env.lock().unwrap().iter() {
+            command.env(name, value);
+        }
         command
     }
 
-    async fn odc(&self, args: &[&str]) -> Output {
+    pub(crate) async fn odc(&self, args: &[&str]) -> Output {
         let mut command = self.command(args);
         tokio::task::spawn_blocking(move || command.output().unwrap())
             .await
             .unwrap()
     }
 
-    async fn ok(&self, args: &[&str]) -> String {
+    pub(crate) async fn ok(&self, args: &[&str]) -> String {
         let output = self.odc(args).await;
         assert!(
             output.status.success(),
@@ -74,7 +85,7 @@ impl Home {
 
 impl Home {
     /// stdout of a run expected to end with `status`.
-    async fn ok_or_status(&self, args: &[&str], status: i32) -> String {
+    pub(crate) async fn ok_or_status(&self, args: &[&str], status: i32) -> String {
         let output = self.odc(args).await;
         assert_eq!(
             output.status.code(),
@@ -86,7 +97,7 @@ impl Home {
     }
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -109,20 +120,12 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
         "QR code drawn: {login}"
     );
     assert!(
-        login.contains("Signed in as Ada Example (ada@example.com)."),
+        login.contains(r#"Signed in as Ada Example (ada@example.com), account "ada" (personal)."#),
         "{login}"
     );
-    // Signed in already: says as whom; without a terminal to ask, --force is needed.
-    let again = home.odc(&["login", "--no-browser", "--no-qr"]).await;
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        stderr(&again).contains("already signed in as ada@example.com; `odc login --force`"),
-        "{}",
-        stderr(&again)
-    );
-    let no_qr = home
-        .ok(&["login", "--force", "--no-browser", "--no-qr"])
-        .await;
+    // Signing in with the same account again renews it; nothing is added.
+    let no_qr = home.ok(&["login", "--device-code", "--no-qr"]).await;
+    assert!(no_qr.contains("Signed in again as Ada Example"), "{no_qr}");
     assert!(!no_qr.contains('▀') && !no_qr.contains('█'));
     let tokens = home.path("home/.local/share/odc/tokens.json");
     #[cfg(unix)]
@@ -374,7 +377,7 @@ impl Home {
             .unwrap()
     }
 
-    fn config(&self, text: &str) {
+    pub(crate) fn config(&self, text: &str) {
         let dir = self.path("home/.config/odc");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.toml"), text).unwrap();
@@ -509,7 +512,7 @@ async fn interrupted_transfers_stop_promptly_and_continue_when_run_again() {
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
 
-fn count(home: &Home, method: &str, path: &str) -> usize {
+pub(crate) fn count(home: &Home, method: &str, path: &str) -> usize {
     home.emu
         .requests()
         .iter()

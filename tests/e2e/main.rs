@@ -1,6 +1,7 @@
 //! The built `odc` binary as users run it: the CLI commands with their exit codes and
 //! output, the emulator process, and the full-screen UI in a pseudo-terminal.
 
+mod accounts;
 mod binary;
 mod cli;
 mod pty;

@@ -24,7 +24,12 @@ fn defaults_match_the_documented_values() {
     assert_eq!(config.account.client_id, "");
     assert_eq!(
         config.account.scopes,
-        ["Files.ReadWrite.All", "User.Read", "offline_access"]
+        [
+            "Files.ReadWrite.All",
+            "Sites.Read.All",
+            "User.Read",
+            "offline_access"
+        ]
     );
     assert_eq!(
         config.endpoints.authority_url,
@@ -58,7 +63,7 @@ fn user_file_overrides_key_by_key() {
     assert_eq!(config.transfer.concurrency, 4);
     // Untouched keys keep their defaults, including in touched sections.
     assert_eq!(config.transfer.page_size, 1000);
-    assert_eq!(config.account.scopes.len(), 3);
+    assert_eq!(config.account.scopes, Config::defaults().account.scopes);
     assert_eq!(config.network, Config::defaults().network);
 }
 

@@ -67,9 +67,14 @@ impl Env {
 
     /// Signs in without the device flow (tests that are not about sign-in).
     pub fn sign_in(&self) -> Account {
-        let tokens = self
-            .emu
-            .issue_tokens(&["Files.ReadWrite.All", "User.Read", "offline_access"]);
+        let scopes: Vec<&str> = self
+            .config
+            .account
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let tokens = self.emu.issue_tokens(&scopes);
         let account = Account::new(
             &self.config,
             "ada@example.com".into(),

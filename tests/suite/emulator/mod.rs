@@ -1,5 +1,6 @@
 //! The emulator over real HTTP on 127.0.0.1:0: every endpoint, error and fault.
 
+mod authorize;
 mod delta;
 mod drive;
 mod faults;

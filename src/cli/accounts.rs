@@ -1,0 +1,145 @@
+//! `odc accounts`, `odc logout [ACCOUNT] [--everywhere]` and `odc drives`: the
+//! signed-in accounts and what each can open.
+
+use super::{Context, Outcome};
+use crate::onedrive::display::escape_control;
+use crate::onedrive::items::Drive;
+
+pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) -> Outcome {
+    if let Some(selector) = set_default {
+        let account = context
+            .store
+            .select(&context.config, Some(selector))?
+            .expect("select with a name returns an account or an error");
+        context.store.make_default(&account.username)?;
+        println!(
+            "{} ({}) is now the default account.",
+            escape_control(account.short_name()),
+            escape_control(&account.username)
+        );
+        return Ok(());
+    }
+    let (accounts, default) = context.store.list(&context.config)?;
+    if json {
+        let values: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "name": a.short_name(),
+                    "username": a.username,
+                    "displayName": a.display_name,
+                    "kind": a.kind,
+                    "tenant": a.tenant,
+                    "default": default.as_deref() == Some(a.username.as_str()),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(values));
+        return Ok(());
+    }
+    if accounts.is_empty() {
+        println!("No accounts: `odc login` adds one.");
+        return Ok(());
+    }
+    let width = accounts
+        .iter()
+        .map(|a| a.short_name().chars().count())
+        .max()
+        .unwrap_or(0);
+    for account in &accounts {
+        let mark = if default.as_deref() == Some(account.username.as_str()) {
+            '*'
+        } else {
+            ' '
+        };
+        println!(
+            "{mark} {:width$}  {:9} {}  ({}, tenant {})",
+            escape_control(account.short_name()),
+            escape_control(if account.kind.is_empty() {
+                "unknown"
+            } else {
+                &account.kind
+            }),
+            escape_control(&account.username),
+            escape_control(&account.display_name),
+            escape_control(&account.tenant),
+        );
+    }
+    Ok(())
+}
+
+pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool) -> Outcome {
+    let selector = selector.or(context.account.as_deref());
+    let Some(account) = context.store.select(&context.config, selector)? else {
+        println!(
+            "Not signed in: no tokens for this app and endpoints in {}.",
+            context.store.path().display()
+        );
+        return Ok(());
+    };
+    context.store.remove(&account.username)?;
+    println!(
+        "Signed out {}: removed its tokens from {}.",
+        escape_control(&account.username),
+        context.store.path().display()
+    );
+    if everywhere {
+        // The identity platform's sign-out page ends the browser session too.
+        let mut url = url::Url::parse(&context.config.logout_url())
+            .map_err(|e| crate::onedrive::Error::Other(format!("bad logout URL: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("logout_hint", &account.username);
+        match crate::desktop::open_url(url.as_str()) {
+            Ok(()) => println!("Opened the sign-out page in your browser."),
+            Err(err) => {
+                tracing::info!("could not open a browser: {err}");
+                println!(
+                    "To end the browser session too, open:\n{}",
+                    escape_control(url.as_str())
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line per drive: `ID  NAME  TYPE  WHERE`.
+pub async fn drives(context: &Context, search: Option<&str>) -> Outcome {
+    let graph = context.graph()?;
+    let print = |drive: &Drive, place: &str| {
+        println!(
+            "{}\t{}\t{}\t{}",
+            escape_control(&drive.id),
+            escape_control(drive.name.as_deref().unwrap_or("")),
+            escape_control(drive.drive_type.as_deref().unwrap_or("")),
+            escape_control(place)
+        );
+    };
+    let mine = graph.my_drives().await?;
+    let business = mine
+        .iter()
+        .any(|d| d.drive_type.as_deref() != Some("personal"));
+    for drive in &mine {
+        print(drive, "my drives");
+    }
+    if !business {
+        if search.is_some() {
+            eprintln!("odc: personal accounts have no SharePoint sites to search");
+        }
+        return Ok(());
+    }
+    let mut sites = graph.followed_sites().await?;
+    if let Some(text) = search {
+        for site in graph.search_sites(text).await? {
+            if !sites.iter().any(|s| s.id == site.id) {
+                sites.push(site);
+            }
+        }
+    }
+    for site in &sites {
+        for drive in graph.site_drives(&site.id).await? {
+            print(&drive, site.title());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Browser sign-in, several accounts and drives beyond "My files", as a user meets
+//! them on the command line: `odc login --browser` with a scripted `BROWSER` (a
+//! shell script driving curl) against the emulator's consent page.
+
+use std::path::PathBuf;
+
+use odc::emulator::{Profile, Seed};
+
+use crate::cli::{Home, count, stderr};
+
+/// Writes a browser script: `$1` is the sign-in address. `approve` picks the link
+/// with this id on the consent page (`approve-0`, `approve-1`, `decline`); with
+/// `forge` the state in the redirect is replaced before the browser follows it;
+/// with `approve = None` it never comes back. Every address it was given is
+/// appended to `urls.txt`.
+fn browser(home: &Home, approve: Option<&str>, forge: bool) -> PathBuf {
+    let dir = home.dir.path();
+    let script = dir.join(format!("browser-{}-{forge}", approve.unwrap_or("none")));
+    let choose = match approve {
+        None => "exit 0".to_string(),
+        Some(id) => format!(
+            r#"page=$(curl -sS "$1")
+link=$(printf '%s' "$page" | grep -o 'id={id} href="[^"]*"' | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+[ -n "$link" ] || exit 3
+next=$(curl -sS -o /dev/null -w '%{{redirect_url}}' "${{1%%/authorize*}}/$link")
+{forge}
+curl -sS "$next" > "{dir}/landing.html""#,
+            forge = if forge {
+                r#"next=$(printf '%s' "$next" | sed 's/state=[^&]*/state=forged/')"#
+            } else {
+                ""
+            },
+            dir = dir.display()
+        ),
+    };
+    let text = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"{}/urls.txt\"\ncase \"$1\" in *logout*) curl -sS \"$1\" > /dev/null; exit 0;; esac\n{choose}\n",
+        dir.display()
+    );
+    std::fs::write(&script, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+fn landing(home: &Home) -> String {
+    std::fs::read_to_string(home.dir.path().join("landing.html")).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_sign_in_adds_accounts_that_commands_choose_between() {
+    let home = Home::new(Seed::Demo).await;
+    let (_, work_drive) = home
+        .emu
+        .add_user("ada@contoso.com", "Ada Contoso", Profile::Business);
+    let (_, libraries) =
+        home.emu
+            .add_site("reports", "Quarterly Reports", &["Documents", "Archive"]);
+
+    // The first account: the browser approves as the personal account.
+    home.set_env(
+        "BROWSER",
+        browser(&home, Some("approve-0"), false).to_str().unwrap(),
+    );
+    let first = home.ok(&["login", "--browser"]).await;
+    assert!(
+        first.contains("Opened the sign-in page in your browser"),
+        "{first}"
+    );
+    assert!(
+        first.contains(r#"Signed in as Ada Example (ada@example.com), account "ada" (personal)."#),
+        "{first}"
+    );
+    assert!(
+        landing(&home).contains("You can close this tab"),
+        "{}",
+        landing(&home)
+    );
+    let urls = std::fs::read_to_string(home.dir.path().join("urls.txt")).unwrap();
+    assert!(
+        urls.contains("/common/oauth2/v2.0/authorize?")
+            && urls.contains("code_challenge_method=S256")
+            && urls.contains("redirect_uri=http%3A%2F%2Flocalhost%3A")
+            && !urls.contains("prompt=select_account"),
+        "{urls}"
+    );
+    // The code was redeemed once, with the verifier.
+    assert_eq!(count(&home, "POST", "/common/oauth2/v2.0/token"), 1);
+
+    // A second account, named, chosen on the consent page; the first stays default.
+    home.set_env(
+        "BROWSER",
+        browser(&home, Some("approve-1"), false).to_str().unwrap(),
+    );
+    let second = home.ok(&["login", "--browser", "--name", "work"]).await;
+    assert!(
+        second.contains(r#"as Ada Contoso (ada@contoso.com), account "work" (business)."#),
+        "{second}"
+    );
+    assert!(
+        second.contains("Use it with --account work or work:/path"),
+        "{second}"
+    );
+    let urls = std::fs::read_to_string(home.dir.path().join("urls.txt")).unwrap();
+    assert!(urls.contains("prompt=select_account"), "{urls}");
+
+    let accounts = home.ok(&["accounts"]).await;
+    assert!(
+        accounts.contains("* ada   personal  ada@example.com  (Ada Example, tenant common)")
+            && accounts.contains("  work  business  ada@contoso.com  (Ada Contoso, tenant common)"),
+        "{accounts}"
+    );
+
+    // Commands choose the account with --account or a path's NAME:.
+    std::fs::write(home.path("note.txt"), b"for work").unwrap();
+    home.ok(&["put", "note.txt", "work:/note.txt"]).await;
+    assert_eq!(
+        home.emu
+            .read_file_on(&work_drive, "/note.txt")
+            .await
+            .as_deref(),
+        Some(&b"for work"[..])
+    );
+    assert!(home.ok(&["ls", "work:/"]).await.contains("note.txt"));
+    assert!(!home.ok(&["ls", "/"]).await.contains("note.txt"));
+    assert_eq!(
+        home.ok(&["--account", "work", "cat", "/note.txt"]).await,
+        "for work"
+    );
+    let clash = home.odc(&["--account", "ada", "ls", "work:/"]).await;
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(
+        stderr(&clash).contains("one command works in one account"),
+        "{}",
+        stderr(&clash)
+    );
+    let unknown = home.odc(&["--account", "nobody", "ls", "/"]).await;
+    assert!(
+        stderr(&unknown).contains("no account is named \"nobody\""),
+        "{}",
+        stderr(&unknown)
+    );
+
+    // The work account opens the site's libraries; the personal one has no sites.
+    let drives = home.ok(&["--account", "work", "drives"]).await;
+    assert!(
+        drives.contains(&format!("{work_drive}\tOneDrive\tbusiness\tmy drives")),
+        "{drives}"
+    );
+    assert!(
+        drives.contains(&format!(
+            "{}\tArchive\tdocumentLibrary\tQuarterly Reports",
+            libraries[1]
+        )),
+        "{drives}"
+    );
+    home.ok(&[
+        "--account",
+        "work",
+        "--drive",
+        &libraries[1],
+        "put",
+        "note.txt",
+        "/filed.txt",
+    ])
+    .await;
+    assert_eq!(
+        home.emu
+            .read_file_on(&libraries[1], "/filed.txt")
+            .await
+            .as_deref(),
+        Some(&b"for work"[..])
+    );
+    let personal = home.ok(&["drives"]).await;
+    assert_eq!(personal.lines().count(), 1, "{personal}");
+
+    // Make work the default; sign out of it everywhere: the browser is sent to the
+    // sign-out page for that account, and ada becomes the default again.
+    home.ok(&["accounts", "--set-default", "work"]).await;
+    assert!(home.ok(&["accounts"]).await.contains("* work"));
+    let out = home.ok(&["logout", "--everywhere"]).await;
+    assert!(out.starts_with("Signed out ada@contoso.com"), "{out}");
+    // The browser runs on its own after odc has finished.
+    for _ in 0..100 {
+        if count(&home, "GET", "/common/oauth2/v2.0/logout") > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let urls = std::fs::read_to_string(home.dir.path().join("urls.txt")).unwrap();
+    assert!(
+        urls.contains("/common/oauth2/v2.0/logout?logout_hint=ada%40contoso.com"),
+        "{urls}"
+    );
+    assert_eq!(count(&home, "GET", "/common/oauth2/v2.0/logout"), 1);
+    assert!(home.ok(&["accounts"]).await.starts_with("* ada "));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_forged_or_abandoned_browser_sign_in_saves_nothing() {
+    let home = Home::new(Seed::Empty).await;
+    home.config("[account]\nbrowser_timeout_secs = 2\n");
+    let cases = [
+        (
+            Some("decline"),
+            false,
+            "sign-in was declined in the browser",
+        ),
+        (Some("approve-0"), true, "its state did not match"),
+        (
+            None,
+            false,
+            "the browser did not come back within 2 s; start again, or sign in with --device-code",
+        ),
+    ];
+    for (choice, forge, expected) in cases {
+        home.set_env("BROWSER", browser(&home, choice, forge).to_str().unwrap());
+        let output = home.odc(&["login", "--browser"]).await;
+        assert_eq!(output.status.code(), Some(1), "{choice:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{choice:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(count(&home, "POST", "/oauth2/v2.0/token"), 0);
+    assert!(home.ok(&["accounts"]).await.starts_with("No accounts"));
+    let forged_page = landing(&home);
+    assert!(
+        forged_page.contains("does not belong to the sign-in odc started"),
+        "{forged_page}"
+    );
+}
