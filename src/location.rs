@@ -9,6 +9,9 @@ use crate::onedrive::RemotePath;
 
 /// What marks a OneDrive path where a local path could also be written.
 pub const REMOTE_PREFIX: &str = "OneDrive:";
+/// The name written for the default account's drive (`OneDrive:/…`); other
+/// accounts are written by their short names (`work:/…`, `work@{drive-id}:/…`).
+pub const DEFAULT_DRIVE_NAME: &str = "OneDrive";
 
 /// Why a written location cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +57,8 @@ impl Location {
         match (self, ancestor) {
             (Location::Local(p), Location::Local(a)) => p.starts_with(a),
             (Location::Remote(p), Location::Remote(a)) => {
-                p.segments().len() >= a.segments().len()
+                p.drive() == a.drive()
+                    && p.segments().len() >= a.segments().len()
                     && p.segments()
                         .iter()
                         .zip(a.segments())
@@ -92,6 +96,15 @@ impl Location {
                 .map(Location::Remote)
                 .map_err(LocationError::Remote);
         }
+        // `work:/Reports`, `work@b!x:/Reports`: another account or drive.
+        if let Some((prefix, rest)) = text.split_once(':')
+            && rest.starts_with('/')
+            && let Some(drive) = crate::onedrive::path::DriveSpec::parse_prefix(prefix)
+        {
+            return RemotePath::parse(rest)
+                .map(|path| Location::Remote(path.in_drive(drive)))
+                .map_err(LocationError::Remote);
+        }
         let path = PathBuf::from(text);
         if path.is_absolute() {
             return Ok(Location::Local(path));
@@ -109,7 +122,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Local(p) => write!(f, "{}", p.display()),
-            Location::Remote(p) => write!(f, "{REMOTE_PREFIX}{p}"),
+            Location::Remote(p) => write!(f, "{}:{p}", p.drive().prefix()),
         }
     }
 }
@@ -133,6 +146,40 @@ mod tests {
         assert_eq!(
             Location::Remote(RemotePath::parse("/a/b").unwrap()).to_string(),
             "OneDrive:/a/b"
+        );
+    }
+
+    #[test]
+    fn other_accounts_and_drives_are_written_before_the_colon() {
+        use crate::onedrive::path::DriveSpec;
+        let work = DriveSpec {
+            account: Some("work".into()),
+            drive_id: None,
+        };
+        let library = DriveSpec {
+            account: Some("work".into()),
+            drive_id: Some("b!AbC-_9".into()),
+        };
+        for (drive, written) in [
+            (work, "work:/Reports/q1.xlsx"),
+            (library, "work@b!AbC-_9:/Reports/q1.xlsx"),
+        ] {
+            let location = Location::Remote(
+                RemotePath::parse("/Reports/q1.xlsx")
+                    .unwrap()
+                    .in_drive(drive),
+            );
+            assert_eq!(location.to_string(), written);
+            assert_eq!(Location::parse(written, None).unwrap(), location);
+            assert_eq!(
+                location.parent().unwrap().to_string(),
+                written.replace("/q1.xlsx", "")
+            );
+        }
+        // Not a drive: a relative local path stays one.
+        assert_eq!(
+            Location::parse("a b:/x", Some(Path::new("/h"))).unwrap(),
+            Location::Local(PathBuf::from("/h/a b:/x"))
         );
     }
 

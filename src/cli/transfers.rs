@@ -289,13 +289,19 @@ fn label(direction: Direction, source: &Location, dest: &Location) -> String {
 
 /// `--dry-run`: plans exactly as a real run would, without creating folders, and
 /// prints each file it would transfer.
-async fn dry_run(context: &Context, graph: &crate::onedrive::Graph, request: &Request) -> Outcome {
+async fn dry_run(
+    context: &Context,
+    graph: &Arc<crate::onedrive::Graph>,
+    request: &Request,
+) -> Outcome {
     let options = crate::transfer::plan::PlanOptions {
         follow_symlinks: context.config.transfer.follow_symlinks,
         dry_run: true,
         list_concurrency: context.config.transfer.list_concurrency as usize,
     };
-    let plan = crate::transfer::plan::plan(Some(graph), request, options)
+    // A command works in one account and drive (its paths were stripped of names).
+    let graphs = crate::onedrive::graphs::Graphs::only(Some(graph.clone()));
+    let plan = crate::transfer::plan::plan(&graphs, request, options)
         .await
         .map_err(Failure::Error)?;
     let mut out = std::io::stdout().lock();

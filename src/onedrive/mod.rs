@@ -9,6 +9,7 @@ pub mod display;
 pub mod download;
 pub mod drives;
 pub mod error;
+pub mod graphs;
 pub mod items;
 pub mod limits;
 pub mod local_names;

@@ -15,8 +15,62 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Which drive a remote path is in: an account (by its short name; `None` is the
+/// default account) and one of its drives (`None` is its OneDrive).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct DriveSpec {
+    pub account: Option<String>,
+    pub drive_id: Option<String>,
+}
+
+impl DriveSpec {
+    pub fn is_default(&self) -> bool {
+        self.account.is_none() && self.drive_id.is_none()
+    }
+
+    /// `OneDrive`, `work`, or `work@b!Xy…` (before the `:` of a written path).
+    pub fn prefix(&self) -> String {
+        let account = self
+            .account
+            .as_deref()
+            .unwrap_or(crate::location::DEFAULT_DRIVE_NAME);
+        match &self.drive_id {
+            Some(id) => format!("{account}@{id}"),
+            None => account.to_string(),
+        }
+    }
+
+    /// Reads a prefix back; `None` when `text` cannot be one.
+    pub fn parse_prefix(text: &str) -> Option<DriveSpec> {
+        let (account, drive_id) = match text.split_once('@') {
+            Some((account, id)) => (account, Some(id)),
+            None => (text, None),
+        };
+        let id_ok = drive_id.is_none_or(|id| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '!' | '-' | '_' | '.'))
+        });
+        if !id_ok {
+            return None;
+        }
+        let account = if account.eq_ignore_ascii_case(crate::location::DEFAULT_DRIVE_NAME) {
+            None
+        } else {
+            super::tokens::check_account_name(account).ok()?;
+            Some(account.to_string())
+        };
+        Some(DriveSpec {
+            account,
+            drive_id: drive_id.map(str::to_string),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct RemotePath {
+    drive: DriveSpec,
     segments: Vec<String>,
 }
 
@@ -40,7 +94,20 @@ impl RemotePath {
                 s => segments.push(s.to_string()),
             }
         }
-        Ok(Self { segments })
+        Ok(Self {
+            drive: DriveSpec::default(),
+            segments,
+        })
+    }
+
+    /// The same path in another drive.
+    pub fn in_drive(mut self, drive: DriveSpec) -> Self {
+        self.drive = drive;
+        self
+    }
+
+    pub fn drive(&self) -> &DriveSpec {
+        &self.drive
     }
 
     pub fn is_root(&self) -> bool {
@@ -60,6 +127,7 @@ impl RemotePath {
             return None;
         }
         Some(Self {
+            drive: self.drive.clone(),
             segments: self.segments[..self.segments.len() - 1].to_vec(),
         })
     }
@@ -67,7 +135,10 @@ impl RemotePath {
     pub fn join(&self, name: &str) -> RemotePath {
         let mut segments = self.segments.clone();
         segments.push(name.to_string());
-        Self { segments }
+        Self {
+            drive: self.drive.clone(),
+            segments,
+        }
     }
 
     /// `root` or `root:/a/b%20c:` (append `/children`, `/content`… after it).

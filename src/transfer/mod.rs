@@ -43,6 +43,9 @@ pub enum Direction {
     RemoteMove,
     /// rename(2) on the same filesystem.
     LocalMove,
+    /// From one drive to another that cannot copy server-side (another account):
+    /// downloaded to a private temporary file, then uploaded.
+    Relay,
 }
 
 impl Direction {
@@ -52,6 +55,7 @@ impl Direction {
             Direction::Download => "↓",
             Direction::RemoteCopy | Direction::RemoteMove => "☁",
             Direction::LocalCopy | Direction::LocalMove => "→",
+            Direction::Relay => "⇅",
         }
     }
 }

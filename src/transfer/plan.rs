@@ -10,6 +10,7 @@ use futures::StreamExt;
 
 use super::{Direction, Kind, Location, Request};
 use crate::onedrive::display::escape_path as shown;
+use crate::onedrive::graphs::Graphs;
 use crate::onedrive::local_names::unsafe_reason;
 use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
 
@@ -84,24 +85,24 @@ impl PlanSink for Plan {
 }
 
 /// Plans the whole request into memory.
-pub async fn plan(graph: Option<&Graph>, request: &Request, options: PlanOptions) -> Result<Plan> {
+pub async fn plan(graphs: &Graphs, request: &Request, options: PlanOptions) -> Result<Plan> {
     let mut plan = Plan::default();
-    plan_into(graph, request, options, &mut plan).await?;
+    plan_into(graphs, request, options, &mut plan).await?;
     Ok(plan)
 }
 
 /// Plans `request` into `sink`, file by file. An error stops planning; what was
 /// handed to the sink before it stays there.
 pub async fn plan_into<S: PlanSink>(
-    graph: Option<&Graph>,
+    graphs: &Graphs,
     request: &Request,
     options: PlanOptions,
     plan: &mut S,
 ) -> Result<()> {
-    let need_graph = || {
-        graph.ok_or_else(|| Error::SignInRequired {
-            reason: "not signed in".into(),
-        })
+    // The client of the drive a location is in (None for a local one).
+    let graph_of = |location: &Location| match location {
+        Location::Remote(path) => graphs.for_drive(path.drive()).map(Some),
+        Location::Local(_) => Ok(None),
     };
     for source in &request.sources {
         if plan.stopped() {
@@ -129,8 +130,23 @@ pub async fn plan_into<S: PlanSink>(
             continue;
         }
         match (source, &request.dest_dir, request.kind) {
-            (Location::Remote(_), Location::Remote(_), kind) => {
-                let graph = need_graph()?;
+            // Another account's drive cannot copy server-side: each file goes
+            // through this machine.
+            (Location::Remote(from), Location::Remote(to), kind) if from.drive() != to.drive() => {
+                let graph = graphs.for_drive(from.drive())?;
+                let dest_graph = graphs.for_drive(to.drive())?;
+                let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
+                let item = graph.item(&ItemAddress::Path(from.clone())).await?;
+                let walk = RemoteWalk {
+                    graph: &graph,
+                    dest_graph: Some(&dest_graph),
+                    group,
+                    options,
+                };
+                walk.run(item, from.clone(), dest, plan).await?;
+            }
+            (Location::Remote(from), Location::Remote(_), kind) => {
+                let graph = graphs.for_drive(from.drive())?;
                 let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
                 plan.task(FileTask {
                     source: source.clone(),
@@ -170,19 +186,26 @@ pub async fn plan_into<S: PlanSink>(
                 } else {
                     Direction::LocalCopy
                 };
+                let graph = graph_of(&request.dest_dir)?;
                 let walk = LocalWalk {
-                    graph,
+                    graph: graph.as_deref(),
                     direction,
                     group,
                     options,
                 };
                 walk.run(path.clone(), dest, plan).await?;
             }
-            (Location::Remote(_), Location::Local(_), kind) => {
-                let graph = need_graph()?;
+            (Location::Remote(from), Location::Local(_), kind) => {
+                let graph = graphs.for_drive(from.drive())?;
                 let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
-                let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
-                walk_remote(graph, item, remote_of(source), dest, group, options, plan).await?;
+                let item = graph.item(&ItemAddress::Path(from.clone())).await?;
+                let walk = RemoteWalk {
+                    graph: &graph,
+                    dest_graph: None,
+                    group,
+                    options,
+                };
+                walk.run(item, from.clone(), dest, plan).await?;
             }
         }
     }
@@ -200,7 +223,8 @@ fn is_inside(dest_dir: &Location, source: &Location) -> bool {
     match (dest_dir, source) {
         (Location::Local(d), Location::Local(s)) => d.starts_with(s),
         (Location::Remote(d), Location::Remote(s)) => {
-            d.segments().len() >= s.segments().len()
+            d.drive() == s.drive()
+                && d.segments().len() >= s.segments().len()
                 && d.segments()
                     .iter()
                     .zip(s.segments())
@@ -389,96 +413,111 @@ async fn create_folder(graph: Option<&Graph>, target: &Location) -> Result<()> {
 /// What the concurrent walk's listings yield: a page of a folder, or the end of one.
 enum Walked {
     Page(
-        std::sync::Arc<(RemotePath, PathBuf)>,
+        std::sync::Arc<(RemotePath, Location)>,
         Result<Vec<DriveItem>>,
     ),
     Done,
 }
 
-async fn walk_remote<S: PlanSink>(
-    graph: &Graph,
-    item: DriveItem,
-    source: RemotePath,
-    dest: Location,
+/// Walks a OneDrive tree for a copy to a local folder (downloads) or to another
+/// account's drive (relays through this machine, `dest_graph` creating its folders).
+struct RemoteWalk<'a> {
+    graph: &'a Graph,
+    dest_graph: Option<&'a Graph>,
     group: Option<usize>,
     options: PlanOptions,
-    plan: &mut S,
-) -> Result<()> {
-    let Location::Local(dest_path) = dest else {
-        unreachable!("downloads go to local folders")
-    };
-    if !item.is_folder() {
-        plan.task(FileTask {
+}
+
+impl RemoteWalk<'_> {
+    fn direction(&self) -> Direction {
+        if self.dest_graph.is_some() {
+            Direction::Relay
+        } else {
+            Direction::Download
+        }
+    }
+
+    fn task(&self, source: RemotePath, dest: Location, item: DriveItem) -> FileTask {
+        FileTask {
             source: Location::Remote(source),
-            dest: Location::Local(dest_path),
-            direction: Direction::Download,
+            dest,
+            direction: self.direction(),
             size: item.size,
             item: Some(Box::new(item)),
-            group,
+            group: self.group,
             resume_url: None,
-        })
-        .await;
-        return Ok(());
-    }
-    // Folders are listed several at once (their pages interleave); each listing
-    // still streams page by page, so a huge folder never sits whole in memory.
-    let mut queue = std::collections::VecDeque::from([(item.id.clone(), source, dest_path)]);
-    let mut listings = futures::stream::SelectAll::new();
-    let mut running = 0usize;
-    loop {
-        while running < options.list_concurrency.max(1)
-            && let Some((id, remote, local)) = queue.pop_front()
-        {
-            if !options.dry_run {
-                tokio::fs::create_dir_all(&local)
-                    .await
-                    .map_err(|e| Error::io(&local, e))?;
-            }
-            let here = std::sync::Arc::new((remote, local));
-            let pages = graph
-                .list(&ItemAddress::Id(id))
-                .map(move |page| Walked::Page(here.clone(), page))
-                .chain(futures::stream::once(async { Walked::Done }));
-            listings.push(Box::pin(pages));
-            running += 1;
-        }
-        if running == 0 || plan.stopped() {
-            break;
-        }
-        let (here, page) = match listings.next().await {
-            Some(Walked::Page(here, page)) => (here, page),
-            Some(Walked::Done) => {
-                running -= 1;
-                continue;
-            }
-            None => break,
-        };
-        let (remote, local) = &*here;
-        for child in page? {
-            let child_remote = remote.join(&child.name);
-            if let Some(reason) = unsafe_reason(&child.name) {
-                plan.problem(format!(
-                    "{}: skipped, cannot be saved locally: {reason}",
-                    crate::onedrive::display::escape_control(&child_remote.to_string())
-                ));
-                continue;
-            }
-            let child_local = local.join(&child.name);
-            if child.is_folder() {
-                queue.push_back((child.id.clone(), child_remote, child_local));
-            } else if child.is_file() {
-                plan.task(FileTask {
-                    source: Location::Remote(child_remote),
-                    dest: Location::Local(child_local),
-                    direction: Direction::Download,
-                    size: child.size,
-                    item: Some(Box::new(child)),
-                    group,
-                    resume_url: None,
-                })
-                .await;
-            }
         }
     }
-    Ok(())
+
+    async fn create_folder(&self, target: &Location) -> Result<()> {
+        if self.options.dry_run {
+            return Ok(());
+        }
+        create_folder(self.dest_graph, target).await
+    }
+
+    async fn run<S: PlanSink>(
+        &self,
+        item: DriveItem,
+        source: RemotePath,
+        dest: Location,
+        plan: &mut S,
+    ) -> Result<()> {
+        if !item.is_folder() {
+            plan.task(self.task(source, dest, item)).await;
+            return Ok(());
+        }
+        // Folders are listed several at once (their pages interleave); each listing
+        // still streams page by page, so a huge folder never sits whole in memory.
+        let mut queue = std::collections::VecDeque::from([(item.id.clone(), source, dest)]);
+        let mut listings = futures::stream::SelectAll::new();
+        let mut running = 0usize;
+        loop {
+            while running < self.options.list_concurrency.max(1)
+                && let Some((id, remote, target)) = queue.pop_front()
+            {
+                self.create_folder(&target).await?;
+                let here = std::sync::Arc::new((remote, target));
+                let pages = self
+                    .graph
+                    .list(&ItemAddress::Id(id))
+                    .map(move |page| Walked::Page(here.clone(), page))
+                    .chain(futures::stream::once(async { Walked::Done }));
+                listings.push(Box::pin(pages));
+                running += 1;
+            }
+            if running == 0 || plan.stopped() {
+                break;
+            }
+            let (here, page) = match listings.next().await {
+                Some(Walked::Page(here, page)) => (here, page),
+                Some(Walked::Done) => {
+                    running -= 1;
+                    continue;
+                }
+                None => break,
+            };
+            let (remote, target) = &*here;
+            for child in page? {
+                let child_remote = remote.join(&child.name);
+                if !target.is_remote()
+                    && let Some(reason) = unsafe_reason(&child.name)
+                {
+                    plan.problem(format!(
+                        "{}: skipped, cannot be saved locally: {reason}",
+                        crate::onedrive::display::escape_control(&child_remote.to_string())
+                    ));
+                    continue;
+                }
+                let child_target = target.join(&child.name);
+                if child.is_folder() {
+                    queue.push_back((child.id.clone(), child_remote, child_target));
+                } else if child.is_file() {
+                    plan.task(self.task(child_remote, child_target, child))
+                        .await;
+                }
+            }
+        }
+        Ok(())
+    }
 }

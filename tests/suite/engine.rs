@@ -1321,3 +1321,114 @@ async fn paused_and_cancelled_queued_tasks_let_the_rest_run() {
     );
     assert_eq!(env.engine.active(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_move_between_accounts_and_into_a_sharepoint_library() {
+    use odc::onedrive::graphs::Graphs;
+    use odc::onedrive::path::DriveSpec;
+    let signed_in = support::Env::new(Settings::default()).await;
+    signed_in.sign_in();
+    let work_drive = signed_in.sign_in_work();
+    let (_, libraries) = signed_in
+        .emu
+        .add_site("reports", "Quarterly Reports", &["Documents"]);
+    let graphs = Arc::new(Graphs::new(
+        signed_in.config.clone(),
+        signed_in.store.clone(),
+    ));
+    let (tx, events) = tokio::sync::mpsc::unbounded_channel();
+    let engine = Engine::new(&signed_in.config.transfer, tx);
+    engine.set_graphs(graphs);
+    let graph = Arc::new(signed_in.graph());
+    engine.set_graph(graph.clone());
+    let big = pattern(3 * UNIT + 17, 7);
+    signed_in.emu.mkdir_p("/docs/sub");
+    signed_in.emu.put_file("/docs/a.txt", b"a");
+    signed_in.emu.put_file("/docs/sub/big.bin", &big);
+    let mut env = Env {
+        store_path: signed_in.store_path(),
+        emu: signed_in.emu,
+        engine,
+        events,
+        dir: signed_in.dir,
+        graph,
+    };
+    let work = |path: &str| {
+        Location::Remote(RemotePath::parse(path).unwrap().in_drive(DriveSpec {
+            account: Some("work".into()),
+            drive_id: None,
+        }))
+    };
+    // A move from the personal OneDrive to the work account: through this machine.
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: vec![remote("/docs")],
+                dest_dir: work("/"),
+                dest_name: None,
+            },
+            never,
+        )
+        .await;
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    assert_eq!(
+        env.emu
+            .read_file_on(&work_drive, "/docs/sub/big.bin")
+            .await
+            .unwrap(),
+        big
+    );
+    assert_eq!(
+        env.emu
+            .read_file_on(&work_drive, "/docs/a.txt")
+            .await
+            .unwrap(),
+        b"a"
+    );
+    assert!(
+        env.emu.read_file("/docs/a.txt").await.is_none(),
+        "the source is gone"
+    );
+    // The relayed copies were removed from the temporary directory.
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("odc-relay-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // From the work OneDrive into one of its organisation's libraries: same account,
+    // another drive, still relayed (server-side copies stay within a drive here).
+    let library = Location::Remote(RemotePath::parse("/").unwrap().in_drive(DriveSpec {
+        account: Some("work".into()),
+        drive_id: Some(libraries[0].clone()),
+    }));
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Copy,
+                sources: vec![work("/docs/a.txt")],
+                dest_dir: library,
+                dest_name: None,
+            },
+            never,
+        )
+        .await;
+    assert_eq!(run.states, [("a.txt".to_string(), TaskState::Done)]);
+    assert_eq!(
+        env.emu.read_file_on(&libraries[0], "/a.txt").await.unwrap(),
+        b"a"
+    );
+    assert_eq!(
+        env.emu
+            .read_file_on(&work_drive, "/docs/a.txt")
+            .await
+            .unwrap(),
+        b"a"
+    );
+}

@@ -85,6 +85,34 @@ impl Env {
         account
     }
 
+    /// Adds a work account (ada@contoso.com, business drive) to the emulator and
+    /// signs it in as "work"; returns its drive id.
+    pub fn sign_in_work(&self) -> String {
+        let (user, drive) = self.emu.add_user(
+            "ada@contoso.com",
+            "Ada Contoso",
+            odc::emulator::Profile::Business,
+        );
+        let scopes: Vec<&str> = self
+            .config
+            .account
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let tokens = self.emu.issue_tokens_for(user, &scopes);
+        let mut account = Account::new(
+            &self.config,
+            "ada@contoso.com".into(),
+            "Ada Contoso".into(),
+            tokens.into_tokens(),
+        );
+        account.name = "work".into();
+        account.kind = "business".into();
+        self.store.save(&account).unwrap();
+        drive
+    }
+
     pub fn store_path(&self) -> PathBuf {
         self.dir.path().join("data/tokens.json")
     }

@@ -96,7 +96,7 @@ impl Engine {
         &self,
         record: &Interrupted,
     ) -> std::result::Result<FileTask, NotResumable> {
-        let remote = RemotePath::parse(&record.remote).map_err(NotResumable::Graph)?;
+        let remote = record_path(&record.remote)?;
         match record.way {
             Way::Upload => {
                 let metadata = tokio::fs::metadata(&record.local)
@@ -120,7 +120,9 @@ impl Engine {
                 })
             }
             Way::Download => {
-                let graph = self.graph().ok_or(NotResumable::SignedOut)?;
+                let graph = self
+                    .graph_for(&remote)
+                    .map_err(|_| NotResumable::SignedOut)?;
                 let id = record.item_id.clone().ok_or(NotResumable::NoItemId)?;
                 let item = graph
                     .item(&ItemAddress::Id(id))
@@ -190,5 +192,20 @@ impl Engine {
         if let (Some(store), Some(key)) = (self.resume_store(), key) {
             let _ = tokio::task::spawn_blocking(move || store.remove(&key)).await;
         }
+    }
+}
+
+/// The remote side of a record: `OneDrive:/…` or `work@id:/…` (which account and
+/// drive it was in), or a bare `/…` from records written before accounts had names
+/// (the default account's OneDrive).
+fn record_path(text: &str) -> std::result::Result<RemotePath, NotResumable> {
+    if text.starts_with('/') {
+        return RemotePath::parse(text).map_err(NotResumable::Graph);
+    }
+    match Location::parse(text, None) {
+        Ok(Location::Remote(path)) => Ok(path),
+        Ok(Location::Local(_)) | Err(_) => Err(NotResumable::Graph(Error::Other(format!(
+            "{text}: not a OneDrive path"
+        )))),
     }
 }

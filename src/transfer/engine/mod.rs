@@ -16,6 +16,7 @@ use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
 use crate::config::TransferConfig;
 use crate::onedrive::download::OnCancel;
+use crate::onedrive::graphs::Graphs;
 use crate::onedrive::upload::UploadOptions;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
 
@@ -178,7 +179,7 @@ impl Table {
 }
 
 struct Inner {
-    graph: RwLock<Option<Arc<Graph>>>,
+    graphs: RwLock<Arc<Graphs>>,
     resume: RwLock<Option<Arc<ResumeStore>>>,
     default_conflict: RwLock<Option<Resolution>>,
     tx: UnboundedSender<EngineEvent>,
@@ -216,7 +217,7 @@ impl Engine {
     pub fn new(settings: &TransferConfig, tx: UnboundedSender<EngineEvent>) -> Self {
         Self {
             inner: Arc::new(Inner {
-                graph: RwLock::new(None),
+                graphs: RwLock::new(Arc::new(Graphs::only(None))),
                 resume: RwLock::new(None),
                 default_conflict: RwLock::new(Resolution::from_setting(settings.on_conflict)),
                 tx,
@@ -236,8 +237,23 @@ impl Engine {
         }
     }
 
+    /// The default account's client (what `OneDrive:/…` paths use).
     pub fn set_graph(&self, graph: Arc<Graph>) {
-        *self.inner.graph.write().unwrap() = Some(graph);
+        self.graphs().set_default(graph);
+    }
+
+    /// Clients for every account and drive (the UI's panes may show several).
+    pub fn set_graphs(&self, graphs: Arc<Graphs>) {
+        *self.inner.graphs.write().unwrap() = graphs;
+    }
+
+    fn graphs(&self) -> Arc<Graphs> {
+        self.inner.graphs.read().unwrap().clone()
+    }
+
+    /// The client for the drive `path` is in.
+    fn graph_for(&self, path: &crate::onedrive::RemotePath) -> Result<Arc<Graph>> {
+        self.graphs().for_drive(path.drive())
     }
 
     /// Answers conflicts without asking (the command line has no dialogs).
@@ -276,7 +292,7 @@ impl Engine {
     }
 
     fn graph(&self) -> Option<Arc<Graph>> {
-        self.inner.graph.read().unwrap().clone()
+        self.graphs().default_graph()
     }
 
     /// Moves a task along its life and tells the listeners; a move its life does

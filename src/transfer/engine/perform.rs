@@ -24,7 +24,7 @@ impl Engine {
     ) -> Result<()> {
         match (task.direction, &task.source, dest) {
             (Direction::Upload, Location::Local(source), Location::Remote(target)) => {
-                let graph = self.need_graph()?;
+                let graph = self.graph_for(target)?;
                 let conflict = if overwrite {
                     Conflict::Replace
                 } else {
@@ -41,7 +41,7 @@ impl Engine {
                     .remember(Interrupted {
                         way: Way::Upload,
                         local: source.clone(),
-                        remote: target.to_string(),
+                        remote: Location::Remote(target.clone()).to_string(),
                         size: task.size,
                         modified,
                         upload_url: task.resume_url.clone(),
@@ -89,13 +89,16 @@ impl Engine {
                 result?;
             }
             (Direction::Download, source, Location::Local(target)) => {
-                let graph = self.need_graph()?;
+                let graph = match source {
+                    Location::Remote(path) => self.graph_for(path)?,
+                    Location::Local(_) => self.need_graph()?,
+                };
                 let item = task
                     .item
                     .as_deref()
                     .ok_or_else(|| Error::Other("no item to download".into()))?;
                 let remote = match source {
-                    Location::Remote(path) => path.to_string(),
+                    Location::Remote(_) => source.to_string(),
                     Location::Local(_) => item.name.clone(),
                 };
                 let (record, _) = self
@@ -119,11 +122,15 @@ impl Engine {
                 }
                 result?;
             }
+            (Direction::Relay, Location::Remote(from), Location::Remote(target)) => {
+                self.relay(task, from, target, overwrite, cancel, progress)
+                    .await?;
+            }
             (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
                 local::copy_file(source, target, progress, cancel).await?;
             }
             (Direction::RemoteCopy, _, Location::Remote(target)) => {
-                let graph = self.need_graph()?;
+                let graph = self.graph_for(target)?;
                 let item = task
                     .item
                     .as_deref()
@@ -142,7 +149,7 @@ impl Engine {
                 progress.set_done(size);
             }
             (Direction::RemoteMove, _, Location::Remote(target)) => {
-                let graph = self.need_graph()?;
+                let graph = self.graph_for(target)?;
                 let item = task
                     .item
                     .as_deref()
@@ -179,6 +186,51 @@ impl Engine {
             }
         }
         self.set_state(id, TaskState::Verifying);
+        Ok(())
+    }
+
+    /// A file from one account's drive to another's: downloaded (verified by its
+    /// hash) into a private temporary folder, then uploaded with its modified time;
+    /// the copy is removed either way. Progress shows each half in turn.
+    async fn relay(
+        &self,
+        task: &FileTask,
+        from: &RemotePath,
+        target: &RemotePath,
+        overwrite: bool,
+        cancel: &CancellationToken,
+        progress: &Arc<Progress>,
+    ) -> Result<()> {
+        let source_graph = self.graph_for(from)?;
+        let dest_graph = self.graph_for(target)?;
+        let item = task
+            .item
+            .as_deref()
+            .ok_or_else(|| Error::Other("no item to copy".into()))?;
+        let dir = tempfile::Builder::new()
+            .prefix("odc-relay-")
+            .tempdir()
+            .map_err(Error::Local)?;
+        let local = dir.path().join("content");
+        source_graph
+            .download_file_with(item, &local, progress, cancel, OnCancel::Discard)
+            .await?;
+        progress.set_done(0);
+        let conflict = if overwrite {
+            Conflict::Replace
+        } else {
+            Conflict::Fail
+        };
+        dest_graph
+            .upload_file_with(
+                &local,
+                target,
+                conflict,
+                progress,
+                cancel,
+                UploadOptions::default(),
+            )
+            .await?;
         Ok(())
     }
 }

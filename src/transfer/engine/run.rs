@@ -124,11 +124,9 @@ impl Engine {
         }
         let result = match &group.source {
             Location::Local(path) => local::remove(path).await,
-            Location::Remote(path) => match self.graph() {
-                Some(graph) => graph.delete(&ItemAddress::Path(path.clone())).await,
-                None => Err(Error::SignInRequired {
-                    reason: "not signed in".into(),
-                }),
+            Location::Remote(path) => match self.graph_for(path) {
+                Ok(graph) => graph.delete(&ItemAddress::Path(path.clone())).await,
+                Err(err) => Err(err),
             },
         };
         if let Err(err) = result {
@@ -154,7 +152,7 @@ impl Engine {
                 Err(err) => Err(Error::io(path, err)),
             },
             Location::Remote(path) => Ok(self
-                .need_graph()?
+                .graph_for(path)?
                 .item_if_exists(&ItemAddress::Path(path.clone()))
                 .await?
                 .map(|item| (item.size, item.modified()))),
@@ -188,7 +186,7 @@ impl Engine {
                 let item = match known {
                     Some(item) => Some(item.clone()),
                     None => {
-                        self.need_graph()?
+                        self.graph_for(path)?
                             .item_if_exists(&ItemAddress::Path(path.clone()))
                             .await?
                     }

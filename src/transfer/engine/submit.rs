@@ -58,7 +58,7 @@ impl Engine {
     pub fn submit_with(&self, request: Request, on_conflict: Option<crate::transfer::Resolution>) {
         let engine = self.clone();
         tokio::spawn(async move {
-            let graph = engine.graph();
+            let graphs = engine.graphs();
             let mut changed = vec![request.dest_dir.clone()];
             if request.kind == crate::transfer::Kind::Move {
                 changed.extend(request.sources.iter().filter_map(Location::parent));
@@ -71,7 +71,7 @@ impl Engine {
                 problems: 0,
             };
             let options = engine.inner.plan_options;
-            if let Err(err) = plan_into(graph.as_deref(), &request, options, &mut sink).await {
+            if let Err(err) = plan_into(&graphs, &request, options, &mut sink).await {
                 sink.problem(format!("cannot plan the copy: {err}"));
             }
             // Planning is over: a move keeps its sources if anything was refused or

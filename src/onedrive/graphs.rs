@@ -1,0 +1,106 @@
+//! Graph clients for every drive odc works in at once: the two panes may show two
+//! accounts, or an account's OneDrive beside one of its SharePoint libraries. One
+//! session (tokens, refresh) per account, shared by its drives; clients are made on
+//! first use and kept.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::auth::Session;
+use super::client::Graph;
+use super::error::{Error, Result};
+use super::path::DriveSpec;
+use super::tokens::TokenStore;
+use crate::config::Config;
+
+pub struct Graphs {
+    /// The configuration and token store other accounts are loaded with; without
+    /// them only the default account's drives can be reached.
+    accounts: Option<(Arc<Config>, TokenStore)>,
+    /// The default account's OneDrive (what `OneDrive:/…` means).
+    default: RwLock<Option<Arc<Graph>>>,
+    /// Other drives, by account and drive.
+    others: Mutex<HashMap<DriveSpec, Arc<Graph>>>,
+}
+
+impl Graphs {
+    /// Reaches every signed-in account of `store`.
+    pub fn new(config: Arc<Config>, store: TokenStore) -> Self {
+        Self {
+            accounts: Some((config, store)),
+            default: RwLock::new(None),
+            others: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Reaches only `default`'s account (a command working in one account).
+    pub fn only(default: Option<Arc<Graph>>) -> Self {
+        Self {
+            accounts: None,
+            default: RwLock::new(default),
+            others: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn set_default(&self, graph: Arc<Graph>) {
+        *self.default.write().unwrap() = Some(graph);
+        // Another account may have become the default: names resolve afresh.
+        self.others.lock().unwrap().clear();
+    }
+
+    pub fn default_graph(&self) -> Option<Arc<Graph>> {
+        self.default.read().unwrap().clone()
+    }
+
+    fn need_default(&self) -> Result<Arc<Graph>> {
+        self.default_graph().ok_or_else(|| Error::SignInRequired {
+            reason: "not signed in".into(),
+        })
+    }
+
+    /// The client for `drive`. Reads the token store the first time an account is
+    /// used (a small file, read once per account).
+    pub fn for_drive(&self, drive: &DriveSpec) -> Result<Arc<Graph>> {
+        if drive.is_default() {
+            return self.need_default();
+        }
+        if let Some(graph) = self.others.lock().unwrap().get(drive) {
+            return Ok(graph.clone());
+        }
+        let base = match &drive.account {
+            None => self.need_default()?,
+            Some(name) => {
+                let account_only = DriveSpec {
+                    account: Some(name.clone()),
+                    drive_id: None,
+                };
+                let known = self.others.lock().unwrap().get(&account_only).cloned();
+                match known {
+                    Some(graph) => graph,
+                    None => {
+                        let (config, store) =
+                            self.accounts.clone().ok_or_else(|| Error::SignInRequired {
+                                reason: format!("only one account is open here, not {name}"),
+                            })?;
+                        let session = Session::load_named(config.clone(), store, Some(name))?;
+                        let graph = Arc::new(Graph::new(config, Arc::new(session))?);
+                        self.others
+                            .lock()
+                            .unwrap()
+                            .insert(account_only, graph.clone());
+                        graph
+                    }
+                }
+            }
+        };
+        let graph = match &drive.drive_id {
+            None => base,
+            Some(id) => Arc::new(base.on_drive(Some(id))),
+        };
+        self.others
+            .lock()
+            .unwrap()
+            .insert(drive.clone(), graph.clone());
+        Ok(graph)
+    }
+}
