@@ -10,6 +10,9 @@ use super::{Context, Failure, Outcome};
 use crate::compare::sync::{SyncPlan, below as sync_below};
 use crate::compare::{self, Mode, Summary, Verdict};
 use crate::onedrive::display::escape_control;
+use std::sync::Arc;
+
+use crate::onedrive::graphs::Graphs;
 use crate::onedrive::{Error, Graph};
 use crate::transfer::Location;
 
@@ -17,7 +20,8 @@ use crate::transfer::Location;
 struct Compared {
     src: Location,
     dst: Location,
-    graph: Option<std::sync::Arc<Graph>>,
+    /// Reaches the drives of both sides (they may be two accounts: `work:/x`).
+    graphs: Arc<Graphs>,
     lines: Vec<compare::Difference>,
 }
 
@@ -31,19 +35,33 @@ async fn compared(
     let parse =
         |text: &str| Location::parse(text, Some(&here)).map_err(|e| Error::Other(e.to_string()));
     let (src, dst) = (parse(src)?, parse(dst)?);
-    let graph = if src.is_remote() || dst.is_remote() {
-        Some(std::sync::Arc::new(context.graph()?))
-    } else {
-        None
+    let graphs = Arc::new(Graphs::new(context.config.clone(), context.store.clone()));
+    let names_default = |location: &Location| matches!(location, Location::Remote(path) if path.drive().account.is_none());
+    if names_default(&src) || names_default(&dst) {
+        graphs.set_default(Arc::new(context.graph()?));
+    }
+    let side = |location: &Location| -> crate::onedrive::Result<Option<Arc<Graph>>> {
+        match location {
+            Location::Remote(path) => graphs.for_drive(path.drive()).map(Some),
+            Location::Local(_) => Ok(None),
+        }
     };
+    let (src_graph, dst_graph) = (side(&src)?, side(&dst)?);
     let mode = if quick { Mode::Quick } else { Mode::Content };
     let places = compare::locations::Places {
         cache_dir: crate::paths::cache_dir(),
         graph_url: context.config.endpoints.graph_url.clone(),
     };
-    let result = compare::locations::compare(graph.as_deref(), &src, &dst, mode, &places, &|_| {})
-        .await
-        .map_err(|(location, err)| super::about(&location.to_string(), err))?;
+    let result = compare::locations::compare(
+        [src_graph.as_deref(), dst_graph.as_deref()],
+        &src,
+        &dst,
+        mode,
+        &places,
+        &|_| {},
+    )
+    .await
+    .map_err(|(location, err)| super::about(&location.to_string(), err))?;
     for note in &result.notes {
         eprintln!("{note}");
     }
@@ -51,7 +69,7 @@ async fn compared(
     Ok(Compared {
         src,
         dst,
-        graph,
+        graphs,
         lines: result.lines,
     })
 }
@@ -114,25 +132,24 @@ pub async fn sync(
     // Deletions first: a folder replaced by a file (or the other way) must go first.
     for (path, _) in &plan.delete {
         let target = sync_below(&compared.dst, path);
-        if let Err(problem) = crate::tui::syncing::remove(compared.graph.as_deref(), &target).await
-        {
+        let graph = match &target {
+            Location::Remote(path) => compared.graphs.for_drive(path.drive()).ok(),
+            Location::Local(_) => None,
+        };
+        if let Err(problem) = crate::tui::syncing::remove(graph.as_deref(), &target).await {
             eprintln!("odc: {}: {problem}", escape_control(&target.to_string()));
             failed = true;
         }
     }
     let requests = plan.requests(&compared.src, &compared.dst);
     if !requests.is_empty() {
-        let graph = match compared.graph {
-            Some(graph) => graph,
-            None => std::sync::Arc::new(context.graph()?),
-        };
         // The compare chose what to copy: replace without asking again.
         let flags = super::transfers::Flags {
             no_clobber: false,
             existing: super::transfers::OnExisting::Replace,
             dry_run: false,
         };
-        super::transfers::run(context, graph, requests, flags).await?;
+        super::transfers::run(context, compared.graphs.clone(), requests, flags).await?;
     }
     if failed || !plan.kind_differs.is_empty() {
         Err(Failure::Reported)

@@ -11,6 +11,7 @@ use std::time::Instant;
 use super::report::Reporter;
 use super::{Context, Failure, Outcome, about};
 use crate::onedrive::display::escape_path as shown;
+use crate::onedrive::graphs::Graphs;
 use crate::onedrive::{Error, ItemAddress, Progress, RemotePath};
 use crate::transfer::{
     Direction, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
@@ -204,7 +205,8 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
         dest_dir: Location::Local(dest_dir),
         dest_name,
     };
-    run(context, Arc::new(graph), vec![request], flags).await
+    let graphs = Arc::new(Graphs::only(Some(Arc::new(graph))));
+    run(context, graphs, vec![request], flags).await
 }
 
 pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) -> Outcome {
@@ -276,7 +278,8 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
         dest_dir: Location::Remote(dest_dir),
         dest_name,
     };
-    run(context, Arc::new(graph), vec![request], flags).await
+    let graphs = Arc::new(Graphs::only(Some(Arc::new(graph))));
+    run(context, graphs, vec![request], flags).await
 }
 
 /// What the user reads for a task: the remote path of an upload, the source else.
@@ -289,19 +292,13 @@ fn label(direction: Direction, source: &Location, dest: &Location) -> String {
 
 /// `--dry-run`: plans exactly as a real run would, without creating folders, and
 /// prints each file it would transfer.
-async fn dry_run(
-    context: &Context,
-    graph: &Arc<crate::onedrive::Graph>,
-    request: &Request,
-) -> Outcome {
+async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outcome {
     let options = crate::transfer::plan::PlanOptions {
         follow_symlinks: context.config.transfer.follow_symlinks,
         dry_run: true,
         list_concurrency: context.config.transfer.list_concurrency as usize,
     };
-    // A command works in one account and drive (its paths were stripped of names).
-    let graphs = crate::onedrive::graphs::Graphs::only(Some(graph.clone()));
-    let plan = crate::transfer::plan::plan(&graphs, request, options)
+    let plan = crate::transfer::plan::plan(graphs, request, options)
         .await
         .map_err(Failure::Error)?;
     let mut out = std::io::stdout().lock();
@@ -330,17 +327,18 @@ async fn dry_run(
 }
 
 /// Runs `requests` on the transfer engine, reporting as files go; ends when all
-/// of them have finished.
+/// of them have finished. `graphs` reaches the drives the requests name (a command
+/// on one account's paths: [`Graphs::only`]).
 pub(super) async fn run(
     context: &Context,
-    graph: Arc<crate::onedrive::Graph>,
+    graphs: Arc<Graphs>,
     requests: Vec<Request>,
     flags: Flags,
 ) -> Outcome {
     if flags.dry_run {
         let mut outcome = Ok(());
         for request in &requests {
-            if let Err(failure) = dry_run(context, &graph, request).await {
+            if let Err(failure) = dry_run(context, &graphs, request).await {
                 outcome = Err(failure);
             }
         }
@@ -358,7 +356,8 @@ pub(super) async fn run(
     let mut skipped = 0usize;
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config.transfer, tx);
-    engine.set_graph(graph.clone());
+    let graph = graphs.default_graph();
+    engine.set_graphs(graphs);
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.
     if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {
@@ -369,7 +368,7 @@ pub(super) async fn run(
         engine.submit(request);
     }
 
-    let reporter = Reporter::new(context.display, Some(graph));
+    let reporter = Reporter::new(context.display, graph);
     let ticker = reporter.spawn_ticker();
     let mut tasks: HashMap<u64, (String, Direction, Arc<Progress>, Instant)> = HashMap::new();
     let mut failures = 0usize;

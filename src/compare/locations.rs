@@ -25,9 +25,10 @@ pub struct Compared {
 /// Told how far a compare is ("hashing 1,200 of 10,000 local files").
 pub type Progress<'a> = &'a (dyn Fn(String) + Send + Sync);
 
-/// Compares `src` with `dst`; an error names the side it is about.
+/// Compares `src` with `dst`, each read through its own drive's client (they may
+/// be in two accounts); an error names the side it is about.
 pub async fn compare(
-    graph: Option<&Graph>,
+    graphs: [Option<&Graph>; 2],
     src: &Location,
     dst: &Location,
     mode: Mode,
@@ -36,7 +37,7 @@ pub async fn compare(
 ) -> Result<Compared, (Location, Error)> {
     let mut notes = Vec::new();
     progress("reading both folders".into());
-    let (left, right) = tokio::join!(read(graph, src, places), read(graph, dst, places));
+    let (left, right) = tokio::join!(read(graphs[0], src, places), read(graphs[1], dst, places));
     let (mut left, note) = left.map_err(|e| (src.clone(), e))?;
     notes.extend(note);
     let (mut right, note) = right.map_err(|e| (dst.clone(), e))?;
@@ -112,7 +113,15 @@ async fn read(
         Location::Remote(path) => {
             let graph = graph.ok_or(Error::Other("Sign in to OneDrive first".into()))?;
             let cache: Option<&Path> = places.cache_dir.as_deref();
-            match super::delta_tree::remote(graph, path, cache, &places.graph_url).await {
+            // Saved delta state belongs to one account's drive: item ids of two
+            // business drives may be alike.
+            let service = format!(
+                "{}\n{}\n{}",
+                places.graph_url,
+                graph.session().username().await,
+                graph.drive_url("")
+            );
+            match super::delta_tree::remote(graph, path, cache, &service).await {
                 Ok((tree, stats)) => {
                     let how = if stats.full {
                         "read whole"

@@ -62,6 +62,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let Some(remote) = &entry.remote else {
                 return Vec::new();
             };
+            let drive = path.drive().clone();
             editing.remote = Some(path);
             state.message = Some(format!(
                 "Downloading {} to edit…",
@@ -70,6 +71,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             Effect::FetchForEdit {
                 ticket,
                 id: remote.id.clone(),
+                drive,
             }
         }
     };

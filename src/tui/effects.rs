@@ -13,6 +13,8 @@ use super::state::{AccountInfo, ConflictView, ErrorView};
 use super::update::{Effect, Event};
 use crate::config::Config;
 use crate::onedrive::auth::{self, PollState, Session};
+use crate::onedrive::graphs::Graphs;
+use crate::onedrive::path::DriveSpec;
 use crate::onedrive::tokens::TokenStore;
 use crate::onedrive::{Error, Graph};
 use crate::transfer::operations;
@@ -36,7 +38,8 @@ pub struct Runner {
     tx: UnboundedSender<Event>,
     config: Arc<Config>,
     store: TokenStore,
-    graph: Arc<Mutex<Option<Arc<Graph>>>>,
+    /// Clients for every account and drive the panes show.
+    graphs: Arc<Graphs>,
     listings: [Option<CancellationToken>; 2],
     sign_in: Option<CancellationToken>,
     engine: Engine,
@@ -68,6 +71,8 @@ impl Runner {
     ) -> Self {
         let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
         let engine = Engine::new(&config.transfer, engine_tx);
+        let graphs = Arc::new(Graphs::new(config.clone(), store.clone()));
+        engine.set_graphs(graphs.clone());
         if let Some(resume) = places.resume {
             engine.set_resume_store(Arc::new(resume));
         }
@@ -81,7 +86,7 @@ impl Runner {
             tx,
             config,
             store,
-            graph: Arc::default(),
+            graphs,
             listings: [None, None],
             sign_in: None,
             engine,
@@ -96,8 +101,37 @@ impl Runner {
     }
 
     fn reader(&self, source: super::state::viewer::ViewSource) -> super::viewing::Reader {
-        let graph = self.graph.lock().unwrap().clone();
+        let graph = match &source {
+            super::state::viewer::ViewSource::Remote { path, .. } => self.graph_in(path.drive()),
+            super::state::viewer::ViewSource::Local(_) => None,
+        };
         super::viewing::Reader::new(source, graph, self.view_urls.clone())
+    }
+
+    /// The client for a drive, or None (with the reason shown) when its account
+    /// is signed out or unknown.
+    fn graph_in(&self, drive: &DriveSpec) -> Option<Arc<Graph>> {
+        if drive.is_default() {
+            return self.graphs.default_graph();
+        }
+        match self.graphs.for_drive(drive) {
+            Ok(graph) => Some(graph),
+            Err(err) => {
+                let _ = self.tx.send(Event::Message(format!(
+                    "{}: {err}",
+                    crate::onedrive::display::escape_control(&drive.prefix())
+                )));
+                None
+            }
+        }
+    }
+
+    /// The client for a location's drive (the default one for a local place).
+    fn graph_at(&self, location: &Location) -> Option<Arc<Graph>> {
+        match location {
+            Location::Remote(path) => self.graph_in(path.drive()),
+            Location::Local(_) => self.graphs.default_graph(),
+        }
     }
 
     /// A pane's next listing or find: the one before it stops.
@@ -126,7 +160,7 @@ impl Runner {
                         });
                     }
                     Location::Remote(path) => {
-                        let graph = self.graph.lock().unwrap().clone();
+                        let graph = self.graph_in(path.drive());
                         tokio::spawn(async move {
                             let Some(graph) = graph else { return };
                             tokio::select! {
@@ -157,7 +191,7 @@ impl Runner {
                         });
                     }
                     Location::Remote(path) => {
-                        let graph = self.graph.lock().unwrap().clone();
+                        let graph = self.graph_in(path.drive());
                         tokio::spawn(async move {
                             let Some(graph) = graph else { return };
                             let sink = super::listing::PageSink {
@@ -178,7 +212,7 @@ impl Runner {
             Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
             Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
             Effect::FetchAccount => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graphs.default_graph();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let Some(graph) = graph else { return };
@@ -233,12 +267,7 @@ impl Runner {
             Effect::SampleTransfers => {
                 let samples = self.engine.sample();
                 let now_ms = chrono::Utc::now().timestamp_millis();
-                let waiting = self
-                    .graph
-                    .lock()
-                    .unwrap()
-                    .as_ref()
-                    .and_then(|g| g.waiting_reason());
+                let waiting = self.graphs.default_graph().and_then(|g| g.waiting_reason());
                 let _ = self.tx.send(Event::Progress {
                     now_ms,
                     samples,
@@ -246,7 +275,7 @@ impl Runner {
                 });
             }
             Effect::Mkdir { dir, name } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = operations::mkdir(graph.as_deref(), &dir, &name).await;
@@ -254,7 +283,7 @@ impl Runner {
                 });
             }
             Effect::Rename { dir, from, to } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = operations::rename(graph.as_deref(), &dir, &from, &to).await;
@@ -262,7 +291,7 @@ impl Runner {
                 });
             }
             Effect::Delete { dir, names } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = operations::delete(graph.as_deref(), &dir, &names).await;
@@ -313,8 +342,8 @@ impl Runner {
                     old.cancel();
                 }
             }
-            Effect::FetchForEdit { ticket, id } => {
-                let graph = self.graph.lock().unwrap().clone();
+            Effect::FetchForEdit { ticket, id, drive } => {
+                let graph = self.graph_in(&drive);
                 let (edits, tx) = (self.edits.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let result = match (graph, edits) {
@@ -329,15 +358,20 @@ impl Runner {
             }
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
             Effect::CompleteFolders { ticket, folder } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graph_at(&folder);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = super::listing::folder_names(graph.as_deref(), &folder).await;
                     let _ = tx.send(Event::Completions { ticket, result });
                 });
             }
-            Effect::CreateLink { ticket, id, kind } => {
-                let graph = self.graph.lock().unwrap().clone();
+            Effect::CreateLink {
+                ticket,
+                id,
+                kind,
+                drive,
+            } => {
+                let graph = self.graph_in(&drive);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = match graph {
@@ -362,7 +396,7 @@ impl Runner {
                 }
                 let token = CancellationToken::new();
                 self.compare = Some(token.clone());
-                let graph = self.graph.lock().unwrap().clone();
+                let graphs = [self.graph_at(&left), self.graph_at(&right)];
                 let places = crate::compare::locations::Places {
                     cache_dir: self.cache.clone(),
                     graph_url: self.config.endpoints.graph_url.clone(),
@@ -379,7 +413,7 @@ impl Runner {
                         let _ = progress_tx.send(Event::CompareProgress { ticket, text });
                     };
                     let work = crate::compare::locations::compare(
-                        graph.as_deref(),
+                        [graphs[0].as_deref(), graphs[1].as_deref()],
                         &left,
                         &right,
                         mode,
@@ -402,11 +436,12 @@ impl Runner {
                 }
             }
             Effect::Sync { deletes, requests } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graphs: Vec<Option<Arc<Graph>>> =
+                    deletes.iter().map(|target| self.graph_at(target)).collect();
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let mut gone = 0;
-                    for target in &deletes {
+                    for (target, graph) in deletes.iter().zip(&graphs) {
                         match super::syncing::remove(graph.as_deref(), target).await {
                             Ok(()) => gone += 1,
                             Err(problem) => {
@@ -459,7 +494,7 @@ impl Runner {
                 remote,
                 how,
             } => {
-                let graph = self.graph.lock().unwrap().clone();
+                let graph = self.graph_in(remote.drive());
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = match graph {
@@ -503,7 +538,7 @@ impl Runner {
     /// Reads the token store off the UI task, then reports signed in or not.
     fn check_session(&mut self) {
         let (config, store, tx) = (self.config.clone(), self.store.clone(), self.tx.clone());
-        let (graph_slot, engine) = (self.graph.clone(), self.engine.clone());
+        let engine = self.engine.clone();
         tokio::spawn(async move {
             let loaded = tokio::task::spawn_blocking({
                 let config = config.clone();
@@ -516,8 +551,7 @@ impl Runner {
                 Graph::new(config, session.clone()).map(|graph| (session, Arc::new(graph)))
             }) {
                 Ok((session, graph)) => {
-                    engine.set_graph(graph.clone());
-                    *graph_slot.lock().unwrap() = Some(graph);
+                    engine.set_graph(graph);
                     let name = session.username().await;
                     Event::SignedIn(AccountInfo {
                         name,
@@ -538,11 +572,10 @@ impl Runner {
         }
         let token = CancellationToken::new();
         self.sign_in = Some(token.clone());
-        let (tx, config, store, graph_slot, engine) = (
+        let (tx, config, store, engine) = (
             self.tx.clone(),
             self.config.clone(),
             self.store.clone(),
-            self.graph.clone(),
             self.engine.clone(),
         );
         tokio::spawn(async move {
@@ -551,8 +584,7 @@ impl Runner {
                 result = sign_in(&config, &store, &tx) => match result {
                     Ok(graph) => {
                         let name = graph.session().username().await;
-                        engine.set_graph(graph.clone());
-                        *graph_slot.lock().unwrap() = Some(graph);
+                        engine.set_graph(graph);
                         let _ = tx.send(Event::SignedIn(AccountInfo { name, ..Default::default() }));
                     }
                     Err(err) => {

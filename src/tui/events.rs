@@ -181,6 +181,8 @@ pub enum Effect {
     FetchForEdit {
         ticket: u64,
         id: String,
+        /// The drive the item is in.
+        drive: crate::onedrive::path::DriveSpec,
     },
     /// Give the terminal to the editor for `path`.
     RunEditor {
@@ -212,6 +214,8 @@ pub enum Effect {
         ticket: u64,
         id: String,
         kind: crate::onedrive::sharing::LinkKind,
+        /// The drive the item is in.
+        drive: crate::onedrive::path::DriveSpec,
     },
     /// Compare two folders (the panes').
     Compare {

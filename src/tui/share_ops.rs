@@ -62,10 +62,15 @@ pub fn key(
             link,
         });
     }
+    let drive = match &state.active_pane().source {
+        crate::transfer::Location::Remote(path) => path.drive().clone(),
+        crate::transfer::Location::Local(_) => Default::default(),
+    };
     effects.push(Effect::CreateLink {
         ticket,
         id: id.clone(),
         kind,
+        drive,
     });
     Some(Dialog::Share {
         ticket,

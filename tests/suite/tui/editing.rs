@@ -159,8 +159,9 @@ fn f4_on_a_onedrive_file_copies_edits_uploads_and_asks_after_a_412() {
     let mut state = remote_state();
     let effects = update(&mut state, key(KeyCode::F(4)));
     let ticket = match &effects[..] {
-        [Effect::FetchForEdit { ticket, id }] => {
+        [Effect::FetchForEdit { ticket, id, drive }] => {
             assert_eq!(id, "ID!notes.txt");
+            assert!(drive.is_default());
             *ticket
         }
         other => panic!("{other:?}"),

@@ -28,8 +28,10 @@ fn share_makes_a_link_shows_it_and_copies_it() {
                 ticket,
                 id,
                 kind: LinkKind::Edit,
+                drive,
             },
         ] => {
+            assert!(drive.is_default());
             assert_eq!(id, "ID!notes.txt");
             *ticket
         }
@@ -150,6 +152,7 @@ async fn the_runner_asks_onedrive_for_the_link() {
         ticket: 3,
         id,
         kind: LinkKind::View,
+        drive: Default::default(),
     });
     loop {
         match rx.recv().await.unwrap() {
