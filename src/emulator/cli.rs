@@ -237,6 +237,10 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
     config.endpoints.authority_url = emulator.authority_url();
     config.endpoints.graph_url = emulator.graph_url();
     let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));
+    if let Err(err) = add_work_account(&emulator, &config, &store) {
+        eprintln!("odc demo: cannot add the work account: {err}");
+        return ExitCode::FAILURE;
+    }
     let code = crate::tui::run_ui(
         std::sync::Arc::new(config),
         store,
@@ -247,6 +251,56 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
     .await;
     emulator.stop().await;
     code
+}
+
+/// The demo's second account, signed in already: a work account ("work") with a
+/// business OneDrive and a followed SharePoint site with two libraries, for trying
+/// two accounts side by side (F2 in a pane) and copies between them.
+fn add_work_account(
+    emulator: &Emulator,
+    config: &crate::config::Config,
+    store: &crate::onedrive::tokens::TokenStore,
+) -> crate::onedrive::Result<()> {
+    let (user, drive) = emulator.add_user(
+        "ada@contoso.com",
+        "Ada Lovelace (Contoso)",
+        Profile::Business,
+    );
+    emulator.put_file_on(
+        &drive,
+        "/Projects/Roadmap.md",
+        b"# Roadmap\n\n- Q1: ship odc\n",
+    );
+    emulator.put_file_on(
+        &drive,
+        "/Projects/Budget.csv",
+        b"item,amount\nlaptops,12000\n",
+    );
+    emulator.put_file_on(
+        &drive,
+        "/Welcome to work.txt",
+        b"Files here belong to Contoso.\n",
+    );
+    let (_, libraries) = emulator.add_site("marketing", "Marketing", &["Documents", "Campaigns"]);
+    emulator.put_file_on(&libraries[0], "/Brand guide.txt", b"Use the blue logo.\n");
+    emulator.put_file_on(
+        &libraries[1],
+        "/2027/Launch plan.txt",
+        b"Launch in March.\n",
+    );
+    let scopes: Vec<&str> = config.account.scopes.iter().map(String::as_str).collect();
+    let tokens = emulator.issue_tokens_for(user, &scopes).into_tokens();
+    let mut account = crate::onedrive::tokens::Account::new(
+        config,
+        "ada@contoso.com".into(),
+        "Ada Lovelace (Contoso)".into(),
+        tokens,
+    );
+    account.name = "work".into();
+    account.kind = "business".into();
+    // Not the default: the demo still shows signing in to the personal account.
+    store.save_not_default(&account)?;
+    Ok(())
 }
 
 async fn wait_for_stop() {

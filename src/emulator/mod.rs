@@ -444,6 +444,19 @@ impl Emulator {
         self.with_drive(|drive| seed::put_generated(drive, path, size, now))
     }
 
+    /// Writes a file in the drive of this id (a user's OneDrive or a library).
+    pub fn put_file_on(&self, drive_id: &str, path: &str, data: &[u8]) -> String {
+        let now = self.shared.clock.now();
+        self.with_drive_id(drive_id, |drive| {
+            if let Some((parent, _)) = path.rsplit_once('/')
+                && !parent.is_empty()
+            {
+                seed::mkdir_p(drive, parent, now);
+            }
+            seed::put_file(drive, path, data, now)
+        })
+    }
+
     /// Creates a folder and any missing parents, returning its id.
     pub fn mkdir_p(&self, path: &str) -> String {
         let now = self.shared.clock.now();

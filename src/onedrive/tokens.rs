@@ -233,6 +233,16 @@ impl TokenStore {
         self.save_held(&held, account)
     }
 
+    /// Saves an account without making it the default, even when it is the only one.
+    pub fn save_not_default(&self, account: &Account) -> Result<()> {
+        let _held = self.lock()?;
+        let mut file = self.read()?;
+        file.version = 1;
+        file.accounts
+            .insert(account.username.clone(), account.clone());
+        self.write(&file)
+    }
+
     /// Makes the account with this sign-in name the one used when none is named.
     pub fn make_default(&self, username: &str) -> Result<()> {
         let _held = self.lock()?;

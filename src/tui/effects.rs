@@ -463,6 +463,47 @@ impl Runner {
                     }
                 });
             }
+            Effect::FetchDriveInfo { drive } => {
+                let (graph, tx) = (self.graph_in(&drive), self.tx.clone());
+                tokio::spawn(async move {
+                    let Some(graph) = graph else { return };
+                    match graph.drive().await {
+                        Ok(info) => {
+                            let quota = info.quota;
+                            let _ = tx.send(Event::DriveInfo {
+                                drive,
+                                used: quota.as_ref().and_then(|q| q.used),
+                                total: quota.as_ref().and_then(|q| q.total),
+                            });
+                        }
+                        Err(err) => {
+                            let _ = tx.send(Event::Message(format!(
+                                "Cannot read the drive {}: {err}",
+                                crate::onedrive::display::escape_control(&drive.prefix())
+                            )));
+                        }
+                    }
+                });
+            }
+            Effect::LoadPlaces { ticket } => {
+                super::places::load(
+                    self.graphs.clone(),
+                    self.store.clone(),
+                    &self.config,
+                    ticket,
+                    &self.tx,
+                );
+            }
+            Effect::SearchSites { ticket, text } => {
+                super::places::search(
+                    self.graphs.clone(),
+                    self.store.clone(),
+                    &self.config,
+                    ticket,
+                    text,
+                    &self.tx,
+                );
+            }
             Effect::LoadHotlist => {
                 if let Some(path) = self.hotlist.clone() {
                     let tx = self.tx.clone();

@@ -69,6 +69,19 @@ pub enum Event {
         ticket: u64,
         result: Result<Vec<String>, String>,
     },
+    /// A drive's quota, for the status bar.
+    DriveInfo {
+        drive: crate::onedrive::path::DriveSpec,
+        used: Option<u64>,
+        total: Option<u64>,
+    },
+    /// Places for the drive picker (accounts, drives, libraries); `done` when the
+    /// last of them has arrived.
+    Places {
+        ticket: u64,
+        places: Vec<super::state::dialog::Place>,
+        done: bool,
+    },
     /// The hotlist file as read at start: folders, and how many lines were skipped.
     Hotlist(Result<(Vec<crate::transfer::Location>, usize), String>),
     /// How far the compare is.
@@ -209,6 +222,19 @@ pub enum Effect {
         folder: crate::transfer::Location,
     },
     LoadHotlist,
+    /// Read a drive's quota (another account's, a library's).
+    FetchDriveInfo {
+        drive: crate::onedrive::path::DriveSpec,
+    },
+    /// Read the signed-in accounts and the drives each can open, for the picker.
+    LoadPlaces {
+        ticket: u64,
+    },
+    /// Search the work accounts' SharePoint sites; their libraries join the picker.
+    SearchSites {
+        ticket: u64,
+        text: String,
+    },
     /// Make a sharing link for the item `id`.
     CreateLink {
         ticket: u64,

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod clipboard;
 pub mod compare_ops;
+pub mod drive_ops;
 pub mod edit_ops;
 pub mod editing;
 pub mod effects;
@@ -15,6 +16,7 @@ pub mod layout;
 pub mod listing;
 pub mod nav_ops;
 pub mod ops;
+pub mod places;
 pub mod share_ops;
 pub mod state;
 pub mod syncing;

@@ -184,6 +184,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             ticket,
         } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
         Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
+        Dialog::Drives(picker) => super::drive_ops::key(state, picker, key, &mut effects),
         Dialog::Share {
             ticket,
             name,

@@ -21,11 +21,27 @@ pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
     }
     let ticket = state.take_ticket();
     state.panes[pane].begin_listing(ticket);
-    vec![Effect::List {
+    let mut effects = vec![Effect::List {
         pane,
         ticket,
-        source,
-    }]
+        source: source.clone(),
+    }];
+    // Another account or drive: its name and quota for the status bar, once.
+    if let Location::Remote(path) = &source
+        && !path.drive().is_default()
+        && !state.drives.contains_key(path.drive())
+    {
+        let drive = path.drive().clone();
+        state.drives.insert(
+            drive.clone(),
+            super::state::DriveStatus {
+                name: drive.account.clone().unwrap_or_else(|| "OneDrive".into()),
+                ..Default::default()
+            },
+        );
+        effects.push(Effect::FetchDriveInfo { drive });
+    }
+    effects
 }
 
 /// The effects to start with: list the panes and check the session.
@@ -98,6 +114,21 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Changed(locations) => reload(state, &locations),
         Event::Completions { ticket, result } => {
             super::nav_ops::completions(state, ticket, result);
+            Vec::new()
+        }
+        Event::DriveInfo { drive, used, total } => {
+            if let Some(status) = state.drives.get_mut(&drive) {
+                status.quota_used = used;
+                status.quota_total = total;
+            }
+            Vec::new()
+        }
+        Event::Places {
+            ticket,
+            places,
+            done,
+        } => {
+            super::drive_ops::places_arrived(state, ticket, places, done);
             Vec::new()
         }
         Event::Hotlist(result) => {
@@ -352,6 +383,7 @@ fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         (
             Action::SwitchPane
+            | Action::PickDrive
             | Action::ToggleSource
             | Action::Help
             | Action::Quit
@@ -436,6 +468,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             return list(state, active);
         }
+        Action::PickDrive => return super::drive_ops::open(state),
         Action::ToggleSource => {
             std::mem::swap(&mut pane.source, &mut pane.other_source);
             pane.filter = None;
@@ -669,6 +702,7 @@ pub fn initial_state(
         utc_offset_secs: 0,
         spinner: 0,
         next_ticket: 0,
+        drives: Default::default(),
         quit: false,
     }
 }

@@ -624,3 +624,62 @@ fn compare_the_panes_and_sync_one_way() {
     pty.wait_exit();
     pty.assert_restored();
 }
+
+#[test]
+fn two_accounts_side_by_side_copy_between_them_and_a_sharepoint_library() {
+    let mut pty = Pty::demo(120, 32);
+    pty.wait_for("Many files/");
+    const F2: &[u8] = b"\x1bOQ";
+    const F5: &[u8] = b"\x1b[15~";
+
+    // F2 in the (local) left pane: the accounts and the work account's libraries.
+    pty.send(F2);
+    let screen = pty.wait_for("Marketing › Campaigns");
+    for place in [
+        "Local files",
+        "OneDrive · Ada Example (ada@example.com)",
+        "OneDrive · Ada Lovelace (Contoso) (ada@contoso.com)",
+        "Marketing › Documents",
+    ] {
+        assert!(screen.contains(place), "{place}:\n{screen}");
+    }
+    // The work account's OneDrive in the left pane, the personal one on the right.
+    pty.send(b"jj\r");
+    let screen = pty.wait_for("Welcome to work.txt");
+    assert!(
+        screen.contains("work:/") && screen.contains("Projects/"),
+        "{screen}"
+    );
+    pty.wait_until("each pane's account and quota in the status bar", |s| {
+        s.contains(" work 82 B of 1 TiB │ ada@example.com 3.12 GiB of 1 TiB ")
+    });
+
+    // Copy notes.txt from the personal OneDrive to the work one.
+    pty.send(b"\t/notes\r");
+    pty.send(F5);
+    let screen = pty.wait_for("Copy notes.txt to:");
+    assert!(screen.contains("work:/"), "{screen}");
+    pty.send(b"\r");
+    pty.wait_until("notes.txt in the work pane", |s| {
+        s.lines()
+            .any(|l| l.contains("notes.txt") && l.contains("Projects"))
+            || s.lines().filter(|l| l.contains("notes.txt")).count() >= 2
+    });
+    pty.send(b"\x1b");
+    pty.send(b"\x1b");
+
+    // A SharePoint library in the left pane.
+    pty.send(b"\t");
+    pty.send(F2);
+    pty.wait_for("Marketing › Campaigns");
+    pty.send(b"jjjj\r");
+    let screen = pty.wait_for("2027/");
+    assert!(
+        screen.contains("work · Marketing › Campaigns:/"),
+        "{screen}"
+    );
+
+    pty.send(b"q");
+    pty.wait_exit();
+    pty.assert_restored();
+}

@@ -27,10 +27,12 @@ pub enum Context {
     Compare,
     /// A one-way sync, previewed.
     Sync,
+    /// Choosing what a pane shows: local files, an account, a drive.
+    Drives,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -44,6 +46,7 @@ impl Context {
         Context::Share,
         Context::Compare,
         Context::Sync,
+        Context::Drives,
     ];
 
     /// The heading in the help overlay.
@@ -62,6 +65,7 @@ impl Context {
             Context::Share => "Share",
             Context::Compare => "Compare",
             Context::Sync => "Sync",
+            Context::Drives => "Drives",
         }
     }
 }
@@ -119,6 +123,7 @@ actions! {
     Sort: Panes, "sort", "cycle sort order";
     ToggleHidden: Panes, "toggle_hidden", "show/hide dot files";
     Refresh: Panes, "refresh", "reload pane";
+    PickDrive: Panes, "pick_drive", "choose account / drive";
     ToggleSource: Panes, "toggle_source", "local <-> OneDrive";
     SwapPanes: Panes, "swap_panes", "swap the panes";
     GoTo: Panes, "go_to", "go to a path";
@@ -215,6 +220,12 @@ actions! {
     SyncRun: Sync, "sync_run", "run";
     SyncDelete: Sync, "sync_delete", "delete too / not";
     SyncCancel: Sync, "sync_cancel", "cancel";
+
+    DrivesGo: Drives, "drives_go", "show it in the pane";
+    DrivesUp: Drives, "drives_up", "up";
+    DrivesDown: Drives, "drives_down", "down";
+    DrivesSearch: Drives, "drives_search", "search SharePoint sites";
+    DrivesClose: Drives, "drives_close", "close";
 }
 
 impl Action {
@@ -229,7 +240,7 @@ impl Action {
             Action::Transfers => Some("Jobs"),
             Action::View => Some("View"),
             Action::Edit => Some("Edit"),
-            Action::ToggleSource => Some("Source"),
+            Action::PickDrive => Some("Drive"),
             Action::Filter => Some("Filter"),
             Action::Quit => Some("Quit"),
             _ => None,

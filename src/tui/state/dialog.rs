@@ -47,6 +47,8 @@ pub enum Dialog {
     Hotlist {
         cursor: usize,
     },
+    /// F2: what a pane shows (local files, each account's OneDrive, libraries).
+    Drives(DrivePicker),
     /// `+` / `-`: mark or unmark the names matching a glob.
     Glob {
         pane: usize,
@@ -141,4 +143,28 @@ pub struct SyncView {
     pub lines: std::sync::Arc<Vec<crate::compare::Difference>>,
     pub plan: crate::compare::sync::SyncPlan,
     pub delete: bool,
+}
+
+/// A place a pane can show, as the drive picker lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// "OneDrive (ada@example.com)", "Quarterly Reports › Archive".
+    pub label: String,
+    /// The account's short name, or "local".
+    pub owner: String,
+    /// The top of the place.
+    pub target: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrivePicker {
+    pub pane: usize,
+    /// Answers to older loads or searches are dropped.
+    pub ticket: u64,
+    pub places: Vec<Place>,
+    pub cursor: usize,
+    /// Accounts, sites or a search are still being read.
+    pub loading: bool,
+    /// Typing a site search (after `/`).
+    pub search: Option<Input>,
 }

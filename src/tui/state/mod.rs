@@ -68,12 +68,25 @@ pub struct Details {
     pub entry: Entry,
 }
 
+/// A drive other than the default account's OneDrive, as the status bar and the
+/// pane titles name it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DriveStatus {
+    /// "work" or "work · Quarterly Reports › Archive".
+    pub name: String,
+    pub quota_used: Option<u64>,
+    pub quota_total: Option<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub panes: [Pane; 2],
     pub active: usize,
     pub sign_in: SignIn,
+    /// The default account (its OneDrive is `OneDrive:`).
     pub account: Option<AccountInfo>,
+    /// Other drives the panes show or showed: names and quotas.
+    pub drives: std::collections::HashMap<crate::onedrive::path::DriveSpec, DriveStatus>,
     pub message: Option<String>,
     /// The message as the clock first saw it, and when: it expires after a while.
     pub message_seen: Option<(String, i64)>,

@@ -15,21 +15,40 @@ use crate::tui::state::State;
 pub fn status(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
     let width = area.width as usize;
-    let account = match &state.account {
-        Some(account) => {
-            let quota = match (account.quota_used, account.quota_total) {
-                (Some(used), Some(total)) => {
-                    format!(
-                        " {} of {}",
-                        format_size(used, BINARY),
-                        format_size(total, BINARY)
-                    )
-                }
-                _ => String::new(),
-            };
-            format!(" {}{quota} ", escape_control(&account.name))
+    let default = match &state.account {
+        Some(account) => format!(
+            "{}{}",
+            escape_control(&account.name),
+            quota(account.quota_used, account.quota_total)
+        ),
+        None => "not signed in".to_string(),
+    };
+    // Each pane's account and quota when a pane shows another account or drive;
+    // the default account's otherwise.
+    let mut shown: Vec<&crate::onedrive::path::DriveSpec> = Vec::new();
+    for pane in &state.panes {
+        if let crate::transfer::Location::Remote(path) = &pane.source
+            && !shown.contains(&path.drive())
+        {
+            shown.push(path.drive());
         }
-        None => " not signed in ".to_string(),
+    }
+    let account = if shown.iter().all(|d| d.is_default()) {
+        format!(" {default} ")
+    } else {
+        let parts: Vec<String> = shown
+            .iter()
+            .map(|drive| match state.drives.get(*drive) {
+                _ if drive.is_default() => default.clone(),
+                Some(status) => format!(
+                    "{}{}",
+                    escape_control(&status.name),
+                    quota(status.quota_used, status.quota_total)
+                ),
+                None => escape_control(&drive.prefix()),
+            })
+            .collect();
+        format!(" {} ", parts.join(" │ "))
     };
     let message = state
         .message
@@ -49,6 +68,18 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
         Span::raw(pad(&message, right_width)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// " 1.2 GiB of 1 TiB", or nothing when unknown.
+fn quota(used: Option<u64>, total: Option<u64>) -> String {
+    match (used, total) {
+        (Some(used), Some(total)) => format!(
+            " {} of {}",
+            format_size(used, BINARY),
+            format_size(total, BINARY)
+        ),
+        _ => String::new(),
+    }
 }
 
 pub fn commands(state: &State, frame: &mut Frame, area: Rect) {
@@ -90,6 +121,6 @@ const BAR_PRIORITY: &[Action] = &[
     Action::Delete,
     Action::Mkdir,
     Action::Transfers,
-    Action::ToggleSource,
+    Action::PickDrive,
     Action::Filter,
 ];

@@ -312,6 +312,60 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             lines.extend(hint_lines(state, Context::Hotlist, inner_width, &palette));
             (" Hotlist ".into(), lines)
         }
+        Dialog::Drives(picker) => {
+            const ROWS: usize = 12;
+            let start = picker.cursor.saturating_sub(ROWS - 1);
+            let owner_width = picker
+                .places
+                .iter()
+                .map(|p| p.owner.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(inner_width / 3);
+            let mut lines: Vec<Line> = picker
+                .places
+                .iter()
+                .enumerate()
+                .skip(start)
+                .take(ROWS)
+                .map(|(i, place)| {
+                    // Labels are built from escaped server strings.
+                    let text = format!(
+                        "{}  {}",
+                        super::pad(
+                            &fit(&escape_control(&place.owner), owner_width),
+                            owner_width
+                        ),
+                        place.label
+                    );
+                    let text = super::pad(&fit(&text, inner_width), inner_width);
+                    if i == picker.cursor {
+                        Line::styled(text, palette.cursor(true))
+                    } else {
+                        Line::from(text)
+                    }
+                })
+                .collect();
+            if picker.loading {
+                lines.push(Line::styled("reading accounts and sites…", palette.dim()));
+            }
+            lines.push(Line::from(""));
+            match &picker.search {
+                Some(input) => {
+                    lines.push(Line::from("Search SharePoint sites for:"));
+                    lines.push(field(input.value(), inner_width, &palette));
+                    lines.push(Line::styled("Enter: search   Esc: back", palette.dim()));
+                }
+                None => lines.extend(hint_lines(state, Context::Drives, inner_width, &palette)),
+            }
+            (
+                format!(
+                    " Show in the {} pane ",
+                    if picker.pane == 0 { "left" } else { "right" }
+                ),
+                lines,
+            )
+        }
         Dialog::Glob { mark, input, .. } => (
             if *mark { " Mark " } else { " Unmark " }.into(),
             vec![

@@ -16,8 +16,8 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
     let inner_width = area.width.saturating_sub(2) as usize;
     let place = match &pane.found {
-        Some(query) => format!("Find \"{query}\" in {}", pane.source),
-        None => pane.source.to_string(),
+        Some(query) => format!("Find \"{query}\" in {}", shown(state, &pane.source)),
+        None => shown(state, &pane.source),
     };
     let title = fit_left(&escape_control(&place), inner_width.saturating_sub(4));
     let bottom = if pane.listing.loading {
@@ -202,4 +202,20 @@ fn entry_line<'a>(
         format!("{mark}{}{size}{time}", pad(&name, name_width)),
         style,
     )])
+}
+
+/// A location as the panes show it: another account's or a library's drive by its
+/// name ("work:/Reports", "work · Quarterly Reports › Archive:/"), not its id.
+pub fn shown(state: &State, location: &crate::transfer::Location) -> String {
+    match location {
+        crate::transfer::Location::Remote(path) if !path.drive().is_default() => {
+            let name = state
+                .drives
+                .get(path.drive())
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| path.drive().prefix());
+            format!("{name}:{path}")
+        }
+        other => other.to_string(),
+    }
 }

@@ -2,6 +2,7 @@
 //! ratatui's TestBackend and compared with insta snapshots.
 
 mod comparing;
+mod drives;
 mod editing;
 mod finding;
 mod going;

@@ -381,7 +381,7 @@ fn listing_errors_show_and_refresh_retries() {
 #[test]
 fn switching_a_pane_between_local_and_onedrive() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
-    let effects = update(&mut state, key(KeyCode::F(2)));
+    let effects = update(&mut state, ch('b'));
     assert!(
         matches!(&effects[..], [Effect::List { pane: 0, source: Location::Remote(p), .. }] if p.is_root())
     );
@@ -457,7 +457,7 @@ fn swap_panes_and_same_folder_in_the_other_pane() {
     assert!(state.panes[0].source.is_remote() && !state.panes[1].source.is_remote());
     assert_eq!(names(&state, 0)[0], "Documents");
     update(&mut state, ctrl('u'));
-    // = shows the active pane's folder in the other pane, which lists it; F2 there
+    // = shows the active pane's folder in the other pane, which lists it; b there
     // goes back to where it was.
     let effects = update(&mut state, ch('='));
     assert!(
@@ -465,7 +465,7 @@ fn swap_panes_and_same_folder_in_the_other_pane() {
         "{effects:?}"
     );
     update(&mut state, key(KeyCode::Tab));
-    let effects = update(&mut state, key(KeyCode::F(2)));
+    let effects = update(&mut state, ch('b'));
     assert!(
         matches!(&effects[..], [Effect::List { pane: 1, source, .. }] if source.is_remote()),
         "{effects:?}"
