@@ -62,7 +62,11 @@ pub enum OnConflict {
 
 /// The values a setting held as an enum accepts, checked before deserialising so
 /// the message names the file and the key (serde's would not).
-const ENUM_SETTINGS: [(&str, &[&str]); 2] = [
+const ENUM_SETTINGS: [(&str, &[&str]); 3] = [
+    (
+        "endpoints.cloud",
+        &["global", "usgov", "usgov-dod", "china"],
+    ),
     (
         "transfer.on_conflict",
         &["ask", "overwrite", "skip", "rename", "overwrite_older"],
@@ -82,9 +86,36 @@ pub struct AccountConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointConfig {
+    /// Which Microsoft cloud: its sign-in and Graph hosts, unless set one by one.
+    pub cloud: String,
     pub authority_url: String,
     pub graph_url: String,
 }
+
+/// The national clouds' hosts (learn.microsoft.com/graph/deployments): cloud name,
+/// identity platform, Microsoft Graph.
+pub const CLOUDS: [(&str, &str, &str); 4] = [
+    (
+        "global",
+        "https://login.microsoftonline.com",
+        "https://graph.microsoft.com/v1.0",
+    ),
+    (
+        "usgov",
+        "https://login.microsoftonline.us",
+        "https://graph.microsoft.us/v1.0",
+    ),
+    (
+        "usgov-dod",
+        "https://login.microsoftonline.us",
+        "https://dod-graph.microsoft.us/v1.0",
+    ),
+    (
+        "china",
+        "https://login.chinacloudapi.cn",
+        "https://microsoftgraph.chinacloudapi.cn/v1.0",
+    ),
+];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -202,6 +233,12 @@ pub fn effective_settings(
         for (key, value) in table {
             let dotted = format!("{section}.{key}");
             let origin = config.origin(&dotted);
+            // The hosts a cloud brought are what odc uses.
+            let value = match dotted.as_str() {
+                "endpoints.authority_url" => Value::String(config.endpoints.authority_url.clone()),
+                "endpoints.graph_url" => Value::String(config.endpoints.graph_url.clone()),
+                _ => value.clone(),
+            };
             out.push((dotted, value.to_string(), origin));
         }
     }
@@ -286,8 +323,26 @@ fn load_layers(
                 expected: e.message().to_string(),
             })?;
     config.origins = origins;
+    apply_cloud(&mut config);
     validate(&config)?;
     Ok((config, merged))
+}
+
+/// A cloud other than the global one brings its hosts, unless the user set a host
+/// explicitly (the emulator, a proxy).
+fn apply_cloud(config: &mut Config) {
+    let Some((_, authority, graph)) = CLOUDS
+        .iter()
+        .find(|(name, ..)| *name == config.endpoints.cloud)
+    else {
+        return;
+    };
+    if !config.user_set("endpoints.authority_url") {
+        config.endpoints.authority_url = authority.to_string();
+    }
+    if !config.user_set("endpoints.graph_url") {
+        config.endpoints.graph_url = graph.to_string();
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -208,7 +208,8 @@ impl Runner {
                 }
             }
             Effect::CheckSession => self.check_session(),
-            Effect::StartSignIn => self.start_sign_in(),
+            Effect::StartSignIn => self.start_sign_in(false),
+            Effect::StartBrowserSignIn => self.start_sign_in(true),
             Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
             Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
             Effect::FetchAccount => {
@@ -607,7 +608,9 @@ impl Runner {
         });
     }
 
-    fn start_sign_in(&mut self) {
+    /// Starts a sign-in (with a device code, or in the browser), replacing one under
+    /// way.
+    fn start_sign_in(&mut self, in_browser: bool) {
         if let Some(old) = self.sign_in.take() {
             old.cancel();
         }
@@ -622,7 +625,7 @@ impl Runner {
         tokio::spawn(async move {
             tokio::select! {
                 _ = token.cancelled() => {}
-                result = sign_in(&config, &store, &tx) => match result {
+                result = sign_in(&config, &store, &tx, in_browser) => match result {
                     Ok(graph) => {
                         let name = graph.session().username().await;
                         engine.set_graph(graph);
@@ -641,8 +644,32 @@ async fn sign_in(
     config: &Arc<Config>,
     store: &TokenStore,
     tx: &UnboundedSender<Event>,
+    in_browser: bool,
 ) -> Result<Arc<Graph>, Error> {
     let http = auth::identity_http(config)?;
+    if in_browser {
+        use crate::onedrive::browser_auth;
+        let options = browser_auth::BrowserOptions {
+            login_hint: None,
+            select_account: true,
+        };
+        let flow = browser_auth::start_browser_flow(config, &options).await?;
+        let _ = tx.send(Event::SignInBrowser(flow.url.clone()));
+        if !crate::desktop::graphical_session() {
+            let _ = tx.send(Event::Message(
+                "No graphical session here: open the address shown in a browser on this computer"
+                    .into(),
+            ));
+        } else if let Err(err) = crate::desktop::open_url(&flow.url) {
+            let _ = tx.send(Event::Message(format!(
+                "Cannot open a browser ({err}): open the address shown"
+            )));
+        }
+        let timeout = std::time::Duration::from_secs(config.account.browser_timeout_secs);
+        let tokens = browser_auth::finish_browser_flow(config, &http, flow, timeout).await;
+        let (_, graph) = auth::complete_sign_in(config, store, tokens?, None).await?;
+        return Ok(Arc::new(graph));
+    }
     let code = auth::start_device_flow(config, &http).await?;
     let _ = tx.send(Event::SignInCode {
         user_code: code.user_code.clone(),

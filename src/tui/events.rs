@@ -37,6 +37,8 @@ pub enum Event {
         expires_at: i64,
     },
     SignInTrouble(Option<String>),
+    /// The browser sign-in's page (opened, or to open by hand).
+    SignInBrowser(String),
     SignInFailed(String),
     SignedIn(AccountInfo),
     Account(AccountInfo),
@@ -140,6 +142,8 @@ pub enum Effect {
     /// Look for stored tokens; answers SignedIn or SignInNeeded.
     CheckSession,
     StartSignIn,
+    /// Sign in in the browser (authorization code with PKCE, loopback redirect).
+    StartBrowserSignIn,
     OpenBrowser(String),
     OpenLocal(PathBuf),
     FetchAccount,

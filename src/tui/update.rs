@@ -205,6 +205,12 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Event::SignInBrowser(url) => {
+            if let SignIn::Browser { url: shown } = &mut state.sign_in {
+                *shown = Some(url);
+            }
+            Vec::new()
+        }
         Event::SignInTrouble(trouble) => {
             if let SignIn::Waiting { trouble: t, .. } = &mut state.sign_in {
                 *t = trouble;
@@ -376,6 +382,10 @@ fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 verification_uri, ..
             },
         ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
+        (Action::BrowserSignIn, SignIn::Waiting { .. } | SignIn::Failed(_)) => {
+            state.sign_in = SignIn::Browser { url: None };
+            Some(vec![Effect::StartBrowserSignIn])
+        }
         (Action::CopyCode, SignIn::Waiting { user_code, .. }) => {
             let code = user_code.clone();
             state.message = Some("The code is on the clipboard".into());

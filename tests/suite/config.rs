@@ -244,3 +244,42 @@ fn enum_settings_are_typed_and_explained() {
         "{message}"
     );
 }
+
+#[test]
+fn a_national_cloud_brings_its_hosts_unless_one_is_set() {
+    let path = PathBuf::from("/home/ada/.config/odc/config.toml");
+    let config = load_from(Some((&path, "[endpoints]\ncloud = \"china\"\n")), &[]).unwrap();
+    assert_eq!(
+        config.authorize_url(),
+        "https://login.chinacloudapi.cn/common/oauth2/v2.0/authorize"
+    );
+    assert_eq!(
+        config.endpoints.graph_url,
+        "https://microsoftgraph.chinacloudapi.cn/v1.0"
+    );
+    let text =
+        "[endpoints]\ncloud = \"usgov-dod\"\ngraph_url = \"https://graph.example.test/v1.0\"\n";
+    let config = load_from(Some((&path, text)), &[]).unwrap();
+    assert_eq!(
+        config.endpoints.authority_url,
+        "https://login.microsoftonline.us"
+    );
+    assert_eq!(
+        config.endpoints.graph_url,
+        "https://graph.example.test/v1.0"
+    );
+    // `odc config show` reports the hosts in use.
+    let shown = odc::config::effective_settings(Some((&path, text)), &[]).unwrap();
+    assert!(
+        shown
+            .iter()
+            .any(|(key, value, _)| key == "endpoints.authority_url"
+                && value == "\"https://login.microsoftonline.us\"")
+    );
+    let err = load_from(Some((&path, "[endpoints]\ncloud = \"germany\"\n")), &[]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"global\", \"usgov\", \"usgov-dod\", \"china\""),
+        "{err}"
+    );
+}

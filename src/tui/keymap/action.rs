@@ -131,6 +131,7 @@ actions! {
     ShareLink: Panes, "share_link", "share link";
     Compare: Panes, "compare", "compare the panes";
     CopyCode: Panes, "copy_code", "copy sign-in code";
+    BrowserSignIn: Panes, "browser_sign_in", "sign in in the browser";
     Hotlist: Panes, "hotlist", "hotlist (bookmarks)";
     SameFolder: Panes, "same_folder", "same folder opposite";
     OpenBrowser: Panes, "open_browser", "open in app/browser";

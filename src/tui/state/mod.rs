@@ -29,6 +29,11 @@ pub enum SignIn {
         expires_at: i64,
         trouble: Option<String>,
     },
+    /// Signing in in the browser, which comes back to odc by itself; the page's
+    /// address once known (shown in case the browser did not open).
+    Browser {
+        url: Option<String>,
+    },
     /// The flow ended without a sign-in; Enter starts again.
     Failed(String),
     SignedIn,

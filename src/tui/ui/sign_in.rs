@@ -31,9 +31,22 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(escape_control(reason)));
             lines.push(Line::from(""));
             lines.push(Line::from(format!(
-                "{}: try again",
-                keys.label(Action::Open)
+                "{}: try again with a code  {}: in the browser",
+                keys.label(Action::Open),
+                keys.label(Action::BrowserSignIn)
             )));
+        }
+        SignIn::Browser { url } => {
+            lines.push(Line::from("Finish signing in in your browser;"));
+            lines.push(Line::from("it comes back to odc by itself."));
+            if let Some(url) = url {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(
+                    "If no browser opened, open this address on this computer:",
+                    palette.dim(),
+                ));
+                lines.push(Line::from(escape_control(url)));
+            }
         }
         SignIn::Waiting {
             user_code,
@@ -81,9 +94,10 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::styled(
                 format!(
-                    "{}: open in a browser  {}: copy the code  {}: other pane",
+                    "{}: open in a browser  {}: copy the code  {}: sign in in the browser instead  {}: other pane",
                     keys.label(Action::OpenBrowser),
                     keys.label(Action::CopyCode),
+                    keys.label(Action::BrowserSignIn),
                     keys.label(Action::SwitchPane)
                 ),
                 palette.dim(),

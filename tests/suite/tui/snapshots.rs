@@ -1,6 +1,6 @@
 //! Whole screens in a TestBackend, compared with insta snapshots (tests/tui/snapshots/).
 
-use odc::tui::update::{Event, update};
+use odc::tui::update::{Effect, Event, update};
 
 use super::support::*;
 
@@ -155,4 +155,115 @@ fn narrow_and_too_small() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, Event::Resize(20, 10));
     insta::assert_snapshot!("too_small", screen(&state));
+}
+
+#[test]
+fn sign_in_in_the_browser_from_the_panel() {
+    let mut state = state((100, 24));
+    odc::tui::update::start(&mut state);
+    update(&mut state, Event::SignInNeeded);
+    update(
+        &mut state,
+        Event::SignInCode {
+            user_code: "F7K2QX9PL".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: 1_800_000_000 + 900,
+        },
+    );
+    // The focus is on the local pane; w belongs to the sign-in panel.
+    update(&mut state, key(crossterm::event::KeyCode::Tab));
+    let effects = update(&mut state, ch('w'));
+    assert_eq!(effects, [Effect::StartBrowserSignIn]);
+    // The page's address arrives from the runner; a hostile one is escaped.
+    update(
+        &mut state,
+        Event::SignInBrowser(
+            "http://127.0.0.1:9/common/oauth2/v2.0/authorize?state=\x1b[2Jx".into(),
+        ),
+    );
+    let text = screen(&state);
+    assert!(!text.contains('\x1b'), "{text}");
+    insta::assert_snapshot!("sign_in_browser", text);
+    // A failure offers both ways again.
+    update(
+        &mut state,
+        Event::SignInFailed("sign-in was declined in the browser".into()),
+    );
+    let text = screen(&state);
+    assert!(
+        text.contains("try again with a code  w: in the") && text.contains("browser"),
+        "{text}"
+    );
+    assert_eq!(update(&mut state, ch('w')), [Effect::StartBrowserSignIn]);
+}
+
+#[tokio::test]
+async fn the_runner_signs_in_through_the_browser() {
+    let env = crate::support::Env::new(Default::default()).await;
+    let places = odc::tui::Places::under(&env.dir.path().join("ui"));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner =
+        odc::tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
+    runner.run(Effect::StartBrowserSignIn);
+    let wait = |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>| {
+        let event = rx.try_recv();
+        event.ok()
+    };
+    let mut url = None;
+    for _ in 0..500 {
+        if let Some(Event::SignInBrowser(shown)) = wait(&mut rx) {
+            url = Some(shown);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let url = url.expect("the runner shows the sign-in page's address");
+    // The person's browser: the consent page, "Accept", back to odc's listener.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .no_proxy()
+        .build()
+        .unwrap();
+    let page = browser
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("id=approve-0 href=\"").unwrap() + "id=approve-0 href=\"".len();
+    let link = page[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let base = url.split("/authorize").next().unwrap();
+    let landing = browser
+        .get(format!("{base}/{link}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(landing.contains("You can close this tab"), "{landing}");
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Event::SignedIn(account) => {
+                assert_eq!(account.name, "ada@example.com");
+                break;
+            }
+            Event::SignInFailed(problem) => panic!("{problem}"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        env.store.current(&env.config).unwrap().unwrap().username,
+        "ada@example.com"
+    );
 }
