@@ -62,7 +62,8 @@ pub enum OnConflict {
 
 /// The values a setting held as an enum accepts, checked before deserialising so
 /// the message names the file and the key (serde's would not).
-const ENUM_SETTINGS: [(&str, &[&str]); 3] = [
+const ENUM_SETTINGS: [(&str, &[&str]); 4] = [
+    ("account.token_store", &["file", "keyring"]),
     (
         "endpoints.cloud",
         &["global", "usgov", "usgov-dod", "china"],
@@ -81,6 +82,7 @@ pub struct AccountConfig {
     pub tenant: String,
     pub scopes: Vec<String>,
     pub browser_timeout_secs: u64,
+    pub token_store: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

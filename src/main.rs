@@ -60,7 +60,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let store = match TokenStore::default_location() {
+    let store = match TokenStore::for_config(&config) {
         Ok(store) => store,
         Err(err) => {
             eprintln!("odc: {err}");

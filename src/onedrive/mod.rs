@@ -21,6 +21,7 @@ pub mod progress;
 pub mod quickxor;
 pub mod range;
 pub mod retry;
+pub mod secrets;
 pub mod sharing;
 mod stream;
 pub mod tokens;

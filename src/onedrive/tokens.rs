@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
+use super::secrets::SecretStore;
 use crate::config::Config;
 
 /// A fresh set of tokens.
@@ -135,11 +136,44 @@ pub struct StoreLock {
 #[derive(Debug, Clone)]
 pub struct TokenStore {
     path: PathBuf,
+    /// Where the tokens go when not in the file (`account.token_store = "keyring"`).
+    secrets: Option<std::sync::Arc<dyn SecretStore>>,
+}
+
+/// An account's tokens as one secret.
+#[derive(Serialize, Deserialize)]
+struct Secret {
+    access_token: String,
+    refresh_token: Option<String>,
 }
 
 impl TokenStore {
+    /// Tokens in the file itself (0600).
     pub fn new(path: PathBuf) -> Self {
-        Self { path }
+        Self {
+            path,
+            secrets: None,
+        }
+    }
+
+    /// The file keeps who is signed in; the tokens go to `secrets`.
+    pub fn with_secrets(path: PathBuf, secrets: std::sync::Arc<dyn SecretStore>) -> Self {
+        Self {
+            path,
+            secrets: Some(secrets),
+        }
+    }
+
+    /// The store `account.token_store` asks for, at the default location.
+    pub fn for_config(config: &Config) -> Result<Self> {
+        let store = Self::default_location()?;
+        match config.account.token_store.as_str() {
+            "keyring" => Ok(Self::with_secrets(
+                store.path,
+                std::sync::Arc::new(super::secrets::Keyring::open()?),
+            )),
+            _ => Ok(store),
+        }
     }
 
     /// `$XDG_DATA_HOME/odc/tokens.json`.
@@ -155,6 +189,22 @@ impl TokenStore {
     }
 
     fn read(&self) -> Result<StoreFile> {
+        let mut file = self.read_file()?;
+        if let Some(secrets) = &self.secrets {
+            for account in file.accounts.values_mut() {
+                // A missing secret leaves the account without tokens: sign in again.
+                if let Some(text) = secrets.get(&account.username)?
+                    && let Ok(secret) = serde_json::from_str::<Secret>(&text)
+                {
+                    account.access_token = secret.access_token;
+                    account.refresh_token = secret.refresh_token;
+                }
+            }
+        }
+        Ok(file)
+    }
+
+    fn read_file(&self) -> Result<StoreFile> {
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 Error::Other(format!(
@@ -171,6 +221,26 @@ impl TokenStore {
     }
 
     fn write(&self, file: &StoreFile) -> Result<()> {
+        let mut file_copy;
+        let file = match &self.secrets {
+            None => file,
+            Some(secrets) => {
+                file_copy = StoreFile {
+                    version: file.version,
+                    default: file.default.clone(),
+                    accounts: file.accounts.clone(),
+                };
+                for account in file_copy.accounts.values_mut() {
+                    let secret = Secret {
+                        access_token: std::mem::take(&mut account.access_token),
+                        refresh_token: account.refresh_token.take(),
+                    };
+                    let text = serde_json::to_string(&secret).expect("secret serialises");
+                    secrets.set(&account.username, &text)?;
+                }
+                &file_copy
+            }
+        };
         let json = serde_json::to_vec_pretty(file).expect("store serialises");
         crate::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)
     }
@@ -208,6 +278,9 @@ impl TokenStore {
     pub fn remove_held(&self, _held: &StoreLock, username: &str) -> Result<bool> {
         let mut file = self.read()?;
         let removed = file.accounts.remove(username).is_some();
+        if let Some(secrets) = &self.secrets {
+            secrets.delete(username)?;
+        }
         if file.default.as_deref() == Some(username) {
             file.default = file.accounts.keys().next().cloned();
         }

@@ -231,3 +231,24 @@ async fn a_declined_forged_or_abandoned_browser_sign_in_saves_nothing() {
         "{forged_page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyring_store_says_clearly_when_this_machine_has_none() {
+    let home = Home::new(Seed::Empty).await;
+    home.config("[account]\ntoken_store = \"keyring\"\n");
+    // No D-Bus session here (as on a headless server): no Secret Service.
+    home.set_env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/odc-test-bus",
+    );
+    let output = home.odc(&["accounts"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("the system keyring is not available")
+            && text.contains("account.token_store = \"file\""),
+        "{text}"
+    );
+    // Nothing was written in place of the keyring.
+    assert!(!home.path("home/.local/share/odc/tokens.json").exists());
+}

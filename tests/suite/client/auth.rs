@@ -270,3 +270,42 @@ async fn two_processes_refreshing_at_once_both_stay_signed_in() {
         "one refresh; the other process used its result"
     );
 }
+
+/// `account.token_store = "keyring"`: the file names the account, the tokens live in
+/// the secret store (here an in-memory stand-in for the platform's), a refresh
+/// rotates them there, and signing out removes them.
+#[tokio::test]
+async fn with_the_keyring_store_no_token_touches_the_file() {
+    use odc::onedrive::secrets::MemorySecrets;
+    use odc::onedrive::tokens::TokenStore;
+    let env = Env::new(Settings::default()).await;
+    let secrets = std::sync::Arc::new(MemorySecrets::default());
+    let store = TokenStore::with_secrets(env.store_path(), secrets.clone());
+    let env = Env { store, ..env };
+    env.sign_in();
+    let file = std::fs::read_to_string(env.store_path()).unwrap();
+    let first = secrets
+        .peek("ada@example.com")
+        .expect("the tokens are in the secret store");
+    let tokens: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+    assert!(file.contains("ada@example.com"), "{file}");
+    assert!(!file.contains(&refresh), "{file}");
+    assert!(
+        !file.contains(tokens["access_token"].as_str().unwrap()),
+        "{file}"
+    );
+
+    let graph = env.graph();
+    env.emu.expire_access_tokens();
+    graph.me().await.unwrap();
+    assert_eq!(env.count("POST", "/token", 200), 1);
+    let rotated = secrets.peek("ada@example.com").unwrap();
+    assert_ne!(rotated, first, "the refreshed tokens were saved");
+    let file = std::fs::read_to_string(env.store_path()).unwrap();
+    let rotated: serde_json::Value = serde_json::from_str(&rotated).unwrap();
+    assert!(!file.contains(rotated["access_token"].as_str().unwrap()));
+
+    assert!(env.store.remove("ada@example.com").unwrap());
+    assert!(secrets.peek("ada@example.com").is_none());
+}
