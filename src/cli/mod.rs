@@ -347,12 +347,17 @@ async fn whoami(context: &Context, json: bool) -> Outcome {
     match drive.quota {
         Some(q) => {
             let size = |v: Option<u64>| format_size(v.unwrap_or(0), BINARY);
+            // Business quotas have no `deleted` (Graph reference §10.7): say nothing
+            // rather than "0 B in the recycle bin".
+            let bin = q
+                .deleted
+                .map(|d| format!(", {} in the recycle bin", size(Some(d))))
+                .unwrap_or_default();
             println!(
-                "drive: {kind}, {} used of {} ({} free, {} in the recycle bin{})",
+                "drive: {kind}, {} used of {} ({} free{bin}{})",
                 size(q.used),
                 size(q.total),
                 size(q.remaining),
-                size(q.deleted),
                 q.state
                     .filter(|s| s != "normal")
                     .map(|s| format!(", quota {s}"))

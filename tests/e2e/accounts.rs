@@ -122,6 +122,12 @@ async fn browser_sign_in_adds_accounts_that_commands_choose_between() {
         Some(&b"for work"[..])
     );
     assert!(home.ok(&["ls", "work:/"]).await.contains("note.txt"));
+    // A business quota has no recycle-bin figure: none is made up.
+    let whoami = home.ok(&["--account", "work", "whoami"]).await;
+    assert!(
+        whoami.contains("drive: business, 8 B used of 1 TiB") && !whoami.contains("recycle bin"),
+        "{whoami}"
+    );
     assert!(!home.ok(&["ls", "/"]).await.contains("note.txt"));
     assert_eq!(
         home.ok(&["--account", "work", "cat", "/note.txt"]).await,
@@ -140,6 +146,16 @@ async fn browser_sign_in_adds_accounts_that_commands_choose_between() {
         "{}",
         stderr(&unknown)
     );
+
+    // check and sync work across two accounts (each side through its own).
+    home.ok(&["mkdir", "work:/Docs"]).await;
+    home.ok(&["sync", "OneDrive:/Documents", "work:/Docs"])
+        .await;
+    let same = home
+        .ok(&["check", "OneDrive:/Documents", "work:/Docs"])
+        .await;
+    assert_eq!(same, "", "identical after the sync");
+    assert!(home.ok(&["ls", "-R", "work:/Docs"]).await.lines().count() > 1);
 
     // The work account opens the site's libraries; the personal one has no sites.
     let drives = home.ok(&["--account", "work", "drives"]).await;
