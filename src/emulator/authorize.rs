@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Shared;
 use super::grants::{AuthCode, AuthRequest};
+use crate::onedrive::display::escape_html;
 
 /// How long a consent page stays usable, and a code redeemable: the service's codes
 /// live about ten minutes (v2-oauth2-auth-code-flow).
@@ -332,13 +333,6 @@ fn html(status: u16, body: String) -> Response {
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .body(Body::from(body))
         .expect("valid response")
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Is `verifier` the one the challenge was made from (RFC 7636 §4.6)?

@@ -51,6 +51,14 @@ pub fn escape_control(text: &str) -> String {
     out
 }
 
+/// Text for an HTML page (the sign-in pages): `& < > "` as entities.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape_control;

@@ -65,15 +65,19 @@ impl Env {
         }
     }
 
-    /// Signs in without the device flow (tests that are not about sign-in).
-    pub fn sign_in(&self) -> Account {
-        let scopes: Vec<&str> = self
-            .config
+    /// The configured scopes, as the emulator's token helpers take them.
+    fn scopes(&self) -> Vec<&str> {
+        self.config
             .account
             .scopes
             .iter()
             .map(String::as_str)
-            .collect();
+            .collect()
+    }
+
+    /// Signs in without the device flow (tests that are not about sign-in).
+    pub fn sign_in(&self) -> Account {
+        let scopes = self.scopes();
         let tokens = self.emu.issue_tokens(&scopes);
         let account = Account::new(
             &self.config,
@@ -93,13 +97,7 @@ impl Env {
             "Ada Contoso",
             odc::emulator::Profile::Business,
         );
-        let scopes: Vec<&str> = self
-            .config
-            .account
-            .scopes
-            .iter()
-            .map(String::as_str)
-            .collect();
+        let scopes = self.scopes();
         let tokens = self.emu.issue_tokens_for(user, &scopes);
         let mut account = Account::new(
             &self.config,
@@ -159,4 +157,24 @@ pub fn pattern(len: usize, salt: u8) -> Vec<u8> {
     (0..len)
         .map(|i| ((i as u64).wrapping_mul(2_654_435_761) >> 13) as u8 ^ salt)
         .collect()
+}
+
+/// The body of a GET, as a browser would read a page.
+pub async fn page_text(http: &reqwest::Client, url: &str) -> String {
+    http.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The address of the link with this id on the emulator's consent page
+/// (`approve-0`, `decline`), relative to the identity endpoints, unescaped.
+pub fn consent_link(page: &str, id: &str) -> String {
+    let marker = format!("id={id} href=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {id} on {page}"))
+        + marker.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
 }

@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::support::{self, Api, http};
+use crate::support::{consent_link, page_text};
 
 /// A verifier and its S256 challenge (computed independently with Python's hashlib).
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWEOEjXk";
@@ -43,14 +44,7 @@ async fn consent(
 ) -> Vec<(String, String)> {
     let page = http.get(url).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    let page = page.text().await.unwrap();
-    let marker = format!("id={choice} href=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("{page}")) + marker.len();
-    let link = page[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let link = consent_link(&page.text().await.unwrap(), choice);
     let reply = http
         .get(format!("{}/common/oauth2/v2.0/{link}", emu.authority_url()))
         .send()
@@ -180,20 +174,8 @@ async fn untrusted_redirects_get_a_page_and_other_errors_go_back_to_the_app() {
         "{location}"
     );
     // The consent page is single-use.
-    let page = http
-        .get(authorize_url(&emu, REDIRECT, ""))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("href=\"consent?").unwrap() + 6;
-    let link = page[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let page = page_text(&http, &authorize_url(&emu, REDIRECT, "")).await;
+    let link = consent_link(&page, "approve-0");
     let url = format!("{}/common/oauth2/v2.0/{link}", emu.authority_url());
     assert_eq!(http.get(&url).send().await.unwrap().status(), 302);
     assert_eq!(http.get(&url).send().await.unwrap().status(), 400);
@@ -225,42 +207,25 @@ async fn each_user_opens_their_drive_and_work_accounts_their_sites() {
     let (work, work_drive) = emu.add_user("ada@contoso.com", "Ada Contoso", Profile::Business);
     let (site, libraries) = emu.add_site("reports", "Quarterly Reports", &["Documents", "Archive"]);
     // The consent page offers both accounts; a login_hint narrows it to one.
-    let page = http
-        .get(authorize_url(&emu, REDIRECT, ""))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&http, &authorize_url(&emu, REDIRECT, "")).await;
     assert!(
         page.contains("Accept as ada@example.com") && page.contains("Accept as ada@contoso.com")
     );
-    let page = http
-        .get(authorize_url(
-            &emu,
-            REDIRECT,
-            "&login_hint=ADA%40contoso.com",
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(
+        &http,
+        &authorize_url(&emu, REDIRECT, "&login_hint=ADA%40contoso.com"),
+    )
+    .await;
     assert!(
         !page.contains("ada@example.com") && page.contains("ada@contoso.com"),
         "{page}"
     );
     // consumers offers only personal accounts.
-    let page = http
-        .get(authorize_url(&emu, REDIRECT, "").replace("/common/", "/consumers/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(
+        &http,
+        &authorize_url(&emu, REDIRECT, "").replace("/common/", "/consumers/"),
+    )
+    .await;
     assert!(!page.contains("contoso"), "{page}");
 
     let token = |user: usize| {

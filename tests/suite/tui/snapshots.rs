@@ -224,29 +224,10 @@ async fn the_runner_signs_in_through_the_browser() {
         .no_proxy()
         .build()
         .unwrap();
-    let page = browser
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("id=approve-0 href=\"").unwrap() + "id=approve-0 href=\"".len();
-    let link = page[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let page = crate::support::page_text(&browser, &url).await;
+    let link = crate::support::consent_link(&page, "approve-0");
     let base = url.split("/authorize").next().unwrap();
-    let landing = browser
-        .get(format!("{base}/{link}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let landing = crate::support::page_text(&browser, &format!("{base}/{link}")).await;
     assert!(landing.contains("You can close this tab"), "{landing}");
     loop {
         match tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
