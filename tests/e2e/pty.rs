@@ -252,6 +252,14 @@ fn demo_sign_in_browse_filter_and_quit() {
 fn resize_to_tiny_and_back_then_sigterm_restores_the_terminal() {
     let mut pty = Pty::demo(80, 24);
     pty.wait_for("local-file.txt");
+    // The screen model takes the new size first: odc redraws once on the resize and
+    // never while idle, so a redraw parsed at the old size would never be repaired.
+    pty.screen
+        .lock()
+        .unwrap()
+        .parser
+        .screen_mut()
+        .set_size(nz(10), nz(30));
     pty.master
         .resize(PtySize {
             rows: 10,
@@ -260,13 +268,13 @@ fn resize_to_tiny_and_back_then_sigterm_restores_the_terminal() {
             pixel_height: 0,
         })
         .unwrap();
+    pty.wait_for("Terminal too small");
     pty.screen
         .lock()
         .unwrap()
         .parser
         .screen_mut()
-        .set_size(nz(10), nz(30));
-    pty.wait_for("Terminal too small");
+        .set_size(nz(24), nz(80));
     pty.master
         .resize(PtySize {
             rows: 24,
@@ -275,12 +283,6 @@ fn resize_to_tiny_and_back_then_sigterm_restores_the_terminal() {
             pixel_height: 0,
         })
         .unwrap();
-    pty.screen
-        .lock()
-        .unwrap()
-        .parser
-        .screen_mut()
-        .set_size(nz(24), nz(80));
     pty.wait_for("local-file.txt");
     let pid = pty.child.process_id().unwrap() as i32;
     // SAFETY: sending a signal to our own child process.
