@@ -25,6 +25,8 @@ pub struct User {
     pub upn: String,
     pub display_name: String,
     pub drive: DriveRef,
+    /// More drives `/me/drives` lists (by name), reachable as `/drives/{id}`.
+    pub other_drives: Vec<(String, DriveRef)>,
 }
 
 impl User {
@@ -59,6 +61,13 @@ impl Directory {
         if me.drive.lock().unwrap().id.eq_ignore_ascii_case(id) {
             return Some(me.drive.clone());
         }
+        if let Some((_, drive)) = me
+            .other_drives
+            .iter()
+            .find(|(_, d)| d.lock().unwrap().id.eq_ignore_ascii_case(id))
+        {
+            return Some(drive.clone());
+        }
         if !me.business() {
             return None;
         }
@@ -74,7 +83,7 @@ impl Directory {
     pub fn any_drive(&self, id: &str) -> Option<DriveRef> {
         self.users
             .iter()
-            .map(|u| &u.drive)
+            .flat_map(|u| std::iter::once(&u.drive).chain(u.other_drives.iter().map(|(_, d)| d)))
             .chain(
                 self.sites
                     .iter()
@@ -107,6 +116,7 @@ impl Directory {
             upn: upn.to_string(),
             display_name: display_name.to_string(),
             drive: Arc::new(Mutex::new(drive)),
+            other_drives: Vec::new(),
         });
         self.users.len() - 1
     }

@@ -407,6 +407,21 @@ impl Emulator {
         (index, id)
     }
 
+    /// Gives the user with this index another drive (listed by `/me/drives` under
+    /// `name`); returns its id.
+    pub fn add_drive_for(&self, user: usize, name: &str) -> String {
+        let mut directory = self.shared.directory.write().unwrap();
+        let owner = &mut directory.users[user];
+        let profile = owner.drive.lock().unwrap().profile;
+        let mut drive = store::Drive::new(profile, 1 << 40, self.shared.clock.now());
+        drive.owner_name = owner.display_name.clone();
+        let id = drive.id.clone();
+        owner
+            .other_drives
+            .push((name.to_string(), Arc::new(Mutex::new(drive))));
+        id
+    }
+
     /// Adds a SharePoint site of the organisation with these document libraries;
     /// returns the site id and the libraries' drive ids.
     pub fn add_site(

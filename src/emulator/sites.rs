@@ -27,12 +27,11 @@ pub fn handle(
     match resource {
         Resource::Me => Ok(http::json(200, &user_json(shared, me))),
         Resource::MyDrives => {
-            let drive = me.drive.lock().unwrap();
-            Ok(collection(
-                &base,
-                "drives",
-                vec![drive_json(shared, &drive, "OneDrive")],
-            ))
+            let mut drives = vec![drive_json(shared, &me.drive.lock().unwrap(), "OneDrive")];
+            for (name, drive) in &me.other_drives {
+                drives.push(drive_json(shared, &drive.lock().unwrap(), name));
+            }
+            Ok(collection(&base, "drives", drives))
         }
         _ if !me.business() => Err(ApiError::new(
             400,

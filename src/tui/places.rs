@@ -104,7 +104,31 @@ async fn libraries(
     places
 }
 
-/// Every account's OneDrive, then the libraries of the sites work accounts follow.
+/// The account's drives besides its OneDrive (`/me/drives`).
+async fn other_drives(graph: &Graph, known: &Known) -> Vec<Place> {
+    let (own, all) = match (graph.drive().await, graph.my_drives().await) {
+        (Ok(own), Ok(all)) => (own, all),
+        (Err(err), _) | (_, Err(err)) => {
+            tracing::info!("drives of an account: {err}");
+            return Vec::new();
+        }
+    };
+    all.into_iter()
+        .filter(|drive| drive.id != own.id)
+        .map(|drive| Place {
+            label: format!(
+                "{} ({})",
+                escape_control(drive.name.as_deref().unwrap_or(&drive.id)),
+                escape_control(&known.account.username)
+            ),
+            owner: known.account.short_name().to_string(),
+            target: root(known.in_drive(&drive.id)),
+        })
+        .collect()
+}
+
+/// Every account's OneDrive and other drives, then the libraries of the sites work
+/// accounts follow.
 pub fn load(
     graphs: Arc<Graphs>,
     store: TokenStore,
@@ -137,6 +161,12 @@ pub fn load(
             })
             .collect();
         send(&tx, ticket, onedrives, false);
+        for k in &known {
+            let Ok(graph) = graphs.for_drive(&k.spec) else {
+                continue;
+            };
+            send(&tx, ticket, other_drives(&graph, k).await, false);
+        }
         for k in known.iter().filter(|k| k.business()) {
             let graph = match graphs.for_drive(&k.spec) {
                 Ok(graph) => graph,

@@ -175,6 +175,8 @@ async fn the_runner_lists_accounts_followed_libraries_and_found_sites() {
     let env = Env::new(Default::default()).await;
     env.sign_in();
     env.sign_in_work();
+    // A second drive of the personal account, as /me/drives may list.
+    let archive = env.emu.add_drive_for(0, "Archive drive");
     let (_, libraries) =
         env.emu
             .add_site("reports", "Quarterly <Reports>", &["Documents", "Archive"]);
@@ -206,7 +208,7 @@ async fn the_runner_lists_accounts_followed_libraries_and_found_sites() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         let (batch, _) = collect(&mut rx, 7);
         places.extend(batch);
-        if places.len() >= 4 {
+        if places.len() >= 5 {
             break;
         }
     }
@@ -222,6 +224,7 @@ async fn the_runner_lists_accounts_followed_libraries_and_found_sites() {
                 "OneDrive · Ada Example (ada@example.com)"
             ),
             ("work", "OneDrive · Ada Contoso (ada@contoso.com)"),
+            ("ada@example.com", "Archive drive (ada@example.com)"),
             ("work", "Quarterly <Reports> › Documents"),
             ("work", "Quarterly <Reports> › Archive"),
         ]
@@ -232,7 +235,15 @@ async fn the_runner_lists_accounts_followed_libraries_and_found_sites() {
         "the default account is OneDrive:"
     );
     assert_eq!(
-        places[3].target,
+        places[2].target,
+        Location::Remote(RemotePath::root().in_drive(DriveSpec {
+            account: None,
+            drive_id: Some(archive)
+        })),
+        "the default account's other drive"
+    );
+    assert_eq!(
+        places[4].target,
         Location::Remote(RemotePath::root().in_drive(work(Some(&libraries[1])))),
     );
 
