@@ -77,6 +77,21 @@ pub(super) async fn handle_inner(
     let raw = parts.uri.path().strip_prefix("/v1.0").unwrap_or("");
     let query = http::query_pairs(parts.uri.query());
     let now = info.now;
+    if raw == "/$batch" || raw.eq_ignore_ascii_case("/%24batch") {
+        if parts.method != Method::POST {
+            return Err(drain_then(
+                body,
+                ApiError::new(405, "invalidRequest", "A batch is sent with POST."),
+            )
+            .await);
+        }
+        let bytes = axum::body::to_bytes(body, 64 << 20)
+            .await
+            .map_err(|_| ApiError::bad_request("The batch is too large or was cut off."))?;
+        let payload: Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiError::bad_request("Invalid batch payload format."))?;
+        return super::batch::handle(shared, &parts.headers, payload, info).await;
+    }
     let resource = match parse_route(raw) {
         Ok(resource) => resource,
         Err(err) => return Err(drain_then(body, err).await),

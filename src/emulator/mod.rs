@@ -13,6 +13,7 @@
 //! - `/_emulator/...`: control endpoints (faults, log, clock) for out-of-process use
 
 mod authorize;
+mod batch;
 pub mod cli;
 pub mod clock;
 pub mod conn;
