@@ -159,6 +159,12 @@ pub(super) async fn handle_inner(
     let shared = &scoped;
 
     let method = parts.method.clone();
+    // A file and its metadata in one request (personal drives).
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(super::multipart::boundary);
     match (route, &method) {
         (Route::Drive, &Method::GET) => Ok(http::json(
             200,
@@ -188,6 +194,19 @@ pub(super) async fn handle_inner(
         (Route::Item(item, Nav::Children), &Method::GET) => {
             let folder = resolve_existing(&shared.drive.lock().unwrap(), &item)?;
             listing::children(shared, &folder, &query, now)
+        }
+        (Route::Item(item, Nav::Children), &Method::POST) if multipart.is_some() => {
+            let boundary = multipart.expect("matched above");
+            let bytes = axum::body::to_bytes(body, super::multipart::MAX_CONTENT + 64 * 1024)
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        413,
+                        "requestTooLarge",
+                        "A multipart upload carries at most 4 MB; use an upload session.",
+                    )
+                })?;
+            super::multipart::upload(shared, &item, &boundary, &bytes, now)
         }
         (Route::Item(item, Nav::Children), &Method::POST) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);

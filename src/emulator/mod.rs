@@ -32,6 +32,7 @@ mod http;
 mod identity;
 mod item;
 mod listing;
+mod multipart;
 mod query;
 mod render;
 mod route;

@@ -198,3 +198,83 @@ async fn malformed_batches_are_refused_whole() {
         .await;
     assert_eq!(by_id(&reply.json())["1"]["status"], 401);
 }
+
+/// A multipart/related body: the metadata, then the content with this Content-ID.
+fn multipart(metadata: &Value, content_id: &str, data: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"--odc-part\r\nContent-ID: <metadata>\r\nContent-Type: application/json\r\n\r\n",
+    );
+    body.extend_from_slice(metadata.to_string().as_bytes());
+    body.extend_from_slice(
+        format!("\r\n--odc-part\r\nContent-ID: <{content_id}>\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(b"\r\n--odc-part--\r\n");
+    body
+}
+
+async fn post_multipart(api: &super::support::Api, body: Vec<u8>) -> super::support::Reply {
+    api.raw(
+        api.http
+            .post(api.url("/me/drive/root/children"))
+            .bearer_auth(&api.token)
+            .header("Content-Type", "multipart/related; boundary=odc-part")
+            .body(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_multipart_upload_carries_the_file_and_its_time() {
+    let api = empty().await;
+    let metadata = json!({
+        "name": "photo.jpg",
+        "file": {},
+        "@microsoft.graph.sourceUrl": "cid:content",
+        "@microsoft.graph.conflictBehavior": "rename",
+        "fileSystemInfo": {"lastModifiedDateTime": "2019-05-06T07:08:09Z"},
+    });
+    // The boundary text may appear in the content, just not after a line break.
+    let data = b"\xff\xd8\xff\xe0 not really a jpeg\r\n --odc-part lookalike";
+    let reply = post_multipart(&api, multipart(&metadata, "content", data)).await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let item = reply.json();
+    assert_eq!(
+        item["fileSystemInfo"]["lastModifiedDateTime"],
+        "2019-05-06T07:08:09Z"
+    );
+    assert_eq!(item["size"], data.len());
+    assert_eq!(api.emu.read_file("/photo.jpg").await.unwrap(), data);
+    // Again with rename: kept both.
+    let reply = post_multipart(&api, multipart(&metadata, "content", b"two")).await;
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.json()["name"], "photo 1.jpg");
+    // The content must be the part the metadata names.
+    let reply = post_multipart(&api, multipart(&metadata, "other", b"x")).await;
+    assert_eq!(reply.status, 400);
+    // Over 4 MB: an upload session is the way.
+    let big = vec![7u8; 4_000_001];
+    let reply = post_multipart(&api, multipart(&metadata, "content", &big)).await;
+    assert_eq!(reply.status, 413);
+}
+
+#[tokio::test]
+async fn business_drives_have_no_multipart_upload() {
+    let api = super::support::start(odc::emulator::EmulatorOptions {
+        profile: odc::emulator::Profile::Business,
+        ..Default::default()
+    })
+    .await;
+    let metadata =
+        json!({"name": "a.txt", "file": {}, "@microsoft.graph.sourceUrl": "cid:content"});
+    let reply = post_multipart(&api, multipart(&metadata, "content", b"a")).await;
+    assert_eq!(reply.status, 400);
+    assert!(api.emu.read_file("/a.txt").await.is_none());
+}
