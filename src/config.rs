@@ -134,6 +134,7 @@ pub struct NetworkConfig {
 pub struct TransferConfig {
     pub simple_upload_max_bytes: u64,
     pub keep_modified_time: bool,
+    pub batch_small_files: bool,
     pub upload_fragment_bytes: u64,
     pub concurrency: u32,
     pub page_size: u32,

@@ -85,6 +85,21 @@ pub(super) async fn handle_inner(
             )
             .await);
         }
+        // The batch itself is authenticated: an expired token gets 401 for the
+        // whole request, which a client answers by refreshing once.
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let checked = shared.identity.lock().unwrap().check_bearer(
+            authorization,
+            "Files.",
+            now,
+            &shared.origin,
+        );
+        if let Err(err) = checked {
+            return Err(drain_then(body, err).await);
+        }
         let bytes = axum::body::to_bytes(body, 64 << 20)
             .await
             .map_err(|_| ApiError::bad_request("The batch is too large or was cut off."))?;

@@ -44,6 +44,8 @@ pub struct Graph {
     /// `me/drive` (the account's OneDrive) or `drives/{id}` (another drive it can
     /// open: a SharePoint document library).
     drive_base: String,
+    /// Small uploads gathered into JSON batches, started on first use.
+    batcher: std::sync::OnceLock<super::batch::Batcher>,
 }
 
 fn build_client(config: &Config) -> Result<reqwest::Client> {
@@ -70,6 +72,7 @@ impl Graph {
             allowed_origins: vec![graph_base.origin(), authority.origin()],
             notice: std::sync::Mutex::new(None),
             drive_base: "me/drive".into(),
+            batcher: std::sync::OnceLock::new(),
             graph_base,
             session,
             config,
@@ -92,7 +95,17 @@ impl Graph {
                 Some(id) => format!("drives/{}", super::path::encode_segment(id)),
                 None => "me/drive".into(),
             },
+            batcher: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The batch queue of this drive's small uploads (started on first use, inside
+    /// the runtime), `transfer.concurrency` batches in flight.
+    pub(super) fn batcher(&self) -> &super::batch::Batcher {
+        self.batcher.get_or_init(|| {
+            let own = self.on_drive(self.drive_id().as_deref());
+            super::batch::Batcher::start(own, self.config.transfer.concurrency as usize)
+        })
     }
 
     /// The drive this client works in: `None` for the account's own OneDrive.

@@ -2,6 +2,7 @@
 
 mod agent;
 pub mod auth;
+pub mod batch;
 pub mod browser_auth;
 pub mod client;
 pub mod delta;

@@ -157,29 +157,71 @@ impl Graph {
                 local.display()
             )));
         }
+        let upload = super::batch::SmallUpload {
+            data: Bytes::from(data),
+            dest: dest.clone(),
+            conflict,
+            modified,
+        };
+        // Small files share JSON batches with others (a PUT and a PATCH each, many
+        // files per request); "keep both" and conditional writes go alone, as the
+        // PATCH addresses the file by the name it asked for.
+        let batched = self.config.transfer.batch_small_files
+            && size <= super::batch::SMALL_FILE_MAX
+            && if_match.is_none()
+            && conflict != Conflict::Rename;
+        let work = async {
+            if batched {
+                self.batcher().upload(upload).await
+            } else {
+                self.put_small(&upload, if_match).await
+            }
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+            r = work => r,
+        }
+    }
+
+    /// A small file in one PUT, then its modified time in a PATCH: a simple PUT
+    /// cannot carry timestamps (Graph reference §5.1).
+    pub(super) async fn upload_small_alone(
+        &self,
+        upload: &super::batch::SmallUpload,
+    ) -> Result<DriveItem> {
+        self.put_small(upload, None).await
+    }
+
+    async fn put_small(
+        &self,
+        upload: &super::batch::SmallUpload,
+        if_match: Option<&str>,
+    ) -> Result<DriveItem> {
         let mut hasher = QuickXorHash::new();
-        hasher.update(&data);
+        hasher.update(&upload.data);
         let url = format!(
             "{}/content?@microsoft.graph.conflictBehavior={}",
-            self.drive_url(&dest.address()),
-            conflict.as_str()
+            self.drive_url(&upload.dest.address()),
+            upload.conflict.as_str()
         );
         let mut headers = vec![(header::CONTENT_TYPE, "application/octet-stream".to_string())];
         if let Some(tag) = if_match {
             headers.push((header::IF_MATCH, tag.to_string()));
         }
-        let send = self.send(Method::PUT, &url, Body::Bytes(Bytes::from(data)), &headers);
-        let response = tokio::select! {
-            _ = cancel.cancelled() => return Err(Error::Cancelled),
-            r = send => r?,
-        };
+        let response = self
+            .send(
+                Method::PUT,
+                &url,
+                Body::Bytes(upload.data.clone()),
+                &headers,
+            )
+            .await?;
         let item: DriveItem = response
             .json()
             .await
             .map_err(|e| Error::Other(format!("unexpected upload reply: {e}")))?;
-        verify(&item, size, &hasher)?;
-        // A simple PUT cannot carry timestamps (Graph reference §5.1).
-        match modified {
+        verify(&item, upload.data.len() as u64, &hasher)?;
+        match upload.modified {
             Some(when) => self.set_modified(&item.id, when).await,
             None => Ok(item),
         }
@@ -527,7 +569,7 @@ fn next_expected(body: &Value) -> Option<u64> {
         .ok()
 }
 
-fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Result<()> {
+pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Result<()> {
     if item.size != size {
         return Err(Error::Integrity(format!(
             "{}: OneDrive stored {} bytes of {size}",

@@ -944,7 +944,11 @@ async fn concurrency_is_bounded() {
             latency_ms: 100,
             ..Settings::default()
         },
-        |c| c.transfer.concurrency = 3,
+        |c| {
+            c.transfer.concurrency = 3;
+            // Batched small uploads wait together for their batch: a test of its own.
+            c.transfer.batch_small_files = false;
+        },
     )
     .await;
     for i in 0..12 {
@@ -1257,7 +1261,11 @@ async fn paused_and_cancelled_queued_tasks_let_the_rest_run() {
             latency_ms: 100,
             ..Settings::default()
         },
-        |c| c.transfer.concurrency = 1,
+        |c| {
+            c.transfer.concurrency = 1;
+            // Queued one by one: batched small uploads would all be under way at once.
+            c.transfer.batch_small_files = false;
+        },
     )
     .await;
     for i in 0..4u8 {

@@ -184,6 +184,9 @@ struct Inner {
     default_conflict: RwLock<Option<Resolution>>,
     tx: UnboundedSender<EngineEvent>,
     slots: Arc<Semaphore>,
+    /// Small uploads wait for their batch here instead of in `slots`, so that
+    /// enough of them are under way to fill batches (None: batching is off).
+    small_slots: Option<Arc<Semaphore>>,
     next_id: AtomicU64,
     table: Mutex<Table>,
     /// Wakes the dispatcher: something joined the queue.
@@ -222,6 +225,11 @@ impl Engine {
                 default_conflict: RwLock::new(Resolution::from_setting(settings.on_conflict)),
                 tx,
                 slots: Arc::new(Semaphore::new(settings.concurrency as usize)),
+                small_slots: settings.batch_small_files.then(|| {
+                    Arc::new(Semaphore::new(
+                        settings.concurrency as usize * crate::onedrive::batch::FILES_PER_BATCH,
+                    ))
+                }),
                 next_id: AtomicU64::new(1),
                 table: Mutex::new(Table::default()),
                 queued: Arc::new(Notify::new()),

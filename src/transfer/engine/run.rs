@@ -7,6 +7,7 @@ impl Engine {
     /// Runs a dispatched task with its slot until it settles, or until it is paused
     /// (then the slot goes to the next task and a resume queues it again).
     pub(super) async fn run(&self, id: u64, slot: tokio::sync::OwnedSemaphorePermit) {
+        let slot = self.small_slot_for(id, slot).await;
         let final_state = loop {
             let Some((task, batch, cancel, attempt, progress)) = self.with(id, |c| {
                 (
@@ -78,6 +79,32 @@ impl Engine {
         let done = final_state == TaskState::Done;
         if let Some(owners) = self.end(id, final_state) {
             self.settle_counts(owners, done).await;
+        }
+    }
+
+    /// A small upload trades its slot for one of the many that batched uploads
+    /// share (they wait for a batch, not for the network), so the next task starts.
+    async fn small_slot_for(
+        &self,
+        id: u64,
+        slot: tokio::sync::OwnedSemaphorePermit,
+    ) -> tokio::sync::OwnedSemaphorePermit {
+        let Some(small) = self.inner.small_slots.clone() else {
+            return slot;
+        };
+        let small_upload = self
+            .with(id, |c| {
+                c.task.direction == Direction::Upload
+                    && c.task.size <= crate::onedrive::batch::SMALL_FILE_MAX
+                    && c.task.resume_url.is_none()
+            })
+            .unwrap_or(false);
+        if !small_upload {
+            return slot;
+        }
+        match small.acquire_owned().await {
+            Ok(permit) => permit,
+            Err(_) => slot,
         }
     }
 

@@ -1,0 +1,263 @@
+//! Small files in few round trips (Graph reference §10.2): uploads of small files
+//! are gathered into JSON batches — each file a `PUT …/content` (base64) and, to keep
+//! its modified time, a `PATCH` that depends on it — up to 20 requests per HTTP call,
+//! several batches in flight. A request of a batch that is throttled or fails for a
+//! passing reason is sent again on its own; a drive that refuses batching gets single
+//! requests for the rest of the run.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::client::{Body, Graph};
+use super::error::{Error, Result};
+use super::items::{Conflict, DriveItem};
+use super::path::RemotePath;
+use super::quickxor::QuickXorHash;
+
+/// Files up to this size are batched (their bytes travel base64-encoded in JSON).
+pub const SMALL_FILE_MAX: u64 = 256 * 1024;
+/// Files per batch: a PUT and a PATCH each, 20 requests.
+pub const FILES_PER_BATCH: usize = 10;
+/// How long the first file of a batch waits for company.
+const GATHER: Duration = Duration::from_millis(3);
+
+/// One small file to upload.
+pub struct SmallUpload {
+    pub data: Bytes,
+    pub dest: RemotePath,
+    pub conflict: Conflict,
+    pub modified: Option<DateTime<Utc>>,
+}
+
+struct Job {
+    upload: SmallUpload,
+    reply: oneshot::Sender<Result<DriveItem>>,
+}
+
+/// The queue small uploads of one drive go through.
+pub struct Batcher {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Batcher {
+    /// Starts gathering for `graph` (a client of its own, sharing the session, the
+    /// connections and the throttling pause), `in_flight` batches at a time.
+    pub fn start(graph: Graph, in_flight: usize) -> Batcher {
+        let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
+        let graph = Arc::new(graph);
+        let refused = Arc::new(AtomicBool::new(false));
+        let slots = Arc::new(Semaphore::new(in_flight.max(1)));
+        tokio::spawn(async move {
+            while let Some(first) = queue.recv().await {
+                let mut batch = vec![first];
+                let gather = tokio::time::sleep(GATHER);
+                tokio::pin!(gather);
+                while batch.len() < FILES_PER_BATCH {
+                    tokio::select! {
+                        job = queue.recv() => match job {
+                            Some(job) => batch.push(job),
+                            None => break,
+                        },
+                        _ = &mut gather => break,
+                    }
+                }
+                let slot = slots.clone().acquire_owned().await.expect("never closed");
+                let (graph, refused) = (graph.clone(), refused.clone());
+                tokio::spawn(async move {
+                    send(&graph, batch, &refused).await;
+                    drop(slot);
+                });
+            }
+        });
+        Batcher { jobs }
+    }
+
+    pub async fn upload(&self, upload: SmallUpload) -> Result<DriveItem> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { upload, reply })
+            .map_err(|_| Error::Other("the upload queue has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| Error::Other("the upload queue has stopped".into()))?
+    }
+}
+
+/// `/me/drive/…` or `/drives/{id}/…` relative to the Graph version, as a batch wants.
+fn relative(graph: &Graph, absolute: &str) -> String {
+    let base = graph.graph_url("");
+    format!("/{}", absolute.strip_prefix(&base).unwrap_or(absolute))
+}
+
+async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
+    // A file whose upload was cancelled or paused while it waited is not sent.
+    let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
+    if jobs.is_empty() {
+        return;
+    }
+    if refused.load(Ordering::Relaxed) {
+        return alone(graph, jobs).await;
+    }
+    let mut requests = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let upload = &job.upload;
+        let item = relative(graph, &graph.drive_url(&upload.dest.address()));
+        requests.push(json!({
+            "id": format!("put{i}"),
+            "method": "PUT",
+            "url": format!("{item}/content?@microsoft.graph.conflictBehavior={}", upload.conflict.as_str()),
+            "headers": {"Content-Type": "application/octet-stream"},
+            "body": base64::engine::general_purpose::STANDARD.encode(&upload.data),
+        }));
+        if let Some(when) = upload.modified {
+            requests.push(json!({
+                "id": format!("time{i}"),
+                "method": "PATCH",
+                "url": item,
+                "headers": {"Content-Type": "application/json"},
+                "body": {"fileSystemInfo": {"lastModifiedDateTime": super::format_time(when)}},
+                "dependsOn": [format!("put{i}")],
+            }));
+        }
+    }
+    let reply = graph
+        .json::<Value>(
+            Method::POST,
+            &graph.graph_url("$batch"),
+            Body::Json(json!({ "requests": requests })),
+        )
+        .await;
+    let answers = match reply {
+        Ok(value) => value,
+        Err(err) => {
+            // A service without batching (or a proxy in the way): one at a time,
+            // for good. Anything else: these files go alone this once.
+            if matches!(
+                err,
+                Error::Graph {
+                    status: 400 | 404 | 405 | 501,
+                    ..
+                }
+            ) {
+                tracing::warn!("batching refused ({err}); sending files one at a time");
+                refused.store(true, Ordering::Relaxed);
+            }
+            return alone(graph, jobs).await;
+        }
+    };
+    let find = |id: &str| {
+        answers["responses"]
+            .as_array()
+            .and_then(|all| all.iter().find(|r| r["id"].as_str() == Some(id)))
+            .cloned()
+    };
+    let mut retry = Vec::new();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let put = find(&format!("put{i}"));
+        let time = find(&format!("time{i}"));
+        match settle(graph, &job.upload, put, time).await {
+            Outcome::Done(result) => {
+                let _ = job.reply.send(result);
+            }
+            Outcome::Again => retry.push(job),
+        }
+    }
+    alone(graph, retry).await;
+}
+
+enum Outcome {
+    Done(Result<DriveItem>),
+    /// Throttled or failed for a passing reason: send it on its own.
+    Again,
+}
+
+fn status_of(answer: &Value) -> u16 {
+    answer["status"].as_u64().unwrap_or(0) as u16
+}
+
+/// A response body: JSON, or base64 of JSON (how an upload's reply comes back).
+fn body_of(answer: &Value) -> Vec<u8> {
+    match &answer["body"] {
+        Value::String(text) => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap_or_else(|_| text.as_bytes().to_vec()),
+        Value::Null => Vec::new(),
+        other => serde_json::to_vec(other).unwrap_or_default(),
+    }
+}
+
+/// Worth sending again on its own (which refreshes a token, waits out throttling
+/// and retries server errors as every request does).
+fn passing(status: u16) -> bool {
+    matches!(status, 401 | 429 | 500 | 502 | 503 | 504)
+}
+
+async fn settle(
+    graph: &Graph,
+    upload: &SmallUpload,
+    put: Option<Value>,
+    time: Option<Value>,
+) -> Outcome {
+    let Some(put) = put else {
+        return Outcome::Again;
+    };
+    let status = status_of(&put);
+    if passing(status) {
+        if let Some(wait) = put["headers"]["retry-after"]
+            .as_str()
+            .or(put["headers"]["Retry-After"].as_str())
+            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+        {
+            graph.gate().pause(wait);
+        }
+        return Outcome::Again;
+    }
+    if status >= 400 {
+        return Outcome::Done(Err(Error::from_graph(status, &body_of(&put))));
+    }
+    let item: DriveItem = match serde_json::from_slice(&body_of(&put)) {
+        Ok(item) => item,
+        Err(err) => {
+            return Outcome::Done(Err(Error::Other(format!(
+                "unexpected upload reply in a batch: {err}"
+            ))));
+        }
+    };
+    let mut hasher = QuickXorHash::new();
+    hasher.update(&upload.data);
+    if let Err(err) = super::upload::verify(&item, upload.data.len() as u64, &hasher) {
+        return Outcome::Done(Err(err));
+    }
+    let Some(when) = upload.modified else {
+        return Outcome::Done(Ok(item));
+    };
+    // The content is there; only its time is missing when the PATCH did not land.
+    match time {
+        Some(time) if (200..300).contains(&status_of(&time)) => {
+            match serde_json::from_slice::<DriveItem>(&body_of(&time)) {
+                Ok(updated) => Outcome::Done(Ok(updated)),
+                Err(_) => Outcome::Done(graph.set_modified(&item.id, when).await),
+            }
+        }
+        Some(time) if !passing(status_of(&time)) => {
+            Outcome::Done(Err(Error::from_graph(status_of(&time), &body_of(&time))))
+        }
+        _ => Outcome::Done(graph.set_modified(&item.id, when).await),
+    }
+}
+
+/// Files sent one request at a time (retried as any request is).
+async fn alone(graph: &Graph, jobs: Vec<Job>) {
+    for job in jobs {
+        let result = graph.upload_small_alone(&job.upload).await;
+        let _ = job.reply.send(result);
+    }
+}
