@@ -165,7 +165,7 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
         let time = find(&format!("time{i}"));
         match settle(graph, &job.upload, put, time).await {
             Outcome::Done(result) => {
-                let _ = job.reply.send(result);
+                let _ = job.reply.send(*result);
             }
             Outcome::Again => retry.push(job),
         }
@@ -174,9 +174,13 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
 }
 
 enum Outcome {
-    Done(Result<DriveItem>),
+    Done(Box<Result<DriveItem>>),
     /// Throttled or failed for a passing reason: send it on its own.
     Again,
+}
+
+fn done(result: Result<DriveItem>) -> Outcome {
+    Outcome::Done(Box::new(result))
 }
 
 fn status_of(answer: &Value) -> u16 {
@@ -221,12 +225,12 @@ async fn settle(
         return Outcome::Again;
     }
     if status >= 400 {
-        return Outcome::Done(Err(Error::from_graph(status, &body_of(&put))));
+        return done(Err(Error::from_graph(status, &body_of(&put))));
     }
     let item: DriveItem = match serde_json::from_slice(&body_of(&put)) {
         Ok(item) => item,
         Err(err) => {
-            return Outcome::Done(Err(Error::Other(format!(
+            return done(Err(Error::Other(format!(
                 "unexpected upload reply in a batch: {err}"
             ))));
         }
@@ -234,23 +238,23 @@ async fn settle(
     let mut hasher = QuickXorHash::new();
     hasher.update(&upload.data);
     if let Err(err) = super::upload::verify(&item, upload.data.len() as u64, &hasher) {
-        return Outcome::Done(Err(err));
+        return done(Err(err));
     }
     let Some(when) = upload.modified else {
-        return Outcome::Done(Ok(item));
+        return done(Ok(item));
     };
     // The content is there; only its time is missing when the PATCH did not land.
     match time {
         Some(time) if (200..300).contains(&status_of(&time)) => {
             match serde_json::from_slice::<DriveItem>(&body_of(&time)) {
-                Ok(updated) => Outcome::Done(Ok(updated)),
-                Err(_) => Outcome::Done(graph.set_modified(&item.id, when).await),
+                Ok(updated) => done(Ok(updated)),
+                Err(_) => done(graph.set_modified(&item.id, when).await),
             }
         }
         Some(time) if !passing(status_of(&time)) => {
-            Outcome::Done(Err(Error::from_graph(status_of(&time), &body_of(&time))))
+            done(Err(Error::from_graph(status_of(&time), &body_of(&time))))
         }
-        _ => Outcome::Done(graph.set_modified(&item.id, when).await),
+        _ => done(graph.set_modified(&item.id, when).await),
     }
 }
 
