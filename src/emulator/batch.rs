@@ -157,36 +157,50 @@ pub async fn handle(
     payload: Value,
     info: &RequestInfo,
 ) -> ApiResult<Response> {
-    let steps = parse(&payload)?;
+    let mut waiting = parse(&payload)?;
     let authorization = headers.get(header::AUTHORIZATION).cloned();
     let mut statuses: Vec<(String, u16)> = Vec::new();
     let mut responses = Vec::new();
-    for step in steps {
-        let failed_dependency = step.depends_on.iter().any(|d| {
-            statuses
-                .iter()
-                .any(|(id, status)| id.eq_ignore_ascii_case(d) && *status >= 400)
+    // As the service may, requests run side by side once what they depend on is
+    // done: a wave of independent uploads, then the requests that waited for them.
+    while !waiting.is_empty() {
+        let done = |id: &String| statuses.iter().any(|(s, _)| s.eq_ignore_ascii_case(id));
+        let (ready, later): (Vec<Step>, Vec<Step>) = waiting
+            .into_iter()
+            .partition(|step| step.depends_on.iter().all(done));
+        waiting = later;
+        let wave = ready.iter().map(|step| {
+            let failed_dependency = step.depends_on.iter().any(|d| {
+                statuses
+                    .iter()
+                    .any(|(id, status)| id.eq_ignore_ascii_case(d) && *status >= 400)
+            });
+            let authorization = authorization.clone();
+            async move {
+                let reply = if failed_dependency {
+                    let err = ApiError::new(
+                        424,
+                        "FailedDependency",
+                        "A request this one depends on failed.",
+                    );
+                    http::graph_error(&err, info)
+                } else {
+                    run(shared, step, authorization, info).await
+                };
+                let status = reply.status().as_u16();
+                let path = step.url.split('?').next().unwrap_or("");
+                let upload = step.method == Method::PUT && path.ends_with("/content");
+                (
+                    step.id.clone(),
+                    status,
+                    sub_response(&step.id, reply, upload).await,
+                )
+            }
         });
-        let (status, reply) = if failed_dependency {
-            let err = ApiError::new(
-                424,
-                "FailedDependency",
-                "A request this one depends on failed.",
-            );
-            (424, http::graph_error(&err, info))
-        } else {
-            let reply = run(shared, &step, authorization.clone(), info).await;
-            (reply.status().as_u16(), reply)
-        };
-        statuses.push((step.id.clone(), status));
-        let upload = step.method == Method::PUT
-            && step
-                .url
-                .split('?')
-                .next()
-                .unwrap_or("")
-                .ends_with("/content");
-        responses.push(sub_response(&step.id, reply, upload).await);
+        for (id, status, answer) in futures::future::join_all(wave).await {
+            statuses.push((id, status));
+            responses.push(answer);
+        }
     }
     // Answers come in any order (the docs say so): not the order asked.
     responses.reverse();

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -26,8 +25,6 @@ use super::quickxor::QuickXorHash;
 pub const SMALL_FILE_MAX: u64 = 256 * 1024;
 /// Files per batch: a PUT and a PATCH each, 20 requests.
 pub const FILES_PER_BATCH: usize = 10;
-/// How long the first file of a batch waits for company.
-const GATHER: Duration = Duration::from_millis(3);
 
 /// One small file to upload.
 pub struct SmallUpload {
@@ -57,19 +54,31 @@ impl Batcher {
         let slots = Arc::new(Semaphore::new(in_flight.max(1)));
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
+                // A batch leaves when it is full, or as soon as a slot is free with
+                // what has arrived by then: no timer. While every slot is busy the
+                // next batch fills up, so batches grow with the load by themselves.
                 let mut batch = vec![first];
-                let gather = tokio::time::sleep(GATHER);
-                tokio::pin!(gather);
                 while batch.len() < FILES_PER_BATCH {
+                    match queue.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let mut slot = None;
+                while slot.is_none() {
                     tokio::select! {
-                        job = queue.recv() => match job {
+                        biased;
+                        permit = slots.clone().acquire_owned() => slot = permit.ok(),
+                        job = queue.recv(), if batch.len() < FILES_PER_BATCH => match job {
                             Some(job) => batch.push(job),
                             None => break,
                         },
-                        _ = &mut gather => break,
                     }
                 }
-                let slot = slots.clone().acquire_owned().await.expect("never closed");
+                let slot = match slot {
+                    Some(slot) => slot,
+                    None => slots.clone().acquire_owned().await.expect("never closed"),
+                };
                 let (graph, refused) = (graph.clone(), refused.clone());
                 tokio::spawn(async move {
                     send(&graph, batch, &refused).await;

@@ -1440,3 +1440,67 @@ async fn files_move_between_accounts_and_into_a_sharepoint_library() {
         b"a"
     );
 }
+
+/// Batched small uploads write no resume records (they have no session, and two
+/// writes of the resume file each cost more than sending the file again); a large
+/// upload still records its session while it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_small_uploads_keep_no_resume_records() {
+    let mut env = env(
+        Settings {
+            latency_ms: 300,
+            ..Settings::default()
+        },
+        |_| {},
+    )
+    .await;
+    let resume_path = env.dir.path().join("state/resume.json");
+    let store = Arc::new(odc::transfer::resume::ResumeStore::new(resume_path.clone()));
+    env.engine.set_resume_store(store.clone());
+    for i in 0..5 {
+        env.write(&format!("small/f{i}.txt"), format!("small {i}").as_bytes());
+    }
+    env.write("small/big.bin", &pattern(3 * UNIT, 3));
+    env.engine.submit(Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("small"))],
+        dest_dir: remote("/"),
+        dest_name: None,
+    });
+    // While they are on the wire, only the big one is ever on record.
+    let seen = Arc::new(std::sync::Mutex::new(String::new()));
+    let sampler = {
+        let (seen, path) = (seen.clone(), resume_path.clone());
+        tokio::spawn(async move {
+            loop {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    seen.lock().unwrap().push_str(&text);
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let mut finished = 0;
+    while finished < 6 {
+        let event = tokio::time::timeout(Duration::from_secs(30), env.events.recv())
+            .await
+            .expect("the engine went quiet")
+            .unwrap();
+        if let EngineEvent::State { state, .. } = &event
+            && state.finished()
+        {
+            assert_eq!(*state, TaskState::Done);
+            finished += 1;
+        }
+    }
+    sampler.abort();
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.contains("big.bin"), "the session upload was on record");
+    for i in 0..5 {
+        assert!(!seen.contains(&format!("f{i}.txt")), "{seen}");
+    }
+    assert_eq!(
+        env.emu.read_file("/small/f4.txt").await.unwrap(),
+        b"small 4"
+    );
+}

@@ -36,9 +36,15 @@ impl Engine {
                     .and_then(|m| m.modified().ok())
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
                 // The same upload interrupted earlier (by this UI, or by `odc put`
-                // stopped with Ctrl-C) continues its session.
-                let (record, earlier) = self
-                    .remember(Interrupted {
+                // stopped with Ctrl-C) continues its session. A batched small file
+                // has no session and takes one round trip: no record (two writes of
+                // the resume file would cost more than sending it again).
+                let batched = self.inner.small_slots.is_some()
+                    && task.size <= crate::onedrive::batch::SMALL_FILE_MAX;
+                let (record, earlier) = if batched {
+                    (None, None)
+                } else {
+                    self.remember(Interrupted {
                         way: Way::Upload,
                         local: source.clone(),
                         remote: Location::Remote(target.clone()).to_string(),
@@ -47,7 +53,8 @@ impl Engine {
                         upload_url: task.resume_url.clone(),
                         item_id: None,
                     })
-                    .await;
+                    .await
+                };
                 let store = self.resume_store();
                 let on_session = |url: &str| {
                     if let (Some(store), Some(key)) = (&store, &record) {
