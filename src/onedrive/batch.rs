@@ -274,3 +274,115 @@ async fn alone(graph: &Graph, jobs: Vec<Job>) {
         let _ = job.reply.send(result);
     }
 }
+
+/// One request of [`Graph::batched`]: a method and a URL made by the client's own
+/// helpers (`drive_url`, `item_url`), with an optional JSON body.
+pub struct Step {
+    pub method: Method,
+    pub url: String,
+    pub body: Option<Value>,
+}
+
+impl Graph {
+    /// Sends `steps` twenty to a request, a few requests at once, and returns each
+    /// one's reply body (JSON, or null) or its own error, in the order given. A
+    /// request answered 401, 429 or 5xx goes again on its own (after the wait it was
+    /// given); a batch refused as a whole sends all of its requests one by one.
+    pub async fn batched(&self, steps: Vec<Step>) -> Vec<Result<Value>> {
+        const PER_BATCH: usize = 20;
+        let chunks: Vec<Vec<Step>> = {
+            let mut chunks = Vec::new();
+            let mut steps = steps.into_iter().peekable();
+            while steps.peek().is_some() {
+                chunks.push(steps.by_ref().take(PER_BATCH).collect());
+            }
+            chunks
+        };
+        let concurrency = self.config.transfer.concurrency.max(1) as usize;
+        use futures::StreamExt;
+        futures::stream::iter(chunks)
+            .map(|chunk| self.send_steps(chunk))
+            .buffered(concurrency)
+            .flat_map(futures::stream::iter)
+            .collect()
+            .await
+    }
+
+    async fn send_steps(&self, steps: Vec<Step>) -> Vec<Result<Value>> {
+        let requests: Vec<Value> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let mut request = json!({
+                    "id": i.to_string(),
+                    "method": step.method.as_str(),
+                    "url": relative(self, &step.url),
+                });
+                if let Some(body) = &step.body {
+                    request["body"] = body.clone();
+                    request["headers"] = json!({"Content-Type": "application/json"});
+                }
+                request
+            })
+            .collect();
+        let reply = self
+            .json::<Value>(
+                Method::POST,
+                &self.graph_url("$batch"),
+                Body::Json(json!({ "requests": requests })),
+            )
+            .await;
+        let Ok(answers) = reply else {
+            return self.steps_alone(&steps).await;
+        };
+        let mut results = Vec::with_capacity(steps.len());
+        for (i, step) in steps.iter().enumerate() {
+            let answer = answers["responses"].as_array().and_then(|all| {
+                all.iter()
+                    .find(|r| r["id"].as_str() == Some(i.to_string().as_str()))
+            });
+            let result = match answer {
+                Some(answer) if (200..300).contains(&status_of(answer)) => {
+                    Ok(serde_json::from_slice(&body_of(answer)).unwrap_or(Value::Null))
+                }
+                Some(answer) if !passing(status_of(answer)) => {
+                    Err(Error::from_graph(status_of(answer), &body_of(answer)))
+                }
+                _ => {
+                    if let Some(wait) = answer
+                        .and_then(|a| a["headers"]["retry-after"].as_str())
+                        .and_then(|v| {
+                            super::retry::parse_retry_after(v, std::time::SystemTime::now())
+                        })
+                    {
+                        self.gate().pause(wait);
+                    }
+                    self.step_alone(step).await
+                }
+            };
+            results.push(result);
+        }
+        results
+    }
+
+    async fn steps_alone(&self, steps: &[Step]) -> Vec<Result<Value>> {
+        let mut results = Vec::with_capacity(steps.len());
+        for step in steps {
+            results.push(self.step_alone(step).await);
+        }
+        results
+    }
+
+    async fn step_alone(&self, step: &Step) -> Result<Value> {
+        let body = match &step.body {
+            Some(value) => Body::Json(value.clone()),
+            None => Body::Empty,
+        };
+        let response = self.send(step.method.clone(), &step.url, body, &[]).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from(e.without_url()))?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}

@@ -453,6 +453,39 @@ impl Graph {
         .await
     }
 
+    /// Deletes several items (to the recycle bin) in JSON batches: each its own
+    /// result, in the order given.
+    pub async fn delete_many(&self, addresses: &[ItemAddress]) -> Vec<Result<()>> {
+        let mut steps = Vec::with_capacity(addresses.len());
+        let mut unsendable = Vec::new();
+        for (i, address) in addresses.iter().enumerate() {
+            // A name a path cannot carry is looked up by id first.
+            let url = match self.by_id(address).await {
+                Ok(address) => self.item_url(&address, ""),
+                Err(err) => Err(err),
+            };
+            match url {
+                Ok(url) => steps.push(super::batch::Step {
+                    method: Method::DELETE,
+                    url,
+                    body: None,
+                }),
+                Err(err) => unsendable.push((i, err)),
+            }
+        }
+        let mut sent = self.batched(steps).await.into_iter();
+        let mut unsendable = unsendable.into_iter().peekable();
+        (0..addresses.len())
+            .map(|i| match unsendable.peek() {
+                Some((at, _)) if *at == i => Err(unsendable.next().expect("peeked").1),
+                _ => sent
+                    .next()
+                    .unwrap_or_else(|| Err(Error::Other("no reply for this item".into())))
+                    .map(|_| ()),
+            })
+            .collect()
+    }
+
     /// Deletes an item (it goes to the recycle bin).
     pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
         let address = self.by_id(address).await?;

@@ -88,15 +88,39 @@ pub async fn rename(g: Option<&Graph>, dir: &Location, from: &str, to: &str) -> 
     }
 }
 
+/// Deletes `names` in `dir`; OneDrive items go in JSON batches (each its own
+/// result). Every name is tried; the error names each one that failed.
 pub async fn delete(g: Option<&Graph>, dir: &Location, names: &[String]) -> Result<()> {
-    for name in names {
-        match dir {
-            Location::Local(path) => crate::transfer::local::remove(&path.join(name)).await?,
-            Location::Remote(path) => graph(g)?
-                .delete(&ItemAddress::Path(path.join(name)))
-                .await
-                .map_err(|e| named(name, e))?,
+    let mut failed = Vec::new();
+    match dir {
+        Location::Local(path) => {
+            for name in names {
+                crate::transfer::local::remove(&path.join(name)).await?;
+            }
+        }
+        Location::Remote(path) => {
+            let addresses: Vec<ItemAddress> = names
+                .iter()
+                .map(|name| ItemAddress::Path(path.join(name)))
+                .collect();
+            let results = graph(g)?.delete_many(&addresses).await;
+            for (name, result) in names.iter().zip(results) {
+                if let Err(err) = result {
+                    failed.push(named(name, err));
+                }
+            }
         }
     }
-    Ok(())
+    match failed.len() {
+        0 => Ok(()),
+        1 => Err(failed.remove(0)),
+        n => Err(Error::Other(format!(
+            "{n} items were not deleted: {}",
+            failed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+    }
 }
