@@ -214,13 +214,7 @@ pub(super) async fn handle_inner(
             let boundary = multipart.expect("matched above");
             let bytes = axum::body::to_bytes(body, super::multipart::MAX_CONTENT + 64 * 1024)
                 .await
-                .map_err(|_| {
-                    ApiError::new(
-                        413,
-                        "requestTooLarge",
-                        "A multipart upload carries at most 4 MB; use an upload session.",
-                    )
-                })?;
+                .map_err(|_| super::multipart::too_large())?;
             super::multipart::upload(shared, &item, &boundary, &bytes, now)
         }
         (Route::Item(item, Nav::Children), &Method::POST) => {
@@ -412,13 +406,7 @@ pub(super) fn create_child(
             "Only folders can be created this way; upload files with PUT …/content or an upload session.",
         ));
     }
-    let conflict = match body
-        .get("@microsoft.graph.conflictBehavior")
-        .and_then(Value::as_str)
-    {
-        Some(text) => Conflict::parse(text)?,
-        None => Conflict::Fail,
-    };
+    let conflict = super::route::conflict_from_body(body)?;
     let mut drive = shared.drive.lock().unwrap();
     let parent = resolve_existing(&drive, item)?;
     let (id, created) = drive.create_folder(&parent, name, conflict, now)?;

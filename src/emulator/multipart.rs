@@ -15,10 +15,18 @@ use super::directory::Scoped;
 use super::error::{ApiError, ApiResult};
 use super::graph::single_item_reply;
 use super::route::{ItemRef, parse_time, resolve_existing};
-use super::store::Conflict;
 
 /// The largest content a multipart upload carries.
 pub const MAX_CONTENT: usize = 4_000_000;
+
+/// 413 for content over [`MAX_CONTENT`].
+pub fn too_large() -> ApiError {
+    ApiError::new(
+        413,
+        "requestTooLarge",
+        "A multipart upload carries at most 4 MB; use an upload session.",
+    )
+}
 
 /// The `boundary` of a `multipart/related` content type, if it is one.
 pub fn boundary(content_type: &str) -> Option<String> {
@@ -123,19 +131,9 @@ pub fn upload(
     }
     let data = parts[1].body;
     if data.len() > MAX_CONTENT {
-        return Err(ApiError::new(
-            413,
-            "requestTooLarge",
-            "A multipart upload carries at most 4 MB; use an upload session.",
-        ));
+        return Err(too_large());
     }
-    let conflict = match metadata
-        .get("@microsoft.graph.conflictBehavior")
-        .and_then(Value::as_str)
-    {
-        Some(text) => Conflict::parse(text)?,
-        None => Conflict::Fail,
-    };
+    let conflict = super::route::conflict_from_body(&metadata)?;
     let fs_modified = match metadata.get("fileSystemInfo") {
         Some(info) => parse_time(info, "lastModifiedDateTime")?,
         None => None,

@@ -222,6 +222,18 @@ pub fn parse_time(value: &Value, field: &str) -> ApiResult<Option<DateTime<Utc>>
     }
 }
 
+/// `@microsoft.graph.conflictBehavior` in a JSON body (new folders, multipart
+/// uploads); `fail` when absent.
+pub fn conflict_from_body(body: &Value) -> ApiResult<Conflict> {
+    match body
+        .get("@microsoft.graph.conflictBehavior")
+        .and_then(Value::as_str)
+    {
+        Some(text) => Conflict::parse(text),
+        None => Ok(Conflict::Fail),
+    }
+}
+
 pub fn conflict_from_query(query: &[(String, String)], default: Conflict) -> ApiResult<Conflict> {
     match query
         .iter()

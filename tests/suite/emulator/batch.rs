@@ -33,6 +33,16 @@ fn set_time(id: &str, name: &str, after: &str, time: &str) -> Value {
     })
 }
 
+/// `POST /$batch` with these requests.
+async fn batch(api: &super::support::Api, requests: Vec<Value>) -> super::support::Reply {
+    api.call(
+        Method::POST,
+        "/$batch",
+        Some(json!({ "requests": requests })),
+    )
+    .await
+}
+
 /// The responses by id.
 fn by_id(reply: &Value) -> std::collections::HashMap<String, Value> {
     reply["responses"]
@@ -52,13 +62,7 @@ async fn files_and_their_times_in_one_request() {
         upload("3", "b.bin", &[0, 255, 10, 13]),
         set_time("4", "b.bin", "3", "2021-06-07T08:09:10Z"),
     ];
-    let reply = api
-        .call(
-            Method::POST,
-            "/$batch",
-            Some(json!({ "requests": requests })),
-        )
-        .await;
+    let reply = batch(&api, requests).await;
     assert_eq!(reply.status, 200);
     let answers = by_id(&reply.json());
     assert_eq!(answers.len(), 4);
@@ -99,13 +103,7 @@ async fn a_failed_request_fails_those_that_depend_on_it_alone() {
         set_time("2", "bad:name.txt", "1", "2020-01-02T03:04:05Z"),
         upload("3", "good.txt", b"y"),
     ];
-    let reply = api
-        .call(
-            Method::POST,
-            "/$batch",
-            Some(json!({ "requests": requests })),
-        )
-        .await;
+    let reply = batch(&api, requests).await;
     assert_eq!(reply.status, 200);
     let answers = by_id(&reply.json());
     assert_eq!(answers["1"]["status"], 400);
@@ -131,13 +129,7 @@ async fn each_request_is_throttled_on_its_own() {
         upload("one", "one.txt", b"1"),
         upload("two", "two.txt", b"2"),
     ];
-    let reply = api
-        .call(
-            Method::POST,
-            "/$batch",
-            Some(json!({ "requests": requests })),
-        )
-        .await;
+    let reply = batch(&api, requests).await;
     assert_eq!(reply.status, 200, "the batch itself is not throttled");
     let answers = by_id(&reply.json());
     assert_eq!(answers["one"]["status"], 201);
