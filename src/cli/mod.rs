@@ -425,39 +425,55 @@ async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
     }
 }
 
+/// `odc rm`: every path looked up, then the deletions, each in JSON batches (many
+/// paths cost a few requests); one line per path: what was deleted, or why not.
 async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool) -> Outcome {
     let graph = context.graph()?;
     let mut failed = false;
+    let mut report = |text: &str, err: Error| {
+        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
+        failed = true;
+    };
+    // Parsed and checked first; the rest looked up together.
+    let mut wanted: Vec<(&String, RemotePath)> = Vec::new();
     for text in paths {
-        let result = async {
-            let path = RemotePath::parse(text)?;
-            if path.is_root() {
-                return Err(Error::Other("the root folder cannot be deleted".into()));
-            }
-            let item = graph.item(&ItemAddress::Path(path.clone())).await?;
-            if item.is_folder() && !recursive {
-                return Err(Error::Other(
-                    "is a folder; use -r to delete it with its contents".into(),
-                ));
-            }
-            if dry_run {
-                println!(
-                    "would delete {} (to the recycle bin)",
-                    escape_control(&path.to_string())
-                );
-                return Ok(());
-            }
-            graph.delete(&ItemAddress::Id(item.id.clone())).await?;
-            println!(
+        match RemotePath::parse(text) {
+            Ok(path) if path.is_root() => report(
+                text,
+                Error::Other("the root folder cannot be deleted".into()),
+            ),
+            Ok(path) => wanted.push((text, path)),
+            Err(err) => report(text, err),
+        }
+    }
+    let addresses: Vec<ItemAddress> = wanted
+        .iter()
+        .map(|(_, path)| ItemAddress::Path(path.clone()))
+        .collect();
+    let items = graph.items_many(&addresses).await;
+    let mut doomed: Vec<(&String, RemotePath, ItemAddress)> = Vec::new();
+    for ((text, path), item) in wanted.into_iter().zip(items) {
+        match item {
+            Err(err) => report(text, err),
+            Ok(item) if item.is_folder() && !recursive => report(
+                text,
+                Error::Other("is a folder; use -r to delete it with its contents".into()),
+            ),
+            Ok(_) if dry_run => println!(
+                "would delete {} (to the recycle bin)",
+                escape_control(&path.to_string())
+            ),
+            Ok(item) => doomed.push((text, path, ItemAddress::Id(item.id))),
+        }
+    }
+    let ids: Vec<ItemAddress> = doomed.iter().map(|(_, _, id)| id.clone()).collect();
+    for ((text, path, _), result) in doomed.into_iter().zip(graph.delete_many(&ids).await) {
+        match result {
+            Ok(()) => println!(
                 "deleted {} (moved to the recycle bin)",
                 escape_control(&path.to_string())
-            );
-            Ok(())
-        }
-        .await;
-        if let Err(err) = result {
-            eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
-            failed = true;
+            ),
+            Err(err) => report(text, err),
         }
     }
     if failed {

@@ -456,17 +456,44 @@ impl Graph {
     /// Deletes several items (to the recycle bin) in JSON batches: each its own
     /// result, in the order given.
     pub async fn delete_many(&self, addresses: &[ItemAddress]) -> Vec<Result<()>> {
+        self.each_batched(Method::DELETE, addresses)
+            .await
+            .into_iter()
+            .map(|r| r.map(|_| ()))
+            .collect()
+    }
+
+    /// Several items' metadata in JSON batches: each its own result, in order.
+    pub async fn items_many(&self, addresses: &[ItemAddress]) -> Vec<Result<DriveItem>> {
+        self.each_batched(Method::GET, addresses)
+            .await
+            .into_iter()
+            .map(|r| {
+                r.and_then(|value| {
+                    serde_json::from_value(value)
+                        .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
+                })
+            })
+            .collect()
+    }
+
+    /// `method` on each address in JSON batches; an address a path cannot carry is
+    /// looked up by id first, and one that cannot be sent at all fails alone.
+    async fn each_batched(
+        &self,
+        method: Method,
+        addresses: &[ItemAddress],
+    ) -> Vec<Result<serde_json::Value>> {
         let mut steps = Vec::with_capacity(addresses.len());
         let mut unsendable = Vec::new();
         for (i, address) in addresses.iter().enumerate() {
-            // A name a path cannot carry is looked up by id first.
             let url = match self.by_id(address).await {
                 Ok(address) => self.item_url(&address, ""),
                 Err(err) => Err(err),
             };
             match url {
                 Ok(url) => steps.push(super::batch::Step {
-                    method: Method::DELETE,
+                    method: method.clone(),
                     url,
                     body: None,
                 }),
@@ -480,8 +507,7 @@ impl Graph {
                 Some((at, _)) if *at == i => Err(unsendable.next().expect("peeked").1),
                 _ => sent
                     .next()
-                    .unwrap_or_else(|| Err(Error::Other("no reply for this item".into())))
-                    .map(|_| ()),
+                    .unwrap_or_else(|| Err(Error::Other("no reply for this item".into()))),
             })
             .collect()
     }

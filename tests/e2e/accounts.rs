@@ -268,3 +268,37 @@ async fn the_keyring_store_says_clearly_when_this_machine_has_none() {
     // Nothing was written in place of the keyring.
     assert!(!home.path("home/.local/share/odc/tokens.json").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rm_of_many_paths_takes_a_few_requests() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--device-code", "--no-qr"]).await;
+    home.emu.mkdir_p("/old/folder");
+    let mut args = vec!["rm".to_string()];
+    for i in 0..30 {
+        home.emu.put_file(&format!("/old/f{i:02}.txt"), b"x");
+        args.push(format!("/old/f{i:02}.txt"));
+    }
+    args.extend(["/old/folder".into(), "/old/missing.txt".into(), "/".into()]);
+    home.emu.clear_requests();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = home.odc(&args).await;
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("deleted /old/f"))
+            .count(),
+        30
+    );
+    let err = stderr(&output);
+    assert!(err.contains("/old/folder: is a folder; use -r"), "{err}");
+    assert!(err.contains("/old/missing.txt"), "{err}");
+    assert!(err.contains("the root folder cannot be deleted"), "{err}");
+    assert!(home.emu.read_file("/old/f29.txt").await.is_none());
+    // 32 lookups and 30 deletions in batches of twenty: four requests, and the
+    // folder left alone.
+    assert_eq!(count(&home, "POST", "/$batch"), 4);
+    assert_eq!(count(&home, "DELETE", "/items/"), 30);
+    assert!(home.ok(&["ls", "/old"]).await.contains("folder"));
+}

@@ -833,6 +833,8 @@ async fn targets_no_clobber_and_dry_runs() {
         .into_iter()
         .filter(|r| r.method != "GET")
         .filter(|r| !r.path.contains("/oauth2/"))
+        // A batch of lookups is a POST; what it carries is logged on its own.
+        .filter(|r| !r.path.ends_with("/$batch"))
         .collect();
     assert!(writes.is_empty(), "dry runs sent {writes:?}");
     assert!(home.emu.read_file("/Documents/README.md").await.is_some());
