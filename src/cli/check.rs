@@ -40,13 +40,7 @@ async fn compared(
     if names_default(&src) || names_default(&dst) {
         graphs.set_default(Arc::new(context.graph()?));
     }
-    let side = |location: &Location| -> crate::onedrive::Result<Option<Arc<Graph>>> {
-        match location {
-            Location::Remote(path) => graphs.for_drive(path.drive()).map(Some),
-            Location::Local(_) => Ok(None),
-        }
-    };
-    let (src_graph, dst_graph) = (side(&src)?, side(&dst)?);
+    let (src_graph, dst_graph) = (side(&graphs, &src).await?, side(&graphs, &dst).await?);
     let mode = if quick { Mode::Quick } else { Mode::Content };
     let places = compare::locations::Places {
         cache_dir: crate::paths::cache_dir(),
@@ -72,6 +66,14 @@ async fn compared(
         graphs,
         lines: result.lines,
     })
+}
+
+/// The client of a location's drive (none for a local folder).
+async fn side(graphs: &Graphs, location: &Location) -> crate::onedrive::Result<Option<Arc<Graph>>> {
+    match location {
+        Location::Remote(path) => graphs.for_drive(path.drive()).await.map(Some),
+        Location::Local(_) => Ok(None),
+    }
 }
 
 pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: bool) -> Outcome {
@@ -132,10 +134,7 @@ pub async fn sync(
     // Deletions first: a folder replaced by a file (or the other way) must go first.
     for (path, _) in &plan.delete {
         let target = sync_below(&compared.dst, path);
-        let graph = match &target {
-            Location::Remote(path) => compared.graphs.for_drive(path.drive()).ok(),
-            Location::Local(_) => None,
-        };
+        let graph = side(&compared.graphs, &target).await.ok().flatten();
         if let Err(problem) = crate::tui::syncing::remove(graph.as_deref(), &target).await {
             eprintln!("odc: {}: {problem}", escape_control(&target.to_string()));
             failed = true;

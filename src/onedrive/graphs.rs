@@ -58,9 +58,10 @@ impl Graphs {
         })
     }
 
-    /// The client for `drive`. Reads the token store the first time an account is
-    /// used (a small file, read once per account).
-    pub fn for_drive(&self, drive: &DriveSpec) -> Result<Arc<Graph>> {
+    /// The client for `drive`. The first time an account is used its tokens are
+    /// read from the store, on a blocking thread (the UI's task never waits on a
+    /// file); after that the client is kept.
+    pub async fn for_drive(&self, drive: &DriveSpec) -> Result<Arc<Graph>> {
         if drive.is_default() {
             return self.need_default();
         }
@@ -82,7 +83,12 @@ impl Graphs {
                             self.accounts.clone().ok_or_else(|| Error::SignInRequired {
                                 reason: format!("only one account is open here, not {name}"),
                             })?;
-                        let session = Session::load_named(config.clone(), store, Some(name))?;
+                        let (loading, name_owned) = (config.clone(), name.clone());
+                        let session = tokio::task::spawn_blocking(move || {
+                            Session::load_named(loading, store, Some(&name_owned))
+                        })
+                        .await
+                        .map_err(|e| Error::Other(format!("reading the token store: {e}")))??;
                         let graph = Arc::new(Graph::new(config, Arc::new(session))?);
                         self.others
                             .lock()

@@ -99,11 +99,6 @@ pub async fn plan_into<S: PlanSink>(
     options: PlanOptions,
     plan: &mut S,
 ) -> Result<()> {
-    // The client of the drive a location is in (None for a local one).
-    let graph_of = |location: &Location| match location {
-        Location::Remote(path) => graphs.for_drive(path.drive()).map(Some),
-        Location::Local(_) => Ok(None),
-    };
     for source in &request.sources {
         if plan.stopped() {
             break;
@@ -133,8 +128,8 @@ pub async fn plan_into<S: PlanSink>(
             // Another account's drive cannot copy server-side: each file goes
             // through this machine.
             (Location::Remote(from), Location::Remote(to), kind) if from.drive() != to.drive() => {
-                let graph = graphs.for_drive(from.drive())?;
-                let dest_graph = graphs.for_drive(to.drive())?;
+                let graph = graphs.for_drive(from.drive()).await?;
+                let dest_graph = graphs.for_drive(to.drive()).await?;
                 let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
                 let item = graph.item(&ItemAddress::Path(from.clone())).await?;
                 let walk = RemoteWalk {
@@ -146,7 +141,7 @@ pub async fn plan_into<S: PlanSink>(
                 walk.run(item, from.clone(), dest, plan).await?;
             }
             (Location::Remote(from), Location::Remote(_), kind) => {
-                let graph = graphs.for_drive(from.drive())?;
+                let graph = graphs.for_drive(from.drive()).await?;
                 let item = graph.item(&ItemAddress::Path(remote_of(source))).await?;
                 plan.task(FileTask {
                     source: source.clone(),
@@ -186,7 +181,11 @@ pub async fn plan_into<S: PlanSink>(
                 } else {
                     Direction::LocalCopy
                 };
-                let graph = graph_of(&request.dest_dir)?;
+                // The client of the destination's drive (none for a local one).
+                let graph = match &request.dest_dir {
+                    Location::Remote(path) => Some(graphs.for_drive(path.drive()).await?),
+                    Location::Local(_) => None,
+                };
                 let walk = LocalWalk {
                     graph: graph.as_deref(),
                     direction,
@@ -196,7 +195,7 @@ pub async fn plan_into<S: PlanSink>(
                 walk.run(path.clone(), dest, plan).await?;
             }
             (Location::Remote(from), Location::Local(_), kind) => {
-                let graph = graphs.for_drive(from.drive())?;
+                let graph = graphs.for_drive(from.drive()).await?;
                 let group = (kind == Kind::Move).then(|| plan.group(source.clone()));
                 let item = graph.item(&ItemAddress::Path(from.clone())).await?;
                 let walk = RemoteWalk {

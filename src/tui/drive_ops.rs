@@ -115,19 +115,10 @@ pub fn key(
     Some(Dialog::Drives(picker))
 }
 
-/// Puts `target` in the pane; what it showed before stays reachable with the
-/// local/OneDrive toggle when the kind changes.
+/// Puts `target` in the pane (nothing to do when it is there already).
 fn show(state: &mut State, pane: usize, target: Location) -> Vec<Effect> {
-    let p = &mut state.panes[pane];
-    if p.source == target {
+    if state.panes[pane].source == target {
         return Vec::new();
     }
-    if p.source.is_remote() != target.is_remote() {
-        p.other_source = p.source.clone();
-    }
-    p.source = target;
-    p.filter = None;
-    p.want_cursor = None;
-    p.marked.clear();
-    super::update::list(state, pane)
+    super::nav_ops::navigate(state, pane, target)
 }

@@ -100,38 +100,63 @@ impl Runner {
         }
     }
 
-    fn reader(&self, source: super::state::viewer::ViewSource) -> super::viewing::Reader {
+    /// The viewed file's reader, to await inside the task that reads.
+    fn reader(
+        &self,
+        source: super::state::viewer::ViewSource,
+    ) -> impl Future<Output = super::viewing::Reader> + Send + use<> {
         let graph = match &source {
-            super::state::viewer::ViewSource::Remote { path, .. } => self.graph_in(path.drive()),
+            super::state::viewer::ViewSource::Remote { path, .. } => {
+                Some(self.graph_in(path.drive()))
+            }
             super::state::viewer::ViewSource::Local(_) => None,
         };
-        super::viewing::Reader::new(source, graph, self.view_urls.clone())
+        let urls = self.view_urls.clone();
+        async move {
+            let graph = match graph {
+                Some(graph) => graph.await,
+                None => None,
+            };
+            super::viewing::Reader::new(source, graph, urls)
+        }
     }
 
-    /// The client for a drive, or None (with the reason shown) when its account
-    /// is signed out or unknown.
-    fn graph_in(&self, drive: &DriveSpec) -> Option<Arc<Graph>> {
-        if drive.is_default() {
-            return self.graphs.default_graph();
-        }
-        match self.graphs.for_drive(drive) {
-            Ok(graph) => Some(graph),
-            Err(err) => {
-                let _ = self.tx.send(Event::Message(format!(
-                    "{}: {err}",
-                    crate::onedrive::display::escape_control(&drive.prefix())
-                )));
-                None
+    /// The client for a drive, to await inside the effect's task (finding another
+    /// account's the first time reads the token store), or None with the reason
+    /// shown when its account is signed out or unknown.
+    fn graph_in(
+        &self,
+        drive: &DriveSpec,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let (graphs, tx, drive) = (self.graphs.clone(), self.tx.clone(), drive.clone());
+        async move {
+            if drive.is_default() {
+                return graphs.default_graph();
+            }
+            match graphs.for_drive(&drive).await {
+                Ok(graph) => Some(graph),
+                Err(err) => {
+                    let _ = tx.send(Event::Message(format!(
+                        "{}: {err}",
+                        crate::onedrive::display::escape_control(&drive.prefix())
+                    )));
+                    None
+                }
             }
         }
     }
 
-    /// The client for a location's drive (the default one for a local place).
-    fn graph_at(&self, location: &Location) -> Option<Arc<Graph>> {
-        match location {
-            Location::Remote(path) => self.graph_in(path.drive()),
-            Location::Local(_) => self.graphs.default_graph(),
-        }
+    /// [`Runner::graph_in`] for a location's drive (the default one for a local
+    /// place).
+    fn graph_at(
+        &self,
+        location: &Location,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let drive = match location {
+            Location::Remote(path) => path.drive().clone(),
+            Location::Local(_) => DriveSpec::default(),
+        };
+        self.graph_in(&drive)
     }
 
     /// A pane's next listing or find: the one before it stops.
@@ -162,7 +187,7 @@ impl Runner {
                     Location::Remote(path) => {
                         let graph = self.graph_in(path.drive());
                         tokio::spawn(async move {
-                            let Some(graph) = graph else { return };
+                            let Some(graph) = graph.await else { return };
                             tokio::select! {
                                 _ = token.cancelled() => {}
                                 _ = super::listing::list_remote(&graph, &path, pane, ticket, &tx) => {}
@@ -193,7 +218,7 @@ impl Runner {
                     Location::Remote(path) => {
                         let graph = self.graph_in(path.drive());
                         tokio::spawn(async move {
-                            let Some(graph) = graph else { return };
+                            let Some(graph) = graph.await else { return };
                             let sink = super::listing::PageSink {
                                 tx: &tx,
                                 pane,
@@ -279,6 +304,7 @@ impl Runner {
                 let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
+                    let graph = graph.await;
                     let result = operations::mkdir(graph.as_deref(), &dir, &name).await;
                     report(&tx, result, dir, format!("Created {name}"));
                 });
@@ -287,6 +313,7 @@ impl Runner {
                 let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
+                    let graph = graph.await;
                     let result = operations::rename(graph.as_deref(), &dir, &from, &to).await;
                     report(&tx, result, dir, format!("Renamed {from} to {to}"));
                 });
@@ -295,6 +322,7 @@ impl Runner {
                 let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
+                    let graph = graph.await;
                     let result = operations::delete(graph.as_deref(), &dir, &names).await;
                     let done = if dir.is_remote() {
                         format!("Deleted {} (in the OneDrive recycle bin)", names.len())
@@ -311,7 +339,7 @@ impl Runner {
             } => {
                 let (reader, tx) = (self.reader(source), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = reader.block(index).await;
+                    let result = reader.await.block(index).await;
                     let _ = tx.send(Event::ViewBlock {
                         ticket,
                         index,
@@ -331,6 +359,7 @@ impl Runner {
                 self.view_search = Some(token.clone());
                 let (reader, tx) = (self.reader(source), self.tx.clone());
                 tokio::spawn(async move {
+                    let reader = reader.await;
                     let result = tokio::select! {
                         _ = token.cancelled() => return,
                         r = super::viewing::search(&reader, &request, &token) => r,
@@ -347,7 +376,7 @@ impl Runner {
                 let graph = self.graph_in(&drive);
                 let (edits, tx) = (self.edits.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = match (graph, edits) {
+                    let result = match (graph.await, edits) {
                         (Some(graph), Some(edits)) => {
                             super::editing::fetch(&graph, &edits, &id).await
                         }
@@ -362,6 +391,7 @@ impl Runner {
                 let graph = self.graph_at(&folder);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
+                    let graph = graph.await;
                     let result = super::listing::folder_names(graph.as_deref(), &folder).await;
                     let _ = tx.send(Event::Completions { ticket, result });
                 });
@@ -375,7 +405,7 @@ impl Runner {
                 let graph = self.graph_in(&drive);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result = match graph {
+                    let result = match graph.await {
                         Some(graph) => graph
                             .create_link(&crate::onedrive::ItemAddress::Id(id), kind, None)
                             .await
@@ -397,13 +427,14 @@ impl Runner {
                 }
                 let token = CancellationToken::new();
                 self.compare = Some(token.clone());
-                let graphs = [self.graph_at(&left), self.graph_at(&right)];
+                let sides = (self.graph_at(&left), self.graph_at(&right));
                 let places = crate::compare::locations::Places {
                     cache_dir: self.cache.clone(),
                     graph_url: self.config.endpoints.graph_url.clone(),
                 };
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
+                    let graphs = (sides.0.await, sides.1.await);
                     let mode = if quick {
                         crate::compare::Mode::Quick
                     } else {
@@ -414,7 +445,7 @@ impl Runner {
                         let _ = progress_tx.send(Event::CompareProgress { ticket, text });
                     };
                     let work = crate::compare::locations::compare(
-                        [graphs[0].as_deref(), graphs[1].as_deref()],
+                        [graphs.0.as_deref(), graphs.1.as_deref()],
                         &left,
                         &right,
                         mode,
@@ -437,10 +468,10 @@ impl Runner {
                 }
             }
             Effect::Sync { deletes, requests } => {
-                let graphs: Vec<Option<Arc<Graph>>> =
-                    deletes.iter().map(|target| self.graph_at(target)).collect();
+                let graphs: Vec<_> = deletes.iter().map(|target| self.graph_at(target)).collect();
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::spawn(async move {
+                    let graphs = futures::future::join_all(graphs).await;
                     let mut gone = 0;
                     for (target, graph) in deletes.iter().zip(&graphs) {
                         match super::syncing::remove(graph.as_deref(), target).await {
@@ -467,7 +498,7 @@ impl Runner {
             Effect::FetchDriveInfo { drive } => {
                 let (graph, tx) = (self.graph_in(&drive), self.tx.clone());
                 tokio::spawn(async move {
-                    let Some(graph) = graph else { return };
+                    let Some(graph) = graph.await else { return };
                     match graph.drive().await {
                         Ok(info) => {
                             let quota = info.quota;
@@ -539,7 +570,7 @@ impl Runner {
                 let graph = self.graph_in(remote.drive());
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result = match graph {
+                    let result = match graph.await {
                         Some(graph) => super::editing::upload(&graph, &copy, &remote, how).await,
                         None => Err("Sign in to OneDrive first".into()),
                     };

@@ -14,7 +14,7 @@ use crate::onedrive::display::escape_control;
 use crate::transfer::Location;
 
 /// Points `pane` at `to` and lists it; the place it leaves on the other side is
-/// kept for F2.
+/// kept for the local/OneDrive toggle (b).
 pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
     let p = &mut state.panes[pane];
     if p.source.is_remote() != to.is_remote() {

@@ -162,13 +162,13 @@ pub fn load(
             .collect();
         send(&tx, ticket, onedrives, false);
         for k in &known {
-            let Ok(graph) = graphs.for_drive(&k.spec) else {
+            let Ok(graph) = graphs.for_drive(&k.spec).await else {
                 continue;
             };
             send(&tx, ticket, other_drives(&graph, k).await, false);
         }
         for k in known.iter().filter(|k| k.business()) {
-            let graph = match graphs.for_drive(&k.spec) {
+            let graph = match graphs.for_drive(&k.spec).await {
                 Ok(graph) => graph,
                 Err(err) => {
                     let _ = tx.send(Event::Message(format!(
@@ -213,7 +213,7 @@ pub fn search(
         }
         let mut found = 0;
         for k in work {
-            let Ok(graph) = graphs.for_drive(&k.spec) else {
+            let Ok(graph) = graphs.for_drive(&k.spec).await else {
                 continue;
             };
             match graph.search_sites(&text).await {

@@ -122,6 +122,7 @@ impl Engine {
             Way::Download => {
                 let graph = self
                     .graph_for(&remote)
+                    .await
                     .map_err(|_| NotResumable::SignedOut)?;
                 let id = record.item_id.clone().ok_or(NotResumable::NoItemId)?;
                 let item = graph

@@ -260,8 +260,8 @@ impl Engine {
     }
 
     /// The client for the drive `path` is in.
-    fn graph_for(&self, path: &crate::onedrive::RemotePath) -> Result<Arc<Graph>> {
-        self.graphs().for_drive(path.drive())
+    async fn graph_for(&self, path: &crate::onedrive::RemotePath) -> Result<Arc<Graph>> {
+        self.graphs().for_drive(path.drive()).await
     }
 
     /// Answers conflicts without asking (the command line has no dialogs).

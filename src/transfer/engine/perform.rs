@@ -24,7 +24,7 @@ impl Engine {
     ) -> Result<()> {
         match (task.direction, &task.source, dest) {
             (Direction::Upload, Location::Local(source), Location::Remote(target)) => {
-                let graph = self.graph_for(target)?;
+                let graph = self.graph_for(target).await?;
                 let conflict = if overwrite {
                     Conflict::Replace
                 } else {
@@ -97,7 +97,7 @@ impl Engine {
             }
             (Direction::Download, source, Location::Local(target)) => {
                 let graph = match source {
-                    Location::Remote(path) => self.graph_for(path)?,
+                    Location::Remote(path) => self.graph_for(path).await?,
                     Location::Local(_) => self.need_graph()?,
                 };
                 let item = task
@@ -137,7 +137,7 @@ impl Engine {
                 local::copy_file(source, target, progress, cancel).await?;
             }
             (Direction::RemoteCopy, _, Location::Remote(target)) => {
-                let graph = self.graph_for(target)?;
+                let graph = self.graph_for(target).await?;
                 let item = task
                     .item
                     .as_deref()
@@ -156,7 +156,7 @@ impl Engine {
                 progress.set_done(size);
             }
             (Direction::RemoteMove, _, Location::Remote(target)) => {
-                let graph = self.graph_for(target)?;
+                let graph = self.graph_for(target).await?;
                 let item = task
                     .item
                     .as_deref()
@@ -208,8 +208,8 @@ impl Engine {
         cancel: &CancellationToken,
         progress: &Arc<Progress>,
     ) -> Result<()> {
-        let source_graph = self.graph_for(from)?;
-        let dest_graph = self.graph_for(target)?;
+        let source_graph = self.graph_for(from).await?;
+        let dest_graph = self.graph_for(target).await?;
         let item = task
             .item
             .as_deref()

@@ -151,7 +151,7 @@ impl Engine {
         }
         let result = match &group.source {
             Location::Local(path) => local::remove(path).await,
-            Location::Remote(path) => match self.graph_for(path) {
+            Location::Remote(path) => match self.graph_for(path).await {
                 Ok(graph) => graph.delete(&ItemAddress::Path(path.clone())).await,
                 Err(err) => Err(err),
             },
@@ -179,7 +179,8 @@ impl Engine {
                 Err(err) => Err(Error::io(path, err)),
             },
             Location::Remote(path) => Ok(self
-                .graph_for(path)?
+                .graph_for(path)
+                .await?
                 .item_if_exists(&ItemAddress::Path(path.clone()))
                 .await?
                 .map(|item| (item.size, item.modified()))),
@@ -213,7 +214,8 @@ impl Engine {
                 let item = match known {
                     Some(item) => Some(item.clone()),
                     None => {
-                        self.graph_for(path)?
+                        self.graph_for(path)
+                            .await?
                             .item_if_exists(&ItemAddress::Path(path.clone()))
                             .await?
                     }
