@@ -207,6 +207,22 @@ fn body_of(answer: &Value) -> Vec<u8> {
     }
 }
 
+/// A batched request's `Retry-After` (any spelling of the header) pauses every
+/// request to the service, as a reply of its own would.
+fn wait_as_told(graph: &Graph, answer: &Value) {
+    let retry_after = answer["headers"].as_object().and_then(|headers| {
+        headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+            .and_then(|(_, value)| value.as_str())
+    });
+    if let Some(wait) =
+        retry_after.and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+    {
+        graph.gate().pause(wait);
+    }
+}
+
 /// Worth sending again on its own (which refreshes a token, waits out throttling
 /// and retries server errors as every request does).
 fn passing(status: u16) -> bool {
@@ -224,13 +240,7 @@ async fn settle(
     };
     let status = status_of(&put);
     if passing(status) {
-        if let Some(wait) = put["headers"]["retry-after"]
-            .as_str()
-            .or(put["headers"]["Retry-After"].as_str())
-            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
-        {
-            graph.gate().pause(wait);
-        }
+        wait_as_told(graph, &put);
         return Outcome::Again;
     }
     if status >= 400 {
@@ -349,13 +359,8 @@ impl Graph {
                     Err(Error::from_graph(status_of(answer), &body_of(answer)))
                 }
                 _ => {
-                    if let Some(wait) = answer
-                        .and_then(|a| a["headers"]["retry-after"].as_str())
-                        .and_then(|v| {
-                            super::retry::parse_retry_after(v, std::time::SystemTime::now())
-                        })
-                    {
-                        self.gate().pause(wait);
+                    if let Some(answer) = answer {
+                        wait_as_told(self, answer);
                     }
                     self.step_alone(step).await
                 }
