@@ -139,6 +139,8 @@ pub struct TransferConfig {
     pub concurrency: u32,
     pub page_size: u32,
     pub list_concurrency: u32,
+    pub download_streams: u32,
+    pub download_streams_min_bytes: u64,
     pub on_conflict: OnConflict,
     pub follow_symlinks: bool,
 }
@@ -513,6 +515,21 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
         return Err(bad(
             "transfer.list_concurrency",
             format!("1 to 64; found {}", config.transfer.list_concurrency),
+        ));
+    }
+    if config.transfer.download_streams == 0 || config.transfer.download_streams > 16 {
+        return Err(bad(
+            "transfer.download_streams",
+            format!("1 to 16; found {}", config.transfer.download_streams),
+        ));
+    }
+    if config.transfer.download_streams_min_bytes < 1 << 20 {
+        return Err(bad(
+            "transfer.download_streams_min_bytes",
+            format!(
+                "at least 1048576 (1 MiB); found {}",
+                config.transfer.download_streams_min_bytes
+            ),
         ));
     }
     if config.transfer.concurrency == 0 || config.transfer.concurrency > 64 {

@@ -15,7 +15,7 @@ use super::client::{Body, Graph};
 use super::error::{Error, Result};
 use super::items::{DriveItem, ItemAddress};
 use super::progress::Progress;
-use super::quickxor::hashes_match;
+use super::quickxor::{QuickXorHash, hashes_match};
 
 pub use super::partial::{PARTIAL_SUFFIX, check_replaceable, open_partial, partial_path};
 use super::partial::{Partial, identity_of};
@@ -79,7 +79,43 @@ impl Graph {
         }
         let size = item.size;
         let partial_file = partial_path(target);
-        let mut partial = Partial::open(partial_file.clone(), size, &identity_of(item)).await?;
+        let streams = self.streams_for(size);
+        let mut fetched = None;
+        if streams > 1 {
+            let attempt = tokio::select! {
+                _ = cancel.cancelled() => Err(Error::Cancelled),
+                done = self.download_in_streams(item, &partial_file, streams, progress) => done,
+            };
+            match attempt {
+                Ok(Some(done)) => fetched = Some(done),
+                // The server ignores ranges: one stream, from the start.
+                Ok(None) => {}
+                Err(err) => return Err(forget_if_discarded(err, &partial_file, on_cancel).await),
+            }
+        }
+        let (file, hasher) = match fetched {
+            Some(done) => done,
+            None => {
+                self.download_in_one_stream(item, &partial_file, progress, cancel, on_cancel)
+                    .await?
+            }
+        };
+        self.finish_download(item, target, &partial_file, file, hasher, progress)
+            .await
+    }
+
+    /// The download as one request (resumed with Range after a drop).
+    async fn download_in_one_stream(
+        &self,
+        item: &DriveItem,
+        partial_file: &Path,
+        progress: &Progress,
+        cancel: &CancellationToken,
+        on_cancel: OnCancel,
+    ) -> Result<(tokio::fs::File, QuickXorHash)> {
+        let size = item.size;
+        let mut partial =
+            Partial::open(partial_file.to_path_buf(), size, &identity_of(item)).await?;
         progress.set_total(size);
         progress.set_done(partial.offset);
         let mut url: Option<String> = None;
@@ -99,13 +135,7 @@ impl Graph {
             match step {
                 Ok(Step::Done) => break Ok(()),
                 Ok(Step::Continue) => {}
-                Err(Error::Cancelled) => break Err(Error::Cancelled),
-                Err(
-                    err @ (Error::Io { .. } | Error::Integrity(_) | Error::SignInRequired { .. }),
-                ) => {
-                    break Err(err);
-                }
-                Err(err) if err.is_wait_refused() => break Err(err),
+                Err(err) if is_final(&err) => break Err(err),
                 Err(err) => {
                     failures += 1;
                     tracing::warn!(
@@ -125,17 +155,27 @@ impl Graph {
             // Keep what arrived: it is the offset the next attempt resumes from.
             let _ = partial.writer.flush().await;
             drop(partial);
-            if matches!(err, Error::Cancelled) && on_cancel == OnCancel::Discard {
-                let _ = tokio::fs::remove_file(&partial_file).await;
-            }
-            return Err(err);
+            return Err(forget_if_discarded(err, partial_file, on_cancel).await);
         }
+        partial.finish().await
+    }
 
-        let (file, hasher) = partial.finish().await?;
+    /// Checks what arrived (size, QuickXorHash), gives it the item's modified time
+    /// and renames it into place. A file that fails the check is removed.
+    async fn finish_download(
+        &self,
+        item: &DriveItem,
+        target: &Path,
+        partial_file: &Path,
+        file: tokio::fs::File,
+        hasher: QuickXorHash,
+        progress: &Progress,
+    ) -> Result<()> {
+        let size = item.size;
         let written = file
             .metadata()
             .await
-            .map_err(|e| Error::io(&partial_file, e))?
+            .map_err(|e| Error::io(partial_file, e))?
             .len();
         let verdict = if written != size {
             Err(format!("expected {size} bytes, received {written}"))
@@ -151,7 +191,7 @@ impl Graph {
         };
         if let Err(reason) = verdict {
             drop(file);
-            let _ = tokio::fs::remove_file(&partial_file).await;
+            let _ = tokio::fs::remove_file(partial_file).await;
             return Err(Error::Integrity(format!(
                 "{}: {reason}",
                 super::display::escape_control(&item.name)
@@ -163,7 +203,7 @@ impl Graph {
             let _ = file.set_modified(when);
         }
         check_replaceable(target).await?;
-        tokio::fs::rename(&partial_file, target)
+        tokio::fs::rename(partial_file, target)
             .await
             .map_err(|e| Error::io(target, e))?;
         progress.set_done(size);
@@ -277,6 +317,23 @@ impl Graph {
         self.download_file(&item, target, progress, cancel).await?;
         Ok(item)
     }
+}
+
+/// Failures a retry cannot mend: the caller hears of them at once.
+pub(super) fn is_final(err: &Error) -> bool {
+    matches!(
+        err,
+        Error::Cancelled | Error::Io { .. } | Error::Integrity(_) | Error::SignInRequired { .. }
+    ) || err.is_wait_refused()
+}
+
+/// A cancelled download told to discard its partial file removes it (with the
+/// record of its ranges); any other failure keeps it to resume from.
+async fn forget_if_discarded(err: Error, partial_file: &Path, on_cancel: OnCancel) -> Error {
+    if matches!(err, Error::Cancelled) && on_cancel == OnCancel::Discard {
+        let _ = tokio::fs::remove_file(partial_file).await;
+    }
+    err
 }
 
 /// The error for a download reply that is not content: a refused URL (expired, or

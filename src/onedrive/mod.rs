@@ -10,6 +10,7 @@ pub mod display;
 pub mod download;
 pub mod drives;
 pub mod error;
+mod fragments;
 pub mod graphs;
 pub mod items;
 pub mod limits;
@@ -25,6 +26,7 @@ pub mod retry;
 pub mod secrets;
 pub mod sharing;
 mod stream;
+mod streams;
 pub mod tokens;
 pub mod upload;
 

@@ -48,21 +48,24 @@ pub(super) fn identity_of(item: &DriveItem) -> String {
     format!("{}\n{version}\n{}", item.id, item.size)
 }
 
-/// The identity tag kept with a partial file, as an extended attribute, so that
-/// whoever finds the partial (a later `get`, the UI, a resume) knows what it holds.
-mod partial_tag {
+/// Tags kept with a partial file as extended attributes, so that whoever finds the
+/// partial (a later `get`, the UI, a resume) knows what it holds.
+pub(super) mod partial_tag {
     use std::ffi::CStr;
     use std::os::fd::AsRawFd;
 
-    const NAME: &CStr = c"user.odc.partial";
+    /// What the partial is part of ([`super::identity_of`]).
+    pub const IDENTITY: &CStr = c"user.odc.partial";
+    /// For a download in several streams: how far each range got.
+    pub const RANGES: &CStr = c"user.odc.ranges";
 
-    pub fn read(file: &tokio::fs::File) -> Option<Vec<u8>> {
-        let mut buf = vec![0u8; 1024];
+    pub fn read(file: &impl AsRawFd, name: &CStr) -> Option<Vec<u8>> {
+        let mut buf = vec![0u8; 4096];
         // SAFETY: the fd is open for the call, and buf is valid for buf.len() bytes.
         let n = unsafe {
             libc::fgetxattr(
                 file.as_raw_fd(),
-                NAME.as_ptr(),
+                name.as_ptr(),
                 buf.as_mut_ptr().cast(),
                 buf.len(),
             )
@@ -73,12 +76,12 @@ mod partial_tag {
         })
     }
 
-    pub fn write(file: &tokio::fs::File, value: &[u8]) -> std::io::Result<()> {
+    pub fn write(file: &impl AsRawFd, name: &CStr, value: &[u8]) -> std::io::Result<()> {
         // SAFETY: the fd is open for the call, and value is valid for its length.
         let rc = unsafe {
             libc::fsetxattr(
                 file.as_raw_fd(),
-                NAME.as_ptr(),
+                name.as_ptr(),
                 value.as_ptr().cast(),
                 value.len(),
                 0,
@@ -88,6 +91,15 @@ mod partial_tag {
             Ok(())
         } else {
             Err(std::io::Error::last_os_error())
+        }
+    }
+
+    /// Removes the tags before the partial becomes the real file: they describe
+    /// a download, not the file it produced.
+    pub fn clear(file: &impl AsRawFd) {
+        for name in [IDENTITY, RANGES] {
+            // SAFETY: the fd is open for the call; a missing attribute is fine.
+            unsafe { libc::fremovexattr(file.as_raw_fd(), name.as_ptr()) };
         }
     }
 }
@@ -134,7 +146,8 @@ impl Partial {
     /// started afresh.
     pub(super) async fn open(path: PathBuf, size: u64, identity: &str) -> Result<Self> {
         let file = open_partial(&path).await?;
-        let same = partial_tag::read(&file).as_deref() == Some(identity.as_bytes());
+        let same =
+            partial_tag::read(&file, partial_tag::IDENTITY).as_deref() == Some(identity.as_bytes());
         let existing_len = if same {
             file.metadata()
                 .await
@@ -148,7 +161,9 @@ impl Partial {
         } else {
             0
         };
-        if !same && let Err(err) = partial_tag::write(&file, identity.as_bytes()) {
+        if !same
+            && let Err(err) = partial_tag::write(&file, partial_tag::IDENTITY, identity.as_bytes())
+        {
             // Still downloads; only resuming after an interruption is lost.
             tracing::info!(
                 "cannot tag {} ({err}); it will not be resumed",
@@ -215,6 +230,7 @@ impl Partial {
         file.sync_all()
             .await
             .map_err(|e| Error::io(&self.path, e))?;
+        partial_tag::clear(&file);
         Ok((file, self.hasher))
     }
 }

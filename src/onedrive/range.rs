@@ -54,6 +54,28 @@ impl Graph {
         offset: u64,
         len: u64,
     ) -> Result<Option<Bytes>> {
+        let Some(response) = self.ranged_get(id, cache, offset, offset + len).await? else {
+            return Ok(None);
+        };
+        let skip = match response.status().as_u16() {
+            206 => 0,
+            200 => offset,                        // the range was ignored
+            416 => return Ok(Some(Bytes::new())), // past the end
+            _ => return Err(self.refused_range(cache, response).await),
+        };
+        Ok(Some(take_range(response, skip, len).await?))
+    }
+
+    /// One GET of bytes `start..end` of the file `id` from its pre-authenticated
+    /// URL (fetched and kept in `cache` when there is none). None when the reply
+    /// was a throttle (the shared gate holds the next try).
+    pub(super) async fn ranged_get(
+        &self,
+        id: &str,
+        cache: &tokio::sync::Mutex<UrlCache>,
+        start: u64,
+        end: u64,
+    ) -> Result<Option<reqwest::Response>> {
         self.gate().wait().await;
         let url = {
             let mut cache = cache.lock().await;
@@ -69,30 +91,29 @@ impl Graph {
         let response = self
             .plain()
             .get(&url)
-            .header(
-                header::RANGE,
-                format!("bytes={offset}-{}", offset + len - 1),
-            )
+            .header(header::RANGE, format!("bytes={start}-{}", end - 1))
             .send()
             .await
             .map_err(|e| Error::from(e.without_url()))?;
         if self.note_throttle(&response)? {
             return Ok(None);
         }
-        let skip = match response.status().as_u16() {
-            206 => 0,
-            200 => offset,                        // the range was ignored
-            416 => return Ok(Some(Bytes::new())), // past the end
-            _ => {
-                let mut refused = Some(url);
-                let err = refused_download(&mut refused, response).await;
-                if refused.is_none() {
-                    cache.lock().await.item = None;
-                }
-                return Err(err);
-            }
-        };
-        Ok(Some(take_range(response, skip, len).await?))
+        Ok(Some(response))
+    }
+
+    /// The error for a ranged reply that is not content; a refused URL is dropped
+    /// from `cache` so the next try fetches a fresh one.
+    pub(super) async fn refused_range(
+        &self,
+        cache: &tokio::sync::Mutex<UrlCache>,
+        response: reqwest::Response,
+    ) -> Error {
+        let mut refused = Some(String::new());
+        let err = refused_download(&mut refused, response).await;
+        if refused.is_none() {
+            cache.lock().await.item = None;
+        }
+        err
     }
 }
 

@@ -9,35 +9,17 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
 use reqwest::{Method, header};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::sync::CancellationToken;
 
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
+use super::fragments::{FragmentReader, RunningHash};
 use super::items::{Conflict, DriveItem, check_path};
 use super::path::RemotePath;
 use super::progress::Progress;
 use super::quickxor::{QuickXorHash, hashes_match};
-
-/// Hashes the file as it is read, exactly once per byte even when a fragment is
-/// sent again after a resume.
-#[derive(Default)]
-struct RunningHash {
-    hasher: QuickXorHash,
-}
-
-impl RunningHash {
-    fn feed(&mut self, offset: u64, chunk: &[u8]) {
-        let hashed = self.hasher.len();
-        let end = offset + chunk.len() as u64;
-        if offset <= hashed && end > hashed {
-            self.hasher.update(&chunk[(hashed - offset) as usize..]);
-        }
-    }
-}
 
 /// Resuming and recording upload sessions (for resume across restarts).
 #[derive(Default)]
@@ -60,6 +42,14 @@ enum FragmentReply {
     Resume(u64),
     /// The session is gone; start a new one.
     NewSession,
+}
+
+/// Bytes of a fragment handed to the connection at once.
+const SEND_SLICE: usize = 256 * 1024;
+
+/// The length a fragment starting at `offset` must have.
+fn upload_fragment_len(graph: &Graph, offset: u64, size: u64) -> u64 {
+    (size - offset).min(graph.config.transfer.upload_fragment_bytes)
 }
 
 impl Graph {
@@ -382,6 +372,8 @@ impl Graph {
             }
         };
         progress.set_done(offset);
+        let fragment = self.config.transfer.upload_fragment_bytes;
+        let mut fragments = FragmentReader::open(local, size, fragment, hash.clone()).await?;
         let mut failures = 0u32;
         let keep = options.keep_session_on_cancel;
         loop {
@@ -393,7 +385,7 @@ impl Graph {
             }
             let attempt = tokio::select! {
                 _ = cancel.cancelled() => Err(Error::Cancelled),
-                r = self.send_fragment(local, &upload_url, offset, size, &hash, progress) => r,
+                r = self.send_fragment(&mut fragments, &upload_url, offset, size, progress) => r,
             };
             let outcome = match attempt {
                 Ok(outcome) => outcome,
@@ -465,32 +457,28 @@ impl Graph {
     /// Sends one fragment starting at `offset`, streamed from disk.
     async fn send_fragment(
         &self,
-        local: &Path,
+        fragments: &mut FragmentReader,
         upload_url: &str,
         offset: u64,
         size: u64,
-        hash: &Arc<Mutex<RunningHash>>,
         progress: &Arc<Progress>,
     ) -> Result<FragmentReply> {
-        let length = (size - offset).min(self.config.transfer.upload_fragment_bytes);
-        let mut file = tokio::fs::File::open(local)
-            .await
-            .map_err(|e| Error::io(local, e))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(|e| Error::io(local, e))?;
-        let reader = tokio_util::io::ReaderStream::with_capacity(file.take(length), 256 * 1024);
-        let hash_feed = hash.clone();
-        let mut position = offset;
+        let data = fragments.take(offset).await?;
+        let length = data.len() as u64;
+        if length < upload_fragment_len(self, offset, size) {
+            return Err(Error::Integrity(format!(
+                "{}: shorter than when the upload began; upload it again",
+                super::display::escape_path(fragments.path())
+            )));
+        }
+        // Handed to the connection a slice at a time, so progress moves with the wire.
         let done = progress.clone();
-        let body = reader.map(move |chunk| {
-            if let Ok(bytes) = &chunk {
-                hash_feed.lock().unwrap().feed(position, bytes);
-                position += bytes.len() as u64;
-                done.set_done(position);
-            }
-            chunk
+        let slices = (0..data.len()).step_by(SEND_SLICE).map(move |at| {
+            let slice = data.slice(at..(at + SEND_SLICE).min(data.len()));
+            done.set_done(offset + (at + slice.len()) as u64);
+            Ok::<_, std::io::Error>(slice)
         });
+        let body = futures::stream::iter(slices);
         self.gate().wait().await;
         let response = self
             .plain()

@@ -3,4 +3,5 @@
 mod auth;
 mod batching;
 mod operations;
+mod streams;
 mod transfers;

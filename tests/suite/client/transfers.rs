@@ -727,3 +727,42 @@ async fn a_file_that_changes_while_it_uploads_fails() {
     writer.await.unwrap();
     assert!(err.to_string().contains("changed while uploading"), "{err}");
 }
+
+/// Fragments are read ahead while the previous one is on the wire; a fragment
+/// lost with its connection (and one cut short) is sent again from where the
+/// session says, never from a stale read-ahead buffer.
+#[tokio::test]
+async fn a_read_ahead_upload_survives_a_dropped_fragment() {
+    let (env, graph) = Env::signed_in(Settings {
+        latency_ms: 20,
+        ..Settings::default()
+    })
+    .await;
+    let data = pattern((7 * UNIT + 999) as usize, 11);
+    let local = env.local("big.bin");
+    std::fs::write(&local, &data).unwrap();
+    env.emu
+        .add_fault(FaultRule::new(Target::Upload, Fault::Drop, 1).method("PUT"));
+    env.emu.add_fault(
+        FaultRule::new(Target::Upload, Fault::PartialAccept { bytes: 50_000 }, 1).method("PUT"),
+    );
+    let item = graph
+        .upload_file(
+            &local,
+            &remote("/big.bin"),
+            Conflict::Replace,
+            &progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(env.emu.read_file("/big.bin").await.unwrap(), data);
+    let mut expected = odc::onedrive::quickxor::QuickXorHash::new();
+    expected.update(&data);
+    assert_eq!(
+        item.quick_xor_hash(),
+        Some(expected.finish_base64().as_str())
+    );
+    assert_eq!(env.count("POST", "createUploadSession", 200), 1);
+    assert_eq!(env.emu.open_upload_sessions(), 0);
+}
