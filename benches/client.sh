@@ -6,11 +6,15 @@
 # Runs `odc emulator --seed bench` (a generated 1 GiB file and a 100,000-item
 # folder) and measures, each as a separate process under /usr/bin/time:
 #   - download of the 1 GiB file: `odc get` vs curl following the 302
-#   - upload of a 1 GiB file: `odc put` (upload session, 10 MiB fragments) vs curl
-#     PUTting the same 10 MiB fragments to an upload session
-#   - listing of the 100,000-item folder: `odc ls` vs curl fetching the same pages
-# and prints wall time, throughput and peak RSS. Targets: transfers >= 0.9x curl,
-# peak RSS < 64 MiB + one fragment, listing within 1.2x of the pages alone.
+#   - upload of a 1 GiB file: `odc put` (upload session, 10 MiB fragments, each
+#     read and hashed while the previous one is sent) vs one curl process PUTting
+#     the same 10 MiB fragments to an upload session over one connection
+#   - listing of the 100,000-item folder: `odc ls` vs a minimal client (Python,
+#     one kept-alive connection, same pages and $select, nothing parsed but the
+#     nextLink), and the UI holding those items in a pane (peak RSS)
+# and prints wall time, throughput and peak RSS. Targets (issue 14): upload
+# within 0.95x of curl, listing within 1.1x of the minimal client, peak RSS
+# <= 32 MiB for `odc ls` and <= 64 MiB for the pane.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,20 +65,24 @@ rm -f "$WORK/curl.bin"
 # Upload
 read -r T_ODC M_ODC < <(measure "$ODC" put "$WORK/odc.bin" /bench/up-odc.bin)
 split -b 10485760 -d -a 4 "$WORK/odc.bin" "$WORK/frag."
+# The floor: one curl process sending every fragment over one kept-alive connection.
 cat >"$WORK/curl-upload.sh" <<SCRIPT
 set -e
 URL=\$(curl -sf -H "$AUTH" -H 'Content-Type: application/json' -d '{"item":{"@microsoft.graph.conflictBehavior":"replace"}}' "$G/me/drive/root:/bench/up-curl.bin:/createUploadSession" | python3 -c 'import json,sys; print(json.load(sys.stdin)["uploadUrl"])')
+args=()
 off=0
 for f in "$WORK"/frag.*; do
   len=\$(stat -c %s "\$f"); end=\$((off+len-1))
-  curl -sf -o /dev/null -X PUT -H "Content-Range: bytes \$off-\$end/$SIZE" --data-binary @"\$f" "\$URL"
+  [ \${#args[@]} -gt 0 ] && args+=(--next)
+  args+=(-sf -o /dev/null -H "Content-Range: bytes \$off-\$end/$SIZE" -T "\$f" "\$URL")
   off=\$((off+len))
 done
+curl "\${args[@]}"
 SCRIPT
 read -r T_CURL M_CURL < <(measure bash "$WORK/curl-upload.sh")
 rm -f "$WORK"/frag.*
 row "upload 1 GiB: odc put" $SIZE "$T_ODC" "$M_ODC"
-row "upload 1 GiB: curl (10 MiB fragments)" $SIZE "$T_CURL" "$M_CURL"
+row "upload 1 GiB: curl (one connection)" $SIZE "$T_CURL" "$M_CURL"
 echo "  odc/curl throughput: $(python3 -c "print(f'{$T_CURL/$T_ODC:.2f}x')")"
 HASHES=$(curl -sf -H "$AUTH" "$G/me/drive/root:/bench:/children?\$select=name,file" | python3 -c 'import json,sys; v={i["name"]:i["file"]["hashes"]["quickXorHash"] for i in json.load(sys.stdin)["value"] if "file" in i}; print(v["up-odc.bin"]==v["up-curl.bin"]==v["1GiB.bin"])')
 echo "  uploaded bytes identical (QuickXorHash): $HASHES"
@@ -83,14 +91,65 @@ rm -f "$WORK/odc.bin"
 # Listing
 read -r T_ODC M_ODC < <(measure "$ODC" ls /bench/100k)
 COUNT=$("$ODC" ls /bench/100k | wc -l)
-cat >"$WORK/curl-list.sh" <<SCRIPT
-set -e
-next="$G/me/drive/root:/bench/100k:/children?\\\$top=1000&\\\$select=id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo"
-while [ -n "\$next" ]; do
-  next=\$(curl -sf -H "$AUTH" "\$next" | grep -o '"@odata.nextLink":"[^"]*"' | cut -d'"' -f4 || true)
-done
-SCRIPT
-read -r T_CURL M_CURL < <(measure bash "$WORK/curl-list.sh")
+# The floor: a minimal client on one kept-alive connection, asking for the same
+# pages with the same $select, finding each nextLink and parsing nothing else.
+cat >"$WORK/min-list.py" <<'PY'
+import http.client, re, sys, urllib.parse
+base, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
+host = urllib.parse.urlsplit(base)
+conn = http.client.HTTPConnection(host.hostname, host.port)
+select = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo"
+target = f"/v1.0/me/drive/root:{path}:/children?$top=1000&$select={select}"
+link = re.compile(rb'"@odata.nextLink"\s*:\s*"([^"]*)"')
+while target:
+    conn.request("GET", target, headers={"Authorization": "Bearer " + token})
+    reply = conn.getresponse()
+    body = reply.read()
+    if reply.status != 200:
+        sys.exit(f"{reply.status}: {body[:200]!r}")
+    found = link.search(body)
+    parts = urllib.parse.urlsplit(found.group(1).decode()) if found else None
+    target = f"{parts.path}?{parts.query}" if parts else None
+PY
+read -r T_MIN M_MIN < <(measure python3 "$WORK/min-list.py" "$B" "$TOKEN" /bench/100k)
 row "list 100,000 items: odc ls ($COUNT)" 0 "$T_ODC" "$M_ODC"
-row "list 100,000 items: curl pages" 0 "$T_CURL" "$M_CURL"
-echo "  odc/pages time: $(python3 -c "print(f'{$T_ODC/$T_CURL:.2f}x')")"
+row "list 100,000 items: minimal client" 0 "$T_MIN" "$M_MIN"
+echo "  odc/minimal time: $(python3 -c "print(f'{$T_ODC/$T_MIN:.2f}x')")   (target <= 1.1x; RSS <= 32 MiB)"
+
+# A pane holding the 100,000 items: the UI in a pseudo-terminal, its peak RSS read
+# once every page has arrived.
+cat >"$WORK/pane.py" <<'PY'
+import fcntl, json, os, pty, select, signal, struct, sys, termios, time, urllib.request
+odc, base, local = sys.argv[1], sys.argv[2], sys.argv[3]
+urllib.request.urlopen(urllib.request.Request(base + "/_emulator/requests", method="DELETE"))
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm-256color"
+    os.execv(odc, [odc, local, "/bench/100k"])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+start, listed, settled = time.time(), None, None
+while time.time() - start < 120:
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            os.read(fd, 1 << 16)
+        except OSError:
+            break
+    if listed is None:
+        log = json.load(urllib.request.urlopen(base + "/_emulator/requests"))
+        pages = sum(1 for r in log if "children" in r["path"] and r["status"] == 200)
+        if pages >= 100:
+            listed = time.time() - start
+    elif settled is None and time.time() - start > listed + 2:
+        settled = True
+        status = open(f"/proc/{pid}/status").read()
+        peak = next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM"))
+        print(f"{listed:.2f} {peak}")
+        break
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+if settled is None:
+    sys.exit("the pane never finished listing")
+PY
+read -r T_PANE M_PANE < <(python3 "$WORK/pane.py" "$ODC" "$B" "$WORK")
+row "pane holding 100,000 items (UI)" 0 "$T_PANE" "$M_PANE"
+echo "  (target: peak RSS <= 64 MiB)"
