@@ -264,6 +264,7 @@ async fn run(
         authorization: authorization.is_some(),
         target: Target::Graph,
         range: None,
+        in_batch: true,
     });
     reply
 }

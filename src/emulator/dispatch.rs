@@ -79,6 +79,7 @@ pub(crate) async fn dispatch(
         authorization,
         target,
         range,
+        in_batch: false,
     });
     response
 }

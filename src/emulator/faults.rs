@@ -138,6 +138,10 @@ pub struct LoggedRequest {
     /// The `Range` header, when one was sent (downloads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
+    /// One request of a JSON batch (the `$batch` call itself is logged too, after
+    /// its requests): counting HTTP calls means leaving these out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_batch: bool,
 }
 
 #[derive(Default)]

@@ -81,6 +81,19 @@ impl Error {
         matches!(self, Error::Graph { code, .. } if code == WAIT_REFUSED)
     }
 
+    /// A refusal of one item (a name OneDrive refuses, a file in the way of a
+    /// folder), not of the service or the sign-in: a batch reports it for that
+    /// item and goes on with the others.
+    pub fn is_about_the_item(&self) -> bool {
+        match self {
+            Error::InvalidName(_) | Error::Other(_) => true,
+            Error::Graph { status, .. } => {
+                matches!(status, 400 | 404 | 409 | 412 | 423) && !self.is_wait_refused()
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_name_conflict(&self) -> bool {
         self.status() == Some(409)
     }

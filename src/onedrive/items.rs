@@ -419,6 +419,72 @@ impl Graph {
         Ok(item)
     }
 
+    /// Creates the folders `names` inside the folder at `parent`, twenty to a
+    /// JSON batch (a folder tree being uploaded makes each folder's subfolders in
+    /// one round trip). A folder already there is fine; anything else of that name
+    /// is an error for that name alone. The outer error is about `parent` itself.
+    pub async fn create_folders_in(
+        &self,
+        parent: &RemotePath,
+        names: &[String],
+    ) -> Result<Vec<Result<DriveItem>>> {
+        let parent_address = self.by_id(&ItemAddress::Path(parent.clone())).await?;
+        let url = self.item_url(&parent_address, "/children")?;
+        let mut steps = Vec::new();
+        let mut refused = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match check_name(name, true) {
+                Ok(()) => steps.push(super::batch::Step {
+                    method: Method::POST,
+                    url: url.clone(),
+                    body: Some(json!({
+                        "name": name,
+                        "folder": {},
+                        "@microsoft.graph.conflictBehavior": Conflict::Fail.as_str(),
+                    })),
+                }),
+                Err(err) => refused.push((i, err)),
+            }
+        }
+        let mut sent = self.batched(steps).await.into_iter();
+        let mut refused = refused.into_iter().peekable();
+        let mut results: Vec<Result<DriveItem>> = (0..names.len())
+            .map(|i| match refused.peek() {
+                Some((at, _)) if *at == i => Err(refused.next().expect("peeked").1),
+                _ => sent
+                    .next()
+                    .unwrap_or_else(|| Err(Error::Other("no reply for this folder".into())))
+                    .and_then(|value| {
+                        serde_json::from_value(value).map_err(|e| {
+                            Error::Other(format!("unexpected reply from OneDrive: {e}"))
+                        })
+                    }),
+            })
+            .collect();
+        // Names already taken: fine when a folder holds them (looked up in batches).
+        let taken: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Err(Error::Graph { status: 409, .. })))
+            .map(|(i, _)| i)
+            .collect();
+        let addresses: Vec<ItemAddress> = taken
+            .iter()
+            .map(|&i| ItemAddress::Path(parent.join(&names[i])))
+            .collect();
+        for (i, found) in taken.into_iter().zip(self.items_many(&addresses).await) {
+            results[i] = match found {
+                Ok(item) if item.is_folder() => Ok(item),
+                Ok(_) => Err(Error::Other(format!(
+                    "{} exists and is not a folder",
+                    super::display::escape_control(&parent.join(&names[i]).to_string())
+                ))),
+                Err(err) => Err(err),
+            };
+        }
+        Ok(results)
+    }
+
     /// Renames and/or moves an item (PATCH). `new_parent_id` must be a real id.
     pub async fn move_item(
         &self,

@@ -268,13 +268,15 @@ impl LocalWalk<'_> {
         }
         let mut visited = std::collections::HashSet::new();
         visited.insert(dir_key(&metadata));
+        if !self.options.dry_run {
+            create_folder(self.graph, &dest).await?;
+        }
+        // Each folder is made before anything inside it is planned: the top one
+        // here, the others together with their siblings once their parent is read.
         let mut stack = vec![(source, dest)];
         while let Some((dir, target)) = stack.pop() {
             if plan.stopped() {
                 break;
-            }
-            if !self.options.dry_run {
-                create_folder(self.graph, &target).await?;
             }
             let children = match read_children(&dir).await {
                 Ok(children) => children,
@@ -285,6 +287,7 @@ impl LocalWalk<'_> {
             };
             let mut onedrive_names: std::collections::HashMap<String, String> =
                 std::collections::HashMap::new();
+            let mut subfolders = Vec::new();
             for (path, name) in children {
                 let Some(name) = name else {
                     plan.problem(format!("{}: the name is not valid UTF-8", shown(&path)));
@@ -318,7 +321,7 @@ impl LocalWalk<'_> {
                         ));
                         continue;
                     }
-                    stack.push((path, child_target));
+                    subfolders.push((path, child_target));
                 } else if metadata.is_file() {
                     plan.task(self.task(path, child_target, metadata.len()))
                         .await;
@@ -330,8 +333,46 @@ impl LocalWalk<'_> {
                     ));
                 }
             }
+            stack.extend(self.make_subfolders(&target, subfolders, plan).await?);
         }
         Ok(())
+    }
+
+    /// Makes the subfolders of `parent` (a OneDrive folder's in JSON batches) and
+    /// returns those that now exist, to walk. A name OneDrive refuses, or a file
+    /// where a folder should go, is a problem for that folder alone; a failure of
+    /// the service stops the walk.
+    async fn make_subfolders<S: PlanSink>(
+        &self,
+        parent: &Location,
+        subfolders: Vec<(PathBuf, Location)>,
+        plan: &mut S,
+    ) -> Result<Vec<(PathBuf, Location)>> {
+        if self.options.dry_run || subfolders.is_empty() {
+            return Ok(subfolders);
+        }
+        let Location::Remote(parent) = parent else {
+            for (_, target) in &subfolders {
+                create_folder(None, target).await?;
+            }
+            return Ok(subfolders);
+        };
+        let graph = self.graph.ok_or_else(|| Error::SignInRequired {
+            reason: "not signed in".into(),
+        })?;
+        let names: Vec<String> = subfolders.iter().map(|(_, target)| target.name()).collect();
+        let made = graph.create_folders_in(parent, &names).await?;
+        let mut walk = Vec::with_capacity(subfolders.len());
+        for ((path, target), result) in subfolders.into_iter().zip(made) {
+            match result {
+                Ok(_) => walk.push((path, target)),
+                Err(err) if err.is_about_the_item() => {
+                    plan.problem(format!("{}: {err}", shown(&path)));
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(walk)
     }
 
     /// What an entry is, following a link only when asked; None (with the

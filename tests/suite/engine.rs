@@ -1504,3 +1504,77 @@ async fn batched_small_uploads_keep_no_resume_records() {
         b"small 4"
     );
 }
+
+/// A tree's folders are made in JSON batches, each folder's subfolders together;
+/// a file standing where a folder should go is a problem for that folder alone,
+/// and uploading the tree again over itself finds its folders in place.
+#[tokio::test]
+async fn a_tree_s_folders_are_made_in_batches() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    for a in 0..30 {
+        for b in 0..3 {
+            env.write(
+                &format!("tree/d{a:02}/e{b}/f.txt"),
+                format!("{a}/{b}").as_bytes(),
+            );
+        }
+    }
+    // On OneDrive a file already holds the place of one folder.
+    env.emu.put_file("/tree/d07", b"in the way");
+    let up = |env: &Env| Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(env.local("tree"))],
+        dest_dir: remote("/"),
+        dest_name: None,
+    };
+    env.emu.clear_requests();
+    let run = env
+        .run(up(&env), |_| {
+            Answer::Conflict(ConflictAnswer::All(Resolution::Overwrite))
+        })
+        .await;
+    assert_eq!(run.problems.len(), 1, "{:?}", run.problems);
+    assert!(
+        run.problems[0].contains("d07") && run.problems[0].contains("not a folder"),
+        "{:?}",
+        run.problems
+    );
+    assert_eq!(run.states.len(), 29 * 3, "d07's files were not planned");
+    assert!(run.states.iter().all(|(_, s)| *s == TaskState::Done));
+    assert_eq!(
+        env.emu.read_file("/tree/d12/e2/f.txt").await.unwrap(),
+        b"12/2"
+    );
+    let log = env.emu.requests();
+    let single_creations = log
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/children") && !r.in_batch)
+        .count();
+    assert_eq!(
+        single_creations, 0,
+        "/tree was there; nothing is made alone"
+    );
+    let batched_creations = log
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/children") && r.in_batch)
+        .count();
+    assert_eq!(batched_creations, 30 + 29 * 3);
+    let batches = log.iter().filter(|r| r.path.ends_with("/$batch")).count();
+    // 30 top folders (2 batches) + 29 × 3 subfolders (29 batches), plus the
+    // lookup of d07 and the batched uploads of 87 small files.
+    assert!((31..=31 + 1 + 87).contains(&batches), "{batches} batches");
+
+    // Again, over itself: every folder is found, nothing fails.
+    env.emu.clear_requests();
+    let run = env
+        .run(up(&env), |_| {
+            Answer::Conflict(ConflictAnswer::All(Resolution::Skip))
+        })
+        .await;
+    assert_eq!(run.problems.len(), 1, "{:?}", run.problems);
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Skipped),
+        "{:?}",
+        run.states
+    );
+}
