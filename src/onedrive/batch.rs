@@ -1,9 +1,10 @@
 //! Small files in few round trips (Graph reference §10.2): uploads of small files
 //! are gathered into JSON batches — each file a `PUT …/content` (base64) and, to keep
 //! its modified time, a `PATCH` that depends on it — up to 20 requests per HTTP call,
-//! several batches in flight. A request of a batch that is throttled or fails for a
-//! passing reason is sent again on its own; a drive that refuses batching gets single
-//! requests for the rest of the run.
+//! several batches in flight. Single metadata requests from many tasks at once (the
+//! lookups and PATCHes of moves) join the same queue. A request of a batch that is
+//! throttled or fails for a passing reason is sent again on its own; a drive that
+//! refuses batching gets single requests for the rest of the run.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,6 +26,8 @@ use super::quickxor::QuickXorHash;
 pub const SMALL_FILE_MAX: u64 = 256 * 1024;
 /// Files per batch: a PUT and a PATCH each, 20 requests.
 pub const FILES_PER_BATCH: usize = 10;
+/// Requests one batch carries (Graph's limit, reference §10.2).
+const REQUESTS_PER_BATCH: usize = 20;
 
 /// One small file to upload.
 pub struct SmallUpload {
@@ -34,9 +37,64 @@ pub struct SmallUpload {
     pub modified: Option<DateTime<Utc>>,
 }
 
-struct Job {
-    upload: SmallUpload,
-    reply: oneshot::Sender<Result<DriveItem>>,
+enum Job {
+    Upload {
+        upload: SmallUpload,
+        reply: oneshot::Sender<Result<DriveItem>>,
+    },
+    Request {
+        step: Step,
+        reply: oneshot::Sender<Result<Value>>,
+    },
+}
+
+impl Job {
+    /// Requests it adds to a batch: a small upload is a PUT and, to keep its
+    /// modified time, a PATCH.
+    fn requests(&self) -> usize {
+        match self {
+            Job::Upload { upload, .. } => 1 + usize::from(upload.modified.is_some()),
+            Job::Request { .. } => 1,
+        }
+    }
+
+    /// Nobody waits for it any more (cancelled or paused while it was queued).
+    fn abandoned(&self) -> bool {
+        match self {
+            Job::Upload { reply, .. } => reply.is_closed(),
+            Job::Request { reply, .. } => reply.is_closed(),
+        }
+    }
+}
+
+/// The jobs of one batch being gathered.
+struct Gathering {
+    jobs: Vec<Job>,
+    requests: usize,
+}
+
+impl Gathering {
+    fn new(first: Job) -> Self {
+        let requests = first.requests();
+        Self {
+            jobs: vec![first],
+            requests,
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        self.requests < REQUESTS_PER_BATCH
+    }
+
+    /// Adds `job`, or gives it back when it does not fit (it starts the next batch).
+    fn add(&mut self, job: Job) -> Option<Job> {
+        if self.requests + job.requests() > REQUESTS_PER_BATCH {
+            return Some(job);
+        }
+        self.requests += job.requests();
+        self.jobs.push(job);
+        None
+    }
 }
 
 /// The queue small uploads of one drive go through.
@@ -53,14 +111,23 @@ impl Batcher {
         let refused = Arc::new(AtomicBool::new(false));
         let slots = Arc::new(Semaphore::new(in_flight.max(1)));
         tokio::spawn(async move {
-            while let Some(first) = queue.recv().await {
+            // A job that did not fit the last batch starts the next one.
+            let mut held: Option<Job> = None;
+            loop {
+                let first = match held.take() {
+                    Some(job) => job,
+                    None => match queue.recv().await {
+                        Some(job) => job,
+                        None => break,
+                    },
+                };
                 // A batch leaves when it is full, or as soon as a slot is free with
                 // what has arrived by then: no timer. While every slot is busy the
                 // next batch fills up, so batches grow with the load by themselves.
-                let mut batch = vec![first];
-                while batch.len() < FILES_PER_BATCH {
+                let mut batch = Gathering::new(first);
+                while held.is_none() && batch.has_room() {
                     match queue.try_recv() {
-                        Ok(job) => batch.push(job),
+                        Ok(job) => held = batch.add(job),
                         Err(_) => break,
                     }
                 }
@@ -69,8 +136,8 @@ impl Batcher {
                     tokio::select! {
                         biased;
                         permit = slots.clone().acquire_owned() => slot = permit.ok(),
-                        job = queue.recv(), if batch.len() < FILES_PER_BATCH => match job {
-                            Some(job) => batch.push(job),
+                        job = queue.recv(), if held.is_none() && batch.has_room() => match job {
+                            Some(job) => held = batch.add(job),
                             None => break,
                         },
                     }
@@ -81,7 +148,7 @@ impl Batcher {
                 };
                 let (graph, refused) = (graph.clone(), refused.clone());
                 tokio::spawn(async move {
-                    send(&graph, batch, &refused).await;
+                    send(&graph, batch.jobs, &refused).await;
                     drop(slot);
                 });
             }
@@ -92,12 +159,23 @@ impl Batcher {
     pub async fn upload(&self, upload: SmallUpload) -> Result<DriveItem> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { upload, reply })
-            .map_err(|_| Error::Other("the upload queue has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Other("the upload queue has stopped".into()))?
+            .send(Job::Upload { upload, reply })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
+
+    /// One request sent with whatever else is queued: its reply body, or its error.
+    pub async fn request(&self, step: Step) -> Result<Value> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job::Request { step, reply })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> Error {
+    Error::Other("the request queue has stopped".into())
 }
 
 /// `/me/drive/…` or `/drives/{id}/…` relative to the Graph version, as a batch wants.
@@ -107,8 +185,8 @@ fn relative(graph: &Graph, absolute: &str) -> String {
 }
 
 async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
-    // A file whose upload was cancelled or paused while it waited is not sent.
-    let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
+    // A job whose task was cancelled or paused while it waited is not sent.
+    let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.abandoned()).collect();
     if jobs.is_empty() {
         return;
     }
@@ -117,24 +195,11 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
     }
     let mut requests = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
-        let upload = &job.upload;
-        let item = relative(graph, &graph.drive_url(&upload.dest.address()));
-        requests.push(json!({
-            "id": format!("put{i}"),
-            "method": "PUT",
-            "url": format!("{item}/content?@microsoft.graph.conflictBehavior={}", upload.conflict.as_str()),
-            "headers": {"Content-Type": "application/octet-stream"},
-            "body": base64::engine::general_purpose::STANDARD.encode(&upload.data),
-        }));
-        if let Some(when) = upload.modified {
-            requests.push(json!({
-                "id": format!("time{i}"),
-                "method": "PATCH",
-                "url": item,
-                "headers": {"Content-Type": "application/json"},
-                "body": {"fileSystemInfo": {"lastModifiedDateTime": super::format_time(when)}},
-                "dependsOn": [format!("put{i}")],
-            }));
+        match job {
+            Job::Upload { upload, .. } => requests.extend(upload_requests(graph, i, upload)),
+            Job::Request { step, .. } => {
+                requests.push(step_request(graph, &format!("req{i}"), step))
+            }
         }
     }
     let reply = graph
@@ -148,7 +213,7 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
         Ok(value) => value,
         Err(err) => {
             // A service without batching (or a proxy in the way): one at a time,
-            // for good. Anything else: these files go alone this once.
+            // for good. Anything else: these go alone this once.
             if matches!(
                 err,
                 Error::Graph {
@@ -156,30 +221,97 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
                     ..
                 }
             ) {
-                tracing::warn!("batching refused ({err}); sending files one at a time");
+                tracing::warn!("batching refused ({err}); sending requests one at a time");
                 refused.store(true, Ordering::Relaxed);
             }
             return alone(graph, jobs).await;
         }
     };
-    let find = |id: &str| {
-        answers["responses"]
-            .as_array()
-            .and_then(|all| all.iter().find(|r| r["id"].as_str() == Some(id)))
-            .cloned()
-    };
     let mut retry = Vec::new();
     for (i, job) in jobs.into_iter().enumerate() {
-        let put = find(&format!("put{i}"));
-        let time = find(&format!("time{i}"));
-        match settle(graph, &job.upload, put, time).await {
-            Outcome::Done(result) => {
-                let _ = job.reply.send(*result);
+        match job {
+            Job::Upload { upload, reply } => {
+                let put = answer(&answers, &format!("put{i}"));
+                let time = answer(&answers, &format!("time{i}"));
+                match settle(graph, &upload, put, time).await {
+                    Outcome::Done(result) => {
+                        let _ = reply.send(*result);
+                    }
+                    Outcome::Again => retry.push(Job::Upload { upload, reply }),
+                }
             }
-            Outcome::Again => retry.push(job),
+            Job::Request { step, reply } => {
+                match settle_request(graph, answer(&answers, &format!("req{i}"))) {
+                    Some(result) => {
+                        let _ = reply.send(result);
+                    }
+                    None => retry.push(Job::Request { step, reply }),
+                }
+            }
         }
     }
     alone(graph, retry).await;
+}
+
+/// A small file's PUT (base64 body) and, to keep its time, a PATCH that waits for it.
+fn upload_requests(graph: &Graph, i: usize, upload: &SmallUpload) -> Vec<Value> {
+    let item = relative(graph, &graph.drive_url(&upload.dest.address()));
+    let mut requests = vec![json!({
+        "id": format!("put{i}"),
+        "method": "PUT",
+        "url": format!("{item}/content?@microsoft.graph.conflictBehavior={}", upload.conflict.as_str()),
+        "headers": {"Content-Type": "application/octet-stream"},
+        "body": base64::engine::general_purpose::STANDARD.encode(&upload.data),
+    })];
+    if let Some(when) = upload.modified {
+        requests.push(json!({
+            "id": format!("time{i}"),
+            "method": "PATCH",
+            "url": item,
+            "headers": {"Content-Type": "application/json"},
+            "body": {"fileSystemInfo": {"lastModifiedDateTime": super::format_time(when)}},
+            "dependsOn": [format!("put{i}")],
+        }));
+    }
+    requests
+}
+
+/// A [`Step`] as one request of a batch.
+fn step_request(graph: &Graph, id: &str, step: &Step) -> Value {
+    let mut request = json!({
+        "id": id,
+        "method": step.method.as_str(),
+        "url": relative(graph, &step.url),
+    });
+    if let Some(body) = &step.body {
+        request["body"] = body.clone();
+        request["headers"] = json!({"Content-Type": "application/json"});
+    }
+    request
+}
+
+/// The answer with this id in a batch's reply.
+fn answer(answers: &Value, id: &str) -> Option<Value> {
+    answers["responses"]
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["id"].as_str() == Some(id)))
+        .cloned()
+}
+
+/// What a batched request's answer means: its body, its own error, or None when
+/// it should go again on its own (missing, throttled, a passing failure).
+fn settle_request(graph: &Graph, answer: Option<Value>) -> Option<Result<Value>> {
+    let answer = answer?;
+    let status = status_of(&answer);
+    if passing(status) {
+        wait_as_told(graph, &answer);
+        return None;
+    }
+    Some(if (200..300).contains(&status) {
+        Ok(serde_json::from_slice(&body_of(&answer)).unwrap_or(Value::Null))
+    } else {
+        Err(Error::from_graph(status, &body_of(&answer)))
+    })
 }
 
 enum Outcome {
@@ -277,11 +409,17 @@ async fn settle(
     }
 }
 
-/// Files sent one request at a time (retried as any request is).
+/// Jobs sent one request at a time (retried as any request is).
 async fn alone(graph: &Graph, jobs: Vec<Job>) {
     for job in jobs {
-        let result = graph.upload_small_alone(&job.upload).await;
-        let _ = job.reply.send(result);
+        match job {
+            Job::Upload { upload, reply } => {
+                let _ = reply.send(graph.upload_small_alone(&upload).await);
+            }
+            Job::Request { step, reply } => {
+                let _ = reply.send(graph.step_alone(&step).await);
+            }
+        }
     }
 }
 
@@ -322,18 +460,7 @@ impl Graph {
         let requests: Vec<Value> = steps
             .iter()
             .enumerate()
-            .map(|(i, step)| {
-                let mut request = json!({
-                    "id": i.to_string(),
-                    "method": step.method.as_str(),
-                    "url": relative(self, &step.url),
-                });
-                if let Some(body) = &step.body {
-                    request["body"] = body.clone();
-                    request["headers"] = json!({"Content-Type": "application/json"});
-                }
-                request
-            })
+            .map(|(i, step)| step_request(self, &i.to_string(), step))
             .collect();
         let reply = self
             .json::<Value>(
@@ -347,27 +474,19 @@ impl Graph {
         };
         let mut results = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
-            let answer = answers["responses"].as_array().and_then(|all| {
-                all.iter()
-                    .find(|r| r["id"].as_str() == Some(i.to_string().as_str()))
-            });
-            let result = match answer {
-                Some(answer) if (200..300).contains(&status_of(answer)) => {
-                    Ok(serde_json::from_slice(&body_of(answer)).unwrap_or(Value::Null))
-                }
-                Some(answer) if !passing(status_of(answer)) => {
-                    Err(Error::from_graph(status_of(answer), &body_of(answer)))
-                }
-                _ => {
-                    if let Some(answer) = answer {
-                        wait_as_told(self, answer);
-                    }
-                    self.step_alone(step).await
-                }
+            let result = match settle_request(self, answer(&answers, &i.to_string())) {
+                Some(result) => result,
+                None => self.step_alone(step).await,
             };
             results.push(result);
         }
         results
+    }
+
+    /// One request sent in whichever batch leaves next with other tasks' requests
+    /// (the queue small uploads use): many tasks' single requests share round trips.
+    pub async fn gathered(&self, step: Step) -> Result<Value> {
+        self.batcher().request(step).await
     }
 
     async fn steps_alone(&self, steps: &[Step]) -> Vec<Result<Value>> {

@@ -1578,3 +1578,80 @@ async fn a_tree_s_folders_are_made_in_batches() {
         run.states
     );
 }
+
+/// Many OneDrive items moved at once share JSON batches: their lookups before
+/// planning, the destination's lookups and the PATCHes. A name taken at the
+/// destination is found by the refused PATCH (no check per file) and asked about;
+/// a PATCH throttled inside a batch goes again on its own after its wait.
+#[tokio::test]
+async fn many_moves_within_onedrive_share_batches() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let names: Vec<String> = (0..45).map(|i| format!("m{i:02}.txt")).collect();
+    for name in &names {
+        env.emu.put_file(&format!("/from/{name}"), name.as_bytes());
+    }
+    env.emu.put_file("/to/m07.txt", b"older");
+    env.emu.add_fault(
+        FaultRule::new(
+            Target::Graph,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(RetryAfter::Seconds(1)),
+            },
+            1,
+        )
+        .method("PATCH"),
+    );
+    env.emu.clear_requests();
+    let run = env
+        .run(
+            Request {
+                kind: Kind::Move,
+                sources: names
+                    .iter()
+                    .map(|n| remote(&format!("/from/{n}")))
+                    .collect(),
+                dest_dir: remote("/to"),
+                dest_name: None,
+            },
+            |_| Answer::Conflict(ConflictAnswer::All(Resolution::Overwrite)),
+        )
+        .await;
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    assert_eq!(run.questions, ["conflict m07.txt"]);
+    assert_eq!(run.states.len(), 45);
+    assert!(
+        run.states.iter().all(|(_, s)| *s == TaskState::Done),
+        "{:?}",
+        run.states
+    );
+    for name in &names {
+        assert_eq!(
+            env.emu.read_file(&format!("/to/{name}")).await.unwrap(),
+            name.as_bytes()
+        );
+        assert!(env.emu.read_file(&format!("/from/{name}")).await.is_none());
+    }
+    let log = env.emu.requests();
+    let alone = |method: &str| {
+        log.iter()
+            .filter(|r| r.method == method && !r.in_batch && !r.path.ends_with("/$batch"))
+            .count()
+    };
+    let batched_patches = log
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.in_batch)
+        .count();
+    assert!(batched_patches >= 45, "{batched_patches}");
+    // The throttled PATCHes (the throttle's window covers the rest of that
+    // batch) went again on their own; the conflict's lookups are the only other
+    // requests of their own.
+    assert!(
+        (1..=20).contains(&alone("PATCH")),
+        "{} PATCHes alone",
+        alone("PATCH")
+    );
+    assert!(alone("GET") <= 4, "{} GETs alone", alone("GET"));
+    let batches = log.iter().filter(|r| r.path.ends_with("/$batch")).count();
+    assert!(batches <= 20, "{batches} batches for 45 moves");
+}

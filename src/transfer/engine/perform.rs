@@ -10,7 +10,13 @@ impl Engine {
         dest: &RemotePath,
     ) -> Result<String> {
         let parent = dest.parent().unwrap_or_default();
-        Ok(graph.item(&ItemAddress::Path(parent)).await?.id)
+        // Sent with the other tasks' requests: many files going to one place at
+        // once look it up in a few batches.
+        graph
+            .item_if_exists_gathered(&ItemAddress::Path(parent.clone()))
+            .await?
+            .map(|item| item.id)
+            .ok_or_else(|| Error::Other(format!("{parent}: no such folder")))
     }
 
     pub(super) async fn perform(
@@ -166,7 +172,9 @@ impl Engine {
                 }
                 let parent = self.remote_parent_id(&graph, target).await?;
                 let name = target.name().filter(|n| *n != item.name);
-                graph.move_item(&item.id, Some(&parent), name).await?;
+                graph
+                    .move_item_gathered(&item.id, Some(&parent), name)
+                    .await?;
                 progress.set_done(task.size);
             }
             (Direction::LocalMove, Location::Local(source), Location::Local(target)) => {

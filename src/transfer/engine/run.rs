@@ -82,8 +82,9 @@ impl Engine {
         }
     }
 
-    /// A small upload trades its slot for one of the many that batched uploads
-    /// share (they wait for a batch, not for the network), so the next task starts.
+    /// A small upload or a move trades its slot for one of the many that batched
+    /// requests share (they wait for a batch, not for the network), so the next
+    /// task starts.
     async fn small_slot_for(
         &self,
         id: u64,
@@ -93,10 +94,14 @@ impl Engine {
             return slot;
         };
         let small_upload = self
-            .with(id, |c| {
-                c.task.direction == Direction::Upload
-                    && c.task.size <= crate::onedrive::batch::SMALL_FILE_MAX
-                    && c.task.resume_url.is_none()
+            .with(id, |c| match c.task.direction {
+                Direction::Upload => {
+                    c.task.size <= crate::onedrive::batch::SMALL_FILE_MAX
+                        && c.task.resume_url.is_none()
+                }
+                // A move is a lookup and a PATCH, both batched.
+                Direction::RemoteMove => true,
+                _ => false,
             })
             .unwrap_or(false);
         if !small_upload {
@@ -181,7 +186,7 @@ impl Engine {
             Location::Remote(path) => Ok(self
                 .graph_for(path)
                 .await?
-                .item_if_exists(&ItemAddress::Path(path.clone()))
+                .item_if_exists_gathered(&ItemAddress::Path(path.clone()))
                 .await?
                 .map(|item| (item.size, item.modified()))),
         }
@@ -259,9 +264,10 @@ impl Engine {
         cancel: &CancellationToken,
         progress: &Arc<Progress>,
     ) -> Result<TaskOutcome> {
-        // Uploads go out with conflictBehavior=fail and look at the target only on a
-        // 409: no request per file just to check (small files are one request).
-        let optimistic = task.direction == Direction::Upload;
+        // Uploads (conflictBehavior=fail) and moves (a PATCH onto a taken name is
+        // refused, reference §6.2) look at the target only on a 409: no request
+        // per file just to check.
+        let optimistic = matches!(task.direction, Direction::Upload | Direction::RemoteMove);
         let mut known = if optimistic {
             None
         } else {
