@@ -198,10 +198,13 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Move or rename a OneDrive item (into TO when TO is a folder or ends with /).
+    /// Move or rename a OneDrive item (into TO when TO is a folder or ends with /);
+    /// with several sources, move them all into the folder named last (in JSON
+    /// batches, twenty moves per request).
     Mv {
-        from: String,
-        to: String,
+        /// FROM TO, or FROM... FOLDER.
+        #[arg(required = true, num_args = 2.., value_name = "PATH")]
+        paths: Vec<String>,
         /// Print what would be moved; move nothing.
         #[arg(long)]
         dry_run: bool,

@@ -209,7 +209,11 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             recursive,
             dry_run,
         } => rm(&context, &remote_paths, recursive, dry_run).await,
-        Command::Mv { from, to, dry_run } => mv(&context, &from, &to, dry_run).await,
+        Command::Mv { paths, dry_run } => match paths.as_slice() {
+            [from, to] => mv(&context, from, to, dry_run).await,
+            [sources @ .., folder] => mv_into(&context, sources, folder, dry_run).await,
+            [] => unreachable!("clap asks for two paths at least"),
+        },
         other => unreachable!("dispatched in main: {other:?}"),
     };
     match result {
@@ -239,7 +243,7 @@ fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
             vec![remote_path]
         }
         Command::Rm { remote_paths, .. } => remote_paths.iter_mut().collect(),
-        Command::Mv { from, to, .. } => vec![from, to],
+        Command::Mv { paths, .. } => paths.iter_mut().collect(),
         _ => Vec::new(),
     };
     for path in paths {
@@ -474,6 +478,66 @@ async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool)
                 escape_control(&path.to_string())
             ),
             Err(err) => report(text, err),
+        }
+    }
+    if failed {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+/// `odc mv FROM... FOLDER`: each source looked up and moved twenty to a JSON
+/// batch; a failure is reported for its item and the others still move.
+async fn mv_into(context: &Context, sources: &[String], folder: &str, dry_run: bool) -> Outcome {
+    let graph = context.graph()?;
+    let folder_path = RemotePath::parse(folder)?;
+    let target = graph
+        .item(&ItemAddress::Path(folder_path.clone()))
+        .await
+        .map_err(|e| about(folder, e))?;
+    if !target.is_folder() {
+        let reason = "is not a folder; several items move into a folder";
+        return Err(about(folder, Error::Other(reason.into())).into());
+    }
+    let mut failed = false;
+    let mut report = |text: &str, err: Error| {
+        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
+        failed = true;
+    };
+    let mut wanted: Vec<(&String, RemotePath)> = Vec::new();
+    for text in sources {
+        match RemotePath::parse(text) {
+            Ok(path) if path.is_root() => {
+                report(text, Error::Other("the root folder cannot be moved".into()))
+            }
+            Ok(path) => wanted.push((text, path)),
+            Err(err) => report(text, err),
+        }
+    }
+    let addresses: Vec<ItemAddress> = wanted
+        .iter()
+        .map(|(_, path)| ItemAddress::Path(path.clone()))
+        .collect();
+    let mut moving: Vec<(&String, String)> = Vec::new();
+    for ((text, path), item) in wanted.into_iter().zip(graph.items_many(&addresses).await) {
+        match item {
+            Err(err) => report(text, err),
+            Ok(item) if dry_run => println!(
+                "would move {} to {}",
+                escape_control(&path.to_string()),
+                escape_control(&folder_path.join(&item.name).to_string())
+            ),
+            Ok(item) => moving.push((text, item.id)),
+        }
+    }
+    let ids: Vec<String> = moving.iter().map(|(_, id)| id.clone()).collect();
+    for ((text, _), result) in moving
+        .into_iter()
+        .zip(graph.move_many(&ids, &target.id).await)
+    {
+        if let Err(err) = result {
+            report(text, err);
         }
     }
     if failed {

@@ -552,6 +552,69 @@ async fn mkdir_like_mkdir_1() {
     assert!(ls.contains("C/"), "{ls}");
 }
 
+/// `odc mv A B C FOLDER` moves several items like mv(1), in JSON batches: each
+/// failure is reported for its item (exit 1) and the others still move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mv_moves_several_items_into_a_folder_in_batches() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let mut args = vec!["mv".to_string()];
+    for i in 0..25 {
+        home.emu.put_file(&format!("/in/f{i:02}.txt"), b"x");
+        args.push(format!("/in/f{i:02}.txt"));
+    }
+    home.emu.put_file("/out/f03.txt", b"already here");
+    args.push("/in/missing.txt".into());
+    args.push("/out".into());
+    home.emu.clear_requests();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = home.odc(&argv).await;
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let errors = stderr(&run);
+    assert!(errors.contains("/in/missing.txt: not found"), "{errors}");
+    assert!(errors.contains("/in/f03.txt: "), "{errors}");
+    assert_eq!(errors.lines().count(), 2, "{errors}");
+    for i in (0..25).filter(|i| *i != 3) {
+        assert!(
+            home.emu
+                .read_file(&format!("/out/f{i:02}.txt"))
+                .await
+                .is_some()
+        );
+        assert!(
+            home.emu
+                .read_file(&format!("/in/f{i:02}.txt"))
+                .await
+                .is_none()
+        );
+    }
+    assert_eq!(
+        home.emu.read_file("/out/f03.txt").await.unwrap(),
+        b"already here",
+        "nothing replaced"
+    );
+    let log = home.emu.requests();
+    let alone = log
+        .iter()
+        .filter(|r| r.method == "PATCH" && !r.in_batch)
+        .count();
+    assert_eq!(alone, 0, "every move went in a batch");
+    let batches = log.iter().filter(|r| r.path.ends_with("/$batch")).count();
+    assert!(batches <= 4, "{batches} batches: 26 lookups and 24 moves");
+
+    // Several sources need a folder at the end.
+    home.emu.put_file("/x.txt", b"x");
+    let not_folder = home
+        .odc(&["mv", "/out/f00.txt", "/out/f01.txt", "/x.txt"])
+        .await;
+    assert_eq!(not_folder.status.code(), Some(1));
+    assert!(
+        stderr(&not_folder).contains("/x.txt: is not a folder"),
+        "{}",
+        stderr(&not_folder)
+    );
+}
+
 /// `ls --json` is one JSON document (`odc ls --json / | jq length` works), with the
 /// fields scripts need; `-R` recurses; `--bytes` gives exact sizes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
