@@ -15,6 +15,7 @@
 # and prints wall time, throughput and peak RSS. Targets (issue 14): upload
 # within 0.95x of curl, listing within 1.1x of the minimal client, peak RSS
 # <= 32 MiB for `odc ls` and <= 64 MiB for the pane.
+# ODC_BASELINE=/path/to/an/older/odc adds that binary's download and upload.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,6 +62,11 @@ row "download 1 GiB: odc get" $SIZE "$T_ODC" "$M_ODC"
 row "download 1 GiB: curl" $SIZE "$T_CURL" "$M_CURL"
 echo "  odc/curl throughput: $(python3 -c "print(f'{$T_CURL/$T_ODC:.2f}x')")"
 rm -f "$WORK/curl.bin"
+if [ -n "${ODC_BASELINE:-}" ]; then
+  read -r T_BASE M_BASE < <(measure "$ODC_BASELINE" get /bench/1GiB.bin "$WORK/base.bin")
+  cmp "$WORK/odc.bin" "$WORK/base.bin"; rm -f "$WORK/base.bin"
+  row "download 1 GiB: baseline odc get" $SIZE "$T_BASE" "$M_BASE"
+fi
 
 # Upload
 read -r T_ODC M_ODC < <(measure "$ODC" put "$WORK/odc.bin" /bench/up-odc.bin)
@@ -84,6 +90,10 @@ rm -f "$WORK"/frag.*
 row "upload 1 GiB: odc put" $SIZE "$T_ODC" "$M_ODC"
 row "upload 1 GiB: curl (one connection)" $SIZE "$T_CURL" "$M_CURL"
 echo "  odc/curl throughput: $(python3 -c "print(f'{$T_CURL/$T_ODC:.2f}x')")"
+if [ -n "${ODC_BASELINE:-}" ]; then
+  read -r T_BASE M_BASE < <(measure "$ODC_BASELINE" put "$WORK/odc.bin" /bench/up-baseline.bin)
+  row "upload 1 GiB: baseline odc put" $SIZE "$T_BASE" "$M_BASE"
+fi
 HASHES=$(curl -sf -H "$AUTH" "$G/me/drive/root:/bench:/children?\$select=name,file" | python3 -c 'import json,sys; v={i["name"]:i["file"]["hashes"]["quickXorHash"] for i in json.load(sys.stdin)["value"] if "file" in i}; print(v["up-odc.bin"]==v["up-curl.bin"]==v["1GiB.bin"])')
 echo "  uploaded bytes identical (QuickXorHash): $HASHES"
 rm -f "$WORK/odc.bin"
