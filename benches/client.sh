@@ -18,6 +18,7 @@
 # ODC_BASELINE=/path/to/an/older/odc adds that binary's download and upload.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/rclone.sh
 
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
@@ -25,9 +26,10 @@ cargo build --release --quiet
 ODC="$PWD/target/release/odc"
 WORK=$(mktemp -d)
 PORT=${BENCH_PORT:-18765}
-trap 'kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed bench --interval 0 --approve-after 1 >"$WORK/emulator.log" 2>&1 &
+"$ODC" emulator --listen 127.0.0.1:$PORT --seed bench --interval 0 --approve-after 1 \
+  --accept-preauth-authorization >"$WORK/emulator.log" 2>&1 &
 EMU=$!
 B=http://127.0.0.1:$PORT
 for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
@@ -49,6 +51,8 @@ row() { # what bytes seconds kib
   printf "%-34s %8.2f s %8s MiB/s %8.1f MiB RSS\n" "$1" "$3" "$mib_s" "$(python3 -c "print($4/1024)")"
 }
 
+HAVE_RCLONE=0
+if rclone_setup "$B" "$WORK" $((PORT + 1)); then HAVE_RCLONE=1; fi
 SIZE=1073741824
 echo "odc client benchmark ($(nproc) cores), emulator on 127.0.0.1:$PORT"
 echo
@@ -62,6 +66,11 @@ row "download 1 GiB: odc get" $SIZE "$T_ODC" "$M_ODC"
 row "download 1 GiB: curl" $SIZE "$T_CURL" "$M_CURL"
 echo "  odc/curl throughput: $(python3 -c "print(f'{$T_CURL/$T_ODC:.2f}x')")"
 rm -f "$WORK/curl.bin"
+if [ $HAVE_RCLONE = 1 ]; then
+  read -r T_RC M_RC < <(measure "${RCLONE[@]}" copyto emu:bench/1GiB.bin "$WORK/rclone.bin")
+  cmp "$WORK/odc.bin" "$WORK/rclone.bin"; rm -f "$WORK/rclone.bin"
+  row "download 1 GiB: rclone copyto" $SIZE "$T_RC" "$M_RC"
+fi
 if [ -n "${ODC_BASELINE:-}" ]; then
   read -r T_BASE M_BASE < <(measure "$ODC_BASELINE" get /bench/1GiB.bin "$WORK/base.bin")
   cmp "$WORK/odc.bin" "$WORK/base.bin"; rm -f "$WORK/base.bin"
@@ -90,6 +99,10 @@ rm -f "$WORK"/frag.*
 row "upload 1 GiB: odc put" $SIZE "$T_ODC" "$M_ODC"
 row "upload 1 GiB: curl (one connection)" $SIZE "$T_CURL" "$M_CURL"
 echo "  odc/curl throughput: $(python3 -c "print(f'{$T_CURL/$T_ODC:.2f}x')")"
+if [ $HAVE_RCLONE = 1 ]; then
+  read -r T_RC M_RC < <(measure "${RCLONE[@]}" copyto "$WORK/odc.bin" emu:bench/up-rclone.bin)
+  row "upload 1 GiB: rclone copyto" $SIZE "$T_RC" "$M_RC"
+fi
 if [ -n "${ODC_BASELINE:-}" ]; then
   read -r T_BASE M_BASE < <(measure "$ODC_BASELINE" put "$WORK/odc.bin" /bench/up-baseline.bin)
   row "upload 1 GiB: baseline odc put" $SIZE "$T_BASE" "$M_BASE"
@@ -125,6 +138,10 @@ read -r T_MIN M_MIN < <(measure python3 "$WORK/min-list.py" "$B" "$TOKEN" /bench
 row "list 100,000 items: odc ls ($COUNT)" 0 "$T_ODC" "$M_ODC"
 row "list 100,000 items: minimal client" 0 "$T_MIN" "$M_MIN"
 echo "  odc/minimal time: $(python3 -c "print(f'{$T_ODC/$T_MIN:.2f}x')")   (target <= 1.1x; RSS <= 32 MiB)"
+if [ $HAVE_RCLONE = 1 ]; then
+  read -r T_RC M_RC < <(measure "${RCLONE[@]}" lsf emu:bench/100k)
+  row "list 100,000 items: rclone lsf" 0 "$T_RC" "$M_RC"
+fi
 
 # A pane holding the 100,000 items: the UI in a pseudo-terminal, its peak RSS read
 # once every page has arrived.

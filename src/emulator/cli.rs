@@ -49,6 +49,11 @@ pub struct EmulatorArgs {
     /// Serve whole files even when a Range is asked for.
     #[arg(long)]
     pub ignore_range: bool,
+    /// Let requests to pre-authenticated download and upload URLs carry an
+    /// Authorization header (refused with 401 by default, as Microsoft warns it
+    /// may be); for benchmarking clients that send one, such as rclone < 1.65.
+    #[arg(long)]
+    pub accept_preauth_authorization: bool,
     /// Make every Nth listing page empty (still with a nextLink).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub empty_page_every: u32,
@@ -155,6 +160,7 @@ impl EmulatorArgs {
                 latency_ms: self.latency_ms,
                 bandwidth_bytes_per_sec: self.bandwidth,
                 ignore_range: self.ignore_range,
+                accept_authorization_on_preauth_urls: self.accept_preauth_authorization,
                 empty_page_every: self.empty_page_every,
                 duplicate_across_pages: self.duplicate_across_pages,
                 ..Settings::default()

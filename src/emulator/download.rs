@@ -16,7 +16,9 @@ use super::store::ItemKind;
 
 pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) -> Response {
     let fail = |err: ApiError| http::graph_error(&err, info);
-    if request.headers().contains_key(header::AUTHORIZATION) {
+    if request.headers().contains_key(header::AUTHORIZATION)
+        && !shared.settings().accept_authorization_on_preauth_urls
+    {
         return fail(ApiError::new(
             401,
             "unauthenticated",

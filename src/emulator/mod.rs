@@ -86,6 +86,12 @@ pub struct Settings {
     pub bandwidth_bytes_per_sec: u64,
     /// Download URLs answer 200 with the whole file even when a Range is asked.
     pub ignore_range: bool,
+    /// Pre-authenticated download and upload URLs let a request that carries an
+    /// `Authorization` header through instead of refusing it with 401. Microsoft
+    /// says such a request "might" get a 401, so odc never sends one and the
+    /// default refuses it; benchmarks turn this on for clients that do send it
+    /// (rclone before 1.65: rclone#7405).
+    pub accept_authorization_on_preauth_urls: bool,
     /// A delta token older than this gets 410 resyncRequired (about 30 days on
     /// personal drives: onedrive-api-docs#231).
     pub delta_token_lifetime_secs: u64,
@@ -118,6 +124,7 @@ impl Default for Settings {
             latency_ms: 0,
             bandwidth_bytes_per_sec: 0,
             ignore_range: false,
+            accept_authorization_on_preauth_urls: false,
             anonymous_links_disabled: false,
             redirect_uris: vec!["http://localhost".into()],
             delta_token_lifetime_secs: 30 * 24 * 3600,

@@ -214,7 +214,9 @@ async fn handle_inner(
     conn: &ConnHandle,
     fault: Option<Fault>,
 ) -> ApiResult<Response> {
-    if request.headers().contains_key(header::AUTHORIZATION) {
+    if request.headers().contains_key(header::AUTHORIZATION)
+        && !shared.settings().accept_authorization_on_preauth_urls
+    {
         return Err(ApiError::new(
             401,
             "unauthenticated",

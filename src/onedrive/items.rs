@@ -155,8 +155,30 @@ struct Page {
     next_link: Option<String>,
 }
 
+/// Only a page's nextLink: read first, so the next page is asked for before this
+/// one's items are parsed.
+#[derive(Deserialize)]
+struct NextLink {
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+/// The next page, already asked for while the current one is used. Dropping it
+/// (a listing abandoned halfway) stops the request.
+struct Prefetch {
+    url: String,
+    reply: tokio::task::JoinHandle<Result<bytes::Bytes>>,
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.reply.abort();
+    }
+}
+
 struct ListState {
     next: Option<String>,
+    prefetch: Option<Prefetch>,
     /// A folder address refused before any request: the stream's only item.
     refused: Option<Error>,
     /// A folder to look up by id first (its path holds a hostile name).
@@ -298,6 +320,7 @@ impl Graph {
         };
         let state = ListState {
             next,
+            prefetch: None,
             refused,
             unresolved,
             seen: HashSet::new(),
@@ -339,7 +362,28 @@ impl Graph {
                 state,
             ));
         }
-        match self.get::<Page>(&url).await {
+        let body = match state.prefetch.take() {
+            Some(mut ahead) if ahead.url == url => (&mut ahead.reply)
+                .await
+                .unwrap_or_else(|e| Err(Error::Other(format!("listing: {e}")))),
+            _ => self.page_bytes(&url).await,
+        };
+        let page = body.and_then(|body| {
+            // The next page is on its way while this one is parsed and used.
+            let next: NextLink = parse_page(&body)?;
+            if let Some(link) = next.next_link
+                && !state.followed.contains(&link)
+            {
+                let graph = self.on_drive(self.drive_id().as_deref());
+                let fetch = link.clone();
+                state.prefetch = Some(Prefetch {
+                    url: link,
+                    reply: tokio::spawn(async move { graph.page_bytes(&fetch).await }),
+                });
+            }
+            parse_page::<Page>(&body)
+        });
+        match page {
             Ok(page) => {
                 let items: Vec<DriveItem> = page
                     .value
@@ -351,6 +395,15 @@ impl Graph {
             }
             Err(err) => Some((Err(err), state)),
         }
+    }
+
+    /// One listing page's body.
+    async fn page_bytes(&self, url: &str) -> Result<bytes::Bytes> {
+        let response = self.send(Method::GET, url, Body::Empty, &[]).await?;
+        response
+            .bytes()
+            .await
+            .map_err(|e| Error::from(e.without_url()))
     }
 
     /// Items below `folder_id` matching `text` (Graph reference §6.5), as a stream of
@@ -373,6 +426,7 @@ impl Graph {
         );
         let state = ListState {
             next: Some(url),
+            prefetch: None,
             refused: None,
             unresolved: None,
             seen: HashSet::new(),
@@ -720,6 +774,12 @@ impl Conflict {
             Conflict::Rename => "rename",
         }
     }
+}
+
+/// A listing page (or part of one) from its body.
+fn parse_page<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body)
+        .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
 }
 
 /// A driveItem from a reply body.

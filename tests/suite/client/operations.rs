@@ -45,6 +45,38 @@ async fn listing_streams_pages_and_drops_duplicates() {
     );
 }
 
+/// While a page is being used, the next one is already on its way; a listing
+/// dropped halfway asks for no more.
+#[tokio::test]
+async fn the_next_page_is_fetched_while_this_one_is_used() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu
+        .with_drive(|d| seed::many_files(d, "/Big", 3500, chrono::Utc::now()));
+    let pages_fetched = || {
+        env.log()
+            .iter()
+            .filter(|r| r.path.contains("/children") || r.path.contains("$skiptoken="))
+            .count()
+    };
+    {
+        let mut pages = std::pin::pin!(graph.list(&path("/Big")));
+        assert_eq!(pages.next().await.unwrap().unwrap().len(), 1000);
+        // The caller is busy with page one; page two arrives meanwhile.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while pages_fetched() < 2 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            pages_fetched(),
+            2,
+            "page two was asked for before it was wanted"
+        );
+    }
+    // Dropped after one page: pages three and four are never asked for.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(pages_fetched(), 2);
+}
+
 #[tokio::test]
 async fn a_listing_whose_next_link_repeats_stops_with_an_error() {
     let (env, graph) = Env::signed_in(Settings {

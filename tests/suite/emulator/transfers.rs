@@ -296,6 +296,27 @@ async fn fragment_rules_are_enforced() {
         )
         .body(data[..UNIT].to_vec());
     assert_eq!(api.raw(request).await.status, 401);
+    // Let through only when told to (for benchmarking rclone < 1.65).
+    api.emu
+        .configure(|s| s.accept_authorization_on_preauth_urls = true);
+    let lenient = create_session(
+        &api,
+        "/lenient.bin",
+        json!({"@microsoft.graph.conflictBehavior": "fail"}),
+    )
+    .await;
+    let request = api
+        .http
+        .put(&lenient)
+        .bearer_auth(&api.token)
+        .header(
+            header::CONTENT_RANGE,
+            format!("bytes 0-{}/{total}", UNIT - 1),
+        )
+        .body(data[..UNIT].to_vec());
+    assert_eq!(api.raw(request).await.status, 202);
+    api.emu
+        .configure(|s| s.accept_authorization_on_preauth_urls = false);
     // Not a multiple of 320 KiB, and not the last fragment.
     let reply = put_fragment(&api, &url, &data[..1000], 0, total).await;
     assert_eq!(reply.status, 400);
@@ -479,6 +500,14 @@ async fn downloads_redirect_and_serve_ranges() {
 
     let reply = api.raw(api.http.get(&url).bearer_auth(&api.token)).await;
     assert_eq!(reply.status, 401, "the download URL refuses Authorization");
+    // Only when told to (benchmarks of clients that send it) is it let through.
+    api.emu
+        .configure(|s| s.accept_authorization_on_preauth_urls = true);
+    let reply = api.raw(api.http.get(&url).bearer_auth(&api.token)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body.to_vec(), data);
+    api.emu
+        .configure(|s| s.accept_authorization_on_preauth_urls = false);
 
     let whole = api.get_plain(&url, None).await;
     assert_eq!(whole.status, 200);
