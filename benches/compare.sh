@@ -13,11 +13,12 @@
 # 5. the same tree walked by `odc get --dry-run` (plans the download, lists every
 #    folder), folders listed one after another and 8 at a time.
 # Targets: the second check at least 10x faster than the first; the walk at least
-# 4x faster with 8 folders at a time. If rclone is
-# installed, `rclone check` on the same emulator is timed too (target: odc at least
-# 2x faster on the first run).
+# 4x faster with 8 folders at a time. If rclone is installed, `rclone check` of the
+# same tree (after the 10 changes) and `rclone lsf -R` of it (its walk, 8 checkers)
+# are timed too, through benches/rclone.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/rclone.sh
 
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 cargo build --release --quiet
@@ -26,9 +27,10 @@ WORK=$(mktemp -d)
 PORT=${BENCH_PORT:-18766}
 FOLDERS=${FOLDERS:-1000}
 PER_FOLDER=${PER_FOLDER:-10}
-trap 'kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed empty --interval 0 --approve-after 1 >"$WORK/emulator.log" 2>&1 &
+"$ODC" emulator --listen 127.0.0.1:$PORT --seed empty --interval 0 --approve-after 1 \
+  --accept-preauth-authorization >"$WORK/emulator.log" 2>&1 &
 EMU=$!
 B=http://127.0.0.1:$PORT
 for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
@@ -85,8 +87,13 @@ walk "walk, 1 folder at a time" 1
 walk "walk, 8 folders at a time" 8
 rm -f "$XDG_CONFIG_HOME/odc/config.toml"
 
-if command -v rclone >/dev/null; then
-  echo "rclone: not wired to the emulator here (needs an rclone remote with a custom token URL)"
+if rclone_setup "$B" "$WORK" $((PORT + 1)); then
+  rc() { # label command...
+    local label=$1; shift; local status=0
+    /usr/bin/time -f "%e s, peak %M KiB" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || status=$?
+    printf "%-28s %s  (exit %s, %s lines)\n" "$label" "$(grep -v "Command exited" "$WORK/time")" "$status" "$(wc -l <"$WORK/out")"; }
+  rc "rclone check (10 changes)" "${RCLONE[@]}" check --checkers 8 "$WORK/tree" emu:Tree
+  rc "rclone lsf -R, 8 checkers" "${RCLONE[@]}" lsf -R --checkers 8 emu:Tree
 else
-  echo "rclone: not installed; no comparison"
+  echo "rclone: not installed (apt-get install rclone), skipped"
 fi
