@@ -429,22 +429,21 @@ async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
     }
 }
 
-/// `odc rm`: every path looked up, then the deletions, each in JSON batches (many
-/// paths cost a few requests); one line per path: what was deleted, or why not.
-async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool) -> Outcome {
-    let graph = context.graph()?;
-    let mut failed = false;
-    let mut report = |text: &str, err: Error| {
-        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
-        failed = true;
-    };
-    // Parsed and checked first; the rest looked up together.
+/// The paths of a command acting on many OneDrive items, parsed (the root refused:
+/// it cannot be `verb`) and looked up together in JSON batches; a path that cannot
+/// be used is reported and left out.
+async fn look_up_many<'a>(
+    graph: &Graph,
+    paths: &'a [String],
+    verb: &str,
+    report: &mut impl FnMut(&str, Error),
+) -> Vec<(&'a String, RemotePath, crate::onedrive::DriveItem)> {
     let mut wanted: Vec<(&String, RemotePath)> = Vec::new();
     for text in paths {
         match RemotePath::parse(text) {
             Ok(path) if path.is_root() => report(
                 text,
-                Error::Other("the root folder cannot be deleted".into()),
+                Error::Other(format!("the root folder cannot be {verb}")),
             ),
             Ok(path) => wanted.push((text, path)),
             Err(err) => report(text, err),
@@ -454,20 +453,40 @@ async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool)
         .iter()
         .map(|(_, path)| ItemAddress::Path(path.clone()))
         .collect();
-    let items = graph.items_many(&addresses).await;
-    let mut doomed: Vec<(&String, RemotePath, ItemAddress)> = Vec::new();
-    for ((text, path), item) in wanted.into_iter().zip(items) {
+    let mut found = Vec::with_capacity(wanted.len());
+    for ((text, path), item) in wanted.into_iter().zip(graph.items_many(&addresses).await) {
         match item {
+            Ok(item) => found.push((text, path, item)),
             Err(err) => report(text, err),
-            Ok(item) if item.is_folder() && !recursive => report(
+        }
+    }
+    found
+}
+
+/// `odc rm`: every path looked up, then the deletions, each in JSON batches (many
+/// paths cost a few requests); one line per path: what was deleted, or why not.
+async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool) -> Outcome {
+    let graph = context.graph()?;
+    let mut failed = false;
+    let mut report = |text: &str, err: Error| {
+        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
+        failed = true;
+    };
+    let mut doomed: Vec<(&String, RemotePath, ItemAddress)> = Vec::new();
+    let found = look_up_many(&graph, paths, "deleted", &mut report).await;
+    for (text, path, item) in found {
+        if item.is_folder() && !recursive {
+            report(
                 text,
                 Error::Other("is a folder; use -r to delete it with its contents".into()),
-            ),
-            Ok(_) if dry_run => println!(
+            );
+        } else if dry_run {
+            println!(
                 "would delete {} (to the recycle bin)",
                 escape_control(&path.to_string())
-            ),
-            Ok(item) => doomed.push((text, path, ItemAddress::Id(item.id))),
+            );
+        } else {
+            doomed.push((text, path, ItemAddress::Id(item.id)));
         }
     }
     let ids: Vec<ItemAddress> = doomed.iter().map(|(_, _, id)| id.clone()).collect();
@@ -505,30 +524,16 @@ async fn mv_into(context: &Context, sources: &[String], folder: &str, dry_run: b
         eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
         failed = true;
     };
-    let mut wanted: Vec<(&String, RemotePath)> = Vec::new();
-    for text in sources {
-        match RemotePath::parse(text) {
-            Ok(path) if path.is_root() => {
-                report(text, Error::Other("the root folder cannot be moved".into()))
-            }
-            Ok(path) => wanted.push((text, path)),
-            Err(err) => report(text, err),
-        }
-    }
-    let addresses: Vec<ItemAddress> = wanted
-        .iter()
-        .map(|(_, path)| ItemAddress::Path(path.clone()))
-        .collect();
     let mut moving: Vec<(&String, String)> = Vec::new();
-    for ((text, path), item) in wanted.into_iter().zip(graph.items_many(&addresses).await) {
-        match item {
-            Err(err) => report(text, err),
-            Ok(item) if dry_run => println!(
+    for (text, path, item) in look_up_many(&graph, sources, "moved", &mut report).await {
+        if dry_run {
+            println!(
                 "would move {} to {}",
                 escape_control(&path.to_string()),
                 escape_control(&folder_path.join(&item.name).to_string())
-            ),
-            Ok(item) => moving.push((text, item.id)),
+            );
+        } else {
+            moving.push((text, item.id));
         }
     }
     let ids: Vec<String> = moving.iter().map(|(_, id)| id.clone()).collect();

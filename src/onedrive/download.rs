@@ -135,19 +135,11 @@ impl Graph {
             match step {
                 Ok(Step::Done) => break Ok(()),
                 Ok(Step::Continue) => {}
-                Err(err) if is_final(&err) => break Err(err),
                 Err(err) => {
-                    failures += 1;
-                    tracing::warn!(
-                        "download of {} interrupted at {}: {err}",
-                        item.id,
-                        partial.offset
-                    );
-                    if failures >= self.max_attempts() {
+                    let at = format!("download of {} at byte {}", item.id, partial.offset);
+                    if let Err(err) = self.retry_after_failure(&mut failures, err, &at).await {
                         break Err(err);
                     }
-                    self.note_retry(failures + 1, "a dropped connection");
-                    tokio::time::sleep(self.backoff(failures)).await;
                 }
             }
         };
@@ -230,14 +222,7 @@ impl Graph {
                 }
             }
             206 => {
-                let start = response
-                    .headers()
-                    .get(header::CONTENT_RANGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("bytes "))
-                    .and_then(|v| v.split('-').next())
-                    .and_then(|v| v.parse::<u64>().ok());
-                if start != Some(partial.offset) {
+                if content_range_start(&response) != Some(partial.offset) {
                     partial.restart().await?;
                     progress.set_done(0);
                     return Ok(Step::Continue);
@@ -316,6 +301,41 @@ impl Graph {
         let item = self.item(address).await?;
         self.download_file(&item, target, progress, cancel).await?;
         Ok(item)
+    }
+}
+
+/// Where a 206 reply's `Content-Range` says its bytes start.
+pub(super) fn content_range_start(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes "))
+        .and_then(|v| v.split('-').next())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+impl Graph {
+    /// After a failed step of a download: a final failure, or the last allowed
+    /// attempt, is given back; anything else is counted, shown as a retry and
+    /// waited out (backoff) before the caller tries again. `what` says where.
+    pub(super) async fn retry_after_failure(
+        &self,
+        failures: &mut u32,
+        err: Error,
+        what: &str,
+    ) -> Result<()> {
+        if is_final(&err) {
+            return Err(err);
+        }
+        *failures += 1;
+        tracing::warn!("{what} interrupted: {err}");
+        if *failures >= self.max_attempts() {
+            return Err(err);
+        }
+        self.note_retry(*failures + 1, "a dropped connection");
+        tokio::time::sleep(self.backoff(*failures)).await;
+        Ok(())
     }
 }
 

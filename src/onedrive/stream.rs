@@ -41,16 +41,9 @@ impl Graph {
             };
             match step {
                 Ok(written) => offset += written,
-                Err(err @ (Error::Cancelled | Error::Io { .. } | Error::Integrity(_))) => {
-                    return Err(err);
-                }
-                Err(err) if err.is_wait_refused() => return Err(err),
                 Err(err) => {
-                    failures += 1;
-                    if failures >= self.max_attempts() {
-                        return Err(err);
-                    }
-                    tokio::time::sleep(self.backoff(failures)).await;
+                    let at = format!("streaming {} at byte {offset}", item.id);
+                    self.retry_after_failure(&mut failures, err, &at).await?;
                 }
             }
         }

@@ -12,10 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use reqwest::header;
 
 use super::client::Graph;
-use super::download::is_final;
+use super::download::content_range_start;
 use super::error::{Error, Result};
 use super::items::DriveItem;
 use super::partial::{identity_of, open_partial, partial_tag};
@@ -266,22 +265,16 @@ impl Graph {
             match self.fetch_range(item, urls, ranged, index, progress).await {
                 Ok(Reply::Written | Reply::Throttled) => {}
                 Ok(Reply::RangesIgnored) => return Ok(StreamEnd::RangesIgnored),
-                Err(err) if is_final(&err) => return Err(err),
                 Err(err) => {
-                    failures += 1;
                     let span = ranged.span(index);
-                    tracing::warn!(
-                        "download of {} (bytes {}-{}) interrupted at {}: {err}",
+                    let at = format!(
+                        "download of {} (bytes {}-{}) at byte {}",
                         item.id,
                         span.start,
                         span.end,
                         span.next()
                     );
-                    if failures >= self.max_attempts() {
-                        return Err(err);
-                    }
-                    self.note_retry(failures + 1, "a dropped connection");
-                    tokio::time::sleep(self.backoff(failures)).await;
+                    self.retry_after_failure(&mut failures, err, &at).await?;
                 }
             }
         }
@@ -307,14 +300,7 @@ impl Graph {
         };
         match response.status().as_u16() {
             206 => {
-                let start = response
-                    .headers()
-                    .get(header::CONTENT_RANGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("bytes "))
-                    .and_then(|v| v.split('-').next())
-                    .and_then(|v| v.parse::<u64>().ok());
-                if start != Some(span.next()) {
+                if content_range_start(&response) != Some(span.next()) {
                     return Err(Error::Network(format!(
                         "asked for bytes from {}, the server sent another range",
                         span.next()
