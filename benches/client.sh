@@ -18,25 +18,14 @@
 # ODC_BASELINE=/path/to/an/older/odc adds that binary's download and upload.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. benches/rclone.sh
+. benches/common.sh
 
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 cargo build --release --quiet
 ODC="$PWD/target/release/odc"
-WORK=$(mktemp -d)
 PORT=${BENCH_PORT:-18765}
-trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed bench --interval 0 --approve-after 1 \
-  --accept-preauth-authorization >"$WORK/emulator.log" 2>&1 &
-EMU=$!
-B=http://127.0.0.1:$PORT
-for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
-
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" XDG_STATE_HOME="$WORK/home/.local/state"
-export ODC_CLIENT_ID=bench ODC_AUTHORITY_URL=$B ODC_GRAPH_URL=$B/v1.0
-"$ODC" login --no-qr --no-browser >/dev/null
+bench_start "$PORT" bench
 TOKEN=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["accounts"][d["default"]]["access_token"])' "$XDG_DATA_HOME/odc/tokens.json")
 AUTH="Authorization: Bearer $TOKEN"
 G=$B/v1.0

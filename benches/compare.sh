@@ -15,30 +15,18 @@
 # Targets: the second check at least 10x faster than the first; the walk at least
 # 4x faster with 8 folders at a time. If rclone is installed, `rclone check` of the
 # same tree (after the 10 changes) and `rclone lsf -R` of it (its walk, 8 checkers)
-# are timed too, through benches/rclone.sh.
+# are timed too (benches/common.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. benches/rclone.sh
+. benches/common.sh
 
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 cargo build --release --quiet
 ODC="$PWD/target/release/odc"
-WORK=$(mktemp -d)
-PORT=${BENCH_PORT:-18766}
 FOLDERS=${FOLDERS:-1000}
 PER_FOLDER=${PER_FOLDER:-10}
-trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed empty --interval 0 --approve-after 1 \
-  --accept-preauth-authorization >"$WORK/emulator.log" 2>&1 &
-EMU=$!
-B=http://127.0.0.1:$PORT
-for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
-
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" \
-  XDG_STATE_HOME="$WORK/home/.local/state" XDG_CACHE_HOME="$WORK/home/.cache"
-export ODC_CLIENT_ID=bench ODC_AUTHORITY_URL=$B ODC_GRAPH_URL=$B/v1.0
-"$ODC" login --no-qr --no-browser >/dev/null
+PORT=${BENCH_PORT:-18768}
+bench_start "$PORT" empty
 
 python3 - "$WORK/tree" "$FOLDERS" "$PER_FOLDER" <<'PY'
 import os, sys

@@ -18,26 +18,15 @@
 #   ODC_BASELINE=/path/to/an/older/odc benches/small_files.sh   (adds its runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. benches/rclone.sh
+. benches/common.sh
 
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 cargo build --release --quiet
 ODC="$PWD/target/release/odc"
 FILES=${FILES:-1000}
 LATENCY_MS=${LATENCY_MS:-50}
-WORK=$(mktemp -d)
 PORT=${BENCH_PORT:-18766}
-trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed empty --interval 0 --approve-after 1 \
-  --accept-preauth-authorization --latency-ms "$LATENCY_MS" >"$WORK/emulator.log" 2>&1 &
-EMU=$!
-B=http://127.0.0.1:$PORT
-for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
-
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" XDG_STATE_HOME="$WORK/home/.local/state"
-export ODC_CLIENT_ID=bench ODC_AUTHORITY_URL=$B ODC_GRAPH_URL=$B/v1.0
-"$ODC" login --device-code --no-qr >/dev/null
+bench_start "$PORT" empty --latency-ms "$LATENCY_MS"
 mkdir -p "$XDG_CONFIG_HOME/odc"
 HAVE_RCLONE=0
 if rclone_setup "$B" "$WORK" $((PORT + 1)); then HAVE_RCLONE=1; fi

@@ -3,7 +3,7 @@
 # four ranged streams, against the emulator with a per-connection bandwidth cap.
 #
 #   benches/streams.sh                 (builds the release binary first)
-#   SIZE_MIB=512 CAP_MIB=10 benches/streams.sh
+#   SIZE_MIB=512 CAP_MIB=10 benches/streams.sh   (from 64 MiB on: download_streams_min_bytes)
 #
 # Prints, side by side: curl following the 302 (one connection: the floor a
 # single stream can reach), `odc get` with transfer.download_streams = 1, `odc get`
@@ -12,7 +12,7 @@
 # Target (issue 14): four streams deliver >= 3.5x one stream.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. benches/rclone.sh
+. benches/common.sh
 
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
@@ -20,19 +20,8 @@ cargo build --release --quiet
 ODC="$PWD/target/release/odc"
 SIZE_MIB=${SIZE_MIB:-256}
 CAP_MIB=${CAP_MIB:-20}
-WORK=$(mktemp -d)
 PORT=${BENCH_PORT:-18767}
-trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-"$ODC" emulator --listen 127.0.0.1:$PORT --seed empty --interval 0 --approve-after 1 \
-  --accept-preauth-authorization >"$WORK/emulator.log" 2>&1 &
-EMU=$!
-B=http://127.0.0.1:$PORT
-for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
-
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" XDG_STATE_HOME="$WORK/home/.local/state"
-export ODC_CLIENT_ID=bench ODC_AUTHORITY_URL=$B ODC_GRAPH_URL=$B/v1.0
-"$ODC" login --device-code --no-qr >/dev/null
+bench_start "$PORT" empty
 TOKEN=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["accounts"][d["default"]]["access_token"])' "$XDG_DATA_HOME/odc/tokens.json")
 
 # The file goes up at full speed; the cap applies to the downloads only.

@@ -64,6 +64,15 @@ fn range_starts(requests: &[LoggedRequest]) -> Vec<u64> {
     starts
 }
 
+/// Every download request from now on is cut after `bytes` of its body.
+fn cut_every_download_after(env: &Env, bytes: u64) {
+    env.emu.add_fault(FaultRule::new(
+        Target::Download,
+        Fault::DropMidBody { after_bytes: bytes },
+        100,
+    ));
+}
+
 /// Where the four ranges of SIZE bytes begin.
 const SPAN_STARTS: [u64; 4] = [0, 1_250_000, 2_500_000, 3_750_000];
 
@@ -147,13 +156,7 @@ async fn an_interrupted_download_resumes_every_range_later() {
     let (env, graph) = four_streams(Settings::default()).await;
     let data = pattern(SIZE, 5);
     env.emu.put_file("/big.bin", &data);
-    env.emu.add_fault(FaultRule::new(
-        Target::Download,
-        Fault::DropMidBody {
-            after_bytes: 200_000,
-        },
-        100,
-    ));
+    cut_every_download_after(&env, 200_000);
     let target = env.local("big.bin");
     let err = get(&graph, &target)
         .await
@@ -181,13 +184,7 @@ async fn an_interrupted_download_resumes_every_range_later() {
 async fn a_changed_file_is_not_spliced_onto_the_old_ranges() {
     let (env, graph) = four_streams(Settings::default()).await;
     env.emu.put_file("/big.bin", &pattern(SIZE, 6));
-    env.emu.add_fault(FaultRule::new(
-        Target::Download,
-        Fault::DropMidBody {
-            after_bytes: 200_000,
-        },
-        100,
-    ));
+    cut_every_download_after(&env, 200_000);
     let target = env.local("big.bin");
     get(&graph, &target).await.expect_err("cut");
     env.emu.clear_faults();

@@ -1,7 +1,10 @@
-# Sourced by the benchmarks: runs rclone against the emulator when rclone is
-# installed (`apt-get install rclone`).
+# Sourced by the benchmarks.
 #
+#   bench_start PORT SEED [EMULATOR OPTIONS...]
+#       a work folder ($WORK, removed on exit), the emulator on 127.0.0.1:PORT
+#       ($B, its pid $EMU) and odc signed in to it in a private HOME
 #   rclone_setup BASE_URL WORK_DIR PROXY_PORT   → 0 and the array RCLONE, or 1
+#       rclone against the emulator when it is installed (`apt-get install rclone`)
 #
 # rclone's OneDrive backend has its hosts built in, so its HTTPS requests go through
 # benches/graph_proxy.py (a CONNECT proxy that terminates TLS with a throwaway
@@ -40,4 +43,20 @@ PY
 
 rclone_stop() {
   [ -n "${RCLONE_PROXY:-}" ] && kill "$RCLONE_PROXY" 2>/dev/null || true
+}
+
+bench_start() {
+  local port=$1 seed=$2; shift 2
+  WORK=$(mktemp -d)
+  trap 'rclone_stop; kill $EMU 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  # --accept-preauth-authorization: for rclone (see above); odc never sends it.
+  "$ODC" emulator --listen "127.0.0.1:$port" --seed "$seed" --interval 0 --approve-after 1 \
+    --accept-preauth-authorization "$@" >"$WORK/emulator.log" 2>&1 &
+  EMU=$!
+  B=http://127.0.0.1:$port
+  for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
+  export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" \
+    XDG_STATE_HOME="$WORK/home/.local/state" XDG_CACHE_HOME="$WORK/home/.cache"
+  export ODC_CLIENT_ID=bench ODC_AUTHORITY_URL=$B ODC_GRAPH_URL=$B/v1.0
+  "$ODC" login --device-code --no-qr >/dev/null
 }
