@@ -100,6 +100,9 @@ impl Gathering {
 /// The queue small uploads of one drive go through.
 pub struct Batcher {
     jobs: mpsc::UnboundedSender<Job>,
+    /// The service refused a batch as a whole: single requests for the rest of the
+    /// run, for this queue and for [`Graph::batched`] alike.
+    refused: Arc<AtomicBool>,
 }
 
 impl Batcher {
@@ -110,6 +113,7 @@ impl Batcher {
         let graph = Arc::new(graph);
         let refused = Arc::new(AtomicBool::new(false));
         let slots = Arc::new(Semaphore::new(in_flight.max(1)));
+        let shared_refusal = refused.clone();
         tokio::spawn(async move {
             // A job that did not fit the last batch starts the next one.
             let mut held: Option<Job> = None;
@@ -153,7 +157,10 @@ impl Batcher {
                 });
             }
         });
-        Batcher { jobs }
+        Batcher {
+            jobs,
+            refused: shared_refusal,
+        }
     }
 
     pub async fn upload(&self, upload: SmallUpload) -> Result<DriveItem> {
@@ -212,18 +219,7 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
     let answers = match reply {
         Ok(value) => value,
         Err(err) => {
-            // A service without batching (or a proxy in the way): one at a time,
-            // for good. Anything else: these go alone this once.
-            if matches!(
-                err,
-                Error::Graph {
-                    status: 400 | 404 | 405 | 501,
-                    ..
-                }
-            ) {
-                tracing::warn!("batching refused ({err}); sending requests one at a time");
-                refused.store(true, Ordering::Relaxed);
-            }
+            note_refusal(&err, refused);
             return alone(graph, jobs).await;
         }
     };
@@ -251,6 +247,21 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
         }
     }
     alone(graph, retry).await;
+}
+
+/// A batch that failed as a whole: a service without batching (or a proxy in the
+/// way) gets single requests for good; anything else, only this once.
+fn note_refusal(err: &Error, refused: &AtomicBool) {
+    if matches!(
+        err,
+        Error::Graph {
+            status: 400 | 404 | 405 | 501,
+            ..
+        }
+    ) {
+        tracing::warn!("batching refused ({err}); sending requests one at a time");
+        refused.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A small file's PUT (base64 body) and, to keep its time, a PATCH that waits for it.
@@ -457,6 +468,10 @@ impl Graph {
     }
 
     async fn send_steps(&self, steps: Vec<Step>) -> Vec<Result<Value>> {
+        let refused = &self.batcher().refused;
+        if refused.load(Ordering::Relaxed) {
+            return self.steps_alone(&steps).await;
+        }
         let requests: Vec<Value> = steps
             .iter()
             .enumerate()
@@ -469,8 +484,12 @@ impl Graph {
                 Body::Json(json!({ "requests": requests })),
             )
             .await;
-        let Ok(answers) = reply else {
-            return self.steps_alone(&steps).await;
+        let answers = match reply {
+            Ok(answers) => answers,
+            Err(err) => {
+                note_refusal(&err, refused);
+                return self.steps_alone(&steps).await;
+            }
         };
         let mut results = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {

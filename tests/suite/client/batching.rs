@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use odc::emulator::{Fault, FaultRule, RetryAfter, Settings, Target};
-use odc::onedrive::{Conflict, Graph, RemotePath};
+use odc::onedrive::{Conflict, Graph, ItemAddress, RemotePath};
 
 use crate::support::{Env, never, pattern, progress};
 
@@ -198,4 +198,44 @@ async fn many_deletes_go_in_batches_each_with_its_own_result() {
     assert_eq!(env.count("POST", "/$batch", 200), 2);
     assert_eq!(env.count("DELETE", "/old", 204), 24);
     assert_eq!(env.count("DELETE", "missing.txt", 404), 1);
+}
+
+/// Deletes, lookups and moves sent with `Graph::batched` remember a refusal too:
+/// one refused batch, then single requests for the rest of the run.
+#[tokio::test]
+async fn a_refused_batch_of_deletes_is_remembered() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    for i in 0..60 {
+        env.emu.put_file(&format!("/old/f{i:02}.txt"), b"x");
+    }
+    env.emu.add_fault(FaultRule {
+        target: Target::Graph,
+        method: Some("POST".into()),
+        path_contains: Some("$batch".into()),
+        fault: Fault::Status {
+            status: 501,
+            retry_after: None,
+        },
+        times: 1,
+    });
+    let addresses: Vec<ItemAddress> = (0..60)
+        .map(|i| ItemAddress::Path(RemotePath::parse(&format!("/old/f{i:02}.txt")).unwrap()))
+        .collect();
+    for result in graph.delete_many(&addresses[..20]).await {
+        result.unwrap();
+    }
+    for result in graph.delete_many(&addresses[20..]).await {
+        result.unwrap();
+    }
+    for i in 0..60 {
+        assert!(
+            env.emu
+                .read_file(&format!("/old/f{i:02}.txt"))
+                .await
+                .is_none()
+        );
+    }
+    assert_eq!(env.count("POST", "/$batch", 501), 1);
+    assert_eq!(env.count("POST", "/$batch", 200), 0, "never tried again");
+    assert_eq!(env.count("DELETE", "/old/", 204), 60);
 }
