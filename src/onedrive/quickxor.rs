@@ -36,7 +36,32 @@ impl QuickXorHash {
         }
     }
 
-    /// Bytes hashed so far.
+    /// A hasher for the bytes of a file from `offset` on. Every byte lands on the
+    /// same bits whichever hasher takes it, so the parts of a file hashed apart
+    /// (each range of a download in several streams) make the whole file's hash
+    /// with [`QuickXorHash::combine`].
+    pub fn starting_at(offset: u64) -> Self {
+        Self {
+            cells: [0; STRIDE],
+            length: offset,
+        }
+    }
+
+    /// The hash of a file of `total` bytes from hashers of its parts, which
+    /// together took each byte exactly once.
+    pub fn combine<'a>(parts: impl IntoIterator<Item = &'a QuickXorHash>, total: u64) -> Self {
+        let mut whole = Self::new();
+        for part in parts {
+            for (cell, byte) in whole.cells.iter_mut().zip(part.cells) {
+                *cell ^= byte;
+            }
+        }
+        whole.length = total;
+        whole
+    }
+
+    /// Bytes hashed so far (for a hasher [`starting_at`](Self::starting_at) an
+    /// offset: the offset it has reached).
     pub fn len(&self) -> u64 {
         self.length
     }
@@ -216,6 +241,30 @@ mod tests {
             *slot ^= b;
         }
         out
+    }
+
+    #[test]
+    fn parts_hashed_apart_combine_into_the_whole() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 31 % 253) as u8).collect();
+        let mut whole = QuickXorHash::new();
+        whole.update(&data);
+        // Cuts anywhere, not on 160-byte boundaries, hashed in any order.
+        let cuts = [0usize, 1, 159, 161, 2_500, 7_777, 10_000];
+        let mut parts: Vec<QuickXorHash> = cuts
+            .windows(2)
+            .map(|w| {
+                let mut part = QuickXorHash::starting_at(w[0] as u64);
+                part.update(&data[w[0]..w[1]]);
+                assert_eq!(part.len(), w[1] as u64);
+                part
+            })
+            .collect();
+        parts.reverse();
+        let combined = QuickXorHash::combine(&parts, data.len() as u64);
+        assert_eq!(combined.digest(), whole.digest());
+        // A part missing is a different hash.
+        let short = QuickXorHash::combine(&parts[1..], data.len() as u64);
+        assert_ne!(short.digest(), whole.digest());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! range with `Range: bytes=a-b` (Graph reference §4) and writes at its own offset
 //! (positional writes, no shared file position). How far each range got is kept
 //! with the partial, so an interrupted download resumes every range where it
-//! stopped. QuickXorHash runs over the bytes in order, which the streams do not
-//! deliver, so the finished file is read back once and hashed.
+//! stopped. Each range is hashed as it arrives: QuickXorHash puts every byte on
+//! bits chosen by its offset, so the ranges' hashes combine into the file's and
+//! nothing is read back (only what an earlier attempt wrote, when resuming).
 
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,8 @@ struct Ranged {
     path: PathBuf,
     file: Arc<std::fs::File>,
     spans: Mutex<Vec<Span>>,
+    /// Each range's hash of what it has written (one writer per range).
+    hashes: Vec<Mutex<QuickXorHash>>,
 }
 
 impl Ranged {
@@ -137,11 +140,27 @@ impl Ranged {
             );
         }
         file.set_len(size).map_err(|e| Error::io(&path, e))?;
+        let hashes = spans
+            .iter()
+            .map(|span| hash_written(&file, span).map(Mutex::new))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| Error::io(&path, e))?;
         Ok(Self {
             path,
             file: Arc::new(file),
             spans: Mutex::new(spans),
+            hashes,
         })
+    }
+
+    /// The whole file's hash, once every range is written.
+    fn hash(&self, size: u64) -> QuickXorHash {
+        let parts: Vec<QuickXorHash> = self
+            .hashes
+            .iter()
+            .map(|h| h.lock().unwrap().clone())
+            .collect();
+        QuickXorHash::combine(&parts, size)
     }
 
     fn span(&self, index: usize) -> Span {
@@ -163,6 +182,7 @@ impl Ranged {
                 .file
                 .write_all_at(&bytes, at)
                 .map_err(|e| Error::io(&ranged.path, e))?;
+            ranged.hashes[index].lock().unwrap().update(&bytes);
             let record = {
                 let mut spans = ranged.spans.lock().unwrap();
                 spans[index].done += bytes.len() as u64;
@@ -175,6 +195,26 @@ impl Ranged {
         .await
         .map_err(|e| Error::Other(format!("writing {}: {e}", self.path.display())))?
     }
+}
+
+/// The hash of what an earlier attempt wrote of `span`, read back from the file.
+fn hash_written(file: &std::fs::File, span: &Span) -> std::io::Result<QuickXorHash> {
+    let mut hash = QuickXorHash::starting_at(span.start);
+    let mut buffer = vec![0u8; WRITE_BYTES.min(span.done as usize)];
+    let mut at = span.start;
+    while at < span.next() {
+        let want = buffer.len().min((span.next() - at) as usize);
+        let n = file.read_at(&mut buffer[..want], at)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the partial file is shorter than its record",
+            ));
+        }
+        hash.update(&buffer[..n]);
+        at += n as u64;
+    }
+    Ok(hash)
 }
 
 /// How one stream ended.
@@ -244,10 +284,10 @@ impl Graph {
         })
         .await
         .map_err(|e| Error::Other(format!("partial file: {e}")))??;
-        let hasher = super::quickxor::hash_file(partial_file, None)
-            .await
-            .map_err(|e| Error::io(partial_file, e))?;
-        Ok(Some((tokio::fs::File::from_std(file), hasher)))
+        Ok(Some((
+            tokio::fs::File::from_std(file),
+            ranged.hash(item.size),
+        )))
     }
 
     /// One stream: its range, asked for again from where it stopped after a

@@ -180,6 +180,37 @@ async fn an_interrupted_download_resumes_every_range_later() {
     }
 }
 
+/// Each range is hashed as it arrives and what an earlier attempt wrote is hashed
+/// from the disk: a partial file damaged between two attempts fails the check
+/// instead of becoming the file, and the attempt after that starts afresh.
+#[tokio::test]
+async fn a_partial_damaged_between_attempts_is_caught_by_the_hash() {
+    let (env, graph) = four_streams(Settings::default()).await;
+    let data = pattern(SIZE, 10);
+    env.emu.put_file("/big.bin", &data);
+    cut_every_download_after(&env, 200_000);
+    let target = env.local("big.bin");
+    get(&graph, &target).await.expect_err("cut");
+    env.emu.clear_faults();
+    {
+        use std::os::unix::fs::FileExt;
+        let partial = std::fs::OpenOptions::new()
+            .write(true)
+            .open(partial_path(&target))
+            .unwrap();
+        partial.write_all_at(&[data[100] ^ 0xff], 100).unwrap();
+    }
+    let err = get(&graph, &target).await.expect_err("damaged");
+    assert!(matches!(err, Error::Integrity(_)), "{err:?}");
+    assert!(!target.exists(), "nothing under the real name");
+    assert!(
+        !partial_path(&target).exists(),
+        "the damaged partial is gone"
+    );
+    get(&graph, &target).await.unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+}
+
 #[tokio::test]
 async fn a_changed_file_is_not_spliced_onto_the_old_ranges() {
     let (env, graph) = four_streams(Settings::default()).await;
