@@ -87,7 +87,11 @@ impl Reporter {
 
     /// Registers a transfer; returns its counters.
     pub fn start(&self, label: &str) -> Arc<Progress> {
-        let progress = Arc::new(Progress::default());
+        self.track(label, Arc::new(Progress::default()))
+    }
+
+    /// Registers a transfer whose counters exist already (the engine's own).
+    pub fn track(&self, label: &str, progress: Arc<Progress>) -> Arc<Progress> {
         let mut board = self.board.lock().unwrap();
         let label = escape_control(label);
         let bar = (self.live
@@ -120,13 +124,28 @@ impl Reporter {
         if self.quiet {
             return;
         }
-        let line = format!(
-            "{verb} {} ({} in {:.1} s, {}/s)",
-            escape_control(label),
-            format_size(done, BINARY),
-            elapsed.as_secs_f64(),
-            format_size(rate(done, elapsed), BINARY)
-        );
+        // A resumed transfer's rate counts only what moved in this run.
+        let resumed = progress.resumed().min(done);
+        let moved = done - resumed;
+        let line = if resumed > 0 {
+            format!(
+                "{verb} {} ({}, continued from {}: {} in {:.1} s, {}/s)",
+                escape_control(label),
+                format_size(done, BINARY),
+                format_size(resumed, BINARY),
+                format_size(moved, BINARY),
+                elapsed.as_secs_f64(),
+                format_size(rate(moved, elapsed), BINARY)
+            )
+        } else {
+            format!(
+                "{verb} {} ({} in {:.1} s, {}/s)",
+                escape_control(label),
+                format_size(done, BINARY),
+                elapsed.as_secs_f64(),
+                format_size(rate(done, elapsed), BINARY)
+            )
+        };
         self.print_line(&line);
     }
 

@@ -372,20 +372,10 @@ pub(super) async fn run(
     let ticker = reporter.spawn_ticker();
     let mut tasks: HashMap<u64, (String, Direction, Arc<Progress>, Instant)> = HashMap::new();
     let mut failures = 0usize;
-    let sampler = tokio::time::interval(std::time::Duration::from_millis(250));
-    tokio::pin!(sampler);
     let mut signals = crate::signals::Signals::new()?;
     let mut interrupted: Option<u8> = None;
     loop {
         tokio::select! {
-            _ = sampler.tick() => {
-                for (id, done, total) in engine.sample() {
-                    if let Some((_, _, progress, _)) = tasks.get(&id) {
-                        progress.set_total(total);
-                        progress.set_done(done);
-                    }
-                }
-            }
             status = signals.next() => {
                 if interrupted.is_some() {
                     // A second signal: the user wants out now. Records stay.
@@ -403,7 +393,11 @@ pub(super) async fn run(
                 match event {
                     EngineEvent::Added(info) => {
                         let label = label(info.direction, &info.source, &info.dest);
-                        let progress = reporter.start(&label);
+                        // The engine's own counters: resumed bytes and all.
+                        let progress = match engine.progress(info.id) {
+                            Some(progress) => reporter.track(&label, progress),
+                            None => reporter.start(&label),
+                        };
                         progress.set_total(info.total);
                         tasks.insert(info.id, (label, info.direction, progress, Instant::now()));
                     }

@@ -117,7 +117,7 @@ impl Graph {
         let mut partial =
             Partial::open(partial_file.to_path_buf(), size, &identity_of(item)).await?;
         progress.set_total(size);
-        progress.set_done(partial.offset);
+        progress.set_resumed(partial.offset);
         let mut url: Option<String> = None;
         let mut failures = 0u32;
 

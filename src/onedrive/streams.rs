@@ -261,7 +261,7 @@ impl Graph {
             .map_err(|e| Error::Other(format!("partial file: {e}")))??;
         let ranged = Arc::new(ranged);
         progress.set_total(item.size);
-        progress.set_done(ranged.done());
+        progress.set_resumed(ranged.done());
 
         let urls = tokio::sync::Mutex::new(UrlCache::default());
         let count = ranged.spans.lock().unwrap().len();

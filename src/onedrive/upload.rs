@@ -371,7 +371,7 @@ impl Graph {
                 (url, 0)
             }
         };
-        progress.set_done(offset);
+        progress.set_resumed(offset);
         let fragment = self.config.transfer.upload_fragment_bytes;
         let mut fragments = FragmentReader::open(local, size, fragment, hash.clone()).await?;
         let mut failures = 0u32;

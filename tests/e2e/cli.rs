@@ -455,7 +455,11 @@ async fn interrupted_transfers_stop_promptly_and_continue_when_run_again() {
     // Run again: the same session goes on from nextExpectedRanges.
     home.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
     let puts_before = count(&home, "PUT", "/up/");
-    home.ok(&["put", "big.bin", "/big.bin"]).await;
+    let again = stderr(&home.odc(&["put", "big.bin", "/big.bin"]).await);
+    assert!(
+        again.contains("uploaded /big.bin (3.81 MiB, continued from "),
+        "the rate counts only this run: {again}"
+    );
     assert_eq!(home.emu.read_file("/big.bin").await.unwrap(), data);
     assert_eq!(
         count(&home, "POST", "createUploadSession"),
@@ -485,7 +489,8 @@ async fn interrupted_transfers_stop_promptly_and_continue_when_run_again() {
         assert!(partial.len() > 0 && partial.len() < data.len() as u64);
         home.emu.configure(|s| s.bandwidth_bytes_per_sec = 0);
         let ranged = count(&home, "GET", "/dl/");
-        home.ok(&["get", "/big.bin", "copy.bin"]).await;
+        let again = stderr(&home.odc(&["get", "/big.bin", "copy.bin"]).await);
+        assert!(again.contains(", continued from "), "{again}");
         assert_eq!(std::fs::read(home.path("copy.bin")).unwrap(), data);
         assert!(count(&home, "GET", "/dl/") > ranged);
         assert!(

@@ -326,6 +326,13 @@ impl Engine {
             .collect()
     }
 
+    /// A task's live counters (the same ones the transfer writes), for a display
+    /// that follows one task closely, such as the command line's lines.
+    pub fn progress(&self, id: u64) -> Option<Arc<Progress>> {
+        let table = self.inner.table.lock().unwrap();
+        table.entries.get(&id).map(|entry| entry.progress.clone())
+    }
+
     /// Tasks not finished yet (queued, running, paused).
     pub fn active(&self) -> usize {
         self.inner.table.lock().unwrap().unfinished
