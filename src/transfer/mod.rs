@@ -14,7 +14,7 @@ pub mod resume;
 
 pub use crate::location::Location;
 pub use conflict::{ConflictAnswer, ErrorAnswer, Resolution};
-pub use engine::{Engine, EngineEvent, Question, TaskInfo};
+pub use engine::{Engine, EngineEvent, Question, Sample, TaskInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -30,6 +30,13 @@ impl RateMeter {
         }
     }
 
+    /// Starts over from `bytes` at `now_ms`: a jump that is not speed (a
+    /// transfer that continued from what an earlier attempt had moved).
+    pub fn rebase(&mut self, now_ms: i64, bytes: u64) {
+        self.samples.clear();
+        self.samples.push_back((now_ms, bytes));
+    }
+
     /// Bytes per second over the window, once two samples exist.
     pub fn speed(&self) -> Option<u64> {
         let (&(t0, b0), &(t1, b1)) = (self.samples.front()?, self.samples.back()?);

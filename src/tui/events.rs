@@ -54,7 +54,7 @@ pub enum Event {
     /// are waiting, if they are ("OneDrive asked to wait 4 s").
     Progress {
         now_ms: i64,
-        samples: Vec<(u64, u64, u64)>,
+        samples: Vec<crate::transfer::Sample>,
         waiting: Option<String>,
     },
     /// A transfer writes under another name ("keep both").

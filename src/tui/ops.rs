@@ -447,17 +447,30 @@ pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
     });
 }
 
-/// Sampled counters: (id, done, total), at `now_ms`.
-pub fn progress(state: &mut State, now_ms: i64, samples: Vec<(u64, u64, u64)>) {
-    for (id, done, total) in samples {
-        state.transfers.change(id, |row| {
-            row.done = done;
-            row.total = total.max(row.total);
-            row.meter.sample(now_ms, done);
+/// Sampled counters at `now_ms`. Bytes a transfer continued from (moved by an
+/// earlier attempt) appear at once; they are not speed, so the meters start over
+/// from them.
+pub fn progress(state: &mut State, now_ms: i64, samples: Vec<crate::transfer::Sample>) {
+    let mut continued = false;
+    for sample in samples {
+        state.transfers.change(sample.id, |row| {
+            row.done = sample.done;
+            row.total = sample.total.max(row.total);
+            if sample.resumed != row.resumed {
+                row.resumed = sample.resumed;
+                row.meter.rebase(now_ms, sample.done);
+                continued = true;
+            } else {
+                row.meter.sample(now_ms, sample.done);
+            }
         });
     }
     let (done, _) = state.transfers.totals();
-    state.transfers.total_meter.sample(now_ms, done);
+    if continued {
+        state.transfers.total_meter.rebase(now_ms, done);
+    } else {
+        state.transfers.total_meter.sample(now_ms, done);
+    }
 }
 
 pub fn ask(state: &mut State, dialog: Dialog) {

@@ -874,7 +874,7 @@ async fn cancel_and_pause() {
             .engine
             .sample()
             .iter()
-            .any(|(i, done, _)| *i == id && *done > 100_000)
+            .any(|s| s.id == id && s.done > 100_000)
         {
             break;
         }

@@ -20,6 +20,16 @@ use crate::onedrive::graphs::Graphs;
 use crate::onedrive::upload::UploadOptions;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
 
+/// A running task's counters at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    pub id: u64,
+    pub done: u64,
+    pub total: u64,
+    /// Of `done`, what an earlier attempt had moved (not to be counted as speed).
+    pub resumed: u64,
+}
+
 /// A task as the UI lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskInfo {
@@ -314,14 +324,20 @@ impl Engine {
     }
 
     /// (id, done, total) of the tasks running now: the only ones whose counts move.
-    pub fn sample(&self) -> Vec<(u64, u64, u64)> {
+    pub fn sample(&self) -> Vec<Sample> {
         let table = self.inner.table.lock().unwrap();
         table
             .live
             .iter()
             .filter_map(|id| {
-                let (done, total) = table.entries.get(id)?.progress.sample();
-                Some((*id, done, total))
+                let progress = &table.entries.get(id)?.progress;
+                let (done, total) = progress.sample();
+                Some(Sample {
+                    id: *id,
+                    done,
+                    total,
+                    resumed: progress.resumed(),
+                })
             })
             .collect()
     }

@@ -16,6 +16,8 @@ pub struct TransferRow {
     pub total: u64,
     pub state: TaskState,
     pub meter: RateMeter,
+    /// Bytes an earlier attempt had moved when this one began.
+    pub resumed: u64,
     /// The name it is written under when that is not its own ("keep both").
     pub saved_as: Option<String>,
 }
@@ -30,6 +32,7 @@ impl TransferRow {
             total,
             state: TaskState::Queued,
             meter: RateMeter::default(),
+            resumed: 0,
             saved_as: None,
         }
     }

@@ -62,7 +62,7 @@ fn with_tasks() -> State {
         &mut state,
         Event::Progress {
             now_ms: 0,
-            samples: vec![(2, 0, 104_857_600)],
+            samples: vec![sample(2, 0, 104_857_600)],
             waiting: None,
         },
     );
@@ -70,11 +70,61 @@ fn with_tasks() -> State {
         &mut state,
         Event::Progress {
             now_ms: 2_000,
-            samples: vec![(2, 20_971_520, 104_857_600)],
+            samples: vec![sample(2, 20_971_520, 104_857_600)],
             waiting: None,
         },
     );
     state
+}
+
+/// A fresh transfer's counters at one moment.
+fn sample(id: u64, done: u64, total: u64) -> odc::transfer::Sample {
+    odc::transfer::Sample {
+        id,
+        done,
+        total,
+        resumed: 0,
+    }
+}
+
+/// A transfer that continues from an earlier attempt shows what it moves now as
+/// its speed, not the bytes it found already there.
+#[test]
+fn a_continued_transfer_s_speed_counts_only_what_moves_now() {
+    let mut state = with_tasks();
+    let resumed = odc::transfer::Sample {
+        id: 2,
+        done: 80_000_000,
+        total: 104_857_600,
+        resumed: 79_000_000,
+    };
+    update(
+        &mut state,
+        Event::Progress {
+            now_ms: 3_000,
+            samples: vec![resumed],
+            waiting: None,
+        },
+    );
+    update(
+        &mut state,
+        Event::Progress {
+            now_ms: 4_000,
+            samples: vec![odc::transfer::Sample {
+                done: 82_000_000,
+                ..resumed
+            }],
+            waiting: None,
+        },
+    );
+    let row = state.transfers.row(2).unwrap();
+    assert_eq!(
+        row.meter.speed(),
+        Some(2_000_000),
+        "2 MB in the last second"
+    );
+    assert_eq!(row.meter.eta(row.total), Some(12));
+    assert_eq!(state.transfers.total_meter.speed(), Some(2_000_000));
 }
 
 #[test]
@@ -717,7 +767,7 @@ fn the_panel_says_why_it_waits_shows_new_names_and_follows_the_running_row() {
         &mut state,
         Event::Progress {
             now_ms: 3_000,
-            samples: vec![(2, 25_000_000, 104_857_600)],
+            samples: vec![sample(2, 25_000_000, 104_857_600)],
             waiting: Some("OneDrive asked to wait 4 s".into()),
         },
     );
