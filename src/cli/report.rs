@@ -127,25 +127,22 @@ impl Reporter {
         // A resumed transfer's rate counts only what moved in this run.
         let resumed = progress.resumed().min(done);
         let moved = done - resumed;
-        let line = if resumed > 0 {
+        let amount = if resumed > 0 {
             format!(
-                "{verb} {} ({}, continued from {}: {} in {:.1} s, {}/s)",
-                escape_control(label),
+                "{}, continued from {}: {}",
                 format_size(done, BINARY),
                 format_size(resumed, BINARY),
-                format_size(moved, BINARY),
-                elapsed.as_secs_f64(),
-                format_size(rate(moved, elapsed), BINARY)
+                format_size(moved, BINARY)
             )
         } else {
-            format!(
-                "{verb} {} ({} in {:.1} s, {}/s)",
-                escape_control(label),
-                format_size(done, BINARY),
-                elapsed.as_secs_f64(),
-                format_size(rate(done, elapsed), BINARY)
-            )
+            format_size(done, BINARY).to_string()
         };
+        let line = format!(
+            "{verb} {} ({amount} in {:.1} s, {}/s)",
+            escape_control(label),
+            elapsed.as_secs_f64(),
+            format_size(rate(moved, elapsed), BINARY)
+        );
         self.print_line(&line);
     }
 

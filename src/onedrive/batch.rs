@@ -209,19 +209,8 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
             }
         }
     }
-    let reply = graph
-        .json::<Value>(
-            Method::POST,
-            &graph.graph_url("$batch"),
-            Body::Json(json!({ "requests": requests })),
-        )
-        .await;
-    let answers = match reply {
-        Ok(value) => value,
-        Err(err) => {
-            note_refusal(&err, refused);
-            return alone(graph, jobs).await;
-        }
+    let Some(answers) = post_batch(graph, requests, refused).await else {
+        return alone(graph, jobs).await;
     };
     let mut retry = Vec::new();
     for (i, job) in jobs.into_iter().enumerate() {
@@ -249,18 +238,32 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
     alone(graph, retry).await;
 }
 
-/// A batch that failed as a whole: a service without batching (or a proxy in the
-/// way) gets single requests for good; anything else, only this once.
-fn note_refusal(err: &Error, refused: &AtomicBool) {
-    if matches!(
-        err,
-        Error::Graph {
-            status: 400 | 404 | 405 | 501,
-            ..
+/// POSTs one batch and returns its answers; None when it failed as a whole. A
+/// service without batching (or a proxy in the way) gets single requests for good
+/// (`refused`); any other failure, only this once.
+async fn post_batch(graph: &Graph, requests: Vec<Value>, refused: &AtomicBool) -> Option<Value> {
+    let reply = graph
+        .json::<Value>(
+            Method::POST,
+            &graph.graph_url("$batch"),
+            Body::Json(json!({ "requests": requests })),
+        )
+        .await;
+    match reply {
+        Ok(answers) => Some(answers),
+        Err(err) => {
+            if matches!(
+                err,
+                Error::Graph {
+                    status: 400 | 404 | 405 | 501,
+                    ..
+                }
+            ) {
+                tracing::warn!("batching refused ({err}); sending requests one at a time");
+                refused.store(true, Ordering::Relaxed);
+            }
+            None
         }
-    ) {
-        tracing::warn!("batching refused ({err}); sending requests one at a time");
-        refused.store(true, Ordering::Relaxed);
     }
 }
 
@@ -477,19 +480,8 @@ impl Graph {
             .enumerate()
             .map(|(i, step)| step_request(self, &i.to_string(), step))
             .collect();
-        let reply = self
-            .json::<Value>(
-                Method::POST,
-                &self.graph_url("$batch"),
-                Body::Json(json!({ "requests": requests })),
-            )
-            .await;
-        let answers = match reply {
-            Ok(answers) => answers,
-            Err(err) => {
-                note_refusal(&err, refused);
-                return self.steps_alone(&steps).await;
-            }
+        let Some(answers) = post_batch(self, requests, refused).await else {
+            return self.steps_alone(&steps).await;
         };
         let mut results = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
@@ -500,6 +492,32 @@ impl Graph {
             results.push(result);
         }
         results
+    }
+
+    /// Like [`Graph::batched`] for steps some of which could not even be made (a
+    /// name OneDrive refuses, an item that cannot be addressed): those keep their
+    /// error, the others are sent; every result in the order given.
+    pub async fn batched_each(&self, steps: Vec<Result<Step>>) -> Vec<Result<Value>> {
+        let mut sendable = Vec::new();
+        // None: a slot for the reply of a request sent.
+        let mut results: Vec<Option<Result<Value>>> = Vec::with_capacity(steps.len());
+        for step in steps {
+            match step {
+                Ok(step) => {
+                    sendable.push(step);
+                    results.push(None);
+                }
+                Err(err) => results.push(Some(Err(err))),
+            }
+        }
+        let mut sent = self.batched(sendable).await.into_iter();
+        for slot in results.iter_mut().filter(|r| r.is_none()) {
+            *slot = sent.next();
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(Error::Other("no reply for this request".into()))))
+            .collect()
     }
 
     /// One request sent in whichever batch leaves next with other tasks' requests

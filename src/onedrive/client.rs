@@ -103,9 +103,15 @@ impl Graph {
     /// the runtime), `transfer.concurrency` batches in flight.
     pub(super) fn batcher(&self) -> &super::batch::Batcher {
         self.batcher.get_or_init(|| {
-            let own = self.on_drive(self.drive_id().as_deref());
+            let own = self.same_drive();
             super::batch::Batcher::start(own, self.config.transfer.concurrency as usize)
         })
+    }
+
+    /// An owned client for this same drive, sharing the session, the connections
+    /// and the throttling pause (for work that outlives a borrow: a spawned task).
+    pub fn same_drive(&self) -> Graph {
+        self.on_drive(self.drive_id().as_deref())
     }
 
     /// The drive this client works in: `None` for the account's own OneDrive.

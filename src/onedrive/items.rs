@@ -374,7 +374,7 @@ impl Graph {
             if let Some(link) = next.next_link
                 && !state.followed.contains(&link)
             {
-                let graph = self.on_drive(self.drive_id().as_deref());
+                let graph = self.same_drive();
                 let fetch = link.clone();
                 state.prefetch = Some(Prefetch {
                     url: link,
@@ -503,11 +503,10 @@ impl Graph {
     ) -> Result<Vec<Result<DriveItem>>> {
         let parent_address = self.by_id(&ItemAddress::Path(parent.clone())).await?;
         let url = self.item_url(&parent_address, "/children")?;
-        let mut steps = Vec::new();
-        let mut refused = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            match check_name(name, true) {
-                Ok(()) => steps.push(super::batch::Step {
+        let steps = names
+            .iter()
+            .map(|name| {
+                check_name(name, true).map(|()| super::batch::Step {
                     method: Method::POST,
                     url: url.clone(),
                     body: Some(json!({
@@ -515,20 +514,14 @@ impl Graph {
                         "folder": {},
                         "@microsoft.graph.conflictBehavior": Conflict::Fail.as_str(),
                     })),
-                }),
-                Err(err) => refused.push((i, err)),
-            }
-        }
-        let mut sent = self.batched(steps).await.into_iter();
-        let mut refused = refused.into_iter().peekable();
-        let mut results: Vec<Result<DriveItem>> = (0..names.len())
-            .map(|i| match refused.peek() {
-                Some((at, _)) if *at == i => Err(refused.next().expect("peeked").1),
-                _ => sent
-                    .next()
-                    .unwrap_or_else(|| Err(Error::Other("no reply for this folder".into())))
-                    .and_then(parse_item),
+                })
             })
+            .collect();
+        let mut results: Vec<Result<DriveItem>> = self
+            .batched_each(steps)
+            .await
+            .into_iter()
+            .map(|r| r.and_then(parse_item))
             .collect();
         // Names already taken: fine when a folder holds them (looked up in batches).
         let taken: Vec<usize> = results
@@ -641,31 +634,18 @@ impl Graph {
         addresses: &[ItemAddress],
     ) -> Vec<Result<serde_json::Value>> {
         let mut steps = Vec::with_capacity(addresses.len());
-        let mut unsendable = Vec::new();
-        for (i, address) in addresses.iter().enumerate() {
+        for address in addresses {
             let url = match self.by_id(address).await {
                 Ok(address) => self.item_url(&address, ""),
                 Err(err) => Err(err),
             };
-            match url {
-                Ok(url) => steps.push(super::batch::Step {
-                    method: method.clone(),
-                    url,
-                    body: None,
-                }),
-                Err(err) => unsendable.push((i, err)),
-            }
+            steps.push(url.map(|url| super::batch::Step {
+                method: method.clone(),
+                url,
+                body: None,
+            }));
         }
-        let mut sent = self.batched(steps).await.into_iter();
-        let mut unsendable = unsendable.into_iter().peekable();
-        (0..addresses.len())
-            .map(|i| match unsendable.peek() {
-                Some((at, _)) if *at == i => Err(unsendable.next().expect("peeked").1),
-                _ => sent
-                    .next()
-                    .unwrap_or_else(|| Err(Error::Other("no reply for this item".into()))),
-            })
-            .collect()
+        self.batched_each(steps).await
     }
 
     /// Deletes an item (it goes to the recycle bin).

@@ -105,8 +105,6 @@ impl Engine {
         let cancel = batch.abort.child_token();
         let progress = Arc::new(Progress::default());
         progress.set_total(task.size);
-        // Added is sent before the task can start, so listeners know it first.
-        let _ = self.inner.tx.send(EngineEvent::Added(info));
         {
             let mut table = self.inner.table.lock().unwrap();
             table.entries.insert(
@@ -125,6 +123,10 @@ impl Engine {
             );
             table.unfinished += 1;
             table.enqueue(id, false);
+            // Sent while the table is held: a listener hearing of the task finds
+            // its entry (`Engine::progress`), and hears of it before the dispatcher,
+            // which needs the table, can start it.
+            let _ = self.inner.tx.send(EngineEvent::Added(info));
         }
         self.start_dispatcher();
         self.inner.queued.notify_one();
