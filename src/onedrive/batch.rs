@@ -539,11 +539,9 @@ impl Graph {
             Some(value) => Body::Json(value.clone()),
             None => Body::Empty,
         };
-        let response = self.send(step.method.clone(), &step.url, body, &[]).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::from(e.without_url()))?;
+        let bytes = self
+            .reply_body(step.method.clone(), &step.url, body)
+            .await?;
         Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 }

@@ -294,13 +294,16 @@ impl Graph {
         url: &str,
         body: Body,
     ) -> Result<T> {
+        parse_reply(&self.reply_body(method, url, body).await?)
+    }
+
+    /// A request's reply body, whole.
+    pub async fn reply_body(&self, method: Method, url: &str, body: Body) -> Result<Bytes> {
         let response = self.send(method, url, body, &[]).await?;
-        let bytes = response
+        response
             .bytes()
             .await
-            .map_err(|e| Error::from(e.without_url()))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
+            .map_err(|e| Error::from(e.without_url()))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T> {
@@ -342,4 +345,10 @@ fn checked_wait(status: u16, wait: Option<Duration>) -> Result<Option<Duration>>
         }),
         other => Ok(other),
     }
+}
+
+/// A JSON reply body as `T`.
+pub(super) fn parse_reply<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body)
+        .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
 }

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::client::{Body, Graph};
+use super::client::{Body, Graph, parse_reply};
 use super::error::{Error, Result};
 use super::names::{self, NameContext};
 use super::path::{RemotePath, encode_segment};
@@ -366,11 +366,11 @@ impl Graph {
             Some(mut ahead) if ahead.url == url => (&mut ahead.reply)
                 .await
                 .unwrap_or_else(|e| Err(Error::Other(format!("listing: {e}")))),
-            _ => self.page_bytes(&url).await,
+            _ => self.reply_body(Method::GET, &url, Body::Empty).await,
         };
         let page = body.and_then(|body| {
             // The next page is on its way while this one is parsed and used.
-            let next: NextLink = parse_page(&body)?;
+            let next: NextLink = parse_reply(&body)?;
             if let Some(link) = next.next_link
                 && !state.followed.contains(&link)
             {
@@ -378,10 +378,12 @@ impl Graph {
                 let fetch = link.clone();
                 state.prefetch = Some(Prefetch {
                     url: link,
-                    reply: tokio::spawn(async move { graph.page_bytes(&fetch).await }),
+                    reply: tokio::spawn(async move {
+                        graph.reply_body(Method::GET, &fetch, Body::Empty).await
+                    }),
                 });
             }
-            parse_page::<Page>(&body)
+            parse_reply::<Page>(&body)
         });
         match page {
             Ok(page) => {
@@ -395,15 +397,6 @@ impl Graph {
             }
             Err(err) => Some((Err(err), state)),
         }
-    }
-
-    /// One listing page's body.
-    async fn page_bytes(&self, url: &str) -> Result<bytes::Bytes> {
-        let response = self.send(Method::GET, url, Body::Empty, &[]).await?;
-        response
-            .bytes()
-            .await
-            .map_err(|e| Error::from(e.without_url()))
     }
 
     /// Items below `folder_id` matching `text` (Graph reference §6.5), as a stream of
@@ -754,12 +747,6 @@ impl Conflict {
             Conflict::Rename => "rename",
         }
     }
-}
-
-/// A listing page (or part of one) from its body.
-fn parse_page<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body)
-        .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
 }
 
 /// A driveItem from a reply body.
