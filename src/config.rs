@@ -25,6 +25,7 @@ pub struct Config {
     pub endpoints: EndpointConfig,
     pub network: NetworkConfig,
     pub transfer: TransferConfig,
+    pub sync: SyncConfig,
     pub ui: UiConfig,
     /// Action name → keys; the UI's keymap reads and checks them
     /// (`tui::keymap::Keymap::load`), so settings know nothing of the UI.
@@ -125,6 +126,7 @@ pub struct NetworkConfig {
     pub connect_timeout_secs: u64,
     pub read_idle_timeout_secs: u64,
     pub max_attempts: u32,
+    pub retry_budget_secs: u64,
     pub backoff_initial_ms: u64,
     pub backoff_max_secs: u64,
 }
@@ -143,6 +145,14 @@ pub struct TransferConfig {
     pub download_streams_min_bytes: u64,
     pub on_conflict: OnConflict,
     pub follow_symlinks: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    pub max_delete: u64,
+    pub big_delete_percent: u32,
+    pub big_delete_min: u64,
 }
 
 /// Where a setting's value came from, so errors can point at it.
@@ -319,6 +329,7 @@ fn load_layers(
             });
         }
     }
+    check_ranges(&merged, &origins)?;
     let mut config: Config =
         Value::Table(merged.clone())
             .try_into()
@@ -471,6 +482,54 @@ impl Config {
     pub fn user_set(&self, key: &str) -> bool {
         self.origins.contains_key(key)
     }
+}
+
+/// Every whole-number setting and the values it takes (inclusive). Checked on
+/// the merged table, before the numbers become Rust integers: a negative number or
+/// one at the top of its type is reported against its key and where it was set,
+/// and no later arithmetic on a setting can overflow.
+pub const RANGES: &[(&str, i64, i64)] = &[
+    ("account.browser_timeout_secs", 1, 86_400),
+    ("network.connect_timeout_secs", 1, 3_600),
+    ("network.read_idle_timeout_secs", 1, 86_400),
+    ("network.max_attempts", 1, 100),
+    ("network.retry_budget_secs", 1, 86_400),
+    ("network.backoff_initial_ms", 1, 600_000),
+    ("network.backoff_max_secs", 1, 3_600),
+    ("transfer.simple_upload_max_bytes", 0, 4 << 20),
+    (
+        "transfer.upload_fragment_bytes",
+        FRAGMENT_UNIT as i64,
+        FRAGMENT_LIMIT as i64,
+    ),
+    ("transfer.concurrency", 1, 64),
+    ("transfer.page_size", 1, 1000),
+    ("transfer.list_concurrency", 1, 64),
+    ("transfer.download_streams", 1, 16),
+    ("transfer.download_streams_min_bytes", 1 << 20, 1 << 50),
+    ("sync.max_delete", 0, 1 << 40),
+    ("sync.big_delete_percent", 1, 100),
+    ("sync.big_delete_min", 0, 1 << 40),
+];
+
+fn check_ranges(merged: &Table, origins: &BTreeMap<String, Origin>) -> Result<(), ConfigError> {
+    for (key, low, high) in RANGES {
+        let (section, field) = key.split_once('.').expect("dotted key");
+        let value = merged
+            .get(section)
+            .and_then(|t| t.get(field))
+            .and_then(Value::as_integer);
+        if let Some(value) = value
+            && !(*low..=*high).contains(&value)
+        {
+            return Err(ConfigError::BadValue {
+                origin: origins.get(*key).cloned().unwrap_or(Origin::Default),
+                key: key.to_string(),
+                expected: format!("{low} to {high}; found {value}"),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn validate(config: &Config) -> Result<(), ConfigError> {

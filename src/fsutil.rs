@@ -140,6 +140,56 @@ pub fn open_regular_for_read(path: &Path) -> Result<std::fs::File> {
     Ok(file)
 }
 
+/// What tells one version of a local file from another beyond its size and
+/// modified time, both of which `cp -p`, `rsync -t` or `touch -r` put back: the
+/// change time (which `utime` cannot set: any write moves it) and the file's
+/// device and inode (a file replaced by another has a new inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FileVersion {
+    pub device: u64,
+    pub inode: u64,
+    pub ctime: i64,
+    pub ctime_nsec: i64,
+}
+
+impl FileVersion {
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self {
+            device: meta.dev(),
+            inode: meta.ino(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
+        }
+    }
+}
+
+/// The process's file mode creation mask. Read from `/proc/self/status` (Linux
+/// 4.7+) because `umask(2)` can only be read by setting it, which would race with
+/// other threads creating files; 0o022 where it cannot be read.
+pub fn umask() -> u32 {
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+                u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+            })
+            .unwrap_or(0o022)
+    })
+}
+
+/// Gives a finished file the mode `cp` would give a new one: `base` (0o666 for a
+/// download, the source's mode for a local copy) less the umask. Partial files
+/// are created 0600 so that nobody reads a file before it is whole and checked;
+/// this runs just before the rename that makes it visible.
+pub fn set_mode_as_cp(file: &std::fs::File, base: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = base & 0o777 & !umask();
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
 /// "a directory", "a FIFO"…: what a non-regular file is, for messages.
 pub fn describe_kind(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;

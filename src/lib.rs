@@ -1,5 +1,9 @@
 //! odc: a two-pane terminal file manager for OneDrive.
 
+// First: its printing macros are used by the modules below.
+#[macro_use]
+pub mod stdio;
+
 pub mod cli;
 pub mod compare;
 pub mod config;

@@ -34,14 +34,36 @@ pub struct LogOptions {
 /// Rotated files kept in the state directory.
 const KEPT_FILES: usize = 7;
 
+/// The state folder (logs, resume records, caches) and the logs in it are this
+/// user's alone: the rolling appender creates its files with the umask's mode, so
+/// the folder's 0700 is what keeps other users out, and files from older versions
+/// are narrowed to 0600.
+fn make_private(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_log = name.to_string_lossy().starts_with("odc.");
+        if is_log && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
 /// Starts file logging. Returns `None` (and logs nothing) when no state directory can
 /// be found or created; odc works the same without a log.
 pub fn init(options: &LogOptions) -> Option<LogGuard> {
     let (writer, guard, file) = match &options.file {
         Some(path) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Logs hold remote names and paths: readable by this user alone.
             let file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
+                .mode(0o600)
                 .open(path)
                 .ok()?;
             let (writer, guard) = tracing_appender::non_blocking(file);
@@ -57,6 +79,8 @@ pub fn init(options: &LogOptions) -> Option<LogGuard> {
                 .max_log_files(KEPT_FILES)
                 .build(&dir)
                 .ok()?;
+            // After the appender opened today's file.
+            make_private(&dir);
             let (writer, guard) = tracing_appender::non_blocking(appender);
             (writer, guard, dir.join("odc.DATE.log"))
         }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use odc::cli::{Cli, Command, Context};
+use odc::errln;
 use odc::onedrive::tokens::TokenStore;
 
 fn main() -> ExitCode {
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(err) => {
-            eprintln!("odc: cannot start the async runtime: {err}");
+            errln!("odc: cannot start the async runtime: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -37,18 +38,22 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
-            let mut out = std::io::stdout();
-            return match clap_mangen::Man::new(command).render(&mut out) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("odc: {err}");
-                    ExitCode::FAILURE
-                }
-            };
+            // Rendered in memory, then written like any other output (a closed
+            // pipe ends the process quietly).
+            let mut page = Vec::new();
+            if let Err(err) = clap_mangen::Man::new(command).render(&mut page) {
+                errln!("odc: {err}");
+                return ExitCode::FAILURE;
+            }
+            odc::stdio::out_bytes(&page);
+            return ExitCode::SUCCESS;
         }
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "odc", &mut std::io::stdout());
+            // `generate` panics when its writer fails: write to memory first.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "odc", &mut script);
+            odc::stdio::out_bytes(&script);
             return ExitCode::SUCCESS;
         }
         other => other,
@@ -56,14 +61,14 @@ fn main() -> ExitCode {
     let config = match odc::config::load(cli.config.as_deref()) {
         Ok(config) => Arc::new(config),
         Err(err) => {
-            eprintln!("odc: {err}");
+            errln!("odc: {err}");
             return ExitCode::from(2);
         }
     };
     let store = match TokenStore::for_config(&config) {
         Ok(store) => store,
         Err(err) => {
-            eprintln!("odc: {err}");
+            errln!("odc: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -72,15 +77,19 @@ fn main() -> ExitCode {
         if let Some(dir) = &cli.local_dir
             && !dir.is_dir()
         {
-            eprintln!(
-                "odc: no command or folder named {}; see `odc --help`",
+            let typed = dir.to_string_lossy();
+            let suggestion = odc::cli::args::closest_command(&typed)
+                .map(|name| format!("; did you mean `odc {name}`?"))
+                .unwrap_or_else(|| "; see `odc --help`".into());
+            errln!(
+                "odc: no command or folder named {}{suggestion}",
                 odc::onedrive::display::escape_path(dir)
             );
             return ExitCode::from(odc::cli::exit::USAGE);
         }
         use std::io::IsTerminal;
         if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-            eprintln!(
+            errln!(
                 "odc: the two-pane UI needs a terminal; without one, use the commands (odc ls, get, put, …; see `odc --help`)"
             );
             return ExitCode::from(odc::cli::exit::USAGE);

@@ -12,7 +12,7 @@ pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) 
             .select(&context.config, Some(selector))?
             .expect("select with a name returns an account or an error");
         context.store.make_default(&account.username)?;
-        println!(
+        outln!(
             "{} ({}) is now the default account.",
             escape_control(account.short_name()),
             escape_control(&account.username)
@@ -34,11 +34,11 @@ pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) 
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(values));
+        outln!("{}", serde_json::Value::Array(values));
         return Ok(());
     }
     if accounts.is_empty() {
-        println!("No accounts: `odc login` adds one.");
+        outln!("No accounts: `odc login` adds one.");
         return Ok(());
     }
     let width = accounts
@@ -52,7 +52,7 @@ pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) 
         } else {
             ' '
         };
-        println!(
+        outln!(
             "{mark} {:width$}  {:9} {}  ({}, tenant {})",
             escape_control(account.short_name()),
             escape_control(if account.kind.is_empty() {
@@ -71,14 +71,14 @@ pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) 
 pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool) -> Outcome {
     let selector = selector.or(context.account.as_deref());
     let Some(account) = context.store.select(&context.config, selector)? else {
-        println!(
+        outln!(
             "Not signed in: no tokens for this app and endpoints in {}.",
             context.store.path().display()
         );
         return Ok(());
     };
     context.store.remove(&account.username)?;
-    println!(
+    outln!(
         "Signed out {}: removed its tokens from {}.",
         escape_control(&account.username),
         context.store.path().display()
@@ -90,10 +90,10 @@ pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool)
         url.query_pairs_mut()
             .append_pair("logout_hint", &account.username);
         match crate::desktop::open_url(url.as_str()) {
-            Ok(()) => println!("Opened the sign-out page in your browser."),
+            Ok(()) => outln!("Opened the sign-out page in your browser."),
             Err(err) => {
                 tracing::info!("could not open a browser: {err}");
-                println!(
+                outln!(
                     "To end the browser session too, open:\n{}",
                     escape_control(url.as_str())
                 );
@@ -107,7 +107,7 @@ pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool)
 pub async fn drives(context: &Context, search: Option<&str>) -> Outcome {
     let graph = context.graph()?;
     let print = |drive: &Drive, place: &str| {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}",
             escape_control(&drive.id),
             escape_control(drive.name.as_deref().unwrap_or("")),
@@ -124,7 +124,7 @@ pub async fn drives(context: &Context, search: Option<&str>) -> Outcome {
     }
     if !business {
         if search.is_some() {
-            eprintln!("odc: personal accounts have no SharePoint sites to search");
+            errln!("odc: personal accounts have no SharePoint sites to search");
         }
         return Ok(());
     }

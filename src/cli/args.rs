@@ -226,7 +226,10 @@ pub enum Command {
     },
     /// Make DST like SRC, one way (local or OneDrive, either side): copy what is
     /// missing, replace what differs, and with --delete remove what SRC lacks
-    /// (OneDrive items to the recycle bin, local ones to the trash).
+    /// (OneDrive items to the recycle bin, local ones to the trash). Items left out
+    /// (links, notebooks, unreadable folders, names OneDrive refuses) are never
+    /// deleted on the other side, and a run where anything could not be read or
+    /// copied deletes nothing.
     Sync {
         src: String,
         dst: String,
@@ -239,6 +242,14 @@ pub enum Command {
         /// Compare size and modified time only.
         #[arg(long)]
         quick: bool,
+        /// Delete at most N items; a run that would delete more deletes nothing
+        /// (default: sync.max_delete, 0 = no limit).
+        #[arg(long, value_name = "N")]
+        max_delete: Option<u64>,
+        /// Go ahead with a big delete (every item of the destination, or more than
+        /// sync.big_delete_percent of it), which otherwise stops the run first.
+        #[arg(long)]
+        force: bool,
     },
     /// Create a sharing link for a OneDrive item and print it (view-only unless
     /// --edit). Asking again gives the same link.
@@ -251,6 +262,9 @@ pub enum Command {
         /// organization (work and school accounts). Default: the drive's default.
         #[arg(long, value_parser = ["anonymous", "organization"])]
         scope: Option<String>,
+        /// Share the root folder (the whole drive) all the same.
+        #[arg(long)]
+        yes: bool,
     },
     /// Find, show and edit the settings.
     #[command(subcommand)]
@@ -273,8 +287,9 @@ pub enum Command {
     Emulator(crate::emulator::cli::EmulatorArgs),
 }
 
-/// What `get` and `put` do with a file that exists at the destination, besides
-/// replacing it (the default) or `-n`: the flags rclone users know.
+/// What `get` and `put` do with a file that exists at the destination: by
+/// default skip it when it looks unchanged (size and modified time; uploads also
+/// by content), else replace it; or `-n` and the flags rclone users know.
 #[derive(Debug, Clone, Copy, clap::Args)]
 #[group(multiple = false)]
 pub struct ExistingFlags {
@@ -284,9 +299,13 @@ pub struct ExistingFlags {
     /// Skip files whose destination is as new as the source or newer.
     #[arg(long, conflicts_with = "no_clobber")]
     pub update: bool,
-    /// Skip files whose destination has the same size and QuickXorHash.
+    /// Skip files whose destination has the same size and QuickXorHash (instead
+    /// of the same size and modified time).
     #[arg(long, conflicts_with = "no_clobber")]
     pub checksum: bool,
+    /// Replace files at the destination even when they look unchanged.
+    #[arg(long, conflicts_with = "no_clobber")]
+    pub ignore_times: bool,
 }
 
 impl ExistingFlags {
@@ -298,8 +317,23 @@ impl ExistingFlags {
             OnExisting::Update
         } else if self.checksum {
             OnExisting::Checksum
-        } else {
+        } else if self.ignore_times {
             OnExisting::Replace
+        } else {
+            OnExisting::SkipUnchanged
         }
     }
+}
+
+/// The command a mistyped word most likely meant (`gett` → `get`), as clap
+/// suggests for flags: close by Jaro similarity, and only when it is close.
+pub fn closest_command(typed: &str) -> Option<String> {
+    let command = <Cli as clap::CommandFactory>::command();
+    command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .map(|name| (strsim::jaro(typed, &name), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
 }

@@ -7,8 +7,8 @@
 use humansize::{BINARY, format_size};
 
 use super::{Context, Failure, Outcome};
-use crate::compare::sync::{SyncPlan, below as sync_below};
-use crate::compare::{self, Mode, Summary, Verdict};
+use crate::compare::sync::{DeleteLimits, SyncPlan, below as sync_below, delete_guard, remove};
+use crate::compare::{self, Mode, Summary, Verdict, Why};
 use crate::onedrive::display::escape_control;
 use std::sync::Arc;
 
@@ -34,7 +34,10 @@ async fn compared(
     let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let parse =
         |text: &str| Location::parse(text, Some(&here)).map_err(|e| Error::Other(e.to_string()));
+    let (src_text, dst_text) = (src, dst);
     let (src, dst) = (parse(src)?, parse(dst)?);
+    must_be_local_folder(&src, src_text).await?;
+    must_be_local_folder(&dst, dst_text).await?;
     let graphs = Arc::new(Graphs::new(context.config.clone(), context.store.clone()));
     let names_default = |location: &Location| matches!(location, Location::Remote(path) if path.drive().account.is_none());
     if names_default(&src) || names_default(&dst) {
@@ -45,6 +48,7 @@ async fn compared(
     let places = compare::locations::Places {
         cache_dir: crate::paths::cache_dir(),
         graph_url: context.config.endpoints.graph_url.clone(),
+        follow_symlinks: context.config.transfer.follow_symlinks,
     };
     let result = compare::locations::compare(
         [src_graph.as_deref(), dst_graph.as_deref()],
@@ -57,15 +61,41 @@ async fn compared(
     .await
     .map_err(|(location, err)| super::about(&location.to_string(), err))?;
     for note in &result.notes {
-        eprintln!("{note}");
+        errln!("{note}");
     }
-    eprintln!("{}", describe(&Summary::of(&result.lines)));
+    errln!("{}", describe(&Summary::of(&result.lines)));
     Ok(Compared {
         src,
         dst,
         graphs,
         lines: result.lines,
     })
+}
+
+/// A local side must be a folder. `/Docs` is read as a local path: when there is
+/// no such folder the message says how to write the OneDrive one.
+async fn must_be_local_folder(location: &Location, written: &str) -> Result<(), Failure> {
+    let Location::Local(path) = location else {
+        return Ok(());
+    };
+    let shown = escape_control(written);
+    let problem = match tokio::fs::metadata(path).await {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => std::io::Error::other(format!("{shown}: is a file, not a folder")),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let hint = if written.starts_with('/') {
+                format!(
+                    " (for the OneDrive folder write {}{shown})",
+                    crate::location::REMOTE_PREFIX
+                )
+            } else {
+                String::new()
+            };
+            std::io::Error::new(err.kind(), format!("no local folder {shown}{hint}"))
+        }
+        Err(err) => std::io::Error::new(err.kind(), format!("{shown}: {err}")),
+    };
+    Err(Failure::Error(Error::Local(problem)))
 }
 
 /// The client of a location's drive (none for a local folder).
@@ -90,7 +120,7 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
             escape_control(&line.path)
         ));
     }
-    print!("{out}");
+    out!("{out}");
     if Summary::of(&compared.lines).identical() {
         Ok(())
     } else {
@@ -98,25 +128,31 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
     }
 }
 
-/// `odc sync SRC DST [--dry-run] [--delete] [--quick]`: make DST like SRC, one way.
-pub async fn sync(
-    context: &Context,
-    src: &str,
-    dst: &str,
-    quick: bool,
-    delete: bool,
-    dry_run: bool,
-) -> Outcome {
-    let compared = compared(context, src, dst, quick).await?;
-    let plan = SyncPlan::from(&compared.lines, delete);
-    eprintln!("{}", describe_plan(&plan));
+pub struct SyncOptions {
+    pub quick: bool,
+    pub delete: bool,
+    pub dry_run: bool,
+    pub limits: DeleteLimits,
+}
+
+/// `odc sync SRC DST [--dry-run] [--delete] [--quick] [--max-delete N] [--force]`:
+/// make DST like SRC, one way. Order: what must make room for a copy (a file
+/// where a folder goes), the copies, then the deletions, and those only when
+/// nothing was left out by a problem, every copy went through and the limits
+/// allow (rclone's rule and the abraunegg client's big-delete safeguard).
+pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions) -> Outcome {
+    let compared = compared(context, src, dst, options.quick).await?;
+    let plan = SyncPlan::from(&compared.lines, options.delete);
+    errln!("{}", describe_plan(&plan));
+    report_left_out(&plan);
     for path in &plan.kind_differs {
-        eprintln!(
+        errln!(
             "odc: {}: a file on one side and a folder on the other; --delete replaces it",
             escape_control(path)
         );
     }
-    if dry_run {
+    let guard = delete_guard(&plan, &compared.lines, &options.limits);
+    if options.dry_run {
         let mut out = String::new();
         for (path, _) in &plan.delete {
             out.push_str(&format!("- {}\n", escape_control(path)));
@@ -127,20 +163,33 @@ pub async fn sync(
         for (path, _) in &plan.replace {
             out.push_str(&format!("* {}\n", escape_control(path)));
         }
-        print!("{out}");
+        out!("{out}");
+        if let Some(why) = &guard {
+            errln!("odc: the deletions would not run: {why}");
+        }
         return Ok(());
     }
-    let mut failed = false;
-    // Deletions first: a folder replaced by a file (or the other way) must go first.
-    for (path, _) in &plan.delete {
-        let target = sync_below(&compared.dst, path);
-        let graph = side(&compared.graphs, &target).await.ok().flatten();
-        if let Err(problem) = crate::tui::syncing::remove(graph.as_deref(), &target).await {
-            eprintln!("odc: {}: {problem}", escape_control(&target.to_string()));
-            failed = true;
-        }
+    let mut failed = plan.incomplete() || !plan.kind_differs.is_empty();
+    // A file where a folder goes (or the other way) is removed first: the copy
+    // needs its place. The other deletions wait for the copies.
+    let copied: std::collections::HashSet<&str> =
+        plan.copy.iter().map(|(path, _)| path.as_str()).collect();
+    let (making_room, only_in_dst): (Vec<_>, Vec<_>) = plan
+        .delete
+        .iter()
+        .partition(|(path, _)| copied.contains(path.as_str()));
+    if let Some(why) = &guard
+        && !plan.delete.is_empty()
+    {
+        errln!(
+            "odc: nothing deleted: {why}; run again with --force (or a larger --max-delete) if that is meant"
+        );
+        failed = true;
+    } else {
+        failed |= !remove_all(&compared, &making_room).await;
     }
     let requests = plan.requests(&compared.src, &compared.dst);
+    let mut copies_ok = true;
     if !requests.is_empty() {
         // The compare chose what to copy: replace without asking again.
         let flags = super::transfers::Flags {
@@ -148,23 +197,93 @@ pub async fn sync(
             existing: super::transfers::OnExisting::Replace,
             dry_run: false,
         };
-        super::transfers::run(context, compared.graphs.clone(), requests, flags).await?;
+        match super::transfers::run(context, compared.graphs.clone(), requests, flags).await {
+            Ok(()) => {}
+            Err(Failure::Reported) => copies_ok = false,
+            Err(other) => return Err(other),
+        }
     }
-    if failed || !plan.kind_differs.is_empty() {
+    if guard.is_none() && !only_in_dst.is_empty() {
+        if copies_ok {
+            failed |= !remove_all(&compared, &only_in_dst).await;
+        } else {
+            errln!(
+                "odc: nothing deleted: some items could not be copied, so the destination is not known to be complete"
+            );
+            failed = true;
+        }
+    }
+    if failed || !copies_ok {
         Err(Failure::Reported)
     } else {
         Ok(())
     }
 }
 
+/// Deletes (to the recycle bin or the trash) what `paths` name below the
+/// destination; false when any could not be.
+async fn remove_all(compared: &Compared, paths: &[&(String, bool)]) -> bool {
+    let mut all = true;
+    for (path, _) in paths {
+        let Some(target) = sync_below(&compared.dst, path) else {
+            errln!(
+                "odc: {}: not deleted: not a safe path",
+                escape_control(path)
+            );
+            all = false;
+            continue;
+        };
+        let graph = side(&compared.graphs, &target).await.ok().flatten();
+        if let Err(problem) = remove(graph.as_deref(), &target).await {
+            errln!("odc: {}: {problem}", escape_control(&target.to_string()));
+            all = false;
+        }
+    }
+    all
+}
+
+/// What a side left out: each problem on its own line, the rest counted by why;
+/// then the deletions held back.
+fn report_left_out(plan: &SyncPlan) {
+    let mut by_rule: std::collections::BTreeMap<Why, usize> = Default::default();
+    for (path, why) in &plan.left_out {
+        if why.is_problem() {
+            errln!(
+                "odc: {}: left out: {}",
+                escape_control(path),
+                why.describe()
+            );
+        } else {
+            *by_rule.entry(*why).or_default() += 1;
+        }
+    }
+    for (why, count) in by_rule {
+        errln!(
+            "left out: {count} × {} (not copied, not deleted)",
+            why.describe()
+        );
+    }
+    if plan.incomplete() {
+        errln!("odc: the run is incomplete: nothing is deleted");
+    }
+    let mut held: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, why) in &plan.held {
+        *held.entry(why).or_default() += 1;
+    }
+    for (why, count) in held {
+        errln!("not deleted: {count} item(s): {why}");
+    }
+}
+
 fn describe_plan(plan: &SyncPlan) -> String {
     format!(
-        "to copy: {} ({}), to replace: {} ({}), to delete: {}",
+        "to copy: {} ({}), to replace: {} ({}), to delete: {}, left out: {}",
         plan.copy.len(),
         format_size(plan.copy.iter().map(|(_, b)| b).sum::<u64>(), BINARY),
         plan.replace.len(),
         format_size(plan.replace.iter().map(|(_, b)| b).sum::<u64>(), BINARY),
-        plan.delete.len()
+        plan.delete.len(),
+        plan.left_out.len()
     )
 }
 
@@ -173,10 +292,11 @@ fn describe(s: &Summary) -> String {
         format!("{n} {what} ({})", format_size(bytes, BINARY))
     };
     format!(
-        "{}, {}, {}, {}",
+        "{}, {}, {}, {}, {} left out",
         part(s.same, "same"),
         part(s.different, "different"),
         part(s.only_left, "only in SRC"),
-        part(s.only_right, "only in DST")
+        part(s.only_right, "only in DST"),
+        s.left_out
     )
 }

@@ -31,19 +31,19 @@ pub fn run(command: ConfigCommand, explicit: Option<&Path>) -> ExitCode {
     match command {
         ConfigCommand::Path => match config_path(explicit) {
             Some(path) => {
-                println!("{}", path.display());
+                outln!("{}", path.display());
                 if !path.exists() {
-                    eprintln!("odc: (not created yet; `odc config edit` makes it)");
+                    errln!("odc: (not created yet; `odc config edit` makes it)");
                 }
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("odc: cannot find a home directory for the config file");
+                errln!("odc: cannot find a home directory for the config file");
                 ExitCode::FAILURE
             }
         },
         ConfigCommand::Defaults => {
-            print!("{}", config::DEFAULT_TOML);
+            out!("{}", config::DEFAULT_TOML);
             ExitCode::SUCCESS
         }
         ConfigCommand::Show => show(explicit),
@@ -66,12 +66,12 @@ fn show(explicit: Option<&Path>) -> ExitCode {
                     Origin::File(path) => path.display().to_string(),
                     Origin::Env(name) => format!("environment {name}"),
                 };
-                println!("{key} = {value}  # {}", escape_control(&from));
+                outln!("{key} = {value}  # {}", escape_control(&from));
             }
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("odc: {}", escape_control(&err.to_string()));
+            errln!("odc: {}", escape_control(&err.to_string()));
             ExitCode::from(super::exit::USAGE)
         }
     }
@@ -79,7 +79,7 @@ fn show(explicit: Option<&Path>) -> ExitCode {
 
 fn edit(explicit: Option<&Path>) -> ExitCode {
     let Some(path) = config_path(explicit) else {
-        eprintln!("odc: cannot find a home directory for the config file");
+        errln!("odc: cannot find a home directory for the config file");
         return ExitCode::FAILURE;
     };
     if !path.exists() {
@@ -91,7 +91,7 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
             .unwrap_or(Ok(()))
             .and_then(|()| std::fs::write(&path, starter))
         {
-            eprintln!("odc: {}: {err}", path.display());
+            errln!("odc: {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
     }
@@ -114,11 +114,11 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
     match status {
         Ok(status) if status.success() => {}
         Ok(status) => {
-            eprintln!("odc: {program} ended with {status}");
+            errln!("odc: {program} ended with {status}");
             return ExitCode::FAILURE;
         }
         Err(err) => {
-            eprintln!("odc: cannot run the editor {program:?}: {err} (set VISUAL or EDITOR)");
+            errln!("odc: cannot run the editor {program:?}: {err} (set VISUAL or EDITOR)");
             return ExitCode::FAILURE;
         }
     }
@@ -127,7 +127,7 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
     match checked {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!(
+            errln!(
                 "odc: {} (run `odc config edit` again to fix it)",
                 escape_control(&err.to_string())
             );

@@ -40,7 +40,7 @@ pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
         context.store.make_default(&account.username)?;
     }
     let again = before.iter().any(|a| a.username == account.username);
-    println!(
+    outln!(
         "Signed in{} as {} ({}), account {:?} ({}).",
         if again { " again" } else { "" },
         escape_control(&account.display_name),
@@ -50,9 +50,9 @@ pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
     );
     let (after, default) = context.store.list(&config)?;
     if after.len() > 1 && default.as_deref() == Some(account.username.as_str()) {
-        println!("It is the default account.");
+        outln!("It is the default account.");
     } else if after.len() > 1 {
-        println!(
+        outln!(
             "Use it with --account {} or {}:/path; `odc accounts --set-default {}` makes it the default.",
             escape_control(&account.name),
             escape_control(&account.name),
@@ -77,15 +77,15 @@ async fn browser_sign_in(
     let url = escape_control(&sign_in.url);
     match crate::desktop::open_url(&sign_in.url) {
         Ok(()) => {
-            println!("Opened the sign-in page in your browser. If it did not appear, open:\n{url}")
+            outln!("Opened the sign-in page in your browser. If it did not appear, open:\n{url}")
         }
         Err(err) => {
             tracing::info!("could not open a browser: {err}");
-            println!("Open this address in a browser on this computer to sign in:\n{url}");
+            outln!("Open this address in a browser on this computer to sign in:\n{url}");
         }
     }
     let timeout = Duration::from_secs(config.account.browser_timeout_secs);
-    println!(
+    outln!(
         "Waiting for the browser (up to {})...",
         crate::onedrive::retry::describe_wait(timeout)
     );
@@ -100,7 +100,7 @@ async fn device_code_sign_in(
     let config = &context.config;
     let code = auth::start_device_flow(config, http).await?;
     let minutes = code.expires_in.as_secs().div_ceil(60);
-    println!(
+    outln!(
         "To sign in, open {} and enter the code {}",
         escape_control(&code.verification_uri),
         escape_control(&code.user_code)
@@ -108,7 +108,7 @@ async fn device_code_sign_in(
     if !options.no_qr
         && let Some(rows) = crate::qr::qr_rows(&code.verification_uri)
     {
-        println!("{}", rows.join("\n"));
+        outln!("{}", rows.join("\n"));
     }
     if !options.no_browser
         && crate::desktop::graphical_session()
@@ -116,13 +116,13 @@ async fn device_code_sign_in(
     {
         tracing::info!("could not open a browser: {err}");
     }
-    println!("Waiting for you to sign in (the code expires in {minutes} minutes)...");
+    outln!("Waiting for you to sign in (the code expires in {minutes} minutes)...");
 
     let (state_tx, mut state_rx) = watch::channel(PollState::Waiting);
     let watcher = tokio::spawn(async move {
         while state_rx.changed().await.is_ok() {
             if let PollState::NetworkTrouble(reason) = state_rx.borrow().clone() {
-                eprintln!("odc: {}; still trying", escape_control(&reason));
+                errln!("odc: {}; still trying", escape_control(&reason));
             }
         }
     });

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use humansize::{BINARY, format_size};
 use serde_json::json;
 
-use super::{Context, Outcome, about};
+use super::{Context, Failure, Outcome, about};
 use crate::onedrive::display::escape_control;
 use crate::onedrive::{DriveItem, Error, ItemAddress, RemotePath};
 
@@ -163,14 +163,13 @@ pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
     // A document once started is always closed, even after an error.
     let closed = printer.finish();
     match result {
-        Err(Stop::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(Stop::Io(err)) if crate::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
         Err(Stop::Io(err)) => Err(Error::io("stdout", err).into()),
         Err(Stop::Graph(err)) => Err(err.into()),
         Ok(()) => match closed {
-            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Error::io("stdout", err).into())
-            }
-            _ => Ok(()),
+            Err(err) if crate::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
+            Err(err) => Err(Error::io("stdout", err).into()),
+            Ok(()) => Ok(()),
         },
     }
 }

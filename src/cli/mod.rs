@@ -47,42 +47,62 @@ impl Context {
         Ok(Graph::new(self.config.clone(), Arc::new(session))?.on_drive(self.drive.as_deref()))
     }
 
-    /// Takes an account named at the start of a remote path (`work:/Reports`):
-    /// the path is left without it. Every path of a command must name the same
-    /// account, and agree with `--account`.
-    fn claim_account(&mut self, path: &mut String) -> Result<()> {
-        let Some((name, rest)) = split_account(path) else {
+    /// Takes the drive named at the start of a remote path, in any form odc
+    /// prints (`OneDrive:/Reports`, `work:/Reports`, `work@DRIVE-ID:/Reports`): the
+    /// path is left without it. Every path of a command must name the same account
+    /// and drive, and agree with `--account` and `--drive`.
+    fn claim_drive(&mut self, path: &mut String, claimed: &mut Claimed) -> Result<()> {
+        let Some((prefix, rest)) = path.split_once(':') else {
             return Ok(());
         };
-        match &self.account {
-            Some(chosen) if !chosen.eq_ignore_ascii_case(name) => {
-                return Err(Error::Other(format!(
-                    "{}: one command works in one account, and this one uses {}",
-                    escape_control(path),
-                    escape_control(chosen)
-                )));
+        if !rest.starts_with('/') {
+            return Ok(());
+        }
+        let Some(spec) = crate::onedrive::path::DriveSpec::parse_prefix(prefix) else {
+            return Ok(());
+        };
+        let refuse = |what: &str, chosen: &str| {
+            Err(Error::Other(format!(
+                "{}: one command works in one {what}, and this one uses {}",
+                escape_control(path),
+                escape_control(chosen)
+            )))
+        };
+        match (&spec.account, &self.account) {
+            (Some(name), Some(chosen)) if !chosen.eq_ignore_ascii_case(name) => {
+                return refuse("account", chosen);
             }
-            _ => self.account = Some(name.to_string()),
+            (Some(_), _) if claimed.default_named => return refuse("account", "OneDrive"),
+            (Some(name), _) => self.account = Some(name.clone()),
+            // `OneDrive:` names the default account, or the one `--account` chose.
+            (None, Some(chosen)) if claimed.account_named => return refuse("account", chosen),
+            (None, _) => claimed.default_named = true,
+        }
+        claimed.account_named |= spec.account.is_some();
+        if let Some(id) = &spec.drive_id {
+            match &self.drive {
+                Some(chosen) if chosen != id => return refuse("drive", chosen),
+                _ => self.drive = Some(id.clone()),
+            }
         }
         *path = rest.to_string();
         Ok(())
     }
 }
 
-/// `NAME:/path` → (`NAME`, `/path`) when NAME could be an account name; the
-/// `OneDrive:` mark of the default account is left to the location parser.
-fn split_account(text: &str) -> Option<(&str, &str)> {
-    let (name, rest) = text.split_once(':')?;
-    let plausible = !name.is_empty()
-        && rest.starts_with('/')
-        && crate::onedrive::tokens::check_account_name(name).is_ok();
-    plausible.then_some((name, rest))
+/// Which forms of drive the paths of one command have named so far.
+#[derive(Default)]
+struct Claimed {
+    /// `OneDrive:/…`
+    default_named: bool,
+    /// `NAME:/…`
+    account_named: bool,
 }
 
 /// Runs a remote command; errors are printed as `odc: …` lines.
 pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
     if let Err(err) = claim_accounts(&mut command, &mut context) {
-        eprintln!("odc: {err}");
+        errln!("odc: {err}");
         return ExitCode::from(exit::USAGE);
     }
     // What "not found" means for this command: a folder (3) or a file (4).
@@ -169,12 +189,30 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             dry_run,
             delete,
             quick,
-        } => check::sync(&context, &src, &dst, quick, delete, dry_run).await,
+            max_delete,
+            force,
+        } => {
+            let sync = &context.config.sync;
+            let limits = crate::compare::sync::DeleteLimits {
+                max_delete: max_delete.unwrap_or(sync.max_delete),
+                big_percent: sync.big_delete_percent,
+                big_min: sync.big_delete_min,
+                force,
+            };
+            let options = check::SyncOptions {
+                quick,
+                delete,
+                dry_run,
+                limits,
+            };
+            check::sync(&context, &src, &dst, options).await
+        }
         Command::Link {
             remote_path,
             edit,
             scope,
-        } => link(&context, &remote_path, edit, scope.as_deref()).await,
+            yes,
+        } => link(&context, &remote_path, edit, scope.as_deref(), yes).await,
         Command::Put {
             local,
             remote,
@@ -220,9 +258,10 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(exit::SOME_FAILED),
         Err(Failure::Interrupted(status)) => ExitCode::from(status),
+        Err(Failure::ReaderGone) => ExitCode::from(crate::stdio::CLOSED_PIPE_STATUS as u8),
         Err(Failure::Error(err)) => {
             // Errors quote server codes, identity `error` fields and names.
-            eprintln!("odc: {}", escape_control(&err.to_string()));
+            errln!("odc: {}", escape_control(&err.to_string()));
             ExitCode::from(if is_missing(&err) {
                 missing
             } else {
@@ -232,7 +271,8 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
     }
 }
 
-/// Moves the account named in front of a command's remote paths into the context.
+/// Moves the account and drive named in front of a command's remote paths into
+/// the context.
 fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
     let paths: Vec<&mut String> = match command {
         Command::Ls { remote_path, .. } => remote_path.iter_mut().collect(),
@@ -246,8 +286,9 @@ fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
         Command::Mv { paths, .. } => paths.iter_mut().collect(),
         _ => Vec::new(),
     };
+    let mut claimed = Claimed::default();
     for path in paths {
-        context.claim_account(path)?;
+        context.claim_drive(path, &mut claimed)?;
     }
     Ok(())
 }
@@ -262,7 +303,9 @@ pub mod exit {
 
 fn is_missing(err: &Error) -> bool {
     match err {
-        Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        Error::Io { source, .. } | Error::Local(source) => {
+            source.kind() == std::io::ErrorKind::NotFound
+        }
         other => other.is_not_found(),
     }
 }
@@ -273,6 +316,8 @@ pub enum Failure {
     Reported,
     /// Stopped by a signal: the exit status is 128 + its number (130, 143, 129).
     Interrupted(u8),
+    /// The reader of stdout went away (`odc ls | head -1`): ends quietly.
+    ReaderGone,
 }
 
 impl From<Error> for Failure {
@@ -303,21 +348,34 @@ pub fn about(path: &str, err: Error) -> Error {
 
 /// `odc link PATH [--edit] [--scope S]`: the link alone on stdout (for scripts and
 /// `| xclip`), what it allows on stderr.
-async fn link(context: &Context, remote: &str, edit: bool, scope: Option<&str>) -> Outcome {
+async fn link(
+    context: &Context,
+    remote: &str,
+    edit: bool,
+    scope: Option<&str>,
+    yes: bool,
+) -> Outcome {
     use crate::onedrive::sharing::LinkKind;
-    let graph = context.graph()?;
     let path = crate::onedrive::RemotePath::parse(remote)?;
+    if path.is_root() && !yes {
+        return Err(Error::Other(
+            "/: a link to the root shares the whole drive; add --yes if that is meant".into(),
+        )
+        .into());
+    }
+    let graph = context.graph()?;
     let kind = if edit { LinkKind::Edit } else { LinkKind::View };
     let link = graph
         .create_link(&crate::onedrive::ItemAddress::Path(path), kind, scope)
-        .await?;
-    println!("{}", escape_control(&link.url));
+        .await
+        .map_err(|e| about(remote, e))?;
+    outln!("{}", escape_control(&link.url));
     let who = match link.scope.as_deref() {
         Some("organization") => "people in your organization",
         Some("anonymous") => "anyone with the link",
         _ => "the people it is shared with",
     };
-    eprintln!("a {} link for {who}", escape_control(&link.kind));
+    errln!("a {} link for {who}", escape_control(&link.kind));
     Ok(())
 }
 
@@ -343,10 +401,10 @@ async fn whoami(context: &Context, json: bool) -> Outcome {
             "driveType": drive.drive_type,
             "quota": quota,
         });
-        println!("{value}");
+        outln!("{value}");
         return Ok(());
     }
-    println!("{} ({})", escape_control(&name), escape_control(&account));
+    outln!("{} ({})", escape_control(&name), escape_control(&account));
     let kind = drive.drive_type.unwrap_or_else(|| "unknown".into());
     match drive.quota {
         Some(q) => {
@@ -357,7 +415,7 @@ async fn whoami(context: &Context, json: bool) -> Outcome {
                 .deleted
                 .map(|d| format!(", {} in the recycle bin", size(Some(d))))
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "drive: {kind}, {} used of {} ({} free{bin}{})",
                 size(q.used),
                 size(q.total),
@@ -368,7 +426,7 @@ async fn whoami(context: &Context, json: bool) -> Outcome {
                     .unwrap_or_default()
             );
         }
-        None => println!("drive: {kind}"),
+        None => outln!("drive: {kind}"),
     }
     Ok(())
 }
@@ -469,7 +527,7 @@ async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool)
     let graph = context.graph()?;
     let mut failed = false;
     let mut report = |text: &str, err: Error| {
-        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
+        errln!("odc: {}", escape_control(&about(text, err).to_string()));
         failed = true;
     };
     let mut doomed: Vec<(&String, RemotePath, ItemAddress)> = Vec::new();
@@ -481,7 +539,7 @@ async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool)
                 Error::Other("is a folder; use -r to delete it with its contents".into()),
             );
         } else if dry_run {
-            println!(
+            outln!(
                 "would delete {} (to the recycle bin)",
                 escape_control(&path.to_string())
             );
@@ -490,9 +548,12 @@ async fn rm(context: &Context, paths: &[String], recursive: bool, dry_run: bool)
         }
     }
     let ids: Vec<ItemAddress> = doomed.iter().map(|(_, _, id)| id.clone()).collect();
+    let quiet = context.display == report::Display::Quiet;
     for ((text, path, _), result) in doomed.into_iter().zip(graph.delete_many(&ids).await) {
         match result {
-            Ok(()) => println!(
+            // A report, not data: stderr, and silenced by -q.
+            Ok(()) if quiet => {}
+            Ok(()) => errln!(
                 "deleted {} (moved to the recycle bin)",
                 escape_control(&path.to_string())
             ),
@@ -521,13 +582,13 @@ async fn mv_into(context: &Context, sources: &[String], folder: &str, dry_run: b
     }
     let mut failed = false;
     let mut report = |text: &str, err: Error| {
-        eprintln!("odc: {}", escape_control(&about(text, err).to_string()));
+        errln!("odc: {}", escape_control(&about(text, err).to_string()));
         failed = true;
     };
     let mut moving: Vec<(&String, String)> = Vec::new();
     for (text, path, item) in look_up_many(&graph, sources, "moved", &mut report).await {
         if dry_run {
-            println!(
+            outln!(
                 "would move {} to {}",
                 escape_control(&path.to_string()),
                 escape_control(&folder_path.join(&item.name).to_string())
@@ -566,6 +627,17 @@ async fn mv(context: &Context, from: &str, to: &str, dry_run: bool) -> Outcome {
         .map_err(|e| about(to, e))?;
     // Where the item ends up, as the user wrote it (for --dry-run).
     let (parent, name, dest) = match target {
+        // `a.txt` → `A.txt`: OneDrive names ignore case, so the target found is
+        // the item itself. A rename of that item, not a clash.
+        Some(itself) if itself.id == source.id => {
+            let parent_path = target_path.parent().unwrap_or_default();
+            let parent = graph
+                .item(&ItemAddress::Path(parent_path))
+                .await
+                .map_err(|e| about(to, e))?;
+            let name = target_path.name().unwrap_or_default().to_string();
+            (parent, name, target_path.clone())
+        }
         Some(folder) if folder.is_folder() => {
             let dest = target_path.join(&source.name);
             (folder, source.name.clone(), dest)
@@ -586,7 +658,7 @@ async fn mv(context: &Context, from: &str, to: &str, dry_run: bool) -> Outcome {
     };
     let rename = (name != source.name).then_some(name.as_str());
     if dry_run {
-        println!(
+        outln!(
             "would move {} to {}",
             escape_control(&source_path.to_string()),
             escape_control(&dest.to_string())

@@ -182,7 +182,7 @@ impl Reporter {
         if self.live {
             let _ = self.multi.println(&line);
         } else {
-            eprintln!("{line}");
+            errln!("{line}");
         }
     }
 

@@ -3,7 +3,6 @@
 //! answered by its flags, errors are reported item by item.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,7 +20,10 @@ use crate::transfer::{
 /// How the command line answers a target that exists (as rclone's flags do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnExisting {
+    /// Skip files whose size and modified time match (uploads: and content).
     #[default]
+    SkipUnchanged,
+    /// `--ignore-times`: replace whatever is there.
     Replace,
     /// `-n`: leave it, and count the file as failed.
     Keep,
@@ -36,6 +38,7 @@ pub enum OnExisting {
 impl OnExisting {
     fn resolution(self) -> Resolution {
         match self {
+            OnExisting::SkipUnchanged => Resolution::SkipIfUnchanged,
             OnExisting::Replace => Resolution::Overwrite,
             OnExisting::Keep | OnExisting::Ignore => Resolution::Skip,
             OnExisting::Update => Resolution::OverwriteIfOlder,
@@ -48,6 +51,7 @@ impl OnExisting {
         match self {
             OnExisting::Update => "the destination is as new or newer",
             OnExisting::Checksum => "same size and QuickXorHash",
+            OnExisting::SkipUnchanged => "unchanged: same size and modified time",
             _ => "it exists already",
         }
     }
@@ -70,7 +74,9 @@ pub async fn cat(context: &Context, remote: &str) -> Outcome {
     };
     match result {
         // `odc cat big.log | head`: the reader had enough.
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(Error::Io { source, .. }) if crate::stdio::is_closed_pipe(&source) => {
+            Err(Failure::ReaderGone)
+        }
         other => other.map_err(|e| about(remote, e).into()),
     }
 }
@@ -212,7 +218,7 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
 pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) -> Outcome {
     if local == Path::new("-") {
         if flags.dry_run {
-            println!(
+            outln!(
                 "would upload stdin to {}",
                 crate::onedrive::display::escape_control(remote)
             );
@@ -259,7 +265,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
                 return Err(Error::Other(format!("{dest_dir} is a file, not a folder")).into());
             }
             None if flags.dry_run => {
-                println!(
+                outln!(
                     "would create folder {}",
                     crate::onedrive::display::escape_control(&dest_dir.to_string())
                 );
@@ -301,7 +307,6 @@ async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outco
     let plan = crate::transfer::plan::plan(graphs, request, options)
         .await
         .map_err(Failure::Error)?;
-    let mut out = std::io::stdout().lock();
     for task in &plan.tasks {
         let verb = match task.direction {
             Direction::Upload => "upload",
@@ -314,10 +319,10 @@ async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outco
             task.dest,
             humansize::format_size(task.size, humansize::BINARY)
         );
-        let _ = writeln!(out, "{}", crate::onedrive::display::escape_control(&line));
+        outln!("{}", crate::onedrive::display::escape_control(&line));
     }
     for problem in &plan.problems {
-        eprintln!("odc: {}", crate::onedrive::display::escape_control(problem));
+        errln!("odc: {}", crate::onedrive::display::escape_control(problem));
     }
     if plan.problems.is_empty() {
         Ok(())
@@ -468,7 +473,7 @@ pub(super) async fn run(
     }
     reporter.clear();
     if skipped > 0 {
-        eprintln!(
+        errln!(
             "skipped {skipped} file(s): {}",
             on_existing.skipped_because()
         );

@@ -1,5 +1,5 @@
 //! Local files' QuickXorHash, remembered by where and what the file is (device,
-//! inode, size, modified time to the nanosecond, and path): a second compare of
+//! inode, size, modified and change times to the nanosecond, and path): a second compare of
 //! an unchanged tree reads no file. One text line per file in the cache directory,
 //! written atomically; a damaged line is just not used.
 
@@ -29,17 +29,23 @@ impl HashCache {
             return cache;
         };
         for line in text.lines() {
-            let mut parts = line.splitn(6, '\t');
-            let fields: Vec<&str> = parts.by_ref().collect();
-            if let [dev, ino, size, mtime, hash, path] = fields[..]
-                && let (Ok(dev), Ok(ino), Ok(size), Ok(mtime_ns)) =
-                    (dev.parse(), ino.parse(), size.parse(), mtime.parse())
+            // Lines of older versions (no change time) have six fields: not used.
+            let fields: Vec<&str> = line.splitn(7, '\t').collect();
+            if let [dev, ino, size, mtime, ctime, hash, path] = fields[..]
+                && let (Ok(dev), Ok(ino), Ok(size), Ok(mtime_ns), Ok(ctime_ns)) = (
+                    dev.parse(),
+                    ino.parse(),
+                    size.parse(),
+                    mtime.parse(),
+                    ctime.parse(),
+                )
             {
                 let id = LocalIdentity {
                     dev,
                     ino,
                     size,
                     mtime_ns,
+                    ctime_ns,
                 };
                 cache
                     .known
@@ -86,8 +92,8 @@ impl HashCache {
                 continue;
             };
             text.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{hash}\t{p}\n",
-                id.dev, id.ino, id.size, id.mtime_ns
+                "{}\t{}\t{}\t{}\t{}\t{hash}\t{p}\n",
+                id.dev, id.ino, id.size, id.mtime_ns, id.ctime_ns
             ));
         }
         crate::fsutil::write_private_atomically(file, text.as_bytes())
@@ -105,7 +111,7 @@ mod tests {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(root.join("a.txt"), b"hello world").unwrap();
         let store = dir.path().join("cache/hashes.tsv");
-        let (tree, _) = super::super::tree::local(&root).unwrap();
+        let tree = super::super::tree::local(&root, false).unwrap();
         let node = tree.nodes["a.txt"].clone();
 
         let mut cache = HashCache::load(Some(store.clone()));
@@ -124,10 +130,30 @@ mod tests {
         // Same size, new content: the modified time differs, so it is read again.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(root.join("a.txt"), b"HELLO WORLD").unwrap();
-        let (tree, _) = super::super::tree::local(&root).unwrap();
+        let tree = super::super::tree::local(&root, false).unwrap();
         let changed = tree.nodes["a.txt"].clone();
         let hash = again.hash(&root, &changed).await.unwrap();
         assert_ne!(hash, first);
         assert_eq!(again.hashed, 1);
+
+        // An edit that puts size and modified time back (`cp -p`, `rsync -t`)
+        // is still an edit: the change time moved.
+        let before = std::fs::metadata(root.join("a.txt")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(root.join("a.txt"), b"hello WORLD").unwrap();
+        let file = std::fs::File::options()
+            .write(true)
+            .open(root.join("a.txt"))
+            .unwrap();
+        file.set_modified(before.modified().unwrap()).unwrap();
+        let tree = super::super::tree::local(&root, false).unwrap();
+        let edited = tree.nodes["a.txt"].clone();
+        assert_eq!(edited.modified, changed.modified, "modified time put back");
+        let hash = again.hash(&root, &edited).await.unwrap();
+        assert_eq!(
+            hash,
+            crate::onedrive::quickxor::quickxor_base64(b"hello WORLD")
+        );
+        assert_eq!(again.hashed, 2, "read again");
     }
 }

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::tree::{Node, Tree};
+use super::Why;
+use super::tree::{Node, Tree, remote_left_out};
 use crate::onedrive::{Error, Graph, ItemAddress, RemotePath};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +29,10 @@ struct SavedItem {
     size: u64,
     modified: Option<DateTime<Utc>>,
     hash: Option<String>,
+    /// Why the item is not a file or folder of the tree (a notebook, the vault,
+    /// a shortcut, a name that cannot be a path); nothing below it is either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    left_out: Option<Why>,
 }
 
 /// How the tree was got.
@@ -49,7 +54,9 @@ fn state_file(dir: &Path, graph_url: &str, folder_id: &str) -> PathBuf {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    dir.join("delta").join(format!("{safe}.json"))
+    // v2: items carry why they are left out; state saved before that is not
+    // used (it took notebooks for files).
+    dir.join("delta").join(format!("{safe}.v2.json"))
 }
 
 /// The tree below `root`, through delta and the state saved in `cache_dir`.
@@ -98,6 +105,7 @@ pub async fn remote(
                 items.insert(
                     item.id.clone(),
                     SavedItem {
+                        left_out: remote_left_out(&item),
                         parent: item.parent_reference.as_ref().and_then(|p| p.id.clone()),
                         is_dir: item.is_folder(),
                         size: if item.is_folder() { 0 } else { item.size },
@@ -136,7 +144,8 @@ pub async fn remote(
 }
 
 /// Paths from parent ids; items whose parents are gone (a deleted folder whose
-/// children were not listed) are left out.
+/// children were not listed) are left out, and so is everything below an item
+/// the tree leaves out (a notebook's sections, the vault's files).
 fn build(root_id: &str, items: &HashMap<String, SavedItem>) -> Tree {
     let mut paths: HashMap<&str, Option<String>> = HashMap::new();
     paths.insert(root_id, Some(String::new()));
@@ -151,22 +160,30 @@ fn build(root_id: &str, items: &HashMap<String, SavedItem>) -> Tree {
         }
         let item = items.get(id)?;
         let parent = item.parent.as_deref()?;
-        let found = if depth > 512 {
+        let found = if depth > 512 || item.left_out.is_some() {
             None
         } else {
-            path_of(parent, items, paths, depth + 1).map(|p| {
-                if p.is_empty() {
-                    item.name.clone()
-                } else {
-                    format!("{p}/{}", item.name)
-                }
-            })
+            path_of(parent, items, paths, depth + 1).map(|p| join(&p, &item.name))
         };
         paths.insert(id, found.clone());
         found
     }
+    fn join(parent: &str, name: &str) -> String {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}/{name}")
+        }
+    }
     let mut tree = Tree::default();
     for (id, item) in items {
+        if let Some(why) = item.left_out {
+            let parent = item.parent.as_deref();
+            if let Some(parent) = parent.and_then(|p| path_of(p, items, &mut paths, 0)) {
+                tree.leave_out(join(&parent, &item.name), why);
+            }
+            continue;
+        }
         if let Some(path) = path_of(id, items, &mut paths, 0) {
             tree.insert(Node {
                 path,

@@ -14,6 +14,8 @@ use crate::transfer::Location;
 pub struct Places {
     pub cache_dir: Option<PathBuf>,
     pub graph_url: String,
+    /// Whether local links to files are read as the files (`transfer.follow_symlinks`).
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,14 @@ pub async fn compare(
     notes.extend(note);
     let (mut right, note) = right.map_err(|e| (dst.clone(), e))?;
     notes.extend(note);
+    // Local names OneDrive would refuse cannot be copied there: left out (and
+    // reported) rather than failing one by one.
+    if let (Location::Local(_), Location::Remote(_)) = (src, dst) {
+        leave_out_refused_names(&mut left);
+    }
+    if let (Location::Remote(_), Location::Local(_)) = (src, dst) {
+        leave_out_refused_names(&mut right);
+    }
     let mut cache = HashCache::load(places.cache_dir.as_ref().map(|d| d.join("hashes.tsv")));
     if mode == Mode::Content {
         // Only the files a content compare needs are hashed: same size on the other side.
@@ -87,6 +97,43 @@ async fn fill_hashes(
     }
 }
 
+/// Moves the items whose name OneDrive refuses, with everything below them, from
+/// the tree's nodes to what it left out.
+fn leave_out_refused_names(tree: &mut Tree) {
+    use crate::onedrive::names::{NameContext, check_name};
+    let refused: std::collections::BTreeMap<String, ()> = tree
+        .nodes
+        .values()
+        .filter(|node| {
+            let (parent, name) = match node.path.rsplit_once('/') {
+                Some((parent, name)) => (Some(parent), name),
+                None => (None, node.path.as_str()),
+            };
+            let context = NameContext {
+                is_folder: node.is_dir,
+                business: false,
+                at_root: parent.is_none(),
+            };
+            check_name(name, context).is_err()
+        })
+        .map(|node| (super::key(&node.path), ()))
+        .collect();
+    if refused.is_empty() {
+        return;
+    }
+    let mut gone = Vec::new();
+    tree.nodes.retain(|path, _| {
+        let keep = !super::at_or_below_any(path, &refused);
+        if !keep && refused.contains_key(&super::key(path)) {
+            gone.push(path.clone());
+        }
+        keep
+    });
+    for path in gone {
+        tree.leave_out(path, super::Why::RefusedName);
+    }
+}
+
 fn local_root(location: &Location) -> Option<PathBuf> {
     match location {
         Location::Local(path) => Some(path.clone()),
@@ -102,10 +149,16 @@ async fn read(
     match location {
         Location::Local(path) => {
             let path = path.clone();
-            let (tree, unreadable) = tokio::task::spawn_blocking(move || super::tree::local(&path))
+            let follow = places.follow_symlinks;
+            let tree = tokio::task::spawn_blocking(move || super::tree::local(&path, follow))
                 .await
                 .map_err(|e| Error::Other(e.to_string()))?
                 .map_err(|e| Error::io(location.bare_path(), e))?;
+            let unreadable = tree
+                .left_out
+                .iter()
+                .filter(|(_, why)| *why == super::Why::Unreadable)
+                .count();
             let note = (unreadable > 0)
                 .then(|| format!("{location}: {unreadable} folder(s) could not be read"));
             Ok((tree, note))

@@ -23,6 +23,56 @@ pub enum Verdict {
     OnlyRight,
     /// A file on one side, a folder on the other.
     KindDiffers,
+    /// Not compared: a side left it out (a link, a notebook, a folder that could
+    /// not be read…). Skipped is not absent: what stands at this path, below it,
+    /// or in a folder holding it is never deleted because of it.
+    LeftOut(Why),
+}
+
+/// Why an item was left out of a tree.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Why {
+    /// A symbolic link (not followed; `transfer.follow_symlinks`).
+    Link,
+    /// A FIFO, socket or device: no content to copy.
+    Special,
+    /// A folder that could not be read (permissions, an error, a failed page):
+    /// nothing is known of what is inside.
+    Unreadable,
+    /// A name from the server that cannot be a path part (`..`, `/`, NUL).
+    UnsafeName,
+    /// A local name OneDrive refuses (`a:b.txt`): it cannot be copied there.
+    RefusedName,
+    /// A OneNote notebook or another package: neither a file nor a folder.
+    Package,
+    /// A shortcut or shared folder: it lives in another drive.
+    Shortcut,
+    /// The Personal Vault (locked, its items look deleted when it is).
+    Vault,
+}
+
+impl Why {
+    /// Whether the item is missing from a run by accident rather than by rule: a
+    /// run that met one deletes nothing (rclone's rule: an incomplete run never
+    /// deletes).
+    pub fn is_problem(self) -> bool {
+        matches!(self, Why::Unreadable | Why::UnsafeName | Why::RefusedName)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Why::Link => "a symbolic link",
+            Why::Special => "not a regular file",
+            Why::Unreadable => "could not be read",
+            Why::UnsafeName => "a name that cannot be a path",
+            Why::RefusedName => "a name OneDrive refuses",
+            Why::Package => "a OneNote notebook or package",
+            Why::Shortcut => "a shortcut to another drive",
+            Why::Vault => "the Personal Vault",
+        }
+    }
 }
 
 impl Verdict {
@@ -33,6 +83,7 @@ impl Verdict {
             Verdict::Different | Verdict::KindDiffers => '*',
             Verdict::OnlyLeft => '+',
             Verdict::OnlyRight => '-',
+            Verdict::LeftOut(_) => '!',
         }
     }
 }
@@ -64,17 +115,29 @@ pub struct Summary {
     pub different: (usize, u64),
     pub only_left: (usize, u64),
     pub only_right: (usize, u64),
+    /// Items left out (files and folders alike), and how many of them because
+    /// something went wrong.
+    pub left_out: usize,
+    pub problems: usize,
 }
 
 impl Summary {
     pub fn of(lines: &[Difference]) -> Summary {
         let mut s = Summary::default();
-        for line in lines.iter().filter(|l| !l.is_dir) {
+        for line in lines {
+            if let Verdict::LeftOut(why) = line.verdict {
+                s.left_out += 1;
+                s.problems += usize::from(why.is_problem());
+                continue;
+            }
+            if line.is_dir {
+                continue;
+            }
             let slot = match line.verdict {
                 Verdict::Same => &mut s.same,
                 Verdict::Different | Verdict::KindDiffers => &mut s.different,
                 Verdict::OnlyLeft => &mut s.only_left,
-                Verdict::OnlyRight => &mut s.only_right,
+                Verdict::OnlyRight | Verdict::LeftOut(_) => &mut s.only_right,
             };
             slot.0 += 1;
             slot.1 += line.bytes;
@@ -85,6 +148,25 @@ impl Summary {
     pub fn identical(&self) -> bool {
         self.different.0 == 0 && self.only_left.0 == 0 && self.only_right.0 == 0
     }
+}
+
+/// Whether `path` or one of its ancestors is a key of `roots` (by its depth, not
+/// by the number of roots: a tree may leave thousands of links out).
+pub fn at_or_below_any<V>(path: &str, roots: &BTreeMap<String, V>) -> bool {
+    let path = key(path);
+    path.match_indices('/')
+        .map(|(at, _)| &path[..at])
+        .chain(std::iter::once(path.as_str()))
+        .any(|ancestor| roots.contains_key(ancestor))
+}
+
+/// Whether `path` is `root` or lies below it (keys compared, `/`-separated).
+pub fn is_at_or_below(path: &str, root: &str) -> bool {
+    let (path, root) = (key(path), key(root));
+    path == root
+        || (path.len() > root.len()
+            && path.starts_with(&root)
+            && path.as_bytes()[root.len()] == b'/')
 }
 
 /// The key a name is matched by: OneDrive names are case-insensitive.
@@ -141,6 +223,22 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
             (None, None) => continue,
         };
         out.push(line);
+    }
+    // What a side left out stands for itself: the other side's items at or below
+    // it are not "only there", they were not compared.
+    let mut left_out: BTreeMap<String, (&str, Why)> = BTreeMap::new();
+    for (path, why) in left.left_out.iter().chain(&right.left_out) {
+        left_out.entry(key(path)).or_insert((path, *why));
+    }
+    if !left_out.is_empty() {
+        out.retain(|line| !at_or_below_any(&line.path, &left_out));
+        out.extend(left_out.into_values().map(|(path, why)| Difference {
+            path: path.to_string(),
+            verdict: Verdict::LeftOut(why),
+            is_dir: false,
+            bytes: 0,
+        }));
+        out.sort_by_key(|line| key(&line.path));
     }
     out
 }

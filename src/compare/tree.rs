@@ -8,19 +8,37 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
+use super::Why;
 use crate::onedrive::{Graph, ItemAddress, RemotePath};
 
 /// Folders listed at once when reading a OneDrive tree.
 const REMOTE_FOLDERS_AT_ONCE: usize = 8;
 
-/// Where a local file's bytes are, for the hash cache: device, inode, size and
-/// modified time in nanoseconds. Any change to the file changes one of them.
+/// Where a local file's bytes are, for the hash cache: device, inode, size,
+/// modified time and change time in nanoseconds. `cp -p` or `rsync -t` put the
+/// size and modified time back after an edit; the change time no program can set
+/// (any write or `utime` moves it), so an edit always changes the identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LocalIdentity {
     pub dev: u64,
     pub ino: u64,
     pub size: u64,
     pub mtime_ns: i128,
+    pub ctime_ns: i128,
+}
+
+impl LocalIdentity {
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |secs: i64, nsec: i64| secs as i128 * 1_000_000_000 + nsec as i128;
+        Self {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.len(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +58,9 @@ pub struct Node {
 pub struct Tree {
     /// By path as spelt.
     pub nodes: BTreeMap<String, Node>,
+    /// Items not in `nodes`, by path as spelt, and why (nothing below them is in
+    /// `nodes` either).
+    pub left_out: Vec<(String, Why)>,
 }
 
 impl Tree {
@@ -50,11 +71,42 @@ impl Tree {
     pub fn files(&self) -> impl Iterator<Item = &Node> {
         self.nodes.values().filter(|n| !n.is_dir)
     }
+
+    pub fn leave_out(&mut self, path: String, why: Why) {
+        self.left_out.push((path, why));
+    }
 }
 
-/// Every item below `root` on disk. Unreadable folders are counted, not fatal.
-pub fn local(root: &Path) -> std::io::Result<(Tree, usize)> {
-    use std::os::unix::fs::MetadataExt;
+/// `prefix/name`, or `name` at the top.
+fn child_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
+/// Why an item from OneDrive cannot be in a tree, if it cannot: its name must be
+/// one safe path part (a hostile server may say `..`), and only files and folders
+/// of this drive are compared.
+pub fn remote_left_out(item: &crate::onedrive::DriveItem) -> Option<Why> {
+    if crate::onedrive::local_names::unsafe_reason(&item.name).is_some() {
+        Some(Why::UnsafeName)
+    } else if item.is_vault() {
+        Some(Why::Vault)
+    } else if item.remote_item.is_some() {
+        Some(Why::Shortcut)
+    } else if item.is_folder() || item.is_file() {
+        None
+    } else {
+        Some(Why::Package)
+    }
+}
+
+/// Every item below `root` on disk. What cannot be read, links (unless
+/// `follow_links`, and then only to files: a folder is never entered through one)
+/// and special files are left out, with why.
+pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
     let top = std::fs::metadata(root)?;
     if !top.is_dir() {
         return Err(std::io::Error::new(
@@ -66,21 +118,35 @@ pub fn local(root: &Path) -> std::io::Result<(Tree, usize)> {
         ));
     }
     let mut tree = Tree::default();
-    let mut unreadable = 0;
     let mut folders: Vec<(PathBuf, String)> = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = folders.pop() {
         let Ok(reader) = std::fs::read_dir(&dir) else {
-            unreadable += 1;
+            if prefix.is_empty() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!(
+                        "{} could not be read",
+                        crate::onedrive::display::escape_path(root)
+                    ),
+                ));
+            }
+            tree.leave_out(prefix, Why::Unreadable);
             continue;
         };
-        for entry in reader.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
+        for entry in reader {
+            let Ok(entry) = entry else {
+                // The listing broke off: what else the folder holds is unknown.
+                let at = if prefix.is_empty() {
+                    "."
+                } else {
+                    prefix.as_str()
+                };
+                tree.leave_out(at.to_string(), Why::Unreadable);
+                break;
             };
+            let path = child_path(&prefix, &entry.file_name().to_string_lossy());
             let Ok(kind) = entry.file_type() else {
+                tree.leave_out(path, Why::Unreadable);
                 continue;
             };
             if kind.is_dir() {
@@ -95,30 +161,41 @@ pub fn local(root: &Path) -> std::io::Result<(Tree, usize)> {
                 });
                 continue;
             }
-            // A file, or a link to one (a link to a folder is not entered).
-            let Ok(meta) = std::fs::metadata(entry.path()) else {
-                continue;
-            };
-            if !meta.is_file() {
+            if kind.is_symlink() && !follow_links {
+                tree.leave_out(path, Why::Link);
                 continue;
             }
-            let mtime_ns = meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128;
+            let meta = match std::fs::metadata(entry.path()) {
+                Ok(meta) if meta.is_file() => meta,
+                Ok(_) if kind.is_symlink() => {
+                    tree.leave_out(path, Why::Link);
+                    continue;
+                }
+                Ok(_) => {
+                    tree.leave_out(path, Why::Special);
+                    continue;
+                }
+                // A dangling link, or a file gone meanwhile.
+                Err(_) if kind.is_symlink() => {
+                    tree.leave_out(path, Why::Link);
+                    continue;
+                }
+                Err(_) => {
+                    tree.leave_out(path, Why::Unreadable);
+                    continue;
+                }
+            };
             tree.insert(Node {
                 path,
                 is_dir: false,
                 size: meta.len(),
                 modified: meta.modified().ok().map(DateTime::<Utc>::from),
                 hash: None,
-                local: Some(LocalIdentity {
-                    dev: meta.dev(),
-                    ino: meta.ino(),
-                    size: meta.len(),
-                    mtime_ns,
-                }),
+                local: Some(LocalIdentity::of(&meta)),
             });
         }
     }
-    Ok((tree, unreadable))
+    Ok(tree)
 }
 
 /// Every item below `root` on OneDrive, with sizes, times and hashes.
@@ -145,14 +222,11 @@ pub async fn remote(graph: &Graph, root: &RemotePath) -> crate::onedrive::Result
         for result in listed {
             let (prefix, items) = result?;
             for item in items {
-                if item.remote_item.is_some() {
-                    continue; // a shared folder from another drive
+                let path = child_path(&prefix, &item.name);
+                if let Some(why) = remote_left_out(&item) {
+                    tree.leave_out(path, why);
+                    continue;
                 }
-                let path = if prefix.is_empty() {
-                    item.name.clone()
-                } else {
-                    format!("{prefix}/{}", item.name)
-                };
                 if item.is_folder() {
                     level.push((item.id.clone(), path.clone()));
                 }

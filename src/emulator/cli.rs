@@ -171,7 +171,7 @@ impl EmulatorArgs {
 
 pub async fn run(args: EmulatorArgs) -> ExitCode {
     if !args.listen.ip().is_loopback() {
-        eprintln!(
+        errln!(
             "odc emulator: refusing to listen on {}: only loopback addresses are allowed",
             args.listen
         );
@@ -180,7 +180,7 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
     let emulator = match Emulator::start_on(args.listen, args.options()).await {
         Ok(emulator) => emulator,
         Err(err) => {
-            eprintln!("odc emulator: cannot listen on {}: {err}", args.listen);
+            errln!("odc emulator: cannot listen on {}: {err}", args.listen);
             return ExitCode::FAILURE;
         }
     };
@@ -227,14 +227,14 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
     let emulator = match Emulator::start(options).await {
         Ok(emulator) => emulator,
         Err(err) => {
-            eprintln!("odc demo: cannot start the emulator: {err}");
+            errln!("odc demo: cannot start the emulator: {err}");
             return ExitCode::FAILURE;
         }
     };
     let data = match tempfile::Builder::new().prefix("odc-demo-").tempdir() {
         Ok(dir) => dir,
         Err(err) => {
-            eprintln!("odc demo: cannot make a temporary token store: {err}");
+            errln!("odc demo: cannot make a temporary token store: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -244,7 +244,7 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
     config.endpoints.graph_url = emulator.graph_url();
     let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));
     if let Err(err) = add_work_account(&emulator, &config, &store) {
-        eprintln!("odc demo: cannot add the work account: {err}");
+        errln!("odc demo: cannot add the work account: {err}");
         return ExitCode::FAILURE;
     }
     let code = crate::tui::run_ui(

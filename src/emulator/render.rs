@@ -99,7 +99,7 @@ impl Render<'_> {
 }
 
 /// Properties `$select` may name.
-pub(super) const SELECTABLE: [&str; 24] = [
+pub(super) const SELECTABLE: [&str; 26] = [
     "id",
     "name",
     "size",
@@ -124,6 +124,8 @@ pub(super) const SELECTABLE: [&str; 24] = [
     "image",
     "photo",
     "video",
+    "specialFolder",
+    "malware",
 ];
 
 pub fn parse_select(value: &str) -> ApiResult<Vec<String>> {

@@ -435,8 +435,17 @@ impl Session {
         let held = tokio::task::spawn_blocking(move || store.lock())
             .await
             .map_err(|e| Error::Other(format!("token store lock: {e}")))??;
-        if let Some(stored) = self.store.account(&held, &account.username)?
-            && stored.matches(&self.config)
+        let Some(stored) = self.store.account(&held, &account.username)? else {
+            // Signed out (`odc logout`, here or in another odc process) while this
+            // session ran: it ends too. Refreshing would write the account back.
+            account.access_token.clear();
+            account.refresh_token = None;
+            account.expires_at = 0;
+            return Err(Error::SignInRequired {
+                reason: "signed out (odc logout)".into(),
+            });
+        };
+        if stored.matches(&self.config)
             && (stored.refresh_token != account.refresh_token
                 || stored.access_token != account.access_token)
         {

@@ -354,7 +354,9 @@ fn body_of(answer: &Value) -> Vec<u8> {
 }
 
 /// A batched request's `Retry-After` (any spelling of the header) pauses every
-/// request to the service, as a reply of its own would.
+/// request to the service, as a reply of its own would. Without one, a throttled
+/// or failed request still waits the first back-off step (about a second) before
+/// it goes again on its own: never straight back at a service that just failed.
 fn wait_as_told(graph: &Graph, answer: &Value) {
     let retry_after = answer["headers"].as_object().and_then(|headers| {
         headers
@@ -362,10 +364,12 @@ fn wait_as_told(graph: &Graph, answer: &Value) {
             .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
             .and_then(|(_, value)| value.as_str())
     });
-    if let Some(wait) =
-        retry_after.and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+    match retry_after.and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
     {
-        graph.gate().pause(wait);
+        Some(wait) => graph.gate().pause(wait),
+        // 401 is answered by a refresh, not by waiting.
+        None if status_of(answer) != 401 => graph.gate().pause(graph.backoff(1)),
+        None => {}
     }
 }
 

@@ -15,9 +15,6 @@ use super::error::{Error, Result};
 use super::retry::{MAX_SERVER_WAIT, ThrottleGate, backoff_delay, jitter, parse_retry_after};
 use crate::config::Config;
 
-/// Throttling replies honoured per request before giving up.
-const MAX_THROTTLED: u32 = 8;
-
 pub use super::agent::user_agent;
 
 /// A request body that can be sent again on retry.
@@ -208,8 +205,7 @@ impl Graph {
                 url.origin().ascii_serialization()
             )));
         }
-        let mut failures = 0;
-        let mut throttled = 0;
+        let mut retries = self.retries();
         let mut refreshed = false;
         loop {
             self.gate.wait().await;
@@ -235,14 +231,15 @@ impl Graph {
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(err) => {
-                    failures += 1;
+                    retries.failures += 1;
                     let err = Error::from(err.without_url());
-                    tracing::warn!("{method} {} failed ({err}); attempt {failures}", url.path());
-                    if failures >= self.max_attempts() {
+                    let attempt = retries.failures;
+                    tracing::warn!("{method} {} failed ({err}); attempt {attempt}", url.path());
+                    if attempt >= self.max_attempts() || retries.out_of_time() {
                         return Err(err);
                     }
-                    self.note_retry(failures + 1, "a dropped connection");
-                    tokio::time::sleep(self.backoff(failures)).await;
+                    self.note_retry(attempt + 1, "a dropped connection");
+                    tokio::time::sleep(self.backoff(attempt)).await;
                     continue;
                 }
             };
@@ -264,24 +261,24 @@ impl Graph {
             }
             let retry_after = retry_after(&response);
             if status == 429 || (status == 503 && retry_after.is_some()) {
-                throttled += 1;
-                if throttled <= MAX_THROTTLED {
+                if retries.throttled() {
                     let wait = checked_wait(status, retry_after)?
-                        .unwrap_or_else(|| self.backoff(throttled));
+                        .unwrap_or_else(|| self.backoff(retries.throttles));
                     tracing::warn!("throttled ({status}); pausing all requests for {wait:?}");
                     self.gate.pause(wait);
                     continue;
                 }
             } else if matches!(status, 500 | 502 | 503 | 504) {
-                failures += 1;
-                if failures < self.max_attempts() {
-                    self.note_retry(failures + 1, &format!("OneDrive error {status}"));
-                    tokio::time::sleep(self.backoff(failures)).await;
+                retries.failures += 1;
+                let attempt = retries.failures;
+                if attempt < self.max_attempts() && !retries.out_of_time() {
+                    self.note_retry(attempt + 1, &format!("OneDrive error {status}"));
+                    tokio::time::sleep(self.backoff(attempt)).await;
                     continue;
                 }
             }
             if status >= 400 {
-                let bytes = response.bytes().await.unwrap_or_default();
+                let bytes = error_body(response).await;
                 return Err(Error::from_graph(status, &bytes));
             }
             return Ok(response);
@@ -300,10 +297,7 @@ impl Graph {
     /// A request's reply body, whole.
     pub async fn reply_body(&self, method: Method, url: &str, body: Body) -> Result<Bytes> {
         let response = self.send(method, url, body, &[]).await?;
-        response
-            .bytes()
-            .await
-            .map_err(|e| Error::from(e.without_url()))
+        read_capped(response, MAX_REPLY_BYTES).await
     }
 
     pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T> {
@@ -322,6 +316,45 @@ impl Graph {
         self.gate.pause(wait);
         Ok(true)
     }
+}
+
+/// The largest JSON reply odc reads (a page of 1,000 items is about 1 MiB): a
+/// server that sends more is refused rather than held in memory.
+pub const MAX_REPLY_BYTES: usize = 32 << 20;
+/// Of an error reply, only this much is read: the code and message are at the start.
+pub const MAX_ERROR_BYTES: usize = 64 << 10;
+
+/// A reply body, read chunk by chunk up to `limit` bytes; more is an error.
+pub async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes> {
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::from(e.without_url()))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::Other(format!(
+                "the server's reply is larger than {} MiB; refused",
+                limit >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The start of an error reply (at most [`MAX_ERROR_BYTES`]); what cannot be read
+/// is left out: the status alone still says what went wrong.
+pub async fn error_body(mut response: reqwest::Response) -> Bytes {
+    let mut body = bytes::BytesMut::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_ERROR_BYTES - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_ERROR_BYTES {
+            break;
+        }
+    }
+    body.freeze()
 }
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {

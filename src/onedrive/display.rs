@@ -22,6 +22,16 @@ pub fn is_invisible_format(c: char) -> bool {
             | 0x2066..=0x206F
             | 0xFEFF
             | 0xFFF9..=0xFFFB
+            // Line and paragraph separators: a line break to some terminals.
+            | 0x2028
+            | 0x2029
+            // Hangul fillers: blank, yet letters (a name that looks empty).
+            | 0x115F
+            | 0x1160
+            | 0x3164
+            | 0xFFA0
+            // Tag characters: invisible text that can carry hidden words.
+            | 0xE0000..=0xE007F
     )
 }
 
@@ -31,7 +41,8 @@ pub fn escape_path(path: &std::path::Path) -> String {
 }
 
 /// Replaces control characters with visible escapes (`\x1b`, `\n`, `\u{9b}`),
-/// and invisible format characters with `\u{202e}`-style escapes.
+/// invisible format characters with `\u{202e}`-style escapes, and `\` with `\\`
+/// (so every escape reads one way).
 pub fn escape_control(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -39,6 +50,8 @@ pub fn escape_control(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // The escape's own mark: `a\nb` must not read as an escaped line feed.
+            '\\' => out.push_str("\\\\"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
@@ -68,6 +81,15 @@ mod tests {
         assert_eq!(escape_control("a\x1b[31mred"), "a\\x1b[31mred");
         assert_eq!(escape_control("line\nbreak\u{9b}"), "line\\nbreak\\u{9b}");
         assert_eq!(escape_control("Ünïcødé 😀"), "Ünïcødé 😀");
+        assert_eq!(escape_control("a\\nb"), "a\\\\nb", "a backslash is escaped");
+        assert_eq!(
+            escape_control("p\u{2028}q\u{2029}r"),
+            "p\\u{2028}q\\u{2029}r"
+        );
+        assert_eq!(
+            escape_control("\u{3164}\u{115f}x\u{e0041}\u{e007f}"),
+            "\\u{3164}\\u{115f}x\\u{e0041}\\u{e007f}"
+        );
         assert_eq!(
             escape_control("invoice\u{202e}fdp.exe"),
             "invoice\\u{202e}fdp.exe"

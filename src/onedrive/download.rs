@@ -5,7 +5,7 @@
 //! under the real name; an interrupted download leaves its partial file to resume.
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, header};
 use tokio::io::AsyncWriteExt;
@@ -16,6 +16,7 @@ use super::error::{Error, Result};
 use super::items::{DriveItem, ItemAddress};
 use super::progress::Progress;
 use super::quickxor::{QuickXorHash, hashes_match};
+use super::retry::Retries;
 
 pub use super::partial::{PARTIAL_SUFFIX, check_replaceable, open_partial, partial_path};
 use super::partial::{Partial, identity_of};
@@ -29,6 +30,8 @@ pub enum OnCancel {
 
 enum Step {
     Continue,
+    /// Answered 429/503: the gate holds the next try, which counts.
+    Throttled,
     Done,
 }
 
@@ -119,7 +122,7 @@ impl Graph {
         progress.set_total(size);
         progress.set_resumed(partial.offset);
         let mut url: Option<String> = None;
-        let mut failures = 0u32;
+        let mut retries = self.retries();
 
         let result = loop {
             if partial.offset >= size && size > 0 {
@@ -135,9 +138,14 @@ impl Graph {
             match step {
                 Ok(Step::Done) => break Ok(()),
                 Ok(Step::Continue) => {}
+                Ok(Step::Throttled) => {
+                    if let Err(err) = self.after_throttle(&mut retries) {
+                        break Err(err);
+                    }
+                }
                 Err(err) => {
                     let at = format!("download of {} at byte {}", item.id, partial.offset);
-                    if let Err(err) = self.retry_after_failure(&mut failures, err, &at).await {
+                    if let Err(err) = self.retry_after_failure(&mut retries, err, &at).await {
                         break Err(err);
                     }
                 }
@@ -189,11 +197,12 @@ impl Graph {
                 super::display::escape_control(&item.name)
             )));
         }
+        let file = file.into_std().await;
         if let Some(modified) = item.modified() {
-            let file = file.into_std().await;
             let when: SystemTime = modified.into();
             let _ = file.set_modified(when);
         }
+        crate::fsutil::set_mode_as_cp(&file, 0o666).map_err(|e| Error::io(partial_file, e))?;
         check_replaceable(target).await?;
         tokio::fs::rename(partial_file, target)
             .await
@@ -211,7 +220,7 @@ impl Graph {
         progress: &Progress,
     ) -> Result<Step> {
         let Some(mut response) = self.fetch_content(item, url, partial.offset).await? else {
-            return Ok(Step::Continue); // throttled: the gate holds the next try
+            return Ok(Step::Throttled);
         };
         match response.status().as_u16() {
             200 => {
@@ -316,26 +325,48 @@ pub(super) fn content_range_start(response: &reqwest::Response) -> Option<u64> {
 }
 
 impl Graph {
+    /// A fresh retry budget (see [`Retries`]).
+    pub(super) fn retries(&self) -> Retries {
+        Retries::new(Duration::from_secs(self.config.network.retry_budget_secs))
+    }
+
     /// After a failed step of a download: a final failure, or the last allowed
-    /// attempt, is given back; anything else is counted, shown as a retry and
-    /// waited out (backoff) before the caller tries again. `what` says where.
+    /// attempt (or the end of the time allowed), is given back; anything else is
+    /// counted, shown as a retry and waited out (backoff) before the caller tries
+    /// again. `what` says where.
     pub(super) async fn retry_after_failure(
         &self,
-        failures: &mut u32,
+        retries: &mut Retries,
         err: Error,
         what: &str,
     ) -> Result<()> {
         if is_final(&err) {
             return Err(err);
         }
-        *failures += 1;
+        retries.failures += 1;
         tracing::warn!("{what} interrupted: {err}");
-        if *failures >= self.max_attempts() {
+        if retries.failures >= self.max_attempts() || retries.out_of_time() {
             return Err(err);
         }
-        self.note_retry(*failures + 1, "a dropped connection");
-        tokio::time::sleep(self.backoff(*failures)).await;
+        self.note_retry(retries.failures + 1, "a dropped connection");
+        tokio::time::sleep(self.backoff(retries.failures)).await;
         Ok(())
+    }
+
+    /// After a 429/503 answer (the gate already holds the next try): an error
+    /// once too many came in a row or the time allowed is used up.
+    pub(super) fn after_throttle(&self, retries: &mut Retries) -> Result<()> {
+        if retries.throttled() {
+            return Ok(());
+        }
+        Err(Error::Graph {
+            status: 503,
+            code: "serviceNotAvailable".into(),
+            message: format!(
+                "OneDrive kept asking to wait ({} times); try again later",
+                retries.throttles
+            ),
+        })
     }
 }
 
@@ -368,7 +399,7 @@ pub(super) async fn refused_download(
         *url = None;
         return Error::Network(format!("the download URL was refused ({status})"));
     }
-    let body = response.bytes().await.unwrap_or_default();
+    let body = super::client::error_body(response).await;
     let err = Error::from_graph(status, &body);
     if status >= 500 {
         Error::Network(err.to_string())

@@ -17,7 +17,7 @@ use super::path::{RemotePath, encode_segment};
 
 /// Fields asked for in listings: what the UI and transfers need, always including
 /// the facets that tell files, folders, packages and remote items apart.
-pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo";
+pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo,specialFolder,malware";
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -38,6 +38,11 @@ pub struct DriveItem {
     pub remote_item: Option<serde_json::Value>,
     pub root: Option<serde_json::Value>,
     pub file_system_info: Option<FileSystemInfo>,
+    /// `{"name": "vault"}` on the Personal Vault, `documents` and so on on the
+    /// special folders.
+    pub special_folder: Option<SpecialFolder>,
+    /// Set on files the service found malware in.
+    pub malware: Option<serde_json::Value>,
     /// Set on items a delta reports deleted.
     pub deleted: Option<serde_json::Value>,
     #[serde(rename = "@microsoft.graph.downloadUrl")]
@@ -67,6 +72,12 @@ pub struct Hashes {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+pub struct SpecialFolder {
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct FolderFacet {
     pub child_count: Option<u64>,
 }
@@ -85,6 +96,15 @@ impl DriveItem {
 
     pub fn is_file(&self) -> bool {
         self.file.is_some()
+    }
+
+    /// The Personal Vault: locked after a while, when its items look deleted.
+    /// Recursive work never enters it.
+    pub fn is_vault(&self) -> bool {
+        self.special_folder
+            .as_ref()
+            .and_then(|s| s.name.as_deref())
+            .is_some_and(|name| name.eq_ignore_ascii_case("vault"))
     }
 
     pub fn quick_xor_hash(&self) -> Option<&str> {
@@ -699,7 +719,7 @@ impl Graph {
             }
             let status = reply.status().as_u16();
             if ![200, 202, 303].contains(&status) {
-                let body = reply.bytes().await.unwrap_or_default();
+                let body = super::client::error_body(reply).await;
                 return Err(Error::from_graph(status, &body));
             }
             let job: serde_json::Value = reply

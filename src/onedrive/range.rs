@@ -29,19 +29,19 @@ impl Graph {
         if len == 0 {
             return Ok(Bytes::new());
         }
-        let mut failures = 0u32;
+        let mut retries = self.retries();
         loop {
             match self.try_read_range(id, cache, offset, len).await {
                 Ok(Some(bytes)) => return Ok(bytes),
-                Ok(None) => {} // throttled: the gate holds the next try
+                Ok(None) => self.after_throttle(&mut retries)?,
                 Err(err @ (Error::SignInRequired { .. } | Error::Cancelled)) => return Err(err),
                 Err(err) if err.is_wait_refused() => return Err(err),
                 Err(err) => {
-                    failures += 1;
-                    if failures >= self.max_attempts() {
+                    retries.failures += 1;
+                    if retries.failures >= self.max_attempts() || retries.out_of_time() {
                         return Err(err);
                     }
-                    tokio::time::sleep(self.backoff(failures)).await;
+                    tokio::time::sleep(self.backoff(retries.failures)).await;
                 }
             }
         }

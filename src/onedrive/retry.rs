@@ -47,6 +47,43 @@ pub fn describe_wait(wait: Duration) -> String {
     }
 }
 
+/// What one download (with its resumes), stream or ranged read may still spend on
+/// trying again: attempts after failures (`network.max_attempts`), answers that
+/// said "wait" (429/503, at most [`MAX_THROTTLES`]) and time
+/// (`network.retry_budget_secs`). When one runs out, the last error stands and the
+/// run goes on with the other items: a host that answers 503 forever is given up.
+pub struct Retries {
+    pub failures: u32,
+    pub throttles: u32,
+    started: Instant,
+    budget: Duration,
+}
+
+/// Throttling answers honoured in a row for one download or request.
+pub const MAX_THROTTLES: u32 = 8;
+
+impl Retries {
+    pub fn new(budget: Duration) -> Self {
+        Self {
+            failures: 0,
+            throttles: 0,
+            started: Instant::now(),
+            budget,
+        }
+    }
+
+    /// Whether the time allowed is used up.
+    pub fn out_of_time(&self) -> bool {
+        self.started.elapsed() >= self.budget
+    }
+
+    /// Counts a throttling answer; false once too many came, or time is up.
+    pub fn throttled(&mut self) -> bool {
+        self.throttles += 1;
+        self.throttles <= MAX_THROTTLES && !self.out_of_time()
+    }
+}
+
 /// Shared by every request to the service: while paused, nobody sends.
 #[derive(Default)]
 pub struct ThrottleGate {

@@ -30,7 +30,7 @@ impl Graph {
         let mut hasher = QuickXorHash::new();
         let mut offset = 0u64;
         let mut url: Option<String> = None;
-        let mut failures = 0u32;
+        let mut retries = self.retries();
         while offset < item.size {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -40,10 +40,11 @@ impl Graph {
                 r = self.stream_step(item, &mut url, offset, out, &mut hasher) => r,
             };
             match step {
-                Ok(written) => offset += written,
+                Ok(Some(written)) => offset += written,
+                Ok(None) => self.after_throttle(&mut retries)?,
                 Err(err) => {
                     let at = format!("streaming {} at byte {offset}", item.id);
-                    self.retry_after_failure(&mut failures, err, &at).await?;
+                    self.retry_after_failure(&mut retries, err, &at).await?;
                 }
             }
         }
@@ -61,7 +62,7 @@ impl Graph {
     }
 
     /// One request from `offset`; returns how many bytes it wrote (a short count
-    /// after a dropped connection is progress, not an error).
+    /// after a dropped connection is progress, not an error), None when throttled.
     async fn stream_step<W: tokio::io::AsyncWrite + Unpin>(
         &self,
         item: &DriveItem,
@@ -69,9 +70,9 @@ impl Graph {
         offset: u64,
         out: &mut W,
         hasher: &mut QuickXorHash,
-    ) -> Result<u64> {
+    ) -> Result<Option<u64>> {
         let Some(mut response) = self.fetch_content(item, url, offset).await? else {
-            return Ok(0); // throttled: the gate holds the next try
+            return Ok(None); // throttled: the gate holds the next try
         };
         let mut skip = 0u64;
         match response.status().as_u16() {
@@ -85,7 +86,7 @@ impl Graph {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 // What was written counts; the caller continues from there.
-                Err(_) if written > 0 => return Ok(written),
+                Err(_) if written > 0 => return Ok(Some(written)),
                 Err(err) => return Err(Error::from(err.without_url())),
             };
             let mut data = &chunk[..];
@@ -110,6 +111,6 @@ impl Graph {
         if written == 0 && offset < item.size {
             return Err(Error::Network("the download ended early".into()));
         }
-        Ok(written)
+        Ok(Some(written))
     }
 }

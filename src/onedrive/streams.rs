@@ -300,10 +300,11 @@ impl Graph {
         index: usize,
         progress: &Progress,
     ) -> Result<StreamEnd> {
-        let mut failures = 0u32;
+        let mut retries = self.retries();
         while !ranged.span(index).finished() {
             match self.fetch_range(item, urls, ranged, index, progress).await {
-                Ok(Reply::Written | Reply::Throttled) => {}
+                Ok(Reply::Written) => {}
+                Ok(Reply::Throttled) => self.after_throttle(&mut retries)?,
                 Ok(Reply::RangesIgnored) => return Ok(StreamEnd::RangesIgnored),
                 Err(err) => {
                     let span = ranged.span(index);
@@ -314,7 +315,7 @@ impl Graph {
                         span.end,
                         span.next()
                     );
-                    self.retry_after_failure(&mut failures, err, &at).await?;
+                    self.retry_after_failure(&mut retries, err, &at).await?;
                 }
             }
         }

@@ -346,12 +346,12 @@ impl TokenStore {
         let (accounts, _) = self.list(config)?;
         match accounts.into_iter().find(|a| a.is_named(selector)) {
             Some(account) => Ok(Some(account)),
-            None => Err(Error::SignInRequired {
-                reason: format!(
-                    "no account is named {:?}; `odc accounts` lists them, `odc login` adds one",
-                    super::display::escape_control(selector)
-                ),
-            }),
+            // Not "signed out": nobody of that name ever signed in here.
+            None => Err(Error::Other(format!(
+                "no account is named {:?}; `odc accounts` lists them, `odc login --name {}` adds one",
+                super::display::escape_control(selector),
+                super::display::escape_control(selector)
+            ))),
         }
     }
 

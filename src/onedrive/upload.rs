@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use reqwest::{Method, header};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
+use url::Url;
 
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
@@ -312,7 +313,7 @@ impl Graph {
                 return Ok(None);
             }
             if status != 200 {
-                let body = reply.bytes().await.unwrap_or_default();
+                let body = super::client::error_body(reply).await;
                 return Err(Error::Network(Error::from_graph(status, &body).to_string()));
             }
             let body: Value = reply
@@ -523,7 +524,7 @@ impl Graph {
                 Err(Error::Network(format!("the upload URL answered {s}")))
             }
             s => {
-                let body = response.bytes().await.unwrap_or_default();
+                let body = super::client::error_body(response).await;
                 Err(Error::from_graph(s, &body))
             }
         }
@@ -576,4 +577,52 @@ pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Resu
         )));
     }
     Ok(())
+}
+
+/// Hosts Microsoft's storage answers upload sessions from (reference §5: uploadUrl
+/// is `https://…up.1drv.com/…` on personal drives, the tenant's SharePoint host on
+/// business ones, in every national cloud).
+const UPLOAD_HOST_SUFFIXES: &[&str] = &[
+    "1drv.com",
+    "onedrive.com",
+    "microsoftpersonalcontent.com",
+    "livefilestore.com",
+    "sharepoint.com",
+    "sharepoint.us",
+    "sharepoint-mil.us",
+    "sharepoint.cn",
+    "sharepoint.de",
+];
+
+/// Whether an upload URL read back from a file (a resume record) is one the
+/// service could have given: https on a Microsoft storage host or on the configured
+/// Graph host, or plain http to the configured Graph host when that is itself
+/// plain http (the emulator). A record pointing elsewhere would send the file's
+/// bytes to whoever planted it. The reason is `Err`.
+pub fn check_recorded_upload_url(url: &str, graph_url: &str) -> std::result::Result<(), String> {
+    let refuse = |why: &str| Err(format!("its upload address is not trusted ({why})"));
+    let Ok(parsed) = Url::parse(url) else {
+        return refuse("not a URL");
+    };
+    let graph = Url::parse(graph_url).ok();
+    let host = parsed.host_str().unwrap_or("").to_ascii_lowercase();
+    let graph_host = graph
+        .as_ref()
+        .and_then(|g| g.host_str())
+        .map(str::to_ascii_lowercase);
+    let is_graph_host = graph_host.as_deref() == Some(host.as_str());
+    match parsed.scheme() {
+        "https" => {
+            let microsoft = UPLOAD_HOST_SUFFIXES
+                .iter()
+                .any(|suffix| host == *suffix || host.ends_with(&format!(".{suffix}")));
+            if microsoft || is_graph_host {
+                Ok(())
+            } else {
+                refuse("not a Microsoft storage host")
+            }
+        }
+        "http" if is_graph_host && graph.as_ref().is_some_and(|g| g.scheme() == "http") => Ok(()),
+        _ => refuse("not https"),
+    }
 }

@@ -15,6 +15,11 @@ pub enum Resolution {
     /// Skip when the target has the same size and QuickXorHash, else overwrite
     /// (`--checksum`). The engine reads the hashes; `decide` never sees it.
     SkipIfSame,
+    /// Skip when size and modified time (to the second) match, else overwrite:
+    /// a second `put` or `get` of an unchanged tree sends nothing (rclone's
+    /// default). An upload whose size and time match is also compared by content,
+    /// as `cp -p` puts both back after an edit. Settled by the engine too.
+    SkipIfUnchanged,
 }
 
 impl Resolution {
@@ -64,7 +69,7 @@ pub fn decide(
         Resolution::Skip => Decision::Skip,
         Resolution::Rename => Decision::Rename,
         // Settled by the engine before it gets here (it needs the hashes).
-        Resolution::SkipIfSame => Decision::Overwrite,
+        Resolution::SkipIfSame | Resolution::SkipIfUnchanged => Decision::Overwrite,
         Resolution::OverwriteIfOlder => match (source_modified, target_modified) {
             // Whole seconds: OneDrive keeps no more precision than that.
             (Some(s), Some(t)) if t.timestamp() < s.timestamp() => Decision::Overwrite,

@@ -83,9 +83,13 @@ pub async fn copy_file(
                 target.display()
             )));
         }
+        let output = output.into_std().await;
         if let Ok(modified) = metadata.modified() {
-            let _ = output.into_std().await.set_modified(modified);
+            let _ = output.set_modified(modified);
         }
+        use std::os::unix::fs::PermissionsExt;
+        crate::fsutil::set_mode_as_cp(&output, metadata.permissions().mode())
+            .map_err(|e| Error::io(&partial, e))?;
         Ok(())
     }
     .await;
@@ -100,6 +104,16 @@ pub async fn copy_file(
     tokio::fs::rename(&partial, target)
         .await
         .map_err(|e| Error::io(target, e))
+}
+
+/// Moves a file or folder to the desktop trash (`~/.local/share/Trash`), from
+/// where it can be restored; an error says it was not moved.
+pub async fn to_trash(path: &Path) -> std::result::Result<(), String> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || trash::delete(&path))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("not moved to the trash ({e}); delete it by hand if you meant to"))
 }
 
 /// Removes a file or a directory tree.

@@ -88,14 +88,36 @@ pub async fn rename(g: Option<&Graph>, dir: &Location, from: &str, to: &str) -> 
     }
 }
 
+/// How a local delete goes: to the desktop trash (as `sync --delete` does, so it
+/// can be restored), or for good when the person chose that explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalDelete {
+    ToTrash,
+    ForGood,
+}
+
 /// Deletes `names` in `dir`; OneDrive items go in JSON batches (each its own
-/// result). Every name is tried; the error names each one that failed.
-pub async fn delete(g: Option<&Graph>, dir: &Location, names: &[String]) -> Result<()> {
+/// result) to the recycle bin, local ones as `local` says. Every name is tried;
+/// the error names each one that failed.
+pub async fn delete(
+    g: Option<&Graph>,
+    dir: &Location,
+    names: &[String],
+    local: LocalDelete,
+) -> Result<()> {
     let mut failed = Vec::new();
     match dir {
         Location::Local(path) => {
             for name in names {
-                crate::transfer::local::remove(&path.join(name)).await?;
+                let target = path.join(name);
+                match local {
+                    LocalDelete::ForGood => crate::transfer::local::remove(&target).await?,
+                    LocalDelete::ToTrash => {
+                        if let Err(problem) = crate::transfer::local::to_trash(&target).await {
+                            failed.push(Error::Other(format!("{name}: {problem}")));
+                        }
+                    }
+                }
             }
         }
         Location::Remote(path) => {

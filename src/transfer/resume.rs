@@ -30,18 +30,41 @@ pub struct Interrupted {
     pub upload_url: Option<String>,
     /// The item (downloads).
     pub item_id: Option<String>,
+    /// The local file's version (uploads): a file rewritten with its size and
+    /// modified time put back is not continued, or the drive would get a mix of
+    /// two revisions. Absent in records from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<crate::fsutil::FileVersion>,
 }
 
 impl Interrupted {
     /// One line for a person: "↑ /home/ada/big.iso → OneDrive:/Backups/big.iso".
     pub fn describe(&self) -> String {
-        // The record keeps the remote path as the text it was saved with.
         let local = self.local.display();
-        let remote = format!("{REMOTE_PREFIX}{}", self.remote);
+        // The remote path is kept in its written form (`OneDrive:/x`, `work:/x`);
+        // records from before accounts had names hold a bare `/x`.
+        let remote = if self.remote.starts_with('/') {
+            format!("{REMOTE_PREFIX}{}", self.remote)
+        } else {
+            self.remote.clone()
+        };
         match self.way {
             Way::Upload => format!("↑ {local} → {remote}"),
             Way::Download => format!("↓ {remote} → {local}"),
         }
+    }
+}
+
+impl Interrupted {
+    /// Whether an upload's local file is still the version the record was made
+    /// for: same size, modified time and (where both records know it) version.
+    pub fn same_local_file(&self, now: &Interrupted) -> bool {
+        self.size == now.size
+            && self.modified == now.modified
+            && match (self.version, now.version) {
+                (Some(then), Some(now)) => then == now,
+                _ => true,
+            }
     }
 }
 
@@ -158,8 +181,7 @@ impl ResumeStore {
                     r.way == wanted.way
                         && r.local == wanted.local
                         && r.remote == wanted.remote
-                        && (r.way == Way::Download
-                            || (r.size == wanted.size && r.modified == wanted.modified))
+                        && (r.way == Way::Download || r.same_local_file(wanted))
                 })
                 .map(|(k, r)| (k.clone(), r.clone()));
             (found, false)
@@ -183,6 +205,7 @@ mod tests {
             modified: Some(1),
             upload_url: None,
             item_id: None,
+            version: None,
         };
         store.put("k1", record.clone()).unwrap();
         store.set_upload_url("k1", "http://127.0.0.1/up/x").unwrap();

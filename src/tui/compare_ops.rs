@@ -103,6 +103,7 @@ fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> D
         lines,
         plan,
         delete: false,
+        big_delete: None,
     })
 }
 
@@ -180,6 +181,7 @@ pub fn sync_key(
         Some(Action::SyncDelete) => {
             view.delete = !view.delete;
             view.plan = SyncPlan::from(&view.lines, view.delete);
+            view.big_delete = None;
             Some(Dialog::SyncPreview(view))
         }
         Some(Action::SyncRun) => {
@@ -187,11 +189,28 @@ pub fn sync_key(
                 state.message = Some("Nothing to sync: the folders are the same".into());
                 return None;
             }
+            // The big-delete safeguard: said once, then a second Enter is the
+            // explicit confirmation (`--force` on the command line).
+            let sync = &state.sync_limits;
+            let limits = crate::compare::sync::DeleteLimits {
+                force: view.big_delete.is_some(),
+                ..*sync
+            };
+            if let Some(why) = crate::compare::sync::delete_guard(&view.plan, &view.lines, &limits)
+            {
+                if limits.force {
+                    // Over the hard limit (max_delete): never.
+                    state.message = Some(format!("Nothing synced: {why}"));
+                    return Some(Dialog::SyncPreview(view));
+                }
+                view.big_delete = Some(why);
+                return Some(Dialog::SyncPreview(view));
+            }
             let deletes = view
                 .plan
                 .delete
                 .iter()
-                .map(|(path, _)| below(&view.dst, path))
+                .filter_map(|(path, _)| below(&view.dst, path))
                 .collect();
             let requests = view.plan.requests(&view.src, &view.dst);
             effects.push(Effect::Sync { deletes, requests });

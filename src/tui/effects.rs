@@ -318,12 +318,12 @@ impl Runner {
                     report(&tx, result, dir, format!("Renamed {from} to {to}"));
                 });
             }
-            Effect::Delete { dir, names } => {
+            Effect::Delete { dir, names, local } => {
                 let graph = self.graph_at(&dir);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let graph = graph.await;
-                    let result = operations::delete(graph.as_deref(), &dir, &names).await;
+                    let result = operations::delete(graph.as_deref(), &dir, &names, local).await;
                     let done = if dir.is_remote() {
                         format!("Deleted {} (in the OneDrive recycle bin)", names.len())
                     } else {
@@ -431,6 +431,7 @@ impl Runner {
                 let places = crate::compare::locations::Places {
                     cache_dir: self.cache.clone(),
                     graph_url: self.config.endpoints.graph_url.clone(),
+                    follow_symlinks: self.config.transfer.follow_symlinks,
                 };
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -474,7 +475,7 @@ impl Runner {
                     let graphs = futures::future::join_all(graphs).await;
                     let mut gone = 0;
                     for (target, graph) in deletes.iter().zip(&graphs) {
-                        match super::syncing::remove(graph.as_deref(), target).await {
+                        match crate::compare::sync::remove(graph.as_deref(), target).await {
                             Ok(()) => gone += 1,
                             Err(problem) => {
                                 let _ = tx.send(Event::Message(format!("{target}: {problem}")));

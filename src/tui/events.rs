@@ -162,6 +162,7 @@ pub enum Effect {
     Delete {
         dir: crate::transfer::Location,
         names: Vec<String>,
+        local: crate::transfer::operations::LocalDelete,
     },
     AnswerConflict {
         question: u64,

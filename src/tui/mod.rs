@@ -19,7 +19,6 @@ pub mod ops;
 pub mod places;
 pub mod share_ops;
 pub mod state;
-pub mod syncing;
 pub mod terminal;
 pub mod ui;
 pub mod update;
@@ -82,30 +81,30 @@ pub async fn run_ui(
         Ok(dir) => match std::fs::canonicalize(&dir) {
             Ok(dir) if dir.is_dir() => dir,
             Ok(dir) => {
-                eprintln!("odc: {}: not a directory", dir.display());
+                errln!("odc: {}: not a directory", dir.display());
                 return ExitCode::from(2);
             }
             Err(err) => {
-                eprintln!("odc: {}: {err}", dir.display());
+                errln!("odc: {}: {err}", dir.display());
                 return ExitCode::from(2);
             }
         },
         Err(err) => {
-            eprintln!("odc: cannot read the current directory: {err}");
+            errln!("odc: cannot read the current directory: {err}");
             return ExitCode::FAILURE;
         }
     };
     let remote = match RemotePath::parse(remote_path.as_deref().unwrap_or("/")) {
         Ok(path) => path,
         Err(err) => {
-            eprintln!("odc: {err}");
+            errln!("odc: {err}");
             return ExitCode::from(2);
         }
     };
     let keymap = match keymap::Keymap::load(&config) {
         Ok(keymap) => Arc::new(keymap),
         Err(err) => {
-            eprintln!(
+            errln!(
                 "odc: {}",
                 crate::onedrive::display::escape_control(&err.to_string())
             );
@@ -123,7 +122,7 @@ pub async fn run_ui(
     match app::run(start).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("odc: {err}");
+            errln!("odc: {err}");
             ExitCode::FAILURE
         }
     }

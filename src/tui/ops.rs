@@ -250,10 +250,18 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             names,
             remote,
         } => match state.keymap.action_in(Context::Confirm, &key) {
-            Some(Action::ConfirmYes) => {
+            Some(action @ (Action::ConfirmYes | Action::ConfirmForGood)) => {
+                use crate::transfer::operations::LocalDelete;
                 let dir = state.panes[pane].source.clone();
                 state.panes[pane].cursor_after_change = state.panes[pane].row_after(&names);
-                effects.push(Effect::Delete { dir, names });
+                // Local files go to the trash unless "for good" was chosen; OneDrive
+                // items always go to the recycle bin.
+                let local = if action == Action::ConfirmForGood && !remote {
+                    LocalDelete::ForGood
+                } else {
+                    LocalDelete::ToTrash
+                };
+                effects.push(Effect::Delete { dir, names, local });
                 None
             }
             Some(Action::ConfirmNo) => None,
@@ -498,7 +506,16 @@ pub fn unmark_finished(state: &mut State, locations: &[Location]) {
             .iter()
             .filter_map(|id| unmark.tasks.get(id))
             .collect();
-        for name in unmark.names.iter().filter(|n| !kept.contains(n)) {
+        // Only a name that got at least one transfer, all of them done, loses its
+        // mark: an item refused before any transfer began (a move within OneDrive
+        // whose lookup or PATCH failed, a name that cannot be used) keeps it, so
+        // "retry" is one key.
+        let started: std::collections::BTreeSet<&String> = unmark.tasks.values().collect();
+        for name in unmark
+            .names
+            .iter()
+            .filter(|n| started.contains(n) && !kept.contains(n))
+        {
             pane.marked.remove(name);
         }
     }

@@ -106,7 +106,9 @@ pub fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore_if_taken();
             previous(info);
-            eprintln!("odc: internal error; please report it with the message above");
+            // Never `eprintln!` here: a closed stderr would panic inside the hook
+            // and abort the process.
+            errln!("odc: internal error; please report it with the message above");
             std::process::exit(101);
         }));
     });

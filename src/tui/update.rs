@@ -713,6 +713,12 @@ pub fn initial_state(
         spinner: 0,
         next_ticket: 0,
         drives: Default::default(),
+        sync_limits: crate::compare::sync::DeleteLimits {
+            max_delete: config.sync.max_delete,
+            big_percent: config.sync.big_delete_percent,
+            big_min: config.sync.big_delete_min,
+            force: false,
+        },
         quit: false,
     }
 }

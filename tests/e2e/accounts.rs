@@ -284,7 +284,9 @@ async fn rm_of_many_paths_takes_a_few_requests() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = home.odc(&args).await;
     assert_eq!(output.status.code(), Some(1));
-    let out = String::from_utf8_lossy(&output.stdout);
+    // Reports go to stderr; stdout stays for data.
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    let out = stderr(&output);
     assert_eq!(
         out.lines()
             .filter(|l| l.starts_with("deleted /old/f"))

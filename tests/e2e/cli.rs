@@ -43,7 +43,7 @@ impl Home {
     }
 
     /// `odc ARGS` with a clean environment: this HOME, the emulator, a test app id.
-    fn command(&self, args: &[&str]) -> std::process::Command {
+    pub(crate) fn command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_odc"));
         let home = self.path("home");
         command
@@ -236,8 +236,13 @@ async fn sign_in_browse_and_move_files_from_a_clean_home() {
     let refused = home.odc(&["rm", "/Backups"]).await;
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("/Backups: is a folder; use -r"));
-    let removed = home.ok(&["rm", "-r", "/Backups"]).await;
-    assert!(removed.contains("moved to the recycle bin"));
+    let removed = home.odc(&["rm", "-r", "/Backups"]).await;
+    assert!(removed.status.success());
+    assert!(stderr(&removed).contains("moved to the recycle bin"));
+    assert!(removed.stdout.is_empty(), "a report, not data");
+    home.emu.put_file("/Quiet/a.txt", b"a");
+    let quiet = home.odc(&["rm", "-q", "-r", "/Quiet"]).await;
+    assert!(quiet.status.success() && quiet.stderr.is_empty() && quiet.stdout.is_empty());
     let missing = home.odc(&["rm", "/Backups"]).await;
     assert_eq!(
         stderr(&missing).trim(),

@@ -5,3 +5,4 @@ mod accounts;
 mod binary;
 mod cli;
 mod pty;
+mod safety;

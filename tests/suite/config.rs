@@ -283,3 +283,38 @@ fn a_national_cloud_brings_its_hosts_unless_one_is_set() {
         "{err}"
     );
 }
+
+/// Every whole-number setting has a range; a value outside it (negative, or at
+/// the top of its type) names the file, the key and the range, and nothing
+/// overflows later.
+#[test]
+fn every_number_has_a_range_named_with_its_key() {
+    let defaults: toml::Table = odc::config::DEFAULT_TOML.parse().unwrap();
+    for (section, table) in &defaults {
+        let Some(table) = table.as_table() else {
+            continue;
+        };
+        for (key, value) in table {
+            if value.is_integer() {
+                let dotted = format!("{section}.{key}");
+                assert!(
+                    odc::config::RANGES.iter().any(|(k, ..)| *k == dotted),
+                    "{dotted} has no range"
+                );
+            }
+        }
+    }
+    let path = Path::new("/home/ada/.config/odc/config.toml");
+    for text in [
+        "[network]\nread_idle_timeout_secs = 9223372036854775807\n",
+        "[network]\nread_idle_timeout_secs = -1\n",
+    ] {
+        let message = load_from(Some((path, text)), &[]).unwrap_err().to_string();
+        assert!(
+            message.contains("/home/ada/.config/odc/config.toml")
+                && message.contains("network.read_idle_timeout_secs")
+                && message.contains("1 to 86400"),
+            "{message}"
+        );
+    }
+}

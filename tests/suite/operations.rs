@@ -4,7 +4,7 @@
 use odc::emulator::Settings;
 use odc::onedrive::RemotePath;
 use odc::transfer::Location;
-use odc::transfer::operations::{delete, mkdir, rename};
+use odc::transfer::operations::{LocalDelete, delete, mkdir, rename};
 
 use crate::support;
 
@@ -41,13 +41,23 @@ async fn onedrive_operations_and_their_errors() {
         .unwrap_err();
     assert_eq!(err.to_string(), "gone.txt: not found on OneDrive");
 
-    delete(Some(&graph), &root, &["todo.txt".into(), "Projects".into()])
-        .await
-        .unwrap();
+    delete(
+        Some(&graph),
+        &root,
+        &["todo.txt".into(), "Projects".into()],
+        LocalDelete::ToTrash,
+    )
+    .await
+    .unwrap();
     assert!(emu.read_file("/todo.txt").await.is_none());
-    let err = delete(Some(&graph), &root, &["todo.txt".into()])
-        .await
-        .unwrap_err();
+    let err = delete(
+        Some(&graph),
+        &root,
+        &["todo.txt".into()],
+        LocalDelete::ToTrash,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.to_string(), "todo.txt: not found on OneDrive");
     let err = mkdir(None, &root, "x").await.unwrap_err();
     assert!(err.to_string().contains("odc login"), "{err}");
@@ -79,11 +89,18 @@ async fn local_operations_and_their_errors() {
     assert_eq!(std::fs::read(dir.path().join("A.TXT")).unwrap(), b"upper");
     assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"a");
     rename(None, &here, "a.txt", "c.txt").await.unwrap();
-    delete(None, &here, &["c.txt".into(), "new".into()])
-        .await
-        .unwrap();
+    delete(
+        None,
+        &here,
+        &["c.txt".into(), "new".into()],
+        LocalDelete::ForGood,
+    )
+    .await
+    .unwrap();
     assert!(!dir.path().join("c.txt").exists() && !dir.path().join("new").exists());
-    let err = delete(None, &here, &["c.txt".into()]).await.unwrap_err();
+    let err = delete(None, &here, &["c.txt".into()], LocalDelete::ForGood)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("No such file"), "{err}");
 }
 
@@ -153,7 +170,9 @@ async fn hostile_remote_names_are_renamed_and_deleted_by_id() {
         .await
         .unwrap();
     assert_eq!(emu.read_file("/ev/renamed.txt").await.unwrap(), b"odd");
-    delete(Some(&graph), &ev, &["..".into()]).await.unwrap();
+    delete(Some(&graph), &ev, &["..".into()], LocalDelete::ToTrash)
+        .await
+        .unwrap();
     assert_eq!(emu.read_file("/victim.txt").await.unwrap(), b"keep me");
     let left: Vec<String> = graph
         .list_all(&odc::onedrive::ItemAddress::Path(

@@ -12,6 +12,10 @@ pub(super) enum NotResumable {
     SignedOut,
     #[error("the record has no item id")]
     NoItemId,
+    #[error("the record names a relative local path")]
+    Relative,
+    #[error("{0}")]
+    Untrusted(String),
     #[error("{0}")]
     Local(std::io::Error),
     #[error("{0}")]
@@ -64,7 +68,9 @@ impl Engine {
                     }
                 }
             }
-            let batch = Batch::new(Some(Resolution::Overwrite), changed);
+            // No answer given in advance: a file that is not the transfer's own
+            // partial but stands where it is going is a question, never replaced.
+            let batch = Batch::new(None, changed);
             for task in tasks {
                 engine.queue(task, batch.clone());
             }
@@ -86,7 +92,24 @@ impl Engine {
         });
     }
 
+    /// Whether a recorded upload URL may be used (see
+    /// [`crate::onedrive::upload::check_recorded_upload_url`]).
+    pub(super) fn trusted_upload_url(&self, url: &str) -> std::result::Result<(), String> {
+        let graph_url = match self.graph() {
+            Some(graph) => graph.config.endpoints.graph_url.clone(),
+            None => return Err("not signed in".into()),
+        };
+        crate::onedrive::upload::check_recorded_upload_url(url, &graph_url)
+    }
+
     pub(super) async fn discard(&self, record: &Interrupted) {
+        if let Some(url) = &record.upload_url
+            && self.trusted_upload_url(url).is_err()
+        {
+            // Never send anything to an address a planted record names.
+            tracing::warn!("a resume record's upload address is not trusted; dropped");
+            return;
+        }
         if let (Some(url), Some(graph)) = (&record.upload_url, self.graph()) {
             let _ = graph.plain().delete(url).send().await;
         }
@@ -97,6 +120,11 @@ impl Engine {
         record: &Interrupted,
     ) -> std::result::Result<FileTask, NotResumable> {
         let remote = record_path(&record.remote)?;
+        // Records from before paths were kept absolute name a place relative to
+        // a folder nobody knows any more: continuing would write somewhere else.
+        if !record.local.is_absolute() {
+            return Err(NotResumable::Relative);
+        }
         match record.way {
             Way::Upload => {
                 let metadata = tokio::fs::metadata(&record.local)
@@ -106,8 +134,19 @@ impl Engine {
                     .modified()
                     .ok()
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
-                if metadata.len() != record.size || modified != record.modified {
+                let now = Interrupted {
+                    size: metadata.len(),
+                    modified,
+                    version: Some(crate::fsutil::FileVersion::of(&metadata)),
+                    ..record.clone()
+                };
+                if !record.same_local_file(&now) {
                     return Err(NotResumable::Changed);
+                }
+                if let Some(url) = &record.upload_url
+                    && let Err(reason) = self.trusted_upload_url(url)
+                {
+                    return Err(NotResumable::Untrusted(reason));
                 }
                 Ok(FileTask {
                     source: Location::Local(record.local.clone()),
@@ -152,6 +191,11 @@ impl Engine {
     ) -> (Option<String>, Option<Interrupted>) {
         let Some(store) = self.resume_store() else {
             return (None, None);
+        };
+        // Kept absolute: a record is continued from wherever the next odc starts.
+        let record = Interrupted {
+            local: std::path::absolute(&record.local).unwrap_or(record.local),
+            ..record
         };
         let written = tokio::task::spawn_blocking(move || {
             let earlier = store.find(&record)?;

@@ -36,11 +36,12 @@ impl Engine {
                 } else {
                     Conflict::Fail
                 };
-                let modified = tokio::fs::metadata(source)
-                    .await
-                    .ok()
+                let metadata = tokio::fs::metadata(source).await.ok();
+                let modified = metadata
+                    .as_ref()
                     .and_then(|m| m.modified().ok())
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
+                let version = metadata.as_ref().map(crate::fsutil::FileVersion::of);
                 // The same upload interrupted earlier (by this UI, or by `odc put`
                 // stopped with Ctrl-C) continues its session. A batched small file
                 // has no session and takes one round trip: no record (two writes of
@@ -58,6 +59,7 @@ impl Engine {
                         modified,
                         upload_url: task.resume_url.clone(),
                         item_id: None,
+                        version,
                     })
                     .await
                 };
@@ -75,7 +77,17 @@ impl Engine {
                     .with(id, |c| c.session_url.clone())
                     .flatten()
                     .or_else(|| task.resume_url.clone())
-                    .or_else(|| earlier.and_then(|r| r.upload_url));
+                    .or_else(|| earlier.and_then(|r| r.upload_url))
+                    .filter(|url| match self.trusted_upload_url(url) {
+                        Ok(()) => true,
+                        Err(reason) => {
+                            let _ = self.inner.tx.send(EngineEvent::Problem(format!(
+                                "{}: a new upload is started: {reason}",
+                                source.display()
+                            )));
+                            false
+                        }
+                    });
                 let options = UploadOptions {
                     resume_url: resume_url.clone(),
                     on_session: Some(&on_session),
@@ -123,13 +135,21 @@ impl Engine {
                         modified: None,
                         upload_url: None,
                         item_id: Some(item.id.clone()),
+                        version: None,
                     })
                     .await;
                 let result = graph
                     .download_file_with(item, target, progress, cancel, OnCancel::Keep)
                     .await;
                 let keep = self.paused(id) || self.interrupting();
-                if !(matches!(result, Err(Error::Cancelled)) && keep) {
+                let cancelled = matches!(result, Err(Error::Cancelled));
+                if cancelled && !keep {
+                    // Cancelled by the person (not paused, not odc quitting): nothing
+                    // will resume it, so its partial file goes too.
+                    let partial = crate::onedrive::partial::partial_path(target);
+                    let _ = tokio::fs::remove_file(&partial).await;
+                }
+                if !(cancelled && keep) {
                     // Done or failed: the partial is gone or will be started afresh.
                     self.forget(record).await;
                 }

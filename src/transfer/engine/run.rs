@@ -267,7 +267,12 @@ impl Engine {
         // Uploads (conflictBehavior=fail) and moves (a PATCH onto a taken name is
         // refused, reference §6.2) look at the target only on a 409: no request
         // per file just to check.
-        let optimistic = matches!(task.direction, Direction::Upload | Direction::RemoteMove);
+        // A skip-unchanged run looks first: an unchanged file's bytes are never
+        // sent just to be refused (lookups go twenty to a batch).
+        let skip_unchanged = batch.policy.lock().await.conflict()
+            == Some(crate::transfer::Resolution::SkipIfUnchanged);
+        let optimistic =
+            matches!(task.direction, Direction::Upload | Direction::RemoteMove) && !skip_unchanged;
         let mut known = if optimistic {
             None
         } else {
@@ -351,6 +356,21 @@ impl Engine {
             }
         };
         drop(policy);
+        if resolution == crate::transfer::Resolution::SkipIfUnchanged {
+            let source_modified = self.source_modified(task).await;
+            let same_time = match (source_modified, target_modified) {
+                (Some(s), Some(t)) => s.timestamp() == t.timestamp(),
+                _ => false,
+            };
+            let unchanged = target_size == task.size
+                && same_time
+                && (task.direction != Direction::Upload || self.same_content(task).await?);
+            return Ok(if unchanged {
+                Decision::Skip
+            } else {
+                Decision::Overwrite
+            });
+        }
         if resolution == crate::transfer::Resolution::SkipIfSame {
             let same = target_size == task.size && self.same_content(task).await?;
             return Ok(if same {

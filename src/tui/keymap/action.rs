@@ -171,6 +171,7 @@ actions! {
     ErrorAbort: Error, "error_abort", "abort";
 
     ConfirmYes: Confirm, "confirm_yes", "delete";
+    ConfirmForGood: Confirm, "confirm_for_good", "delete for good (local)";
     ConfirmNo: Confirm, "confirm_no", "keep";
 
     QuitYes: Quit, "quit_yes", "quit";

@@ -143,6 +143,9 @@ pub struct SyncView {
     pub lines: std::sync::Arc<Vec<crate::compare::Difference>>,
     pub plan: crate::compare::sync::SyncPlan,
     pub delete: bool,
+    /// Why the deletions are big enough to need a second confirmation, once the
+    /// person was told (a second Enter then runs them).
+    pub big_delete: Option<String>,
 }
 
 /// A place a pane can show, as the drive picker lists it.

@@ -123,6 +123,8 @@ pub struct State {
     pub utc_offset_secs: i32,
     pub spinner: usize,
     pub next_ticket: u64,
+    /// What a compare → sync may delete (`sync.*` settings).
+    pub sync_limits: crate::compare::sync::DeleteLimits,
     pub quit: bool,
 }
 

@@ -95,6 +95,8 @@ pub struct StateCounts {
     pub running: usize,
     pub paused: usize,
     pub failed: usize,
+    /// Cancelled by the person: not a failure, and not done.
+    pub cancelled: usize,
     pub finished: usize,
 }
 
@@ -104,7 +106,8 @@ impl StateCounts {
             TaskState::Queued => &mut self.queued,
             TaskState::Running | TaskState::Verifying => &mut self.running,
             TaskState::Paused => &mut self.paused,
-            TaskState::Failed(_) | TaskState::Cancelled => &mut self.failed,
+            TaskState::Failed(_) => &mut self.failed,
+            TaskState::Cancelled => &mut self.cancelled,
             TaskState::Done | TaskState::Skipped => &mut self.finished,
         }
     }
@@ -320,10 +323,15 @@ mod tests {
                 running: 1,
                 paused: 1,
                 failed: 1,
+                cancelled: 0,
                 finished: 1
             }
         );
         assert_eq!(t.active(), 3);
+        // A cancelled row is not a failure.
+        t.change(5, |r| r.state = TaskState::Cancelled);
+        assert_eq!((t.counts().failed, t.counts().cancelled), (1, 1));
+        t.change(5, |r| r.state = TaskState::Queued);
 
         t.set_filter(PanelFilter::Failed);
         assert_eq!(t.shown(), 1);

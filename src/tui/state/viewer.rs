@@ -497,9 +497,21 @@ impl Viewer {
             wanted.insert(block);
         }
         if self.pending.is_none() {
-            let (_, need) = self.rows();
+            let (rows, need) = self.rows();
             if let Some(Need(block)) = need {
                 wanted.insert(block);
+            }
+            // Every byte on screen: hex rows are laid out without reading, so a
+            // jump (End, PageDown, an offset) far into a file must still fetch what
+            // those rows show.
+            for (start, end) in rows {
+                if end > start {
+                    for block in start / BLOCK..=(end - 1) / BLOCK {
+                        if !self.blocks.contains_key(&block) {
+                            wanted.insert(block);
+                        }
+                    }
+                }
             }
             // The row before the top, for the first step up (text only).
             if !self.hex && self.top > 0 {
@@ -640,6 +652,26 @@ mod tests {
         v.settle();
         assert!(v.blocks.len() <= MAX_BLOCKS);
         assert!(v.blocks.contains_key(&(v.top / BLOCK)));
+    }
+
+    #[test]
+    fn a_jump_to_the_end_in_hex_fetches_what_it_shows() {
+        // 3 GiB, nothing read but the first block: End shows the last rows and
+        // asks for the block that holds them.
+        let size = 3u64 << 30;
+        let mut v = Viewer::new("big".into(), ViewSource::Local("/x".into()), size, 1);
+        v.relayout((80, 10));
+        v.add_block(0, Bytes::from(vec![0u8; BLOCK as usize]));
+        assert!(v.hex, "a NUL makes it binary");
+        let _ = v.settle();
+        v.go(Motion::End);
+        let wanted = v.settle();
+        assert_eq!(
+            wanted,
+            vec![(size - 1) / BLOCK],
+            "the last block is fetched"
+        );
+        assert!(v.settle().is_empty(), "asked once");
     }
 
     #[test]

@@ -14,10 +14,28 @@ use crate::transfer::Kind;
 use crate::tui::keymap::Context;
 use crate::tui::state::{CompareStage, Dialog, ShareState, State};
 
-fn field<'a>(value: &str, width: usize, palette: &Palette) -> Line<'a> {
-    // Show the end of a long value, where the typing happens.
-    let shown = super::fit_left(&escape_control(value), width.saturating_sub(2));
-    Line::from(vec![Span::styled(format!("{shown}▏"), palette.key())])
+fn field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> Line<'a> {
+    Line::from(vec![Span::styled(
+        with_caret(input.value(), input.cursor(), width.saturating_sub(1)),
+        palette.key(),
+    )])
+}
+
+/// An input's text with the caret (`▏`) where the next character goes, in at
+/// most `width` columns: the text before the caret keeps its end in view (where
+/// the typing happens), what follows it gets the room that is left.
+pub fn with_caret(value: &str, cursor: usize, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let split = value
+        .char_indices()
+        .nth(cursor)
+        .map_or(value.len(), |(at, _)| at);
+    // The caret takes a column of its own.
+    let text_width = width.saturating_sub(1);
+    let before = super::fit_left(&escape_control(&value[..split]), text_width);
+    let room = text_width.saturating_sub(before.width());
+    let after = super::fit(&escape_control(&value[split..]), room);
+    format!("{before}▏{after}")
 }
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -52,7 +70,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 format!(" {verb} "),
                 vec![
                     Line::from(fit(&format!("{verb} {what} to:"), inner_width)),
-                    field(dest.value(), inner_width, &palette),
+                    field(dest, inner_width, &palette),
                     Line::from(""),
                     Line::styled(
                         format!(
@@ -67,7 +85,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             " New folder ".into(),
             vec![
                 Line::from("Name of the new folder:"),
-                field(input.value(), inner_width, &palette),
+                field(input, inner_width, &palette),
                 Line::styled("Enter: create   Esc: cancel", palette.dim()),
             ],
         ),
@@ -76,7 +94,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
         } => {
             let mut lines = vec![
                 Line::from("Go to (a folder; ~ is home, .. goes up, OneDrive:/… is OneDrive):"),
-                field(input.value(), inner_width, &palette),
+                field(input, inner_width, &palette),
             ];
             if !candidates.is_empty() {
                 let names: Vec<String> = candidates.iter().map(|n| escape_control(n)).collect();
@@ -257,6 +275,34 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     plan.kind_differs.len()
                 )));
             }
+            if !plan.left_out.is_empty() {
+                lines.push(Line::from(fit(
+                    &format!(
+                        "{} item(s) left out (links, notebooks, unreadable…): not copied, not deleted",
+                        plan.left_out.len()
+                    ),
+                    inner_width,
+                )));
+            }
+            if view.delete && plan.incomplete() {
+                lines.push(Line::styled(
+                    fit(
+                        "Something could not be read: nothing will be deleted",
+                        inner_width,
+                    ),
+                    palette.error(),
+                ));
+            }
+            if let Some(why) = &view.big_delete {
+                lines.push(Line::styled(
+                    fit(&format!("Careful: {}", escape_control(why)), inner_width),
+                    palette.error(),
+                ));
+                lines.push(Line::styled(
+                    fit("Enter again to go ahead, Esc to stop", inner_width),
+                    palette.error(),
+                ));
+            }
             lines.extend(hint_lines(state, Context::Sync, inner_width, &palette));
             (" Sync one way ".into(), lines)
         }
@@ -271,7 +317,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 " Find ".into(),
                 vec![
                     Line::from(fit(&format!("Find below {here}:"), inner_width)),
-                    field(input.value(), inner_width, &palette),
+                    field(input, inner_width, &palette),
                     Line::styled(
                         fit(&format!("Enter: find   Esc: cancel   ({how})"), inner_width),
                         palette.dim(),
@@ -353,7 +399,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             match &picker.search {
                 Some(input) => {
                     lines.push(Line::from("Search SharePoint sites for:"));
-                    lines.push(field(input.value(), inner_width, &palette));
+                    lines.push(field(input, inner_width, &palette));
                     lines.push(Line::styled("Enter: search   Esc: back", palette.dim()));
                 }
                 None => lines.extend(hint_lines(state, Context::Drives, inner_width, &palette)),
@@ -374,7 +420,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                 } else {
                     "Unmark the files matching (end with / for folders):"
                 }),
-                field(input.value(), inner_width, &palette),
+                field(input, inner_width, &palette),
                 Line::styled(
                     "Enter: apply   Esc: cancel   (* ? [abc] {a,b})",
                     palette.dim(),
@@ -390,7 +436,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     &format!("Rename {} to:", escape_control(original)),
                     inner_width,
                 )),
-                field(input.value(), inner_width, &palette),
+                field(input, inner_width, &palette),
                 Line::styled("Enter: rename   Esc: cancel", palette.dim()),
             ],
         ),
@@ -402,7 +448,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             let where_to = if *remote {
                 "OneDrive items go to the recycle bin, where they can be restored."
             } else {
-                "Local files are deleted for good."
+                "Local files go to the trash (! deletes them for good)."
             };
             (
                 " Delete ".into(),
@@ -527,4 +573,21 @@ fn hint_lines(
         .into_iter()
         .map(|line| Line::styled(line, palette.dim()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_caret;
+
+    #[test]
+    fn the_caret_stands_where_the_next_character_goes() {
+        assert_eq!(with_caret("report.txt", 10, 20), "report.txt▏");
+        assert_eq!(with_caret("report.txt", 0, 20), "▏report.txt");
+        assert_eq!(with_caret("report.txt", 6, 20), "report▏.txt");
+        // Counted in characters, not bytes.
+        assert_eq!(with_caret("ünï.txt", 2, 20), "ün▏ï.txt");
+        // Narrow: what is before the caret keeps its end, the rest is cut.
+        assert_eq!(with_caret("abcdefghij", 8, 6), "…efgh▏");
+        assert_eq!(with_caret("abcdefghij", 2, 6), "ab▏cd…");
+    }
 }

@@ -113,20 +113,19 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(""));
     }
     if let Some(input) = &pane.filter {
-        let cursor = if pane.filter_editing { "▏" } else { "" };
         let count = format!(
             "  {} of {}",
             thousands(pane.visible.len()),
             thousands(pane.entries.len())
         );
+        let room = inner_width.saturating_sub(count.chars().count() + 1);
+        let text = if pane.filter_editing {
+            super::dialogs::with_caret(input.value(), input.cursor(), room)
+        } else {
+            fit(&escape_control(input.value()), room)
+        };
         lines.push(Line::from(vec![
-            Span::styled(
-                fit(
-                    &format!("/{}{cursor}", escape_control(input.value())),
-                    inner_width.saturating_sub(count.chars().count()),
-                ),
-                palette.key(),
-            ),
+            Span::styled(format!("/{text}"), palette.key()),
             Span::styled(count, palette.dim()),
         ]));
     }

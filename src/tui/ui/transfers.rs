@@ -76,8 +76,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         0 => String::new(),
         n => format!(", {n} paused"),
     };
+    let cancelled = match counts.cancelled {
+        0 => String::new(),
+        n => format!(", {n} cancelled"),
+    };
     let title = format!(
-        " Transfers: {} running, {} queued{paused}, {} failed{shown} ",
+        " Transfers: {} running, {} queued{paused}, {} failed{cancelled}{shown} ",
         counts.running, counts.queued, counts.failed
     );
     let keys = format!(" {} ", state.keymap.hints(Context::Panel));
@@ -116,15 +120,23 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     let (done, total) = transfers.totals();
     let speed = transfers.total_meter.speed().unwrap_or(0);
+    // Nothing left to move: no speed, no ETA (a meter's last estimate is stale).
+    let pace = if transfers.active() == 0 {
+        "  finished".to_string()
+    } else {
+        format!(
+            "  {}/s  ETA {}",
+            format_size(speed, BINARY),
+            eta_text(transfers.total_meter.eta(total))
+        )
+    };
     lines.push(Line::styled(
         fit(
             &format!(
-                "  total {} / {} {}%  {}/s  ETA {}{}",
+                "  total {} / {} {}%{pace}{}",
                 format_size(done, BINARY),
                 format_size(total, BINARY),
                 percent(done, total),
-                format_size(speed, BINARY),
-                eta_text(transfers.total_meter.eta(total)),
                 transfers
                     .waiting
                     .as_deref()

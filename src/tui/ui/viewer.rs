@@ -68,8 +68,11 @@ fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line
     if let Some(input) = &viewer.search.input {
         return Line::from(vec![
             Span::styled("Search: ", palette.key()),
-            Span::raw(escape_control(input.value())),
-            Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED)),
+            Span::raw(super::dialogs::with_caret(
+                input.value(),
+                input.cursor(),
+                width.saturating_sub(9),
+            )),
         ]);
     }
     if viewer.search.running {

@@ -213,6 +213,27 @@ async fn a_token_stored_by_another_process_is_used_and_never_forgotten() {
     );
 }
 
+/// `odc logout` in another terminal while this process works: its next refresh
+/// reads the store under the lock, finds the account gone and stops with "signed
+/// out"; the account is not written back.
+#[tokio::test]
+async fn a_sign_out_elsewhere_ends_this_session_too() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    graph.me().await.unwrap();
+    assert!(env.store.remove("ada@example.com").unwrap(), "odc logout");
+    env.emu.expire_access_tokens();
+    let err = graph.me().await.err().unwrap();
+    assert!(matches!(err, Error::SignInRequired { .. }), "{err:?}");
+    assert!(err.to_string().contains("signed out"), "{err}");
+    assert!(env.store.current(&env.config).unwrap().is_none());
+    let file = std::fs::read_to_string(env.store.path()).unwrap();
+    assert!(
+        !file.contains("ada@example.com"),
+        "not written back: {file}"
+    );
+    assert_eq!(env.count("POST", "/token", 200), 0, "no refresh was sent");
+}
+
 /// Two real processes refresh at the same moment: both succeed and the sign-in
 /// stays (the loser of the race reads the winner's token under the lock).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use odc::emulator::{Fault, FaultRule, RetryAfter, Settings, Target};
+use odc::emulator::{EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
 use odc::onedrive::{Conflict, Graph, ItemAddress, RemotePath};
 
 use crate::support::{Env, never, pattern, progress};
@@ -183,10 +183,15 @@ async fn many_deletes_go_in_batches_each_with_its_own_result() {
     }
     names.push("missing.txt".into());
     let dir = odc::transfer::Location::Remote(RemotePath::parse("/old").unwrap());
-    let err = odc::transfer::operations::delete(Some(&graph), &dir, &names)
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = odc::transfer::operations::delete(
+        Some(&graph),
+        &dir,
+        &names,
+        odc::transfer::operations::LocalDelete::ToTrash,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     assert!(err.starts_with("missing.txt: "), "{err}");
     for name in &names {
         assert!(
@@ -238,4 +243,40 @@ async fn a_refused_batch_of_deletes_is_remembered() {
     assert_eq!(env.count("POST", "/$batch", 501), 1);
     assert_eq!(env.count("POST", "/$batch", 200), 0, "never tried again");
     assert_eq!(env.count("DELETE", "/old/", 204), 60);
+}
+
+/// A request of a batch answered 503 without Retry-After goes again alone only
+/// after the first back-off step (about a second here), through the one gate:
+/// never straight back at a service that just failed.
+#[tokio::test]
+async fn a_failed_request_of_a_batch_backs_off_before_it_goes_alone() {
+    let env = Env::tuned(EmulatorOptions::default(), |config| {
+        config.network.backoff_initial_ms = 1000;
+    })
+    .await;
+    env.sign_in();
+    let graph = Arc::new(env.graph());
+    let files = small_files(&env, 4);
+    env.emu.add_fault(FaultRule {
+        target: Target::Graph,
+        method: Some("PUT".into()),
+        path_contains: Some("f01.txt".into()),
+        fault: Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+        times: 1,
+    });
+    let started = std::time::Instant::now();
+    for result in upload_all(&graph, &files).await {
+        result.unwrap();
+    }
+    // Jitter puts the first step between half and all of backoff_initial_ms.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(env.count("PUT", "f01.txt", 503), 1);
+    assert_eq!(env.count("PUT", "f01.txt", 201), 1);
 }

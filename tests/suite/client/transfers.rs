@@ -766,3 +766,43 @@ async fn a_read_ahead_upload_survives_a_dropped_fragment() {
     assert_eq!(env.count("POST", "createUploadSession", 200), 1);
     assert_eq!(env.emu.open_upload_sessions(), 0);
 }
+
+/// A download host that answers 503 forever is given up: the throttle answers
+/// are counted (and the time allowed), the download fails with the last error,
+/// its partial kept for a later run.
+#[tokio::test]
+async fn a_download_host_that_always_refuses_is_given_up() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu.put_file("/busy.bin", &pattern(100_000, 5));
+    env.emu.add_fault(FaultRule::new(
+        Target::Download,
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+        100_000,
+    ));
+    let target = env.local("busy.bin");
+    let started = std::time::Instant::now();
+    let err = graph
+        .download(
+            &ItemAddress::Path(remote("/busy.bin")),
+            &target,
+            &progress(),
+            &never(),
+        )
+        .await
+        .expect_err("the download fails");
+    assert!(err.to_string().contains("kept asking to wait"), "{err}");
+    let tries = env
+        .log()
+        .iter()
+        .filter(|r| r.target == Target::Download)
+        .count();
+    assert!(
+        (2..=10).contains(&tries),
+        "{tries} requests to the download host"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(!target.exists());
+}

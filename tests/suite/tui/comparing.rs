@@ -224,7 +224,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
         deletes: plan
             .delete
             .iter()
-            .map(|(p, _)| odc::compare::sync::below(&right, p))
+            .filter_map(|(p, _)| odc::compare::sync::below(&right, p))
             .collect(),
         requests: plan.requests(&left, &right),
     });

@@ -2,6 +2,7 @@
 
 use crossterm::event::KeyCode;
 use odc::onedrive::RemotePath;
+use odc::transfer::operations::LocalDelete;
 use odc::transfer::{
     ConflictAnswer, Direction, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
@@ -269,9 +270,44 @@ fn mkdir_rename_and_delete_dialogs() {
         effects,
         [Effect::Delete {
             dir: Location::Remote(RemotePath::root()),
-            names: vec!["Documents".into()]
+            names: vec!["Documents".into()],
+            local: LocalDelete::ToTrash,
         }]
     );
+    // `!` on a OneDrive item still goes to the recycle bin.
+    update(&mut state, ch('d'));
+    assert!(matches!(
+        &update(&mut state, ch('!'))[..],
+        [Effect::Delete {
+            local: LocalDelete::ToTrash,
+            ..
+        }]
+    ));
+}
+
+/// Local files go to the trash like `sync --delete`'s; deleting for good is the
+/// explicit `!`.
+#[test]
+fn local_deletes_go_to_the_trash_unless_for_good_is_chosen() {
+    let mut state = loaded((100, 30), local_entries(), remote_entries());
+    state.active = 0;
+    update(&mut state, ch('d'));
+    insta::assert_snapshot!("delete_dialog_local", screen(&state));
+    assert!(matches!(
+        &update(&mut state, ch('y'))[..],
+        [Effect::Delete {
+            local: LocalDelete::ToTrash,
+            ..
+        }]
+    ));
+    update(&mut state, ch('d'));
+    assert!(matches!(
+        &update(&mut state, ch('!'))[..],
+        [Effect::Delete {
+            local: LocalDelete::ForGood,
+            ..
+        }]
+    ));
 }
 
 #[test]
@@ -697,6 +733,17 @@ fn marks_clear_after_a_copy_except_where_something_failed() {
     update(&mut state, Event::RequestFinished(vec![dest.clone()]));
     let marked: Vec<&String> = state.panes[0].marked.iter().collect();
     assert_eq!(marked, vec!["README.md"], "the skipped one stays marked");
+
+    // A move within OneDrive refused before any transfer began (its lookup or
+    // PATCH failed): nothing was done, so its marks stay.
+    state.active = 1;
+    state.panes[1].marked = ["Documents".to_string()].into();
+    update(&mut state, ch('m'));
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert!(matches!(&effects[..], [Effect::Submit(_)]), "{effects:?}");
+    let dest = state.panes[0].source.clone();
+    update(&mut state, Event::RequestFinished(vec![dest]));
+    assert!(state.panes[1].marked.contains("Documents"), "kept to retry");
 }
 
 /// `+` and `-` as in mc: a pattern (case-insensitive) marks files, or folders

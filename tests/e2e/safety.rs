@@ -1,0 +1,368 @@
+//! What must never happen, run as a user would: writing outside a sync's target,
+//! deleting on doubt (something left out, unreadable or refused), emptying a
+//! destination by mistake, missing an edit that kept its size and time, a panic
+//! on a closed pipe, a place written one way but not another.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use odc::emulator::Seed;
+
+use super::cli::{Home, stderr};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+impl Home {
+    /// Whether the emulator's drive has an item at `path`.
+    fn remote_exists(&self, path: &str) -> bool {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        self.emu.with_drive(|drive| {
+            let root = drive.root_id.clone();
+            matches!(
+                drive.resolve(&root, &segments),
+                Ok(odc::emulator::store::Resolved::Existing(_))
+            )
+        })
+    }
+
+    async fn signed_in(seed: Seed) -> Home {
+        let home = Home::new(seed).await;
+        home.ok(&["login", "--no-browser", "--no-qr"]).await;
+        home
+    }
+}
+
+/// A server whose listings hold `..` and `../../x` makes a sync write nothing
+/// outside its target: such names are left out and reported, the run deletes
+/// nothing and says it was incomplete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_from_a_hostile_server_writes_only_inside_the_target() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let now = chrono::Utc::now();
+    home.emu.mkdir_p("/S/e");
+    home.emu.put_file("/S/e/fine.txt", b"fine");
+    home.emu.with_drive(|drive| {
+        let e = match drive.resolve(&drive.root_id.clone(), &["S".into(), "e".into()]) {
+            Ok(odc::emulator::store::Resolved::Existing(id)) => id,
+            _ => unreachable!("made above"),
+        };
+        let inline = |text: &'static [u8]| {
+            Some(odc::emulator::content::Content::Inline(
+                bytes::Bytes::from_static(text),
+            ))
+        };
+        drive.insert_unchecked(&e, "../../x", inline(b"escaped"), now);
+        let dots = drive.insert_unchecked(&e, "..", None, now);
+        drive.insert_unchecked(&dots, "y", inline(b"escaped too"), now);
+    });
+    let dst = home.path("work/dst");
+    std::fs::create_dir_all(&dst).unwrap();
+    std::fs::write(home.path("work/x"), b"keep me").unwrap();
+    std::fs::write(dst.join("keep.txt"), b"only here").unwrap();
+
+    let run = home
+        .odc(&["sync", "--delete", "OneDrive:/S", "work/dst"])
+        .await;
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "an incomplete run: {err}");
+    assert!(
+        err.contains("left out: a name that cannot be a path"),
+        "{err}"
+    );
+    assert!(err.contains("nothing is deleted"), "{err}");
+    assert_eq!(std::fs::read(home.path("work/x")).unwrap(), b"keep me");
+    assert!(!home.path("y").exists() && !home.path("work/y").exists());
+    assert_eq!(std::fs::read(dst.join("e/fine.txt")).unwrap(), b"fine");
+    assert!(dst.join("keep.txt").exists(), "nothing deleted on doubt");
+    let mut written: Vec<String> = walk(&dst);
+    written.sort();
+    assert_eq!(written, ["e", "e/fine.txt", "keep.txt"]);
+}
+
+fn walk(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            }
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// Links are left out by rule; what stands at their names on OneDrive is not
+/// "only there" and is never deleted. A local name OneDrive refuses cannot be
+/// copied, so the run is incomplete and deletes nothing: the renamed file's only
+/// copy (`ab.txt` on OneDrive) survives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipped_is_not_absent() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let src = home.path("src");
+    std::fs::create_dir_all(src.join("real")).unwrap();
+    std::fs::write(src.join("real/r.txt"), b"real").unwrap();
+    std::fs::write(home.path("outside.txt"), b"outside").unwrap();
+    std::os::unix::fs::symlink(home.path("real-cache"), src.join("cache")).unwrap();
+    std::os::unix::fs::symlink(home.path("outside.txt"), src.join("notes.txt")).unwrap();
+    home.emu.put_file("/t/cache/a.tmp", b"cached");
+    home.emu.put_file("/t/notes.txt", b"notes");
+    home.emu.put_file("/t/stale.txt", b"stale");
+    home.emu.put_file("/t/real/r.txt", b"real");
+
+    let run = home.odc(&["sync", "--delete", "src", "OneDrive:/t"]).await;
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    assert!(err.contains("left out: 2 × a symbolic link"), "{err}");
+    assert!(home.remote_exists("/t/cache/a.tmp"), "{err}");
+    assert!(home.remote_exists("/t/notes.txt"), "{err}");
+    assert!(
+        !home.remote_exists("/t/stale.txt"),
+        "a real difference is deleted"
+    );
+
+    // `check` names them as left out, not as only in DST.
+    let check = home.odc(&["check", "src", "OneDrive:/t"]).await;
+    assert_eq!(
+        stdout(&check),
+        "! cache\n! notes.txt\n",
+        "{}",
+        stderr(&check)
+    );
+
+    // A name OneDrive refuses: reported, and nothing is deleted.
+    std::fs::write(src.join("ab.txt"), b"precious").unwrap();
+    home.ok(&["sync", "src", "OneDrive:/t"]).await;
+    std::fs::rename(src.join("ab.txt"), src.join("a:b.txt")).unwrap();
+    let run = home.odc(&["sync", "--delete", "src", "OneDrive:/t"]).await;
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("a:b.txt: left out: a name OneDrive refuses"),
+        "{err}"
+    );
+    assert!(err.contains("nothing is deleted"), "{err}");
+    assert!(
+        home.remote_exists("/t/ab.txt"),
+        "the only copy stays: {err}"
+    );
+}
+
+/// An empty (or wrong) source must not empty the destination: the run stops
+/// before deleting and says why; `--force` goes ahead; `--max-delete` is a hard
+/// limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_that_would_empty_the_destination_asks_first() {
+    let home = Home::signed_in(Seed::Empty).await;
+    for n in 0..20 {
+        home.emu.put_file(&format!("/d/f{n:02}.txt"), b"data");
+    }
+    std::fs::create_dir_all(home.path("empty")).unwrap();
+
+    let run = home
+        .odc(&["sync", "--delete", "empty", "OneDrive:/d"])
+        .await;
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("nothing deleted: it would delete every item"),
+        "{err}"
+    );
+    assert!((0..20).all(|n| home.remote_exists(&format!("/d/f{n:02}.txt"))));
+
+    // Half of them plus one: over the 50 % share.
+    std::fs::create_dir_all(home.path("some")).unwrap();
+    for n in 0..9 {
+        std::fs::write(home.path(&format!("some/f{n:02}.txt")), b"data").unwrap();
+    }
+    let run = home.odc(&["sync", "--delete", "some", "OneDrive:/d"]).await;
+    assert!(
+        stderr(&run).contains("11 of the destination's 20 items"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(home.remote_exists("/d/f19.txt"));
+
+    let capped = home
+        .odc(&[
+            "sync",
+            "--delete",
+            "--force",
+            "--max-delete",
+            "5",
+            "some",
+            "OneDrive:/d",
+        ])
+        .await;
+    assert_eq!(capped.status.code(), Some(1));
+    assert!(
+        stderr(&capped).contains("more than the limit of 5"),
+        "{}",
+        stderr(&capped)
+    );
+    assert!(home.remote_exists("/d/f19.txt"));
+
+    let forced = home
+        .odc(&["sync", "--delete", "--force", "some", "OneDrive:/d"])
+        .await;
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(!home.remote_exists("/d/f19.txt") && home.remote_exists("/d/f08.txt"));
+}
+
+/// An edit that puts size and modified time back (`cp -p`, `rsync -t`) is seen
+/// by sync: the hash cache knows the file changed (its change time moved).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_that_keeps_size_and_time_is_synced() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let src = home.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("f.txt"), b"version 1").unwrap();
+    home.emu.mkdir_p("/e");
+    home.ok(&["sync", "src", "OneDrive:/e"]).await;
+    home.ok(&["check", "src", "OneDrive:/e"]).await;
+
+    let before = std::fs::metadata(src.join("f.txt")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(src.join("f.txt"), b"version 2").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(src.join("f.txt"))
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    let check = home.odc(&["check", "src", "OneDrive:/e"]).await;
+    assert_eq!(stdout(&check), "* f.txt\n", "{}", stderr(&check));
+    home.ok(&["sync", "src", "OneDrive:/e"]).await;
+    assert_eq!(home.ok(&["cat", "/e/f.txt"]).await, "version 2");
+}
+
+/// `odc … | head -1`: the reader goes away; odc ends quietly with 141 (as a
+/// command killed by SIGPIPE), never a panic. A closed stderr is no crash either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_pipes_end_commands_quietly() {
+    let home = Home::signed_in(Seed::Demo).await;
+    for args in [
+        &["config", "show"][..],
+        &["man"],
+        &["completions", "bash"],
+        &["accounts"],
+        &["whoami"],
+        &["ls", "-l", "/"],
+        &["rm", "--dry-run", "-r", "/Documents", "/Pictures"],
+    ] {
+        let mut command = home.command(args);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        drop(child.stdout.take()); // the reader is gone before odc writes
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {err}");
+    }
+    // stderr closed: the errors cannot be said, but nothing aborts.
+    for (args, status) in [(&["ls", "/nope"][..], 3), (&["rm", "/nope"], 1)] {
+        let mut command = home.command(args);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        drop(child.stderr.take());
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(status), "{args:?}");
+    }
+}
+
+/// Every command takes a place in every form odc prints it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_takes_every_spelling_of_a_place() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/Docs/a.txt", b"alpha");
+    assert_eq!(home.ok(&["ls", "OneDrive:/Docs"]).await, "a.txt\n");
+    assert_eq!(home.ok(&["ls", "ada:/Docs"]).await, "a.txt\n");
+    assert_eq!(home.ok(&["cat", "OneDrive:/Docs/a.txt"]).await, "alpha");
+    home.ok(&["mkdir", "OneDrive:/Docs/New"]).await;
+    home.ok(&["get", "OneDrive:/Docs/a.txt", "got.txt"]).await;
+    assert_eq!(std::fs::read(home.path("got.txt")).unwrap(), b"alpha");
+    home.ok(&["put", "got.txt", "OneDrive:/Docs/New/"]).await;
+    home.ok(&["mv", "OneDrive:/Docs/New/got.txt", "OneDrive:/Docs/b.txt"])
+        .await;
+    home.ok(&["rm", "OneDrive:/Docs/b.txt"]).await;
+    assert_eq!(home.ok(&["ls", "/Docs"]).await, "a.txt\nNew/\n");
+    let drive_id = home.emu.with_drive(|drive| drive.id.clone());
+    let with_drive = format!("ada@{drive_id}:/Docs");
+    assert_eq!(home.ok(&["ls", &with_drive]).await, "a.txt\nNew/\n");
+    let mixed = home.odc(&["mv", "work:/Docs/a.txt", "OneDrive:/x"]).await;
+    assert_eq!(mixed.status.code(), Some(2), "{}", stderr(&mixed));
+
+    // `/Docs` in check is a local path: no such folder, and how to write the other.
+    let check = home.odc(&["check", "/Docs", "OneDrive:/Docs"]).await;
+    assert_eq!(check.status.code(), Some(3), "{}", stderr(&check));
+    assert_eq!(
+        stderr(&check),
+        "odc: no local folder /Docs (for the OneDrive folder write OneDrive:/Docs)\n"
+    );
+}
+
+/// Downloads land with the mode `cp` gives a new file: 0666 less the umask.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_get_the_mode_cp_gives() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/m/a.txt", b"alpha");
+    home.emu.put_file("/m/sub/b.txt", b"bravo");
+    for (umask, mode) in [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)] {
+        let target = home.path(&format!("m{umask:o}"));
+        let mut command = home.command(&["get", "/m", target.to_str().unwrap()]);
+        // SAFETY: umask is async-signal-safe; nothing else runs in the child.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(move || {
+                libc::umask(umask);
+                Ok(())
+            });
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        for file in ["a.txt", "sub/b.txt"] {
+            let got = std::fs::metadata(target.join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(got & 0o777, mode, "{file} with umask {umask:o}");
+        }
+    }
+}
+
+/// A rename that changes only case is a rename of the item itself; onto a
+/// different existing item it is still refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rename_by_case_renames() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/m/a.txt", b"alpha");
+    home.emu.put_file("/m/b.txt", b"bravo");
+    home.ok(&["mv", "/m/a.txt", "/m/A.txt"]).await;
+    assert_eq!(home.ok(&["ls", "/m"]).await, "A.txt\nb.txt\n");
+    let clash = home.odc(&["mv", "/m/A.txt", "/m/B.TXT"]).await;
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(
+        stderr(&clash).contains("exists already"),
+        "{}",
+        stderr(&clash)
+    );
+    assert_eq!(home.ok(&["cat", "/m/b.txt"]).await, "bravo");
+}
