@@ -366,3 +366,102 @@ async fn a_rename_by_case_renames() {
     );
     assert_eq!(home.ok(&["cat", "/m/b.txt"]).await, "bravo");
 }
+
+/// A second `put` of an unchanged tree sends nothing (rclone's `copy`): files whose
+/// size and modified time match are looked up and skipped, the summary says how
+/// many and why; an edit that kept size and time is still sent; `--ignore-times`
+/// sends everything. `get` does the same the other way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_put_or_get_of_an_unchanged_tree_sends_nothing() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let tree = home.path("tree");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    for n in 0..6 {
+        let dir = if n % 2 == 0 { "" } else { "sub/" };
+        std::fs::write(tree.join(format!("{dir}f{n}.txt")), format!("file {n}")).unwrap();
+    }
+    home.ok(&["put", "tree", "/T/"]).await;
+    home.emu.clear_requests();
+    let again = home.odc(&["put", "tree", "/T/"]).await;
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("skipped 6 file(s): unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    let sent = home
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" || r.path.contains("createUploadSession"))
+        .count();
+    assert_eq!(sent, 0, "no content sent");
+
+    // Same size and time, other bytes: sent.
+    let f0 = tree.join("f0.txt");
+    let before = std::fs::metadata(&f0).unwrap();
+    std::fs::write(&f0, b"FILE 0").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&f0)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    let edited = home.odc(&["put", "tree", "/T/"]).await;
+    assert!(
+        stderr(&edited).contains("skipped 5 file(s)"),
+        "{}",
+        stderr(&edited)
+    );
+    assert_eq!(home.ok(&["cat", "/T/tree/f0.txt"]).await, "FILE 0");
+
+    let all = home.odc(&["put", "--ignore-times", "tree", "/T/"]).await;
+    assert!(all.status.success());
+    assert!(!stderr(&all).contains("skipped"), "{}", stderr(&all));
+
+    // get: the first run writes, the second skips them all.
+    home.ok(&["get", "/T/tree", "back/"]).await;
+    let again = home.odc(&["get", "/T/tree", "back/"]).await;
+    assert!(
+        stderr(&again).contains("skipped 6 file(s): unchanged"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// Small things a new user meets on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_a_new_user_meets() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let typo = home.odc(&["gett"]).await;
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("did you mean `odc get`?"),
+        "{}",
+        stderr(&typo)
+    );
+    let nope = home.odc(&["link", "/nope"]).await;
+    assert_eq!(nope.status.code(), Some(4), "{}", stderr(&nope));
+    assert!(stderr(&nope).contains("/nope"), "{}", stderr(&nope));
+    let root = home.odc(&["link", "/"]).await;
+    assert_eq!(root.status.code(), Some(1));
+    assert!(stderr(&root).contains("whole drive"), "{}", stderr(&root));
+    assert!(root.stdout.is_empty());
+    let nobody = home.odc(&["--account", "nobody", "ls"]).await;
+    let err = stderr(&nobody);
+    assert!(
+        err.contains("no account is named \"nobody\"") && !err.contains("signed out"),
+        "{err}"
+    );
+    // The log folder and files are this user's alone.
+    let state = home.path("home/.local/state/odc");
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+    for entry in std::fs::read_dir(&state).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().starts_with("odc.") {
+            let mode = entry.metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{:?}", entry.file_name());
+        }
+    }
+}

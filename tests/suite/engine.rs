@@ -935,6 +935,12 @@ async fn cancel_and_pause() {
         }
     }
     assert!(!env.local("dl/slow2.bin").exists());
+    // Nothing would ever resume it: its partial file goes too (a pause keeps it).
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !env.local("dl/slow2.bin.odc-partial").exists(),
+        "a cancelled download leaves no partial file"
+    );
 }
 
 #[tokio::test]
@@ -1654,4 +1660,121 @@ async fn many_moves_within_onedrive_share_batches() {
     assert!(alone("GET") <= 4, "{} GETs alone", alone("GET"));
     let batches = log.iter().filter(|r| r.path.ends_with("/$batch")).count();
     assert!(batches <= 20, "{batches} batches for 45 moves");
+}
+
+/// Records from a planted or outdated resume file: a relative local path, an
+/// upload whose file is another version now (size and time put back), an upload
+/// address that is not Microsoft's are dropped with a message, never continued;
+/// a download whose target now holds another file asks before replacing it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_goes_only_where_it_was_going_with_the_bytes_it_had() {
+    use odc::transfer::resume::{Interrupted, ResumeStore, Way};
+    let mut env = env(Settings::default(), |_| {}).await;
+    let store = Arc::new(ResumeStore::new(env.dir.path().join("state/resume.json")));
+    env.engine.set_resume_store(store.clone());
+    let file = env.write("up/f.bin", &pattern(3 * UNIT, 1));
+    let meta = std::fs::metadata(&file).unwrap();
+    let modified = meta
+        .modified()
+        .ok()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).timestamp());
+    let upload = |url: &str, version| Interrupted {
+        way: Way::Upload,
+        local: file.clone(),
+        remote: "OneDrive:/f.bin".into(),
+        size: meta.len(),
+        modified,
+        upload_url: Some(url.into()),
+        item_id: None,
+        version,
+    };
+    // Addresses the emulator gives (a discarded record's session is deleted there).
+    let origin = url::Url::parse(&env.emu.graph_url())
+        .unwrap()
+        .origin()
+        .ascii_serialization();
+    let mut other_version = odc::fsutil::FileVersion::of(&meta);
+    other_version.ctime += 1;
+    store
+        .put(
+            "relative",
+            Interrupted {
+                local: "dl2/big.bin".into(),
+                ..upload(&format!("{origin}/up/1"), None)
+            },
+        )
+        .unwrap();
+    store
+        .put(
+            "changed",
+            upload(&format!("{origin}/up/2"), Some(other_version)),
+        )
+        .unwrap();
+    store
+        .put(
+            "planted",
+            upload(
+                "https://attacker.example/up/3",
+                Some(odc::fsutil::FileVersion::of(&meta)),
+            ),
+        )
+        .unwrap();
+    // A download whose target is now somebody else's file.
+    env.emu.put_file("/d.txt", b"from OneDrive");
+    let item_id = env
+        .graph
+        .item(&odc::onedrive::ItemAddress::Path(
+            RemotePath::parse("/d.txt").unwrap(),
+        ))
+        .await
+        .unwrap()
+        .id;
+    let target = env.write("down/d.txt", b"somebody else's file");
+    store
+        .put(
+            "download",
+            Interrupted {
+                way: Way::Download,
+                local: target.clone(),
+                remote: "OneDrive:/d.txt".into(),
+                size: 13,
+                modified: None,
+                upload_url: None,
+                item_id: Some(item_id),
+                version: None,
+            },
+        )
+        .unwrap();
+
+    env.engine.resume_interrupted();
+    let mut problems = Vec::new();
+    let mut asked = false;
+    while !asked || problems.len() < 3 {
+        match tokio::time::timeout(Duration::from_secs(20), env.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            EngineEvent::Problem(p) => problems.push(p),
+            EngineEvent::Ask(Question::Conflict { name, reply, .. }) => {
+                assert_eq!(name, "d.txt");
+                asked = true;
+                let _ = reply.send(ConflictAnswer::Once(Resolution::Skip));
+            }
+            _ => {}
+        }
+    }
+    let all = problems.join("\n");
+    assert!(all.contains("relative local path"), "{all}");
+    assert!(all.contains("the file changed since"), "{all}");
+    assert!(all.contains("not trusted"), "{all}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"somebody else's file");
+    assert!(
+        !env.emu
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.starts_with("/up/")),
+        "no upload was continued"
+    );
+    assert!(env.emu.read_file("/f.bin").await.is_none());
 }
