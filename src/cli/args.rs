@@ -154,6 +154,9 @@ pub enum Command {
         /// Print what would be downloaded; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Move local files that are replaced into DIR instead of the trash.
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
     },
     /// Write a OneDrive file to stdout.
     Cat {
@@ -250,6 +253,13 @@ pub enum Command {
         /// sync.big_delete_percent of it), which otherwise stops the run first.
         #[arg(long)]
         force: bool,
+        /// Keep files whose copy in DST is newer (by modified time) than SRC's.
+        #[arg(short, long)]
+        update: bool,
+        /// Move local files that are replaced or deleted into DIR instead of the
+        /// trash.
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
     },
     /// Create a sharing link for a OneDrive item and print it (view-only unless
     /// --edit). Asking again gives the same link.

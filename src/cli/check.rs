@@ -133,6 +133,10 @@ pub struct SyncOptions {
     pub delete: bool,
     pub dry_run: bool,
     pub limits: DeleteLimits,
+    /// `--update`: keep what is newer in DST.
+    pub update: bool,
+    /// `--backup-dir`: where replaced and deleted local files go (default: the trash).
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// `odc sync SRC DST [--dry-run] [--delete] [--quick] [--max-delete N] [--force]`:
@@ -142,8 +146,25 @@ pub struct SyncOptions {
 /// allow (rclone's rule and the abraunegg client's big-delete safeguard).
 pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions) -> Outcome {
     let compared = compared(context, src, dst, options.quick).await?;
-    let plan = SyncPlan::from(&compared.lines, options.delete);
+    let mut plan = SyncPlan::from(&compared.lines, options.delete);
+    if options.update {
+        plan.keep_newer();
+    }
     errln!("{}", describe_plan(&plan));
+    if !plan.newer_in_dst.is_empty() {
+        let what = if options.update {
+            "kept (--update)"
+        } else {
+            "replaced all the same (--update keeps them; what is replaced goes to the trash)"
+        };
+        errln!(
+            "{} file(s) newer in DST than in SRC: {what}",
+            plan.newer_in_dst.len()
+        );
+        for path in &plan.newer_in_dst {
+            errln!("  newer in DST: {}", escape_control(path));
+        }
+    }
     report_left_out(&plan);
     for path in &plan.kind_differs {
         errln!(
@@ -186,7 +207,7 @@ pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions)
         );
         failed = true;
     } else {
-        failed |= !remove_all(&compared, &making_room).await;
+        failed |= !remove_all(&compared, &making_room, options.backup_dir.as_deref()).await;
     }
     let requests = plan.requests(&compared.src, &compared.dst);
     let mut copies_ok = true;
@@ -196,6 +217,7 @@ pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions)
             no_clobber: false,
             existing: super::transfers::OnExisting::Replace,
             dry_run: false,
+            backup_dir: options.backup_dir.clone(),
         };
         match super::transfers::run(context, compared.graphs.clone(), requests, flags).await {
             Ok(()) => {}
@@ -205,7 +227,7 @@ pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions)
     }
     if guard.is_none() && !only_in_dst.is_empty() {
         if copies_ok {
-            failed |= !remove_all(&compared, &only_in_dst).await;
+            failed |= !remove_all(&compared, &only_in_dst, options.backup_dir.as_deref()).await;
         } else {
             errln!(
                 "odc: nothing deleted: some items could not be copied, so the destination is not known to be complete"
@@ -222,7 +244,11 @@ pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions)
 
 /// Deletes (to the recycle bin or the trash) what `paths` name below the
 /// destination; false when any could not be.
-async fn remove_all(compared: &Compared, paths: &[&(String, bool)]) -> bool {
+async fn remove_all(
+    compared: &Compared,
+    paths: &[&(String, bool)],
+    backup_dir: Option<&std::path::Path>,
+) -> bool {
     let mut all = true;
     for (path, _) in paths {
         let Some(target) = sync_below(&compared.dst, path) else {
@@ -234,7 +260,13 @@ async fn remove_all(compared: &Compared, paths: &[&(String, bool)]) -> bool {
             continue;
         };
         let graph = side(&compared.graphs, &target).await.ok().flatten();
-        if let Err(problem) = remove(graph.as_deref(), &target).await {
+        let removed = match (&target, backup_dir) {
+            (Location::Local(path), Some(dir)) => crate::transfer::local::move_into(dir, path)
+                .await
+                .map_err(|e| e.to_string()),
+            _ => remove(graph.as_deref(), &target).await,
+        };
+        if let Err(problem) = removed {
             errln!("odc: {}: {problem}", escape_control(&target.to_string()));
             all = false;
         }

@@ -168,11 +168,13 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             no_clobber,
             existing,
             dry_run,
+            backup_dir,
         } => {
             let flags = transfers::Flags {
                 no_clobber,
                 existing: existing.on_existing(),
                 dry_run,
+                backup_dir,
             };
             transfers::get(&context, &remote, &local, flags).await
         }
@@ -191,6 +193,8 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             quick,
             max_delete,
             force,
+            update,
+            backup_dir,
         } => {
             let sync = &context.config.sync;
             let limits = crate::compare::sync::DeleteLimits {
@@ -204,6 +208,8 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 delete,
                 dry_run,
                 limits,
+                update,
+                backup_dir,
             };
             check::sync(&context, &src, &dst, options).await
         }
@@ -235,6 +241,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 no_clobber,
                 existing: existing.on_existing(),
                 dry_run,
+                backup_dir: None,
             };
             transfers::put(&context, &local, &remote, flags).await
         }

@@ -142,7 +142,7 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
 }
 
 /// What `get` and `put` were asked besides their paths.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Flags {
     /// `-n`: keep an existing target (and count the file as failed).
     pub no_clobber: bool,
@@ -150,6 +150,9 @@ pub struct Flags {
     pub existing: OnExisting,
     /// `--dry-run`: print what would happen, send no writing request.
     pub dry_run: bool,
+    /// `--backup-dir`: where local files a download replaces go (default: the
+    /// trash).
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 fn ends_with_slash(path: &Path) -> bool {
@@ -363,6 +366,7 @@ pub(super) async fn run(
     let engine = Engine::new(&context.config.transfer, tx);
     let graph = graphs.default_graph();
     engine.set_graphs(graphs);
+    engine.set_backup_dir(flags.backup_dir.clone());
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.
     if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {

@@ -106,6 +106,9 @@ pub struct Difference {
     pub is_dir: bool,
     /// Bytes the item takes on the side(s) it is on (the larger of two).
     pub bytes: u64,
+    /// For files on both sides: how the right one's modified time compares with
+    /// the left one's, in whole seconds (`Greater`: the right one is newer).
+    pub right_vs_left: Option<std::cmp::Ordering>,
 }
 
 /// Counts and bytes by verdict.
@@ -194,18 +197,21 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
                 verdict: Verdict::OnlyLeft,
                 is_dir: l.is_dir,
                 bytes: l.size,
+                right_vs_left: None,
             },
             (None, Some(r)) => Difference {
                 path: r.path.clone(),
                 verdict: Verdict::OnlyRight,
                 is_dir: r.is_dir,
                 bytes: r.size,
+                right_vs_left: None,
             },
             (Some(l), Some(r)) if l.is_dir != r.is_dir => Difference {
                 path: l.path.clone(),
                 verdict: Verdict::KindDiffers,
                 is_dir: false,
                 bytes: l.size.max(r.size),
+                right_vs_left: None,
             },
             (Some(l), Some(r)) => {
                 let same = l.is_dir || files_match(l, r, mode);
@@ -218,6 +224,10 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
                     },
                     is_dir: l.is_dir,
                     bytes: l.size.max(r.size),
+                    right_vs_left: match (l.modified, r.modified) {
+                        (Some(a), Some(b)) if !l.is_dir => Some(b.timestamp().cmp(&a.timestamp())),
+                        _ => None,
+                    },
                 }
             }
             (None, None) => continue,
@@ -237,6 +247,7 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
             verdict: Verdict::LeftOut(why),
             is_dir: false,
             bytes: 0,
+            right_vs_left: None,
         }));
         out.sort_by_key(|line| key(&line.path));
     }

@@ -21,6 +21,9 @@ pub struct SyncPlan {
     pub kind_differs: Vec<String>,
     /// Items a side left out, and why: not copied, and never deleted.
     pub left_out: Vec<(String, Why)>,
+    /// Files replaced although the destination's copy is newer (by modified
+    /// time): named in the summary; `--update` keeps them.
+    pub newer_in_dst: Vec<String>,
     /// Deletions held back: (path, why). A folder that holds a left-out item is
     /// not deleted whole; when anything was left out by a problem, nothing is.
     pub held: Vec<(String, &'static str)>,
@@ -67,7 +70,12 @@ impl SyncPlan {
                     }
                     plan.copy.push((line.path.clone(), line.bytes));
                 }
-                Verdict::Different => plan.replace.push((line.path.clone(), line.bytes)),
+                Verdict::Different => {
+                    if line.right_vs_left == Some(std::cmp::Ordering::Greater) {
+                        plan.newer_in_dst.push(line.path.clone());
+                    }
+                    plan.replace.push((line.path.clone(), line.bytes));
+                }
                 Verdict::KindDiffers => {
                     if delete {
                         // Removed, then copied as what the source has.
@@ -111,6 +119,12 @@ impl SyncPlan {
             *bytes += inside;
         }
         plan
+    }
+
+    /// `--update`: files whose destination copy is newer are not replaced.
+    pub fn keep_newer(&mut self) {
+        let newer: std::collections::HashSet<&String> = self.newer_in_dst.iter().collect();
+        self.replace.retain(|(path, _)| !newer.contains(path));
     }
 
     /// Whether something was left out by a problem (the run deletes nothing).
@@ -278,6 +292,7 @@ mod tests {
             verdict,
             is_dir,
             bytes,
+            right_vs_left: None,
         }
     }
 
@@ -326,6 +341,7 @@ mod tests {
             verdict: Verdict::LeftOut(why),
             is_dir: false,
             bytes: 0,
+            right_vs_left: None,
         };
         // A link and a notebook in the source, a notebook inside a folder only
         // the destination has.

@@ -28,6 +28,12 @@ pub enum OnCancel {
     Keep,
 }
 
+/// Keeps a local file that is about to be replaced (the engine moves it to the
+/// trash or a backup folder), called once the new bytes are checked, just before
+/// the rename. An error stops the replacement; the new bytes stay in the partial.
+pub type SetAside =
+    dyn Fn(std::path::PathBuf) -> futures::future::BoxFuture<'static, Result<()>> + Send + Sync;
+
 enum Step {
     Continue,
     /// Answered 429/503: the gate holds the next try, which counts.
@@ -59,12 +65,13 @@ impl Graph {
         progress: &Progress,
         cancel: &CancellationToken,
     ) -> Result<()> {
-        self.download_file_with(item, target, progress, cancel, OnCancel::Discard)
+        self.download_file_with(item, target, progress, cancel, OnCancel::Discard, None)
             .await
     }
 
     /// Like [`Graph::download_file`]; with [`OnCancel::Keep`] a cancelled (paused)
-    /// download keeps its partial file, and the next attempt resumes from it.
+    /// download keeps its partial file, and the next attempt resumes from it. A
+    /// file it replaces is first handed to `set_aside`, if given.
     pub async fn download_file_with(
         &self,
         item: &DriveItem,
@@ -72,6 +79,7 @@ impl Graph {
         progress: &Progress,
         cancel: &CancellationToken,
         on_cancel: OnCancel,
+        set_aside: Option<&SetAside>,
     ) -> Result<()> {
         if !item.is_file() {
             return Err(Error::Other(format!(
@@ -103,8 +111,16 @@ impl Graph {
                     .await?
             }
         };
-        self.finish_download(item, target, &partial_file, file, hasher, progress)
-            .await
+        self.finish_download(
+            item,
+            target,
+            &partial_file,
+            file,
+            hasher,
+            progress,
+            set_aside,
+        )
+        .await
     }
 
     /// The download as one request (resumed with Range after a drop).
@@ -170,6 +186,7 @@ impl Graph {
         file: tokio::fs::File,
         hasher: QuickXorHash,
         progress: &Progress,
+        set_aside: Option<&SetAside>,
     ) -> Result<()> {
         let size = item.size;
         let written = file
@@ -204,6 +221,11 @@ impl Graph {
         }
         crate::fsutil::set_mode_as_cp(&file, 0o666).map_err(|e| Error::io(partial_file, e))?;
         check_replaceable(target).await?;
+        if let Some(set_aside) = set_aside
+            && tokio::fs::symlink_metadata(target).await.is_ok()
+        {
+            set_aside(target.to_path_buf()).await?;
+        }
         tokio::fs::rename(partial_file, target)
             .await
             .map_err(|e| Error::io(target, e))?;

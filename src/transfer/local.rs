@@ -6,15 +6,18 @@ use std::path::Path;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
-use crate::onedrive::download::{check_replaceable, open_partial, partial_path};
+use crate::onedrive::download::{SetAside, check_replaceable, open_partial, partial_path};
 use crate::onedrive::quickxor::QuickXorHash;
 use crate::onedrive::{Error, Progress, Result};
 
+/// Copies `source` to `target`; a file it replaces is first handed to
+/// `set_aside`, if given.
 pub async fn copy_file(
     source: &Path,
     target: &Path,
     progress: &Progress,
     cancel: &CancellationToken,
+    set_aside: Option<&SetAside>,
 ) -> Result<()> {
     let metadata = tokio::fs::metadata(source)
         .await
@@ -101,9 +104,42 @@ pub async fn copy_file(
         let _ = tokio::fs::remove_file(&partial).await;
         return Err(err);
     }
+    if let Some(set_aside) = set_aside
+        && tokio::fs::symlink_metadata(target).await.is_ok()
+        && let Err(err) = set_aside(target.to_path_buf()).await
+    {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(err);
+    }
     tokio::fs::rename(&partial, target)
         .await
         .map_err(|e| Error::io(target, e))
+}
+
+/// Moves `path` into `dir` under its own name (`name (1).ext` when that is
+/// taken): what `--backup-dir` keeps of a replaced file. Both must be on one
+/// filesystem (a rename: nothing is copied, nothing can be half-kept).
+pub async fn move_into(dir: &Path, path: &Path) -> Result<()> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut candidate = dir.join(&name);
+    let mut n = 0;
+    while tokio::fs::symlink_metadata(&candidate).await.is_ok() {
+        n += 1;
+        candidate = dir.join(crate::transfer::conflict::numbered_name(&name, n));
+    }
+    tokio::fs::rename(path, &candidate).await.map_err(|e| {
+        Error::Other(format!(
+            "{}: not kept in the backup folder {} ({e}); it must be on the same filesystem",
+            crate::onedrive::display::escape_path(path),
+            crate::onedrive::display::escape_path(dir)
+        ))
+    })
 }
 
 /// Moves a file or folder to the desktop trash (`~/.local/share/Trash`), from

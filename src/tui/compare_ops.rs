@@ -91,6 +91,7 @@ fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> D
                     Verdict::OnlyRight => Verdict::OnlyLeft,
                     other => other,
                 },
+                right_vs_left: l.right_vs_left.map(std::cmp::Ordering::reverse),
                 ..l.clone()
             })
             .collect();

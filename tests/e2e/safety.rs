@@ -465,3 +465,65 @@ async fn messages_a_new_user_meets() {
         }
     }
 }
+
+/// What sync replaces is recoverable: a local file that is newer than the
+/// OneDrive copy is named in the summary; `--update` keeps it; replaced (and
+/// deleted) local files go to `--backup-dir` (or the trash), never nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_sync_replaces_is_recoverable() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/t/f.txt", b"old on OneDrive");
+    home.emu.put_file("/t/g.txt", b"same");
+    let local = home.path("local");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(local.join("g.txt"), b"same").unwrap();
+    // Written after the upload: newer here.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(local.join("f.txt"), b"new work, here only").unwrap();
+    std::fs::write(local.join("extra.txt"), b"only here").unwrap();
+
+    let kept = home
+        .odc(&["sync", "--update", "OneDrive:/t", "local"])
+        .await;
+    let err = stderr(&kept);
+    assert!(kept.status.success(), "{err}");
+    assert!(
+        err.contains("1 file(s) newer in DST than in SRC: kept"),
+        "{err}"
+    );
+    assert!(err.contains("newer in DST: f.txt"), "{err}");
+    assert_eq!(
+        std::fs::read(local.join("f.txt")).unwrap(),
+        b"new work, here only"
+    );
+
+    let backup = home.path("backup");
+    let run = home
+        .odc(&[
+            "sync",
+            "--delete",
+            "--force",
+            "--backup-dir",
+            backup.to_str().unwrap(),
+            "OneDrive:/t",
+            "local",
+        ])
+        .await;
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    assert!(err.contains("replaced all the same"), "{err}");
+    assert_eq!(
+        std::fs::read(local.join("f.txt")).unwrap(),
+        b"old on OneDrive"
+    );
+    assert_eq!(
+        std::fs::read(backup.join("f.txt")).unwrap(),
+        b"new work, here only",
+        "the replaced file is kept"
+    );
+    assert!(!local.join("extra.txt").exists());
+    assert_eq!(
+        std::fs::read(backup.join("extra.txt")).unwrap(),
+        b"only here"
+    );
+}

@@ -119,7 +119,7 @@ async fn local_copies_refuse_planted_links_and_non_file_targets() {
     std::os::unix::fs::symlink(&victim, partial_path(&target)).unwrap();
     let progress = odc::onedrive::Progress::default();
     let never = tokio_util::sync::CancellationToken::new();
-    let err = copy_file(&source, &target, &progress, &never)
+    let err = copy_file(&source, &target, &progress, &never, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("symbolic link"), "{err}");
@@ -127,16 +127,22 @@ async fn local_copies_refuse_planted_links_and_non_file_targets() {
     std::fs::remove_file(partial_path(&target)).unwrap();
 
     std::fs::create_dir(&target).unwrap();
-    let err = copy_file(&source, &target, &progress, &never)
+    let err = copy_file(&source, &target, &progress, &never, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("a directory"), "{err}");
     assert!(target.is_dir());
     assert!(!partial_path(&target).exists(), "no partial left behind");
 
-    copy_file(&source, &dir.path().join("fine.txt"), &progress, &never)
-        .await
-        .unwrap();
+    copy_file(
+        &source,
+        &dir.path().join("fine.txt"),
+        &progress,
+        &never,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         std::fs::read(dir.path().join("fine.txt")).unwrap(),
         b"new bytes"

@@ -192,6 +192,9 @@ struct Inner {
     graphs: RwLock<Arc<Graphs>>,
     resume: RwLock<Option<Arc<ResumeStore>>>,
     default_conflict: RwLock<Option<Resolution>>,
+    /// Where local files that a transfer replaces go: the trash (None), or this
+    /// folder (`--backup-dir`). Nothing replaced is lost.
+    backup_dir: RwLock<Option<std::path::PathBuf>>,
     tx: UnboundedSender<EngineEvent>,
     slots: Arc<Semaphore>,
     /// Small uploads wait for their batch here instead of in `slots`, so that
@@ -233,6 +236,7 @@ impl Engine {
                 graphs: RwLock::new(Arc::new(Graphs::only(None))),
                 resume: RwLock::new(None),
                 default_conflict: RwLock::new(Resolution::from_setting(settings.on_conflict)),
+                backup_dir: RwLock::new(None),
                 tx,
                 slots: Arc::new(Semaphore::new(settings.concurrency as usize)),
                 small_slots: settings.batch_small_files.then(|| {
@@ -277,6 +281,31 @@ impl Engine {
     /// Answers conflicts without asking (the command line has no dialogs).
     pub fn set_default_conflict(&self, resolution: Option<Resolution>) {
         *self.inner.default_conflict.write().unwrap() = resolution;
+    }
+
+    /// Keep replaced local files in `dir` instead of the trash (`--backup-dir`).
+    pub fn set_backup_dir(&self, dir: Option<std::path::PathBuf>) {
+        *self.inner.backup_dir.write().unwrap() = dir;
+    }
+
+    /// What a transfer does with a local file it replaces: moves it to the trash,
+    /// or into the backup folder.
+    fn set_aside(&self) -> Box<crate::onedrive::download::SetAside> {
+        let backup = self.inner.backup_dir.read().unwrap().clone();
+        Box::new(move |path: std::path::PathBuf| {
+            let backup = backup.clone();
+            Box::pin(async move {
+                match backup {
+                    Some(dir) => local::move_into(&dir, &path).await,
+                    None => local::to_trash(&path).await.map_err(|problem| {
+                        Error::Other(format!(
+                            "{}: the file it replaces was {problem}",
+                            crate::onedrive::display::escape_path(&path)
+                        ))
+                    }),
+                }
+            })
+        })
     }
 
     /// Remember running transfers here, so a later start can resume them.

@@ -138,8 +138,16 @@ impl Engine {
                         version: None,
                     })
                     .await;
+                let set_aside = self.set_aside();
                 let result = graph
-                    .download_file_with(item, target, progress, cancel, OnCancel::Keep)
+                    .download_file_with(
+                        item,
+                        target,
+                        progress,
+                        cancel,
+                        OnCancel::Keep,
+                        Some(&*set_aside),
+                    )
                     .await;
                 let keep = self.paused(id) || self.interrupting();
                 let cancelled = matches!(result, Err(Error::Cancelled));
@@ -160,7 +168,8 @@ impl Engine {
                     .await?;
             }
             (Direction::LocalCopy, Location::Local(source), Location::Local(target)) => {
-                local::copy_file(source, target, progress, cancel).await?;
+                let set_aside = self.set_aside();
+                local::copy_file(source, target, progress, cancel, Some(&*set_aside)).await?;
             }
             (Direction::RemoteCopy, _, Location::Remote(target)) => {
                 let graph = self.graph_for(target).await?;
@@ -198,15 +207,16 @@ impl Engine {
                 progress.set_done(task.size);
             }
             (Direction::LocalMove, Location::Local(source), Location::Local(target)) => {
-                if overwrite {
-                    local::remove(target).await?;
+                if overwrite && tokio::fs::symlink_metadata(target).await.is_ok() {
+                    // Replaced, not lost: to the trash or the backup folder.
+                    (self.set_aside())(target.clone()).await?;
                 }
                 match tokio::fs::rename(source, target).await {
                     Ok(()) => {}
                     Err(err)
                         if err.kind() == std::io::ErrorKind::CrossesDevices && source.is_file() =>
                     {
-                        local::copy_file(source, target, progress, cancel).await?;
+                        local::copy_file(source, target, progress, cancel, None).await?;
                         local::remove(source).await?;
                     }
                     Err(err) => return Err(Error::io(source, err)),
@@ -248,7 +258,7 @@ impl Engine {
             .map_err(Error::Local)?;
         let local = dir.path().join("content");
         source_graph
-            .download_file_with(item, &local, progress, cancel, OnCancel::Discard)
+            .download_file_with(item, &local, progress, cancel, OnCancel::Discard, None)
             .await?;
         progress.set_done(0);
         let conflict = if overwrite {

@@ -17,6 +17,7 @@ fn line(path: &str, verdict: Verdict, is_dir: bool, bytes: u64) -> Difference {
         verdict,
         is_dir,
         bytes,
+        right_vs_left: None,
     }
 }
 
