@@ -75,8 +75,10 @@ async fn browser_sign_in(
     };
     let sign_in = browser_auth::start_browser_flow(config, &options).await?;
     let url = escape_control(&sign_in.url);
-    match crate::desktop::open_url(&sign_in.url) {
-        Ok(()) => {
+    // Kept until the sign-in is over (the browser may read the page late).
+    let _page = crate::desktop::open_url_privately(&sign_in.url);
+    match &_page {
+        Ok(_) => {
             outln!("Opened the sign-in page in your browser. If it did not appear, open:\n{url}")
         }
         Err(err) => {

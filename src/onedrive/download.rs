@@ -34,6 +34,13 @@ pub enum OnCancel {
 pub type SetAside =
     dyn Fn(std::path::PathBuf) -> futures::future::BoxFuture<'static, Result<()>> + Send + Sync;
 
+/// A download's bytes, whole in their partial file, with their hash.
+struct Arrived<'a> {
+    partial_file: &'a Path,
+    file: tokio::fs::File,
+    hasher: QuickXorHash,
+}
+
 enum Step {
     Continue,
     /// Answered 429/503: the gate holds the next try, which counts.
@@ -114,9 +121,11 @@ impl Graph {
         self.finish_download(
             item,
             target,
-            &partial_file,
-            file,
-            hasher,
+            Arrived {
+                partial_file: &partial_file,
+                file,
+                hasher,
+            },
             progress,
             set_aside,
         )
@@ -182,12 +191,15 @@ impl Graph {
         &self,
         item: &DriveItem,
         target: &Path,
-        partial_file: &Path,
-        file: tokio::fs::File,
-        hasher: QuickXorHash,
+        arrived: Arrived<'_>,
         progress: &Progress,
         set_aside: Option<&SetAside>,
     ) -> Result<()> {
+        let Arrived {
+            partial_file,
+            file,
+            hasher,
+        } = arrived;
         let size = item.size;
         let written = file
             .metadata()

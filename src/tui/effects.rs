@@ -687,15 +687,22 @@ async fn sign_in(
         };
         let flow = browser_auth::start_browser_flow(config, &options).await?;
         let _ = tx.send(Event::SignInBrowser(flow.url.clone()));
+        // Kept until the sign-in is over (the browser may read the page late).
+        let mut _page = None;
         if !crate::desktop::graphical_session() {
             let _ = tx.send(Event::Message(
                 "No graphical session here: open the address shown in a browser on this computer"
                     .into(),
             ));
-        } else if let Err(err) = crate::desktop::open_url(&flow.url) {
-            let _ = tx.send(Event::Message(format!(
-                "Cannot open a browser ({err}): open the address shown"
-            )));
+        } else {
+            match crate::desktop::open_url_privately(&flow.url) {
+                Ok(page) => _page = Some(page),
+                Err(err) => {
+                    let _ = tx.send(Event::Message(format!(
+                        "Cannot open a browser ({err}): open the address shown"
+                    )));
+                }
+            }
         }
         let timeout = std::time::Duration::from_secs(config.account.browser_timeout_secs);
         let tokens = browser_auth::finish_browser_flow(config, &http, flow, timeout).await;

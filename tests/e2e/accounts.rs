@@ -33,9 +33,12 @@ curl -sS "$next" > "{dir}/landing.html""#,
             dir = dir.display()
         ),
     };
+    // The sign-in address comes as a private page (file://…) that forwards to it:
+    // read the address from there, as a browser would, and keep what the command
+    // line showed (urls.txt) apart from what the page held (pages.txt).
     let text = format!(
-        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"{}/urls.txt\"\ncase \"$1\" in *logout*) curl -sS \"$1\" > /dev/null; exit 0;; esac\n{choose}\n",
-        dir.display()
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"{dir}/urls.txt\"\ncase \"$1\" in *logout*) curl -sS \"$1\" > /dev/null; exit 0;; esac\ncase \"$1\" in file://*) set -- \"$(grep -o 'href=\"[^\"]*\"' \"${{1#file://}}\" | head -1 | sed 's/^href=\"//; s/\"$//; s/&amp;/\\&/g')\"; printf '%s\\n' \"$1\" >> \"{dir}/pages.txt\";; esac\n{choose}\n",
+        dir = dir.display()
     );
     std::fs::write(&script, text).unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -76,7 +79,14 @@ async fn browser_sign_in_adds_accounts_that_commands_choose_between() {
         "{}",
         landing(&home)
     );
+    // The launcher's command line (readable by every local user in /proc) holds
+    // only a private page; the address with its state is inside it.
     let urls = std::fs::read_to_string(home.dir.path().join("urls.txt")).unwrap();
+    assert!(
+        urls.starts_with("file://") && !urls.contains("state="),
+        "{urls}"
+    );
+    let urls = std::fs::read_to_string(home.dir.path().join("pages.txt")).unwrap();
     assert!(
         urls.contains("/common/oauth2/v2.0/authorize?")
             && urls.contains("code_challenge_method=S256")
@@ -101,7 +111,7 @@ async fn browser_sign_in_adds_accounts_that_commands_choose_between() {
         second.contains("Use it with --account work or work:/path"),
         "{second}"
     );
-    let urls = std::fs::read_to_string(home.dir.path().join("urls.txt")).unwrap();
+    let urls = std::fs::read_to_string(home.dir.path().join("pages.txt")).unwrap();
     assert!(urls.contains("prompt=select_account"), "{urls}");
 
     let accounts = home.ok(&["accounts"]).await;
@@ -222,7 +232,13 @@ async fn a_declined_forged_or_abandoned_browser_sign_in_saves_nothing() {
             false,
             "sign-in was declined in the browser",
         ),
-        (Some("approve-0"), true, "its state did not match"),
+        // A reply with another state is refused with a page; the sign-in goes
+        // on waiting for its own, and ends when the time is up.
+        (
+            Some("approve-0"),
+            true,
+            "the browser did not come back within 2 s",
+        ),
         (
             None,
             false,
