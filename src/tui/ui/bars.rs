@@ -60,8 +60,16 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
         Some(gauge) => format!("{gauge} · {message}"),
         None => message,
     };
-    let left = fit(&account, width / 2);
-    let right_width = width.saturating_sub(left.chars().count() + 1);
+    // A message that would be cut takes the room of the account and quota (they
+    // come back when the message expires): what went wrong is read whole.
+    use unicode_width::UnicodeWidthStr;
+    let account_room = if message.width() + account.width() + 1 > width {
+        width.saturating_sub(message.width() + 1).min(width / 2)
+    } else {
+        width / 2
+    };
+    let left = fit(&account, account_room);
+    let right_width = width.saturating_sub(left.width() + 1);
     let line = Line::from(vec![
         Span::styled(left.clone(), palette.bar()),
         Span::raw(" "),

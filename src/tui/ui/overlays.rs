@@ -18,10 +18,12 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
         .map(|action| (state.keymap.label(action), action.description()))
         .collect();
     entries.push(("Ctrl-Z".into(), "suspend (fg resumes)"));
-    // Two columns, so every key fits on an 80×24 screen; the other contexts
-    // follow, one line each, exactly as their own hint lines show them.
-    let half = entries.len().div_ceil(2);
+    // Two columns, so every key fits on an 80×24 screen (one on a narrower one,
+    // where two would cut every description); the other contexts follow, one line
+    // each, exactly as their own hint lines show them.
     let inner_width = centered(area, 78, 3).width.saturating_sub(2) as usize;
+    let columns = if inner_width >= 70 { 2 } else { 1 };
+    let half = entries.len().div_ceil(columns);
     let others: Vec<String> = Context::ALL
         .into_iter()
         .filter(|&c| c != Context::Panes)
@@ -32,8 +34,8 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
         .collect();
     let total = half + others.len();
     let rect = centered(area, 78, total as u16 + 2);
-    let column = inner_width / 2;
-    let key_width = 18;
+    let column = inner_width / columns;
+    let key_width = 18.min(column / 2).max(1);
     let cell = |i: usize| -> Vec<ratatui::text::Span<'static>> {
         match entries.get(i) {
             Some((keys, description)) => vec![
@@ -49,7 +51,9 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = (0..half)
         .map(|row| {
             let mut spans = cell(row);
-            spans.extend(cell(row + half));
+            if columns == 2 {
+                spans.extend(cell(row + half));
+            }
             Line::from(spans)
         })
         .collect();

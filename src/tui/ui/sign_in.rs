@@ -62,18 +62,41 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
                 Span::styled(escape_control(user_code), palette.key()),
             ]));
             let left = (expires_at - state.now).max(0);
-            let footer_rows = 2;
-            let qr = crate::qr::qr_rows(verification_uri).filter(|rows| {
-                let qr_width = rows.first().map(|r| r.chars().count()).unwrap_or(0);
-                qr_width <= width && rows.len() + lines.len() + footer_rows <= inner.height as usize
-            });
-            match qr {
-                Some(rows) => lines.extend(rows.into_iter().map(Line::from)),
-                None => lines.push(Line::styled(
-                    "(a larger terminal shows a QR code)",
-                    palette.dim(),
-                )),
-            }
+            let hints = format!(
+                "{}: open in a browser  {}: copy the code  {}: sign in in the browser instead  {}: other pane",
+                keys.label(Action::OpenBrowser),
+                keys.label(Action::CopyCode),
+                keys.label(Action::BrowserSignIn),
+                keys.label(Action::SwitchPane)
+            );
+            let hint_rows = hints.chars().count().div_ceil(width.max(1));
+            // The full quiet zone where it fits, a narrower one on a small screen
+            // (80×24 over SSH), then without the key hints (the help has them).
+            let room = (inner.height as usize).saturating_sub(lines.len() + 1);
+            let fits = |rows: &Vec<String>, spare: usize| {
+                rows.first().map(|r| r.chars().count()).unwrap_or(0) <= width
+                    && rows.len() + spare <= room
+            };
+            let qr = [(4, hint_rows), (2, hint_rows), (1, hint_rows), (1, 0)]
+                .into_iter()
+                .find_map(|(margin, spare)| {
+                    crate::qr::qr_rows_with_margin(verification_uri, margin)
+                        .filter(|rows| fits(rows, spare))
+                        .map(|rows| (rows, spare > 0))
+                });
+            let show_hints = match qr {
+                Some((rows, hints_fit)) => {
+                    lines.extend(rows.into_iter().map(Line::from));
+                    hints_fit
+                }
+                None => {
+                    lines.push(Line::styled(
+                        "(a larger terminal shows a QR code)",
+                        palette.dim(),
+                    ));
+                    true
+                }
+            };
             let expiry = if state.now > 0 {
                 format!("Code expires in {}:{:02}. ", left / 60, left % 60)
             } else {
@@ -92,16 +115,9 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
                 )),
                 None => lines.push(Line::from(format!("{expiry}Waiting for you…"))),
             }
-            lines.push(Line::styled(
-                format!(
-                    "{}: open in a browser  {}: copy the code  {}: sign in in the browser instead  {}: other pane",
-                    keys.label(Action::OpenBrowser),
-                    keys.label(Action::CopyCode),
-                    keys.label(Action::BrowserSignIn),
-                    keys.label(Action::SwitchPane)
-                ),
-                palette.dim(),
-            ));
+            if show_hints {
+                lines.push(Line::styled(hints, palette.dim()));
+            }
         }
         SignIn::SignedIn => {}
     }

@@ -54,6 +54,13 @@ fn row_line(row: &TransferRow, width: usize, waiting: Option<&str>) -> String {
         speed,
         eta
     );
+    // On a narrow panel the name comes first: sizes, speed and ETA shrink to the
+    // percentage (the total row still has them), so the file is always named.
+    let numbers = if width.saturating_sub(numbers.chars().count() + 2 + 12) >= 12 {
+        numbers
+    } else {
+        format!("{:>3}% {eta:>7}  ", percent(row.done, row.total))
+    };
     let name_width = width.saturating_sub(numbers.chars().count() + 2 + 12);
     format!(
         "{} {} {numbers}{}",

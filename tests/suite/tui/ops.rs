@@ -398,6 +398,41 @@ fn the_transfers_panel_and_its_keys() {
     );
 }
 
+/// At 60 columns each row still names its file; when nothing is left to move
+/// the total row has no speed or ETA, and a cancelled row is not a failure.
+#[test]
+fn the_transfers_panel_on_a_narrow_screen_and_when_all_is_done() {
+    let mut state = with_tasks();
+    update(&mut state, Event::Resize(60, 24));
+    update(&mut state, ch('t'));
+    let narrow = screen(&state);
+    for name in ["report.pdf", "video-100MiB.mp4", "broken.bin"] {
+        assert!(narrow.contains(name), "{name}: {narrow}");
+    }
+    insta::assert_snapshot!("transfers_panel_narrow", narrow);
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 2,
+            state: TaskState::Done,
+        },
+    );
+    update(
+        &mut state,
+        Event::TaskState {
+            id: 3,
+            state: TaskState::Cancelled,
+        },
+    );
+    update(&mut state, Event::Resize(100, 30));
+    let done = screen(&state);
+    assert!(done.contains("finished") && !done.contains("ETA"), "{done}");
+    assert!(
+        done.contains("1 failed, 1 cancelled"),
+        "cancelled is not failed: {done}"
+    );
+}
+
 #[test]
 fn quitting_with_transfers_running_asks_first() {
     let mut state = with_tasks();

@@ -138,6 +138,27 @@ fn help_overlay() {
     assert!(!state.help);
 }
 
+/// At 60 columns the keys are one column: no description is cut to a stub.
+#[test]
+fn help_on_a_narrow_screen() {
+    let mut state = loaded((60, 24), local_entries(), remote_entries());
+    update(&mut state, key(crossterm::event::KeyCode::F(1)));
+    let text = screen(&state);
+    assert!(text.contains("Down/j            cursor down "), "{text}");
+    insta::assert_snapshot!("help_narrow", text);
+}
+
+/// A message that does not fit beside the account takes its room: it is read
+/// whole on an 80-column screen.
+#[test]
+fn a_long_message_is_shown_whole_at_80_columns() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    let message = "broken.bin: the OneDrive is full (quota exceeded); free some space";
+    state.message = Some(message.into());
+    let text = screen(&state);
+    assert!(text.contains(message), "{text}");
+}
+
 #[test]
 fn details_overlay() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
