@@ -31,7 +31,10 @@ fn main() -> ExitCode {
         Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator::cli::run(args)),
         #[cfg(feature = "emulator")]
         Some(Command::Demo { local_dir }) => {
-            return runtime.block_on(odc::emulator::cli::demo(local_dir.or(cli.local_dir)));
+            return runtime.block_on(odc::emulator::cli::demo(
+                local_dir.or(cli.local_dir),
+                cli.config.as_deref(),
+            ));
         }
         Some(Command::Config(sub)) => {
             return odc::cli::config_cmd::run(sub, cli.config.as_deref());

@@ -213,7 +213,19 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
 /// `odc demo`: the UI on an embedded emulator with the demo drive and a throwaway
 /// token store. The emulator approves the device code after a few polls, so the
 /// sign-in flow is seen, then the panes.
-pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
+/// `config_file` (`--config F`, else the user's file) gives every setting but the
+/// account and the endpoints, which are the emulator's.
+pub async fn demo(
+    local_dir: Option<std::path::PathBuf>,
+    config_file: Option<&std::path::Path>,
+) -> ExitCode {
+    let mut config = match crate::config::load(config_file) {
+        Ok(config) => config,
+        Err(err) => {
+            errln!("odc demo: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let settings = Settings {
         approve_after_polls: 3,
         poll_interval_secs: 1,
@@ -238,8 +250,8 @@ pub async fn demo(local_dir: Option<std::path::PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut config = crate::config::Config::defaults();
     config.account.client_id = "odc-demo".into();
+    config.account.token_store = "file".into();
     config.endpoints.authority_url = emulator.authority_url();
     config.endpoints.graph_url = emulator.graph_url();
     let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));

@@ -28,6 +28,8 @@ pub enum Event {
         pane: usize,
         ticket: u64,
         message: String,
+        /// The place is a file, not a folder (a go-to then opens its folder).
+        not_a_folder: bool,
     },
     /// No usable stored tokens: sign-in is needed.
     SignInNeeded,

@@ -37,11 +37,16 @@ impl PageSink<'_> {
     }
 
     pub fn failed(&self, message: String) {
+        self.failed_as(message, false);
+    }
+
+    fn failed_as(&self, message: String, not_a_folder: bool) {
         let (pane, ticket) = (self.pane, self.ticket);
         let _ = self.tx.send(Event::ListFailed {
             pane,
             ticket,
             message,
+            not_a_folder,
         });
     }
 }
@@ -75,7 +80,7 @@ pub async fn list_remote(
     let sink = PageSink { tx, pane, ticket };
     let folder = match graph.item(&ItemAddress::Path(path.clone())).await {
         Ok(item) if item.is_folder() => item,
-        Ok(_) => return sink.failed(format!("{path} is not a folder")),
+        Ok(_) => return sink.failed_as(format!("{path} is not a folder"), true),
         Err(err) => return sink.failed(format!("{path}: {err}")),
     };
     let mut pages = std::pin::pin!(graph.list(&ItemAddress::Id(folder.id)));
@@ -104,7 +109,10 @@ pub fn list_local(
     let sink = PageSink { tx, pane, ticket };
     let reader = match std::fs::read_dir(path) {
         Ok(reader) => reader,
-        Err(err) => return sink.failed(format!("{}: {err}", path.display())),
+        Err(err) => {
+            let not_a_folder = err.kind() == std::io::ErrorKind::NotADirectory;
+            return sink.failed_as(format!("{}: {err}", path.display()), not_a_folder);
+        }
     };
     let mut page = Vec::with_capacity(LOCAL_PAGE);
     for entry in reader {

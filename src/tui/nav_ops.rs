@@ -23,6 +23,7 @@ pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
     p.source = to;
     p.filter = None;
     p.want_cursor = None;
+    p.goto_from = None;
     super::update::list(state, pane)
 }
 
@@ -47,7 +48,9 @@ pub fn goto_key(
         KeyCode::Esc => None,
         KeyCode::Enter => match goto::target(input.value(), &here, state.home.as_deref()) {
             Ok(to) => {
+                let from = state.panes[pane].source.clone();
                 effects.extend(navigate(state, pane, to));
+                state.panes[pane].goto_from = Some(from);
                 None
             }
             Err(problem) => {
@@ -250,4 +253,24 @@ pub fn refuse_in_results(state: &mut State) -> bool {
         return true;
     }
     false
+}
+
+/// A go-to's place could not be listed: a file opens its folder with the cursor
+/// on it; anything else (missing, unreadable) takes the pane back where it was,
+/// and says why.
+pub fn goto_failed(
+    state: &mut State,
+    pane: usize,
+    from: Location,
+    message: String,
+    not_a_folder: bool,
+) -> Vec<Effect> {
+    let target = state.panes[pane].source.clone();
+    if not_a_folder && let Some(folder) = target.parent() {
+        let effects = navigate(state, pane, folder);
+        state.panes[pane].want_cursor = Some(target.name());
+        return effects;
+    }
+    state.message = Some(crate::onedrive::display::escape_control(&message));
+    navigate(state, pane, from)
 }

@@ -171,6 +171,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             if p.listing.ticket != ticket {
                 return Vec::new(); // stale: the pane has moved on
             }
+            p.goto_from = None; // the place gone to is a folder
             p.add_entries(entries);
             p.listing.loading = !done;
             keep_cursor_visible(p, rows);
@@ -180,12 +181,17 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             pane,
             ticket,
             message,
+            not_a_folder,
         } => {
             let p = &mut state.panes[pane];
-            if p.listing.ticket == ticket {
-                p.listing.loading = false;
-                p.listing.error = Some(message);
+            if p.listing.ticket != ticket {
+                return Vec::new();
             }
+            if let Some(from) = p.goto_from.take() {
+                return super::nav_ops::goto_failed(state, pane, from, message, not_a_folder);
+            }
+            p.listing.loading = false;
+            p.listing.error = Some(message);
             Vec::new()
         }
         Event::SignInNeeded => {

@@ -355,7 +355,7 @@ fn copy_a_file_each_way_with_f5_and_with_c() {
     pty.wait_for("Copy local-file.txt to:");
     pty.send(b"\r");
     pty.wait_for("The target exists");
-    pty.send(b"r");
+    pty.send(b"k");
     wait_file(&pty._dir.path().join("local-file (1).txt"), b"hello");
     // In the pane's listing (the transfers panel names it too, as the copy's new name).
     let screen = pty.wait_until("local-file (1).txt listed", |s| {

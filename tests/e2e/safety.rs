@@ -527,3 +527,21 @@ async fn what_sync_replaces_is_recoverable() {
         b"only here"
     );
 }
+
+/// `odc demo --config F` reads F (and says what is wrong with it), like every
+/// other command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_honours_its_config_file() {
+    let home = Home::new(Seed::Empty).await;
+    let file = home.path("demo.toml");
+    std::fs::write(&file, "[ui]\nthemes = \"none\"\n").unwrap();
+    let output = home
+        .odc(&["demo", "--config", file.to_str().unwrap()])
+        .await;
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("demo.toml") && err.contains("unknown key `ui.themes`"),
+        "{err}"
+    );
+}

@@ -123,6 +123,9 @@ pub struct Pane {
     pub filter_editing: bool,
     /// Name to put the cursor on when it shows up (the folder we came out of).
     pub want_cursor: Option<String>,
+    /// Where the pane was before a go-to, until the place gone to lists: a file
+    /// opens its folder instead, a place that cannot be listed goes back here.
+    pub goto_from: Option<crate::transfer::Location>,
     /// Where the cursor goes when this folder is next reported changed: the folder
     /// just made, the new name of a renamed item, the row after deleted ones.
     pub cursor_after_change: Option<String>,
@@ -150,6 +153,7 @@ impl Pane {
             filter: None,
             filter_editing: false,
             want_cursor: None,
+            goto_from: None,
             cursor_after_change: None,
             user_moved: false,
             found: None,

@@ -115,6 +115,7 @@ fn filter_and_error() {
             pane: 0,
             ticket,
             message: "/home/ada/projects: Permission denied (os error 13)".into(),
+            not_a_folder: false,
         },
     );
     insta::assert_snapshot!("listing_error", screen(&state));

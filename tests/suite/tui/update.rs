@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use odc::onedrive::RemotePath;
-use odc::tui::state::{Location, SignIn, SortKey};
+use odc::tui::state::{Location, SignIn, SortKey, State};
 use odc::tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -366,6 +366,7 @@ fn listing_errors_show_and_refresh_retries() {
             pane: 0,
             ticket,
             message: "permission denied".into(),
+            not_a_folder: false,
         },
     );
     assert_eq!(
@@ -478,5 +479,57 @@ fn swap_panes_and_same_folder_in_the_other_pane() {
     assert!(
         matches!(&effects[..], [Effect::List { pane: 1, source, .. }] if source.to_string().ends_with("/src")),
         "{effects:?}"
+    );
+}
+
+/// Go-to a file opens its folder with the cursor on the file; a path that
+/// cannot be listed leaves the pane where it was, with a message.
+#[test]
+fn go_to_a_file_opens_its_folder_and_a_missing_path_changes_nothing() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    let before = state.panes[0].source.clone();
+    let goto = |state: &mut State, text: &str| {
+        update(state, ctrl('g'));
+        for c in text.chars() {
+            update(state, ch(c));
+        }
+        update(state, key(KeyCode::Enter))
+    };
+    let effects = goto(&mut state, "/home/ada/projects/Cargo.toml");
+    let ticket = ticket_of(&effects, 0);
+    update(
+        &mut state,
+        Event::ListFailed {
+            pane: 0,
+            ticket,
+            message: "/home/ada/projects/Cargo.toml: Not a directory (os error 20)".into(),
+            not_a_folder: true,
+        },
+    );
+    assert_eq!(state.panes[0].source, before, "its folder");
+    assert_eq!(state.panes[0].want_cursor.as_deref(), Some("Cargo.toml"));
+    assert!(state.panes[0].listing.error.is_none());
+
+    let effects = goto(&mut state, "/nowhere/at/all");
+    let ticket = ticket_of(&effects, 0);
+    update(
+        &mut state,
+        Event::ListFailed {
+            pane: 0,
+            ticket,
+            message: "/nowhere/at/all: No such file or directory (os error 2)".into(),
+            not_a_folder: false,
+        },
+    );
+    assert_eq!(state.panes[0].source, before, "back where it was");
+    assert!(state.panes[0].listing.error.is_none());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("No such file"),
+        "{:?}",
+        state.message
     );
 }
