@@ -239,6 +239,38 @@ mod tests {
     }
 
     #[test]
+    fn a_record_says_where_its_transfer_goes_in_the_written_form() {
+        let record = Interrupted {
+            way: Way::Download,
+            local: "/home/ada/big.iso".into(),
+            remote: "OneDrive:/Backups/big.iso".into(),
+            size: 1,
+            modified: None,
+            upload_url: None,
+            item_id: Some("x".into()),
+            version: None,
+        };
+        assert_eq!(
+            record.describe(),
+            "↓ OneDrive:/Backups/big.iso → /home/ada/big.iso"
+        );
+        let old = Interrupted {
+            remote: "/Backups/big.iso".into(),
+            ..record.clone()
+        };
+        assert_eq!(
+            old.describe(),
+            record.describe(),
+            "records from before accounts"
+        );
+        let work = Interrupted {
+            remote: "work:/Inbox/a".into(),
+            ..record
+        };
+        assert!(work.describe().starts_with("↓ work:/Inbox/a → "));
+    }
+
+    #[test]
     fn a_damaged_record_file_is_reported_and_set_aside_not_emptied() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("resume.json");

@@ -435,3 +435,33 @@ async fn waiting_reasons_are_given_in_words() {
         Some("retrying (2/4) after a dropped connection")
     );
 }
+
+/// Replies are read up to a limit: a server sending more is refused, not held in
+/// memory; an error reply is cut to its start.
+#[tokio::test]
+async fn reply_bodies_are_read_up_to_a_limit() {
+    let (env, graph) = Env::signed_in(Settings::default()).await;
+    env.emu
+        .put_file("/big.bin", &crate::support::pattern(200_000, 1));
+    let url = graph
+        .download_url(
+            &graph
+                .item(&ItemAddress::Path(RemotePath::parse("/big.bin").unwrap()))
+                .await
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+    let fetch = || async { graph.plain().get(&url).send().await.unwrap() };
+    let err = odc::onedrive::client::read_capped(fetch().await, 64 << 10)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("larger than"), "{err}");
+    let whole = odc::onedrive::client::read_capped(fetch().await, 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(whole.len(), 200_000);
+    let cut = odc::onedrive::client::error_body(fetch().await).await;
+    assert_eq!(cut.len(), odc::onedrive::client::MAX_ERROR_BYTES);
+}
