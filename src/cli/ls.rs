@@ -66,7 +66,16 @@ impl Printer {
                             .to_string()
                     })
                     .unwrap_or_else(|| "-".into());
-                let kind = if item.is_folder() { 'd' } else { '-' };
+                // One letter, as ls(1): what is not a plain file or folder says so.
+                let kind = match item.kind() {
+                    "folder" => 'd',
+                    "file" => '-',
+                    "vault" => 'v',
+                    "notebook" => 'n',
+                    "shared" => 's',
+                    "package" => 'p',
+                    _ => '?',
+                };
                 let size = if self.options.bytes {
                     item.size.to_string()
                 } else {

@@ -65,6 +65,12 @@ pub struct Item {
     pub changed_at: u64,
     pub deleted: bool,
     pub kind: ItemKind,
+    /// A package (`"oneNote"` for a OneNote notebook): a folder inside, shown with
+    /// a `package` facet and no `folder` facet, as the service shows notebooks.
+    pub package: Option<String>,
+    /// A special folder's name (`"vault"` for the Personal Vault): shown as the
+    /// `specialFolder` facet.
+    pub special_folder: Option<String>,
 }
 
 impl Item {

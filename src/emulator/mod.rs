@@ -481,6 +481,29 @@ impl Emulator {
         })
     }
 
+    /// Makes the folder at `path` (with its parents) a package: `"oneNote"` for a
+    /// OneNote notebook. Its contents stay (a notebook's sections are files).
+    pub fn make_package(&self, path: &str, kind: &str) -> String {
+        let id = self.mkdir_p(path);
+        self.with_drive(|drive| {
+            if let Some(item) = drive.items.get_mut(&id) {
+                item.package = Some(kind.to_string());
+            }
+        });
+        id
+    }
+
+    /// Makes the folder at `path` a special folder (`"vault"`: the Personal Vault).
+    pub fn make_special_folder(&self, path: &str, name: &str) -> String {
+        let id = self.mkdir_p(path);
+        self.with_drive(|drive| {
+            if let Some(item) = drive.items.get_mut(&id) {
+                item.special_folder = Some(name.to_string());
+            }
+        });
+        id
+    }
+
     /// Creates a folder and any missing parents, returning its id.
     pub fn mkdir_p(&self, path: &str) -> String {
         let now = self.shared.clock.now();

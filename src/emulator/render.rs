@@ -66,6 +66,11 @@ impl Render<'_> {
         }
         m.insert("parentReference".into(), parent_ref);
         match &item.kind {
+            // A notebook is a folder inside, but the service shows only its
+            // `package` facet (reference: notebooks have no `file`/`folder` facet).
+            ItemKind::Folder { .. } if item.package.is_some() => {
+                m.insert("package".into(), json!({"type": item.package}));
+            }
             ItemKind::Folder { .. } => {
                 m.insert("folder".into(), json!({"childCount": item.child_count()}));
                 if item.parent.is_none() {
@@ -86,6 +91,9 @@ impl Render<'_> {
                     json!(download_url(self.shared, item, self.now)),
                 );
             }
+        }
+        if let Some(name) = &item.special_folder {
+            m.insert("specialFolder".into(), json!({"name": name}));
         }
         m.insert(
             "fileSystemInfo".into(),

@@ -77,6 +77,8 @@ impl Drive {
                 kind: ItemKind::Folder {
                     children: BTreeMap::new(),
                 },
+                package: None,
+                special_folder: None,
             },
         );
         drive.root_id = root_id;
@@ -299,6 +301,8 @@ impl Drive {
                 changed_at: 0,
                 deleted: false,
                 kind,
+                package: None,
+                special_folder: None,
             },
         );
         self.bump(&id);

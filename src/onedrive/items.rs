@@ -125,16 +125,45 @@ impl DriveItem {
     }
 
     pub fn kind(&self) -> &'static str {
-        if self.is_folder() {
+        if self.is_vault() {
+            "vault"
+        } else if self.is_folder() {
             "folder"
         } else if self.is_file() {
             "file"
+        } else if self.is_notebook() {
+            "notebook"
         } else if self.package.is_some() {
             "package"
         } else if self.remote_item.is_some() {
             "shared"
         } else {
             "item"
+        }
+    }
+
+    /// A OneNote notebook: a `package` of type `oneNote`, neither file nor folder.
+    pub fn is_notebook(&self) -> bool {
+        self.package
+            .as_ref()
+            .and_then(|p| p.get("type"))
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("oneNote"))
+    }
+
+    /// Why a recursive copy leaves this item alone, if it does: what odc does not
+    /// copy is said and kept, never written as an empty file or walked into.
+    pub fn left_alone_because(&self) -> Option<&'static str> {
+        if self.is_vault() {
+            Some("the Personal Vault is not copied as a folder (unlock it and copy its files)")
+        } else if self.is_notebook() {
+            Some("a OneNote notebook (open it in OneNote or on the web)")
+        } else if self.package.is_some() && !self.is_file() && !self.is_folder() {
+            Some("a package, neither a file nor a folder")
+        } else if self.remote_item.is_some() && !self.is_file() && !self.is_folder() {
+            Some("a shortcut to an item in another drive")
+        } else {
+            None
         }
     }
 }

@@ -544,6 +544,13 @@ impl RemoteWalk<'_> {
         dest: Location,
         plan: &mut S,
     ) -> Result<()> {
+        if let Some(why) = item.left_alone_because() {
+            plan.problem(format!(
+                "{}: skipped: {why}",
+                crate::onedrive::display::escape_control(&source.to_string())
+            ));
+            return Ok(());
+        }
         if !item.is_folder() {
             plan.task(self.task(source, dest, item)).await;
             return Ok(());
@@ -586,6 +593,15 @@ impl RemoteWalk<'_> {
                 {
                     plan.problem(format!(
                         "{}: skipped, cannot be saved locally: {reason}",
+                        crate::onedrive::display::escape_control(&child_remote.to_string())
+                    ));
+                    continue;
+                }
+                if let Some(why) = child.left_alone_because() {
+                    // Reported: a move then keeps its source folder, so a notebook
+                    // in it is never deleted by the move's clean-up.
+                    plan.problem(format!(
+                        "{}: skipped: {why}",
                         crate::onedrive::display::escape_control(&child_remote.to_string())
                     ));
                     continue;

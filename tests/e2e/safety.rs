@@ -545,3 +545,75 @@ async fn the_demo_honours_its_config_file() {
         "{err}"
     );
 }
+
+/// OneNote notebooks and the Personal Vault are shown for what they are, never
+/// downloaded as empty files or walked as folders, reported as skipped, and never
+/// deleted by a sync whose source lacks them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notebooks_and_the_vault_survive_every_recursive_operation() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/Docs/a.txt", b"alpha");
+    home.emu
+        .put_file("/Docs/Notes/Section.one", b"onenote section");
+    home.emu.make_package("/Docs/Notes", "oneNote");
+    home.emu.put_file("/Personal Vault/passport.pdf", b"secret");
+    home.emu.make_special_folder("/Personal Vault", "vault");
+
+    let long = home.ok(&["ls", "-l", "/Docs"]).await;
+    assert!(
+        long.lines()
+            .any(|l| l.starts_with("n ") && l.ends_with(" Notes")),
+        "{long}"
+    );
+    let root = home.ok(&["ls", "-l", "/"]).await;
+    assert!(
+        root.lines()
+            .any(|l| l.starts_with("v ") && l.contains("Personal Vault")),
+        "{root}"
+    );
+    let json = home.ok(&["ls", "--json", "/Docs"]).await;
+    assert!(json.contains("\"kind\":\"notebook\""), "{json}");
+
+    let get = home.odc(&["get", "/Docs", "got/"]).await;
+    let err = stderr(&get);
+    assert_eq!(get.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("/Docs/Notes: skipped: a OneNote notebook"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(home.path("got/Docs/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert!(
+        !home.path("got/Docs/Notes").exists(),
+        "neither file nor folder"
+    );
+    let vault = home.odc(&["get", "/Personal Vault", "got/"]).await;
+    assert!(
+        stderr(&vault).contains("Personal Vault is not copied"),
+        "{}",
+        stderr(&vault)
+    );
+    assert!(!home.path("got/Personal Vault").exists());
+
+    // A local copy of /Docs without the notebook, synced back with --delete.
+    let local = home.path("mirror");
+    std::fs::create_dir_all(local.join("Docs")).unwrap();
+    std::fs::write(local.join("Docs/a.txt"), b"alpha").unwrap();
+    let sync = home
+        .odc(&["sync", "--delete", "--force", "mirror", "OneDrive:/"])
+        .await;
+    let err = stderr(&sync);
+    assert!(sync.status.success(), "{err}");
+    assert!(err.contains("a OneNote notebook or package"), "{err}");
+    assert!(home.remote_exists("/Docs/Notes/Section.one"), "{err}");
+    assert!(home.remote_exists("/Personal Vault/passport.pdf"), "{err}");
+    let check = home.odc(&["check", "mirror", "OneDrive:/"]).await;
+    assert_eq!(
+        stdout(&check),
+        "! Docs/Notes\n! Personal Vault\n",
+        "{}",
+        stderr(&check)
+    );
+}

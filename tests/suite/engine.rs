@@ -1778,3 +1778,48 @@ async fn a_resume_goes_only_where_it_was_going_with_the_bytes_it_had() {
     );
     assert!(env.emu.read_file("/f.bin").await.is_none());
 }
+
+/// A move of a OneDrive folder holding a OneNote notebook to this machine: the
+/// notebook cannot come along, so it is reported and the source folder stays
+/// (abraunegg#3171 lost notebooks in a move's clean-up).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_never_deletes_a_notebook_it_could_not_bring() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    env.emu.put_file("/Class/a.txt", b"alpha");
+    env.emu.put_file("/Class/Notes/Section.one", b"section");
+    env.emu.make_package("/Class/Notes", "oneNote");
+    std::fs::create_dir_all(env.local("here")).unwrap();
+    env.engine.submit(Request {
+        kind: Kind::Move,
+        sources: vec![remote("/Class")],
+        dest_dir: Location::Local(env.local("here")),
+        dest_name: None,
+    });
+    let mut problems = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), env.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            EngineEvent::Problem(p) => problems.push(p),
+            EngineEvent::Finished { .. } => break,
+            _ => {}
+        }
+    }
+    assert!(
+        problems.iter().any(|p| p.contains("a OneNote notebook")),
+        "{problems:?}"
+    );
+    assert_eq!(
+        std::fs::read(env.local("here/Class/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert!(
+        env.emu
+            .read_file("/Class/Notes/Section.one")
+            .await
+            .is_some(),
+        "the notebook is still there"
+    );
+}

@@ -161,8 +161,19 @@ fn entry_line<'a>(
         name
     };
     let name_width = width.saturating_sub(1 + size_col + time_col);
+    // What is neither a plain file nor folder says what it is (a notebook is not
+    // a file of that size; the vault is no ordinary folder).
+    let special = match entry.remote.as_ref().map(|r| r.kind) {
+        Some("notebook") => Some("<notebook>"),
+        Some("vault") => Some("<vault>"),
+        Some("shared") => Some("<shared>"),
+        Some("package") => Some("<package>"),
+        _ => None,
+    };
     let size = if size_col == 0 {
         String::new()
+    } else if let Some(label) = special {
+        format!("{:>width$}", label, width = size_col)
     } else if entry.is_dir {
         format!("{:>width$}", "<dir>", width = size_col)
     } else {

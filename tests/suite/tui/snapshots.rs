@@ -270,3 +270,31 @@ async fn the_runner_signs_in_through_the_browser() {
         "ada@example.com"
     );
 }
+
+/// A notebook, the vault and a shortcut are shown for what they are, not as a
+/// file of some size.
+#[test]
+fn notebooks_the_vault_and_shortcuts_are_marked() {
+    let mut remote = remote_entries();
+    for (name, kind, is_dir) in [
+        ("Class Notes", "notebook", false),
+        ("Personal Vault", "vault", true),
+        ("Shared Photos", "shared", false),
+    ] {
+        let mut entry = remote_entry(name, is_dir, 1234);
+        if let Some(details) = entry.remote.as_mut() {
+            details.kind = kind;
+        }
+        remote.push(entry);
+    }
+    let state = loaded((100, 30), local_entries(), remote);
+    let text = screen(&state);
+    for (name, mark) in [
+        ("Class Notes", "<notebook>"),
+        ("Personal Vault/", "<vault>"),
+        ("Shared Photos", "<shared>"),
+    ] {
+        let line = text.lines().find(|l| l.contains(name)).unwrap_or_default();
+        assert!(line.contains(mark), "{name}: {line}");
+    }
+}
