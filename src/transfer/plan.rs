@@ -4,7 +4,7 @@
 //! then their files are queued. OneDrive listings are read page by page; remote
 //! names that could escape the target are refused.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use futures::StreamExt;
 
@@ -286,6 +286,19 @@ struct LocalWalk<'a> {
 }
 
 impl LocalWalk<'_> {
+    /// An upload larger than OneDrive takes is refused here, before any request.
+    fn too_large(&self, path: &Path, size: u64) -> Option<String> {
+        use crate::onedrive::limits::MAX_FILE_BYTES;
+        (self.direction == Direction::Upload && size > MAX_FILE_BYTES).then(|| {
+            format!(
+                "{}: skipped: {} is larger than the {} OneDrive takes",
+                shown(path),
+                humansize::format_size(size, humansize::BINARY),
+                humansize::format_size(MAX_FILE_BYTES, humansize::BINARY)
+            )
+        })
+    }
+
     fn task(&self, source: PathBuf, dest: Location, size: u64) -> FileTask {
         FileTask {
             source: Location::Local(source),
@@ -304,6 +317,10 @@ impl LocalWalk<'_> {
             .await
             .map_err(|e| Error::io(&source, e))?;
         if !metadata.is_dir() {
+            if let Some(problem) = self.too_large(&source, metadata.len()) {
+                plan.problem(problem);
+                return Ok(());
+            }
             plan.task(self.task(source, dest, metadata.len())).await;
             return Ok(());
         }
@@ -364,6 +381,10 @@ impl LocalWalk<'_> {
                     }
                     subfolders.push((path, child_target));
                 } else if metadata.is_file() {
+                    if let Some(problem) = self.too_large(&path, metadata.len()) {
+                        plan.problem(problem);
+                        continue;
+                    }
                     plan.task(self.task(path, child_target, metadata.len()))
                         .await;
                 } else {

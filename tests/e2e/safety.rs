@@ -617,3 +617,30 @@ async fn notebooks_and_the_vault_survive_every_recursive_operation() {
         stderr(&check)
     );
 }
+
+/// A file larger than OneDrive takes (250 GiB) is refused before any request is
+/// sent, with a clear message (a sparse file: nothing is written to disk).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_over_the_size_limit_is_refused_before_any_request() {
+    let home = Home::signed_in(Seed::Empty).await;
+    let big = home.path("huge.img");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((250u64 << 30) + 1)
+        .unwrap();
+    home.emu.clear_requests();
+    let put = home.odc(&["put", "huge.img", "/"]).await;
+    let err = stderr(&put);
+    assert_eq!(put.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("larger than the 250 GiB OneDrive takes"),
+        "{err}"
+    );
+    let writes = home
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(writes, 0, "nothing was sent");
+}
