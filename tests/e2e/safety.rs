@@ -263,6 +263,8 @@ async fn closed_pipes_end_commands_quietly() {
         &["whoami"],
         &["ls", "-l", "/"],
         &["rm", "--dry-run", "-r", "/Documents", "/Pictures"],
+        &["drives"],
+        &["link", "/notes.txt"],
     ] {
         let mut command = home.command(args);
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -276,7 +278,13 @@ async fn closed_pipes_end_commands_quietly() {
         assert_eq!(output.status.code(), Some(141), "{args:?}: {err}");
     }
     // stderr closed: the errors cannot be said, but nothing aborts.
-    for (args, status) in [(&["ls", "/nope"][..], 3), (&["rm", "/nope"], 1)] {
+    for (args, status) in [
+        (&["ls", "/nope"][..], 3),
+        (&["rm", "/nope"], 1),
+        (&["get", "/nope", "x"], 4),
+        (&["link", "/nope"], 4),
+        (&["sync", "/nope", "OneDrive:/x"], 3),
+    ] {
         let mut command = home.command(args);
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().unwrap();
