@@ -455,6 +455,12 @@ async fn interrupted_transfers_stop_promptly_and_continue_when_run_again() {
         .next()
         .expect("recorded");
     assert!(record["upload_url"].is_string(), "{records}");
+    // Typed as `big.bin`, kept absolute: continued from any folder (the UI).
+    assert_eq!(
+        record["local"].as_str(),
+        home.path("big.bin").to_str(),
+        "{records}"
+    );
     assert!(home.emu.read_file("/big.bin").await.is_none());
 
     // Run again: the same session goes on from nextExpectedRanges.

@@ -299,7 +299,7 @@ impl Engine {
                     Some(dir) => local::move_into(&dir, &path).await,
                     None => local::to_trash(&path).await.map_err(|problem| {
                         Error::Other(format!(
-                            "{}: the file it replaces was {problem}",
+                            "{}: kept as it was: the file it would replace was {problem} (--backup-dir DIR keeps replaced files in a folder instead)",
                             crate::onedrive::display::escape_path(&path)
                         ))
                     }),
