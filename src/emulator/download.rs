@@ -49,6 +49,9 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
         };
         let drive = drive.lock().unwrap();
         match drive.get(&id) {
+            Ok(item) if item.malware.is_some() => {
+                return fail(ApiError::new(403, "malwareDetected", "Malware detected"));
+            }
             Ok(item) if item.content_version == version => match &item.kind {
                 ItemKind::File { content, .. } => content.clone(),
                 ItemKind::Folder { .. } => return fail(ApiError::not_found()),

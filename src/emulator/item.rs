@@ -71,6 +71,9 @@ pub struct Item {
     /// A special folder's name (`"vault"` for the Personal Vault): shown as the
     /// `specialFolder` facet.
     pub special_folder: Option<String>,
+    /// The service found malware in this file: shown as the `malware` facet, and
+    /// its content is refused with 403 `malwareDetected` (onedrive-api-docs#1626).
+    pub malware: Option<String>,
 }
 
 impl Item {

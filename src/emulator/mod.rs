@@ -504,6 +504,23 @@ impl Emulator {
         id
     }
 
+    /// Marks the file at `path` as holding malware (the service's scan found some).
+    pub fn flag_malware(&self, path: &str, description: &str) {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        self.with_drive(|drive| {
+            let root = drive.root_id.clone();
+            if let Ok(store::Resolved::Existing(id)) = drive.resolve(&root, &segments)
+                && let Some(item) = drive.items.get_mut(&id)
+            {
+                item.malware = Some(description.to_string());
+            }
+        });
+    }
+
     /// Creates a folder and any missing parents, returning its id.
     pub fn mkdir_p(&self, path: &str) -> String {
         let now = self.shared.clock.now();

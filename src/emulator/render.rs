@@ -95,6 +95,9 @@ impl Render<'_> {
         if let Some(name) = &item.special_folder {
             m.insert("specialFolder".into(), json!({"name": name}));
         }
+        if let Some(description) = &item.malware {
+            m.insert("malware".into(), json!({"description": description}));
+        }
         m.insert(
             "fileSystemInfo".into(),
             json!({

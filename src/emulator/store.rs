@@ -79,6 +79,7 @@ impl Drive {
                 },
                 package: None,
                 special_folder: None,
+                malware: None,
             },
         );
         drive.root_id = root_id;
@@ -303,6 +304,7 @@ impl Drive {
                 kind,
                 package: None,
                 special_folder: None,
+                malware: None,
             },
         );
         self.bump(&id);

@@ -95,6 +95,9 @@ impl Graph {
                 item.kind()
             )));
         }
+        if item.is_malware() {
+            return Err(malware_detected(&item.name));
+        }
         let size = item.size;
         let partial_file = partial_path(target);
         let streams = self.streams_for(size);
@@ -404,12 +407,25 @@ impl Graph {
     }
 }
 
+/// The error for a file the service flagged as malware.
+pub(super) fn malware_detected(name: &str) -> Error {
+    Error::Graph {
+        status: 403,
+        code: "malwareDetected".into(),
+        message: format!(
+            "{}: OneDrive found malware in it and refuses to hand it out; not downloaded",
+            super::display::escape_control(name)
+        ),
+    }
+}
+
 /// Failures a retry cannot mend: the caller hears of them at once.
 pub(super) fn is_final(err: &Error) -> bool {
     matches!(
         err,
         Error::Cancelled | Error::Io { .. } | Error::Integrity(_) | Error::SignInRequired { .. }
     ) || err.is_wait_refused()
+        || matches!(err, Error::Graph { code, .. } if code == "malwareDetected")
 }
 
 /// A cancelled download told to discard its partial file removes it (with the
@@ -429,12 +445,21 @@ pub(super) async fn refused_download(
     response: reqwest::Response,
 ) -> Error {
     let status = response.status().as_u16();
-    if matches!(status, 401 | 403 | 404 | 410) {
+    if matches!(status, 401 | 404 | 410) {
         *url = None;
         return Error::Network(format!("the download URL was refused ({status})"));
     }
     let body = super::client::error_body(response).await;
     let err = Error::from_graph(status, &body);
+    if status == 403 {
+        // A file the service flagged as malware is refused for good (its 403
+        // says `malwareDetected`); any other 403 is a stale URL: get a new one.
+        if matches!(&err, Error::Graph { code, .. } if code == "malwareDetected") {
+            return err;
+        }
+        *url = None;
+        return Error::Network(format!("the download URL was refused ({status})"));
+    }
     if status >= 500 {
         Error::Network(err.to_string())
     } else {

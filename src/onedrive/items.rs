@@ -142,6 +142,11 @@ impl DriveItem {
         }
     }
 
+    /// Set when the service found malware in the file: its content is refused.
+    pub fn is_malware(&self) -> bool {
+        self.malware.is_some()
+    }
+
     /// A OneNote notebook: a `package` of type `oneNote`, neither file nor folder.
     pub fn is_notebook(&self) -> bool {
         self.package
