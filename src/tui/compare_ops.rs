@@ -207,14 +207,26 @@ pub fn sync_key(
                 view.big_delete = Some(why);
                 return Some(Dialog::SyncPreview(view));
             }
-            let deletes = view
+            let copied: std::collections::HashSet<&String> =
+                view.plan.copy.iter().map(|(path, _)| path).collect();
+            let (making_room, deletes): (Vec<_>, Vec<_>) = view
                 .plan
                 .delete
                 .iter()
-                .filter_map(|(path, _)| below(&view.dst, path))
-                .collect();
+                .partition(|(path, _)| copied.contains(path));
+            let at_dst = |paths: Vec<&(String, bool)>| {
+                paths
+                    .into_iter()
+                    .filter_map(|(path, _)| below(&view.dst, path))
+                    .collect()
+            };
+            let (making_room, deletes) = (at_dst(making_room), at_dst(deletes));
             let requests = view.plan.requests(&view.src, &view.dst);
-            effects.push(Effect::Sync { deletes, requests });
+            effects.push(Effect::Sync {
+                making_room,
+                deletes,
+                requests,
+            });
             state.transfers.open = true;
             None
         }

@@ -468,32 +468,63 @@ impl Runner {
                     old.cancel();
                 }
             }
-            Effect::Sync { deletes, requests } => {
-                let graphs: Vec<_> = deletes.iter().map(|target| self.graph_at(target)).collect();
+            Effect::Sync {
+                making_room,
+                deletes,
+                requests,
+            } => {
+                let graphs: Vec<_> = making_room
+                    .iter()
+                    .chain(&deletes)
+                    .map(|target| self.graph_at(target))
+                    .collect();
                 let (engine, tx) = (self.engine.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let graphs = futures::future::join_all(graphs).await;
+                    let mut graphs = futures::future::join_all(graphs).await.into_iter();
                     let mut gone = 0;
-                    for (target, graph) in deletes.iter().zip(&graphs) {
-                        match crate::compare::sync::remove(graph.as_deref(), target).await {
-                            Ok(()) => gone += 1,
-                            Err(problem) => {
-                                let _ = tx.send(Event::Message(format!("{target}: {problem}")));
+                    let mut remove = async |targets: &[Location]| {
+                        for target in targets {
+                            let graph = graphs.next().flatten();
+                            match crate::compare::sync::remove(graph.as_deref(), target).await {
+                                Ok(()) => gone += 1,
+                                Err(problem) => {
+                                    let _ = tx.send(Event::Message(format!("{target}: {problem}")));
+                                }
                             }
                         }
+                    };
+                    remove(&making_room).await;
+                    // The preview said these replace what is there: no question per
+                    // file. The deletions wait for every copy to go through.
+                    let settled: Vec<_> = requests
+                        .into_iter()
+                        .map(|request| {
+                            engine
+                                .submit_then(request, Some(crate::transfer::Resolution::Overwrite))
+                        })
+                        .collect();
+                    let copied = futures::future::join_all(settled)
+                        .await
+                        .into_iter()
+                        .all(|ok| ok.unwrap_or(false));
+                    if copied {
+                        remove(&deletes).await;
+                    } else if !deletes.is_empty() {
+                        let _ = tx.send(Event::Message(
+                            "Sync: nothing deleted: some files could not be copied".into(),
+                        ));
                     }
                     if gone > 0 {
                         let _ = tx.send(Event::Message(format!(
                             "Sync: {gone} item(s) moved to the recycle bin or trash"
                         )));
                     }
-                    let folders: Vec<Location> =
-                        deletes.iter().filter_map(Location::parent).collect();
+                    let folders: Vec<Location> = making_room
+                        .iter()
+                        .chain(&deletes)
+                        .filter_map(Location::parent)
+                        .collect();
                     let _ = tx.send(Event::Changed(folders));
-                    // The preview said these replace what is there: no question per file.
-                    for request in requests {
-                        engine.submit_with(request, Some(crate::transfer::Resolution::Overwrite));
-                    }
                 });
             }
             Effect::FetchDriveInfo { drive } => {

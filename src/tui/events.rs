@@ -259,7 +259,11 @@ pub enum Effect {
     },
     CancelCompare,
     /// A one-way sync: these deletions (recycle bin / trash) first, then the copies.
+    /// A sync: first what must make room for a copy (a file where a folder goes),
+    /// then the copies, then the deletions, and those only when every copy went
+    /// through.
     Sync {
+        making_room: Vec<Location>,
         deletes: Vec<Location>,
         requests: Vec<crate::transfer::Request>,
     },

@@ -127,6 +127,9 @@ impl Engine {
         (batch, group): (Arc<Batch>, Option<usize>),
         done: bool,
     ) {
+        if !done {
+            batch.failed.store(true, Ordering::SeqCst);
+        }
         if let Some(group) = group.and_then(|g| batch.group(g)) {
             if !done {
                 group.failed.store(true, Ordering::SeqCst);
@@ -147,6 +150,9 @@ impl Engine {
             let _ = self.inner.tx.send(EngineEvent::Finished {
                 changed: batch.changed.clone(),
             });
+            if let Some(settled) = batch.settled.lock().unwrap().take() {
+                let _ = settled.send(!batch.failed.load(Ordering::SeqCst));
+            }
         }
     }
 }

@@ -99,6 +99,10 @@ struct Batch {
     /// Tasks not yet settled, plus one while the request is still being planned.
     remaining: AtomicUsize,
     changed: Vec<Location>,
+    /// Something of it failed, was cancelled or could not be planned.
+    failed: AtomicBool,
+    /// Told once the request is settled: true when all of it went through.
+    settled: Mutex<Option<tokio::sync::oneshot::Sender<bool>>>,
 }
 
 impl Batch {
@@ -109,6 +113,8 @@ impl Batch {
             groups: Mutex::new(Vec::new()),
             remaining: AtomicUsize::new(1),
             changed,
+            failed: AtomicBool::new(false),
+            settled: Mutex::new(None),
         })
     }
 

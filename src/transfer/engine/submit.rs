@@ -56,6 +56,27 @@ impl Engine {
     /// [`Engine::submit`] answering "the target exists" with `on_conflict` instead
     /// of the engine's default (a sync replaces what its preview said it would).
     pub fn submit_with(&self, request: Request, on_conflict: Option<crate::transfer::Resolution>) {
+        self.submit_watched(request, on_conflict, None);
+    }
+
+    /// [`Engine::submit_with`], and told once the request is settled: true when
+    /// every file of it went through (a sync deletes only then).
+    pub fn submit_then(
+        &self,
+        request: Request,
+        on_conflict: Option<crate::transfer::Resolution>,
+    ) -> tokio::sync::oneshot::Receiver<bool> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.submit_watched(request, on_conflict, Some(tx));
+        rx
+    }
+
+    fn submit_watched(
+        &self,
+        request: Request,
+        on_conflict: Option<crate::transfer::Resolution>,
+        settled: Option<tokio::sync::oneshot::Sender<bool>>,
+    ) {
         let engine = self.clone();
         tokio::spawn(async move {
             let graphs = engine.graphs();
@@ -65,6 +86,7 @@ impl Engine {
             }
             let default = on_conflict.or(*engine.inner.default_conflict.read().unwrap());
             let batch = Batch::new(default, changed);
+            *batch.settled.lock().unwrap() = settled;
             let mut sink = QueueSink {
                 engine: engine.clone(),
                 batch: batch.clone(),
@@ -76,6 +98,9 @@ impl Engine {
             }
             // Planning is over: a move keeps its sources if anything was refused or
             // skipped, and each group and the request stop waiting for more tasks.
+            if sink.problems > 0 {
+                batch.failed.store(true, Ordering::SeqCst);
+            }
             let groups = batch.groups.lock().unwrap().clone();
             for group in &groups {
                 if sink.problems > 0 {

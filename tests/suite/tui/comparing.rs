@@ -101,7 +101,14 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
     update(&mut state, ch('d'));
     let effects = update(&mut state, key(KeyCode::Enter));
     match &effects[..] {
-        [Effect::Sync { deletes, requests }] => {
+        [
+            Effect::Sync {
+                making_room,
+                deletes,
+                requests,
+            },
+        ] => {
+            assert!(making_room.is_empty());
             assert_eq!(
                 deletes,
                 &vec![Location::Remote(RemotePath::parse("/notes.txt").unwrap())]
@@ -222,6 +229,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
 
     let plan = odc::compare::sync::SyncPlan::from(&lines, true);
     runner.run(Effect::Sync {
+        making_room: Vec::new(),
         deletes: plan
             .delete
             .iter()
@@ -233,6 +241,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     for _ in 0..200 {
         if env.emu.read_file("/Copy/sub/b.txt").await.is_some()
             && env.emu.read_file("/Copy/a.txt").await.as_deref() == Some(b"alpha")
+            && env.emu.read_file("/Copy/extra.txt").await.is_none()
         {
             break;
         }
@@ -252,5 +261,53 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     assert!(
         env.emu.read_file("/Copy/extra.txt").await.is_none(),
         "in the recycle bin"
+    );
+
+    // A copy that fails: the deletions of the same sync do not happen.
+    std::fs::write(local.join("c.txt"), b"charlie").unwrap();
+    env.emu.put_file("/Copy/stale.txt", b"stale");
+    let (lines, _) = compare(&mut runner, &mut rx, 3).await;
+    env.emu.add_fault(odc::emulator::FaultRule {
+        target: odc::emulator::Target::Graph,
+        method: Some("PUT".into()),
+        path_contains: Some("c.txt".into()),
+        fault: odc::emulator::Fault::Status {
+            status: 507,
+            retry_after: None,
+        },
+        times: 1000,
+    });
+    let plan = odc::compare::sync::SyncPlan::from(&lines, true);
+    assert_eq!(plan.delete, vec![("stale.txt".to_string(), false)]);
+    runner.run(Effect::Sync {
+        making_room: Vec::new(),
+        deletes: plan
+            .delete
+            .iter()
+            .filter_map(|(p, _)| odc::compare::sync::below(&right, p))
+            .collect(),
+        requests: plan.requests(&left, &right),
+    });
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .unwrap()
+        {
+            Some(Event::Message(text)) if text.contains("nothing deleted") => break,
+            // The engine asks what to do with the failing file: skip it.
+            Some(Event::Ask(odc::tui::state::Dialog::Error(view))) => {
+                runner.run(Effect::AnswerError {
+                    question: view.question,
+                    answer: odc::transfer::ErrorAnswer::Skip,
+                });
+            }
+            Some(_) => {}
+            None => panic!("the runner stopped"),
+        }
+    }
+    env.emu.clear_faults();
+    assert_eq!(
+        env.emu.read_file("/Copy/stale.txt").await.as_deref(),
+        Some(&b"stale"[..])
     );
 }
