@@ -401,7 +401,10 @@ pub(super) async fn run(
                 let Some(event) = event else { break };
                 match event {
                     EngineEvent::Added(info) => {
-                        let label = label(info.direction, &info.source, &info.dest);
+                        let mut label = label(info.direction, &info.source, &info.dest);
+                        if info.size_check_only {
+                            label.push_str(" [OneDrive gave no hash: checked by size only]");
+                        }
                         // The engine's own counters: resumed bytes and all.
                         let progress = match engine.progress(info.id) {
                             Some(progress) => reporter.track(&label, progress),

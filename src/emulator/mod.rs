@@ -504,6 +504,25 @@ impl Emulator {
         id
     }
 
+    /// Takes the hash away from the file at `path`: business drives list some files
+    /// without one (reference §2: "some Business files … have none").
+    pub fn drop_hash(&self, path: &str) {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        self.with_drive(|drive| {
+            let root = drive.root_id.clone();
+            if let Ok(store::Resolved::Existing(id)) = drive.resolve(&root, &segments)
+                && let Some(item) = drive.items.get_mut(&id)
+                && let store::ItemKind::File { hash, .. } = &mut item.kind
+            {
+                *hash = None;
+            }
+        });
+    }
+
     /// Marks the file at `path` as holding malware (the service's scan found some).
     pub fn flag_malware(&self, path: &str, description: &str) {
         let segments: Vec<String> = path

@@ -687,3 +687,23 @@ async fn a_malware_flagged_file_is_reported_as_such() {
     );
     assert!(cat.stdout.is_empty());
 }
+
+/// A file OneDrive lists without a hash downloads, checked by its size, and the
+/// line says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_without_a_hash_downloads_checked_by_size() {
+    let home = Home::signed_in(Seed::Empty).await;
+    home.emu.put_file("/h/plain.bin", b"no hash for me");
+    home.emu.drop_hash("/h/plain.bin");
+    let get = home.odc(&["get", "/h/plain.bin", "plain.bin"]).await;
+    let err = stderr(&get);
+    assert!(get.status.success(), "{err}");
+    assert!(
+        err.contains("OneDrive gave no hash: checked by size only"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(home.path("plain.bin")).unwrap(),
+        b"no hash for me"
+    );
+}

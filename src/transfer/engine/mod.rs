@@ -39,6 +39,9 @@ pub struct TaskInfo {
     pub dest: Location,
     pub direction: Direction,
     pub total: u64,
+    /// OneDrive gave the file no hash (business drives have such files): its
+    /// download is checked by size alone, and the reports say so.
+    pub size_check_only: bool,
 }
 
 /// A question for the person at the keyboard; answer through `reply`.

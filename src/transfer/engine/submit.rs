@@ -115,7 +115,13 @@ impl Engine {
     /// Puts one task in the queue of `batch`, counted in its request and group.
     pub(super) fn queue(&self, task: FileTask, batch: Arc<Batch>) {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let size_check_only = matches!(task.direction, Direction::Download | Direction::Relay)
+            && task
+                .item
+                .as_deref()
+                .is_some_and(|item| item.size > 0 && item.quick_xor_hash().is_none());
         let info = TaskInfo {
+            size_check_only,
             id,
             name: task.source.name(),
             source: task.source.clone(),

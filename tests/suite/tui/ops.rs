@@ -29,6 +29,7 @@ fn with_tasks() -> State {
         update(
             &mut state,
             Event::TaskAdded(TaskInfo {
+                size_check_only: false,
                 id,
                 name: name.into(),
                 source: Location::Local(format!("/home/ada/{name}").into()),
@@ -740,6 +741,7 @@ fn marks_clear_after_a_copy_except_where_something_failed() {
         update(
             &mut state,
             Event::TaskAdded(TaskInfo {
+                size_check_only: false,
                 id,
                 name: source.name(),
                 source,
