@@ -149,7 +149,11 @@ fn mark_differences(state: &mut State, lines: &[Difference]) {
     for pane in &mut state.panes {
         pane.marked.clear();
     }
-    for line in lines.iter().filter(|l| l.verdict != Verdict::Same) {
+    // Left-out items are not differences to act on (a link, a notebook): unmarked.
+    for line in lines
+        .iter()
+        .filter(|l| !matches!(l.verdict, Verdict::Same | Verdict::LeftOut(_)))
+    {
         let top = line.path.split('/').next().unwrap_or_default();
         let (left, right) = match line.verdict {
             Verdict::OnlyLeft => (true, false),

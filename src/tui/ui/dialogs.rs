@@ -196,6 +196,13 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     lines.push(row("different", s.different));
                     lines.push(row("only left", s.only_left));
                     lines.push(row("only right", s.only_right));
+                    if s.left_out > 0 {
+                        lines.push(Line::from(format!(
+                            "  {:<14}{:>8}  (not compared, never deleted)",
+                            "left out",
+                            super::thousands(s.left_out)
+                        )));
+                    }
                     lines.extend(notes.iter().map(|n| {
                         Line::styled(fit(&escape_control(n), inner_width), palette.dim())
                     }));
@@ -278,7 +285,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             if !plan.left_out.is_empty() {
                 lines.push(Line::from(fit(
                     &format!(
-                        "{} item(s) left out (links, notebooks, unreadable…): not copied, not deleted",
+                        "{} item(s) left out: not copied, never deleted",
                         plan.left_out.len()
                     ),
                     inner_width,

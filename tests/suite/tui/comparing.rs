@@ -60,6 +60,13 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
         line("Documents", Verdict::Same, true, 0),
         line("documents/report.pdf", Verdict::Different, false, 48_213),
         line("notes.txt", Verdict::OnlyRight, false, 30),
+        // A link the local side left out: counted, never marked to act on.
+        line(
+            "target",
+            Verdict::LeftOut(odc::compare::Why::Link),
+            false,
+            0,
+        ),
     ];
     update(
         &mut state,
