@@ -17,7 +17,10 @@ use clap::{Parser, Subcommand};
     long_about,
     after_help = "Exit status: 0 success; 1 some items failed; 2 usage error (or the UI started \
 without a terminal); 3 a folder not found; 4 a file not found; 130, 143, 129 stopped by \
-Ctrl-C, SIGTERM, SIGHUP (partial transfers are kept: run the same command again)."
+Ctrl-C, SIGTERM, SIGHUP (partial transfers are kept: run the same command again); 141 the \
+reader of the output went away (`odc ls -R / | head`).\n\nPlaces: OneDrive:/path (the default \
+account), NAME:/path (another account), NAME@DRIVE-ID:/path (a library); /path where a \
+command speaks of OneDrive only."
 )]
 pub struct Cli {
     /// Use this config file instead of ~/.config/odc/config.toml.
