@@ -266,11 +266,13 @@ async fn closed_pipes_end_commands_quietly() {
         &["drives"],
         &["link", "/notes.txt"],
     ] {
+        // A pipe whose reader is gone before odc starts: its first write fails,
+        // whatever the pipe's buffer would have held.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut command = home.command(args);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        drop(child.stdout.take()); // the reader is gone before odc writes
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        command.stdout(writer).stderr(Stdio::piped());
+        let output = tokio::task::spawn_blocking(move || command.output().unwrap())
             .await
             .unwrap();
         let err = stderr(&output);
@@ -285,11 +287,11 @@ async fn closed_pipes_end_commands_quietly() {
         (&["link", "/nope"], 4),
         (&["sync", "/nope", "OneDrive:/x"], 3),
     ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut command = home.command(args);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        drop(child.stderr.take());
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        command.stdout(Stdio::piped()).stderr(writer);
+        let output = tokio::task::spawn_blocking(move || command.output().unwrap())
             .await
             .unwrap();
         assert_eq!(output.status.code(), Some(status), "{args:?}");
