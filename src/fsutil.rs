@@ -140,26 +140,30 @@ pub fn open_regular_for_read(path: &Path) -> Result<std::fs::File> {
     Ok(file)
 }
 
-/// What tells one version of a local file from another beyond its size and
-/// modified time, both of which `cp -p`, `rsync -t` or `touch -r` put back: the
-/// change time (which `utime` cannot set: any write moves it) and the file's
-/// device and inode (a file replaced by another has a new inode).
+/// Which version of a local file this is: device, inode, size, and modified and
+/// change times in nanoseconds. `cp -p`, `rsync -t` or `touch -r` put size and
+/// modified time back after an edit, but no program can set the change time (any
+/// write or `utime` moves it), and a file replaced by another has a new inode: an
+/// edit always changes the version. The hash cache and the resume records key on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FileVersion {
-    pub device: u64,
-    pub inode: u64,
-    pub ctime: i64,
-    pub ctime_nsec: i64,
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i128,
+    pub ctime_ns: i128,
 }
 
 impl FileVersion {
     pub fn of(meta: &std::fs::Metadata) -> Self {
         use std::os::unix::fs::MetadataExt;
+        let ns = |secs: i64, nsec: i64| secs as i128 * 1_000_000_000 + nsec as i128;
         Self {
-            device: meta.dev(),
-            inode: meta.ino(),
-            ctime: meta.ctime(),
-            ctime_nsec: meta.ctime_nsec(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.len(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
         }
     }
 }

@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::tree::{LocalIdentity, Node};
+use super::tree::Node;
+use crate::fsutil::FileVersion;
 
 #[derive(Debug, Default)]
 pub struct HashCache {
     file: Option<PathBuf>,
-    known: HashMap<(PathBuf, LocalIdentity), String>,
+    known: HashMap<(PathBuf, FileVersion), String>,
     /// Files hashed (read) since loading, and answers given from the cache.
     pub hashed: usize,
     pub reused: usize,
@@ -40,7 +41,7 @@ impl HashCache {
                     ctime.parse(),
                 )
             {
-                let id = LocalIdentity {
+                let id = FileVersion {
                     dev,
                     ino,
                     size,

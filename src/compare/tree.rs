@@ -9,37 +9,11 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::Why;
+use crate::fsutil::FileVersion;
 use crate::onedrive::{Graph, ItemAddress, RemotePath};
 
 /// Folders listed at once when reading a OneDrive tree.
 const REMOTE_FOLDERS_AT_ONCE: usize = 8;
-
-/// Where a local file's bytes are, for the hash cache: device, inode, size,
-/// modified time and change time in nanoseconds. `cp -p` or `rsync -t` put the
-/// size and modified time back after an edit; the change time no program can set
-/// (any write or `utime` moves it), so an edit always changes the identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LocalIdentity {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i128,
-    pub ctime_ns: i128,
-}
-
-impl LocalIdentity {
-    pub fn of(meta: &std::fs::Metadata) -> Self {
-        use std::os::unix::fs::MetadataExt;
-        let ns = |secs: i64, nsec: i64| secs as i128 * 1_000_000_000 + nsec as i128;
-        Self {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            size: meta.len(),
-            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
-            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -51,7 +25,7 @@ pub struct Node {
     /// QuickXorHash when the side knows it (OneDrive does).
     pub hash: Option<String>,
     /// For local files.
-    pub local: Option<LocalIdentity>,
+    pub local: Option<FileVersion>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,17 +64,15 @@ fn child_path(prefix: &str, name: &str) -> String {
 /// one safe path part (a hostile server may say `..`), and only files and folders
 /// of this drive are compared.
 pub fn remote_left_out(item: &crate::onedrive::DriveItem) -> Option<Why> {
+    use crate::onedrive::items::Unusual;
     if crate::onedrive::local_names::unsafe_reason(&item.name).is_some() {
-        Some(Why::UnsafeName)
-    } else if item.is_vault() {
-        Some(Why::Vault)
-    } else if item.remote_item.is_some() {
-        Some(Why::Shortcut)
-    } else if item.is_folder() || item.is_file() {
-        None
-    } else {
-        Some(Why::Package)
+        return Some(Why::UnsafeName);
     }
+    item.unusual().map(|unusual| match unusual {
+        Unusual::Vault => Why::Vault,
+        Unusual::Shortcut => Why::Shortcut,
+        Unusual::Notebook | Unusual::Package => Why::Package,
+    })
 }
 
 /// Every item below `root` on disk. What cannot be read, links (unless
@@ -191,7 +163,7 @@ pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
                 size: meta.len(),
                 modified: meta.modified().ok().map(DateTime::<Utc>::from),
                 hash: None,
-                local: Some(LocalIdentity::of(&meta)),
+                local: Some(FileVersion::of(&meta)),
             });
         }
     }

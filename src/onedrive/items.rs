@@ -125,20 +125,14 @@ impl DriveItem {
     }
 
     pub fn kind(&self) -> &'static str {
-        if self.is_vault() {
-            "vault"
-        } else if self.is_folder() {
-            "folder"
-        } else if self.is_file() {
-            "file"
-        } else if self.is_notebook() {
-            "notebook"
-        } else if self.package.is_some() {
-            "package"
-        } else if self.remote_item.is_some() {
-            "shared"
-        } else {
-            "item"
+        match self.unusual() {
+            None if self.is_folder() => "folder",
+            None => "file",
+            Some(Unusual::Vault) => "vault",
+            Some(Unusual::Shortcut) => "shared",
+            Some(Unusual::Notebook) => "notebook",
+            Some(Unusual::Package) if self.package.is_some() => "package",
+            Some(Unusual::Package) => "item",
         }
     }
 
@@ -156,19 +150,51 @@ impl DriveItem {
             .is_some_and(|t| t.eq_ignore_ascii_case("oneNote"))
     }
 
+    /// What this item is when it is not a plain file or folder of this drive:
+    /// recursive work (copies, compares, syncs) shows it and leaves it alone.
+    pub fn unusual(&self) -> Option<Unusual> {
+        if self.is_vault() {
+            Some(Unusual::Vault)
+        } else if self.remote_item.is_some() {
+            Some(Unusual::Shortcut)
+        } else if self.is_folder() || self.is_file() {
+            None
+        } else if self.is_notebook() {
+            Some(Unusual::Notebook)
+        } else {
+            Some(Unusual::Package)
+        }
+    }
+
     /// Why a recursive copy leaves this item alone, if it does: what odc does not
     /// copy is said and kept, never written as an empty file or walked into.
     pub fn left_alone_because(&self) -> Option<&'static str> {
-        if self.is_vault() {
-            Some("the Personal Vault is not copied as a folder (unlock it and copy its files)")
-        } else if self.is_notebook() {
-            Some("a OneNote notebook (open it in OneNote or on the web)")
-        } else if self.package.is_some() && !self.is_file() && !self.is_folder() {
-            Some("a package, neither a file nor a folder")
-        } else if self.remote_item.is_some() && !self.is_file() && !self.is_folder() {
-            Some("a shortcut to an item in another drive")
-        } else {
-            None
+        self.unusual().map(Unusual::describe)
+    }
+}
+
+/// An item that is neither a plain file nor a plain folder of this drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusual {
+    /// The Personal Vault (`specialFolder.name == "vault"`).
+    Vault,
+    /// A shortcut or shared item: it lives in another drive (`remoteItem`).
+    Shortcut,
+    /// A OneNote notebook (`package.type == "oneNote"`).
+    Notebook,
+    /// Another package, or a kind odc does not know.
+    Package,
+}
+
+impl Unusual {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unusual::Vault => {
+                "the Personal Vault is not copied as a folder (unlock it and copy its files)"
+            }
+            Unusual::Shortcut => "a shortcut to an item in another drive",
+            Unusual::Notebook => "a OneNote notebook (open it in OneNote or on the web)",
+            Unusual::Package => "a package, neither a file nor a folder",
         }
     }
 }

@@ -1694,7 +1694,7 @@ async fn a_resume_goes_only_where_it_was_going_with_the_bytes_it_had() {
         .origin()
         .ascii_serialization();
     let mut other_version = odc::fsutil::FileVersion::of(&meta);
-    other_version.ctime += 1;
+    other_version.ctime_ns += 1;
     store
         .put(
             "relative",
