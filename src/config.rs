@@ -555,6 +555,8 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
     if config.account.scopes.is_empty() {
         return Err(bad("account.scopes", "at least one scope".into()));
     }
+    // Whole numbers have their ranges checked already (`RANGES`); what is left
+    // is what a range cannot say.
     let fragment = config.transfer.upload_fragment_bytes;
     if fragment == 0 || !fragment.is_multiple_of(FRAGMENT_UNIT) || fragment >= FRAGMENT_LIMIT {
         return Err(bad(
@@ -563,50 +565,6 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
                 "a multiple of {FRAGMENT_UNIT} (320 KiB) below 60 MiB, such as 10485760; found {fragment}"
             ),
         ));
-    }
-    if config.transfer.page_size == 0 || config.transfer.page_size > 1000 {
-        return Err(bad(
-            "transfer.page_size",
-            format!("1 to 1000; found {}", config.transfer.page_size),
-        ));
-    }
-    if config.transfer.list_concurrency == 0 || config.transfer.list_concurrency > 64 {
-        return Err(bad(
-            "transfer.list_concurrency",
-            format!("1 to 64; found {}", config.transfer.list_concurrency),
-        ));
-    }
-    if config.transfer.download_streams == 0 || config.transfer.download_streams > 16 {
-        return Err(bad(
-            "transfer.download_streams",
-            format!("1 to 16; found {}", config.transfer.download_streams),
-        ));
-    }
-    if config.transfer.download_streams_min_bytes < 1 << 20 {
-        return Err(bad(
-            "transfer.download_streams_min_bytes",
-            format!(
-                "at least 1048576 (1 MiB); found {}",
-                config.transfer.download_streams_min_bytes
-            ),
-        ));
-    }
-    if config.transfer.concurrency == 0 || config.transfer.concurrency > 64 {
-        return Err(bad(
-            "transfer.concurrency",
-            format!("1 to 64; found {}", config.transfer.concurrency),
-        ));
-    }
-    if config.network.max_attempts == 0 {
-        return Err(bad("network.max_attempts", "at least 1".into()));
-    }
-    if config.network.connect_timeout_secs == 0 || config.network.read_idle_timeout_secs == 0 {
-        let key = if config.network.connect_timeout_secs == 0 {
-            "network.connect_timeout_secs"
-        } else {
-            "network.read_idle_timeout_secs"
-        };
-        return Err(bad(key, "a number of seconds above 0".into()));
     }
     Ok(())
 }
