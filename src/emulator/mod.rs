@@ -483,41 +483,22 @@ impl Emulator {
 
     /// Makes the folder at `path` (with its parents) a package: `"oneNote"` for a
     /// OneNote notebook. Its contents stay (a notebook's sections are files).
-    pub fn make_package(&self, path: &str, kind: &str) -> String {
-        let id = self.mkdir_p(path);
-        self.with_drive(|drive| {
-            if let Some(item) = drive.items.get_mut(&id) {
-                item.package = Some(kind.to_string());
-            }
-        });
-        id
+    pub fn make_package(&self, path: &str, kind: &str) {
+        self.mkdir_p(path);
+        self.change_item(path, |item| item.package = Some(kind.to_string()));
     }
 
     /// Makes the folder at `path` a special folder (`"vault"`: the Personal Vault).
-    pub fn make_special_folder(&self, path: &str, name: &str) -> String {
-        let id = self.mkdir_p(path);
-        self.with_drive(|drive| {
-            if let Some(item) = drive.items.get_mut(&id) {
-                item.special_folder = Some(name.to_string());
-            }
-        });
-        id
+    pub fn make_special_folder(&self, path: &str, name: &str) {
+        self.mkdir_p(path);
+        self.change_item(path, |item| item.special_folder = Some(name.to_string()));
     }
 
     /// Takes the hash away from the file at `path`: business drives list some files
     /// without one (reference §2: "some Business files … have none").
     pub fn drop_hash(&self, path: &str) {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        self.with_drive(|drive| {
-            let root = drive.root_id.clone();
-            if let Ok(store::Resolved::Existing(id)) = drive.resolve(&root, &segments)
-                && let Some(item) = drive.items.get_mut(&id)
-                && let store::ItemKind::File { hash, .. } = &mut item.kind
-            {
+        self.change_item(path, |item| {
+            if let store::ItemKind::File { hash, .. } = &mut item.kind {
                 *hash = None;
             }
         });
@@ -525,17 +506,19 @@ impl Emulator {
 
     /// Marks the file at `path` as holding malware (the service's scan found some).
     pub fn flag_malware(&self, path: &str, description: &str) {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        self.change_item(path, |item| item.malware = Some(description.to_string()));
+    }
+
+    /// Whether the first user's drive has an item at `path`.
+    pub fn exists(&self, path: &str) -> bool {
+        self.with_drive(|drive| drive.id_at(path).is_some())
+    }
+
+    /// Changes the item at `path` of the first user's drive, if there is one.
+    fn change_item(&self, path: &str, change: impl FnOnce(&mut store::Item)) {
         self.with_drive(|drive| {
-            let root = drive.root_id.clone();
-            if let Ok(store::Resolved::Existing(id)) = drive.resolve(&root, &segments)
-                && let Some(item) = drive.items.get_mut(&id)
-            {
-                item.malware = Some(description.to_string());
+            if let Some(item) = drive.id_at(path).and_then(|id| drive.items.get_mut(&id)) {
+                change(item);
             }
         });
     }
@@ -555,18 +538,9 @@ impl Emulator {
     /// The bytes of the file at `path` in the drive of this id, if there is one.
     pub async fn read_file_on(&self, drive_id: &str, path: &str) -> Option<Vec<u8>> {
         let content = self.with_drive_id(drive_id, |drive| {
-            let segments: Vec<String> = path
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            let root = drive.root_id.clone();
-            match drive.resolve(&root, &segments).ok()? {
-                store::Resolved::Existing(id) => match &drive.get(&id).ok()?.kind {
-                    store::ItemKind::File { content, .. } => Some(content.clone()),
-                    store::ItemKind::Folder { .. } => None,
-                },
-                store::Resolved::Missing { .. } => None,
+            match &drive.get(&drive.id_at(path)?).ok()?.kind {
+                store::ItemKind::File { content, .. } => Some(content.clone()),
+                store::ItemKind::Folder { .. } => None,
             }
         })?;
         use futures::TryStreamExt;

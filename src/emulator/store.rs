@@ -146,6 +146,20 @@ impl Drive {
     }
 
     /// Decoded path from the root, e.g. `/Documents/a.txt`; the root is `/`.
+    /// The id of the item at a `/`-separated path from the root, if there is one
+    /// (for the test API; requests resolve their own paths).
+    pub fn id_at(&self, path: &str) -> Option<String> {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        match self.resolve(&self.root_id, &segments).ok()? {
+            Resolved::Existing(id) => Some(id),
+            Resolved::Missing { .. } => None,
+        }
+    }
+
     pub fn path_of(&self, id: &str) -> String {
         let mut parts = Vec::new();
         let mut cursor = self.items.get(id);

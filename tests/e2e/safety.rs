@@ -15,22 +15,6 @@ fn stdout(output: &std::process::Output) -> String {
 }
 
 impl Home {
-    /// Whether the emulator's drive has an item at `path`.
-    fn remote_exists(&self, path: &str) -> bool {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        self.emu.with_drive(|drive| {
-            let root = drive.root_id.clone();
-            matches!(
-                drive.resolve(&root, &segments),
-                Ok(odc::emulator::store::Resolved::Existing(_))
-            )
-        })
-    }
-
     async fn signed_in(seed: Seed) -> Home {
         let home = Home::new(seed).await;
         home.ok(&["login", "--no-browser", "--no-qr"]).await;
@@ -48,10 +32,7 @@ async fn sync_from_a_hostile_server_writes_only_inside_the_target() {
     home.emu.mkdir_p("/S/e");
     home.emu.put_file("/S/e/fine.txt", b"fine");
     home.emu.with_drive(|drive| {
-        let e = match drive.resolve(&drive.root_id.clone(), &["S".into(), "e".into()]) {
-            Ok(odc::emulator::store::Resolved::Existing(id)) => id,
-            _ => unreachable!("made above"),
-        };
+        let e = drive.id_at("/S/e").expect("made above");
         let inline = |text: &'static [u8]| {
             Some(odc::emulator::content::Content::Inline(
                 bytes::Bytes::from_static(text),
@@ -128,10 +109,10 @@ async fn skipped_is_not_absent() {
     let err = stderr(&run);
     assert!(run.status.success(), "{err}");
     assert!(err.contains("left out: 2 × a symbolic link"), "{err}");
-    assert!(home.remote_exists("/t/cache/a.tmp"), "{err}");
-    assert!(home.remote_exists("/t/notes.txt"), "{err}");
+    assert!(home.emu.exists("/t/cache/a.tmp"), "{err}");
+    assert!(home.emu.exists("/t/notes.txt"), "{err}");
     assert!(
-        !home.remote_exists("/t/stale.txt"),
+        !home.emu.exists("/t/stale.txt"),
         "a real difference is deleted"
     );
 
@@ -156,10 +137,7 @@ async fn skipped_is_not_absent() {
         "{err}"
     );
     assert!(err.contains("nothing is deleted"), "{err}");
-    assert!(
-        home.remote_exists("/t/ab.txt"),
-        "the only copy stays: {err}"
-    );
+    assert!(home.emu.exists("/t/ab.txt"), "the only copy stays: {err}");
 }
 
 /// An empty (or wrong) source must not empty the destination: the run stops
@@ -182,7 +160,7 @@ async fn a_sync_that_would_empty_the_destination_asks_first() {
         err.contains("nothing deleted: it would delete every item"),
         "{err}"
     );
-    assert!((0..20).all(|n| home.remote_exists(&format!("/d/f{n:02}.txt"))));
+    assert!((0..20).all(|n| home.emu.exists(&format!("/d/f{n:02}.txt"))));
 
     // Half of them plus one: over the 50 % share.
     std::fs::create_dir_all(home.path("some")).unwrap();
@@ -195,7 +173,7 @@ async fn a_sync_that_would_empty_the_destination_asks_first() {
         "{}",
         stderr(&run)
     );
-    assert!(home.remote_exists("/d/f19.txt"));
+    assert!(home.emu.exists("/d/f19.txt"));
 
     let capped = home
         .odc(&[
@@ -214,13 +192,13 @@ async fn a_sync_that_would_empty_the_destination_asks_first() {
         "{}",
         stderr(&capped)
     );
-    assert!(home.remote_exists("/d/f19.txt"));
+    assert!(home.emu.exists("/d/f19.txt"));
 
     let forced = home
         .odc(&["sync", "--delete", "--force", "some", "OneDrive:/d"])
         .await;
     assert!(forced.status.success(), "{}", stderr(&forced));
-    assert!(!home.remote_exists("/d/f19.txt") && home.remote_exists("/d/f08.txt"));
+    assert!(!home.emu.exists("/d/f19.txt") && home.emu.exists("/d/f08.txt"));
 }
 
 /// An edit that puts size and modified time back (`cp -p`, `rsync -t`) is seen
@@ -617,8 +595,8 @@ async fn notebooks_and_the_vault_survive_every_recursive_operation() {
     let err = stderr(&sync);
     assert!(sync.status.success(), "{err}");
     assert!(err.contains("a OneNote notebook or package"), "{err}");
-    assert!(home.remote_exists("/Docs/Notes/Section.one"), "{err}");
-    assert!(home.remote_exists("/Personal Vault/passport.pdf"), "{err}");
+    assert!(home.emu.exists("/Docs/Notes/Section.one"), "{err}");
+    assert!(home.emu.exists("/Personal Vault/passport.pdf"), "{err}");
     let check = home.odc(&["check", "mirror", "OneDrive:/"]).await;
     assert_eq!(
         stdout(&check),
