@@ -163,13 +163,10 @@ pub fn at_or_below_any<V>(path: &str, roots: &BTreeMap<String, V>) -> bool {
         .any(|ancestor| roots.contains_key(ancestor))
 }
 
-/// Whether `path` is `root` or lies below it (keys compared, `/`-separated).
-pub fn is_at_or_below(path: &str, root: &str) -> bool {
+/// Whether `path` lies below `root` (keys compared, `/`-separated).
+pub fn is_below(path: &str, root: &str) -> bool {
     let (path, root) = (key(path), key(root));
-    path == root
-        || (path.len() > root.len()
-            && path.starts_with(&root)
-            && path.as_bytes()[root.len()] == b'/')
+    path.len() > root.len() && path.starts_with(&root) && path.as_bytes()[root.len()] == b'/'
 }
 
 /// The key a name is matched by: OneDrive names are case-insensitive.

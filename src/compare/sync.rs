@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Difference, Verdict, Why};
+use super::{Difference, Verdict, Why, is_below};
 use crate::transfer::{Kind, Location, Request};
 
 /// What a sync will do, item by item (paths below the two roots).
@@ -35,13 +35,7 @@ impl SyncPlan {
         // Paths whose parent folder is copied or deleted whole are left to it.
         let mut whole_copy: Vec<String> = Vec::new();
         let mut whole_delete: Vec<String> = Vec::new();
-        let under = |path: &str, roots: &[String]| {
-            roots.iter().any(|r| {
-                path.len() > r.len()
-                    && path.starts_with(r.as_str())
-                    && path.as_bytes()[r.len()] == b'/'
-            })
-        };
+        let under = |path: &str, roots: &[String]| roots.iter().any(|r| is_below(path, r));
         let left_out: BTreeMap<String, Why> = lines
             .iter()
             .filter_map(|line| match line.verdict {
@@ -53,10 +47,7 @@ impl SyncPlan {
         let incomplete = left_out.values().any(|why| why.is_problem());
         // A folder holding a left-out item is not deleted whole: the item in it
         // would go too. Its other contents have lines of their own.
-        let holds_left_out = |folder: &str| {
-            let prefix = format!("{}/", super::key(folder));
-            left_out.keys().any(|path| path.starts_with(&prefix))
-        };
+        let holds_left_out = |folder: &str| left_out.keys().any(|path| is_below(path, folder));
         for line in lines {
             match line.verdict {
                 Verdict::Same => {}
@@ -110,10 +101,9 @@ impl SyncPlan {
         }
         // Bytes of a folder copied whole: what is inside it.
         for (path, bytes) in &mut plan.copy {
-            let prefix = format!("{path}/");
             let inside: u64 = lines
                 .iter()
-                .filter(|l| !l.is_dir && l.path.starts_with(&prefix))
+                .filter(|l| !l.is_dir && is_below(&l.path, path))
                 .map(|l| l.bytes)
                 .sum();
             *bytes += inside;
@@ -140,11 +130,7 @@ impl SyncPlan {
                 let inside = if *is_dir {
                     lines
                         .iter()
-                        .filter(|l| {
-                            l.verdict == Verdict::OnlyRight
-                                && super::is_at_or_below(&l.path, path)
-                                && l.path.len() > path.len()
-                        })
+                        .filter(|l| l.verdict == Verdict::OnlyRight && is_below(&l.path, path))
                         .count()
                 } else {
                     0
