@@ -234,8 +234,8 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     );
     assert!(notes.iter().any(|n| n.contains("read whole")), "{notes:?}");
 
-    let plan = odc::compare::sync::SyncPlan::from(&lines, true);
-    runner.run(Effect::Sync {
+    // The effect the sync preview sends for `plan`, left onto right.
+    let sync_effect = |plan: &odc::compare::sync::SyncPlan| Effect::Sync {
         making_room: Vec::new(),
         deletes: plan
             .delete
@@ -243,7 +243,9 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
             .filter_map(|(p, _)| odc::compare::sync::below(&right, p))
             .collect(),
         requests: plan.requests(&left, &right),
-    });
+    };
+    let plan = odc::compare::sync::SyncPlan::from(&lines, true);
+    runner.run(sync_effect(&plan));
     // Wait until the copies have landed, then compare again: the same, by delta.
     for _ in 0..200 {
         if env.emu.read_file("/Copy/sub/b.txt").await.is_some()
@@ -286,15 +288,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     });
     let plan = odc::compare::sync::SyncPlan::from(&lines, true);
     assert_eq!(plan.delete, vec![("stale.txt".to_string(), false)]);
-    runner.run(Effect::Sync {
-        making_room: Vec::new(),
-        deletes: plan
-            .delete
-            .iter()
-            .filter_map(|(p, _)| odc::compare::sync::below(&right, p))
-            .collect(),
-        requests: plan.requests(&left, &right),
-    });
+    runner.run(sync_effect(&plan));
     loop {
         match tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
             .await

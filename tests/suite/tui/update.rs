@@ -488,38 +488,39 @@ fn swap_panes_and_same_folder_in_the_other_pane() {
 fn go_to_a_file_opens_its_folder_and_a_missing_path_changes_nothing() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     let before = state.panes[0].source.clone();
-    let goto = |state: &mut State, text: &str| {
+    // Types `text` in the go-to prompt; its listing then fails with `message`.
+    let goto_failing = |state: &mut State, text: &str, message: &str, not_a_folder: bool| {
         update(state, ctrl('g'));
         for c in text.chars() {
             update(state, ch(c));
         }
-        update(state, key(KeyCode::Enter))
+        let effects = update(state, key(KeyCode::Enter));
+        let ticket = ticket_of(&effects, 0);
+        update(
+            state,
+            Event::ListFailed {
+                pane: 0,
+                ticket,
+                message: message.into(),
+                not_a_folder,
+            },
+        );
     };
-    let effects = goto(&mut state, "/home/ada/projects/Cargo.toml");
-    let ticket = ticket_of(&effects, 0);
-    update(
+    goto_failing(
         &mut state,
-        Event::ListFailed {
-            pane: 0,
-            ticket,
-            message: "/home/ada/projects/Cargo.toml: Not a directory (os error 20)".into(),
-            not_a_folder: true,
-        },
+        "/home/ada/projects/Cargo.toml",
+        "/home/ada/projects/Cargo.toml: Not a directory (os error 20)",
+        true,
     );
     assert_eq!(state.panes[0].source, before, "its folder");
     assert_eq!(state.panes[0].want_cursor.as_deref(), Some("Cargo.toml"));
     assert!(state.panes[0].listing.error.is_none());
 
-    let effects = goto(&mut state, "/nowhere/at/all");
-    let ticket = ticket_of(&effects, 0);
-    update(
+    goto_failing(
         &mut state,
-        Event::ListFailed {
-            pane: 0,
-            ticket,
-            message: "/nowhere/at/all: No such file or directory (os error 2)".into(),
-            not_a_folder: false,
-        },
+        "/nowhere/at/all",
+        "/nowhere/at/all: No such file or directory (os error 2)",
+        false,
     );
     assert_eq!(state.panes[0].source, before, "back where it was");
     assert!(state.panes[0].listing.error.is_none());
