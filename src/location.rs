@@ -155,10 +155,12 @@ mod tests {
         let work = DriveSpec {
             account: Some("work".into()),
             drive_id: None,
+            folder: None,
         };
         let library = DriveSpec {
             account: Some("work".into()),
             drive_id: Some("b!AbC-_9".into()),
+            folder: None,
         };
         for (drive, written) in [
             (work, "work:/Reports/q1.xlsx"),

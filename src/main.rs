@@ -115,6 +115,7 @@ fn main() -> ExitCode {
                     display,
                     account: cli.account,
                     drive: cli.drive,
+                    folder: None,
                 },
             ))
         }

@@ -103,6 +103,54 @@ pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool)
     Ok(())
 }
 
+/// `odc shared`: one line per item shared with the account, `NAME  KIND  OWNER
+/// PLACE`, the place being what `ls`, `get` and `put` take.
+pub async fn shared(context: &Context, json: bool) -> Outcome {
+    let graph = context.graph()?;
+    let items = graph.shared_with_me().await?;
+    let account = context.account.clone();
+    let place = |item: &crate::onedrive::shared::SharedItem| {
+        let spec = crate::onedrive::path::DriveSpec::shared_folder(
+            account.clone(),
+            &item.drive_id,
+            &item.item_id,
+        );
+        format!("{}:/", spec.prefix())
+    };
+    if json {
+        let values: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                serde_json::json!({
+                    "name": item.name,
+                    "kind": if item.is_folder { "folder" } else { "file" },
+                    "size": item.size,
+                    "owner": item.owner,
+                    "driveId": item.drive_id,
+                    "id": item.item_id,
+                    "place": place(item),
+                    "webUrl": item.web_url,
+                })
+            })
+            .collect();
+        outln!("{}", serde_json::Value::Array(values));
+        return Ok(());
+    }
+    if items.is_empty() {
+        errln!("nothing is shared with this account");
+    }
+    for item in &items {
+        outln!(
+            "{}\t{}\t{}\t{}",
+            escape_control(&item.name),
+            if item.is_folder { "folder" } else { "file" },
+            escape_control(item.owner.as_deref().unwrap_or("-")),
+            escape_control(&place(item))
+        );
+    }
+    Ok(())
+}
+
 /// One line per drive: `ID  NAME  TYPE  WHERE`.
 pub async fn drives(context: &Context, search: Option<&str>) -> Outcome {
     let graph = context.graph()?;

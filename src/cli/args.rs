@@ -115,6 +115,13 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
     },
+    /// List what other people shared with the account (folders and files, with
+    /// the shortcuts added to My files), each with the place to use it by.
+    Shared {
+        /// As one JSON array.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the signed-in account, drive type and quota.
     Whoami {
         /// As one JSON object.
@@ -226,7 +233,8 @@ pub enum Command {
         /// Compare size and modified time only (read no file).
         #[arg(long)]
         quick: bool,
-        /// Also list the files that are the same (`=`).
+        /// Also list the files that are the same (`=`), and those the service changed
+        /// after odc uploaded them (`~`, counted as the same).
         #[arg(long)]
         same: bool,
     },

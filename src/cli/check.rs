@@ -2,7 +2,8 @@
 //! either side local or
 //! OneDrive, recursively. One line per difference with the markers of
 //! `rclone check --combined` (`*` differ, `+` only in SRC, `-` only in DST, `=` same
-//! with --same), a summary on stderr, exit 0 when identical and 1 when not.
+//! with --same, and `~` with --same for a file the service changed after upload), a
+//! summary on stderr, exit 0 when identical and 1 when not.
 
 use humansize::{BINARY, format_size};
 
@@ -44,6 +45,8 @@ async fn compared(
         graphs.set_default(Arc::new(context.graph()?));
     }
     let (src_graph, dst_graph) = (side(&graphs, &src).await?, side(&graphs, &dst).await?);
+    let (src, src_graph) = through_shortcuts(&graphs, src, src_graph).await?;
+    let (dst, dst_graph) = through_shortcuts(&graphs, dst, dst_graph).await?;
     let mode = if quick { Mode::Quick } else { Mode::Content };
     let places = compare::locations::Places {
         cache_dir: crate::paths::cache_dir(),
@@ -106,11 +109,34 @@ async fn side(graphs: &Graphs, location: &Location) -> crate::onedrive::Result<O
     }
 }
 
+/// A remote location with a shortcut on the way, as the shared folder it points
+/// at and the path below it (`/Shared Photos/2024` → `OneDrive@DRIVE~FOLDER:/2024`).
+async fn through_shortcuts(
+    graphs: &Graphs,
+    location: Location,
+    graph: Option<Arc<Graph>>,
+) -> crate::onedrive::Result<(Location, Option<Arc<Graph>>)> {
+    let (Location::Remote(path), Some(client)) = (&location, &graph) else {
+        return Ok((location, graph));
+    };
+    match client.locate(path, true).await? {
+        None => Ok((location, graph)),
+        Some(place) => {
+            let path = place.path(path.drive().account.clone());
+            let graph = graphs.for_drive(path.drive()).await?;
+            Ok((Location::Remote(path), Some(graph)))
+        }
+    }
+}
+
 pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: bool) -> Outcome {
     let compared = compared(context, src, dst, quick).await?;
     let mut out = String::new();
     for line in &compared.lines {
-        if line.verdict == Verdict::Same && (!same || line.is_dir) {
+        // Files the service changed after upload count as the same: listed (with
+        // `~`) beside the same ones, and counted in the summary.
+        let counts_as_same = matches!(line.verdict, Verdict::Same | Verdict::ChangedByServer);
+        if counts_as_same && (!same || line.is_dir) {
             continue;
         }
         let slash = if line.is_dir { "/" } else { "" };
@@ -323,8 +349,13 @@ fn describe(s: &Summary) -> String {
     let part = |(n, bytes): (usize, u64), what: &str| {
         format!("{n} {what} ({})", format_size(bytes, BINARY))
     };
+    // Counted as the same, and said: OneDrive holds them as the service changed them.
+    let by_server = match s.changed_by_server {
+        0 => String::new(),
+        n => format!(" ({n} changed by the server after upload)"),
+    };
     format!(
-        "{}, {}, {}, {}, {} left out",
+        "{}{by_server}, {}, {}, {}, {} left out",
         part(s.same, "same"),
         part(s.different, "different"),
         part(s.only_left, "only in SRC"),

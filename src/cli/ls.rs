@@ -129,12 +129,11 @@ pub fn entry_json(path: &RemotePath, item: &DriveItem) -> serde_json::Value {
 }
 
 pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
-    let graph = context.graph()?;
-    let path = RemotePath::parse(text)?;
+    let (graph, path) = context.remote(text, true).await?;
     let item = graph
         .item(&ItemAddress::Path(path.clone()))
         .await
-        .map_err(|e| about(&path.to_string(), e))?;
+        .map_err(|e| about(text, e))?;
     let recursive = options.recursive;
     let mut printer = Printer {
         options,

@@ -34,6 +34,9 @@ pub struct Context {
     pub account: Option<String>,
     /// The drive named with `--drive` (default: the account's OneDrive).
     pub drive: Option<String>,
+    /// A folder of that drive shared with the account, named in a path
+    /// (`OneDrive@DRIVE~FOLDER:/…`, as `odc shared` prints): paths start there.
+    pub folder: Option<String>,
 }
 
 impl Context {
@@ -44,7 +47,35 @@ impl Context {
             self.store.clone(),
             self.account.as_deref(),
         )?;
-        Ok(Graph::new(self.config.clone(), Arc::new(session))?.on_drive(self.drive.as_deref()))
+        let graph = Graph::new(self.config.clone(), Arc::new(session))?;
+        Ok(match (&self.drive, &self.folder) {
+            (Some(drive), Some(folder)) => graph.on_folder(drive, folder),
+            (drive, _) => graph.on_drive(drive.as_deref()),
+        })
+    }
+
+    /// The client and path for a remote path as written, followed through any
+    /// shortcut on the way (`/Shared Photos/2024` where `Shared Photos` is a
+    /// shortcut to another user's folder). `into_last`: a path naming a shortcut
+    /// means its target.
+    pub async fn remote(&self, text: &str, into_last: bool) -> Result<(Graph, RemotePath)> {
+        let graph = self.graph()?;
+        let path = RemotePath::parse(text)?;
+        match graph.locate(&path, into_last).await? {
+            // The path keeps the folder it is in, so that what is written of it
+            // (a resume record) names that folder and not this drive's root.
+            Some(place) => Ok((
+                graph.on_folder(&place.drive_id, &place.folder_id),
+                place.path(None),
+            )),
+            None => match (&self.drive, &self.folder) {
+                (Some(drive), Some(folder)) => {
+                    let spec = crate::onedrive::path::DriveSpec::shared_folder(None, drive, folder);
+                    Ok((graph, path.in_drive(spec)))
+                }
+                _ => Ok((graph, path)),
+            },
+        }
     }
 
     /// Takes the drive named at the start of a remote path, in any form odc
@@ -83,6 +114,12 @@ impl Context {
             match &self.drive {
                 Some(chosen) if chosen != id => return refuse("drive", chosen),
                 _ => self.drive = Some(id.clone()),
+            }
+        }
+        if let Some(folder) = &spec.folder {
+            match &self.folder {
+                Some(chosen) if chosen != folder => return refuse("shared folder", chosen),
+                _ => self.folder = Some(folder.clone()),
             }
         }
         *path = rest.to_string();
@@ -141,6 +178,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
         }
         Command::Drives { search } => accounts::drives(&context, search.as_deref()).await,
         Command::Whoami { json } => whoami(&context, json).await,
+        Command::Shared { json } => accounts::shared(&context, json).await,
         Command::Ls {
             remote_path,
             long,
@@ -370,7 +408,7 @@ async fn link(
         )
         .into());
     }
-    let graph = context.graph()?;
+    let (graph, path) = context.remote(remote, true).await?;
     let kind = if edit { LinkKind::Edit } else { LinkKind::View };
     let link = graph
         .create_link(&crate::onedrive::ItemAddress::Path(path), kind, scope)
@@ -439,8 +477,7 @@ async fn whoami(context: &Context, json: bool) -> Outcome {
 }
 
 async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
-    let graph = context.graph()?;
-    let path = RemotePath::parse(text)?;
+    let (graph, path) = context.remote(text, true).await?;
     let shown = escape_control(&path.to_string());
     if path.is_root() {
         return if parents {

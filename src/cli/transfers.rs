@@ -59,8 +59,7 @@ impl OnExisting {
 
 /// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
 pub async fn cat(context: &Context, remote: &str) -> Outcome {
-    let graph = context.graph()?;
-    let path = RemotePath::parse(remote)?;
+    let (graph, path) = context.remote(remote, true).await?;
     let item = graph
         .item(&ItemAddress::Path(path))
         .await
@@ -84,8 +83,7 @@ pub async fn cat(context: &Context, remote: &str) -> Outcome {
 /// `odc put - PATH`: stdin, spooled to a private temporary file (the upload needs
 /// its size and may send a fragment again), then uploaded as PATH.
 pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Outcome {
-    let graph = context.graph()?;
-    let path = RemotePath::parse(remote)?;
+    let (graph, path) = context.remote(remote, true).await?;
     let existing = graph
         .item_if_exists(&ItemAddress::Path(path.clone()))
         .await
@@ -163,8 +161,7 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
     if local == Path::new("-") {
         return cat(context, remote).await;
     }
-    let graph = context.graph()?;
-    let path = RemotePath::parse(remote)?;
+    let (graph, path) = context.remote(remote, true).await?;
     let item = graph
         .item(&ItemAddress::Path(path.clone()))
         .await
@@ -184,11 +181,22 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
                 .await
                 .map_err(|e| Error::io(local, e))?;
         }
-        // The drive root has no name of its own.
-        (
-            local.to_path_buf(),
-            item.root.is_some().then(|| "OneDrive".to_string()),
-        )
+        // The drive root has no name of its own; a shared folder is named as the
+        // path named it (a shortcut's name), else by its own name.
+        let name = if item.root.is_some() {
+            Some("OneDrive".to_string())
+        } else if path.is_root() {
+            let written = remote.split_once(":/").map_or(remote, |(_, rest)| rest);
+            let written = RemotePath::parse(written).ok();
+            Some(
+                written
+                    .and_then(|p| p.name().map(str::to_string))
+                    .unwrap_or(item.name.clone()),
+            )
+        } else {
+            None
+        };
+        (local.to_path_buf(), name)
     } else {
         let name = local
             .file_name()
@@ -232,8 +240,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
     tokio::fs::metadata(local)
         .await
         .map_err(|e| Error::io(local, e))?;
-    let graph = context.graph()?;
-    let path = RemotePath::parse(remote)?;
+    let (graph, path) = context.remote(remote, true).await?;
     let target = if path.is_root() {
         None
     } else {

@@ -192,6 +192,7 @@ fn build(root_id: &str, items: &HashMap<String, SavedItem>) -> Tree {
                 modified: item.modified,
                 hash: item.hash.clone(),
                 local: None,
+                sent: None,
             });
         }
     }

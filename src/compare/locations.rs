@@ -146,6 +146,36 @@ async fn read(
     location: &Location,
     places: &Places,
 ) -> Result<(Tree, Option<String>), Error> {
+    let (mut tree, note) = read_tree(graph, location, places).await?;
+    if location.is_remote() {
+        note_rewrites(&mut tree).await;
+    }
+    Ok((tree, note))
+}
+
+/// Marks the OneDrive files the service changed after odc uploaded them with
+/// what was sent, so a local file equal to that compares as "changed by the
+/// server" rather than different.
+async fn note_rewrites(tree: &mut Tree) {
+    let records =
+        tokio::task::spawn_blocking(|| crate::onedrive::rewritten::Rewrites::standard().load())
+            .await
+            .unwrap_or_default();
+    if records.is_empty() {
+        return;
+    }
+    for node in tree.nodes.values_mut() {
+        if let Some(sent) = node.hash.as_ref().and_then(|h| records.get(h)) {
+            node.sent = Some(sent.clone());
+        }
+    }
+}
+
+async fn read_tree(
+    graph: Option<&Graph>,
+    location: &Location,
+    places: &Places,
+) -> Result<(Tree, Option<String>), Error> {
     match location {
         Location::Local(path) => {
             let path = path.clone();
@@ -174,6 +204,11 @@ async fn read(
                 graph.session().username().await,
                 graph.drive_url("")
             );
+            // A folder shared from another drive is listed: its delta would
+            // speak of the owner's drive.
+            if graph.folder_id().is_some() {
+                return Ok((super::tree::remote(graph, path).await?, None));
+            }
             match super::delta_tree::remote(graph, path, cache, &service).await {
                 Ok((tree, stats)) => {
                     let how = if stats.full {

@@ -23,6 +23,10 @@ pub enum Verdict {
     OnlyRight,
     /// A file on one side, a folder on the other.
     KindDiffers,
+    /// Different only as the service changed the OneDrive copy after odc
+    /// uploaded this same content (a document library's Office or PDF file):
+    /// nothing to copy.
+    ChangedByServer,
     /// Not compared: a side left it out (a link, a notebook, a folder that could
     /// not be read…). Skipped is not absent: what stands at this path, below it,
     /// or in a folder holding it is never deleted because of it.
@@ -80,6 +84,7 @@ impl Verdict {
     pub fn marker(self) -> char {
         match self {
             Verdict::Same => '=',
+            Verdict::ChangedByServer => '~',
             Verdict::Different | Verdict::KindDiffers => '*',
             Verdict::OnlyLeft => '+',
             Verdict::OnlyRight => '-',
@@ -122,6 +127,8 @@ pub struct Summary {
     /// something went wrong.
     pub left_out: usize,
     pub problems: usize,
+    /// Files counted as the same that the service changed after upload.
+    pub changed_by_server: usize,
 }
 
 impl Summary {
@@ -136,8 +143,9 @@ impl Summary {
             if line.is_dir {
                 continue;
             }
+            s.changed_by_server += usize::from(line.verdict == Verdict::ChangedByServer);
             let slot = match line.verdict {
-                Verdict::Same => &mut s.same,
+                Verdict::Same | Verdict::ChangedByServer => &mut s.same,
                 Verdict::Different | Verdict::KindDiffers => &mut s.different,
                 Verdict::OnlyLeft => &mut s.only_left,
                 Verdict::OnlyRight | Verdict::LeftOut(_) => &mut s.only_right,
@@ -216,6 +224,8 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
                     path: l.path.clone(),
                     verdict: if same {
                         Verdict::Same
+                    } else if matches_as_sent(l, r, mode) || matches_as_sent(r, l, mode) {
+                        Verdict::ChangedByServer
                     } else {
                         Verdict::Different
                     },
@@ -254,11 +264,40 @@ pub fn compare(left: &Tree, right: &Tree, mode: Mode) -> Vec<Difference> {
 /// The files of `tree` whose hash a content compare with `other` needs: same path
 /// (regardless of case) and same non-zero size there, and no hash yet.
 pub fn needing_hashes<'a>(tree: &'a Tree, other: &Tree) -> Vec<&'a Node> {
-    let sizes: std::collections::HashMap<String, u64> =
-        other.files().map(|n| (key(&n.path), n.size)).collect();
+    // A file the service changed after upload matches what was sent.
+    let sizes: std::collections::HashMap<String, (u64, Option<u64>)> = other
+        .files()
+        .map(|n| (key(&n.path), (n.size, n.sent.as_ref().map(|s| s.size))))
+        .collect();
     tree.files()
-        .filter(|n| n.hash.is_none() && n.size > 0 && sizes.get(&key(&n.path)) == Some(&n.size))
+        .filter(|n| {
+            n.hash.is_none()
+                && n.size > 0
+                && sizes
+                    .get(&key(&n.path))
+                    .is_some_and(|(size, sent)| *size == n.size || *sent == Some(n.size))
+        })
         .collect()
+}
+
+/// Whether `local` is what was sent for `stored`, which the service then changed.
+fn matches_as_sent(local: &Node, stored: &Node, mode: Mode) -> bool {
+    let Some(sent) = &stored.sent else {
+        return false;
+    };
+    if local.is_dir || local.size != sent.size {
+        return false;
+    }
+    match mode {
+        Mode::Quick => match (local.modified, stored.modified) {
+            (Some(a), Some(b)) => a.timestamp() == b.timestamp(),
+            _ => false,
+        },
+        Mode::Content => local
+            .hash
+            .as_deref()
+            .is_some_and(|h| crate::onedrive::quickxor::same_hash(h, &sent.hash)),
+    }
 }
 
 fn files_match(l: &Node, r: &Node, mode: Mode) -> bool {
@@ -292,6 +331,7 @@ mod tests {
             modified: None,
             hash: hash.map(str::to_string),
             local: None,
+            sent: None,
         }
     }
 

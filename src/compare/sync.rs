@@ -50,7 +50,9 @@ impl SyncPlan {
         let holds_left_out = |folder: &str| left_out.keys().any(|path| is_below(path, folder));
         for line in lines {
             match line.verdict {
-                Verdict::Same => {}
+                // A file the service changed after upload is what was sent:
+                // copying it either way would only start the change again.
+                Verdict::Same | Verdict::ChangedByServer => {}
                 Verdict::LeftOut(why) => plan.left_out.push((line.path.clone(), why)),
                 Verdict::OnlyLeft => {
                     if under(&line.path, &whole_copy) {
@@ -231,7 +233,11 @@ pub fn delete_guard(
         .filter(|l| {
             matches!(
                 l.verdict,
-                Verdict::Same | Verdict::Different | Verdict::KindDiffers | Verdict::OnlyRight
+                Verdict::Same
+                    | Verdict::ChangedByServer
+                    | Verdict::Different
+                    | Verdict::KindDiffers
+                    | Verdict::OnlyRight
             )
         })
         .count() as u64;

@@ -26,6 +26,9 @@ pub struct Node {
     pub hash: Option<String>,
     /// For local files.
     pub local: Option<FileVersion>,
+    /// For OneDrive files the service changed after odc uploaded them: what was
+    /// sent (its size and hash), which a local file equal to it matches.
+    pub sent: Option<crate::onedrive::rewritten::Sent>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -130,6 +133,7 @@ pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
                     modified: None,
                     hash: None,
                     local: None,
+                    sent: None,
                 });
                 continue;
             }
@@ -164,6 +168,7 @@ pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
                 modified: meta.modified().ok().map(DateTime::<Utc>::from),
                 hash: None,
                 local: Some(FileVersion::of(&meta)),
+                sent: None,
             });
         }
     }
@@ -209,6 +214,7 @@ pub async fn remote(graph: &Graph, root: &RemotePath) -> crate::onedrive::Result
                     modified: item.modified(),
                     hash: item.quick_xor_hash().map(str::to_string),
                     local: None,
+                    sent: None,
                 });
             }
         }

@@ -50,6 +50,8 @@ pub struct Site {
 pub struct Directory {
     pub users: Vec<User>,
     pub sites: Vec<Site>,
+    /// Items users have shared with each other.
+    pub shares: Vec<super::shares::Share>,
 }
 
 impl Directory {
@@ -79,7 +81,20 @@ impl Directory {
             .cloned()
     }
 
-    /// Any drive by id (pre-authenticated download URLs carry it).
+    /// A drive by id with what `user` may do in it: their own (or their
+    /// organisation's) drives wholly, another user's only where it was shared.
+    pub fn open_drive(&self, user: usize, id: &str) -> Option<(DriveRef, super::shares::Access)> {
+        if let Some(drive) = self.drive_for(user, id) {
+            return Some((drive, super::shares::Access::Owner));
+        }
+        let drive = self.any_drive(id)?;
+        let real_id = drive.lock().unwrap().id.clone();
+        let roots = self.shared_roots(user, &real_id);
+        (!roots.is_empty()).then_some((drive, super::shares::Access::Shared(roots)))
+    }
+
+    /// Any drive by id (pre-authenticated download URLs carry it). Personal ids
+    /// are matched as the service matches them (either case, leading zeros or not).
     pub fn any_drive(&self, id: &str) -> Option<DriveRef> {
         self.users
             .iter()
@@ -89,7 +104,7 @@ impl Directory {
                     .iter()
                     .flat_map(|s| s.libraries.iter().map(|(_, d)| d)),
             )
-            .find(|drive| drive.lock().unwrap().id == id)
+            .find(|drive| super::shares::same_drive_id(&drive.lock().unwrap().id, id))
             .cloned()
     }
 
@@ -161,6 +176,11 @@ pub(crate) struct Scoped {
     pub shared: Arc<Shared>,
     pub drive: DriveRef,
     pub drive_id: String,
+    /// The signed-in user making the request (none for pre-authenticated URLs).
+    pub user: Option<usize>,
+    /// The request asked for shortcuts (`Prefer: Include-Feature=AddToOneDrive`),
+    /// which business drives list only then.
+    pub include_shortcuts: bool,
 }
 
 impl Scoped {
@@ -170,6 +190,8 @@ impl Scoped {
             shared: shared.clone(),
             drive,
             drive_id,
+            user: None,
+            include_shortcuts: false,
         }
     }
 }

@@ -159,18 +159,35 @@ pub(super) async fn handle_inner(
     let drive = {
         let directory = shared.directory.read().unwrap();
         match &selector {
-            DriveSel::Mine => directory.users.get(user).map(|u| u.drive.clone()),
-            DriveSel::Id(id) => directory.drive_for(user, id),
+            DriveSel::Mine => directory
+                .users
+                .get(user)
+                .map(|u| (u.drive.clone(), super::shares::Access::Owner)),
+            DriveSel::Id(id) => directory.open_drive(user, id),
         }
     };
-    let Some(drive) = drive else {
+    let Some((drive, access)) = drive else {
         return Err(drain_then(
             body,
             ApiError::new(404, "itemNotFound", "The drive could not be found."),
         )
         .await);
     };
-    let scoped = Scoped::new(shared, drive);
+    let checked = super::shares::check(&drive.lock().unwrap(), &access, &route, &parts.method);
+    if let Err(err) = checked {
+        return Err(drain_then(body, err).await);
+    }
+    let mut scoped = Scoped::new(shared, drive);
+    scoped.user = Some(user);
+    scoped.include_shortcuts = parts
+        .headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.to_ascii_lowercase()
+                .contains("include-feature=addtoonedrive")
+        });
     let shared = &scoped;
 
     let method = parts.method.clone();
@@ -185,12 +202,14 @@ pub(super) async fn handle_inner(
             200,
             &super::sites::drive_json(shared, &shared.drive.lock().unwrap(), "OneDrive"),
         )),
-        (Route::DriveSearch(q), &Method::GET) => listing::search(shared, raw, &query, &q, now),
+        (Route::DriveSearch(q), &Method::GET) => {
+            listing::search(shared, raw, &query, &q, true, now)
+        }
         (Route::Item(item, Nav::Search(q)), &Method::GET) => {
             let drive = shared.drive.lock().unwrap();
             resolve_existing(&drive, &item)?;
             drop(drive);
-            listing::search(shared, raw, &query, &q, now)
+            listing::search(shared, raw, &query, &q, false, now)
         }
         (Route::Item(item, Nav::Item), &Method::GET) => {
             get_item(shared, &item, &query, &parts.headers, now)
@@ -388,6 +407,14 @@ pub(super) fn patch_item(
         fs_modified,
         now,
     )?;
+    // Business keeps a version for a change of a file's times too, and counts it
+    // against the quota (rclone#1716, onedrive-api-docs#877).
+    if drive.business() && (fs_created.is_some() || fs_modified.is_some()) {
+        let item = drive.items.get_mut(&id).expect("just updated");
+        if !item.is_folder() {
+            item.versions += 1;
+        }
+    }
     single_item_reply(shared, &drive, &id, 200, now, None)
 }
 
@@ -494,6 +521,7 @@ pub(super) async fn simple_upload(
             drive.write_file(&parent, &name, (content, Some(hash)), conflict, None, now)?
         }
     };
+    super::rewrite::after_upload(shared, &mut drive, &id)?;
     single_item_reply(
         shared,
         &drive,

@@ -74,11 +74,40 @@ pub struct Item {
     /// The service found malware in this file: shown as the `malware` facet, and
     /// its content is refused with 403 `malwareDetected` (onedrive-api-docs#1626).
     pub malware: Option<String>,
+    /// A shortcut ("Add shortcut to My files"): a stub whose `remoteItem` points at
+    /// an item in another drive. It holds no children of its own and paths do not
+    /// pass through it; the target is reached at `/drives/{d}/items/{i}`.
+    pub remote: Option<RemoteRef>,
+    /// How many versions the service keeps of this file: every content change
+    /// makes one, and on business a change of `fileSystemInfo` does too
+    /// (rclone#1716, onedrive-api-docs#877).
+    pub versions: u32,
+}
+
+/// What a shortcut shows of its target, taken when it was made.
+#[derive(Debug, Clone)]
+pub struct RemoteRef {
+    pub drive_id: String,
+    pub drive_type: &'static str,
+    pub item_id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub folder: bool,
+    pub size: u64,
+    pub child_count: usize,
+    pub owner_id: String,
+    pub owner_name: String,
 }
 
 impl Item {
     pub fn is_folder(&self) -> bool {
         matches!(self.kind, ItemKind::Folder { .. })
+    }
+
+    /// A folder of this drive that items can be created in and paths pass
+    /// through: not a shortcut's stub.
+    pub fn holds_children(&self) -> bool {
+        self.is_folder() && self.remote.is_none()
     }
 
     pub fn quickxor(&self) -> Option<String> {

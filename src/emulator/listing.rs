@@ -202,7 +202,10 @@ pub fn children(
             page: 0,
         },
     };
-    let items = drive.children_sorted(folder, order)?;
+    let mut items = drive.children_sorted(folder, order)?;
+    if drive.business() && !shared.include_shortcuts {
+        items.retain(|item| item.remote.is_none());
+    }
     let (start, end, empty) = page_window(shared, &cursor, top, items.len());
     let render = Render {
         drive: &drive,
@@ -234,16 +237,30 @@ pub fn children(
     Ok(http::json(200, &body))
 }
 
+/// `search(q=…)` below a folder, or in the whole drive (`drive_wide`), where items
+/// other users shared with the searching user come last, marked with `remoteItem`
+/// (Graph reference §6.5).
 pub fn search(
     shared: &super::directory::Scoped,
     raw_path: &str,
     query: &[(String, String)],
     text: &str,
+    drive_wide: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
     reject_unsupported(query, &["$top", "$select", "$skiptoken", "$expand"])?;
     let top = parse_top(query)?;
     let select = select_option(query)?;
+    // Gathered before this drive is locked: each owner's drive is locked alone.
+    let from_others = match (drive_wide, shared.user) {
+        (true, Some(user)) => super::shares::shared_search_results(
+            &shared.directory.read().unwrap(),
+            user,
+            text,
+            &shared.origin,
+        ),
+        _ => Vec::new(),
+    };
     let drive = shared.drive.lock().unwrap();
     let scope = format!("search:{text}");
     let cursor = match query.iter().find(|(k, _)| k == "$skiptoken") {
@@ -255,13 +272,23 @@ pub fn search(
         },
     };
     let found = drive.search(text);
-    let (start, end, empty) = page_window(shared, &cursor, top, found.len());
+    let total = found.len() + from_others.len();
+    let (start, end, empty) = page_window(shared, &cursor, top, total);
     let render = Render {
         drive: &drive,
         shared,
         now,
     };
-    let value: Vec<Value> = found[start..end]
+    let own_end = end.min(found.len());
+    let others = from_others
+        .into_iter()
+        .skip(start.saturating_sub(found.len()))
+        .take(end.saturating_sub(start.max(found.len())))
+        .map(|value| match value {
+            Value::Object(m) => apply_select(m, select.as_deref()),
+            other => other,
+        });
+    let value: Vec<Value> = found[start.min(own_end)..own_end]
         .iter()
         .map(|item| {
             let mut m = render.item(item, None);
@@ -275,9 +302,10 @@ pub fn search(
             }
             apply_select(m, select.as_deref())
         })
+        .chain(others)
         .collect();
     let mut body = json!({"value": value});
-    if end < found.len() || empty {
+    if end < total || empty {
         let next = Cursor {
             scope: cursor.scope.clone(),
             offset: end,

@@ -35,9 +35,11 @@ mod listing;
 mod multipart;
 mod query;
 mod render;
+mod rewrite;
 mod route;
 pub mod rules;
 pub mod seed;
+mod shares;
 mod sharing;
 mod sites;
 pub mod store;
@@ -106,6 +108,9 @@ pub struct Settings {
     /// A broken server: the second page's nextLink is the link of that same page,
     /// so a client that follows links blindly never finishes.
     pub repeat_next_link: bool,
+    /// Business drives change Office, PDF and HTML files after they are stored,
+    /// so their size and hash differ from what was sent (onedrive-api-docs#935).
+    pub rewrite_office_files: bool,
 }
 
 impl Default for Settings {
@@ -131,6 +136,7 @@ impl Default for Settings {
             empty_page_every: 0,
             duplicate_across_pages: false,
             repeat_next_link: false,
+            rewrite_office_files: true,
         }
     }
 }
@@ -507,6 +513,53 @@ impl Emulator {
     /// Marks the file at `path` as holding malware (the service's scan found some).
     pub fn flag_malware(&self, path: &str, description: &str) {
         self.change_item(path, |item| item.malware = Some(description.to_string()));
+    }
+
+    /// Shares the item at `path` of user `owner`'s OneDrive with user `with`, to
+    /// read or also to write; returns the owner's drive id and the item's id.
+    pub fn share(&self, owner: usize, path: &str, with: usize, write: bool) -> (String, String) {
+        let mut directory = self.shared.directory.write().unwrap();
+        let drive = directory.users[owner].drive.clone();
+        let drive = drive.lock().unwrap();
+        let item_id = drive
+            .id_at(path)
+            .unwrap_or_else(|| panic!("nothing at {path}"));
+        directory.shares.push(shares::Share {
+            drive_id: drive.id.clone(),
+            item_id: item_id.clone(),
+            user: with,
+            write,
+        });
+        (drive.id.clone(), item_id)
+    }
+
+    /// Adds a shortcut named `name` to the root of user `user`'s OneDrive, pointing
+    /// at the item at `path` of user `owner`'s OneDrive ("Add shortcut to My
+    /// files"; the item must be shared with `user`). Returns the shortcut's id.
+    pub fn add_shortcut(&self, user: usize, name: &str, owner: usize, path: &str) -> String {
+        let now = self.shared.clock.now();
+        let directory = self.shared.directory.read().unwrap();
+        let target = {
+            let drive = directory.users[owner].drive.lock().unwrap();
+            let id = drive
+                .id_at(path)
+                .unwrap_or_else(|| panic!("nothing at {path}"));
+            shares::snapshot(&drive, drive.get(&id).expect("just found"))
+        };
+        let mut drive = directory.users[user].drive.lock().unwrap();
+        let root = drive.root_id.clone();
+        drive.add_shortcut(&root, name, target, now)
+    }
+
+    /// How many versions the service keeps of the file at `path` of the first
+    /// user's drive.
+    pub fn versions_of(&self, path: &str) -> u32 {
+        self.with_drive(|drive| {
+            let id = drive
+                .id_at(path)
+                .unwrap_or_else(|| panic!("nothing at {path}"));
+            drive.get(&id).map(|item| item.versions).unwrap_or(0)
+        })
     }
 
     /// Whether the first user's drive has an item at `path`.

@@ -32,7 +32,9 @@ impl Drive {
             .items
             .values()
             .filter(|i| !i.deleted && i.parent.is_some())
-            .filter(|i| needle.is_empty() || i.name.to_lowercase().contains(&needle))
+            .filter(|i| {
+                needle.is_empty() || needle == "*" || i.name.to_lowercase().contains(&needle)
+            })
             .collect();
         found.sort_by_cached_key(|i| self.path_of(&i.id).to_lowercase());
         found

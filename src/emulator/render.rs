@@ -36,7 +36,11 @@ impl Render<'_> {
         let mut m = Map::new();
         m.insert("id".into(), json!(item.id));
         m.insert("name".into(), json!(item.name));
-        m.insert("size".into(), json!(item.size(drive)));
+        let size = match &item.remote {
+            Some(target) => target.size,
+            None => item.size(drive),
+        };
+        m.insert("size".into(), json!(size));
         m.insert(
             "createdDateTime".into(),
             json!(super::clock::graph_time(item.created)),
@@ -66,6 +70,15 @@ impl Render<'_> {
         }
         m.insert("parentReference".into(), parent_ref);
         match &item.kind {
+            // A shortcut shows no `folder` facet, only where its target lives
+            // (onedrive-api-docs#284: "by design").
+            _ if item.remote.is_some() => {
+                let target = item.remote.as_ref().expect("matched");
+                m.insert(
+                    "remoteItem".into(),
+                    super::shares::remote_item_json(target, &self.shared.origin),
+                );
+            }
             // A notebook is a folder inside, but the service shows only its
             // `package` facet (reference: notebooks have no `file`/`folder` facet).
             ItemKind::Folder { .. } if item.package.is_some() => {

@@ -9,7 +9,7 @@ use super::content::Content;
 use super::error::{ApiError, ApiResult};
 use super::rules::{self, NewName};
 
-pub use super::item::{Conflict, Item, ItemKind, Profile, Resolved, fold};
+pub use super::item::{Conflict, Item, ItemKind, Profile, RemoteRef, Resolved, fold};
 
 pub struct Drive {
     pub id: String,
@@ -39,7 +39,9 @@ pub struct Quota {
 impl Drive {
     pub fn new(profile: Profile, quota_total: u64, now: DateTime<Utc>) -> Self {
         let id = match profile {
-            Profile::Personal => format!("{:016x}", crate::ids::random_u64()),
+            // A leading zero, as many personal drive ids have: the service then
+            // shows them 15 digits long in places (onedrive-api-docs#1890).
+            Profile::Personal => format!("0{:015x}", crate::ids::random_u64() >> 4),
             Profile::Business => format!(
                 "b!{}",
                 crate::ids::random_string(64, crate::ids::TOKEN_ALPHABET)
@@ -80,6 +82,8 @@ impl Drive {
                 package: None,
                 special_folder: None,
                 malware: None,
+                remote: None,
+                versions: 1,
             },
         );
         drive.root_id = root_id;
@@ -128,7 +132,9 @@ impl Drive {
         let mut current = self.get(base)?.id.clone();
         for (i, segment) in segments.iter().enumerate() {
             let item = self.get(&current)?;
-            if !item.is_folder() {
+            // Paths do not pass through a shortcut: its target is in another
+            // drive, addressed as `/drives/{d}/items/{i}:/…:`.
+            if !item.holds_children() {
                 return Err(ApiError::not_found());
             }
             match self.child(&current, segment) {
@@ -319,10 +325,52 @@ impl Drive {
                 package: None,
                 special_folder: None,
                 malware: None,
+                remote: None,
+                versions: 1,
             },
         );
         self.bump(&id);
         self.attach(parent, &id, name);
+        id
+    }
+
+    /// The service's own change of a file it just stored (SharePoint adding its
+    /// properties to an Office file): new content, no new version.
+    pub fn rewrite_content(&mut self, id: &str, content: Content, hash: String) -> ApiResult<()> {
+        let old_len = match &self.get(id)?.kind {
+            ItemKind::File { content, .. } => content.len(),
+            ItemKind::Folder { .. } => return Err(ApiError::bad_request("not a file")),
+        };
+        self.live_bytes = self.live_bytes - old_len + content.len();
+        let item = self.get_mut(id)?;
+        item.kind = ItemKind::File {
+            content,
+            hash: Some(hash),
+        };
+        item.version += 1;
+        item.content_version += 1;
+        self.bump(id);
+        Ok(())
+    }
+
+    /// Adds a shortcut to `target` (in another drive) named `name` in `parent`.
+    pub fn add_shortcut(
+        &mut self,
+        parent: &str,
+        name: &str,
+        target: RemoteRef,
+        now: DateTime<Utc>,
+    ) -> String {
+        let id = self.insert_item(
+            parent,
+            name,
+            ItemKind::Folder {
+                children: BTreeMap::new(),
+            },
+            now,
+            None,
+        );
+        self.items.get_mut(&id).expect("just made").remote = Some(target);
         id
     }
 
@@ -353,7 +401,7 @@ impl Drive {
         conflict: Conflict,
         now: DateTime<Utc>,
     ) -> ApiResult<(String, bool)> {
-        if !self.get(parent)?.is_folder() {
+        if !self.get(parent)?.holds_children() {
             return Err(ApiError::bad_request("The parent is not a folder"));
         }
         self.check_new_name(parent, name, true)?;
@@ -387,7 +435,7 @@ impl Drive {
         fs_modified: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> ApiResult<(String, bool)> {
-        if !self.get(parent)?.is_folder() {
+        if !self.get(parent)?.holds_children() {
             return Err(ApiError::bad_request("The parent is not a folder"));
         }
         self.check_new_name(parent, name, false)?;
@@ -441,6 +489,7 @@ impl Drive {
         item.fs_modified = fs_modified.unwrap_or(now);
         item.version += 1;
         item.content_version += 1;
+        item.versions += 1;
         let parent = item.parent.clone();
         self.bump(id);
         if let Some(parent) = parent {
@@ -471,7 +520,7 @@ impl Drive {
         let name = new_name.unwrap_or(&old_name).to_string();
         if parent != old_parent || name != old_name {
             let target = self.get(&parent)?;
-            if !target.is_folder() {
+            if !target.holds_children() {
                 return Err(ApiError::bad_request("The destination is not a folder"));
             }
             if self.is_ancestor(id, &parent) {

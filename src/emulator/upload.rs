@@ -455,6 +455,7 @@ async fn commit(
     if let Some(created_at) = session.fs_created {
         drive.update(&id, None, None, Some(created_at), None, now)?;
     }
+    super::rewrite::after_upload(shared, &mut drive, &id)?;
     session.state = State::Finished;
     session.blob = None;
     let render = Render {

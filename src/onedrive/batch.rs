@@ -269,7 +269,7 @@ async fn post_batch(graph: &Graph, requests: Vec<Value>, refused: &AtomicBool) -
 
 /// A small file's PUT (base64 body) and, to keep its time, a PATCH that waits for it.
 fn upload_requests(graph: &Graph, i: usize, upload: &SmallUpload) -> Vec<Value> {
-    let item = relative(graph, &graph.drive_url(&upload.dest.address()));
+    let item = relative(graph, &graph.path_url(&upload.dest));
     let mut requests = vec![json!({
         "id": format!("put{i}"),
         "method": "PUT",

@@ -41,6 +41,12 @@ pub struct Graph {
     /// `me/drive` (the account's OneDrive) or `drives/{id}` (another drive it can
     /// open: a SharePoint document library).
     drive_base: String,
+    /// A folder shared from another drive that paths start from (its item id in
+    /// `drive_base`); `None`: paths start at the drive's root.
+    root_item: Option<String>,
+    /// Whether this drive is a business one (OneDrive for Business or a document
+    /// library), asked once.
+    business: tokio::sync::OnceCell<bool>,
     /// Small uploads gathered into JSON batches, started on first use.
     batcher: std::sync::OnceLock<super::batch::Batcher>,
 }
@@ -69,6 +75,8 @@ impl Graph {
             allowed_origins: vec![graph_base.origin(), authority.origin()],
             notice: std::sync::Mutex::new(None),
             drive_base: "me/drive".into(),
+            root_item: None,
+            business: tokio::sync::OnceCell::new(),
             batcher: std::sync::OnceLock::new(),
             graph_base,
             session,
@@ -92,7 +100,51 @@ impl Graph {
                 Some(id) => format!("drives/{}", super::path::encode_segment(id)),
                 None => "me/drive".into(),
             },
+            root_item: None,
+            business: tokio::sync::OnceCell::new(),
             batcher: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The same account in a folder another drive shares with it: paths start at
+    /// that folder, ids are that drive's.
+    pub fn on_folder(&self, drive_id: &str, folder_id: &str) -> Graph {
+        let mut graph = self.on_drive(Some(drive_id));
+        graph.root_item = Some(folder_id.to_string());
+        graph
+    }
+
+    /// Whether this drive is a business one (its root's `parentReference.driveType`
+    /// is `business` or `documentLibrary`), asked once per client.
+    pub async fn is_business(&self) -> Result<bool> {
+        self.business
+            .get_or_try_init(|| async {
+                let url = format!(
+                    "{}?$select=id,parentReference",
+                    self.path_url(&super::path::RemotePath::root())
+                );
+                let root: super::items::DriveItem = self.get(&url).await?;
+                Ok(root
+                    .parent_reference
+                    .and_then(|p| p.drive_type)
+                    .is_some_and(|t| t == "business" || t == "documentLibrary"))
+            })
+            .await
+            .copied()
+    }
+
+    /// The shared folder paths start at, if this client works in one.
+    pub fn folder_id(&self) -> Option<&str> {
+        self.root_item.as_deref()
+    }
+
+    /// The URL of the item at `path` (append `/children`, `/content`… to it).
+    pub fn path_url(&self, path: &super::path::RemotePath) -> String {
+        match &self.root_item {
+            None => self.drive_url(&path.address()),
+            Some(root) => self.drive_url(
+                &path.address_below(&format!("items/{}", super::path::encode_segment(root))),
+            ),
         }
     }
 
@@ -108,7 +160,10 @@ impl Graph {
     /// An owned client for this same drive, sharing the session, the connections
     /// and the throttling pause (for work that outlives a borrow: a spawned task).
     pub fn same_drive(&self) -> Graph {
-        self.on_drive(self.drive_id().as_deref())
+        match (self.drive_id(), &self.root_item) {
+            (Some(drive), Some(folder)) => self.on_folder(&drive, folder),
+            (drive, _) => self.on_drive(drive.as_deref()),
+        }
     }
 
     /// The drive this client works in: `None` for the account's own OneDrive.
@@ -218,6 +273,11 @@ impl Graph {
                 .header("client-request-id", &request_id);
             for (name, value) in headers {
                 request = request.header(name, value);
+            }
+            // Business drives list shortcuts to shared folders only when asked
+            // (abraunegg src/onedrive.d; onedrive-api-docs#1781).
+            if method == Method::GET {
+                request = request.header("Prefer", "Include-Feature=AddToOneDrive");
             }
             request = match &body {
                 Body::Empty => request.header(header::CONTENT_LENGTH, 0),

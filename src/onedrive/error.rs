@@ -146,6 +146,11 @@ fn human_message(status: u16, code: &str, service: &str) -> String {
         (409, _) => "an item with that name already exists".to_string(),
         (412, _) => "the item changed on OneDrive meanwhile".to_string(),
         (507, _) => "the OneDrive is full (quota exceeded)".to_string(),
+        // What a folder shared read-only answers to a change.
+        (403, "accessDenied") => {
+            "access denied: this account may not change it (a folder shared with it to read only?)"
+                .to_string()
+        }
         (403, _) => format!("access denied ({service})"),
         (423, _) => "the item is locked (checked out or in use)".to_string(),
         (429, _) => "OneDrive is throttling requests; try again later".to_string(),

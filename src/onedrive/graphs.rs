@@ -74,6 +74,7 @@ impl Graphs {
                 let account_only = DriveSpec {
                     account: Some(name.clone()),
                     drive_id: None,
+                    folder: None,
                 };
                 let known = self.others.lock().unwrap().get(&account_only).cloned();
                 match known {
@@ -99,9 +100,10 @@ impl Graphs {
                 }
             }
         };
-        let graph = match &drive.drive_id {
-            None => base,
-            Some(id) => Arc::new(base.on_drive(Some(id))),
+        let graph = match (&drive.drive_id, &drive.folder) {
+            (None, _) => base,
+            (Some(id), None) => Arc::new(base.on_drive(Some(id))),
+            (Some(id), Some(folder)) => Arc::new(base.on_folder(id, folder)),
         };
         self.others
             .lock()

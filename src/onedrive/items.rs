@@ -35,7 +35,8 @@ pub struct DriveItem {
     pub file: Option<FileFacet>,
     pub folder: Option<FolderFacet>,
     pub package: Option<serde_json::Value>,
-    pub remote_item: Option<serde_json::Value>,
+    /// Set on shortcuts and shared items: the item lives in another drive.
+    pub remote_item: Option<Box<super::shared::RemoteItem>>,
     pub root: Option<serde_json::Value>,
     pub file_system_info: Option<FileSystemInfo>,
     /// `{"name": "vault"}` on the Personal Vault, `documents` and so on on the
@@ -53,6 +54,7 @@ pub struct DriveItem {
 #[serde(rename_all = "camelCase")]
 pub struct ItemReference {
     pub drive_id: Option<String>,
+    pub drive_type: Option<String>,
     pub id: Option<String>,
     pub path: Option<String>,
 }
@@ -297,7 +299,7 @@ impl Graph {
                         super::display::escape_control(bad)
                     )));
                 }
-                Ok(self.drive_url(&format!("{}{nav}", path.address())))
+                Ok(format!("{}{nav}", self.path_url(path)))
             }
             ItemAddress::Id(id) => {
                 Ok(self.drive_url(&format!("items/{}{nav}", encode_segment(id))))
@@ -477,6 +479,29 @@ impl Graph {
             }
             Err(err) => Some((Err(err), state)),
         }
+    }
+
+    /// Items of the whole drive matching `text` (`*`: everything), items other
+    /// users shared with this one among them (Graph reference §6.5).
+    pub(super) fn search_drive(
+        &self,
+        text: &str,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        let quoted = text.replace('\'', "''");
+        let url = format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.drive_url(&format!("search(q='{}')", encode_segment(&quoted))),
+            self.config.transfer.page_size
+        );
+        let state = ListState {
+            next: Some(url),
+            prefetch: None,
+            refused: None,
+            unresolved: None,
+            seen: HashSet::new(),
+            followed: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
     }
 
     /// Items below `folder_id` matching `text` (Graph reference §6.5), as a stream of

@@ -16,27 +16,45 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Which drive a remote path is in: an account (by its short name; `None` is the
-/// default account) and one of its drives (`None` is its OneDrive).
+/// default account), one of its drives (`None` is its OneDrive), and, for a folder
+/// shared from another drive, that folder (paths are then below it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct DriveSpec {
     pub account: Option<String>,
     pub drive_id: Option<String>,
+    /// The item id of a shared folder in `drive_id`, the root of paths in it.
+    pub folder: Option<String>,
 }
+
+/// Separates a drive id from a shared folder's item id in a written place
+/// (`OneDrive@0a1b…~0A1B…!105:/sub`): neither kind of id holds it.
+const FOLDER_MARK: char = '~';
 
 impl DriveSpec {
     pub fn is_default(&self) -> bool {
         self.account.is_none() && self.drive_id.is_none()
     }
 
-    /// `OneDrive`, `work`, or `work@b!Xy…` (before the `:` of a written path).
+    /// A folder shared from another drive, seen from `account`.
+    pub fn shared_folder(account: Option<String>, drive_id: &str, folder: &str) -> DriveSpec {
+        DriveSpec {
+            account,
+            drive_id: Some(drive_id.to_string()),
+            folder: Some(folder.to_string()),
+        }
+    }
+
+    /// `OneDrive`, `work`, `work@b!Xy…`, or `work@b!Xy…~01AB…` (before the `:` of a
+    /// written path).
     pub fn prefix(&self) -> String {
         let account = self
             .account
             .as_deref()
             .unwrap_or(crate::location::DEFAULT_DRIVE_NAME);
-        match &self.drive_id {
-            Some(id) => format!("{account}@{id}"),
-            None => account.to_string(),
+        match (&self.drive_id, &self.folder) {
+            (Some(id), Some(folder)) => format!("{account}@{id}{FOLDER_MARK}{folder}"),
+            (Some(id), None) => format!("{account}@{id}"),
+            (None, _) => account.to_string(),
         }
     }
 
@@ -46,13 +64,19 @@ impl DriveSpec {
             Some((account, id)) => (account, Some(id)),
             None => (text, None),
         };
-        let id_ok = drive_id.is_none_or(|id| {
-            !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '!' | '-' | '_' | '.'))
-        });
-        if !id_ok {
+        let (drive_id, folder) = match drive_id.and_then(|id| id.split_once(FOLDER_MARK)) {
+            Some((id, folder)) => (Some(id), Some(folder)),
+            None => (drive_id, None),
+        };
+        let id_ok = |id: Option<&str>| {
+            id.is_none_or(|id| {
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '!' | '-' | '_' | '.'))
+            })
+        };
+        if !id_ok(drive_id) || !id_ok(folder) {
             return None;
         }
         let account = if account.eq_ignore_ascii_case(crate::location::DEFAULT_DRIVE_NAME) {
@@ -64,7 +88,22 @@ impl DriveSpec {
         Some(DriveSpec {
             account,
             drive_id: drive_id.map(str::to_string),
+            folder: folder.map(str::to_string),
         })
+    }
+}
+
+/// A drive id as odc keeps and compares it. Personal drive ids come back in
+/// either case and sometimes without their leading zero (onedrive-api-docs#1890,
+/// #1902; abraunegg#3072): they are written lower case and 16 digits long.
+/// Business ids (`b!…`) are case-sensitive and kept as they are.
+pub fn normal_drive_id(id: &str) -> String {
+    if !id.is_empty() && id.len() < 16 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("{:0>16}", id.to_ascii_lowercase())
+    } else if id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        id.to_ascii_lowercase()
+    } else {
+        id.to_string()
     }
 }
 
@@ -143,15 +182,22 @@ impl RemotePath {
 
     /// `root` or `root:/a/b%20c:` (append `/children`, `/content`… after it).
     pub fn address(&self) -> String {
+        self.address_below("root")
+    }
+
+    /// The path below `base` (`root`, or `items/{id}` for a shared folder):
+    /// `base` itself, or `base:/a/b%20c:`. An empty relative path is never sent
+    /// (`items/{id}:/` is refused with 400: rclone#3664).
+    pub fn address_below(&self, base: &str) -> String {
         if self.segments.is_empty() {
-            return "root".to_string();
+            return base.to_string();
         }
         let encoded: Vec<String> = self
             .segments
             .iter()
             .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
             .collect();
-        format!("root:/{}:", encoded.join("/"))
+        format!("{base}:/{}:", encoded.join("/"))
     }
 }
 
@@ -210,5 +256,31 @@ mod tests {
         );
         assert!(RemotePath::root().parent().is_none());
         assert!(RemotePath::parse("/a/../b").is_err());
+    }
+
+    #[test]
+    fn a_shared_folder_is_written_and_read_back() {
+        let spec = DriveSpec::shared_folder(
+            Some("work".into()),
+            "0a1b2c3d4e5f6a7b",
+            "0A1B2C3D4E5F6A7B!105",
+        );
+        assert_eq!(spec.prefix(), "work@0a1b2c3d4e5f6a7b~0A1B2C3D4E5F6A7B!105");
+        assert_eq!(DriveSpec::parse_prefix(&spec.prefix()), Some(spec));
+        assert_eq!(DriveSpec::parse_prefix("OneDrive@x~"), None);
+        assert_eq!(DriveSpec::parse_prefix("OneDrive@x~a/b"), None);
+        let path = RemotePath::parse("/a b/c").unwrap();
+        assert_eq!(
+            path.address_below("items/X%21105"),
+            "items/X%21105:/a%20b/c:"
+        );
+        assert_eq!(RemotePath::root().address_below("items/X"), "items/X");
+    }
+
+    #[test]
+    fn personal_drive_ids_are_compared_as_written_by_odc() {
+        assert_eq!(normal_drive_id("A1B2C3D4E5F6A7B"), "0a1b2c3d4e5f6a7b");
+        assert_eq!(normal_drive_id("0A1B2C3D4E5F6A7B"), "0a1b2c3d4e5f6a7b");
+        assert_eq!(normal_drive_id("b!AbC-x_Y"), "b!AbC-x_Y");
     }
 }

@@ -103,7 +103,11 @@ impl Graph {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let item = if size <= self.config.transfer.simple_upload_max_bytes {
+        // On business a PATCH of the modified time after a PUT makes a second
+        // version, counted against the quota (rclone#1716): a file with a time to
+        // keep goes through an upload session, which carries it (empty files cannot).
+        let time_in_session = modified.is_some() && size > 0 && self.is_business().await?;
+        let item = if size <= self.config.transfer.simple_upload_max_bytes && !time_in_session {
             let if_match = options.if_match.as_deref();
             self.simple_upload(local, dest, size, (conflict, if_match), modified, cancel)
                 .await?
@@ -192,7 +196,7 @@ impl Graph {
         hasher.update(&upload.data);
         let url = format!(
             "{}/content?@microsoft.graph.conflictBehavior={}",
-            self.drive_url(&upload.dest.address()),
+            self.path_url(&upload.dest),
             upload.conflict.as_str()
         );
         let mut headers = vec![(header::CONTENT_TYPE, "application/octet-stream".to_string())];
@@ -231,7 +235,7 @@ impl Graph {
         if let Some(when) = modified {
             item["fileSystemInfo"] = json!({"lastModifiedDateTime": super::format_time(when)});
         }
-        let url = format!("{}/createUploadSession", self.drive_url(&dest.address()));
+        let url = format!("{}/createUploadSession", self.path_url(dest));
         let headers: Vec<_> = if_match
             .map(|tag| (header::IF_MATCH, tag.to_string()))
             .into_iter()
@@ -559,6 +563,32 @@ fn next_expected(body: &Value) -> Option<u64> {
 }
 
 pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Result<()> {
+    let hash_differs = hasher.len() == size
+        && item
+            .quick_xor_hash()
+            .is_some_and(|stored| !hashes_match(stored, &hasher.digest()));
+    if (item.size != size || hash_differs) && super::rewritten::may_be_rewritten(item) {
+        // A document library changed the file as it stored it: accepted, and
+        // remembered (when the whole upload was hashed here) so that it is not
+        // taken for a difference later.
+        tracing::info!(
+            "{}: the service changed the file after upload ({size} bytes sent, {} stored)",
+            item.name,
+            item.size
+        );
+        if let Some(stored) = item.quick_xor_hash()
+            && hasher.len() == size
+        {
+            let sent = super::rewritten::Sent {
+                size,
+                hash: hasher.finish_base64(),
+            };
+            if let Err(err) = super::rewritten::Rewrites::standard().remember(stored, sent) {
+                tracing::warn!("cannot record a file the service changed: {err}");
+            }
+        }
+        return Ok(());
+    }
     if item.size != size {
         return Err(Error::Integrity(format!(
             "{}: OneDrive stored {} bytes of {size}",

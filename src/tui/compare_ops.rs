@@ -150,10 +150,12 @@ fn mark_differences(state: &mut State, lines: &[Difference]) {
         pane.marked.clear();
     }
     // Left-out items are not differences to act on (a link, a notebook): unmarked.
-    for line in lines
-        .iter()
-        .filter(|l| !matches!(l.verdict, Verdict::Same | Verdict::LeftOut(_)))
-    {
+    for line in lines.iter().filter(|l| {
+        !matches!(
+            l.verdict,
+            Verdict::Same | Verdict::ChangedByServer | Verdict::LeftOut(_)
+        )
+    }) {
         let top = line.path.split('/').next().unwrap_or_default();
         let (left, right) = match line.verdict {
             Verdict::OnlyLeft => (true, false),

@@ -38,6 +38,7 @@ impl Known {
         DriveSpec {
             account: self.spec.account.clone(),
             drive_id: Some(drive_id.to_string()),
+            folder: None,
         }
     }
 }
@@ -55,6 +56,7 @@ async fn accounts(store: TokenStore, config: Arc<Config>) -> Result<Vec<Known>, 
             let spec = DriveSpec {
                 account: (!is_default).then(|| account.short_name().to_string()),
                 drive_id: None,
+                folder: None,
             };
             Known { account, spec }
         })

@@ -15,8 +15,14 @@ pub(crate) struct Home {
 
 impl Home {
     pub(crate) async fn new(seed: Seed) -> Home {
+        Self::on(seed, odc::emulator::Profile::Personal).await
+    }
+
+    /// A home whose emulated user has a drive of this profile.
+    pub(crate) async fn on(seed: Seed, profile: odc::emulator::Profile) -> Home {
         let emu = Emulator::start(EmulatorOptions {
             seed,
+            profile,
             settings: Settings {
                 poll_interval_secs: 0,
                 approve_after_polls: 1,

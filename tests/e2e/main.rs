@@ -5,4 +5,6 @@ mod accounts;
 mod binary;
 mod cli;
 mod pty;
+mod rewritten;
 mod safety;
+mod shared;

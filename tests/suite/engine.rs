@@ -1371,6 +1371,7 @@ async fn files_move_between_accounts_and_into_a_sharepoint_library() {
         Location::Remote(RemotePath::parse(path).unwrap().in_drive(DriveSpec {
             account: Some("work".into()),
             drive_id: None,
+            folder: None,
         }))
     };
     // A move from the personal OneDrive to the work account: through this machine.
@@ -1421,6 +1422,7 @@ async fn files_move_between_accounts_and_into_a_sharepoint_library() {
     let library = Location::Remote(RemotePath::parse("/").unwrap().in_drive(DriveSpec {
         account: Some("work".into()),
         drive_id: Some(libraries[0].clone()),
+        folder: None,
     }));
     let run = env
         .run(

@@ -203,6 +203,30 @@ impl Engine {
         })
     }
 
+    /// Whether an upload's target differs from its source only as the service
+    /// changed it after an earlier upload of this same content (a document
+    /// library's Office file): sending it again would only be changed again.
+    async fn changed_by_server_only(&self, task: &FileTask) -> Result<bool> {
+        if task.direction != Direction::Upload {
+            return Ok(false);
+        }
+        let Some(stored) = self.hash_of(&task.dest, None).await? else {
+            return Ok(false);
+        };
+        let records =
+            tokio::task::spawn_blocking(|| crate::onedrive::rewritten::Rewrites::standard().load())
+                .await
+                .unwrap_or_default();
+        let Some(sent) = records.get(&stored) else {
+            return Ok(false);
+        };
+        if sent.size != task.size {
+            return Ok(false);
+        }
+        let source = self.hash_of(&task.source, None).await?;
+        Ok(source.is_some_and(|h| crate::onedrive::quickxor::same_hash(&h, &sent.hash)))
+    }
+
     /// QuickXorHash in base64: a OneDrive item's from its metadata, a local file's
     /// by reading it.
     async fn hash_of(
@@ -362,9 +386,12 @@ impl Engine {
                 (Some(s), Some(t)) => s.timestamp() == t.timestamp(),
                 _ => false,
             };
-            let unchanged = target_size == task.size
-                && same_time
-                && (task.direction != Direction::Upload || self.same_content(task).await?);
+            let unchanged = if target_size == task.size {
+                same_time
+                    && (task.direction != Direction::Upload || self.same_content(task).await?)
+            } else {
+                same_time && self.changed_by_server_only(task).await?
+            };
             return Ok(if unchanged {
                 Decision::Skip
             } else {
@@ -372,7 +399,11 @@ impl Engine {
             });
         }
         if resolution == crate::transfer::Resolution::SkipIfSame {
-            let same = target_size == task.size && self.same_content(task).await?;
+            let same = if target_size == task.size {
+                self.same_content(task).await?
+            } else {
+                self.changed_by_server_only(task).await?
+            };
             return Ok(if same {
                 Decision::Skip
             } else {

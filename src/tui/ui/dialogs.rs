@@ -196,6 +196,13 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     lines.push(row("different", s.different));
                     lines.push(row("only left", s.only_left));
                     lines.push(row("only right", s.only_right));
+                    if s.changed_by_server > 0 {
+                        lines.push(Line::from(format!(
+                            "  {:<14}{:>8}  (counted as same)",
+                            "changed by the server",
+                            super::thousands(s.changed_by_server)
+                        )));
+                    }
                     if s.left_out > 0 {
                         lines.push(Line::from(format!(
                             "  {:<14}{:>8}  (not compared, never deleted)",

@@ -17,6 +17,7 @@ fn work(drive_id: Option<&str>) -> DriveSpec {
     DriveSpec {
         account: Some("work".into()),
         drive_id: drive_id.map(str::to_string),
+        folder: None,
     }
 }
 
@@ -238,7 +239,8 @@ async fn the_runner_lists_accounts_followed_libraries_and_found_sites() {
         places[2].target,
         Location::Remote(RemotePath::root().in_drive(DriveSpec {
             account: None,
-            drive_id: Some(archive)
+            drive_id: Some(archive),
+            folder: None,
         })),
         "the default account's other drive"
     );
