@@ -17,7 +17,7 @@ use super::path::{RemotePath, encode_segment};
 
 /// Fields asked for in listings: what the UI and transfers need, always including
 /// the facets that tell files, folders, packages and remote items apart.
-pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,file,folder,package,remoteItem,root,parentReference,fileSystemInfo,specialFolder,malware";
+pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,webUrl,file,folder,package,remoteItem,root,parentReference,fileSystemInfo,specialFolder,malware";
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -48,6 +48,8 @@ pub struct DriveItem {
     pub deleted: Option<serde_json::Value>,
     #[serde(rename = "@microsoft.graph.downloadUrl")]
     pub download_url: Option<String>,
+    /// The item's page on the web.
+    pub web_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -120,5 +120,7 @@ fn show(state: &mut State, pane: usize, target: Location) -> Vec<Effect> {
     if state.panes[pane].source == target {
         return Vec::new();
     }
+    // Chosen here, not entered through a shortcut: Backspace has nowhere to return.
+    state.panes[pane].entered_from = None;
     super::nav_ops::navigate(state, pane, target)
 }

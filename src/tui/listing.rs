@@ -65,6 +65,9 @@ pub fn entry_of(item: DriveItem) -> Entry {
                 .or(item.created_date_time),
             quick_xor_hash: item.quick_xor_hash().map(str::to_string),
             kind: item.kind(),
+            shared: item.shared_target(),
+            web_url: item.web_url.clone(),
+            left_alone: item.left_alone_because(),
         }),
         name: item.name,
     }

@@ -129,8 +129,35 @@ async fn other_drives(graph: &Graph, known: &Known) -> Vec<Place> {
         .collect()
 }
 
-/// Every account's OneDrive and other drives, then the libraries of the sites work
-/// accounts follow.
+/// What others shared with the account: each shared folder, under "Shared with
+/// me" (a file shared alone is reached with `odc shared` and its folder).
+async fn shared_with(graph: &Graph, known: &Known) -> Vec<Place> {
+    let items = match graph.shared_with_me().await {
+        Ok(items) => items,
+        Err(err) => {
+            tracing::info!("items shared with an account: {err}");
+            return Vec::new();
+        }
+    };
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let spec = item.place(known.spec.account.clone())?;
+            Some(Place {
+                label: format!(
+                    "Shared with me › {} ({})",
+                    escape_control(&item.name),
+                    escape_control(item.owner.as_deref().unwrap_or("another drive"))
+                ),
+                owner: known.account.short_name().to_string(),
+                target: root(spec),
+            })
+        })
+        .collect()
+}
+
+/// Every account's OneDrive and other drives, what others shared with it, then the
+/// libraries of the sites work accounts follow.
 pub fn load(
     graphs: Arc<Graphs>,
     store: TokenStore,
@@ -168,6 +195,7 @@ pub fn load(
                 continue;
             };
             send(&tx, ticket, other_drives(&graph, k).await, false);
+            send(&tx, ticket, shared_with(&graph, k).await, false);
         }
         for k in known.iter().filter(|k| k.business()) {
             let graph = match graphs.for_drive(&k.spec).await {

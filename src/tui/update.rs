@@ -39,7 +39,11 @@ pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
                 ..Default::default()
             },
         );
-        effects.push(Effect::FetchDriveInfo { drive });
+        // A folder shared from another drive has no quota of the user's to show
+        // (its owner's drive is not theirs to read).
+        if drive.folder.is_none() {
+            effects.push(Effect::FetchDriveInfo { drive });
+        }
     }
     effects
 }
@@ -576,6 +580,33 @@ fn open(state: &mut State) -> Vec<Effect> {
     let Some(entry) = pane.current().cloned() else {
         return Vec::new();
     };
+    let shortcut = entry
+        .remote
+        .as_ref()
+        .and_then(|r| r.shared.clone())
+        .filter(|target| target.is_folder);
+    if let (Location::Remote(path), Some(target)) = (&pane.source, shortcut) {
+        // A shortcut opens the folder it points at, in the drive it lives in,
+        // titled by its name and owner; Backspace at its top comes back here.
+        let spec = target
+            .place(path.drive().account.clone())
+            .expect("a folder has a place");
+        let owner = target.owner.as_deref().unwrap_or("another drive");
+        state.drives.insert(
+            spec.clone(),
+            super::state::DriveStatus {
+                name: format!("{} (shared by {owner})", entry.name),
+                ..Default::default()
+            },
+        );
+        let pane = &mut state.panes[active];
+        pane.entered_from = Some((pane.source.clone(), entry.name.clone()));
+        pane.source = Location::Remote(crate::onedrive::RemotePath::root().in_drive(spec));
+        pane.filter = None;
+        pane.want_cursor = None;
+        return list(state, active);
+    }
+    let pane = &mut state.panes[active];
     match (&pane.source, entry.is_dir) {
         (Location::Local(path), true) => {
             pane.source = Location::Local(path.join(&entry.name));
@@ -611,8 +642,12 @@ fn parent(state: &mut State) -> Vec<Effect> {
             ),
             _ => return Vec::new(),
         },
-        Location::Remote(path) => match (path.parent(), path.name()) {
-            (Some(parent), Some(name)) => (Location::Remote(parent), name.to_string()),
+        Location::Remote(path) => match (path.parent(), path.name(), &pane.entered_from) {
+            (Some(parent), Some(name), _) => (Location::Remote(parent), name.to_string()),
+            // The top of a folder entered through a shortcut: back to the shortcut.
+            (None, _, Some((from, shortcut))) if path.drive().folder.is_some() => {
+                (from.clone(), shortcut.clone())
+            }
             _ => return Vec::new(),
         },
     };

@@ -26,6 +26,13 @@ pub struct RemoteDetails {
     pub created: Option<DateTime<Utc>>,
     pub quick_xor_hash: Option<String>,
     pub kind: &'static str,
+    /// For a shortcut or shared item: what it points at in another drive.
+    pub shared: Option<crate::onedrive::shared::SharedItem>,
+    /// The item's page on the web (a notebook opens there).
+    pub web_url: Option<String>,
+    /// What the item is, when odc leaves it alone in copies (a notebook, the
+    /// vault, a shortcut).
+    pub left_alone: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -135,6 +142,9 @@ pub struct Pane {
     /// Showing the results of a find (this query) below `source` instead of its
     /// children: each entry's name is its path below `source`.
     pub found: Option<String>,
+    /// Entered from a shortcut: the folder holding it and its name, where
+    /// Backspace at the shared folder's top goes back to.
+    pub entered_from: Option<(Location, String)>,
 }
 
 impl Pane {
@@ -152,6 +162,7 @@ impl Pane {
             show_hidden,
             filter: None,
             filter_editing: false,
+            entered_from: None,
             want_cursor: None,
             goto_from: None,
             cursor_after_change: None,

@@ -85,8 +85,6 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
 
 pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);
-    let rect = centered(area, 70, 10);
-    let width = rect.width.saturating_sub(14) as usize;
     let entry = &details.entry;
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
@@ -113,7 +111,20 @@ pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) 
             remote.quick_xor_hash.clone().unwrap_or_else(|| "-".into()),
         ));
         rows.push(("id", escape_control(&remote.id)));
+        if let Some(what) = remote.left_alone {
+            rows.push(("what", what.to_string()));
+        }
+        if let Some(target) = &remote.shared {
+            let owner = target.owner.as_deref().unwrap_or("-");
+            rows.push(("shared by", escape_control(owner)));
+            rows.push(("lives in", escape_control(&target.drive_id)));
+        }
+        if let Some(url) = &remote.web_url {
+            rows.push(("on the web", escape_control(url)));
+        }
     }
+    let rect = centered(area, 70, rows.len() as u16 + 3);
+    let width = rect.width.saturating_sub(14) as usize;
     let lines: Vec<Line> = rows
         .iter()
         .map(|(label, value)| {

@@ -7,6 +7,7 @@ mod editing;
 mod finding;
 mod going;
 mod ops;
+mod shared;
 mod sharing;
 mod snapshots;
 mod support;

@@ -49,6 +49,9 @@ pub fn remote_entry(name: &str, is_dir: bool, size: u64) -> Entry {
             created: time(1),
             quick_xor_hash: (!is_dir).then(|| "aCgDG9jwBhDc4Q1yawMZAAAAAAA=".to_string()),
             kind: if is_dir { "folder" } else { "file" },
+            shared: None,
+            web_url: None,
+            left_alone: None,
         }),
         ..entry(name, is_dir, size)
     }
