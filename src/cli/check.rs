@@ -352,7 +352,7 @@ fn describe(s: &Summary) -> String {
     // Counted as the same, and said: OneDrive holds them as the service changed them.
     let by_server = match s.changed_by_server {
         0 => String::new(),
-        n => format!(" ({n} changed by the server after upload)"),
+        n => format!(" ({n} changed by the server)"),
     };
     format!(
         "{}{by_server}, {}, {}, {}, {} left out",

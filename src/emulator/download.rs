@@ -53,6 +53,9 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
                 return fail(ApiError::new(403, "malwareDetected", "Malware detected"));
             }
             Ok(item) if item.content_version == version => match &item.kind {
+                ItemKind::File { .. } if item.served.is_some() => {
+                    item.served.clone().expect("matched")
+                }
                 ItemKind::File { content, .. } => content.clone(),
                 ItemKind::Folder { .. } => return fail(ApiError::not_found()),
             },

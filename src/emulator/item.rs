@@ -82,6 +82,10 @@ pub struct Item {
     /// makes one, and on business a change of `fileSystemInfo` does too
     /// (rclone#1716, onedrive-api-docs#877).
     pub versions: u32,
+    /// What a download of this file sends when it is not the content listed: an
+    /// iPhone's HEIC photo is listed with its original size and hash but served
+    /// as a smaller still image (onedrive-api-docs#1723; onedrive-go quirks).
+    pub served: Option<Content>,
 }
 
 /// What a shortcut shows of its target, taken when it was made.

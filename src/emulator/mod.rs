@@ -551,6 +551,14 @@ impl Emulator {
         drive.add_shortcut(&root, name, target, now)
     }
 
+    /// Makes downloads of the file at `path` send `served` instead of the content
+    /// its listing describes (size and hash stay the original's), as the service
+    /// does with iPhone HEIC photos.
+    pub fn serve_instead(&self, path: &str, served: &[u8]) {
+        let served = content::Content::Inline(bytes::Bytes::copy_from_slice(served));
+        self.change_item(path, |item| item.served = Some(served));
+    }
+
     /// How many versions the service keeps of the file at `path` of the first
     /// user's drive.
     pub fn versions_of(&self, path: &str) -> u32 {

@@ -84,6 +84,7 @@ impl Drive {
                 malware: None,
                 remote: None,
                 versions: 1,
+                served: None,
             },
         );
         drive.root_id = root_id;
@@ -327,6 +328,7 @@ impl Drive {
                 malware: None,
                 remote: None,
                 versions: 1,
+                served: None,
             },
         );
         self.bump(&id);

@@ -209,7 +209,23 @@ impl Graph {
             .await
             .map_err(|e| Error::io(partial_file, e))?
             .len();
-        let verdict = if written != size {
+        let verdict = if written < size && super::rewritten::served_as_another_rendition(item) {
+            // The listed size and hash are the original's; what was sent is what
+            // the service serves of it (checked complete in `download_step`).
+            // Remembered, so that this copy is not taken for a difference later.
+            if let Some(stored) = item.quick_xor_hash()
+                && hasher.len() == written
+            {
+                let served = super::rewritten::Sent {
+                    size: written,
+                    hash: hasher.finish_base64(),
+                };
+                if let Err(err) = super::rewritten::Rewrites::standard().remember(stored, served) {
+                    tracing::warn!("cannot record a file served as another rendition: {err}");
+                }
+            }
+            Ok(())
+        } else if written != size {
             Err(format!("expected {size} bytes, received {written}"))
         } else if let Some(expected) = item.quick_xor_hash()
             && !hashes_match(expected, &hasher.digest())
@@ -259,6 +275,12 @@ impl Graph {
         let Some(mut response) = self.fetch_content(item, url, partial.offset).await? else {
             return Ok(Step::Throttled);
         };
+        // How much the service says it has: what a complete reply ends at.
+        let served_total = match response.status().as_u16() {
+            200 => response.content_length(),
+            206 => content_range_total(&response),
+            _ => None,
+        };
         match response.status().as_u16() {
             200 => {
                 if partial.offset > 0 {
@@ -299,6 +321,25 @@ impl Graph {
             progress.set_done(partial.offset);
         }
         if partial.offset < item.size {
+            if served_total == Some(partial.offset) {
+                // Not a dropped connection: all the service has, fewer bytes
+                // than it lists. Known of iPhone photos; anything else fails.
+                if super::rewritten::served_as_another_rendition(item) {
+                    tracing::warn!(
+                        "{}: OneDrive lists {} bytes and sends {} (another rendition of the photo)",
+                        item.name,
+                        item.size,
+                        partial.offset
+                    );
+                    return Ok(Step::Done);
+                }
+                return Err(Error::Integrity(format!(
+                    "{}: OneDrive lists {} bytes but sends {}",
+                    super::display::escape_control(&item.name),
+                    item.size,
+                    partial.offset
+                )));
+            }
             return Err(Error::Network("the download ended early".into()));
         }
         Ok(Step::Done)
@@ -351,6 +392,16 @@ impl Graph {
 }
 
 /// Where a 206 reply's `Content-Range` says its bytes start.
+/// The total of a `Content-Range: bytes a-b/total` reply.
+fn content_range_total(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit_once('/'))
+        .and_then(|(_, total)| total.parse::<u64>().ok())
+}
+
 pub(super) fn content_range_start(response: &reqwest::Response) -> Option<u64> {
     response
         .headers()

@@ -1,3 +1,5 @@
+//! Files the service changes: served as another rendition, or changed after upload.
+//!
 //! Files the service changed after they were uploaded. SharePoint document
 //! libraries write their properties into Office, PDF and HTML files, so the stored
 //! size and hash differ from the bytes sent (onedrive-api-docs#935; Graph reference
@@ -36,6 +38,15 @@ pub fn may_be_rewritten(item: &DriveItem) -> bool {
         .map(|(_, e)| e.to_ascii_lowercase())
         .is_some_and(|e| REWRITTEN.contains(&e.as_str()));
     business && kind
+}
+
+/// Whether the service is known to send another rendition of this file than the
+/// one it lists (size and hash): iPhone HEIC photos download as a smaller still
+/// image (onedrive-api-docs#1723; onedrive-go's quirk list).
+pub fn served_as_another_rendition(item: &DriveItem) -> bool {
+    item.name
+        .rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case("heic") || e.eq_ignore_ascii_case("heif"))
 }
 
 /// What was sent for a file the service then changed.

@@ -64,7 +64,7 @@ async fn an_office_file_the_library_rewrites_verifies_once_and_compares_as_chang
         );
         assert!(stdout(&check).contains("= notes.txt"), "{}", stdout(&check));
         assert!(
-            stderr(&check).contains("(1 changed by the server after upload)"),
+            stderr(&check).contains("(1 changed by the server)"),
             "{}",
             stderr(&check)
         );
@@ -91,4 +91,79 @@ async fn an_office_file_the_library_rewrites_verifies_once_and_compares_as_chang
         "{}",
         stdout(&check)
     );
+}
+
+/// An iPhone photo is listed as its original and served as a smaller still
+/// (onedrive-api-docs#1723): downloaded as served, not failed or retried for ever.
+/// Any other file served short of what is listed is a clear failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_served_as_another_rendition_downloads_and_other_short_files_fail() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    home.emu.put_file("/IMG_0001.HEIC", &[7u8; 50_000]);
+    home.emu
+        .serve_instead("/IMG_0001.HEIC", b"a smaller still image");
+    home.emu.put_file("/report.pdf", &[1u8; 50_000]);
+    home.emu.serve_instead("/report.pdf", b"short");
+    let local = home.path("work");
+    std::fs::create_dir_all(&local).unwrap();
+
+    home.ok(&["get", "-q", "/IMG_0001.HEIC", local.to_str().unwrap()])
+        .await;
+    assert_eq!(
+        std::fs::read(local.join("IMG_0001.HEIC")).unwrap(),
+        b"a smaller still image"
+    );
+    // Not a difference afterwards, and not fetched again.
+    home.emu.clear_requests();
+    home.ok(&["get", "-q", "/IMG_0001.HEIC", local.to_str().unwrap()])
+        .await;
+    assert!(
+        !home
+            .emu
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/dl/")),
+        "{:?}",
+        home.emu.requests()
+    );
+    std::fs::create_dir_all(home.path("photos")).unwrap();
+    std::fs::copy(
+        local.join("IMG_0001.HEIC"),
+        home.path("photos/IMG_0001.HEIC"),
+    )
+    .unwrap();
+    home.ok(&["mkdir", "/Photos"]).await;
+    home.emu.put_file("/Photos/IMG_0001.HEIC", &[7u8; 50_000]);
+    let check = home
+        .odc(&[
+            "check",
+            home.path("photos").to_str().unwrap(),
+            "OneDrive:/Photos",
+        ])
+        .await;
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("(1 changed by the server)"),
+        "{}",
+        stderr(&check)
+    );
+
+    let get = home
+        .odc(&["get", "/report.pdf", local.to_str().unwrap()])
+        .await;
+    assert_eq!(get.status.code(), Some(1), "{}", stderr(&get));
+    assert!(
+        stderr(&get).contains("OneDrive lists 50000 bytes but sends 5"),
+        "{}",
+        stderr(&get)
+    );
+    assert!(!local.join("report.pdf").exists());
+    let downloads = home
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/dl/"))
+        .count();
+    assert!(downloads <= 3, "no retry loop: {downloads} downloads");
 }

@@ -203,14 +203,17 @@ impl Engine {
         })
     }
 
-    /// Whether an upload's target differs from its source only as the service
-    /// changed it after an earlier upload of this same content (a document
-    /// library's Office file): sending it again would only be changed again.
+    /// Whether a transfer's two ends differ only as the service changes the file:
+    /// a document library rewrote it after an earlier upload of this same content,
+    /// or it serves another rendition than it lists (an iPhone photo). Copying it
+    /// again would only be changed again.
     async fn changed_by_server_only(&self, task: &FileTask) -> Result<bool> {
-        if task.direction != Direction::Upload {
-            return Ok(false);
-        }
-        let Some(stored) = self.hash_of(&task.dest, None).await? else {
+        let (remote, local, known) = match task.direction {
+            Direction::Upload => (&task.dest, &task.source, None),
+            Direction::Download => (&task.source, &task.dest, task.item.as_deref()),
+            _ => return Ok(false),
+        };
+        let Some(stored) = self.hash_of(remote, known).await? else {
             return Ok(false);
         };
         let records =
@@ -220,11 +223,15 @@ impl Engine {
         let Some(sent) = records.get(&stored) else {
             return Ok(false);
         };
-        if sent.size != task.size {
+        let local_size = match local {
+            Location::Local(path) => tokio::fs::metadata(path).await.map(|m| m.len()).ok(),
+            Location::Remote(_) => None,
+        };
+        if local_size != Some(sent.size) {
             return Ok(false);
         }
-        let source = self.hash_of(&task.source, None).await?;
-        Ok(source.is_some_and(|h| crate::onedrive::quickxor::same_hash(&h, &sent.hash)))
+        let local = self.hash_of(local, None).await?;
+        Ok(local.is_some_and(|h| crate::onedrive::quickxor::same_hash(&h, &sent.hash)))
     }
 
     /// QuickXorHash in base64: a OneDrive item's from its metadata, a local file's

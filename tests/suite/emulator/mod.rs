@@ -7,5 +7,6 @@ mod drive;
 mod faults;
 mod identity;
 mod rules;
+mod shares;
 mod support;
 mod transfers;
