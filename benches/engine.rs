@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use odc::config::Config;
-use odc::emulator::{Emulator, EmulatorOptions, Settings};
 use odc::onedrive::auth::Session;
 use odc::onedrive::tokens::{Account, TokenStore};
 use odc::onedrive::{Graph, RemotePath};
 use odc::transfer::{Engine, EngineEvent, Kind, Location, Request, TaskState};
+use odc_emulator::{Emulator, EmulatorOptions, Settings};
 
 const FILES: usize = 1000;
 const SIZE: usize = 16 * 1024;
@@ -60,7 +60,11 @@ async fn run(keep_modified_time: bool) {
             &config,
             "bench@example.com".into(),
             "Bench".into(),
-            tokens.into_tokens(),
+            odc::onedrive::tokens::Tokens::issued(
+                tokens.access_token,
+                tokens.refresh_token,
+                tokens.expires_in,
+            ),
         ))
         .unwrap();
     let graph = Arc::new(

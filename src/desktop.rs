@@ -70,7 +70,7 @@ pub fn open_url_privately(url: &str) -> std::io::Result<PrivatePage> {
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()?;
     let page = PrivatePage { dir };
-    let escaped = crate::onedrive::display::escape_html(url);
+    let escaped = odc_core::display::escape_html(url);
     let html = format!(
         "<!doctype html><meta charset=utf-8><title>odc sign-in</title>\
 <meta http-equiv=\"refresh\" content=\"0;url={escaped}\">\

@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::onedrive::display::escape_path;
+use odc_core::display::escape_path;
 
 type Result<T> = io::Result<T>;
 

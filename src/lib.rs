@@ -9,9 +9,8 @@ pub mod compare;
 pub mod config;
 pub mod desktop;
 #[cfg(feature = "emulator")]
-pub mod emulator;
+pub mod emulator_cmd;
 pub mod fsutil;
-pub mod ids;
 pub mod location;
 pub mod logging;
 pub mod onedrive;

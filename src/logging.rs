@@ -145,7 +145,7 @@ impl<W: Write> Write for EscapingWriter<W> {
             Some(body) => (body, true),
             None => (&*text, false),
         };
-        let mut out = crate::onedrive::display::escape_control(body);
+        let mut out = odc_core::display::escape_control(body);
         if newline {
             out.push('\n');
         }

@@ -28,10 +28,10 @@ fn main() -> ExitCode {
     };
     let command = match cli.command {
         #[cfg(feature = "emulator")]
-        Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator::cli::run(args)),
+        Some(Command::Emulator(args)) => return runtime.block_on(odc::emulator_cmd::run(args)),
         #[cfg(feature = "emulator")]
         Some(Command::Demo { local_dir }) => {
-            return runtime.block_on(odc::emulator::cli::demo(
+            return runtime.block_on(odc::emulator_cmd::demo(
                 local_dir.or(cli.local_dir),
                 cli.config.as_deref(),
             ));
@@ -86,7 +86,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| "; see `odc --help`".into());
             errln!(
                 "odc: no command or folder named {}{suggestion}",
-                odc::onedrive::display::escape_path(dir)
+                odc_core::display::escape_path(dir)
             );
             return ExitCode::from(odc::cli::exit::USAGE);
         }

@@ -2,8 +2,8 @@
 //! signed-in accounts and what each can open.
 
 use super::{Context, Outcome};
-use crate::onedrive::display::escape_control;
 use crate::onedrive::items::Drive;
+use odc_core::display::escape_control;
 
 pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) -> Outcome {
     if let Some(selector) = set_default {

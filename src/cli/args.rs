@@ -305,7 +305,7 @@ pub enum Command {
     },
     /// Run the Microsoft Graph + identity emulator alone (for tests, curl and benchmarks).
     #[cfg(feature = "emulator")]
-    Emulator(crate::emulator::cli::EmulatorArgs),
+    Emulator(crate::emulator_cmd::EmulatorArgs),
 }
 
 /// What `get` and `put` do with a file that exists at the destination: by

@@ -10,7 +10,7 @@ use humansize::{BINARY, format_size};
 use super::{Context, Failure, Outcome};
 use crate::compare::sync::{DeleteLimits, SyncPlan, below as sync_below, delete_guard, remove};
 use crate::compare::{self, Mode, Summary, Verdict, Why};
-use crate::onedrive::display::escape_control;
+use odc_core::display::escape_control;
 use std::sync::Arc;
 
 use crate::onedrive::graphs::Graphs;

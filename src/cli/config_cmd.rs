@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::config::{self, Origin};
-use crate::onedrive::display::escape_control;
+use odc_core::display::escape_control;
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum ConfigCommand {

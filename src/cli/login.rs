@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use super::{Context, Outcome};
 use crate::onedrive::auth::{self, PollState, Tokens};
 use crate::onedrive::browser_auth::{self, BrowserOptions};
-use crate::onedrive::display::escape_control;
+use odc_core::display::escape_control;
 
 /// How `odc login` was asked to sign in.
 pub struct LoginOptions {

@@ -10,8 +10,8 @@ use humansize::{BINARY, format_size};
 use serde_json::json;
 
 use super::{Context, Failure, Outcome, about};
-use crate::onedrive::display::escape_control;
 use crate::onedrive::{DriveItem, Error, ItemAddress, RemotePath};
+use odc_core::display::escape_control;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -20,9 +20,9 @@ pub use args::{Cli, Command};
 
 use crate::config::Config;
 use crate::onedrive::auth::Session;
-use crate::onedrive::display::escape_control;
 use crate::onedrive::tokens::TokenStore;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
+use odc_core::display::escape_control;
 
 /// What every command needs.
 pub struct Context {

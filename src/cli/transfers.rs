@@ -9,13 +9,13 @@ use std::time::Instant;
 
 use super::report::Reporter;
 use super::{Context, Failure, Outcome, about};
-use crate::onedrive::display::escape_path as shown;
 use crate::onedrive::graphs::Graphs;
 use crate::onedrive::{Error, ItemAddress, Progress, RemotePath};
 use crate::transfer::{
     Direction, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
     TaskState,
 };
+use odc_core::display::escape_path as shown;
 
 /// How the command line answers a target that exists (as rclone's flags do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,7 +91,7 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
     if remote.ends_with('/') || path.is_root() || existing.as_ref().is_some_and(|i| i.is_folder()) {
         return Err(Error::Other(format!(
             "{}: is a folder; name the file to write stdin to (odc put - /Folder/name.txt)",
-            crate::onedrive::display::escape_control(remote)
+            odc_core::display::escape_control(remote)
         ))
         .into());
     }
@@ -132,7 +132,7 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
         Ok(_) => Ok(()),
         Err(err) if err.is_name_conflict() => Err(Error::Other(format!(
             "{}: an item with that name already exists (kept; -n)",
-            crate::onedrive::display::escape_control(remote)
+            odc_core::display::escape_control(remote)
         ))
         .into()),
         Err(err) => Err(about(remote, err).into()),
@@ -231,7 +231,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
         if flags.dry_run {
             outln!(
                 "would upload stdin to {}",
-                crate::onedrive::display::escape_control(remote)
+                odc_core::display::escape_control(remote)
             );
             return Ok(());
         }
@@ -277,7 +277,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
             None if flags.dry_run => {
                 outln!(
                     "would create folder {}",
-                    crate::onedrive::display::escape_control(&dest_dir.to_string())
+                    odc_core::display::escape_control(&dest_dir.to_string())
                 );
             }
             None => {
@@ -329,10 +329,10 @@ async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outco
             task.dest,
             humansize::format_size(task.size, humansize::BINARY)
         );
-        outln!("{}", crate::onedrive::display::escape_control(&line));
+        outln!("{}", odc_core::display::escape_control(&line));
     }
     for problem in &plan.problems {
-        errln!("odc: {}", crate::onedrive::display::escape_control(problem));
+        errln!("odc: {}", odc_core::display::escape_control(problem));
     }
     if plan.problems.is_empty() {
         Ok(())
@@ -438,7 +438,7 @@ pub(super) async fn run(
                                 reporter.abandon(progress);
                                 reporter.print_line(&format!(
                                     "odc: {}: an item with that name already exists (kept; -n)",
-                                    crate::onedrive::display::escape_control(label)
+                                    odc_core::display::escape_control(label)
                                 ));
                                 failures += 1;
                             }
@@ -446,14 +446,14 @@ pub(super) async fn run(
                                 reporter.abandon(progress);
                                 reporter.print_line(&format!(
                                     "odc: {}: {reason}",
-                                    crate::onedrive::display::escape_control(label)
+                                    odc_core::display::escape_control(label)
                                 ));
                                 failures += 1;
                             }
                             TaskState::Cancelled => {
                                 reporter.abandon(progress);
                                 let what = if interrupted.is_some() { "interrupted, kept to continue" } else { "cancelled" };
-                                reporter.print_line(&format!("odc: {}: {what}", crate::onedrive::display::escape_control(label)));
+                                reporter.print_line(&format!("odc: {}: {what}", odc_core::display::escape_control(label)));
                                 failures += 1;
                             }
                             _ => {}

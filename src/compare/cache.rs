@@ -65,9 +65,7 @@ impl HashCache {
             self.reused += 1;
             return Some(hash.clone());
         }
-        let hasher = crate::onedrive::quickxor::hash_file(&path, None)
-            .await
-            .ok()?;
+        let hasher = odc_core::quickxor::hash_file(&path, None).await.ok()?;
         if hasher.len() != id.size {
             return None; // being written: neither cached nor trusted
         }
@@ -117,10 +115,7 @@ mod tests {
 
         let mut cache = HashCache::load(Some(store.clone()));
         let first = cache.hash(&root, &node).await.unwrap();
-        assert_eq!(
-            first,
-            crate::onedrive::quickxor::quickxor_base64(b"hello world")
-        );
+        assert_eq!(first, odc_core::quickxor::quickxor_base64(b"hello world"));
         assert_eq!((cache.hashed, cache.reused), (1, 0));
         cache.save().unwrap();
 
@@ -151,10 +146,7 @@ mod tests {
         let edited = tree.nodes["a.txt"].clone();
         assert_eq!(edited.modified, changed.modified, "modified time put back");
         let hash = again.hash(&root, &edited).await.unwrap();
-        assert_eq!(
-            hash,
-            crate::onedrive::quickxor::quickxor_base64(b"hello WORLD")
-        );
+        assert_eq!(hash, odc_core::quickxor::quickxor_base64(b"hello WORLD"));
         assert_eq!(again.hashed, 2, "read again");
     }
 }

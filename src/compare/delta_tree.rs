@@ -48,8 +48,7 @@ pub struct DeltaStats {
 
 /// The saved state of `folder_id` on the service at `graph_url`.
 fn state_file(dir: &Path, graph_url: &str, folder_id: &str) -> PathBuf {
-    let key =
-        crate::onedrive::quickxor::quickxor_base64(format!("{graph_url}\n{folder_id}").as_bytes());
+    let key = odc_core::quickxor::quickxor_base64(format!("{graph_url}\n{folder_id}").as_bytes());
     let safe: String = key
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })

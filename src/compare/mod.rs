@@ -296,7 +296,7 @@ fn matches_as_sent(local: &Node, stored: &Node, mode: Mode) -> bool {
         Mode::Content => local
             .hash
             .as_deref()
-            .is_some_and(|h| crate::onedrive::quickxor::same_hash(h, &sent.hash)),
+            .is_some_and(|h| odc_core::quickxor::same_hash(h, &sent.hash)),
     }
 }
 
@@ -313,7 +313,7 @@ fn files_match(l: &Node, r: &Node, mode: Mode) -> bool {
             _ => false,
         },
         Mode::Content => match (&l.hash, &r.hash) {
-            (Some(a), Some(b)) => crate::onedrive::quickxor::same_hash(a, b),
+            (Some(a), Some(b)) => odc_core::quickxor::same_hash(a, b),
             _ => false,
         },
     }
@@ -383,15 +383,12 @@ mod tests {
         assert_eq!(summary.only_left, (1, 5));
         assert_eq!(summary.only_right, (1, 7));
         assert!(!summary.identical());
-        assert!(crate::onedrive::quickxor::same_hash(
+        assert!(odc_core::quickxor::same_hash(
             "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
             &"00".repeat(20)
         ));
         // A hostile 40-byte value with multi-byte characters is not hex (and no panic).
         let hostile = format!("a{}", "€".repeat(13)); // 40 bytes, not 40 hex digits
-        assert!(!crate::onedrive::quickxor::same_hash(
-            &hostile,
-            &"00".repeat(20)
-        ));
+        assert!(!odc_core::quickxor::same_hash(&hostile, &"00".repeat(20)));
     }
 }

@@ -86,10 +86,7 @@ pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
     if !top.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            format!(
-                "{} is not a folder",
-                crate::onedrive::display::escape_path(root)
-            ),
+            format!("{} is not a folder", odc_core::display::escape_path(root)),
         ));
     }
     let mut tree = Tree::default();
@@ -99,10 +96,7 @@ pub fn local(root: &Path, follow_links: bool) -> std::io::Result<Tree> {
             if prefix.is_empty() {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::PermissionDenied,
-                    format!(
-                        "{} could not be read",
-                        crate::onedrive::display::escape_path(root)
-                    ),
+                    format!("{} could not be read", odc_core::display::escape_path(root)),
                 ));
             }
             tree.leave_out(prefix, Why::Unreadable);

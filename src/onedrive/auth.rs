@@ -207,7 +207,7 @@ pub(super) fn describe_sts(kind: &str, description: Option<&str>, code: Option<u
                 _ => line,
             };
             let line = line.trim_end_matches('.');
-            format!(": {}.", super::display::escape_control(line))
+            format!(": {}.", odc_core::display::escape_control(line))
         })
         .filter(|text| text != ": .")
         .unwrap_or_default();
@@ -529,8 +529,8 @@ pub async fn complete_sign_in(
             {
                 return Err(Error::Other(format!(
                     "the name {} is taken by {}; choose another with --name",
-                    super::display::escape_control(name),
-                    super::display::escape_control(&other.username)
+                    odc_core::display::escape_control(name),
+                    odc_core::display::escape_control(&other.username)
                 )));
             }
             name.to_string()

@@ -20,7 +20,7 @@ use super::client::{Body, Graph};
 use super::error::{Error, Result};
 use super::items::{Conflict, DriveItem};
 use super::path::RemotePath;
-use super::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 /// Files up to this size are batched (their bytes travel base64-encoded in JSON).
 pub const SMALL_FILE_MAX: u64 = 256 * 1024;

@@ -265,7 +265,7 @@ impl Graph {
         loop {
             self.gate.wait().await;
             let token = self.session.bearer().await?;
-            let request_id = crate::ids::uuid_v4();
+            let request_id = odc_core::ids::uuid_v4();
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())

@@ -15,8 +15,8 @@ use super::client::{Body, Graph};
 use super::error::{Error, Result};
 use super::items::{DriveItem, ItemAddress};
 use super::progress::Progress;
-use super::quickxor::{QuickXorHash, hashes_match};
 use super::retry::Retries;
+use odc_core::quickxor::{QuickXorHash, hashes_match};
 
 pub use super::partial::{PARTIAL_SUFFIX, check_replaceable, open_partial, partial_path};
 use super::partial::{Partial, identity_of};
@@ -91,7 +91,7 @@ impl Graph {
         if !item.is_file() {
             return Err(Error::Other(format!(
                 "{} is a {} and has no content to download",
-                super::display::escape_control(&item.name),
+                odc_core::display::escape_control(&item.name),
                 item.kind()
             )));
         }
@@ -242,7 +242,7 @@ impl Graph {
             let _ = tokio::fs::remove_file(partial_file).await;
             return Err(Error::Integrity(format!(
                 "{}: {reason}",
-                super::display::escape_control(&item.name)
+                odc_core::display::escape_control(&item.name)
             )));
         }
         let file = file.into_std().await;
@@ -313,7 +313,7 @@ impl Graph {
             if partial.offset + chunk.len() as u64 > item.size {
                 return Err(Error::Integrity(format!(
                     "{}: more bytes than the {} OneDrive lists",
-                    super::display::escape_control(&item.name),
+                    odc_core::display::escape_control(&item.name),
                     item.size
                 )));
             }
@@ -335,7 +335,7 @@ impl Graph {
                 }
                 return Err(Error::Integrity(format!(
                     "{}: OneDrive lists {} bytes but sends {}",
-                    super::display::escape_control(&item.name),
+                    odc_core::display::escape_control(&item.name),
                     item.size,
                     partial.offset
                 )));
@@ -465,7 +465,7 @@ pub(super) fn malware_detected(name: &str) -> Error {
         code: "malwareDetected".into(),
         message: format!(
             "{}: OneDrive found malware in it and refuses to hand it out; not downloaded",
-            super::display::escape_control(name)
+            odc_core::display::escape_control(name)
         ),
     }
 }

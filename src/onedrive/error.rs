@@ -138,8 +138,8 @@ fn inner_of(value: &serde_json::Value) -> Option<&serde_json::Value> {
 
 fn human_message(status: u16, code: &str, service: &str) -> String {
     // Both come from the server: shown, never interpreted by the terminal.
-    let service = crate::onedrive::display::escape_control(service);
-    let code = crate::onedrive::display::escape_control(code);
+    let service = odc_core::display::escape_control(service);
+    let code = odc_core::display::escape_control(code);
     let code = code.as_str();
     match (status, code) {
         (404, _) => "not found on OneDrive".to_string(),

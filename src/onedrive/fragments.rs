@@ -11,7 +11,7 @@ use bytes::Bytes;
 use tokio::task::JoinHandle;
 
 use super::error::{Error, Result};
-use super::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 /// Hashes the file as it is read, exactly once per byte even when a fragment is
 /// read again after a resume.

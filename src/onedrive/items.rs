@@ -297,8 +297,8 @@ impl Graph {
                 if let Some(bad) = path.segments().iter().find(|s| !path_safe(s)) {
                     return Err(Error::InvalidName(format!(
                         "{}: the name {:?} cannot be used in a OneDrive path",
-                        super::display::escape_control(&path.to_string()),
-                        super::display::escape_control(bad)
+                        odc_core::display::escape_control(&path.to_string()),
+                        odc_core::display::escape_control(bad)
                     )));
                 }
                 Ok(format!("{}{nav}", self.path_url(path)))
@@ -639,7 +639,7 @@ impl Graph {
                 Ok(item) if item.is_folder() => Ok(item),
                 Ok(_) => Err(Error::Other(format!(
                     "{} exists and is not a folder",
-                    super::display::escape_control(&parent.join(&names[i]).to_string())
+                    odc_core::display::escape_control(&parent.join(&names[i]).to_string())
                 ))),
                 Err(err) => Err(err),
             };
@@ -887,7 +887,7 @@ pub fn check_name(name: &str, is_folder: bool) -> Result<()> {
     .map_err(|problem| {
         Error::InvalidName(format!(
             "{}: {problem}",
-            crate::onedrive::display::escape_control(name)
+            odc_core::display::escape_control(name)
         ))
     })
 }

@@ -73,7 +73,7 @@ mod tests {
         #[test]
         fn escaped_names_print_no_control_characters(name in proptest::collection::vec(proptest::char::any(), 0..40)) {
             let name: String = name.into_iter().collect();
-            let shown = crate::onedrive::display::escape_control(&name);
+            let shown = odc_core::display::escape_control(&name);
             for c in shown.chars() {
                 proptest::prop_assert!(!c.is_control(), "{:?} in {:?}", c, shown);
                 proptest::prop_assert!(

@@ -12,8 +12,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::display::escape_html;
 use super::error::{Error, Result};
+use odc_core::display::escape_html;
 
 /// How long one browser connection may take to send its request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -188,7 +188,10 @@ fn refusal(error: &str, description: &str) -> Error {
         .and_then(|rest| rest.split(':').next())
         .and_then(|digits| digits.parse().ok());
     Error::SignIn(super::auth::describe_sts(
-        &format!("sign-in failed: {}", super::display::escape_control(error)),
+        &format!(
+            "sign-in failed: {}",
+            odc_core::display::escape_control(error)
+        ),
         Some(description),
         code,
     ))

@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::error::{Error, Result};
 use super::items::DriveItem;
-use super::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 pub const PARTIAL_SUFFIX: &str = ".odc-partial";
 
@@ -124,7 +124,7 @@ pub async fn check_replaceable(target: &Path) -> Result<()> {
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(meta) => Err(Error::Other(format!(
             "{} exists and is {}; it was not replaced",
-            super::display::escape_path(target),
+            odc_core::display::escape_path(target),
             crate::fsutil::describe_kind(&meta)
         ))),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -171,7 +171,7 @@ impl Partial {
             );
         }
         let hasher = if offset > 0 {
-            super::quickxor::hash_file(&path, Some(offset))
+            odc_core::quickxor::hash_file(&path, Some(offset))
                 .await
                 .map_err(|e| Error::io(&path, e))?
         } else {

@@ -17,7 +17,7 @@ pub fn backoff_delay(attempt: u32, initial: Duration, max: Duration, jitter: f64
 
 /// A jitter value from the process's random source.
 pub fn jitter() -> f64 {
-    (crate::ids::random_u64() >> 11) as f64 / (1u64 << 53) as f64
+    (odc_core::ids::random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3).

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 use super::client::Graph;
 use super::error::{Error, Result};
 use super::items::DriveItem;
-use super::quickxor::{QuickXorHash, hashes_match};
+use odc_core::quickxor::{QuickXorHash, hashes_match};
 
 impl Graph {
     /// Streams a file's content into `out` (stdout for `odc cat`): no partial file
@@ -23,7 +23,7 @@ impl Graph {
         if !item.is_file() {
             return Err(Error::Other(format!(
                 "{} is a {}, not a file",
-                super::display::escape_control(&item.name),
+                odc_core::display::escape_control(&item.name),
                 item.kind()
             )));
         }
@@ -54,7 +54,7 @@ impl Graph {
         {
             return Err(Error::Integrity(format!(
                 "{}: QuickXorHash differs (OneDrive says {expected}, the bytes give {})",
-                super::display::escape_control(&item.name),
+                odc_core::display::escape_control(&item.name),
                 hasher.finish_base64()
             )));
         }
@@ -98,7 +98,7 @@ impl Graph {
             if offset + written + data.len() as u64 > item.size {
                 return Err(Error::Integrity(format!(
                     "{}: more bytes than the {} OneDrive lists",
-                    super::display::escape_control(&item.name),
+                    odc_core::display::escape_control(&item.name),
                     item.size
                 )));
             }

@@ -20,8 +20,8 @@ use super::error::{Error, Result};
 use super::items::DriveItem;
 use super::partial::{identity_of, open_partial, partial_tag};
 use super::progress::Progress;
-use super::quickxor::QuickXorHash;
 use super::range::UrlCache;
+use odc_core::quickxor::QuickXorHash;
 
 /// Bytes a stream gathers before one positional write (and one progress record).
 const WRITE_BYTES: usize = 1 << 20;
@@ -360,7 +360,7 @@ impl Graph {
                     if received > span.end {
                         return Err(Error::Integrity(format!(
                             "{}: more bytes than the range asked for",
-                            super::display::escape_control(&item.name)
+                            odc_core::display::escape_control(&item.name)
                         )));
                     }
                     buffer.extend_from_slice(&chunk);

@@ -24,6 +24,18 @@ pub struct Tokens {
     pub expires_at: i64,
 }
 
+impl Tokens {
+    /// Tokens as a token endpoint hands them out: the access token lives
+    /// `expires_in` seconds from now.
+    pub fn issued(access_token: String, refresh_token: Option<String>, expires_in: u64) -> Self {
+        Tokens {
+            access_token,
+            refresh_token,
+            expires_at: chrono::Utc::now().timestamp() + expires_in as i64,
+        }
+    }
+}
+
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct Account {
     /// The sign-in name (userPrincipalName), the key of the account.
@@ -115,7 +127,7 @@ pub fn check_account_name(name: &str) -> Result<()> {
     } else {
         Err(Error::Other(format!(
             "{:?} cannot name an account: use letters, digits, '.', '_' or '-' (up to 64), and not \"OneDrive\"",
-            super::display::escape_control(name)
+            odc_core::display::escape_control(name)
         )))
     }
 }
@@ -349,8 +361,8 @@ impl TokenStore {
             // Not "signed out": nobody of that name ever signed in here.
             None => Err(Error::Other(format!(
                 "no account is named {:?}; `odc accounts` lists them, `odc login --name {}` adds one",
-                super::display::escape_control(selector),
-                super::display::escape_control(selector)
+                odc_core::display::escape_control(selector),
+                odc_core::display::escape_control(selector)
             ))),
         }
     }

@@ -20,7 +20,7 @@ use super::fragments::{FragmentReader, RunningHash};
 use super::items::{Conflict, DriveItem, check_path};
 use super::path::RemotePath;
 use super::progress::Progress;
-use super::quickxor::{QuickXorHash, hashes_match};
+use odc_core::quickxor::{QuickXorHash, hashes_match};
 
 /// Resuming and recording upload sessions (for resume across restarts).
 #[derive(Default)]
@@ -125,7 +125,7 @@ impl Graph {
         if after.len() != size || after.modified().ok() != metadata.modified().ok() {
             return Err(Error::Other(format!(
                 "{}: changed while uploading; OneDrive may hold a mix of old and new contents, upload it again",
-                super::display::escape_path(local)
+                odc_core::display::escape_path(local)
             )));
         }
         progress.set_done(size);
@@ -278,7 +278,7 @@ impl Graph {
         if item.size != size || !item.is_file() {
             return Ok(None);
         }
-        let hasher = super::quickxor::hash_file(local, None)
+        let hasher = odc_core::quickxor::hash_file(local, None)
             .await
             .map_err(|e| Error::io(local, e))?;
         if hasher.len() == size && hashes_match(&remote_hash, &hasher.digest()) {
@@ -473,7 +473,7 @@ impl Graph {
         if length < upload_fragment_len(self, offset, size) {
             return Err(Error::Integrity(format!(
                 "{}: shorter than when the upload began; upload it again",
-                super::display::escape_path(fragments.path())
+                odc_core::display::escape_path(fragments.path())
             )));
         }
         // Handed to the connection a slice at a time, so progress moves with the wire.
@@ -538,7 +538,7 @@ impl Graph {
 /// Feeds the first `len` bytes of the file to the running hash (a resumed session
 /// has them already; the hash must still cover them).
 async fn hash_prefix_into(local: &Path, len: u64, hash: &Arc<Mutex<RunningHash>>) -> Result<()> {
-    let hasher = super::quickxor::hash_file(local, Some(len))
+    let hasher = odc_core::quickxor::hash_file(local, Some(len))
         .await
         .map_err(|e| Error::io(local, e))?;
     if hasher.len() < len {
@@ -592,7 +592,7 @@ pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Resu
     if item.size != size {
         return Err(Error::Integrity(format!(
             "{}: OneDrive stored {} bytes of {size}",
-            super::display::escape_control(&item.name),
+            odc_core::display::escape_control(&item.name),
             item.size
         )));
     }
@@ -602,7 +602,7 @@ pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Resu
     {
         return Err(Error::Integrity(format!(
             "{}: OneDrive's QuickXorHash {expected} differs from the file's {}",
-            super::display::escape_control(&item.name),
+            odc_core::display::escape_control(&item.name),
             hasher.finish_base64()
         )));
     }

@@ -7,8 +7,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::onedrive::download::{SetAside, check_replaceable, open_partial, partial_path};
-use crate::onedrive::quickxor::QuickXorHash;
 use crate::onedrive::{Error, Progress, Result};
+use odc_core::quickxor::QuickXorHash;
 
 /// Copies `source` to `target`; a file it replaces is first handed to
 /// `set_aside`, if given.
@@ -77,7 +77,7 @@ pub async fn copy_file(
             )));
         }
         // Read back what landed on disk and compare hashes.
-        let landed = crate::onedrive::quickxor::hash_file(&partial, None)
+        let landed = odc_core::quickxor::hash_file(&partial, None)
             .await
             .map_err(|e| Error::io(&partial, e))?;
         if landed.digest() != written.digest() {
@@ -136,8 +136,8 @@ pub async fn move_into(dir: &Path, path: &Path) -> Result<()> {
     tokio::fs::rename(path, &candidate).await.map_err(|e| {
         Error::Other(format!(
             "{}: not kept in the backup folder {} ({e}); it must be on the same filesystem",
-            crate::onedrive::display::escape_path(path),
-            crate::onedrive::display::escape_path(dir)
+            odc_core::display::escape_path(path),
+            odc_core::display::escape_path(dir)
         ))
     })
 }

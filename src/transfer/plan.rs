@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use futures::StreamExt;
 
 use super::{Direction, Kind, Location, Request};
-use crate::onedrive::display::escape_path as shown;
 use crate::onedrive::graphs::Graphs;
 use crate::onedrive::local_names::unsafe_reason;
 use crate::onedrive::{DriveItem, Error, Graph, ItemAddress, RemotePath, Result};
+use odc_core::display::escape_path as shown;
 
 /// One unit of work.
 #[derive(Debug, Clone)]
@@ -116,7 +116,7 @@ pub async fn plan_into<S: PlanSink>(
         {
             plan.problem(format!(
                 "{}: skipped, cannot be saved locally: {reason}",
-                crate::onedrive::display::escape_control(&source.to_string())
+                odc_core::display::escape_control(&source.to_string())
             ));
             continue;
         }
@@ -365,7 +365,7 @@ impl LocalWalk<'_> {
                         plan.problem(format!(
                             "{}: skipped: OneDrive does not tell it from \"{}\" (names differ only in case or Unicode form)",
                             shown(&path),
-                            crate::onedrive::display::escape_control(&first)
+                            odc_core::display::escape_control(&first)
                         ));
                         onedrive_names.insert(onedrive_key(&name), first);
                         continue;
@@ -568,7 +568,7 @@ impl RemoteWalk<'_> {
         if let Some(why) = item.left_alone_because() {
             plan.problem(format!(
                 "{}: skipped: {why}",
-                crate::onedrive::display::escape_control(&source.to_string())
+                odc_core::display::escape_control(&source.to_string())
             ));
             return Ok(());
         }
@@ -614,7 +614,7 @@ impl RemoteWalk<'_> {
                 {
                     plan.problem(format!(
                         "{}: skipped, cannot be saved locally: {reason}",
-                        crate::onedrive::display::escape_control(&child_remote.to_string())
+                        odc_core::display::escape_control(&child_remote.to_string())
                     ));
                     continue;
                 }
@@ -623,7 +623,7 @@ impl RemoteWalk<'_> {
                     // in it is never deleted by the move's clean-up.
                     plan.problem(format!(
                         "{}: skipped: {why}",
-                        crate::onedrive::display::escape_control(&child_remote.to_string())
+                        odc_core::display::escape_control(&child_remote.to_string())
                     ));
                     continue;
                 }

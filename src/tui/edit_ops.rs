@@ -8,8 +8,8 @@ use super::events::Effect;
 use super::keymap::{Action, Context};
 use super::state::{Dialog, State};
 use crate::onedrive::RemotePath;
-use crate::onedrive::display::escape_control;
 use crate::transfer::Location;
+use odc_core::display::escape_control;
 
 /// The edit under way (one at a time).
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +122,7 @@ pub fn editor_exited(state: &mut State, ticket: u64, result: Result<(), String>)
         state.editing = None;
         state.message = Some(format!(
             "{name}: {err}; nothing uploaded, the copy is kept in {}",
-            crate::onedrive::display::escape_path(&copy.file)
+            odc_core::display::escape_path(&copy.file)
         ));
         return Vec::new();
     }
@@ -180,7 +180,7 @@ pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>)
             state.editing = None;
             state.message = Some(format!(
                 "Upload of {name} failed: {err}; your edit is kept in {}",
-                crate::onedrive::display::escape_path(&copy.file)
+                odc_core::display::escape_path(&copy.file)
             ));
             Vec::new()
         }
@@ -217,7 +217,7 @@ pub fn answer(state: &mut State, ticket: u64, action: Action) -> Option<Vec<Effe
             state.editing = None;
             state.message = Some(format!(
                 "Your edit of {name} is kept in {}",
-                crate::onedrive::display::escape_path(&copy.file)
+                odc_core::display::escape_path(&copy.file)
             ));
             Vec::new()
         }

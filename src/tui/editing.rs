@@ -67,11 +67,11 @@ pub async fn fetch(graph: &Graph, edits: &Path, id: &str) -> Result<Copy, String
     if !item.is_file() {
         return Err(format!(
             "{} is a {}; only files can be edited",
-            crate::onedrive::display::escape_control(&item.name),
+            odc_core::display::escape_control(&item.name),
             item.kind()
         ));
     }
-    let dir = edits.join(crate::ids::uuid_v4());
+    let dir = edits.join(odc_core::ids::uuid_v4());
     private_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let file = dir.join(local_name(&item.name));
     let progress = Progress::default();
@@ -97,7 +97,7 @@ fn set_private(file: &Path) -> std::io::Result<()> {
 }
 
 async fn hash_of(file: &Path) -> Result<String, String> {
-    crate::onedrive::quickxor::hash_file(file, None)
+    odc_core::quickxor::hash_file(file, None)
         .await
         .map(|h| h.finish_base64())
         .map_err(|e| format!("{}: {e}", file.display()))

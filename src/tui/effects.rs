@@ -138,7 +138,7 @@ impl Runner {
                 Err(err) => {
                     let _ = tx.send(Event::Message(format!(
                         "{}: {err}",
-                        crate::onedrive::display::escape_control(&drive.prefix())
+                        odc_core::display::escape_control(&drive.prefix())
                     )));
                     None
                 }
@@ -543,7 +543,7 @@ impl Runner {
                         Err(err) => {
                             let _ = tx.send(Event::Message(format!(
                                 "Cannot read the drive {}: {err}",
-                                crate::onedrive::display::escape_control(&drive.prefix())
+                                odc_core::display::escape_control(&drive.prefix())
                             )));
                         }
                     }

@@ -13,10 +13,7 @@ pub fn load(path: &Path) -> Result<(Vec<Location>, usize), String> {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
         Err(err) => {
-            return Err(format!(
-                "{}: {err}",
-                crate::onedrive::display::escape_path(path)
-            ));
+            return Err(format!("{}: {err}", odc_core::display::escape_path(path)));
         }
     };
     let mut folders = Vec::new();
@@ -32,7 +29,7 @@ pub fn load(path: &Path) -> Result<(Vec<Location>, usize), String> {
 }
 
 pub fn save(path: &Path, folders: &[Location]) -> Result<(), String> {
-    let fail = |e: std::io::Error| format!("{}: {e}", crate::onedrive::display::escape_path(path));
+    let fail = |e: std::io::Error| format!("{}: {e}", odc_core::display::escape_path(path));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }

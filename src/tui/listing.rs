@@ -166,9 +166,8 @@ pub async fn folder_names(graph: Option<&Graph>, folder: &Location) -> Result<Ve
         Location::Local(path) => {
             let path = path.clone();
             tokio::task::spawn_blocking(move || {
-                let reader = std::fs::read_dir(&path).map_err(|e| {
-                    format!("{}: {e}", crate::onedrive::display::escape_path(&path))
-                })?;
+                let reader = std::fs::read_dir(&path)
+                    .map_err(|e| format!("{}: {e}", odc_core::display::escape_path(&path)))?;
                 Ok(reader
                     .filter_map(Result::ok)
                     .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))

@@ -106,7 +106,7 @@ pub async fn run_ui(
         Err(err) => {
             errln!(
                 "odc: {}",
-                crate::onedrive::display::escape_control(&err.to_string())
+                odc_core::display::escape_control(&err.to_string())
             );
             return ExitCode::from(crate::cli::exit::USAGE);
         }

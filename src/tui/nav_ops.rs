@@ -10,8 +10,8 @@ use super::events::Effect;
 use super::goto;
 use super::keymap::{Action, Context};
 use super::state::{Dialog, State};
-use crate::onedrive::display::escape_control;
 use crate::transfer::Location;
+use odc_core::display::escape_control;
 
 /// Points `pane` at `to` and lists it; the place it leaves on the other side is
 /// kept for the local/OneDrive toggle (b).
@@ -271,6 +271,6 @@ pub fn goto_failed(
         state.panes[pane].want_cursor = Some(target.name());
         return effects;
     }
-    state.message = Some(crate::onedrive::display::escape_control(&message));
+    state.message = Some(odc_core::display::escape_control(&message));
     navigate(state, pane, from)
 }

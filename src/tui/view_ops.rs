@@ -121,7 +121,7 @@ pub fn search_done(
             let pattern = viewer.search.pattern.clone().unwrap_or_default();
             viewer.error = Some(format!(
                 "Not found: {}",
-                crate::onedrive::display::escape_control(&pattern)
+                odc_core::display::escape_control(&pattern)
             ));
         }
         Err(message) => viewer.error = Some(message),

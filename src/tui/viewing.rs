@@ -70,10 +70,7 @@ fn read_local(path: &std::path::Path, offset: u64, len: u64) -> Result<Bytes, St
             Ok(n) => filled += n,
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => {
-                return Err(format!(
-                    "{}: {err}",
-                    crate::onedrive::display::escape_path(path)
-                ));
+                return Err(format!("{}: {err}", odc_core::display::escape_path(path)));
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use odc::emulator::{Profile, Seed};
+use odc_emulator::{Profile, Seed};
 
 use crate::cli::{Home, count, stderr};
 

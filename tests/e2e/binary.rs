@@ -187,6 +187,6 @@ async fn odc_emulator_serves_a_walkable_drive() {
     let item: serde_json::Value = put.json().await.unwrap();
     assert_eq!(
         item["file"]["hashes"]["quickXorHash"],
-        odc::onedrive::quickxor::quickxor_base64(b"hello")
+        odc_core::quickxor::quickxor_base64(b"hello")
     );
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use odc::emulator::{Emulator, EmulatorOptions, Seed, Settings};
+use odc_emulator::{Emulator, EmulatorOptions, Seed, Settings};
 
 pub(crate) struct Home {
     pub(crate) emu: Emulator,
@@ -15,11 +15,11 @@ pub(crate) struct Home {
 
 impl Home {
     pub(crate) async fn new(seed: Seed) -> Home {
-        Self::on(seed, odc::emulator::Profile::Personal).await
+        Self::on(seed, odc_emulator::Profile::Personal).await
     }
 
     /// A home whose emulated user has a drive of this profile.
-    pub(crate) async fn on(seed: Seed, profile: odc::emulator::Profile) -> Home {
+    pub(crate) async fn on(seed: Seed, profile: odc_emulator::Profile) -> Home {
         let emu = Emulator::start(EmulatorOptions {
             seed,
             profile,
@@ -316,7 +316,7 @@ async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
             drive.insert_unchecked(
                 &folder,
                 name,
-                Some(odc::emulator::content::Content::Inline(content)),
+                Some(odc_emulator::content::Content::Inline(content)),
                 now,
             );
         }
@@ -324,7 +324,7 @@ async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
         drive.insert_unchecked(
             &dots,
             "deep.txt",
-            Some(odc::emulator::content::Content::Inline(
+            Some(odc_emulator::content::Content::Inline(
                 bytes::Bytes::from_static(b"x"),
             )),
             now,
@@ -332,7 +332,7 @@ async fn a_recursive_get_of_hostile_names_writes_nothing_outside_the_target() {
         drive.insert_unchecked(
             &folder,
             "fine.txt",
-            Some(odc::emulator::content::Content::Inline(
+            Some(odc_emulator::content::Content::Inline(
                 bytes::Bytes::from_static(b"fine"),
             )),
             now,
@@ -751,9 +751,9 @@ async fn standard_streams_round_trip_exact_bytes() {
         assert_eq!(get.stdout, data, "{name}");
     }
     // A connection cut mid-body: the stream continues from where it was.
-    home.emu.add_fault(odc::emulator::FaultRule::new(
-        odc::emulator::Target::Download,
-        odc::emulator::Fault::DropMidBody {
+    home.emu.add_fault(odc_emulator::FaultRule::new(
+        odc_emulator::Target::Download,
+        odc_emulator::Fault::DropMidBody {
             after_bytes: 400_000,
         },
         1,

@@ -390,9 +390,9 @@ fn wait_file(path: &std::path::Path, expected: &[u8]) {
 fn cli_progress_fits_a_narrow_terminal() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let emu = runtime
-        .block_on(odc::emulator::Emulator::start(
-            odc::emulator::EmulatorOptions {
-                settings: odc::emulator::Settings {
+        .block_on(odc_emulator::Emulator::start(
+            odc_emulator::EmulatorOptions {
+                settings: odc_emulator::Settings {
                     poll_interval_secs: 0,
                     approve_after_polls: 1,
                     bandwidth_bytes_per_sec: 600_000,

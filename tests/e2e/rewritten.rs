@@ -3,7 +3,7 @@
 //! once, a compare says "changed by the server", a second put or a sync sends
 //! nothing, and no upload leaves two versions behind (rclone#1716).
 
-use odc::emulator::{Profile, Seed};
+use odc_emulator::{Profile, Seed};
 
 use super::cli::{Home, stderr};
 

@@ -6,7 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 
-use odc::emulator::Seed;
+use odc_emulator::Seed;
 
 use super::cli::{Home, stderr};
 
@@ -34,7 +34,7 @@ async fn sync_from_a_hostile_server_writes_only_inside_the_target() {
     home.emu.with_drive(|drive| {
         let e = drive.id_at("/S/e").expect("made above");
         let inline = |text: &'static [u8]| {
-            Some(odc::emulator::content::Content::Inline(
+            Some(odc_emulator::content::Content::Inline(
                 bytes::Bytes::from_static(text),
             ))
         };

@@ -2,7 +2,7 @@
 //! used like any folder, copies out of a shared folder and into one that may be
 //! changed, and a clear refusal where it may only be read.
 
-use odc::emulator::{Profile, Seed};
+use odc_emulator::{Profile, Seed};
 
 use super::cli::{Home, stderr};
 

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use odc::compare::{delta_tree, tree};
-use odc::emulator::Settings;
 use odc::onedrive::RemotePath;
+use odc_emulator::Settings;
 
 use crate::support::Env;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use odc::config::Config;
-use odc::emulator::{Emulator, EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
+use odc_emulator::{Emulator, EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
 
 use crate::support::{self, pattern};
 use odc::onedrive::auth::Session;
@@ -684,7 +684,7 @@ async fn hostile_top_level_names_are_refused_when_copying_to_local() {
             drive.insert_unchecked(
                 &folder,
                 name,
-                Some(odc::emulator::content::Content::Inline(
+                Some(odc_emulator::content::Content::Inline(
                     bytes::Bytes::from_static(b"evil"),
                 )),
                 now,

@@ -1,10 +1,10 @@
 //! mkdir, rename and delete as the UI runs them: on both kinds of pane, with a clear
 //! error for an existing name, an invalid name (before any request) and a missing item.
 
-use odc::emulator::Settings;
 use odc::onedrive::RemotePath;
 use odc::transfer::Location;
 use odc::transfer::operations::{LocalDelete, delete, mkdir, rename};
+use odc_emulator::Settings;
 
 use crate::support;
 
@@ -163,7 +163,7 @@ async fn hostile_remote_names_are_renamed_and_deleted_by_id() {
             drive.insert_unchecked(
                 &folder,
                 name,
-                Some(odc::emulator::content::Content::Inline(
+                Some(odc_emulator::content::Content::Inline(
                     bytes::Bytes::from_static(b"odd"),
                 )),
                 now,

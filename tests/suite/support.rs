@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use odc::config::Config;
-use odc::emulator::{Emulator, EmulatorOptions, LoggedRequest, Settings};
 use odc::onedrive::auth::Session;
 use odc::onedrive::tokens::{Account, TokenStore};
 use odc::onedrive::{Graph, Progress};
+use odc_emulator::{Emulator, EmulatorOptions, LoggedRequest, Settings};
 use tokio_util::sync::CancellationToken;
 
 pub const UNIT: u64 = 327_680;
@@ -83,7 +83,7 @@ impl Env {
             &self.config,
             "ada@example.com".into(),
             "Ada Example".into(),
-            tokens.into_tokens(),
+            held(tokens),
         );
         self.store.save(&account).unwrap();
         account
@@ -95,7 +95,7 @@ impl Env {
         let (user, drive) = self.emu.add_user(
             "ada@contoso.com",
             "Ada Contoso",
-            odc::emulator::Profile::Business,
+            odc_emulator::Profile::Business,
         );
         let scopes = self.scopes();
         let tokens = self.emu.issue_tokens_for(user, &scopes);
@@ -103,7 +103,7 @@ impl Env {
             &self.config,
             "ada@contoso.com".into(),
             "Ada Contoso".into(),
-            tokens.into_tokens(),
+            held(tokens),
         );
         account.name = "work".into();
         account.kind = "business".into();
@@ -177,4 +177,13 @@ pub fn consent_link(page: &str, id: &str) -> String {
         .next()
         .unwrap()
         .replace("&amp;", "&")
+}
+
+/// The tokens as the client holds them after a sign-in.
+pub fn held(issued: odc_emulator::IssuedTokens) -> odc::onedrive::tokens::Tokens {
+    odc::onedrive::tokens::Tokens::issued(
+        issued.access_token,
+        issued.refresh_token,
+        issued.expires_in,
+    )
 }

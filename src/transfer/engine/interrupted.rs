@@ -213,7 +213,7 @@ impl Engine {
                     key.clone()
                 }
                 None => {
-                    let key = crate::ids::uuid_v4();
+                    let key = odc_core::ids::uuid_v4();
                     store.put(&key, record)?;
                     key
                 }

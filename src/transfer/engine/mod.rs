@@ -309,7 +309,7 @@ impl Engine {
                     None => local::to_trash(&path).await.map_err(|problem| {
                         Error::Other(format!(
                             "{}: kept as it was: the file it would replace was {problem} (--backup-dir DIR keeps replaced files in a folder instead)",
-                            crate::onedrive::display::escape_path(&path)
+                            odc_core::display::escape_path(&path)
                         ))
                     }),
                 }

@@ -198,7 +198,7 @@ impl Engine {
         let source = self.hash_of(&task.source, task.item.as_deref()).await?;
         let target = self.hash_of(&task.dest, None).await?;
         Ok(match (source, target) {
-            (Some(a), Some(b)) => crate::onedrive::quickxor::same_hash(&a, &b),
+            (Some(a), Some(b)) => odc_core::quickxor::same_hash(&a, &b),
             _ => false,
         })
     }
@@ -231,7 +231,7 @@ impl Engine {
             return Ok(false);
         }
         let local = self.hash_of(local, None).await?;
-        Ok(local.is_some_and(|h| crate::onedrive::quickxor::same_hash(&h, &sent.hash)))
+        Ok(local.is_some_and(|h| odc_core::quickxor::same_hash(&h, &sent.hash)))
     }
 
     /// QuickXorHash in base64: a OneDrive item's from its metadata, a local file's
@@ -242,7 +242,7 @@ impl Engine {
         known: Option<&crate::onedrive::DriveItem>,
     ) -> Result<Option<String>> {
         match at {
-            Location::Local(path) => match crate::onedrive::quickxor::hash_file(path, None).await {
+            Location::Local(path) => match odc_core::quickxor::hash_file(path, None).await {
                 Ok(hasher) => Ok(Some(hasher.finish_base64())),
                 Err(err) => Err(Error::io(path, err)),
             },

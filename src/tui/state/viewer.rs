@@ -81,7 +81,7 @@ fn is_shown_escaped(c: char) -> bool {
     let n = c as u32;
     (n < 0x20 && c != '\t')
         || (0x7f..0xa0).contains(&n)
-        || crate::onedrive::display::is_invisible_format(c)
+        || odc_core::display::is_invisible_format(c)
 }
 
 /// Decodes one unit from the start of `bytes` (up to 4 bytes, fewer at the end

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Palette, fit, pad};
-use crate::onedrive::display::escape_control;
 use crate::tui::keymap::{Action, Key, KeyCodeOrd};
 use crate::tui::state::State;
+use odc_core::display::escape_control;
 
 pub fn status(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{Palette, centered, fit};
 use crate::location::REMOTE_PREFIX;
-use crate::onedrive::display::escape_control;
 use crate::transfer::Kind;
 use crate::tui::keymap::Context;
 use crate::tui::state::{CompareStage, Dialog, ShareState, State};
+use odc_core::display::escape_control;
 
 fn field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> Line<'a> {
     Line::from(vec![Span::styled(

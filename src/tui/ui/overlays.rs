@@ -8,9 +8,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{MIN_SIZE, Palette, centered, fit, pad};
-use crate::onedrive::display::escape_control;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::state::{Details, State};
+use odc_core::display::escape_control;
 
 pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);

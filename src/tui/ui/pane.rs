@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Palette, fit, fit_left, pad, thousands};
-use crate::onedrive::display::escape_control;
 use crate::tui::state::{Entry, State};
+use odc_core::display::escape_control;
 
 pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let pane = &state.panes[index];

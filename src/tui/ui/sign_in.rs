@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Palette, fit};
-use crate::onedrive::display::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::state::{SignIn, State};
+use odc_core::display::escape_control;
 
 pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);

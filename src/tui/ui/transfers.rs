@@ -7,10 +7,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Palette, fit, pad};
-use crate::onedrive::display::escape_control;
 use crate::transfer::TaskState;
 use crate::tui::keymap::Context;
 use crate::tui::state::{State, TransferRow};
+use odc_core::display::escape_control;
 
 pub fn eta_text(seconds: Option<u64>) -> String {
     seconds

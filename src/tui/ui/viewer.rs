@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Palette;
-use crate::onedrive::display::escape_control;
 use crate::tui::keymap::Context;
 use crate::tui::state::State;
 use crate::tui::state::viewer::{Unit, Viewer, escape_unit};
+use odc_core::display::escape_control;
 
 pub fn render(state: &State, viewer: &Viewer, frame: &mut Frame, area: Rect) {
     let palette = Palette::of(state);

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use odc::emulator::{Fault, FaultRule, Settings, Target};
 use odc::onedrive::Error;
 use odc::onedrive::auth::{self, PollState};
+use odc_emulator::{Fault, FaultRule, Settings, Target};
 
 use crate::support::Env;
 

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use odc::emulator::{EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
 use odc::onedrive::{Conflict, Graph, ItemAddress, RemotePath};
+use odc_emulator::{EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
 
 use crate::support::{Env, never, pattern, progress};
 

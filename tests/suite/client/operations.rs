@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use odc::emulator::{Fault, FaultRule, RetryAfter, Settings, Target, seed};
 use odc::onedrive::{Conflict, Error, ItemAddress, RemotePath};
+use odc_emulator::{Fault, FaultRule, RetryAfter, Settings, Target, seed};
 use reqwest::Method;
 
 use crate::support::Env;

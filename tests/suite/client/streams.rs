@@ -1,9 +1,9 @@
 //! Large downloads in several ranged streams: bytes, ranges asked for, resuming
 //! each range after drops, and servers that ignore ranges.
 
-use odc::emulator::{EmulatorOptions, Fault, FaultRule, LoggedRequest, Settings, Target};
 use odc::onedrive::download::partial_path;
 use odc::onedrive::{Error, Graph, ItemAddress, RemotePath};
+use odc_emulator::{EmulatorOptions, Fault, FaultRule, LoggedRequest, Settings, Target};
 
 use crate::support::{Env, never, pattern, progress};
 

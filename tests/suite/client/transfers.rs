@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use odc::emulator::{EmulatorOptions, Fault, FaultRule, Settings, Target};
 use odc::onedrive::download::partial_path;
 use odc::onedrive::{Conflict, Error, ItemAddress, RemotePath};
+use odc_emulator::{EmulatorOptions, Fault, FaultRule, Settings, Target};
 
 use crate::support::{Env, UNIT, never, pattern, progress};
 
@@ -757,7 +757,7 @@ async fn a_read_ahead_upload_survives_a_dropped_fragment() {
         .await
         .unwrap();
     assert_eq!(env.emu.read_file("/big.bin").await.unwrap(), data);
-    let mut expected = odc::onedrive::quickxor::QuickXorHash::new();
+    let mut expected = odc_core::quickxor::QuickXorHash::new();
     expected.update(&data);
     assert_eq!(
         item.quick_xor_hash(),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use odc::emulator::{Emulator, Profile, Seed, Settings};
+use odc_emulator::{Emulator, Profile, Seed, Settings};
 use reqwest::Method;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! throttling, `dependsOn` and 424, base64 bodies and base64 upload replies.
 
 use base64::Engine as _;
-use odc::emulator::{Fault, FaultRule, RetryAfter, Target};
+use odc_emulator::{Fault, FaultRule, RetryAfter, Target};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -260,8 +260,8 @@ async fn a_multipart_upload_carries_the_file_and_its_time() {
 
 #[tokio::test]
 async fn business_drives_have_no_multipart_upload() {
-    let api = super::support::start(odc::emulator::EmulatorOptions {
-        profile: odc::emulator::Profile::Business,
+    let api = super::support::start(odc_emulator::EmulatorOptions {
+        profile: odc_emulator::Profile::Business,
         ..Default::default()
     })
     .await;

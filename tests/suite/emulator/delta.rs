@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use odc::emulator::{EmulatorOptions, Profile, Settings};
+use odc_emulator::{EmulatorOptions, Profile, Settings};
 use serde_json::Value;
 
 use super::support::{self, Api};
@@ -142,7 +142,7 @@ async fn a_first_walk_then_only_the_changes() {
 #[tokio::test]
 async fn an_old_or_foreign_token_must_start_over() {
     let api = support::start(support::options(
-        odc::emulator::Seed::Empty,
+        odc_emulator::Seed::Empty,
         Settings {
             delta_token_lifetime_secs: 60,
             ..Settings::default()

@@ -1,7 +1,7 @@
 //! Reference §2, §3, §6, §8: metadata, addressing, listings, folder operations,
 //! copy, search, naming rules, profiles and seeds.
 
-use odc::emulator::{EmulatorOptions, Profile, Seed, Settings, seed};
+use odc_emulator::{EmulatorOptions, Profile, Seed, Settings, seed};
 use reqwest::Method;
 use serde_json::{Value, json};
 

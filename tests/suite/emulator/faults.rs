@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use odc::emulator::{Fault, FaultRule, RetryAfter, Target};
+use odc_emulator::{Fault, FaultRule, RetryAfter, Target};
 use reqwest::header;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use odc::emulator::{Emulator, EmulatorOptions, Seed, Settings};
+use odc_emulator::{Emulator, EmulatorOptions, Seed, Settings};
 use serde_json::Value;
 
 use super::support::{self, http};

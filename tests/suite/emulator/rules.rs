@@ -3,8 +3,8 @@
 //! judge (the user would meet a late error), and a name the judge refuses must be caught
 //! by the client before any request.
 
-use odc::emulator::rules::{NewName, refusal};
 use odc::onedrive::names::{NameContext, check_name};
+use odc_emulator::rules::{NewName, refusal};
 use proptest::prelude::*;
 
 /// Pieces that sit on the rules' edges, so random names hit them often.

@@ -3,7 +3,7 @@
 //! that rewrite Office files, versions per item, and files served as another
 //! rendition than the one listed.
 
-use odc::emulator::{EmulatorOptions, Profile};
+use odc_emulator::{EmulatorOptions, Profile};
 use reqwest::Method;
 use serde_json::json;
 

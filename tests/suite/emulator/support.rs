@@ -1,6 +1,6 @@
 //! A small raw HTTP helper: tests speak to the emulator as any client would.
 
-use odc::emulator::{Emulator, EmulatorOptions, Seed, Settings};
+use odc_emulator::{Emulator, EmulatorOptions, Seed, Settings};
 use reqwest::{Method, StatusCode, header};
 use serde_json::Value;
 
@@ -175,5 +175,5 @@ impl Api {
 pub use crate::support::pattern;
 
 pub fn qxh(data: &[u8]) -> String {
-    odc::onedrive::quickxor::quickxor_base64(data)
+    odc_core::quickxor::quickxor_base64(data)
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use odc::emulator::{EmulatorOptions, Settings};
+use odc_emulator::{EmulatorOptions, Settings};
 use reqwest::{Method, header};
 use serde_json::{Value, json};
 
@@ -558,7 +558,7 @@ async fn downloads_redirect_and_serve_ranges() {
 #[tokio::test]
 async fn range_can_be_ignored() {
     let api = support::start(support::options(
-        odc::emulator::Seed::Empty,
+        odc_emulator::Seed::Empty,
         Settings {
             ignore_range: true,
             ..Settings::default()

@@ -276,11 +276,11 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     std::fs::write(local.join("c.txt"), b"charlie").unwrap();
     env.emu.put_file("/Copy/stale.txt", b"stale");
     let (lines, _) = compare(&mut runner, &mut rx, 3).await;
-    env.emu.add_fault(odc::emulator::FaultRule {
-        target: odc::emulator::Target::Graph,
+    env.emu.add_fault(odc_emulator::FaultRule {
+        target: odc_emulator::Target::Graph,
         method: Some("PUT".into()),
         path_contains: Some("c.txt".into()),
-        fault: odc::emulator::Fault::Status {
+        fault: odc_emulator::Fault::Status {
             status: 507,
             retry_after: None,
         },

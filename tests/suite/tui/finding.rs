@@ -3,11 +3,11 @@
 //! without a parent path, so folders are found by id).
 
 use crossterm::event::KeyCode;
-use odc::emulator::{EmulatorOptions, Profile};
 use odc::onedrive::RemotePath;
 use odc::transfer::Location;
 use odc::tui::state::{Dialog, Entry};
 use odc::tui::update::{Effect, Event, update};
+use odc_emulator::{EmulatorOptions, Profile};
 
 use super::support::*;
 use crate::support::Env;

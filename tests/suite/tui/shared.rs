@@ -127,7 +127,7 @@ async fn the_runner_offers_shared_folders_in_the_picker_and_lists_them_from_the_
     let (bob, bob_drive) = env.emu.add_user(
         "bob@example.com",
         "Bob Example",
-        odc::emulator::Profile::Personal,
+        odc_emulator::Profile::Personal,
     );
     env.emu.put_file_on(&bob_drive, "/Photos/2024/a.jpg", b"a");
     env.emu

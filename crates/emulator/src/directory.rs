@@ -147,8 +147,8 @@ impl Directory {
     ) -> String {
         let id = format!(
             "contoso.sharepoint.com,{},{}",
-            crate::ids::uuid_v4(),
-            crate::ids::uuid_v4()
+            odc_core::ids::uuid_v4(),
+            odc_core::ids::uuid_v4()
         );
         let libraries = libraries
             .iter()

@@ -74,11 +74,11 @@ pub fn sts_error(
     authority: &str,
 ) -> Response {
     let timestamp = super::clock::sts_time(info.now);
-    let trace = crate::ids::uuid_v4();
+    let trace = odc_core::ids::uuid_v4();
     let correlation = info
         .client_request_id
         .clone()
-        .unwrap_or_else(crate::ids::uuid_v4);
+        .unwrap_or_else(odc_core::ids::uuid_v4);
     let prefix = code.map(|c| format!("AADSTS{c}: ")).unwrap_or_default();
     let mut body = json!({
         "error": error,

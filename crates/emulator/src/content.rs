@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures::Stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::onedrive::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 /// Bytes per chunk when streaming content out.
 pub const CHUNK: usize = 64 * 1024;
@@ -170,10 +170,7 @@ mod tests {
         assert_eq!(g.bytes_at(3, 17), whole[3..20].to_vec());
         assert_eq!(g.bytes_at(995, 100), whole[995..].to_vec());
         assert_ne!(Generated::new(1000, 43).bytes_at(0, 1000), whole);
-        assert_eq!(
-            g.quickxor(),
-            crate::onedrive::quickxor::quickxor_base64(&whole)
-        );
+        assert_eq!(g.quickxor(), odc_core::quickxor::quickxor_base64(&whole));
     }
 
     #[tokio::test]

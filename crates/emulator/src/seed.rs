@@ -58,7 +58,7 @@ pub fn mkdir_p(drive: &mut Drive, path: &str, now: DateTime<Utc>) -> String {
 
 /// Writes a file (replacing any) whose parent folders exist or are created.
 pub fn put_file(drive: &mut Drive, path: &str, data: &[u8], now: DateTime<Utc>) -> String {
-    let hash = crate::onedrive::quickxor::quickxor_base64(data);
+    let hash = odc_core::quickxor::quickxor_base64(data);
     put_content(
         drive,
         path,
@@ -121,7 +121,7 @@ pub fn many_files(drive: &mut Drive, folder: &str, count: usize, now: DateTime<U
     for n in 1..=count {
         let name = format!("file-{n:05}.txt");
         let text = format!("This is file {n} of {count} in {folder}.\n");
-        let hash = crate::onedrive::quickxor::quickxor_base64(text.as_bytes());
+        let hash = odc_core::quickxor::quickxor_base64(text.as_bytes());
         drive
             .write_file(
                 &parent,

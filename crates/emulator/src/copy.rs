@@ -74,7 +74,7 @@ pub(super) fn start_copy(
         return Err(ApiError::name_exists(&name));
     }
     drop(drive);
-    let id = crate::ids::random_string(24, crate::ids::TOKEN_ALPHABET);
+    let id = odc_core::ids::random_string(24, odc_core::ids::TOKEN_ALPHABET);
     let polls = shared.settings().copy_polls;
     shared.copies.lock().unwrap().insert(
         id.clone(),

@@ -39,7 +39,7 @@ pub(crate) async fn dispatch(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let info = RequestInfo {
-        request_id: crate::ids::uuid_v4(),
+        request_id: odc_core::ids::uuid_v4(),
         client_request_id: request
             .headers()
             .get("client-request-id")

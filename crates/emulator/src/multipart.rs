@@ -138,7 +138,7 @@ pub fn upload(
         Some(info) => parse_time(info, "lastModifiedDateTime")?,
         None => None,
     };
-    let hash = crate::onedrive::quickxor::quickxor_base64(data);
+    let hash = odc_core::quickxor::quickxor_base64(data);
     let mut drive = shared.drive.lock().unwrap();
     let parent = resolve_existing(&drive, item)?;
     drive.check_space(data.len() as u64, 0)?;

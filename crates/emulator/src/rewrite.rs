@@ -53,6 +53,6 @@ pub fn after_upload(
         Content::Generated(_) => return Ok(()),
     };
     bytes.extend_from_slice(ADDED);
-    let hash = crate::onedrive::quickxor::quickxor_base64(&bytes);
+    let hash = odc_core::quickxor::quickxor_base64(&bytes);
     drive.rewrite_content(id, Content::Inline(Bytes::from(bytes)), hash)
 }

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::faults::{Fault, FaultRule, RetryAfter, Target};
-use super::{Emulator, EmulatorOptions, Profile, Seed, Settings};
+use odc_emulator::faults::{Fault, FaultRule, RetryAfter, Target};
+use odc_emulator::{Emulator, EmulatorOptions, Profile, Seed, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProfileArg {
@@ -307,7 +307,12 @@ fn add_work_account(
         b"Launch in March.\n",
     );
     let scopes: Vec<&str> = config.account.scopes.iter().map(String::as_str).collect();
-    let tokens = emulator.issue_tokens_for(user, &scopes).into_tokens();
+    let issued = emulator.issue_tokens_for(user, &scopes);
+    let tokens = crate::onedrive::tokens::Tokens::issued(
+        issued.access_token,
+        issued.refresh_token,
+        issued.expires_in,
+    );
     let mut account = crate::onedrive::tokens::Account::new(
         config,
         "ada@contoso.com".into(),

@@ -84,9 +84,9 @@ pub fn create_link(
     let (status, (permission, url)) = match made.get(&key) {
         Some(existing) => (200, existing.clone()),
         None => {
-            let token = crate::ids::random_string(22, crate::ids::TOKEN_ALPHABET);
+            let token = odc_core::ids::random_string(22, odc_core::ids::TOKEN_ALPHABET);
             let fresh = (
-                crate::ids::random_string(12, crate::ids::TOKEN_ALPHABET),
+                odc_core::ids::random_string(12, odc_core::ids::TOKEN_ALPHABET),
                 format!("{}/s/{token}", shared.origin),
             );
             made.insert(key, fresh.clone());

@@ -41,10 +41,10 @@ impl Drive {
         let id = match profile {
             // A leading zero, as many personal drive ids have: the service then
             // shows them 15 digits long in places (onedrive-api-docs#1890).
-            Profile::Personal => format!("0{:015x}", crate::ids::random_u64() >> 4),
+            Profile::Personal => format!("0{:015x}", odc_core::ids::random_u64() >> 4),
             Profile::Business => format!(
                 "b!{}",
-                crate::ids::random_string(64, crate::ids::TOKEN_ALPHABET)
+                odc_core::ids::random_string(64, odc_core::ids::TOKEN_ALPHABET)
             ),
         };
         let mut drive = Drive {
@@ -654,9 +654,7 @@ impl Drive {
         let kind = match content {
             Some(content) => {
                 let hash = match &content {
-                    Content::Inline(bytes) => {
-                        Some(crate::onedrive::quickxor::quickxor_base64(bytes))
-                    }
+                    Content::Inline(bytes) => Some(odc_core::quickxor::quickxor_base64(bytes)),
                     _ => None,
                 };
                 ItemKind::File { content, hash }

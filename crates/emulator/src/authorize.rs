@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Shared;
 use super::grants::{AuthCode, AuthRequest};
-use crate::onedrive::display::escape_html;
+use odc_core::display::escape_html;
 
 /// How long a consent page stays usable, and a code redeemable: the service's codes
 /// live about ten minutes (v2-oauth2-auth-code-flow).
@@ -155,7 +155,7 @@ pub(super) fn authorize(
             "No account of this directory can sign in to this application.",
         );
     }
-    let id = crate::ids::random_string(32, crate::ids::TOKEN_ALPHABET);
+    let id = odc_core::ids::random_string(32, odc_core::ids::TOKEN_ALPHABET);
     shared.identity.lock().unwrap().auth_requests.insert(
         id.clone(),
         AuthRequest {
@@ -234,7 +234,7 @@ pub(super) fn consent(shared: &Arc<Shared>, query: &Query, now: DateTime<Utc>) -
     };
     let code = format!(
         "M.C5{}",
-        crate::ids::random_string(64, crate::ids::TOKEN_ALPHABET)
+        odc_core::ids::random_string(64, odc_core::ids::TOKEN_ALPHABET)
     );
     let redirect_uri = pending.redirect_uri.clone();
     let state = pending.state.clone();

@@ -21,7 +21,7 @@ use super::http::{self, RequestInfo};
 use super::render::Render;
 use super::route::{ItemRef, parse_time, resolve};
 use super::store::{Conflict, Resolved};
-use crate::onedrive::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 use super::rules::{FRAGMENT_MAX_EXCLUSIVE, FRAGMENT_MULTIPLE};
 
@@ -181,7 +181,7 @@ pub fn create_session(
         state: State::Active,
         drive: shared.drive.clone(),
     };
-    let id = crate::ids::random_string(48, crate::ids::TOKEN_ALPHABET);
+    let id = odc_core::ids::random_string(48, odc_core::ids::TOKEN_ALPHABET);
     let mut body = status_body(&session);
     body["uploadUrl"] = json!(format!("{}/up/{id}", shared.origin));
     shared

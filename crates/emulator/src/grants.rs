@@ -88,17 +88,6 @@ pub struct IssuedTokens {
     pub scope: String,
 }
 
-impl IssuedTokens {
-    /// The tokens as the client holds them after a sign-in.
-    pub fn into_tokens(self) -> crate::onedrive::auth::Tokens {
-        crate::onedrive::auth::Tokens {
-            access_token: self.access_token,
-            refresh_token: self.refresh_token,
-            expires_at: chrono::Utc::now().timestamp() + self.expires_in as i64,
-        }
-    }
-}
-
 impl IdentityState {
     /// Approves (as `user`) or declines a pending device code.
     pub fn set_decision(&mut self, user_code: &str, approve: bool, user: usize) -> bool {
@@ -153,7 +142,7 @@ impl IdentityState {
     ) -> IssuedTokens {
         let access_token = format!(
             "EwB{}",
-            crate::ids::random_string(96, crate::ids::TOKEN_ALPHABET)
+            odc_core::ids::random_string(96, odc_core::ids::TOKEN_ALPHABET)
         );
         let lifetime = settings.access_token_lifetime_secs;
         self.access.insert(
@@ -167,7 +156,7 @@ impl IdentityState {
         let refresh_token = has_scope(scopes, "offline_access").then(|| {
             let token = format!(
                 "M.C5_BAY.0.U.{}",
-                crate::ids::random_string(120, crate::ids::TOKEN_ALPHABET)
+                odc_core::ids::random_string(120, odc_core::ids::TOKEN_ALPHABET)
             );
             self.refresh.insert(
                 token.clone(),

@@ -18,7 +18,7 @@ use super::error::{ApiError, ApiResult};
 use super::http::{self, RequestInfo};
 use super::store::{Conflict, Drive, Item, Resolved};
 use super::{listing, upload};
-use crate::onedrive::quickxor::QuickXorHash;
+use odc_core::quickxor::QuickXorHash;
 
 use super::copy::start_copy;
 pub use super::copy::{CopyJob, handle_monitor};

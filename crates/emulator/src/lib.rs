@@ -1,3 +1,7 @@
+//! odc-emulator: Microsoft Graph (OneDrive) and the identity platform, emulated.
+//! Its one job: answer as the service does, for tests, the demo and benchmarks.
+//! May use: odc-core only among odc's crates (its rules come from the reference).
+//!
 //! An emulator of Microsoft Graph (OneDrive) and the Microsoft identity platform,
 //! held to the project's Graph reference (the shared `graph-api.md`; what we
 //! looked up ourselves is in `docs/graph-notes.md`). odc is built, tested, demonstrated and
@@ -14,7 +18,6 @@
 
 mod authorize;
 mod batch;
-pub mod cli;
 pub mod clock;
 pub mod conn;
 pub mod content;
@@ -54,6 +57,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use faults::{Fault, FaultRule, LoggedRequest, RetryAfter, Target};
+pub use grants::IssuedTokens;
 pub use seed::Seed;
 pub use store::Profile;
 

@@ -236,9 +236,9 @@ fn device_code(
     }
     let device_code = format!(
         "DAQABAAEAAAD--{}",
-        crate::ids::random_string(80, crate::ids::TOKEN_ALPHABET)
+        odc_core::ids::random_string(80, odc_core::ids::TOKEN_ALPHABET)
     );
-    let user_code = crate::ids::random_string(9, b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+    let user_code = odc_core::ids::random_string(9, b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789");
     let lifetime = settings.device_code_lifetime_secs;
     shared.identity.lock().unwrap().device_codes.insert(
         device_code.clone(),
