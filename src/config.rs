@@ -16,7 +16,7 @@ use toml::{Table, Value};
 /// The embedded defaults; every setting odc has is in this file, with a comment.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-pub use crate::onedrive::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
+use odc_core::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod desktop;
 #[cfg(feature = "emulator")]
 pub mod emulator_cmd;
+pub mod exit;
 pub mod fsutil;
 pub mod location;
 pub mod logging;

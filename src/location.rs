@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::onedrive::RemotePath;
 
-/// What marks a OneDrive path where a local path could also be written.
-pub const REMOTE_PREFIX: &str = "OneDrive:";
-/// The name written for the default account's drive (`OneDrive:/…`); other
-/// accounts are written by their short names (`work:/…`, `work@{drive-id}:/…`).
-pub const DEFAULT_DRIVE_NAME: &str = "OneDrive";
+use crate::onedrive::path::REMOTE_PREFIX;
 
 /// Why a written location cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -88,14 +88,14 @@ fn main() -> ExitCode {
                 "odc: no command or folder named {}{suggestion}",
                 odc_core::display::escape_path(dir)
             );
-            return ExitCode::from(odc::cli::exit::USAGE);
+            return ExitCode::from(odc::exit::USAGE);
         }
         use std::io::IsTerminal;
         if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
             errln!(
                 "odc: the two-pane UI needs a terminal; without one, use the commands (odc ls, get, put, …; see `odc --help`)"
             );
-            return ExitCode::from(odc::cli::exit::USAGE);
+            return ExitCode::from(odc::exit::USAGE);
         }
     }
     match command {

@@ -89,7 +89,7 @@ async fn must_be_local_folder(location: &Location, written: &str) -> Result<(), 
             let hint = if written.starts_with('/') {
                 format!(
                     " (for the OneDrive folder write {}{shown})",
-                    crate::location::REMOTE_PREFIX
+                    crate::onedrive::path::REMOTE_PREFIX
                 )
             } else {
                 String::new()

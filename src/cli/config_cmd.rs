@@ -72,7 +72,7 @@ fn show(explicit: Option<&Path>) -> ExitCode {
         }
         Err(err) => {
             errln!("odc: {}", escape_control(&err.to_string()));
-            ExitCode::from(super::exit::USAGE)
+            ExitCode::from(crate::exit::USAGE)
         }
     }
 }
@@ -131,7 +131,7 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
                 "odc: {} (run `odc config edit` again to fix it)",
                 escape_control(&err.to_string())
             );
-            ExitCode::from(super::exit::USAGE)
+            ExitCode::from(crate::exit::USAGE)
         }
     }
 }

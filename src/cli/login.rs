@@ -23,7 +23,7 @@ pub struct LoginOptions {
 pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
     let config = context.config.clone();
     if let Some(name) = &options.name {
-        crate::onedrive::tokens::check_account_name(name)?;
+        crate::onedrive::path::check_account_name(name)?;
     }
     let (before, _) = context.store.list(&config)?;
     let use_browser = options.browser

@@ -140,15 +140,15 @@ struct Claimed {
 pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
     if let Err(err) = claim_accounts(&mut command, &mut context) {
         errln!("odc: {err}");
-        return ExitCode::from(exit::USAGE);
+        return ExitCode::from(crate::exit::USAGE);
     }
     // What "not found" means for this command: a folder (3) or a file (4).
     let missing = match &command {
         Command::Ls { .. }
         | Command::Mkdir { .. }
         | Command::Check { .. }
-        | Command::Sync { .. } => exit::FOLDER_NOT_FOUND,
-        _ => exit::FILE_NOT_FOUND,
+        | Command::Sync { .. } => crate::exit::FOLDER_NOT_FOUND,
+        _ => crate::exit::FILE_NOT_FOUND,
     };
     let result = match command {
         Command::Login {
@@ -301,7 +301,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Reported) => ExitCode::from(exit::SOME_FAILED),
+        Err(Failure::Reported) => ExitCode::from(crate::exit::SOME_FAILED),
         Err(Failure::Interrupted(status)) => ExitCode::from(status),
         Err(Failure::ReaderGone) => ExitCode::from(crate::stdio::CLOSED_PIPE_STATUS as u8),
         Err(Failure::Error(err)) => {
@@ -310,7 +310,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             ExitCode::from(if is_missing(&err) {
                 missing
             } else {
-                exit::SOME_FAILED
+                crate::exit::SOME_FAILED
             })
         }
     }
@@ -336,14 +336,6 @@ fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
         context.claim_drive(path, &mut claimed)?;
     }
     Ok(())
-}
-
-/// Exit statuses a script can rely on (README, `odc --help`).
-pub mod exit {
-    pub const SOME_FAILED: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const FOLDER_NOT_FOUND: u8 = 3;
-    pub const FILE_NOT_FOUND: u8 = 4;
 }
 
 fn is_missing(err: &Error) -> bool {

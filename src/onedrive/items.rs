@@ -36,7 +36,7 @@ pub struct DriveItem {
     pub folder: Option<FolderFacet>,
     pub package: Option<serde_json::Value>,
     /// Set on shortcuts and shared items: the item lives in another drive.
-    pub remote_item: Option<Box<super::shared::RemoteItem>>,
+    pub remote_item: Option<Box<RemoteItem>>,
     pub root: Option<serde_json::Value>,
     pub file_system_info: Option<FileSystemInfo>,
     /// `{"name": "vault"}` on the Personal Vault, `documents` and so on on the
@@ -84,6 +84,38 @@ pub struct SpecialFolder {
 #[serde(rename_all = "camelCase")]
 pub struct FolderFacet {
     pub child_count: Option<u64>,
+}
+
+/// The `remoteItem` facet: the item in the drive it lives in.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteItem {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub size: Option<u64>,
+    pub parent_reference: Option<ItemReference>,
+    pub folder: Option<FolderFacet>,
+    pub file: Option<FileFacet>,
+    pub shared: Option<SharedFacet>,
+    pub web_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedFacet {
+    pub owner: Option<IdentitySet>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentitySet {
+    pub user: Option<Identity>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub display_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

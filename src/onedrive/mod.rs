@@ -12,7 +12,6 @@ pub mod error;
 mod fragments;
 pub mod graphs;
 pub mod items;
-pub mod limits;
 pub mod local_names;
 mod loopback;
 pub mod names;

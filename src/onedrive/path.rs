@@ -15,6 +15,31 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// What marks a OneDrive path where a local path could also be written.
+pub const REMOTE_PREFIX: &str = "OneDrive:";
+/// The name written for the default account's drive (`OneDrive:/…`); other
+/// accounts are written by their short names (`work:/…`, `work@{drive-id}:/…`).
+pub const DEFAULT_DRIVE_NAME: &str = "OneDrive";
+
+/// Account names appear before a colon in paths (`work:/Reports`), so they are
+/// short words; `OneDrive` is taken by the default account's paths.
+pub fn check_account_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !name.eq_ignore_ascii_case(REMOTE_PREFIX.trim_end_matches(':'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Other(format!(
+            "{:?} cannot name an account: use letters, digits, '.', '_' or '-' (up to 64), and not \"OneDrive\"",
+            odc_core::display::escape_control(name)
+        )))
+    }
+}
+
 /// Which drive a remote path is in: an account (by its short name; `None` is the
 /// default account), one of its drives (`None` is its OneDrive), and, for a folder
 /// shared from another drive, that folder (paths are then below it).
@@ -47,10 +72,7 @@ impl DriveSpec {
     /// `OneDrive`, `work`, `work@b!Xy…`, or `work@b!Xy…~01AB…` (before the `:` of a
     /// written path).
     pub fn prefix(&self) -> String {
-        let account = self
-            .account
-            .as_deref()
-            .unwrap_or(crate::location::DEFAULT_DRIVE_NAME);
+        let account = self.account.as_deref().unwrap_or(DEFAULT_DRIVE_NAME);
         match (&self.drive_id, &self.folder) {
             (Some(id), Some(folder)) => format!("{account}@{id}{FOLDER_MARK}{folder}"),
             (Some(id), None) => format!("{account}@{id}"),
@@ -79,10 +101,10 @@ impl DriveSpec {
         if !id_ok(drive_id) || !id_ok(folder) {
             return None;
         }
-        let account = if account.eq_ignore_ascii_case(crate::location::DEFAULT_DRIVE_NAME) {
+        let account = if account.eq_ignore_ascii_case(DEFAULT_DRIVE_NAME) {
             None
         } else {
-            super::tokens::check_account_name(account).ok()?;
+            check_account_name(account).ok()?;
             Some(account.to_string())
         };
         Some(DriveSpec {

@@ -9,44 +9,12 @@
 use std::collections::HashSet;
 
 use futures::TryStreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::Graph;
 use super::error::Result;
-use super::items::{DriveItem, FileFacet, FolderFacet, ItemAddress, ItemReference};
+use super::items::{DriveItem, ItemAddress};
 use super::path::{DriveSpec, RemotePath, normal_drive_id};
-
-/// The `remoteItem` facet: the item in the drive it lives in.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoteItem {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub size: Option<u64>,
-    pub parent_reference: Option<ItemReference>,
-    pub folder: Option<FolderFacet>,
-    pub file: Option<FileFacet>,
-    pub shared: Option<SharedFacet>,
-    pub web_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SharedFacet {
-    pub owner: Option<IdentitySet>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentitySet {
-    pub user: Option<Identity>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Identity {
-    pub display_name: Option<String>,
-}
 
 /// An item shared with the signed-in user, wherever it was found (a shortcut in
 /// this drive or a search result).

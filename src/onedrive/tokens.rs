@@ -113,25 +113,6 @@ impl Account {
     }
 }
 
-/// Account names appear before a colon in paths (`work:/Reports`), so they are
-/// short words; `OneDrive` is taken by the default account's paths.
-pub fn check_account_name(name: &str) -> Result<()> {
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && !name.eq_ignore_ascii_case(crate::location::REMOTE_PREFIX.trim_end_matches(':'));
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::Other(format!(
-            "{:?} cannot name an account: use letters, digits, '.', '_' or '-' (up to 64), and not \"OneDrive\"",
-            odc_core::display::escape_control(name)
-        )))
-    }
-}
-
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct StoreFile {
     version: u32,
@@ -497,9 +478,12 @@ mod tests {
             "{missing}"
         );
         for bad in ["", "OneDrive", "a b", "x:y", "\u{1b}[2J"] {
-            assert!(check_account_name(bad).is_err(), "{bad:?}");
+            assert!(
+                super::super::path::check_account_name(bad).is_err(),
+                "{bad:?}"
+            );
         }
-        check_account_name("work-2.old_x").unwrap();
+        super::super::path::check_account_name("work-2.old_x").unwrap();
     }
 
     #[test]

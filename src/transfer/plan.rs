@@ -288,7 +288,7 @@ struct LocalWalk<'a> {
 impl LocalWalk<'_> {
     /// An upload larger than OneDrive takes is refused here, before any request.
     fn too_large(&self, path: &Path, size: u64) -> Option<String> {
-        use crate::onedrive::limits::MAX_FILE_BYTES;
+        use odc_core::limits::MAX_FILE_BYTES;
         (self.direction == Direction::Upload && size > MAX_FILE_BYTES).then(|| {
             format!(
                 "{}: skipped: {} is larger than the {} OneDrive takes",

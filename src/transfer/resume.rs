@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::location::REMOTE_PREFIX;
+use crate::onedrive::path::REMOTE_PREFIX;
 use crate::onedrive::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::location::REMOTE_PREFIX;
 use crate::onedrive::RemotePath;
+use crate::onedrive::path::REMOTE_PREFIX;
 use crate::transfer::Location;
 
 /// Where `text` leads from `here`.

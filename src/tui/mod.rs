@@ -108,7 +108,7 @@ pub async fn run_ui(
                 "odc: {}",
                 odc_core::display::escape_control(&err.to_string())
             );
-            return ExitCode::from(crate::cli::exit::USAGE);
+            return ExitCode::from(crate::exit::USAGE);
         }
     };
     let start = app::Start {

@@ -13,6 +13,7 @@ mod compare;
 mod config;
 mod emulator;
 mod engine;
+mod layers;
 mod operations;
 mod support;
 mod tui;

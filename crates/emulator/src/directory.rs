@@ -51,7 +51,7 @@ pub struct Directory {
     pub users: Vec<User>,
     pub sites: Vec<Site>,
     /// Items users have shared with each other.
-    pub shares: Vec<super::shares::Share>,
+    pub shares: Vec<Share>,
 }
 
 impl Directory {
@@ -83,14 +83,14 @@ impl Directory {
 
     /// A drive by id with what `user` may do in it: their own (or their
     /// organisation's) drives wholly, another user's only where it was shared.
-    pub fn open_drive(&self, user: usize, id: &str) -> Option<(DriveRef, super::shares::Access)> {
+    pub fn open_drive(&self, user: usize, id: &str) -> Option<(DriveRef, Access)> {
         if let Some(drive) = self.drive_for(user, id) {
-            return Some((drive, super::shares::Access::Owner));
+            return Some((drive, Access::Owner));
         }
         let drive = self.any_drive(id)?;
         let real_id = drive.lock().unwrap().id.clone();
         let roots = self.shared_roots(user, &real_id);
-        (!roots.is_empty()).then_some((drive, super::shares::Access::Shared(roots)))
+        (!roots.is_empty()).then_some((drive, Access::Shared(roots)))
     }
 
     /// Any drive by id (pre-authenticated download URLs carry it). Personal ids
@@ -104,7 +104,7 @@ impl Directory {
                     .iter()
                     .flat_map(|s| s.libraries.iter().map(|(_, d)| d)),
             )
-            .find(|drive| super::shares::same_drive_id(&drive.lock().unwrap().id, id))
+            .find(|drive| same_drive_id(&drive.lock().unwrap().id, id))
             .cloned()
     }
 
@@ -200,5 +200,48 @@ impl Deref for Scoped {
     type Target = Shared;
     fn deref(&self) -> &Shared {
         &self.shared
+    }
+}
+
+/// One item of `drive_id` opened to `user`.
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub drive_id: String,
+    pub item_id: String,
+    pub user: usize,
+    pub write: bool,
+}
+
+/// What a request may do in the drive it addresses.
+#[derive(Debug, Clone, Default)]
+pub enum Access {
+    /// The user's own drive, or a library of their organisation.
+    #[default]
+    Owner,
+    /// Another user's drive: only the shared items and what is below them; the
+    /// flag says whether the share lets them write.
+    Shared(Vec<(String, bool)>),
+}
+
+impl Directory {
+    /// The items of drive `drive_id` shared with `user`.
+    pub fn shared_roots(&self, user: usize, drive_id: &str) -> Vec<(String, bool)> {
+        self.shares
+            .iter()
+            .filter(|s| s.user == user && same_drive_id(&s.drive_id, drive_id))
+            .map(|s| (s.item_id.clone(), s.write))
+            .collect()
+    }
+}
+
+/// Drive ids as the service compares them: personal ids in either case and with
+/// or without the leading zeros it sometimes drops (onedrive-api-docs#1890).
+pub fn same_drive_id(a: &str, b: &str) -> bool {
+    let hex = |id: &str| id.len() <= 16 && id.chars().all(|c| c.is_ascii_hexdigit());
+    if hex(a) && hex(b) {
+        a.trim_start_matches('0')
+            .eq_ignore_ascii_case(b.trim_start_matches('0'))
+    } else {
+        a == b
     }
 }

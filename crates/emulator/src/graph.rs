@@ -162,7 +162,7 @@ pub(super) async fn handle_inner(
             DriveSel::Mine => directory
                 .users
                 .get(user)
-                .map(|u| (u.drive.clone(), super::shares::Access::Owner)),
+                .map(|u| (u.drive.clone(), super::directory::Access::Owner)),
             DriveSel::Id(id) => directory.open_drive(user, id),
         }
     };

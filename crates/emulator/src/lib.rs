@@ -528,7 +528,7 @@ impl Emulator {
         let item_id = drive
             .id_at(path)
             .unwrap_or_else(|| panic!("nothing at {path}"));
-        directory.shares.push(shares::Share {
+        directory.shares.push(directory::Share {
             drive_id: drive.id.clone(),
             item_id: item_id.clone(),
             user: with,

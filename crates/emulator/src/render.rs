@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::store::{Drive, Item, ItemKind};
+use super::store::{Drive, Item, ItemKind, RemoteRef};
 
 /// Context for rendering items.
 pub struct Render<'a> {
@@ -76,7 +76,7 @@ impl Render<'_> {
                 let target = item.remote.as_ref().expect("matched");
                 m.insert(
                     "remoteItem".into(),
-                    super::shares::remote_item_json(target, &self.shared.origin),
+                    remote_item_json(target, &self.shared.origin),
                 );
             }
             // A notebook is a folder inside, but the service shows only its
@@ -204,4 +204,43 @@ pub fn download_url(shared: &super::directory::Scoped, item: &Item, now: DateTim
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&payload);
     let signature = shared.sign(&payload);
     format!("{}/dl/{encoded}.{signature}", shared.origin)
+}
+
+/// The drive id as the `remoteItem` facet shows it on personal drives: upper case,
+/// leading zeros gone (onedrive-api-docs#1890, abraunegg#3072).
+pub(super) fn shown_drive_id(id: &str, drive_type: &str) -> String {
+    if drive_type == "personal" {
+        let trimmed = id.trim_start_matches('0').to_uppercase();
+        if trimmed.is_empty() {
+            "0".into()
+        } else {
+            trimmed
+        }
+    } else {
+        id.to_string()
+    }
+}
+
+/// The `remoteItem` facet.
+pub fn remote_item_json(target: &RemoteRef, origin: &str) -> Value {
+    let mut facet = json!({
+        "id": target.item_id,
+        "name": target.name,
+        "size": target.size,
+        "webUrl": format!("{origin}/web/{}", target.item_id),
+        "parentReference": {
+            "driveId": shown_drive_id(&target.drive_id, target.drive_type),
+            "driveType": target.drive_type,
+        },
+        "shared": {"owner": {"user": {"id": target.owner_id, "displayName": target.owner_name}}},
+    });
+    if let Some(parent) = &target.parent_id {
+        facet["parentReference"]["id"] = json!(parent);
+    }
+    if target.folder {
+        facet["folder"] = json!({"childCount": target.child_count});
+    } else {
+        facet["file"] = json!({"mimeType": mime_type(&target.name)});
+    }
+    facet
 }

@@ -13,68 +13,11 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use super::directory::Directory;
+use super::directory::{Access, Directory};
 use super::error::{ApiError, ApiResult};
+use super::render::{remote_item_json, shown_drive_id};
 use super::route::{Nav, Route};
 use super::store::{Drive, Item, RemoteRef};
-
-/// One item of `drive_id` opened to `user`.
-#[derive(Debug, Clone)]
-pub struct Share {
-    pub drive_id: String,
-    pub item_id: String,
-    pub user: usize,
-    pub write: bool,
-}
-
-/// What a request may do in the drive it addresses.
-#[derive(Debug, Clone, Default)]
-pub enum Access {
-    /// The user's own drive, or a library of their organisation.
-    #[default]
-    Owner,
-    /// Another user's drive: only the shared items and what is below them; the
-    /// flag says whether the share lets them write.
-    Shared(Vec<(String, bool)>),
-}
-
-impl Directory {
-    /// The items of drive `drive_id` shared with `user`.
-    pub fn shared_roots(&self, user: usize, drive_id: &str) -> Vec<(String, bool)> {
-        self.shares
-            .iter()
-            .filter(|s| s.user == user && same_drive_id(&s.drive_id, drive_id))
-            .map(|s| (s.item_id.clone(), s.write))
-            .collect()
-    }
-}
-
-/// Drive ids as the service compares them: personal ids in either case and with
-/// or without the leading zeros it sometimes drops (onedrive-api-docs#1890).
-pub fn same_drive_id(a: &str, b: &str) -> bool {
-    let hex = |id: &str| id.len() <= 16 && id.chars().all(|c| c.is_ascii_hexdigit());
-    if hex(a) && hex(b) {
-        a.trim_start_matches('0')
-            .eq_ignore_ascii_case(b.trim_start_matches('0'))
-    } else {
-        a == b
-    }
-}
-
-/// The drive id as the `remoteItem` facet shows it on personal drives: upper case,
-/// leading zeros gone (onedrive-api-docs#1890, abraunegg#3072).
-fn shown_drive_id(id: &str, drive_type: &str) -> String {
-    if drive_type == "personal" {
-        let trimmed = id.trim_start_matches('0').to_uppercase();
-        if trimmed.is_empty() {
-            "0".into()
-        } else {
-            trimmed
-        }
-    } else {
-        id.to_string()
-    }
-}
 
 /// What a shortcut or a search result shows of an item in another drive.
 pub fn snapshot(drive: &Drive, item: &Item) -> RemoteRef {
@@ -94,30 +37,6 @@ pub fn snapshot(drive: &Drive, item: &Item) -> RemoteRef {
         owner_id: drive.owner_id.clone(),
         owner_name: drive.owner_name.clone(),
     }
-}
-
-/// The `remoteItem` facet.
-pub fn remote_item_json(target: &RemoteRef, origin: &str) -> Value {
-    let mut facet = json!({
-        "id": target.item_id,
-        "name": target.name,
-        "size": target.size,
-        "webUrl": format!("{origin}/web/{}", target.item_id),
-        "parentReference": {
-            "driveId": shown_drive_id(&target.drive_id, target.drive_type),
-            "driveType": target.drive_type,
-        },
-        "shared": {"owner": {"user": {"id": target.owner_id, "displayName": target.owner_name}}},
-    });
-    if let Some(parent) = &target.parent_id {
-        facet["parentReference"]["id"] = json!(parent);
-    }
-    if target.folder {
-        facet["folder"] = json!({"childCount": target.child_count});
-    } else {
-        facet["file"] = json!({"mimeType": super::render::mime_type(&target.name)});
-    }
-    facet
 }
 
 /// A search result for an item shared with the searching user: the item's own id

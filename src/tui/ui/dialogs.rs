@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{Palette, centered, fit};
-use crate::location::REMOTE_PREFIX;
+use crate::onedrive::path::REMOTE_PREFIX;
 use crate::transfer::Kind;
 use crate::tui::keymap::Context;
 use crate::tui::state::{CompareStage, Dialog, ShareState, State};
