@@ -9,11 +9,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use odc::config::Config;
 use odc::onedrive::auth::Session;
 use odc::onedrive::tokens::{Account, TokenStore};
 use odc::onedrive::{Graph, RemotePath};
 use odc::transfer::{Engine, EngineEvent, Kind, Location, Request, TaskState};
+use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions, Settings};
 
 const FILES: usize = 1000;

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
-use odc::config::Config;
 use odc::onedrive::RemotePath;
 use odc::onedrive::auth::Tokens;
 use odc::onedrive::tokens::{Account, TokenStore};
@@ -26,6 +25,7 @@ use odc::tui::app::{Surface, drive};
 use odc::tui::effects::Runner;
 use odc::tui::keymap::Keymap;
 use odc::tui::state::{Dialog, State};
+use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -219,7 +219,7 @@ pub async fn demo(
     local_dir: Option<std::path::PathBuf>,
     config_file: Option<&std::path::Path>,
 ) -> ExitCode {
-    let mut config = match crate::config::load(config_file) {
+    let mut config = match odc_core::config::load(config_file) {
         Ok(config) => config,
         Err(err) => {
             errln!("odc demo: {err}");
@@ -276,7 +276,7 @@ pub async fn demo(
 /// two accounts side by side (F2 in a pane) and copies between them.
 fn add_work_account(
     emulator: &Emulator,
-    config: &crate::config::Config,
+    config: &odc_core::config::Config,
     store: &crate::onedrive::tokens::TokenStore,
 ) -> crate::onedrive::Result<()> {
     let (user, drive) = emulator.add_user(

@@ -6,16 +6,13 @@ pub mod stdio;
 
 pub mod cli;
 pub mod compare;
-pub mod config;
 pub mod desktop;
 #[cfg(feature = "emulator")]
 pub mod emulator_cmd;
 pub mod exit;
-pub mod fsutil;
 pub mod location;
 pub mod logging;
 pub mod onedrive;
-pub mod paths;
 pub mod qr;
 pub mod signals;
 pub mod transfer;

@@ -70,7 +70,7 @@ pub fn init(options: &LogOptions) -> Option<LogGuard> {
             (writer, guard, path.clone())
         }
         None => {
-            let dir = crate::paths::state_dir()?;
+            let dir = odc_core::paths::state_dir()?;
             std::fs::create_dir_all(&dir).ok()?;
             let appender = tracing_appender::rolling::Builder::new()
                 .rotation(tracing_appender::rolling::Rotation::DAILY)

@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         }
         other => other,
     };
-    let config = match odc::config::load(cli.config.as_deref()) {
+    let config = match odc_core::config::load(cli.config.as_deref()) {
         Ok(config) => Arc::new(config),
         Err(err) => {
             errln!("odc: {err}");

@@ -49,7 +49,7 @@ async fn compared(
     let (dst, dst_graph) = through_shortcuts(&graphs, dst, dst_graph).await?;
     let mode = if quick { Mode::Quick } else { Mode::Content };
     let places = compare::locations::Places {
-        cache_dir: crate::paths::cache_dir(),
+        cache_dir: odc_core::paths::cache_dir(),
         graph_url: context.config.endpoints.graph_url.clone(),
         follow_symlinks: context.config.transfer.follow_symlinks,
     };

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::config::{self, Origin};
+use odc_core::config::{self, Origin};
 use odc_core::display::escape_control;
 
 #[derive(Subcommand, Debug, Clone)]
@@ -24,7 +24,7 @@ pub enum ConfigCommand {
 fn config_path(explicit: Option<&Path>) -> Option<PathBuf> {
     explicit
         .map(Path::to_path_buf)
-        .or_else(crate::paths::config_file)
+        .or_else(odc_core::paths::config_file)
 }
 
 pub fn run(command: ConfigCommand, explicit: Option<&Path>) -> ExitCode {

@@ -18,10 +18,10 @@ use humansize::{BINARY, format_size};
 
 pub use args::{Cli, Command};
 
-use crate::config::Config;
 use crate::onedrive::auth::Session;
 use crate::onedrive::tokens::TokenStore;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
+use odc_core::config::Config;
 use odc_core::display::escape_control;
 
 /// What every command needs.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::tree::Node;
-use crate::fsutil::FileVersion;
+use odc_core::fsutil::FileVersion;
 
 #[derive(Debug, Default)]
 pub struct HashCache {
@@ -95,7 +95,7 @@ impl HashCache {
                 id.dev, id.ino, id.size, id.mtime_ns, id.ctime_ns
             ));
         }
-        crate::fsutil::write_private_atomically(file, text.as_bytes())
+        odc_core::fsutil::write_private_atomically(file, text.as_bytes())
     }
 }
 

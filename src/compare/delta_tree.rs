@@ -134,7 +134,7 @@ pub async fn remote(
         };
         // Best effort: without it the next compare walks everything again.
         if let Ok(bytes) = serde_json::to_vec(&saved)
-            && let Err(err) = crate::fsutil::write_private_atomically(&file, &bytes)
+            && let Err(err) = odc_core::fsutil::write_private_atomically(&file, &bytes)
         {
             tracing::warn!("the delta state was not saved: {err}");
         }

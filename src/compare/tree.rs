@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::Why;
-use crate::fsutil::FileVersion;
 use crate::onedrive::{Graph, ItemAddress, RemotePath};
+use odc_core::fsutil::FileVersion;
 
 /// Folders listed at once when reading a OneDrive tree.
 const REMOTE_FOLDERS_AT_ONCE: usize = 8;

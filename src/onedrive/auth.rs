@@ -20,7 +20,7 @@ use tokio::sync::watch;
 
 use super::error::{Error, Result};
 use super::tokens::{Account, TokenStore};
-use crate::config::Config;
+use odc_core::config::Config;
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_MARGIN_SECS: i64 = 300;

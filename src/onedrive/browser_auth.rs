@@ -14,7 +14,7 @@ use oauth2::{
 use super::auth::{OAuthHttp, Tokens, describe_sts, scopes, tokens_from};
 use super::error::{Error, Result};
 use super::loopback::Loopback;
-use crate::config::Config;
+use odc_core::config::Config;
 
 /// A browser sign-in under way: the page to open and the listener waiting for it.
 pub struct BrowserSignIn {

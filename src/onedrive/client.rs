@@ -13,7 +13,7 @@ use url::Url;
 use super::auth::Session;
 use super::error::{Error, Result};
 use super::retry::{MAX_SERVER_WAIT, ThrottleGate, backoff_delay, jitter, parse_retry_after};
-use crate::config::Config;
+use odc_core::config::Config;
 
 pub use super::agent::user_agent;
 

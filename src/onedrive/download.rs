@@ -250,7 +250,7 @@ impl Graph {
             let when: SystemTime = modified.into();
             let _ = file.set_modified(when);
         }
-        crate::fsutil::set_mode_as_cp(&file, 0o666).map_err(|e| Error::io(partial_file, e))?;
+        odc_core::fsutil::set_mode_as_cp(&file, 0o666).map_err(|e| Error::io(partial_file, e))?;
         check_replaceable(target).await?;
         if let Some(set_aside) = set_aside
             && tokio::fs::symlink_metadata(target).await.is_ok()

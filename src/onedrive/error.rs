@@ -49,7 +49,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 fn config_file_text() -> String {
-    crate::paths::config_file()
+    odc_core::paths::config_file()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "the config file".into())
 }

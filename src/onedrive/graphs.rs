@@ -11,7 +11,7 @@ use super::client::Graph;
 use super::error::{Error, Result};
 use super::path::DriveSpec;
 use super::tokens::TokenStore;
-use crate::config::Config;
+use odc_core::config::Config;
 
 pub struct Graphs {
     /// The configuration and token store other accounts are loaded with; without

@@ -110,7 +110,7 @@ pub(super) mod partial_tag {
 /// the file it points at.
 pub async fn open_partial(path: &Path) -> Result<tokio::fs::File> {
     let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || crate::fsutil::open_private_for_write(&path))
+    tokio::task::spawn_blocking(move || odc_core::fsutil::open_private_for_write(&path))
         .await
         .map_err(|e| Error::Other(format!("partial file: {e}")))?
         .map(tokio::fs::File::from_std)
@@ -125,7 +125,7 @@ pub async fn check_replaceable(target: &Path) -> Result<()> {
         Ok(meta) => Err(Error::Other(format!(
             "{} exists and is {}; it was not replaced",
             odc_core::display::escape_path(target),
-            crate::fsutil::describe_kind(&meta)
+            odc_core::fsutil::describe_kind(&meta)
         ))),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(err) => Err(Error::io(target, err)),

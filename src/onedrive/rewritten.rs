@@ -72,7 +72,7 @@ pub struct Rewrites {
 impl Rewrites {
     pub fn standard() -> Self {
         Self {
-            file: crate::paths::state_dir().map(|d| d.join("rewritten.json")),
+            file: odc_core::paths::state_dir().map(|d| d.join("rewritten.json")),
         }
     }
 
@@ -105,6 +105,6 @@ impl Rewrites {
         let excess = saved.records.len().saturating_sub(MAX_RECORDS);
         saved.records.drain(..excess);
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
-        crate::fsutil::write_private_atomically(file, &bytes)
+        odc_core::fsutil::write_private_atomically(file, &bytes)
     }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
 use super::secrets::SecretStore;
-use crate::config::Config;
+use odc_core::config::Config;
 
 /// A fresh set of tokens.
 #[derive(Clone)]
@@ -171,7 +171,7 @@ impl TokenStore {
 
     /// `$XDG_DATA_HOME/odc/tokens.json`.
     pub fn default_location() -> Result<Self> {
-        let dir = crate::paths::data_dir().ok_or_else(|| {
+        let dir = odc_core::paths::data_dir().ok_or_else(|| {
             Error::Other("cannot find a home directory for the token store".into())
         })?;
         Ok(Self::new(dir.join("tokens.json")))
@@ -235,14 +235,14 @@ impl TokenStore {
             }
         };
         let json = serde_json::to_vec_pretty(file).expect("store serialises");
-        crate::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)
+        odc_core::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)
     }
 
     /// Holds the store's lock (shared by every odc process of the user) until
     /// dropped: read, refresh and write as one step.
     pub fn lock(&self) -> Result<StoreLock> {
         Ok(StoreLock {
-            _file: crate::fsutil::lock_beside(&self.path).map_err(Error::Local)?,
+            _file: odc_core::fsutil::lock_beside(&self.path).map_err(Error::Local)?,
         })
     }
 

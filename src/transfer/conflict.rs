@@ -24,8 +24,8 @@ pub enum Resolution {
 
 impl Resolution {
     /// The configured answer, or None to ask.
-    pub fn from_setting(setting: crate::config::OnConflict) -> Option<Resolution> {
-        use crate::config::OnConflict;
+    pub fn from_setting(setting: odc_core::config::OnConflict) -> Option<Resolution> {
+        use odc_core::config::OnConflict;
         match setting {
             OnConflict::Ask => None,
             OnConflict::Overwrite => Some(Resolution::Overwrite),

@@ -27,7 +27,7 @@ pub async fn copy_file(
         return Err(Error::Other(format!(
             "{} is {}; only files are copied",
             source.display(),
-            crate::fsutil::describe_kind(&metadata)
+            odc_core::fsutil::describe_kind(&metadata)
         )));
     }
     let size = metadata.len();
@@ -91,7 +91,7 @@ pub async fn copy_file(
             let _ = output.set_modified(modified);
         }
         use std::os::unix::fs::PermissionsExt;
-        crate::fsutil::set_mode_as_cp(&output, metadata.permissions().mode())
+        odc_core::fsutil::set_mode_as_cp(&output, metadata.permissions().mode())
             .map_err(|e| Error::io(&partial, e))?;
         Ok(())
     }

@@ -391,7 +391,7 @@ impl LocalWalk<'_> {
                     plan.problem(format!(
                         "{}: skipped: {} is not copied",
                         shown(&path),
-                        crate::fsutil::describe_kind(&metadata)
+                        odc_core::fsutil::describe_kind(&metadata)
                     ));
                 }
             }

@@ -34,7 +34,7 @@ pub struct Interrupted {
     /// modified time put back is not continued, or the drive would get a mix of
     /// two revisions. Absent in records from before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<crate::fsutil::FileVersion>,
+    pub version: Option<odc_core::fsutil::FileVersion>,
 }
 
 impl Interrupted {
@@ -86,7 +86,7 @@ impl ResumeStore {
     }
 
     pub fn default_location() -> Option<Self> {
-        crate::paths::state_dir().map(|dir| Self::new(dir.join("resume.json")))
+        odc_core::paths::state_dir().map(|dir| Self::new(dir.join("resume.json")))
     }
 
     pub fn path(&self) -> &std::path::Path {
@@ -98,12 +98,12 @@ impl ResumeStore {
     /// silently: the error names where it went, and the change goes on from empty.
     fn update<R>(&self, change: impl FnOnce(&mut Records) -> (R, bool)) -> Result<R> {
         let _thread = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let _process = crate::fsutil::lock_beside(&self.path).map_err(Error::Local)?;
+        let _process = odc_core::fsutil::lock_beside(&self.path).map_err(Error::Local)?;
         let (mut records, damaged) = match std::fs::read(&self.path) {
             Ok(bytes) => match serde_json::from_slice::<Records>(&bytes) {
                 Ok(records) => (records, None),
                 Err(err) => {
-                    let aside = crate::fsutil::set_aside(&self.path).map_err(Error::Local)?;
+                    let aside = odc_core::fsutil::set_aside(&self.path).map_err(Error::Local)?;
                     (
                         Records::new(),
                         Some(format!(
@@ -120,7 +120,7 @@ impl ResumeStore {
         let (result, changed) = change(&mut records);
         if changed {
             let json = serde_json::to_vec_pretty(&records).expect("records serialise");
-            crate::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)?;
+            odc_core::fsutil::write_private_atomically(&self.path, &json).map_err(Error::Local)?;
         }
         match damaged {
             Some(message) => {

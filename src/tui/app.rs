@@ -15,9 +15,9 @@ use super::keymap::Keymap;
 use super::state::State;
 use super::terminal::Guard;
 use super::update::{self, Event};
-use crate::config::Config;
 use crate::onedrive::RemotePath;
 use crate::onedrive::tokens::TokenStore;
+use odc_core::config::Config;
 
 const FRAME: Duration = Duration::from_millis(33);
 const TICK: Duration = Duration::from_millis(120);

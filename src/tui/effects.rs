@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use super::state::{AccountInfo, ConflictView, ErrorView};
 use super::update::{Effect, Event};
-use crate::config::Config;
 use crate::onedrive::auth::{self, PollState, Session};
 use crate::onedrive::graphs::Graphs;
 use crate::onedrive::path::DriveSpec;
@@ -19,6 +18,7 @@ use crate::onedrive::tokens::TokenStore;
 use crate::onedrive::{Error, Graph};
 use crate::transfer::operations;
 use crate::transfer::{ConflictAnswer, Engine, EngineEvent, ErrorAnswer, Location, Question};
+use odc_core::config::Config;
 
 /// What the loop itself must do.
 pub enum LoopControl {

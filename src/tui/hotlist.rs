@@ -33,13 +33,13 @@ pub fn save(path: &Path, folders: &[Location]) -> Result<(), String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let _lock = crate::fsutil::lock_beside(path).map_err(fail)?;
+    let _lock = odc_core::fsutil::lock_beside(path).map_err(fail)?;
     let mut text = String::new();
     for folder in folders {
         text.push_str(&folder.to_string());
         text.push('\n');
     }
-    crate::fsutil::write_private_atomically(path, text.as_bytes()).map_err(fail)
+    odc_core::fsutil::write_private_atomically(path, text.as_bytes()).map_err(fail)
 }
 
 #[cfg(test)]

@@ -29,9 +29,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::onedrive::RemotePath;
 use crate::onedrive::tokens::TokenStore;
+use odc_core::config::Config;
 
 /// Where the UI keeps its files.
 pub struct Places {
@@ -50,9 +50,9 @@ impl Places {
     pub fn standard() -> Places {
         Places {
             resume: crate::transfer::resume::ResumeStore::default_location(),
-            edits: crate::paths::cache_dir().map(|d| d.join("edit")),
-            hotlist: crate::paths::data_dir().map(|d| d.join("hotlist.txt")),
-            cache: crate::paths::cache_dir(),
+            edits: odc_core::paths::cache_dir().map(|d| d.join("edit")),
+            hotlist: odc_core::paths::data_dir().map(|d| d.join("hotlist.txt")),
+            cache: odc_core::paths::cache_dir(),
         }
     }
 

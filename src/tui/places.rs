@@ -9,12 +9,12 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::state::dialog::Place;
 use super::update::Event;
-use crate::config::Config;
 use crate::onedrive::graphs::Graphs;
 use crate::onedrive::path::DriveSpec;
 use crate::onedrive::tokens::{Account, TokenStore};
 use crate::onedrive::{Graph, RemotePath};
 use crate::transfer::Location;
+use odc_core::config::Config;
 use odc_core::display::escape_control;
 
 /// An account as the picker addresses it: the default account is `OneDrive:`.

@@ -706,7 +706,7 @@ pub fn keep_cursor_visible(pane: &mut Pane, rows: usize) {
 
 /// A new state for the given starting points.
 pub fn initial_state(
-    config: &crate::config::Config,
+    config: &odc_core::config::Config,
     keymap: std::sync::Arc<super::keymap::Keymap>,
     local_dir: PathBuf,
     remote_path: RemotePath,
@@ -744,7 +744,7 @@ pub fn initial_state(
         transfers: Default::default(),
         size,
         keymap,
-        theme: if no_color || config.ui.theme == crate::config::ThemeSetting::None {
+        theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {
             super::state::Theme::Plain
         } else {
             super::state::Theme::Colour

@@ -61,7 +61,7 @@ impl Reader {
 
 fn read_local(path: &std::path::Path, offset: u64, len: u64) -> Result<Bytes, String> {
     use std::os::unix::fs::FileExt;
-    let file = crate::fsutil::open_regular_for_read(path).map_err(|e| e.to_string())?;
+    let file = odc_core::fsutil::open_regular_for_read(path).map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; len as usize];
     let mut filled = 0;
     while filled < buf.len() {

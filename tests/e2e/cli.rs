@@ -934,7 +934,7 @@ async fn config_commands_and_the_man_page() {
     let expected = home.path("home/.config/odc/config.toml");
     assert_eq!(path.trim(), expected.display().to_string());
     let defaults = home.ok(&["config", "defaults"]).await;
-    assert_eq!(defaults, odc::config::DEFAULT_TOML);
+    assert_eq!(defaults, odc_core::config::DEFAULT_TOML);
 
     // An "editor" that appends a setting, as a person would type it.
     let editor = home.path("editor.sh");

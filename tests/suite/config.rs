@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use odc::config::{Config, ConfigError, Origin, load_from};
+use odc_core::config::{Config, ConfigError, Origin, load_from};
 
 fn fixture(name: &str) -> (PathBuf, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -198,7 +198,7 @@ fn every_default_setting_is_commented() {
     // Each key line in default.toml has a comment: the line before it, or at its
     // end, so the file documents every setting.
     let mut previous_was_comment_or_key = false;
-    for line in odc::config::DEFAULT_TOML.lines() {
+    for line in odc_core::config::DEFAULT_TOML.lines() {
         let line = line.trim();
         if line.starts_with('#') {
             previous_was_comment_or_key = true;
@@ -229,9 +229,9 @@ fn enum_settings_are_typed_and_explained() {
     .unwrap();
     assert_eq!(
         config.transfer.on_conflict,
-        odc::config::OnConflict::OverwriteOlder
+        odc_core::config::OnConflict::OverwriteOlder
     );
-    assert_eq!(config.ui.theme, odc::config::ThemeSetting::None);
+    assert_eq!(config.ui.theme, odc_core::config::ThemeSetting::None);
     let message = load_from(Some((path, "[transfer]\non_conflict = \"clobber\"\n")), &[])
         .unwrap_err()
         .to_string();
@@ -269,7 +269,7 @@ fn a_national_cloud_brings_its_hosts_unless_one_is_set() {
         "https://graph.example.test/v1.0"
     );
     // `odc config show` reports the hosts in use.
-    let shown = odc::config::effective_settings(Some((&path, text)), &[]).unwrap();
+    let shown = odc_core::config::effective_settings(Some((&path, text)), &[]).unwrap();
     assert!(
         shown
             .iter()
@@ -289,7 +289,7 @@ fn a_national_cloud_brings_its_hosts_unless_one_is_set() {
 /// overflows later.
 #[test]
 fn every_number_has_a_range_named_with_its_key() {
-    let defaults: toml::Table = odc::config::DEFAULT_TOML.parse().unwrap();
+    let defaults: toml::Table = odc_core::config::DEFAULT_TOML.parse().unwrap();
     for (section, table) in &defaults {
         let Some(table) = table.as_table() else {
             continue;
@@ -298,7 +298,7 @@ fn every_number_has_a_range_named_with_its_key() {
             if value.is_integer() {
                 let dotted = format!("{section}.{key}");
                 assert!(
-                    odc::config::RANGES.iter().any(|(k, ..)| *k == dotted),
+                    odc_core::config::RANGES.iter().any(|(k, ..)| *k == dotted),
                     "{dotted} has no range"
                 );
             }

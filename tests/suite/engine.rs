@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use odc::config::Config;
+use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions, Fault, FaultRule, RetryAfter, Settings, Target};
 
 use crate::support::{self, pattern};
@@ -444,7 +444,7 @@ async fn conflicts_are_asked_and_all_answers_hold() {
 #[tokio::test]
 async fn a_configured_conflict_answer_needs_no_question() {
     let mut env = env(Settings::default(), |c| {
-        c.transfer.on_conflict = odc::config::OnConflict::Overwrite
+        c.transfer.on_conflict = odc_core::config::OnConflict::Overwrite
     })
     .await;
     env.write("src/a.txt", b"fresh");
@@ -1695,7 +1695,7 @@ async fn a_resume_goes_only_where_it_was_going_with_the_bytes_it_had() {
         .unwrap()
         .origin()
         .ascii_serialization();
-    let mut other_version = odc::fsutil::FileVersion::of(&meta);
+    let mut other_version = odc_core::fsutil::FileVersion::of(&meta);
     other_version.ctime_ns += 1;
     store
         .put(
@@ -1717,7 +1717,7 @@ async fn a_resume_goes_only_where_it_was_going_with_the_bytes_it_had() {
             "planted",
             upload(
                 "https://attacker.example/up/3",
-                Some(odc::fsutil::FileVersion::of(&meta)),
+                Some(odc_core::fsutil::FileVersion::of(&meta)),
             ),
         )
         .unwrap();

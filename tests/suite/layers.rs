@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 /// Floors, lowest first. A module may use what is on a lower floor only.
 const FLOORS: &[&[&str]] = &[
-    // Plain helpers: output, file locations, exit statuses, local files, the desktop.
-    &["stdio", "paths", "exit", "fsutil", "desktop", "qr"],
-    // Settings as data, and the log.
-    &["config", "logging"],
+    // Plain helpers: output, exit statuses, the desktop, QR codes. (Settings, file
+    // locations and local file helpers are in odc-core, below this crate.)
+    &["stdio", "exit", "desktop", "qr"],
+    // The log.
+    &["logging"],
     // Microsoft identity and Graph.
     &["onedrive"],
     // Places (local or OneDrive) and signals, in the Graph layer's terms.
@@ -155,7 +156,7 @@ fn a_planted_back_arrow_is_caught() {
     std::fs::create_dir_all(src.join("tui")).unwrap();
     std::fs::write(
         src.join("onedrive/items.rs"),
-        "use crate::config::Config;\nfn f() { crate::tui::run(); }\n",
+        "use odc_core::config::Config;\nfn f() { crate::tui::run(); }\n",
     )
     .unwrap();
     std::fs::write(src.join("tui/mod.rs"), "use crate::onedrive::Graph;\n").unwrap();

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use odc::config::Config;
 use odc::onedrive::auth::Session;
 use odc::onedrive::tokens::{Account, TokenStore};
 use odc::onedrive::{Graph, Progress};
+use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions, LoggedRequest, Settings};
 use tokio_util::sync::CancellationToken;
 

@@ -1,9 +1,15 @@
-//! odc's lowest layer: what every other crate (the Graph client, the engine, the UI,
-//! the emulator) may use and what uses none of them. May use: std and small crates.
-//! Holds random ids, QuickXorHash, the service's size limits and the escaping of
-//! untrusted names for display.
+//! odc-core: the lowest layer, used by every other crate and using none of them.
+//! Its one job: what the layers share as data and plain helpers.
+//! May use: std and small crates.
+//!
+//! Holds the configuration (as data, loaded and checked), where odc keeps its
+//! files, files written atomically and local file versions, random ids,
+//! QuickXorHash, the service's size limits and the escaping of untrusted names.
 
+pub mod config;
 pub mod display;
+pub mod fsutil;
 pub mod ids;
 pub mod limits;
+pub mod paths;
 pub mod quickxor;

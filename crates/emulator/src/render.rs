@@ -208,7 +208,7 @@ pub fn download_url(shared: &super::directory::Scoped, item: &Item, now: DateTim
 
 /// The drive id as the `remoteItem` facet shows it on personal drives: upper case,
 /// leading zeros gone (onedrive-api-docs#1890, abraunegg#3072).
-pub(super) fn shown_drive_id(id: &str, drive_type: &str) -> String {
+fn shown_drive_id(id: &str, drive_type: &str) -> String {
     if drive_type == "personal" {
         let trimmed = id.trim_start_matches('0').to_uppercase();
         if trimmed.is_empty() {

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::directory::{Access, Directory};
 use super::error::{ApiError, ApiResult};
-use super::render::{remote_item_json, shown_drive_id};
+use super::render::remote_item_json;
 use super::route::{Nav, Route};
 use super::store::{Drive, Item, RemoteRef};
 
@@ -42,18 +42,19 @@ pub fn snapshot(drive: &Drive, item: &Item) -> RemoteRef {
 /// A search result for an item shared with the searching user: the item's own id
 /// and name, no `folder` or `file` facet of its own, and the `remoteItem` facet.
 pub fn search_result_json(target: &RemoteRef, origin: &str) -> Value {
-    json!({
-        "id": target.item_id,
-        "name": target.name,
-        "size": target.size,
-        "webUrl": format!("{origin}/web/{}", target.item_id),
+    let facet = remote_item_json(target, origin);
+    let mut result = json!({
         "parentReference": {
-            "driveId": shown_drive_id(&target.drive_id, target.drive_type),
-            "driveType": target.drive_type,
+            "driveId": facet["parentReference"]["driveId"],
+            "driveType": facet["parentReference"]["driveType"],
         },
-        "remoteItem": remote_item_json(target, origin),
         "searchResult": {},
-    })
+    });
+    for field in ["id", "name", "size", "webUrl"] {
+        result[field] = facet[field].clone();
+    }
+    result["remoteItem"] = facet;
+    result
 }
 
 /// The items shared with `user` whose names match `text` (`*` matches all), as

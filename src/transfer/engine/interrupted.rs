@@ -137,7 +137,7 @@ impl Engine {
                 let now = Interrupted {
                     size: metadata.len(),
                     modified,
-                    version: Some(crate::fsutil::FileVersion::of(&metadata)),
+                    version: Some(odc_core::fsutil::FileVersion::of(&metadata)),
                     ..record.clone()
                 };
                 if !record.same_local_file(&now) {

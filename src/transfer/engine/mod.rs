@@ -14,11 +14,11 @@ use super::conflict::{self, ConflictAnswer, Decision, ErrorAnswer, Policy, Resol
 use super::plan::{FileTask, PlanOptions};
 use super::resume::{Interrupted, ResumeStore, Way};
 use super::{Direction, Location, Request, TaskState, local};
-use crate::config::TransferConfig;
 use crate::onedrive::download::OnCancel;
 use crate::onedrive::graphs::Graphs;
 use crate::onedrive::upload::UploadOptions;
 use crate::onedrive::{Conflict, Error, Graph, ItemAddress, Progress, RemotePath, Result};
+use odc_core::config::TransferConfig;
 
 /// A running task's counters at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,7 +41,7 @@ impl Engine {
                     .as_ref()
                     .and_then(|m| m.modified().ok())
                     .map(|t| DateTime::<Utc>::from(t).timestamp());
-                let version = metadata.as_ref().map(crate::fsutil::FileVersion::of);
+                let version = metadata.as_ref().map(odc_core::fsutil::FileVersion::of);
                 // The same upload interrupted earlier (by this UI, or by `odc put`
                 // stopped with Ctrl-C) continues its session. A batched small file
                 // has no session and takes one round trip: no record (two writes of

@@ -12,7 +12,7 @@ use crossterm::event::KeyEvent;
 pub use action::{Action, Context};
 pub use key::{Key, KeyCodeOrd};
 
-use crate::config::{Config, ConfigError};
+use odc_core::config::{Config, ConfigError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn every_action_has_a_default_key() {
-        let keymap = Keymap::from_config(&crate::config::Config::defaults().keys).unwrap();
+        let keymap = Keymap::from_config(&odc_core::config::Config::defaults().keys).unwrap();
         for &action in Action::ALL {
             assert!(!keymap.keys(action).is_empty(), "{action:?}");
         }

@@ -537,7 +537,7 @@ fn mkdir_and_rename_dialog_snapshots() {
 /// things in different contexts but not two things in one.
 #[test]
 fn dialog_and_panel_keys_are_configurable() {
-    let mut config = odc::config::Config::defaults();
+    let mut config = odc_core::config::Config::defaults();
     config
         .keys
         .insert("conflict_overwrite".into(), vec!["w".into()]);

@@ -3,11 +3,11 @@ use std::sync::Arc;
 
 use chrono::TimeZone;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use odc::config::Config;
 use odc::onedrive::RemotePath;
 use odc::tui::keymap::Keymap;
 use odc::tui::state::{Entry, RemoteDetails, State};
 use odc::tui::update::{self, Effect, Event};
+use odc_core::config::Config;
 
 pub fn state(size: (u16, u16)) -> State {
     let config = Config::defaults();

@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use odc_core::display::escape_path;
+use crate::display::escape_path;
 
 type Result<T> = io::Result<T>;
 

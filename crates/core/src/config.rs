@@ -14,9 +14,9 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 /// The embedded defaults; every setting odc has is in this file, with a comment.
-pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
 
-use odc_core::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
+use crate::limits::{FRAGMENT_LIMIT, FRAGMENT_UNIT};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
