@@ -9,12 +9,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use odc::onedrive::auth::Session;
-use odc::onedrive::tokens::{Account, TokenStore};
-use odc::onedrive::{Graph, RemotePath};
-use odc::transfer::{Engine, EngineEvent, Kind, Location, Request, TaskState};
 use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions, Settings};
+use odc_engine::transfer::{Engine, EngineEvent, Kind, Location, Request, TaskState};
+use odc_graph::auth::Session;
+use odc_graph::tokens::{Account, TokenStore};
+use odc_graph::{Graph, RemotePath};
 
 const FILES: usize = 1000;
 const SIZE: usize = 16 * 1024;
@@ -60,7 +60,7 @@ async fn run(keep_modified_time: bool) {
             &config,
             "bench@example.com".into(),
             "Bench".into(),
-            odc::onedrive::tokens::Tokens::issued(
+            odc_graph::tokens::Tokens::issued(
                 tokens.access_token,
                 tokens.refresh_token,
                 tokens.expires_in,

@@ -18,15 +18,15 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
-use odc::onedrive::RemotePath;
-use odc::onedrive::auth::Tokens;
-use odc::onedrive::tokens::{Account, TokenStore};
-use odc::tui::app::{Surface, drive};
-use odc::tui::effects::Runner;
-use odc::tui::keymap::Keymap;
-use odc::tui::state::{Dialog, State};
 use odc_core::config::Config;
 use odc_emulator::{Emulator, EmulatorOptions};
+use odc_graph::RemotePath;
+use odc_graph::auth::Tokens;
+use odc_graph::tokens::{Account, TokenStore};
+use odc_tui::app::{Surface, drive};
+use odc_tui::effects::Runner;
+use odc_tui::keymap::Keymap;
+use odc_tui::state::{Dialog, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -98,7 +98,7 @@ struct Probe {
 impl Surface for Probe {
     fn draw(&mut self, state: &State) -> std::io::Result<()> {
         self.terminal
-            .draw(|frame| odc::tui::ui::render(state, frame))
+            .draw(|frame| odc_tui::ui::render(state, frame))
             .map_err(std::io::Error::other)?;
         let drawn = Instant::now();
         let mut o = self.observed.lock().unwrap();
@@ -176,7 +176,7 @@ async fn run(files: usize) {
         .unwrap();
 
     let keymap = Arc::new(Keymap::from_config(&config.keys).unwrap());
-    let mut state = odc::tui::update::initial_state(
+    let mut state = odc_tui::update::initial_state(
         &config,
         keymap,
         dir.path().join("src"),
@@ -189,7 +189,7 @@ async fn run(files: usize) {
         tx,
         config.clone(),
         store,
-        odc::tui::Places {
+        odc_tui::Places {
             resume: None,
             edits: None,
             hotlist: None,
@@ -203,7 +203,7 @@ async fn run(files: usize) {
     };
     let (keys, key_rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, KeyCode)>();
     let handled = observed.clone();
-    let mut input = odc::tui::app::StreamInput(Box::pin(tokio_stream_from(key_rx).map(
+    let mut input = odc_tui::app::StreamInput(Box::pin(tokio_stream_from(key_rx).map(
         move |(sent, code)| {
             handled.lock().unwrap().handled.push(sent);
             Ok(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))

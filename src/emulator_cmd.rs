@@ -254,15 +254,15 @@ pub async fn demo(
     config.account.token_store = "file".into();
     config.endpoints.authority_url = emulator.authority_url();
     config.endpoints.graph_url = emulator.graph_url();
-    let store = crate::onedrive::tokens::TokenStore::new(data.path().join("tokens.json"));
+    let store = odc_graph::tokens::TokenStore::new(data.path().join("tokens.json"));
     if let Err(err) = add_work_account(&emulator, &config, &store) {
         errln!("odc demo: cannot add the work account: {err}");
         return ExitCode::FAILURE;
     }
-    let code = crate::tui::run_ui(
+    let code = crate::ui_cmd::run_ui(
         std::sync::Arc::new(config),
         store,
-        crate::tui::Places::under(data.path()),
+        odc_tui::Places::under(data.path()),
         local_dir,
         None,
     )
@@ -277,8 +277,8 @@ pub async fn demo(
 fn add_work_account(
     emulator: &Emulator,
     config: &odc_core::config::Config,
-    store: &crate::onedrive::tokens::TokenStore,
-) -> crate::onedrive::Result<()> {
+    store: &odc_graph::tokens::TokenStore,
+) -> odc_graph::Result<()> {
     let (user, drive) = emulator.add_user(
         "ada@contoso.com",
         "Ada Lovelace (Contoso)",
@@ -308,12 +308,12 @@ fn add_work_account(
     );
     let scopes: Vec<&str> = config.account.scopes.iter().map(String::as_str).collect();
     let issued = emulator.issue_tokens_for(user, &scopes);
-    let tokens = crate::onedrive::tokens::Tokens::issued(
+    let tokens = odc_graph::tokens::Tokens::issued(
         issued.access_token,
         issued.refresh_token,
         issued.expires_in,
     );
-    let mut account = crate::onedrive::tokens::Account::new(
+    let mut account = odc_graph::tokens::Account::new(
         config,
         "ada@contoso.com".into(),
         "Ada Lovelace (Contoso)".into(),

@@ -1,19 +1,13 @@
-//! odc: a two-pane terminal file manager for OneDrive.
+//! odc: the binary's library: the command line, the UI's start, `demo` and `emulator`.
+//! Its one job: read what the user asked for and hand it to the layers below.
+//! May use: every odc crate; the only place that joins the emulator and the UI.
 
-// First: its printing macros are used by the modules below.
 #[macro_use]
-pub mod stdio;
+extern crate odc_core;
 
 pub mod cli;
-pub mod compare;
-pub mod desktop;
 #[cfg(feature = "emulator")]
 pub mod emulator_cmd;
 pub mod exit;
-pub mod location;
 pub mod logging;
-pub mod onedrive;
-pub mod qr;
-pub mod signals;
-pub mod transfer;
-pub mod tui;
+pub mod ui_cmd;

@@ -4,11 +4,11 @@ use std::sync::Arc;
 use clap::Parser;
 
 use odc::cli::{Cli, Command, Context};
-use odc::errln;
-use odc::onedrive::tokens::TokenStore;
+use odc_core::errln;
+use odc_graph::tokens::TokenStore;
 
 fn main() -> ExitCode {
-    odc::tui::terminal::install_panic_hook();
+    odc_tui::terminal::install_panic_hook();
     let cli = Cli::parse();
     let _log = odc::logging::init(&odc::logging::LogOptions {
         verbosity: cli.verbose,
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
                 errln!("odc: {err}");
                 return ExitCode::FAILURE;
             }
-            odc::stdio::out_bytes(&page);
+            odc_core::stdio::out_bytes(&page);
             return ExitCode::SUCCESS;
         }
         Some(Command::Completions { shell }) => {
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
             // `generate` panics when its writer fails: write to memory first.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "odc", &mut script);
-            odc::stdio::out_bytes(&script);
+            odc_core::stdio::out_bytes(&script);
             return ExitCode::SUCCESS;
         }
         other => other,
@@ -119,10 +119,10 @@ fn main() -> ExitCode {
                 },
             ))
         }
-        None => runtime.block_on(odc::tui::run_ui(
+        None => runtime.block_on(odc::ui_cmd::run_ui(
             config,
             store,
-            odc::tui::Places::standard(),
+            odc_tui::Places::standard(),
             cli.local_dir,
             cli.remote_path,
         )),

@@ -2,8 +2,8 @@
 //! signed-in accounts and what each can open.
 
 use super::{Context, Outcome};
-use crate::onedrive::items::Drive;
 use odc_core::display::escape_control;
+use odc_graph::items::Drive;
 
 pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) -> Outcome {
     if let Some(selector) = set_default {
@@ -86,10 +86,10 @@ pub async fn logout(context: &Context, selector: Option<&str>, everywhere: bool)
     if everywhere {
         // The identity platform's sign-out page ends the browser session too.
         let mut url = url::Url::parse(&context.config.logout_url())
-            .map_err(|e| crate::onedrive::Error::Other(format!("bad logout URL: {e}")))?;
+            .map_err(|e| odc_graph::Error::Other(format!("bad logout URL: {e}")))?;
         url.query_pairs_mut()
             .append_pair("logout_hint", &account.username);
-        match crate::desktop::open_url(url.as_str()) {
+        match odc_core::desktop::open_url(url.as_str()) {
             Ok(()) => outln!("Opened the sign-out page in your browser."),
             Err(err) => {
                 tracing::info!("could not open a browser: {err}");
@@ -109,8 +109,8 @@ pub async fn shared(context: &Context, json: bool) -> Outcome {
     let graph = context.graph()?;
     let items = graph.shared_with_me().await?;
     let account = context.account.clone();
-    let place = |item: &crate::onedrive::shared::SharedItem| {
-        let spec = crate::onedrive::path::DriveSpec::shared_folder(
+    let place = |item: &odc_graph::shared::SharedItem| {
+        let spec = odc_graph::path::DriveSpec::shared_folder(
             account.clone(),
             &item.drive_id,
             &item.item_id,

@@ -8,14 +8,16 @@
 use humansize::{BINARY, format_size};
 
 use super::{Context, Failure, Outcome};
-use crate::compare::sync::{DeleteLimits, SyncPlan, below as sync_below, delete_guard, remove};
-use crate::compare::{self, Mode, Summary, Verdict, Why};
 use odc_core::display::escape_control;
+use odc_engine::compare::sync::{
+    DeleteLimits, SyncPlan, below as sync_below, delete_guard, remove,
+};
+use odc_engine::compare::{self, Mode, Summary, Verdict, Why};
 use std::sync::Arc;
 
-use crate::onedrive::graphs::Graphs;
-use crate::onedrive::{Error, Graph};
-use crate::transfer::Location;
+use odc_engine::transfer::Location;
+use odc_graph::graphs::Graphs;
+use odc_graph::{Error, Graph};
 
 /// Two folders read and compared.
 struct Compared {
@@ -89,7 +91,7 @@ async fn must_be_local_folder(location: &Location, written: &str) -> Result<(), 
             let hint = if written.starts_with('/') {
                 format!(
                     " (for the OneDrive folder write {}{shown})",
-                    crate::onedrive::path::REMOTE_PREFIX
+                    odc_graph::path::REMOTE_PREFIX
                 )
             } else {
                 String::new()
@@ -102,7 +104,7 @@ async fn must_be_local_folder(location: &Location, written: &str) -> Result<(), 
 }
 
 /// The client of a location's drive (none for a local folder).
-async fn side(graphs: &Graphs, location: &Location) -> crate::onedrive::Result<Option<Arc<Graph>>> {
+async fn side(graphs: &Graphs, location: &Location) -> odc_graph::Result<Option<Arc<Graph>>> {
     match location {
         Location::Remote(path) => graphs.for_drive(path.drive()).await.map(Some),
         Location::Local(_) => Ok(None),
@@ -115,7 +117,7 @@ async fn through_shortcuts(
     graphs: &Graphs,
     location: Location,
     graph: Option<Arc<Graph>>,
-) -> crate::onedrive::Result<(Location, Option<Arc<Graph>>)> {
+) -> odc_graph::Result<(Location, Option<Arc<Graph>>)> {
     let (Location::Remote(path), Some(client)) = (&location, &graph) else {
         return Ok((location, graph));
     };
@@ -287,7 +289,7 @@ async fn remove_all(
         };
         let graph = side(&compared.graphs, &target).await.ok().flatten();
         let removed = match (&target, backup_dir) {
-            (Location::Local(path), Some(dir)) => crate::transfer::local::move_into(dir, path)
+            (Location::Local(path), Some(dir)) => odc_engine::transfer::local::move_into(dir, path)
                 .await
                 .map_err(|e| e.to_string()),
             _ => remove(graph.as_deref(), &target).await,

@@ -6,9 +6,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::{Context, Outcome};
-use crate::onedrive::auth::{self, PollState, Tokens};
-use crate::onedrive::browser_auth::{self, BrowserOptions};
 use odc_core::display::escape_control;
+use odc_graph::auth::{self, PollState, Tokens};
+use odc_graph::browser_auth::{self, BrowserOptions};
 
 /// How `odc login` was asked to sign in.
 pub struct LoginOptions {
@@ -23,11 +23,11 @@ pub struct LoginOptions {
 pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
     let config = context.config.clone();
     if let Some(name) = &options.name {
-        crate::onedrive::path::check_account_name(name)?;
+        odc_graph::path::check_account_name(name)?;
     }
     let (before, _) = context.store.list(&config)?;
     let use_browser = options.browser
-        || (!options.device_code && !options.no_browser && crate::desktop::graphical_session());
+        || (!options.device_code && !options.no_browser && odc_core::desktop::graphical_session());
     let http = auth::identity_http(&config)?;
     let tokens = if use_browser {
         browser_sign_in(context, &http, !before.is_empty()).await?
@@ -66,7 +66,7 @@ async fn browser_sign_in(
     context: &Context,
     http: &reqwest::Client,
     adding: bool,
-) -> crate::onedrive::Result<Tokens> {
+) -> odc_graph::Result<Tokens> {
     let config = &context.config;
     let options = BrowserOptions {
         login_hint: None,
@@ -76,7 +76,7 @@ async fn browser_sign_in(
     let sign_in = browser_auth::start_browser_flow(config, &options).await?;
     let url = escape_control(&sign_in.url);
     // Kept until the sign-in is over (the browser may read the page late).
-    let _page = crate::desktop::open_url_privately(&sign_in.url);
+    let _page = odc_core::desktop::open_url_privately(&sign_in.url);
     match &_page {
         Ok(_) => {
             outln!("Opened the sign-in page in your browser. If it did not appear, open:\n{url}")
@@ -89,7 +89,7 @@ async fn browser_sign_in(
     let timeout = Duration::from_secs(config.account.browser_timeout_secs);
     outln!(
         "Waiting for the browser (up to {})...",
-        crate::onedrive::retry::describe_wait(timeout)
+        odc_graph::retry::describe_wait(timeout)
     );
     browser_auth::finish_browser_flow(config, http, sign_in, timeout).await
 }
@@ -98,7 +98,7 @@ async fn device_code_sign_in(
     context: &Context,
     http: &reqwest::Client,
     options: &LoginOptions,
-) -> crate::onedrive::Result<Tokens> {
+) -> odc_graph::Result<Tokens> {
     let config = &context.config;
     let code = auth::start_device_flow(config, http).await?;
     let minutes = code.expires_in.as_secs().div_ceil(60);
@@ -108,13 +108,13 @@ async fn device_code_sign_in(
         escape_control(&code.user_code)
     );
     if !options.no_qr
-        && let Some(rows) = crate::qr::qr_rows(&code.verification_uri)
+        && let Some(rows) = odc_core::qr::qr_rows(&code.verification_uri)
     {
         outln!("{}", rows.join("\n"));
     }
     if !options.no_browser
-        && crate::desktop::graphical_session()
-        && let Err(err) = crate::desktop::open_url(&code.verification_uri)
+        && odc_core::desktop::graphical_session()
+        && let Err(err) = odc_core::desktop::open_url(&code.verification_uri)
     {
         tracing::info!("could not open a browser: {err}");
     }

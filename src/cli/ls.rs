@@ -10,8 +10,8 @@ use humansize::{BINARY, format_size};
 use serde_json::json;
 
 use super::{Context, Failure, Outcome, about};
-use crate::onedrive::{DriveItem, Error, ItemAddress, RemotePath};
 use odc_core::display::escape_control;
+use odc_graph::{DriveItem, Error, ItemAddress, RemotePath};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -120,7 +120,7 @@ pub fn entry_json(path: &RemotePath, item: &DriveItem) -> serde_json::Value {
         "path": path.to_string(),
         "name": item.name,
         "size": item.size,
-        "modified": item.modified().map(crate::onedrive::format_time),
+        "modified": item.modified().map(odc_graph::format_time),
         "id": item.id,
         "kind": item.kind(),
         "mimeType": item.file.as_ref().and_then(|f| f.mime_type.clone()),
@@ -171,11 +171,11 @@ pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
     // A document once started is always closed, even after an error.
     let closed = printer.finish();
     match result {
-        Err(Stop::Io(err)) if crate::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
+        Err(Stop::Io(err)) if odc_core::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
         Err(Stop::Io(err)) => Err(Error::io("stdout", err).into()),
         Err(Stop::Graph(err)) => Err(err.into()),
         Ok(()) => match closed {
-            Err(err) if crate::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
+            Err(err) if odc_core::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
             Err(err) => Err(Error::io("stdout", err).into()),
             Ok(()) => Ok(()),
         },

@@ -18,11 +18,11 @@ use humansize::{BINARY, format_size};
 
 pub use args::{Cli, Command};
 
-use crate::onedrive::auth::Session;
-use crate::onedrive::tokens::TokenStore;
-use crate::onedrive::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
 use odc_core::config::Config;
 use odc_core::display::escape_control;
+use odc_graph::auth::Session;
+use odc_graph::tokens::TokenStore;
+use odc_graph::{Conflict, Error, Graph, ItemAddress, RemotePath, Result};
 
 /// What every command needs.
 pub struct Context {
@@ -70,7 +70,7 @@ impl Context {
             )),
             None => match (&self.drive, &self.folder) {
                 (Some(drive), Some(folder)) => {
-                    let spec = crate::onedrive::path::DriveSpec::shared_folder(None, drive, folder);
+                    let spec = odc_graph::path::DriveSpec::shared_folder(None, drive, folder);
                     Ok((graph, path.in_drive(spec)))
                 }
                 _ => Ok((graph, path)),
@@ -89,7 +89,7 @@ impl Context {
         if !rest.starts_with('/') {
             return Ok(());
         }
-        let Some(spec) = crate::onedrive::path::DriveSpec::parse_prefix(prefix) else {
+        let Some(spec) = odc_graph::path::DriveSpec::parse_prefix(prefix) else {
             return Ok(());
         };
         let refuse = |what: &str, chosen: &str| {
@@ -235,7 +235,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             backup_dir,
         } => {
             let sync = &context.config.sync;
-            let limits = crate::compare::sync::DeleteLimits {
+            let limits = odc_engine::compare::sync::DeleteLimits {
                 max_delete: max_delete.unwrap_or(sync.max_delete),
                 big_percent: sync.big_delete_percent,
                 big_min: sync.big_delete_min,
@@ -303,7 +303,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(crate::exit::SOME_FAILED),
         Err(Failure::Interrupted(status)) => ExitCode::from(status),
-        Err(Failure::ReaderGone) => ExitCode::from(crate::stdio::CLOSED_PIPE_STATUS as u8),
+        Err(Failure::ReaderGone) => ExitCode::from(odc_core::stdio::CLOSED_PIPE_STATUS as u8),
         Err(Failure::Error(err)) => {
             // Errors quote server codes, identity `error` fields and names.
             errln!("odc: {}", escape_control(&err.to_string()));
@@ -392,8 +392,8 @@ async fn link(
     scope: Option<&str>,
     yes: bool,
 ) -> Outcome {
-    use crate::onedrive::sharing::LinkKind;
-    let path = crate::onedrive::RemotePath::parse(remote)?;
+    use odc_graph::sharing::LinkKind;
+    let path = odc_graph::RemotePath::parse(remote)?;
     if path.is_root() && !yes {
         return Err(Error::Other(
             "/: a link to the root shares the whole drive; add --yes if that is meant".into(),
@@ -403,7 +403,7 @@ async fn link(
     let (graph, path) = context.remote(remote, true).await?;
     let kind = if edit { LinkKind::Edit } else { LinkKind::View };
     let link = graph
-        .create_link(&crate::onedrive::ItemAddress::Path(path), kind, scope)
+        .create_link(&odc_graph::ItemAddress::Path(path), kind, scope)
         .await
         .map_err(|e| about(remote, e))?;
     outln!("{}", escape_control(&link.url));
@@ -478,7 +478,7 @@ async fn mkdir(context: &Context, text: &str, parents: bool) -> Outcome {
             Err(Error::Other("/: exists".into()).into())
         };
     }
-    crate::onedrive::items::check_path(&path, true)?;
+    odc_graph::items::check_path(&path, true)?;
     if parents {
         graph
             .create_folders(&path)
@@ -531,7 +531,7 @@ async fn look_up_many<'a>(
     paths: &'a [String],
     verb: &str,
     report: &mut impl FnMut(&str, Error),
-) -> Vec<(&'a String, RemotePath, crate::onedrive::DriveItem)> {
+) -> Vec<(&'a String, RemotePath, odc_graph::DriveItem)> {
     let mut wanted: Vec<(&String, RemotePath)> = Vec::new();
     for text in paths {
         match RemotePath::parse(text) {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use humansize::{BINARY, format_size};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::onedrive::{Graph, Progress};
 use odc_core::display::escape_control;
+use odc_graph::{Graph, Progress};
 
 /// How much the command line shows while it transfers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

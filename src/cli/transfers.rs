@@ -9,13 +9,13 @@ use std::time::Instant;
 
 use super::report::Reporter;
 use super::{Context, Failure, Outcome, about};
-use crate::onedrive::graphs::Graphs;
-use crate::onedrive::{Error, ItemAddress, Progress, RemotePath};
-use crate::transfer::{
+use odc_core::display::escape_path as shown;
+use odc_engine::transfer::{
     Direction, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
     TaskState,
 };
-use odc_core::display::escape_path as shown;
+use odc_graph::graphs::Graphs;
+use odc_graph::{Error, ItemAddress, Progress, RemotePath};
 
 /// How the command line answers a target that exists (as rclone's flags do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,14 +66,14 @@ pub async fn cat(context: &Context, remote: &str) -> Outcome {
         .map_err(|e| about(remote, e))?;
     let mut out = tokio::io::stdout();
     let cancel = tokio_util::sync::CancellationToken::new();
-    let mut signals = crate::signals::Signals::new()?;
+    let mut signals = odc_engine::signals::Signals::new()?;
     let result = tokio::select! {
         status = signals.next() => return Err(Failure::Interrupted(status)),
         r = graph.stream_to(&item, &mut out, &cancel) => r,
     };
     match result {
         // `odc cat big.log | head`: the reader had enough.
-        Err(Error::Io { source, .. }) if crate::stdio::is_closed_pipe(&source) => {
+        Err(Error::Io { source, .. }) if odc_core::stdio::is_closed_pipe(&source) => {
             Err(Failure::ReaderGone)
         }
         other => other.map_err(|e| about(remote, e).into()),
@@ -95,12 +95,12 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
         ))
         .into());
     }
-    crate::onedrive::items::check_path(&path, false)?;
+    odc_graph::items::check_path(&path, false)?;
     let spool = tempfile::Builder::new()
         .prefix(".odc-stdin-")
         .tempfile()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let mut signals = crate::signals::Signals::new()?;
+    let mut signals = odc_engine::signals::Signals::new()?;
     let mut file = tokio::fs::File::create(spool.path())
         .await
         .map_err(|e| Error::io(spool.path(), e))?;
@@ -114,9 +114,9 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
     file.flush().await.map_err(|e| Error::io(spool.path(), e))?;
     drop(file);
     let conflict = if no_clobber {
-        crate::onedrive::Conflict::Fail
+        odc_graph::Conflict::Fail
     } else {
-        crate::onedrive::Conflict::Replace
+        odc_graph::Conflict::Replace
     };
     let progress = Arc::new(Progress::default());
     let cancel = tokio_util::sync::CancellationToken::new();
@@ -261,7 +261,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
         (path.parent().unwrap_or_default(), Some(name))
     };
     if let Some(name) = &dest_name {
-        crate::onedrive::items::check_path(&dest_dir.join(name), local.is_dir())?;
+        odc_graph::items::check_path(&dest_dir.join(name), local.is_dir())?;
     }
     // A missing destination folder is made for a single file as for a folder.
     if !dest_dir.is_root() {
@@ -309,12 +309,12 @@ fn label(direction: Direction, source: &Location, dest: &Location) -> String {
 /// `--dry-run`: plans exactly as a real run would, without creating folders, and
 /// prints each file it would transfer.
 async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outcome {
-    let options = crate::transfer::plan::PlanOptions {
+    let options = odc_engine::transfer::plan::PlanOptions {
         follow_symlinks: context.config.transfer.follow_symlinks,
         dry_run: true,
         list_concurrency: context.config.transfer.list_concurrency as usize,
     };
-    let plan = crate::transfer::plan::plan(graphs, request, options)
+    let plan = odc_engine::transfer::plan::plan(graphs, request, options)
         .await
         .map_err(Failure::Error)?;
     for task in &plan.tasks {
@@ -376,7 +376,7 @@ pub(super) async fn run(
     engine.set_backup_dir(flags.backup_dir.clone());
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.
-    if let Some(store) = crate::transfer::resume::ResumeStore::default_location() {
+    if let Some(store) = odc_engine::transfer::resume::ResumeStore::default_location() {
         engine.set_resume_store(Arc::new(store));
     }
     engine.set_default_conflict(Some(on_existing.resolution()));
@@ -388,7 +388,7 @@ pub(super) async fn run(
     let ticker = reporter.spawn_ticker();
     let mut tasks: HashMap<u64, (String, Direction, Arc<Progress>, Instant)> = HashMap::new();
     let mut failures = 0usize;
-    let mut signals = crate::signals::Signals::new()?;
+    let mut signals = odc_engine::signals::Signals::new()?;
     let mut interrupted: Option<u8> = None;
     loop {
         tokio::select! {
@@ -465,7 +465,7 @@ pub(super) async fn run(
                         let _ = reply.send(ErrorAnswer::Skip);
                     }
                     EngineEvent::Ask(Question::Conflict { reply, .. }) => {
-                        let _ = reply.send(crate::transfer::ConflictAnswer::Once(Resolution::Skip));
+                        let _ = reply.send(odc_engine::transfer::ConflictAnswer::Once(Resolution::Skip));
                     }
                     EngineEvent::Problem(problem) => {
                         reporter.print_line(&format!("odc: {problem}"));

@@ -346,6 +346,21 @@ pub(super) fn verifier_matches(challenge: &str, method: &str, verifier: &str) ->
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
 }
 
+/// The address of the link with this id on the consent page this module draws
+/// (`approve-0`, `decline`), relative to the identity endpoints, unescaped.
+pub fn consent_link(page: &str, id: &str) -> String {
+    let marker = format!("id={id} href=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {id} on {page}"))
+        + marker.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

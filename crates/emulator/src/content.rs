@@ -157,6 +157,14 @@ impl Generated {
     }
 }
 
+/// `len` deterministic bytes that differ with `salt`: test content small enough to
+/// hold in memory, for the tests of the emulator and of the crates above it.
+pub fn pattern(len: usize, salt: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| ((i as u64).wrapping_mul(2_654_435_761) >> 13) as u8 ^ salt)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use authorize::consent_link;
 pub use faults::{Fault, FaultRule, LoggedRequest, RetryAfter, Target};
 pub use grants::IssuedTokens;
 pub use seed::Seed;

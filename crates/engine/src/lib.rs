@@ -1,0 +1,8 @@
+//! odc-engine: what odc does with files, for the UI and the commands alike.
+//! Its one job: places, the transfer engine, compare and sync, mkdir/rename/delete.
+//! May use: odc-graph and odc-core; never the UI or the binary.
+
+pub mod compare;
+pub mod location;
+pub mod signals;
+pub mod transfer;

@@ -1,0 +1,940 @@
+//! Drive items: the model, streamed listings, and the metadata operations
+//! (mkdir, rename, move, delete, server-side copy).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::Stream;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::client::{Body, Graph, parse_reply};
+use super::error::{Error, Result};
+use super::names::{self, NameContext};
+use super::path::{RemotePath, encode_segment};
+
+/// Fields asked for in listings: what the UI and transfers need, always including
+/// the facets that tell files, folders, packages and remote items apart.
+pub const LIST_SELECT: &str = "id,name,size,createdDateTime,lastModifiedDateTime,eTag,cTag,webUrl,file,folder,package,remoteItem,root,parentReference,fileSystemInfo,specialFolder,malware";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveItem {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub size: u64,
+    pub created_date_time: Option<DateTime<Utc>>,
+    pub last_modified_date_time: Option<DateTime<Utc>>,
+    pub e_tag: Option<String>,
+    pub c_tag: Option<String>,
+    pub parent_reference: Option<ItemReference>,
+    pub file: Option<FileFacet>,
+    pub folder: Option<FolderFacet>,
+    pub package: Option<serde_json::Value>,
+    /// Set on shortcuts and shared items: the item lives in another drive.
+    pub remote_item: Option<Box<RemoteItem>>,
+    pub root: Option<serde_json::Value>,
+    pub file_system_info: Option<FileSystemInfo>,
+    /// `{"name": "vault"}` on the Personal Vault, `documents` and so on on the
+    /// special folders.
+    pub special_folder: Option<SpecialFolder>,
+    /// Set on files the service found malware in.
+    pub malware: Option<serde_json::Value>,
+    /// Set on items a delta reports deleted.
+    pub deleted: Option<serde_json::Value>,
+    #[serde(rename = "@microsoft.graph.downloadUrl")]
+    pub download_url: Option<String>,
+    /// The item's page on the web.
+    pub web_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemReference {
+    pub drive_id: Option<String>,
+    pub drive_type: Option<String>,
+    pub id: Option<String>,
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileFacet {
+    pub mime_type: Option<String>,
+    pub hashes: Option<Hashes>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Hashes {
+    pub quick_xor_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecialFolder {
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderFacet {
+    pub child_count: Option<u64>,
+}
+
+/// The `remoteItem` facet: the item in the drive it lives in.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteItem {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub size: Option<u64>,
+    pub parent_reference: Option<ItemReference>,
+    pub folder: Option<FolderFacet>,
+    pub file: Option<FileFacet>,
+    pub shared: Option<SharedFacet>,
+    pub web_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedFacet {
+    pub owner: Option<IdentitySet>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentitySet {
+    pub user: Option<Identity>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSystemInfo {
+    pub created_date_time: Option<DateTime<Utc>>,
+    pub last_modified_date_time: Option<DateTime<Utc>>,
+}
+
+impl DriveItem {
+    pub fn is_folder(&self) -> bool {
+        self.folder.is_some() || self.root.is_some()
+    }
+
+    pub fn is_file(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// The Personal Vault: locked after a while, when its items look deleted.
+    /// Recursive work never enters it.
+    pub fn is_vault(&self) -> bool {
+        self.special_folder
+            .as_ref()
+            .and_then(|s| s.name.as_deref())
+            .is_some_and(|name| name.eq_ignore_ascii_case("vault"))
+    }
+
+    pub fn quick_xor_hash(&self) -> Option<&str> {
+        self.file
+            .as_ref()?
+            .hashes
+            .as_ref()?
+            .quick_xor_hash
+            .as_deref()
+    }
+
+    /// The modified time the user knows: the client-set one, else the service's.
+    pub fn modified(&self) -> Option<DateTime<Utc>> {
+        self.file_system_info
+            .as_ref()
+            .and_then(|f| f.last_modified_date_time)
+            .or(self.last_modified_date_time)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.unusual() {
+            None if self.is_folder() => "folder",
+            None => "file",
+            Some(Unusual::Vault) => "vault",
+            Some(Unusual::Shortcut) => "shared",
+            Some(Unusual::Notebook) => "notebook",
+            Some(Unusual::Package) if self.package.is_some() => "package",
+            Some(Unusual::Package) => "item",
+        }
+    }
+
+    /// Set when the service found malware in the file: its content is refused.
+    pub fn is_malware(&self) -> bool {
+        self.malware.is_some()
+    }
+
+    /// A OneNote notebook: a `package` of type `oneNote`, neither file nor folder.
+    pub fn is_notebook(&self) -> bool {
+        self.package
+            .as_ref()
+            .and_then(|p| p.get("type"))
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("oneNote"))
+    }
+
+    /// What this item is when it is not a plain file or folder of this drive:
+    /// recursive work (copies, compares, syncs) shows it and leaves it alone.
+    pub fn unusual(&self) -> Option<Unusual> {
+        if self.is_vault() {
+            Some(Unusual::Vault)
+        } else if self.remote_item.is_some() {
+            Some(Unusual::Shortcut)
+        } else if self.is_folder() || self.is_file() {
+            None
+        } else if self.is_notebook() {
+            Some(Unusual::Notebook)
+        } else {
+            Some(Unusual::Package)
+        }
+    }
+
+    /// Why a recursive copy leaves this item alone, if it does: what odc does not
+    /// copy is said and kept, never written as an empty file or walked into.
+    pub fn left_alone_because(&self) -> Option<&'static str> {
+        self.unusual().map(Unusual::describe)
+    }
+}
+
+/// An item that is neither a plain file nor a plain folder of this drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusual {
+    /// The Personal Vault (`specialFolder.name == "vault"`).
+    Vault,
+    /// A shortcut or shared item: it lives in another drive (`remoteItem`).
+    Shortcut,
+    /// A OneNote notebook (`package.type == "oneNote"`).
+    Notebook,
+    /// Another package, or a kind odc does not know.
+    Package,
+}
+
+impl Unusual {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unusual::Vault => {
+                "the Personal Vault is not copied as a folder (unlock it and copy its files)"
+            }
+            Unusual::Shortcut => "a shortcut to an item in another drive",
+            Unusual::Notebook => "a OneNote notebook (open it in OneNote or on the web)",
+            Unusual::Package => "a package, neither a file nor a folder",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub mail: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drive {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub drive_type: Option<String>,
+    pub quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quota {
+    pub total: Option<u64>,
+    pub used: Option<u64>,
+    pub remaining: Option<u64>,
+    pub deleted: Option<u64>,
+    pub state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    value: Vec<DriveItem>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+/// Only a page's nextLink: read first, so the next page is asked for before this
+/// one's items are parsed.
+#[derive(Deserialize)]
+struct NextLink {
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+/// The next page, already asked for while the current one is used. Dropping it
+/// (a listing abandoned halfway) stops the request.
+struct Prefetch {
+    url: String,
+    reply: tokio::task::JoinHandle<Result<bytes::Bytes>>,
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.reply.abort();
+    }
+}
+
+struct ListState {
+    next: Option<String>,
+    prefetch: Option<Prefetch>,
+    /// A folder address refused before any request: the stream's only item.
+    refused: Option<Error>,
+    /// A folder to look up by id first (its path holds a hostile name).
+    unresolved: Option<ItemAddress>,
+    seen: HashSet<String>,
+    /// Every page link followed: a server that hands one out twice would
+    /// otherwise keep a listing going forever.
+    followed: HashSet<String>,
+}
+
+/// Whether a name can go into a OneDrive path URL: `.`, `..` and separators
+/// would be resolved by URL handling, on either side, to another item.
+fn path_safe(segment: &str) -> bool {
+    segment != "." && segment != ".." && !segment.contains(['/', '\\'])
+}
+
+/// How an item is addressed.
+#[derive(Debug, Clone)]
+pub enum ItemAddress {
+    Path(RemotePath),
+    Id(String),
+}
+
+impl Graph {
+    /// The URL of an item. A path whose segments hold `.`, `..` or a separator
+    /// (names a hostile or broken server can return) is refused: URL handling on
+    /// either side may resolve `…/ev/../victim.txt` to another item. Such items
+    /// are reachable by id only ([`Graph::by_id`]).
+    pub(super) fn item_url(&self, address: &ItemAddress, nav: &str) -> Result<String> {
+        match address {
+            ItemAddress::Path(path) => {
+                if let Some(bad) = path.segments().iter().find(|s| !path_safe(s)) {
+                    return Err(Error::InvalidName(format!(
+                        "{}: the name {:?} cannot be used in a OneDrive path",
+                        odc_core::display::escape_control(&path.to_string()),
+                        odc_core::display::escape_control(bad)
+                    )));
+                }
+                Ok(format!("{}{nav}", self.path_url(path)))
+            }
+            ItemAddress::Id(id) => {
+                Ok(self.drive_url(&format!("items/{}{nav}", encode_segment(id))))
+            }
+        }
+    }
+
+    /// The same address, as an id when a path would not be safe to send: the
+    /// longest safe prefix is looked up by path, then each remaining name is found
+    /// among its folder's children by exact name. Only hostile names pay for this.
+    pub async fn by_id(&self, address: &ItemAddress) -> Result<ItemAddress> {
+        let ItemAddress::Path(path) = address else {
+            return Ok(address.clone());
+        };
+        let segments = path.segments();
+        let Some(first_bad) = segments.iter().position(|s| !path_safe(s)) else {
+            return Ok(address.clone());
+        };
+        let mut prefix = RemotePath::root();
+        for segment in &segments[..first_bad] {
+            prefix = prefix.join(segment);
+        }
+        let mut current: DriveItem = self
+            .get(&self.item_url(&ItemAddress::Path(prefix), "")?)
+            .await?;
+        let not_found = || Error::Graph {
+            status: 404,
+            code: "itemNotFound".into(),
+            message: "not found on OneDrive".into(),
+        };
+        for segment in &segments[first_bad..] {
+            if !current.is_folder() {
+                return Err(not_found());
+            }
+            let children = Box::pin(self.list_all(&ItemAddress::Id(current.id.clone()))).await?;
+            current = children
+                .into_iter()
+                .find(|child| child.name == *segment)
+                .ok_or_else(not_found)?;
+        }
+        Ok(ItemAddress::Id(current.id))
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        self.get(&self.graph_url("me")).await
+    }
+
+    pub async fn drive(&self) -> Result<Drive> {
+        self.get(self.drive_url("").trim_end_matches('/')).await
+    }
+
+    pub async fn item(&self, address: &ItemAddress) -> Result<DriveItem> {
+        let address = self.by_id(address).await?;
+        self.get(&self.item_url(&address, "")?).await
+    }
+
+    /// Like [`Graph::item`], but a missing item is `None`.
+    pub async fn item_if_exists(&self, address: &ItemAddress) -> Result<Option<DriveItem>> {
+        match self.item(address).await {
+            Ok(item) => Ok(Some(item)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Like [`Graph::item_if_exists`], sent with other tasks' requests in a JSON
+    /// batch ([`Graph::gathered`]): for engines running many small steps at once.
+    pub async fn item_if_exists_gathered(
+        &self,
+        address: &ItemAddress,
+    ) -> Result<Option<DriveItem>> {
+        let address = self.by_id(address).await?;
+        let step = super::batch::Step {
+            method: Method::GET,
+            url: self.item_url(&address, "")?,
+            body: None,
+        };
+        match self.gathered(step).await {
+            Ok(value) => parse_item(value).map(Some),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The children of a folder as a stream of pages, following each nextLink
+    /// verbatim and dropping items already seen on an earlier page.
+    pub fn list(
+        &self,
+        folder: &ItemAddress,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        let hostile =
+            matches!(folder, ItemAddress::Path(p) if !p.segments().iter().all(|s| path_safe(s)));
+        let (next, refused, unresolved) = if hostile {
+            (None, None, Some(folder.clone()))
+        } else {
+            match self.first_page_url(folder) {
+                Ok(url) => (Some(url), None, None),
+                Err(err) => (None, Some(err), None),
+            }
+        };
+        let state = ListState {
+            next,
+            prefetch: None,
+            refused,
+            unresolved,
+            seen: HashSet::new(),
+            followed: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
+    }
+
+    fn first_page_url(&self, folder: &ItemAddress) -> Result<String> {
+        Ok(format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.item_url(folder, "/children")?,
+            self.config.transfer.page_size
+        ))
+    }
+
+    async fn next_page(&self, mut state: ListState) -> Option<(Result<Vec<DriveItem>>, ListState)> {
+        if let Some(err) = state.refused.take() {
+            return Some((Err(err), state));
+        }
+        if let Some(folder) = state.unresolved.take() {
+            // Boxed: looking a name up lists its parent, which is this stream again.
+            match Box::pin(self.by_id(&folder))
+                .await
+                .and_then(|id| self.first_page_url(&id))
+            {
+                Ok(url) => state.next = Some(url),
+                Err(err) => return Some((Err(err), state)),
+            }
+        }
+        let url = state.next.take()?;
+        if !state.followed.insert(url.clone()) {
+            return Some((
+                Err(Error::Other(
+                    "OneDrive sent a page link it had sent before; the listing stopped there \
+                     instead of going round in a loop"
+                        .into(),
+                )),
+                state,
+            ));
+        }
+        let body = match state.prefetch.take() {
+            Some(mut ahead) if ahead.url == url => (&mut ahead.reply)
+                .await
+                .unwrap_or_else(|e| Err(Error::Other(format!("listing: {e}")))),
+            _ => self.reply_body(Method::GET, &url, Body::Empty).await,
+        };
+        let page = body.and_then(|body| {
+            // The next page is on its way while this one is parsed and used.
+            let next: NextLink = parse_reply(&body)?;
+            if let Some(link) = next.next_link
+                && !state.followed.contains(&link)
+            {
+                let graph = self.same_drive();
+                let fetch = link.clone();
+                state.prefetch = Some(Prefetch {
+                    url: link,
+                    reply: tokio::spawn(async move {
+                        graph.reply_body(Method::GET, &fetch, Body::Empty).await
+                    }),
+                });
+            }
+            parse_reply::<Page>(&body)
+        });
+        match page {
+            Ok(page) => {
+                let items: Vec<DriveItem> = page
+                    .value
+                    .into_iter()
+                    .filter(|item| state.seen.insert(item.id.clone()))
+                    .collect();
+                state.next = page.next_link;
+                Some((Ok(items), state))
+            }
+            Err(err) => Some((Err(err), state)),
+        }
+    }
+
+    /// Items of the whole drive matching `text` (`*`: everything), items other
+    /// users shared with this one among them (Graph reference §6.5).
+    pub(super) fn search_drive(
+        &self,
+        text: &str,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        let quoted = text.replace('\'', "''");
+        let url = format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.drive_url(&format!("search(q='{}')", encode_segment(&quoted))),
+            self.config.transfer.page_size
+        );
+        let state = ListState {
+            next: Some(url),
+            prefetch: None,
+            refused: None,
+            unresolved: None,
+            seen: HashSet::new(),
+            followed: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
+    }
+
+    /// Items below `folder_id` matching `text` (Graph reference §6.5), as a stream of
+    /// pages like a listing. Graph matches names, metadata and content.
+    pub fn search(
+        &self,
+        folder_id: &str,
+        text: &str,
+    ) -> impl Stream<Item = Result<Vec<DriveItem>>> + Send + '_ {
+        // Inside the quotes a ' is doubled; the segment is then percent-encoded.
+        let quoted = text.replace('\'', "''");
+        let url = format!(
+            "{}?$top={}&$select={LIST_SELECT}",
+            self.drive_url(&format!(
+                "items/{}/search(q='{}')",
+                encode_segment(folder_id),
+                encode_segment(&quoted)
+            )),
+            self.config.transfer.page_size
+        );
+        let state = ListState {
+            next: Some(url),
+            prefetch: None,
+            refused: None,
+            unresolved: None,
+            seen: HashSet::new(),
+            followed: HashSet::new(),
+        };
+        futures::stream::unfold(state, move |state| self.next_page(state))
+    }
+
+    /// All children, collected.
+    pub async fn list_all(&self, folder: &ItemAddress) -> Result<Vec<DriveItem>> {
+        use futures::TryStreamExt;
+        let pages: Vec<Vec<DriveItem>> = self.list(folder).try_collect().await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+
+    /// Creates a folder in `parent`.
+    pub async fn create_folder(
+        &self,
+        parent: &ItemAddress,
+        name: &str,
+        conflict: Conflict,
+    ) -> Result<DriveItem> {
+        check_name(name, true)?;
+        let parent = self.by_id(parent).await?;
+        let body = json!({
+            "name": name,
+            "folder": {},
+            "@microsoft.graph.conflictBehavior": conflict.as_str(),
+        });
+        self.json(
+            Method::POST,
+            &self.item_url(&parent, "/children")?,
+            Body::Json(body),
+        )
+        .await
+    }
+
+    /// Creates `path` and any missing parents (`mkdir -p`).
+    pub async fn create_folders(&self, path: &RemotePath) -> Result<DriveItem> {
+        let mut current = RemotePath::root();
+        let mut item = self.item(&ItemAddress::Path(current.clone())).await?;
+        for segment in path.segments() {
+            let next = current.join(segment);
+            item = match self
+                .item_if_exists(&ItemAddress::Path(next.clone()))
+                .await?
+            {
+                Some(existing) if existing.is_folder() => existing,
+                Some(_) => {
+                    return Err(Error::Other(format!("{next} exists and is not a folder")));
+                }
+                None => {
+                    self.create_folder(
+                        &ItemAddress::Id(item.id.clone()),
+                        segment,
+                        Conflict::Replace,
+                    )
+                    .await?
+                }
+            };
+            current = next;
+        }
+        Ok(item)
+    }
+
+    /// Creates the folders `names` inside the folder at `parent`, twenty to a
+    /// JSON batch (a folder tree being uploaded makes each folder's subfolders in
+    /// one round trip). A folder already there is fine; anything else of that name
+    /// is an error for that name alone. The outer error is about `parent` itself.
+    pub async fn create_folders_in(
+        &self,
+        parent: &RemotePath,
+        names: &[String],
+    ) -> Result<Vec<Result<DriveItem>>> {
+        let parent_address = self.by_id(&ItemAddress::Path(parent.clone())).await?;
+        let url = self.item_url(&parent_address, "/children")?;
+        let steps = names
+            .iter()
+            .map(|name| {
+                check_name(name, true).map(|()| super::batch::Step {
+                    method: Method::POST,
+                    url: url.clone(),
+                    body: Some(json!({
+                        "name": name,
+                        "folder": {},
+                        "@microsoft.graph.conflictBehavior": Conflict::Fail.as_str(),
+                    })),
+                })
+            })
+            .collect();
+        let mut results: Vec<Result<DriveItem>> = self
+            .batched_each(steps)
+            .await
+            .into_iter()
+            .map(|r| r.and_then(parse_item))
+            .collect();
+        // Names already taken: fine when a folder holds them (looked up in batches).
+        let taken: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Err(Error::Graph { status: 409, .. })))
+            .map(|(i, _)| i)
+            .collect();
+        let addresses: Vec<ItemAddress> = taken
+            .iter()
+            .map(|&i| ItemAddress::Path(parent.join(&names[i])))
+            .collect();
+        for (i, found) in taken.into_iter().zip(self.items_many(&addresses).await) {
+            results[i] = match found {
+                Ok(item) if item.is_folder() => Ok(item),
+                Ok(_) => Err(Error::Other(format!(
+                    "{} exists and is not a folder",
+                    odc_core::display::escape_control(&parent.join(&names[i]).to_string())
+                ))),
+                Err(err) => Err(err),
+            };
+        }
+        Ok(results)
+    }
+
+    /// Renames and/or moves an item (PATCH). `new_parent_id` must be a real id.
+    pub async fn move_item(
+        &self,
+        id: &str,
+        new_parent_id: Option<&str>,
+        new_name: Option<&str>,
+    ) -> Result<DriveItem> {
+        self.json(
+            Method::PATCH,
+            &self.item_url(&ItemAddress::Id(id.into()), "")?,
+            Body::Json(move_body(new_parent_id, new_name)?),
+        )
+        .await
+    }
+
+    /// Like [`Graph::move_item`], sent with other tasks' requests in a JSON batch
+    /// ([`Graph::gathered`]): a thousand files moved share fifty round trips.
+    pub async fn move_item_gathered(
+        &self,
+        id: &str,
+        new_parent_id: Option<&str>,
+        new_name: Option<&str>,
+    ) -> Result<DriveItem> {
+        let step = super::batch::Step {
+            method: Method::PATCH,
+            url: self.item_url(&ItemAddress::Id(id.into()), "")?,
+            body: Some(move_body(new_parent_id, new_name)?),
+        };
+        parse_item(self.gathered(step).await?)
+    }
+
+    /// Moves the items `ids` into the folder `parent_id`, twenty to a JSON batch:
+    /// each its own result, in order.
+    pub async fn move_many(&self, ids: &[String], parent_id: &str) -> Vec<Result<DriveItem>> {
+        let steps = ids
+            .iter()
+            .map(|id| super::batch::Step {
+                method: Method::PATCH,
+                url: self.drive_url(&format!("items/{}", encode_segment(id))),
+                body: Some(json!({"parentReference": {"id": parent_id}})),
+            })
+            .collect();
+        self.batched(steps)
+            .await
+            .into_iter()
+            .map(|r| r.and_then(parse_item))
+            .collect()
+    }
+
+    /// Sets the modified time OneDrive shows (fileSystemInfo).
+    pub async fn set_modified(&self, id: &str, modified: DateTime<Utc>) -> Result<DriveItem> {
+        let body =
+            json!({"fileSystemInfo": {"lastModifiedDateTime": crate::format_time(modified)}});
+        self.json(
+            Method::PATCH,
+            &self.item_url(&ItemAddress::Id(id.into()), "")?,
+            Body::Json(body),
+        )
+        .await
+    }
+
+    /// Deletes several items (to the recycle bin) in JSON batches: each its own
+    /// result, in the order given.
+    pub async fn delete_many(&self, addresses: &[ItemAddress]) -> Vec<Result<()>> {
+        self.each_batched(Method::DELETE, addresses)
+            .await
+            .into_iter()
+            .map(|r| r.map(|_| ()))
+            .collect()
+    }
+
+    /// Several items' metadata in JSON batches: each its own result, in order.
+    pub async fn items_many(&self, addresses: &[ItemAddress]) -> Vec<Result<DriveItem>> {
+        self.each_batched(Method::GET, addresses)
+            .await
+            .into_iter()
+            .map(|r| r.and_then(parse_item))
+            .collect()
+    }
+
+    /// `method` on each address in JSON batches; an address a path cannot carry is
+    /// looked up by id first, and one that cannot be sent at all fails alone.
+    async fn each_batched(
+        &self,
+        method: Method,
+        addresses: &[ItemAddress],
+    ) -> Vec<Result<serde_json::Value>> {
+        let mut steps = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let url = match self.by_id(address).await {
+                Ok(address) => self.item_url(&address, ""),
+                Err(err) => Err(err),
+            };
+            steps.push(url.map(|url| super::batch::Step {
+                method: method.clone(),
+                url,
+                body: None,
+            }));
+        }
+        self.batched_each(steps).await
+    }
+
+    /// Deletes an item (it goes to the recycle bin).
+    pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
+        let address = self.by_id(address).await?;
+        self.send(
+            Method::DELETE,
+            &self.item_url(&address, "")?,
+            Body::Empty,
+            &[],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Server-side copy: starts it and polls the monitor (without Authorization)
+    /// until it completes; returns the new item.
+    pub async fn copy(
+        &self,
+        id: &str,
+        dest_parent_id: &str,
+        name: Option<&str>,
+        progress: Option<&(dyn Fn(f64) + Send + Sync)>,
+    ) -> Result<DriveItem> {
+        let mut body = json!({"parentReference": {"id": dest_parent_id}});
+        if let Some(name) = name {
+            check_name(name, false)?;
+            body["name"] = json!(name);
+        }
+        let url = format!(
+            "{}?@microsoft.graph.conflictBehavior=fail",
+            self.item_url(&ItemAddress::Id(id.into()), "/copy")?
+        );
+        let response = self.send(Method::POST, &url, Body::Json(body), &[]).await?;
+        let monitor = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| Error::Other("the copy reply has no monitor URL".into()))?
+            .to_string();
+        let mut failures = 0;
+        let mut delay = Duration::from_millis(250);
+        loop {
+            self.gate().wait().await;
+            let reply = match self.plain().get(&monitor).send().await {
+                Ok(reply) => reply,
+                Err(err) => {
+                    failures += 1;
+                    if failures >= self.max_attempts() {
+                        return Err(Error::from(err.without_url()));
+                    }
+                    tokio::time::sleep(self.backoff(failures)).await;
+                    continue;
+                }
+            };
+            if self.note_throttle(&reply)? {
+                continue;
+            }
+            let status = reply.status().as_u16();
+            if ![200, 202, 303].contains(&status) {
+                let body = super::client::error_body(reply).await;
+                return Err(Error::from_graph(status, &body));
+            }
+            let job: serde_json::Value = reply
+                .json()
+                .await
+                .map_err(|e| Error::Other(format!("unexpected copy status: {e}")))?;
+            if let (Some(report), Some(pct)) = (progress, job["percentageComplete"].as_f64()) {
+                report(pct);
+            }
+            match job["status"].as_str().unwrap_or("") {
+                "completed" => {
+                    let resource = job["resourceId"]
+                        .as_str()
+                        .ok_or_else(|| Error::Other("the finished copy names no item".into()))?;
+                    return self.item(&ItemAddress::Id(resource.to_string())).await;
+                }
+                "failed" | "cancelled" => {
+                    let code = job["errorCode"].as_str().unwrap_or("unknown");
+                    return Err(Error::Other(format!(
+                        "the copy failed on OneDrive ({code})"
+                    )));
+                }
+                _ => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+}
+
+/// conflictBehavior.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Fail,
+    Replace,
+    Rename,
+}
+
+impl Conflict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::Fail => "fail",
+            Conflict::Replace => "replace",
+            Conflict::Rename => "rename",
+        }
+    }
+}
+
+/// A driveItem from a reply body.
+fn parse_item(value: serde_json::Value) -> Result<DriveItem> {
+    serde_json::from_value(value)
+        .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))
+}
+
+/// The PATCH body of a rename and/or move.
+fn move_body(new_parent_id: Option<&str>, new_name: Option<&str>) -> Result<serde_json::Value> {
+    let mut body = json!({});
+    if let Some(name) = new_name {
+        check_name(name, false)?;
+        body["name"] = json!(name);
+    }
+    if let Some(parent) = new_parent_id {
+        body["parentReference"] = json!({"id": parent});
+    }
+    Ok(body)
+}
+
+/// Checks a name before it is sent, with the reason in the message.
+pub fn check_name(name: &str, is_folder: bool) -> Result<()> {
+    names::check_name(
+        name,
+        NameContext {
+            is_folder,
+            ..Default::default()
+        },
+    )
+    .map_err(|problem| {
+        Error::InvalidName(format!(
+            "{}: {problem}",
+            odc_core::display::escape_control(name)
+        ))
+    })
+}
+
+/// Checks a full remote path: every name, and the 400-character limit.
+pub fn check_path(path: &RemotePath, is_folder: bool) -> Result<()> {
+    let count = path.segments().len();
+    for (i, segment) in path.segments().iter().enumerate() {
+        check_name(segment, is_folder || i + 1 < count)?;
+    }
+    names::check_path_length(&path.to_string()).map_err(|n| {
+        Error::InvalidName(format!(
+            "{path}: the path is {n} characters; OneDrive allows {}",
+            names::MAX_PATH_CHARS
+        ))
+    })
+}

@@ -1,0 +1,66 @@
+//! odc-tui: the two-pane terminal UI.
+//! Its one job: turn keys into effects through a pure `update`, run the effects, draw.
+//! May use: odc-engine, odc-graph, odc-core; never the binary or the emulator.
+
+pub mod app;
+pub mod clipboard;
+pub mod compare_ops;
+pub mod drive_ops;
+pub mod edit_ops;
+pub mod editing;
+pub mod effects;
+pub mod events;
+pub mod finding;
+pub mod goto;
+pub mod hotlist;
+pub mod keymap;
+pub mod layout;
+pub mod listing;
+pub mod nav_ops;
+pub mod ops;
+pub mod places;
+pub mod share_ops;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;
+pub mod view_ops;
+pub mod viewing;
+
+use std::path::PathBuf;
+
+/// Where the UI keeps its files.
+pub struct Places {
+    /// Running transfers, remembered for resuming after a crash.
+    pub resume: Option<odc_engine::transfer::resume::ResumeStore>,
+    /// Private copies of OneDrive files being edited.
+    pub edits: Option<PathBuf>,
+    /// The hotlist of bookmarked folders.
+    pub hotlist: Option<PathBuf>,
+    /// Caches (local hashes, delta state) for comparing the panes.
+    pub cache: Option<PathBuf>,
+}
+
+impl Places {
+    /// The XDG directories: state (resume), cache (edits), data (hotlist).
+    pub fn standard() -> Places {
+        Places {
+            resume: odc_engine::transfer::resume::ResumeStore::default_location(),
+            edits: odc_core::paths::cache_dir().map(|d| d.join("edit")),
+            hotlist: odc_core::paths::data_dir().map(|d| d.join("hotlist.txt")),
+            cache: odc_core::paths::cache_dir(),
+        }
+    }
+
+    /// Everything in one directory (the demo's throwaway one).
+    pub fn under(dir: &std::path::Path) -> Places {
+        Places {
+            resume: Some(odc_engine::transfer::resume::ResumeStore::new(
+                dir.join("resume.json"),
+            )),
+            edits: Some(dir.join("edit")),
+            hotlist: Some(dir.join("hotlist.txt")),
+            cache: Some(dir.join("cache")),
+        }
+    }
+}

@@ -1,0 +1,565 @@
+//! The parts of `update` for file operations: the copy/move dialog, mkdir, rename,
+//! delete, transfer questions (conflicts, errors), the transfers panel and quitting
+//! while transfers run. Pure like the rest of `update`.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::events::Effect;
+use super::keymap::{Action, Context};
+use super::state::{Dialog, State, TransferRow};
+use odc_engine::transfer::{
+    ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
+};
+
+/// The marked names in the active pane, or the one under the cursor.
+fn chosen_names(state: &State) -> Vec<String> {
+    let pane = state.active_pane();
+    if !pane.marked.is_empty() {
+        return pane.marked.iter().cloned().collect();
+    }
+    pane.current()
+        .map(|e| vec![e.name.clone()])
+        .unwrap_or_default()
+}
+
+fn pane_ready(state: &State, pane: usize) -> bool {
+    let source = &state.panes[pane].source;
+    !source.is_remote() || state.signed_in()
+}
+
+/// Handles the actions that open dialogs; None when `action` is not one of them.
+pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let active = state.active;
+    match action {
+        Action::Copy | Action::Move => {
+            let kind = if action == Action::Copy {
+                Kind::Copy
+            } else {
+                Kind::Move
+            };
+            let names = chosen_names(state);
+            if names.is_empty() {
+                return Some(Vec::new());
+            }
+            if !pane_ready(state, 1 - active) || !pane_ready(state, active) {
+                state.message = Some("Sign in to OneDrive first".into());
+                return Some(Vec::new());
+            }
+            let pane = &state.panes[active];
+            let sources = names.iter().map(|n| pane.location_of(n)).collect();
+            let dest = state.panes[1 - active].source.to_string();
+            state.dialog = Some(Dialog::Transfer {
+                kind,
+                sources,
+                dest: Input::new(dest),
+            });
+        }
+        Action::SelectGlob | Action::UnselectGlob => {
+            state.dialog = Some(Dialog::Glob {
+                pane: active,
+                mark: action == Action::SelectGlob,
+                input: Input::new("*".into()),
+            });
+        }
+        Action::Mkdir | Action::Rename | Action::Delete
+            if super::nav_ops::refuse_in_results(state) => {}
+        Action::Mkdir => {
+            if pane_ready(state, active) {
+                state.dialog = Some(Dialog::Mkdir {
+                    pane: active,
+                    input: Input::default(),
+                });
+            }
+        }
+        Action::Rename => {
+            if let Some(entry) = state.active_pane().current() {
+                let original = entry.name.clone();
+                state.dialog = Some(Dialog::Rename {
+                    pane: active,
+                    input: Input::new(original.clone()),
+                    original,
+                });
+            }
+        }
+        Action::Delete => {
+            let names = chosen_names(state);
+            if !names.is_empty() {
+                let remote = state.active_pane().source.is_remote();
+                state.dialog = Some(Dialog::Delete {
+                    pane: active,
+                    names,
+                    remote,
+                });
+            }
+        }
+        Action::Transfers => {
+            state.transfers.open = !state.transfers.open;
+        }
+        Action::Quit if state.transfers.active() > 0 => {
+            state.dialog = Some(Dialog::Quit {
+                active: state.transfers.active(),
+            });
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Keys while a dialog is open. The dialog takes every key.
+pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(dialog) = state.dialog.take() else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    let keep = match dialog {
+        Dialog::Transfer {
+            kind,
+            sources,
+            mut dest,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => {
+                let base = state.active_pane().local_path().cloned();
+                match Location::parse(dest.value(), base.as_deref()) {
+                    Ok(dest_dir) => {
+                        let pane = &state.panes[state.active];
+                        if !pane.marked.is_empty() {
+                            state.unmark.push(super::state::Unmark {
+                                pane: state.active,
+                                dir: pane.source.clone(),
+                                dest: dest_dir.clone(),
+                                names: pane.marked.iter().cloned().collect(),
+                                tasks: Default::default(),
+                                failed: Default::default(),
+                            });
+                        }
+                        effects.push(Effect::Submit(odc_engine::transfer::Request {
+                            kind,
+                            sources,
+                            dest_dir,
+                            dest_name: None,
+                        }));
+                        state.transfers.open = true;
+                        None
+                    }
+                    Err(problem) => {
+                        state.message = Some(problem.to_string());
+                        Some(Dialog::Transfer {
+                            kind,
+                            sources,
+                            dest,
+                        })
+                    }
+                }
+            }
+            _ => {
+                dest.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Transfer {
+                    kind,
+                    sources,
+                    dest,
+                })
+            }
+        },
+        Dialog::Mkdir { pane, mut input } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter if !input.value().trim().is_empty() => {
+                let dir = state.panes[pane].source.clone();
+                let name = input.value().to_string();
+                state.panes[pane].cursor_after_change = Some(name.clone());
+                effects.push(Effect::Mkdir { dir, name });
+                None
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Mkdir { pane, input })
+            }
+        },
+        Dialog::GoTo {
+            pane,
+            input,
+            candidates,
+            ticket,
+        } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
+        Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
+        Dialog::Drives(picker) => super::drive_ops::key(state, picker, key, &mut effects),
+        Dialog::Share {
+            ticket,
+            name,
+            id,
+            link,
+        } => super::share_ops::key(state, (ticket, name, id, link), key, &mut effects),
+        Dialog::Compare(view) => super::compare_ops::compare_key(state, view, key, &mut effects),
+        Dialog::SyncPreview(view) => super::compare_ops::sync_key(state, view, key, &mut effects),
+        Dialog::Find { pane, input } => {
+            super::nav_ops::find_key(state, (pane, input), key, &mut effects)
+        }
+        Dialog::Glob {
+            pane,
+            mark,
+            mut input,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => match mark_matching(state, pane, input.value(), mark) {
+                Ok(message) => {
+                    state.message = Some(message);
+                    None
+                }
+                Err(problem) => {
+                    state.message = Some(problem);
+                    Some(Dialog::Glob { pane, mark, input })
+                }
+            },
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Glob { pane, mark, input })
+            }
+        },
+        Dialog::Rename {
+            pane,
+            original,
+            mut input,
+        } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => {
+                let new = input.value().to_string();
+                if !new.is_empty() && new != original {
+                    let dir = state.panes[pane].source.clone();
+                    state.panes[pane].cursor_after_change = Some(new.clone());
+                    effects.push(Effect::Rename {
+                        dir,
+                        from: original,
+                        to: new,
+                    });
+                }
+                None
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(Dialog::Rename {
+                    pane,
+                    original,
+                    input,
+                })
+            }
+        },
+        Dialog::Delete {
+            pane,
+            names,
+            remote,
+        } => match state.keymap.action_in(Context::Confirm, &key) {
+            Some(action @ (Action::ConfirmYes | Action::ConfirmForGood)) => {
+                use odc_engine::transfer::operations::LocalDelete;
+                let dir = state.panes[pane].source.clone();
+                state.panes[pane].cursor_after_change = state.panes[pane].row_after(&names);
+                // Local files go to the trash unless "for good" was chosen; OneDrive
+                // items always go to the recycle bin.
+                let local = if action == Action::ConfirmForGood && !remote {
+                    LocalDelete::ForGood
+                } else {
+                    LocalDelete::ToTrash
+                };
+                effects.push(Effect::Delete { dir, names, local });
+                None
+            }
+            Some(Action::ConfirmNo) => None,
+            _ => Some(Dialog::Delete {
+                pane,
+                names,
+                remote,
+            }),
+        },
+        Dialog::Quit { active } => match state.keymap.action_in(Context::Quit, &key) {
+            Some(Action::QuitYes) => {
+                state.quit = true;
+                effects.push(Effect::Quit);
+                None
+            }
+            Some(Action::QuitNo) => None,
+            _ => Some(Dialog::Quit { active }),
+        },
+        Dialog::Resume { files } => match state.keymap.action_in(Context::Resume, &key) {
+            Some(Action::ResumeYes) => {
+                effects.push(Effect::ResumeInterrupted);
+                state.transfers.open = true;
+                None
+            }
+            Some(Action::ResumeDiscard) => {
+                effects.push(Effect::DiscardInterrupted);
+                None
+            }
+            Some(Action::ResumeLater) => None, // ask again next time
+            _ => Some(Dialog::Resume { files }),
+        },
+        Dialog::EditConflict { ticket, name } => {
+            match state
+                .keymap
+                .action_in(Context::EditConflict, &key)
+                .and_then(|action| super::edit_ops::answer(state, ticket, action))
+            {
+                Some(more) => {
+                    effects.extend(more);
+                    None
+                }
+                None => Some(Dialog::EditConflict { ticket, name }),
+            }
+        }
+        Dialog::Conflict(view) => {
+            let once = ConflictAnswer::Once;
+            let all = ConflictAnswer::All;
+            let answer = match state.keymap.action_in(Context::Conflict, &key) {
+                Some(Action::ConflictOverwrite) => Some(once(Resolution::Overwrite)),
+                Some(Action::ConflictOverwriteAll) => Some(all(Resolution::Overwrite)),
+                Some(Action::ConflictSkip) => Some(once(Resolution::Skip)),
+                Some(Action::ConflictSkipAll) => Some(all(Resolution::Skip)),
+                Some(Action::ConflictRename) => Some(once(Resolution::Rename)),
+                Some(Action::ConflictRenameAll) => Some(all(Resolution::Rename)),
+                Some(Action::ConflictIfOlder) => Some(once(Resolution::OverwriteIfOlder)),
+                Some(Action::ConflictIfOlderAll) => Some(all(Resolution::OverwriteIfOlder)),
+                Some(Action::ConflictAbort) => Some(ConflictAnswer::Abort),
+                _ => None,
+            };
+            match answer {
+                Some(answer) => {
+                    effects.push(Effect::AnswerConflict {
+                        question: view.question,
+                        answer,
+                    });
+                    None
+                }
+                None => Some(Dialog::Conflict(view)),
+            }
+        }
+        Dialog::Error(view) => {
+            let answer = match state.keymap.action_in(Context::Error, &key) {
+                Some(Action::ErrorRetry) => Some(ErrorAnswer::Retry),
+                Some(Action::ErrorSkip) => Some(ErrorAnswer::Skip),
+                Some(Action::ErrorSkipAll) => Some(ErrorAnswer::SkipAll),
+                Some(Action::ErrorAbort) => Some(ErrorAnswer::Abort),
+                _ => None,
+            };
+            match answer {
+                Some(answer) => {
+                    effects.push(Effect::AnswerError {
+                        question: view.question,
+                        answer,
+                    });
+                    None
+                }
+                None => Some(Dialog::Error(view)),
+            }
+        }
+    };
+    state.dialog = keep;
+    if state.dialog.is_none() {
+        state.dialog = state.questions.pop_front();
+    }
+    effects
+}
+
+/// Keys for the transfers panel when it is open; None lets the key through.
+pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    if !state.transfers.open {
+        return None;
+    }
+    let action = state.keymap.action_in(Context::Panel, &key)?;
+    let transfers = &mut state.transfers;
+    let last = transfers.shown().saturating_sub(1);
+    let selected = transfers.selected();
+    match action {
+        Action::PanelCancel => selected.map(|id| vec![Effect::CancelTask(id)]),
+        Action::PanelPause => selected.map(|id| vec![Effect::PauseTask(id)]),
+        Action::PanelRetry => Some(
+            transfers
+                .rows()
+                .iter()
+                .filter(|r| matches!(r.state, TaskState::Failed(_) | TaskState::Cancelled))
+                .map(|r| Effect::RetryTask(r.id))
+                .collect(),
+        ),
+        Action::PanelClear => {
+            transfers.clear_finished();
+            Some(vec![Effect::ClearFinished])
+        }
+        Action::PanelFilter => {
+            transfers.set_filter(transfers.filter.next());
+            Some(Vec::new())
+        }
+        Action::PanelNext => {
+            transfers.user_moved = true;
+            transfers.cursor = (transfers.cursor + 1).min(last);
+            Some(Vec::new())
+        }
+        Action::PanelPrevious => {
+            transfers.user_moved = true;
+            transfers.cursor = transfers.cursor.saturating_sub(1);
+            Some(Vec::new())
+        }
+        Action::PanelClose => {
+            transfers.open = false;
+            Some(Vec::new())
+        }
+        _ => None,
+    }
+}
+
+pub fn task_added(state: &mut State, info: TaskInfo) {
+    for unmark in &mut state.unmark {
+        if let Some(name) = unmark
+            .names
+            .iter()
+            .find(|n| info.source.is_within(&unmark.dir.join(n)))
+        {
+            unmark.tasks.insert(info.id, name.clone());
+        }
+    }
+    state.transfers.add(TransferRow::new(
+        info.id,
+        info.name,
+        info.direction,
+        info.total,
+    ));
+}
+
+pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
+    let failed = matches!(
+        task_state,
+        TaskState::Failed(_) | TaskState::Skipped | TaskState::Cancelled
+    );
+    for unmark in state
+        .unmark
+        .iter_mut()
+        .filter(|u| u.tasks.contains_key(&id))
+    {
+        if failed {
+            unmark.failed.insert(id);
+        } else if task_state == TaskState::Queued {
+            unmark.failed.remove(&id); // retried
+        }
+    }
+    if let TaskState::Failed(reason) = &task_state
+        && let Some(row) = state.transfers.row(id)
+    {
+        state.message = Some(format!("{}: {reason}", row.name));
+    }
+    if task_state == TaskState::Running {
+        state.transfers.follow(id);
+    }
+    state.transfers.change(id, |row| {
+        if task_state == TaskState::Done {
+            row.done = row.total;
+        }
+        row.state = task_state;
+    });
+}
+
+/// Sampled counters at `now_ms`. Bytes a transfer continued from (moved by an
+/// earlier attempt) appear at once; they are not speed, so the meters start over
+/// from them.
+pub fn progress(state: &mut State, now_ms: i64, samples: Vec<odc_engine::transfer::Sample>) {
+    let mut continued = false;
+    for sample in samples {
+        state.transfers.change(sample.id, |row| {
+            row.done = sample.done;
+            row.total = sample.total.max(row.total);
+            if sample.resumed != row.resumed {
+                row.resumed = sample.resumed;
+                row.meter.rebase(now_ms, sample.done);
+                continued = true;
+            } else {
+                row.meter.sample(now_ms, sample.done);
+            }
+        });
+    }
+    let (done, _) = state.transfers.totals();
+    if continued {
+        state.transfers.total_meter.rebase(now_ms, done);
+    } else {
+        state.transfers.total_meter.sample(now_ms, done);
+    }
+}
+
+pub fn ask(state: &mut State, dialog: Dialog) {
+    if state.dialog.is_none() {
+        state.dialog = Some(dialog);
+    } else {
+        state.questions.push_back(dialog);
+    }
+}
+
+/// A request finished (`changed` starts with its destination): its marks go, but
+/// for items that failed or were skipped.
+pub fn unmark_finished(state: &mut State, locations: &[Location]) {
+    let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.unmark)
+        .into_iter()
+        .partition(|u| locations.first() == Some(&u.dest));
+    state.unmark = waiting;
+    for unmark in done {
+        let pane = &mut state.panes[unmark.pane];
+        if pane.source != unmark.dir {
+            continue;
+        }
+        let kept: std::collections::BTreeSet<&String> = unmark
+            .failed
+            .iter()
+            .filter_map(|id| unmark.tasks.get(id))
+            .collect();
+        // Only a name that got at least one transfer, all of them done, loses its
+        // mark: an item refused before any transfer began (a move within OneDrive
+        // whose lookup or PATCH failed, a name that cannot be used) keeps it, so
+        // "retry" is one key.
+        let started: std::collections::BTreeSet<&String> = unmark.tasks.values().collect();
+        for name in unmark
+            .names
+            .iter()
+            .filter(|n| started.contains(n) && !kept.contains(n))
+        {
+            pane.marked.remove(name);
+        }
+    }
+}
+
+/// Marks (or unmarks) the shown names matching `pattern`, case-insensitively, as
+/// mc's `+` and `-` do: files, or folders when the pattern ends with `/`.
+fn mark_matching(
+    state: &mut State,
+    pane: usize,
+    pattern: &str,
+    mark: bool,
+) -> Result<String, String> {
+    let (glob, folders) = match pattern.strip_suffix('/') {
+        Some(stem) => (stem, true),
+        None => (pattern, false),
+    };
+    let matcher = globset::GlobBuilder::new(glob)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| format!("{pattern:?} is not a pattern: {}", e.kind()))?
+        .compile_matcher();
+    let pane = &mut state.panes[pane];
+    let names: Vec<String> = pane
+        .visible_entries()
+        .filter(|e| e.is_dir == folders && matcher.is_match(&e.name))
+        .map(|e| e.name.clone())
+        .collect();
+    let what = if folders { "folder" } else { "file" };
+    if names.is_empty() {
+        return Ok(format!("No {what} matches {pattern}"));
+    }
+    let mut changed = 0;
+    for name in names {
+        changed += usize::from(if mark {
+            pane.marked.insert(name)
+        } else {
+            pane.marked.remove(&name)
+        });
+    }
+    let verb = if mark { "Marked" } else { "Unmarked" };
+    Ok(match changed {
+        1 => format!("{verb} 1 {what}"),
+        n => format!("{verb} {n} {what}s"),
+    })
+}

@@ -1,0 +1,173 @@
+//! Dialogs: what they show and what they are editing. Plain data.
+
+use chrono::{DateTime, Utc};
+use tui_input::Input;
+
+use odc_engine::transfer::{Kind, Location};
+
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// Copy or move: what goes where; the destination can be edited.
+    Transfer {
+        kind: Kind,
+        sources: Vec<Location>,
+        dest: Input,
+    },
+    Mkdir {
+        pane: usize,
+        input: Input,
+    },
+    /// Go to a typed path; Tab completes folder names.
+    GoTo {
+        pane: usize,
+        input: Input,
+        /// Folder names the last Tab left to choose from.
+        candidates: Vec<String>,
+        /// The completion asked for; answers to older ones are dropped.
+        ticket: u64,
+    },
+    /// Find names below the pane's folder (local) or search it (OneDrive).
+    Find {
+        pane: usize,
+        input: Input,
+    },
+    /// Sharing a OneDrive item: choose the kind of link, then see it.
+    Share {
+        ticket: u64,
+        /// The item, as shown.
+        name: String,
+        id: String,
+        link: ShareState,
+    },
+    /// Comparing the panes' folders: choose how, watch it run, read the result.
+    Compare(CompareView),
+    /// A one-way sync to run, as it will happen.
+    SyncPreview(SyncView),
+    /// The hotlist of bookmarked folders, with the selected row.
+    Hotlist {
+        cursor: usize,
+    },
+    /// F2: what a pane shows (local files, each account's OneDrive, libraries).
+    Drives(DrivePicker),
+    /// `+` / `-`: mark or unmark the names matching a glob.
+    Glob {
+        pane: usize,
+        mark: bool,
+        input: Input,
+    },
+    Rename {
+        pane: usize,
+        original: String,
+        input: Input,
+    },
+    Delete {
+        pane: usize,
+        names: Vec<String>,
+        remote: bool,
+    },
+    Conflict(ConflictView),
+    Error(ErrorView),
+    Quit {
+        active: usize,
+    },
+    /// A OneDrive file changed while it was being edited: what to do with the edit.
+    EditConflict {
+        ticket: u64,
+        name: String,
+    },
+    /// An earlier run left transfers unfinished.
+    Resume {
+        /// One line per transfer it would continue ("↑ local → OneDrive:/remote").
+        files: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictView {
+    pub question: u64,
+    pub name: String,
+    pub source_size: u64,
+    pub source_modified: Option<DateTime<Utc>>,
+    pub target_size: u64,
+    pub target_modified: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorView {
+    pub question: u64,
+    pub name: String,
+    pub message: String,
+}
+
+/// Where a share dialog is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShareState {
+    Choosing,
+    Creating,
+    /// The link, what it allows, and who it works for.
+    Made {
+        url: String,
+        kind: String,
+        scope: Option<String>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    pub ticket: u64,
+    pub left: Location,
+    pub right: Location,
+    pub stage: CompareStage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareStage {
+    Choosing,
+    Running {
+        quick: bool,
+        /// What it is doing now ("hashing local files: 250 of 10,000").
+        progress: String,
+    },
+    Done {
+        lines: std::sync::Arc<Vec<odc_engine::compare::Difference>>,
+        notes: Vec<String>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncView {
+    pub src: Location,
+    pub dst: Location,
+    pub lines: std::sync::Arc<Vec<odc_engine::compare::Difference>>,
+    pub plan: odc_engine::compare::sync::SyncPlan,
+    pub delete: bool,
+    /// Why the deletions are big enough to need a second confirmation, once the
+    /// person was told (a second Enter then runs them).
+    pub big_delete: Option<String>,
+}
+
+/// A place a pane can show, as the drive picker lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// "OneDrive (ada@example.com)", "Quarterly Reports › Archive".
+    pub label: String,
+    /// The account's short name, or "local".
+    pub owner: String,
+    /// The top of the place.
+    pub target: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrivePicker {
+    pub pane: usize,
+    /// Answers to older loads or searches are dropped.
+    pub ticket: u64,
+    pub places: Vec<Place>,
+    pub cursor: usize,
+    /// Accounts, sites or a search are still being read.
+    pub loading: bool,
+    /// Typing a site search (after `/`).
+    pub search: Option<Input>,
+}

@@ -1,0 +1,154 @@
+//! Overlays: help (generated from the keymap), item details, and the
+//! "terminal too small" notice.
+
+use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::{MIN_SIZE, Palette, centered, fit, pad};
+use crate::keymap::{Action, Context};
+use crate::state::{Details, State};
+use odc_core::display::escape_control;
+
+pub fn help(state: &State, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let mut entries: Vec<(String, &str)> = Action::of(Context::Panes)
+        .map(|action| (state.keymap.label(action), action.description()))
+        .collect();
+    entries.push(("Ctrl-Z".into(), "suspend (fg resumes)"));
+    // Two columns, so every key fits on an 80×24 screen (one on a narrower one,
+    // where two would cut every description); the other contexts follow, one line
+    // each, exactly as their own hint lines show them.
+    let inner_width = centered(area, 78, 3).width.saturating_sub(2) as usize;
+    let columns = if inner_width >= 70 { 2 } else { 1 };
+    let half = entries.len().div_ceil(columns);
+    let others: Vec<String> = Context::ALL
+        .into_iter()
+        .filter(|&c| c != Context::Panes)
+        .flat_map(|c| {
+            let text = format!("{}: {}", c.title(), state.keymap.hints(c));
+            super::wrap_hints(&text, inner_width)
+        })
+        .collect();
+    let total = half + others.len();
+    let rect = centered(area, 78, total as u16 + 2);
+    let column = inner_width / columns;
+    let key_width = 18.min(column / 2).max(1);
+    let cell = |i: usize| -> Vec<ratatui::text::Span<'static>> {
+        match entries.get(i) {
+            Some((keys, description)) => vec![
+                ratatui::text::Span::styled(
+                    pad(&fit(keys, key_width - 1), key_width),
+                    palette.key(),
+                ),
+                ratatui::text::Span::raw(pad(description, column.saturating_sub(key_width))),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let mut lines: Vec<Line> = (0..half)
+        .map(|row| {
+            let mut spans = cell(row);
+            if columns == 2 {
+                spans.extend(cell(row + half));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    lines.extend(others.into_iter().map(|l| Line::styled(l, palette.dim())));
+    // Longer than the screen: it scrolls, and the title says so.
+    let shown = rect.height.saturating_sub(2) as usize;
+    let scroll = state.help_scroll.min(total.saturating_sub(shown));
+    let title = if shown < total {
+        format!(
+            " Keys {}-{} of {total} (Up/Down scroll, other keys close) ",
+            scroll + 1,
+            (scroll + shown).min(total)
+        )
+    } else {
+        " Keys (any key closes) ".to_string()
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(palette.border(true));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .block(block),
+        rect,
+    );
+}
+
+pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(state);
+    let entry = &details.entry;
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let kind = match &entry.remote {
+        Some(remote) => remote.kind.to_string(),
+        None if entry.is_dir => "folder".into(),
+        None => "file".into(),
+    };
+    let mut rows = vec![
+        ("path", escape_control(&details.path)),
+        ("kind", kind),
+        (
+            "size",
+            format!("{} ({} bytes)", format_size(entry.size, BINARY), entry.size),
+        ),
+        ("modified", when(entry.modified)),
+    ];
+    if let Some(remote) = &entry.remote {
+        rows.push(("created", when(remote.created)));
+        rows.push((
+            "QuickXorHash",
+            remote.quick_xor_hash.clone().unwrap_or_else(|| "-".into()),
+        ));
+        rows.push(("id", escape_control(&remote.id)));
+        if let Some(what) = remote.left_alone {
+            rows.push(("what", what.to_string()));
+        }
+        if let Some(target) = &remote.shared {
+            let owner = target.owner.as_deref().unwrap_or("-");
+            rows.push(("shared by", escape_control(owner)));
+            rows.push(("lives in", escape_control(&target.drive_id)));
+        }
+        if let Some(url) = &remote.web_url {
+            rows.push(("on the web", escape_control(url)));
+        }
+    }
+    let rect = centered(area, 70, rows.len() as u16 + 3);
+    let width = rect.width.saturating_sub(14) as usize;
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                ratatui::text::Span::styled(pad(label, 13), palette.key()),
+                ratatui::text::Span::raw(fit(value, width)),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Details (any key closes) ")
+        .border_style(palette.border(true));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+pub fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal too small: {}×{}; odc needs {}×{}",
+        area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+    );
+    let paragraph = Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, area);
+}

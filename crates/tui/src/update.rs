@@ -1,0 +1,765 @@
+//! `update(&mut State, Event) -> Vec<Effect>`: every change to the UI's state, and
+//! the work it asks for. No I/O, no clock: time arrives in events.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use tui_input::backend::crossterm::EventHandler;
+
+pub use super::events::{Effect, Event};
+use super::keymap::Action;
+use super::state::{Details, Location, Pane, SignIn, State};
+use odc_graph::RemotePath;
+
+pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
+    state.panes[pane].found = None;
+    let source = state.panes[pane].source.clone();
+    if source.is_remote() && !state.signed_in() {
+        state.panes[pane].begin_listing(0);
+        state.panes[pane].listing.loading = false;
+        return Vec::new();
+    }
+    let ticket = state.take_ticket();
+    state.panes[pane].begin_listing(ticket);
+    let mut effects = vec![Effect::List {
+        pane,
+        ticket,
+        source: source.clone(),
+    }];
+    // Another account or drive: its name and quota for the status bar, once.
+    if let Location::Remote(path) = &source
+        && !path.drive().is_default()
+        && !state.drives.contains_key(path.drive())
+    {
+        let drive = path.drive().clone();
+        state.drives.insert(
+            drive.clone(),
+            super::state::DriveStatus {
+                name: drive.account.clone().unwrap_or_else(|| "OneDrive".into()),
+                ..Default::default()
+            },
+        );
+        // A folder shared from another drive has no quota of the user's to show
+        // (its owner's drive is not theirs to read).
+        if drive.folder.is_none() {
+            effects.push(Effect::FetchDriveInfo { drive });
+        }
+    }
+    effects
+}
+
+/// The effects to start with: list the panes and check the session.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    let mut effects = vec![Effect::CheckSession];
+    for pane in 0..2 {
+        effects.extend(list(state, pane));
+    }
+    effects.push(Effect::LoadHotlist);
+    effects
+}
+
+pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Event::Key(_) => Vec::new(),
+        Event::Mouse(mouse) => on_mouse(state, mouse),
+        Event::Resize(w, h) => {
+            state.size = (w, h);
+            let rows = state.pane_rows();
+            for pane in &mut state.panes {
+                keep_cursor_visible(pane, rows);
+            }
+            super::view_ops::resized(state)
+        }
+        Event::ViewBlock {
+            ticket,
+            index,
+            result,
+        } => super::view_ops::block_arrived(state, ticket, index, result),
+        Event::ViewFound { ticket, result } => super::view_ops::search_done(state, ticket, result),
+        Event::Tick { now } => {
+            state.now = now;
+            state.spinner = state.spinner.wrapping_add(1);
+            expire_message(state, now);
+            if state.transfers.active() > 0 {
+                vec![Effect::SampleTransfers]
+            } else {
+                Vec::new()
+            }
+        }
+        Event::TaskAdded(info) => {
+            super::ops::task_added(state, info);
+            Vec::new()
+        }
+        Event::TaskState {
+            id,
+            state: task_state,
+        } => {
+            super::ops::task_state(state, id, task_state);
+            Vec::new()
+        }
+        Event::Progress {
+            now_ms,
+            samples,
+            waiting,
+        } => {
+            super::ops::progress(state, now_ms, samples);
+            state.transfers.waiting = waiting;
+            Vec::new()
+        }
+        Event::TaskRenamed { id, name } => {
+            state.transfers.change(id, |row| row.saved_as = Some(name));
+            Vec::new()
+        }
+        Event::Ask(dialog) => {
+            super::ops::ask(state, dialog);
+            Vec::new()
+        }
+        Event::Changed(locations) => reload(state, &locations),
+        Event::Completions { ticket, result } => {
+            super::nav_ops::completions(state, ticket, result);
+            Vec::new()
+        }
+        Event::DriveInfo { drive, used, total } => {
+            if let Some(status) = state.drives.get_mut(&drive) {
+                status.quota_used = used;
+                status.quota_total = total;
+            }
+            Vec::new()
+        }
+        Event::Places {
+            ticket,
+            places,
+            done,
+        } => {
+            super::drive_ops::places_arrived(state, ticket, places, done);
+            Vec::new()
+        }
+        Event::Hotlist(result) => {
+            match result {
+                Ok((folders, bad)) => {
+                    state.hotlist = folders;
+                    if bad > 0 {
+                        state.message = Some(format!(
+                            "The hotlist file has {bad} line(s) that are not paths; they were skipped"
+                        ));
+                    }
+                }
+                Err(problem) => state.message = Some(format!("Cannot read the hotlist: {problem}")),
+            }
+            Vec::new()
+        }
+        Event::LinkMade { ticket, result } => super::share_ops::made(state, ticket, result),
+        Event::Compared { ticket, result } => super::compare_ops::compared(state, ticket, result),
+        Event::CompareProgress { ticket, text } => {
+            super::compare_ops::progress(state, ticket, text);
+            Vec::new()
+        }
+        Event::RequestFinished(locations) => {
+            super::ops::unmark_finished(state, &locations);
+            reload(state, &locations)
+        }
+        Event::EditFetched { ticket, result } => super::edit_ops::fetched(state, ticket, result),
+        Event::EditorExited { ticket, result } => {
+            super::edit_ops::editor_exited(state, ticket, result)
+        }
+        Event::EditUploaded { ticket, result } => super::edit_ops::uploaded(state, ticket, result),
+        Event::Page {
+            pane,
+            ticket,
+            entries,
+            done,
+        } => {
+            let rows = state.pane_rows();
+            let p = &mut state.panes[pane];
+            if p.listing.ticket != ticket {
+                return Vec::new(); // stale: the pane has moved on
+            }
+            p.goto_from = None; // the place gone to is a folder
+            p.add_entries(entries);
+            p.listing.loading = !done;
+            keep_cursor_visible(p, rows);
+            Vec::new()
+        }
+        Event::ListFailed {
+            pane,
+            ticket,
+            message,
+            not_a_folder,
+        } => {
+            let p = &mut state.panes[pane];
+            if p.listing.ticket != ticket {
+                return Vec::new();
+            }
+            if let Some(from) = p.goto_from.take() {
+                return super::nav_ops::goto_failed(state, pane, from, message, not_a_folder);
+            }
+            p.listing.loading = false;
+            p.listing.error = Some(message);
+            Vec::new()
+        }
+        Event::SignInNeeded => {
+            state.sign_in = SignIn::Starting;
+            vec![Effect::StartSignIn]
+        }
+        Event::SignInCode {
+            user_code,
+            verification_uri,
+            expires_at,
+        } => {
+            state.sign_in = SignIn::Waiting {
+                user_code,
+                verification_uri,
+                expires_at,
+                trouble: None,
+            };
+            Vec::new()
+        }
+        Event::SignInBrowser(url) => {
+            if let SignIn::Browser { url: shown } = &mut state.sign_in {
+                *shown = Some(url);
+            }
+            Vec::new()
+        }
+        Event::SignInTrouble(trouble) => {
+            if let SignIn::Waiting { trouble: t, .. } = &mut state.sign_in {
+                *t = trouble;
+            }
+            Vec::new()
+        }
+        Event::SignInFailed(message) => {
+            state.sign_in = SignIn::Failed(message);
+            Vec::new()
+        }
+        Event::SignedIn(account) => {
+            state.sign_in = SignIn::SignedIn;
+            state.message = Some(format!("Signed in as {}", account.name));
+            state.account = Some(account);
+            let mut effects = vec![Effect::FetchAccount, Effect::CheckInterrupted];
+            for pane in 0..2 {
+                if state.panes[pane].source.is_remote() {
+                    effects.extend(list(state, pane));
+                }
+            }
+            effects
+        }
+        Event::Account(account) => {
+            state.account = Some(account);
+            Vec::new()
+        }
+        Event::Message(text) => {
+            state.message = Some(text);
+            Vec::new()
+        }
+        Event::Terminate => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+    }
+}
+
+/// Lists again the panes showing any of `locations`, keeping their cursor rows.
+pub fn reload(state: &mut State, locations: &[odc_engine::transfer::Location]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for pane in 0..2 {
+        let here = state.panes[pane].source.clone();
+        if locations.contains(&here) {
+            let p = &mut state.panes[pane];
+            p.want_cursor = p
+                .cursor_after_change
+                .take()
+                .or_else(|| p.current().map(|e| e.name.clone()));
+            effects.extend(list(state, pane));
+        }
+    }
+    effects
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('z')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
+    {
+        return vec![Effect::Suspend];
+    }
+    if state.help {
+        // Up/Down and the page keys scroll a help longer than the screen.
+        let page = state.size.1.saturating_sub(4).max(1) as usize;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => state.help_scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => {
+                state.help_scroll = state.help_scroll.saturating_sub(1)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => state.help_scroll += page,
+            KeyCode::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
+            _ => {
+                state.help = false;
+                state.help_scroll = 0;
+            }
+        }
+        return Vec::new();
+    }
+    if state.details.is_some() {
+        state.details = None;
+        return Vec::new();
+    }
+    if state.dialog.is_some() {
+        return super::ops::on_dialog_key(state, key);
+    }
+    if state.viewer.is_some() {
+        return super::view_ops::on_key(state, key);
+    }
+    if let Some(effects) = super::ops::on_panel_key(state, key) {
+        return effects;
+    }
+    let rows = state.pane_rows();
+    let pane = &mut state.panes[state.active];
+    if pane.filter_editing {
+        let input = pane.filter.get_or_insert_with(Default::default);
+        match key.code {
+            KeyCode::Enter => pane.filter_editing = false,
+            KeyCode::Esc => {
+                pane.filter = None;
+                pane.filter_editing = false;
+            }
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+            }
+        }
+        pane.refresh_view();
+        keep_cursor_visible(pane, rows);
+        return Vec::new();
+    }
+    let Some(action) = state.keymap.action(&key) else {
+        if key.code == KeyCode::Esc && pane.filter.is_some() {
+            pane.filter = None;
+            pane.refresh_view();
+            keep_cursor_visible(pane, rows);
+        } else if key.code != KeyCode::Esc
+            && let Some(pressed) = super::keymap::Key::from_event(&key)
+        {
+            // Say so, rather than do nothing: the person may expect another binding.
+            let help = state
+                .keymap
+                .first(Action::Help)
+                .map(|k| k.to_string())
+                .unwrap_or_else(|| "help".into());
+            state.message = Some(format!(
+                "{pressed} does nothing here; {help} lists the keys"
+            ));
+        }
+        return Vec::new();
+    };
+    on_action(state, action)
+}
+
+/// How long a status message stays, in seconds.
+pub const MESSAGE_SECS: i64 = 5;
+
+/// Status messages go away by themselves: timed from the first tick that sees them
+/// (events carry no clock), so each shows at least [`MESSAGE_SECS`].
+fn expire_message(state: &mut State, now: i64) {
+    let Some(text) = &state.message else {
+        state.message_seen = None;
+        return;
+    };
+    match &state.message_seen {
+        Some((seen, since)) if seen == text => {
+            if now - since >= MESSAGE_SECS {
+                state.message = None;
+                state.message_seen = None;
+            }
+        }
+        _ => state.message_seen = Some((text.clone(), now)),
+    }
+}
+
+/// The remote pane while signed out shows the sign-in flow; it takes these keys.
+fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let pane = state.active_pane();
+    if !pane.source.is_remote() || state.signed_in() {
+        return None;
+    }
+    match (action, &state.sign_in) {
+        (Action::Open, SignIn::Failed(_)) => {
+            state.sign_in = SignIn::Starting;
+            Some(vec![Effect::StartSignIn])
+        }
+        (
+            Action::OpenBrowser,
+            SignIn::Waiting {
+                verification_uri, ..
+            },
+        ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
+        (Action::BrowserSignIn, SignIn::Waiting { .. } | SignIn::Failed(_)) => {
+            state.sign_in = SignIn::Browser { url: None };
+            Some(vec![Effect::StartBrowserSignIn])
+        }
+        (Action::CopyCode, SignIn::Waiting { user_code, .. }) => {
+            let code = user_code.clone();
+            state.message = Some("The code is on the clipboard".into());
+            Some(vec![Effect::Clipboard(code)])
+        }
+        (
+            Action::SwitchPane
+            | Action::PickDrive
+            | Action::ToggleSource
+            | Action::Help
+            | Action::Quit
+            | Action::Transfers
+            | Action::Copy
+            | Action::Move,
+            _,
+        ) => None,
+        _ => Some(Vec::new()),
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = on_sign_in_action(state, action) {
+        return effects;
+    }
+    if let Some(effects) = super::ops::on_action(state, action) {
+        return effects;
+    }
+    let rows = state.pane_rows().max(1);
+    let active = state.active;
+    let pane = &mut state.panes[active];
+    let last = pane.visible.len().saturating_sub(1);
+    if matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Select
+    ) {
+        pane.user_moved = true;
+    }
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help => state.help = true,
+        Action::SwitchPane => state.active = 1 - state.active,
+        Action::Up => pane.cursor = pane.cursor.saturating_sub(1),
+        Action::Down => pane.cursor = (pane.cursor + 1).min(last),
+        Action::Top => pane.cursor = 0,
+        Action::Bottom => pane.cursor = last,
+        Action::PageUp => pane.cursor = pane.cursor.saturating_sub(rows),
+        Action::PageDown => pane.cursor = (pane.cursor + rows).min(last),
+        Action::Select => {
+            if let Some(name) = pane.current().map(|e| e.name.clone())
+                && !pane.marked.remove(&name)
+            {
+                pane.marked.insert(name);
+            }
+            pane.cursor = (pane.cursor + 1).min(last);
+        }
+        Action::InvertSelection => {
+            let names: Vec<String> = pane.visible_entries().map(|e| e.name.clone()).collect();
+            for name in names {
+                if !pane.marked.remove(&name) {
+                    pane.marked.insert(name);
+                }
+            }
+        }
+        Action::Filter => {
+            pane.filter.get_or_insert_with(Default::default);
+            pane.filter_editing = true;
+        }
+        Action::Sort => {
+            pane.sort = pane.sort.next();
+            pane.resort();
+            state.message = Some(format!("Sorted by {}", pane.sort.label()));
+        }
+        Action::ToggleHidden => {
+            pane.show_hidden = !pane.show_hidden;
+            pane.refresh_view();
+        }
+        Action::Refresh => {
+            pane.want_cursor = pane.current().map(|e| e.name.clone());
+            if let Some(query) = pane.found.clone() {
+                return super::nav_ops::start_find(state, active, query);
+            }
+            return list(state, active);
+        }
+        Action::PickDrive => return super::drive_ops::open(state),
+        Action::ToggleSource => {
+            std::mem::swap(&mut pane.source, &mut pane.other_source);
+            pane.filter = None;
+            pane.want_cursor = None;
+            return list(state, active);
+        }
+        Action::Open => return open(state),
+        Action::View => return super::view_ops::open(state),
+        Action::Edit => return super::edit_ops::open(state),
+        Action::Parent => return parent(state),
+        Action::Details => {
+            if let Some(entry) = pane.current().cloned() {
+                state.details = Some(Details {
+                    path: pane.location_of(&entry.name).to_string(),
+                    entry,
+                });
+            }
+            return Vec::new();
+        }
+        Action::OpenBrowser => {
+            // Signed in, `o` opens a local file with the desktop's application.
+            if let (Location::Local(dir), Some(entry)) = (&pane.source, pane.current())
+                && !entry.is_dir
+            {
+                return vec![Effect::OpenLocal(dir.join(&entry.name))];
+            }
+        }
+        Action::GoTo => {
+            super::nav_ops::open_goto(state);
+            return Vec::new();
+        }
+        Action::Find => {
+            super::nav_ops::open_find(state);
+            return Vec::new();
+        }
+        Action::ShareLink => return super::share_ops::open(state),
+        Action::Compare => return super::compare_ops::open(state),
+        Action::Hotlist => {
+            super::nav_ops::open_hotlist(state);
+            return Vec::new();
+        }
+        Action::SwapPanes => {
+            state.panes.swap(0, 1);
+            // A listing in flight was for the other index: ask again.
+            let mut effects = Vec::new();
+            for index in 0..2 {
+                if state.panes[index].listing.loading {
+                    state.panes[index].want_cursor =
+                        state.panes[index].current().map(|e| e.name.clone());
+                    effects.extend(list(state, index));
+                }
+            }
+            return effects;
+        }
+        Action::SameFolder => {
+            let here = pane.source.clone();
+            let other = &mut state.panes[1 - active];
+            if other.source != here {
+                if other.source.is_remote() != here.is_remote() {
+                    other.other_source = other.source.clone();
+                }
+                other.source = here;
+                other.filter = None;
+                other.want_cursor = None;
+                return list(state, 1 - active);
+            }
+            return Vec::new();
+        }
+        Action::Copy
+        | Action::Move
+        | Action::Rename
+        | Action::Mkdir
+        | Action::Delete
+        | Action::Transfers => {}
+        // The other contexts' actions never come from the panes' keymap.
+        _ => {}
+    }
+    let pane = &mut state.panes[active];
+    keep_cursor_visible(pane, rows);
+    Vec::new()
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    let active = state.active;
+    if state.panes[active].found.is_some() {
+        return super::nav_ops::open_found(state);
+    }
+    let pane = &mut state.panes[active];
+    let Some(entry) = pane.current().cloned() else {
+        return Vec::new();
+    };
+    let shortcut = entry
+        .remote
+        .as_ref()
+        .and_then(|r| r.shared.clone())
+        .filter(|target| target.is_folder);
+    if let (Location::Remote(path), Some(target)) = (&pane.source, shortcut) {
+        // A shortcut opens the folder it points at, in the drive it lives in,
+        // titled by its name and owner; Backspace at its top comes back here.
+        let spec = target
+            .place(path.drive().account.clone())
+            .expect("a folder has a place");
+        let owner = target.owner.as_deref().unwrap_or("another drive");
+        state.drives.insert(
+            spec.clone(),
+            super::state::DriveStatus {
+                name: format!("{} (shared by {owner})", entry.name),
+                ..Default::default()
+            },
+        );
+        let pane = &mut state.panes[active];
+        pane.entered_from = Some((pane.source.clone(), entry.name.clone()));
+        pane.source = Location::Remote(odc_graph::RemotePath::root().in_drive(spec));
+        pane.filter = None;
+        pane.want_cursor = None;
+        return list(state, active);
+    }
+    let pane = &mut state.panes[active];
+    match (&pane.source, entry.is_dir) {
+        (Location::Local(path), true) => {
+            pane.source = Location::Local(path.join(&entry.name));
+        }
+        (Location::Remote(path), true) => {
+            pane.source = Location::Remote(path.join(&entry.name));
+        }
+        (source, false) => {
+            state.details = Some(Details {
+                path: source.join(&entry.name).to_string(),
+                entry,
+            });
+            return Vec::new();
+        }
+    }
+    pane.filter = None;
+    pane.want_cursor = None;
+    list(state, active)
+}
+
+fn parent(state: &mut State) -> Vec<Effect> {
+    let active = state.active;
+    if state.panes[active].found.is_some() {
+        // Out of the results, back to the folder they were found in.
+        return list(state, active);
+    }
+    let pane = &mut state.panes[active];
+    let (source, came_from) = match &pane.source {
+        Location::Local(path) => match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => (
+                Location::Local(parent.to_path_buf()),
+                name.to_string_lossy().into_owned(),
+            ),
+            _ => return Vec::new(),
+        },
+        Location::Remote(path) => match (path.parent(), path.name(), &pane.entered_from) {
+            (Some(parent), Some(name), _) => (Location::Remote(parent), name.to_string()),
+            // The top of a folder entered through a shortcut: back to the shortcut.
+            (None, _, Some((from, shortcut))) if path.drive().folder.is_some() => {
+                (from.clone(), shortcut.clone())
+            }
+            _ => return Vec::new(),
+        },
+    };
+    pane.source = source;
+    pane.filter = None;
+    let effects = list(state, active);
+    state.panes[active].want_cursor = Some(came_from);
+    effects
+}
+
+fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    let areas = state.areas();
+    let rows = areas.entry_rows();
+    let pane_index = areas.pane_at(mouse.column);
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            state.active = pane_index;
+            state.help = false;
+            let pane = &mut state.panes[pane_index];
+            if let Some(row) = areas.entry_row_at(pane_index, mouse.row) {
+                let index = pane.scroll + row;
+                if index < pane.visible.len() {
+                    pane.cursor = index;
+                    pane.user_moved = true;
+                }
+            }
+        }
+        MouseEventKind::ScrollDown => {
+            let pane = &mut state.panes[pane_index];
+            pane.user_moved = true;
+            pane.cursor = (pane.cursor + 3).min(pane.visible.len().saturating_sub(1));
+            keep_cursor_visible(pane, rows);
+        }
+        MouseEventKind::ScrollUp => {
+            let pane = &mut state.panes[pane_index];
+            pane.user_moved = true;
+            pane.cursor = pane.cursor.saturating_sub(3);
+            keep_cursor_visible(pane, rows);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Scrolls so the cursor row is on screen.
+pub fn keep_cursor_visible(pane: &mut Pane, rows: usize) {
+    let rows = rows.max(1);
+    if pane.cursor < pane.scroll {
+        pane.scroll = pane.cursor;
+    } else if pane.cursor >= pane.scroll + rows {
+        pane.scroll = pane.cursor + 1 - rows;
+    }
+    let max_scroll = pane.visible.len().saturating_sub(rows);
+    pane.scroll = pane.scroll.min(max_scroll);
+}
+
+/// A new state for the given starting points.
+pub fn initial_state(
+    config: &odc_core::config::Config,
+    keymap: std::sync::Arc<super::keymap::Keymap>,
+    local_dir: PathBuf,
+    remote_path: RemotePath,
+    size: (u16, u16),
+    no_color: bool,
+) -> State {
+    let show_hidden = config.ui.show_hidden;
+    let left = Pane::new(
+        Location::Local(local_dir.clone()),
+        Location::Remote(RemotePath::root()),
+        show_hidden,
+    );
+    let right = Pane::new(
+        Location::Remote(remote_path),
+        Location::Local(local_dir),
+        show_hidden,
+    );
+    State {
+        panes: [left, right],
+        active: 0,
+        sign_in: SignIn::Checking,
+        account: None,
+        message: None,
+        message_seen: None,
+        help: false,
+        help_scroll: 0,
+        details: None,
+        viewer: None,
+        editing: None,
+        unmark: Vec::new(),
+        home: None,
+        hotlist: Vec::new(),
+        dialog: None,
+        questions: Default::default(),
+        transfers: Default::default(),
+        size,
+        keymap,
+        theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {
+            super::state::Theme::Plain
+        } else {
+            super::state::Theme::Colour
+        },
+        now: 0,
+        utc_offset_secs: 0,
+        spinner: 0,
+        next_ticket: 0,
+        drives: Default::default(),
+        sync_limits: odc_engine::compare::sync::DeleteLimits {
+            max_delete: config.sync.max_delete,
+            big_percent: config.sync.big_delete_percent,
+            big_min: config.sync.big_delete_min,
+            force: false,
+        },
+        quit: false,
+    }
+}
