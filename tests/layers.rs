@@ -464,44 +464,14 @@ fn describe(name: &str, krate: &Crate) -> Vec<String> {
         .collect()
 }
 
-/// Circles not yet broken, each as "crate: its files". The test fails on any circle
-/// not listed here, and on a listed one that is gone (strike it off).
-const NOT_YET_BROKEN: &[&str] = &[
-    "odc-emulator: authorize, identity",
-    "odc-emulator: batch, graph, multipart, upload",
-    "odc-graph: auth, batch, client, items, rewritten, upload",
-    "odc-tui: compare_ops, drive_ops, edit_ops, events, nav_ops, ops, share_ops, state, update, view_ops",
-    "odc-tui: ui, ui::bars, ui::dialogs, ui::overlays, ui::pane, ui::sign_in, ui::transfers, ui::viewer",
-    "odc: cli, cli::accounts, cli::check, cli::login, cli::ls, cli::transfers",
-];
-
 #[test]
 fn no_circle_between_the_files_of_a_crate() {
-    let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
     for (name, dir, _) in CRATES {
-        let krate = Crate::read(&root().join(dir).join("src"));
-        let arrows = krate.arrows();
-        for group in circles(&arrows) {
-            let key = format!("{name}: {}", group.join(", "));
-            seen.insert(key.clone());
-            if !NOT_YET_BROKEN.contains(&key.as_str()) {
-                problems.extend(describe(name, &krate).into_iter().filter(|d| {
-                    d.starts_with(&format!(
-                        "{name}: a circle of {}: {}",
-                        group.len(),
-                        group.join(", ")
-                    ))
-                }));
-            }
-        }
+        let src = root().join(dir).join("src");
+        found.extend(describe(name, &Crate::read(&src)));
     }
-    for listed in NOT_YET_BROKEN {
-        if !seen.contains(*listed) {
-            problems.push(format!("broken, strike it off NOT_YET_BROKEN: {listed}"));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 /// The guard itself fails on a planted back-arrow: an item file that reaches its

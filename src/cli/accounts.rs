@@ -1,9 +1,10 @@
 //! `odc accounts`, `odc logout [ACCOUNT] [--everywhere]` and `odc drives`: the
 //! signed-in accounts and what each can open.
 
-use super::{Context, Outcome};
+use super::context::{Context, Outcome};
+use humansize::{BINARY, format_size};
 use odc_core::display::escape_control;
-use odc_graph::items::Drive;
+use odc_graph::item::Drive;
 
 pub async fn accounts(context: &Context, set_default: Option<&str>, json: bool) -> Outcome {
     if let Some(selector) = set_default {
@@ -188,6 +189,58 @@ pub async fn drives(context: &Context, search: Option<&str>) -> Outcome {
         for drive in graph.site_drives(&site.id).await? {
             print(&drive, site.title());
         }
+    }
+    Ok(())
+}
+
+pub(super) async fn whoami(context: &Context, json: bool) -> Outcome {
+    let graph = context.graph()?;
+    let me = graph.me().await?;
+    let drive = graph.drive().await?;
+    let name = me.display_name.unwrap_or_default();
+    let account = me
+        .user_principal_name
+        .or(me.mail)
+        .unwrap_or_else(|| me.id.clone());
+    if json {
+        let quota = drive.quota.as_ref().map(|q| {
+            serde_json::json!({
+                "total": q.total, "used": q.used, "remaining": q.remaining,
+                "deleted": q.deleted, "state": q.state,
+            })
+        });
+        let value = serde_json::json!({
+            "displayName": name,
+            "account": account,
+            "driveType": drive.drive_type,
+            "quota": quota,
+        });
+        outln!("{value}");
+        return Ok(());
+    }
+    outln!("{} ({})", escape_control(&name), escape_control(&account));
+    let kind = drive.drive_type.unwrap_or_else(|| "unknown".into());
+    match drive.quota {
+        Some(q) => {
+            let size = |v: Option<u64>| format_size(v.unwrap_or(0), BINARY);
+            // Business quotas have no `deleted` (Graph reference §10.7): say nothing
+            // rather than "0 B in the recycle bin".
+            let bin = q
+                .deleted
+                .map(|d| format!(", {} in the recycle bin", size(Some(d))))
+                .unwrap_or_default();
+            outln!(
+                "drive: {kind}, {} used of {} ({} free{bin}{})",
+                size(q.used),
+                size(q.total),
+                size(q.remaining),
+                q.state
+                    .filter(|s| s != "normal")
+                    .map(|s| format!(", quota {s}"))
+                    .unwrap_or_default()
+            );
+        }
+        None => outln!("drive: {kind}"),
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use humansize::{BINARY, format_size};
 
-use super::{Context, Failure, Outcome};
+use super::context::{Context, Failure, Outcome};
 use odc_core::display::escape_control;
 use odc_engine::compare::sync::{
     DeleteLimits, SyncPlan, below as sync_below, delete_guard, remove,
@@ -64,7 +64,7 @@ async fn compared(
         &|_| {},
     )
     .await
-    .map_err(|(location, err)| super::about(&location.to_string(), err))?;
+    .map_err(|(location, err)| super::context::about(&location.to_string(), err))?;
     for note in &result.notes {
         errln!("{note}");
     }

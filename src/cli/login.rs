@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::{Context, Outcome};
+use super::context::{Context, Outcome};
 use odc_core::display::escape_control;
 use odc_graph::auth::{self, PollState, Tokens};
 use odc_graph::browser_auth::{self, BrowserOptions};
@@ -34,8 +34,13 @@ pub async fn login(context: &Context, options: LoginOptions) -> Outcome {
     } else {
         device_code_sign_in(context, &http, &options).await?
     };
-    let (account, _) =
-        auth::complete_sign_in(&config, &context.store, tokens, options.name.as_deref()).await?;
+    let (account, _) = odc_graph::sign_in::complete_sign_in(
+        &config,
+        &context.store,
+        tokens,
+        options.name.as_deref(),
+    )
+    .await?;
     if options.make_default {
         context.store.make_default(&account.username)?;
     }

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use humansize::{BINARY, format_size};
 use serde_json::json;
 
-use super::{Context, Failure, Outcome, about};
+use super::context::{Context, Failure, Outcome, about};
 use odc_core::display::escape_control;
 use odc_graph::{DriveItem, Error, ItemAddress, RemotePath};
 
@@ -129,11 +129,7 @@ pub fn entry_json(path: &RemotePath, item: &DriveItem) -> serde_json::Value {
 }
 
 pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
-    let (graph, path) = context.remote(text, true).await?;
-    let item = graph
-        .item(&ItemAddress::Path(path.clone()))
-        .await
-        .map_err(|e| about(text, e))?;
+    let (graph, path, item) = context.remote_item(text).await?;
     let recursive = options.recursive;
     let mut printer = Printer {
         options,

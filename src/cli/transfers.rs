@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::context::{Context, Failure, Outcome, about};
 use super::report::Reporter;
-use super::{Context, Failure, Outcome, about};
 use odc_core::display::escape_path as shown;
 use odc_engine::transfer::{
     Direction, Engine, EngineEvent, ErrorAnswer, Kind, Location, Question, Request, Resolution,
@@ -59,11 +59,7 @@ impl OnExisting {
 
 /// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
 pub async fn cat(context: &Context, remote: &str) -> Outcome {
-    let (graph, path) = context.remote(remote, true).await?;
-    let item = graph
-        .item(&ItemAddress::Path(path))
-        .await
-        .map_err(|e| about(remote, e))?;
+    let (graph, _, item) = context.remote_item(remote).await?;
     let mut out = tokio::io::stdout();
     let cancel = tokio_util::sync::CancellationToken::new();
     let mut signals = odc_engine::signals::Signals::new()?;
@@ -95,7 +91,7 @@ pub async fn put_stdin(context: &Context, remote: &str, no_clobber: bool) -> Out
         ))
         .into());
     }
-    odc_graph::items::check_path(&path, false)?;
+    odc_graph::item::check_path(&path, false)?;
     let spool = tempfile::Builder::new()
         .prefix(".odc-stdin-")
         .tempfile()
@@ -161,11 +157,7 @@ pub async fn get(context: &Context, remote: &str, local: &Path, flags: Flags) ->
     if local == Path::new("-") {
         return cat(context, remote).await;
     }
-    let (graph, path) = context.remote(remote, true).await?;
-    let item = graph
-        .item(&ItemAddress::Path(path.clone()))
-        .await
-        .map_err(|e| about(remote, e))?;
+    let (graph, path, item) = context.remote_item(remote).await?;
     let existing = tokio::fs::metadata(local).await.ok();
     let into_folder = ends_with_slash(local) || existing.as_ref().is_some_and(|m| m.is_dir());
     if let Some(meta) = &existing
@@ -261,7 +253,7 @@ pub async fn put(context: &Context, local: &Path, remote: &str, flags: Flags) ->
         (path.parent().unwrap_or_default(), Some(name))
     };
     if let Some(name) = &dest_name {
-        odc_graph::items::check_path(&dest_dir.join(name), local.is_dir())?;
+        odc_graph::item::check_path(&dest_dir.join(name), local.is_dir())?;
     }
     // A missing destination folder is made for a single file as for a folder.
     if !dest_dir.is_root() {

@@ -111,8 +111,8 @@ pub(super) fn authorize(
             "The request body must contain the following parameter: 'scope'.",
         );
     };
-    let scopes = super::identity::parse_scopes(scope);
-    if let Err(text) = super::identity::check_scopes(&scopes) {
+    let scopes = super::grants::parse_scopes(scope);
+    if let Err(text) = super::grants::check_scopes(&scopes) {
         return back("invalid_scope", 70011, &text);
     }
     let challenge = match (

@@ -150,12 +150,81 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// `POST /v1.0/$batch`.
-pub async fn handle(
+/// Whether a Graph request is a batch (`/v1.0/$batch`, `$` escaped or not).
+pub fn is_batch_request(path: &str) -> bool {
+    let raw = path.strip_prefix("/v1.0").unwrap_or("");
+    raw == "/$batch" || raw.eq_ignore_ascii_case("/%24batch")
+}
+
+/// `POST /v1.0/$batch` as it arrives: the batch itself is checked (method, sign-in,
+/// payload), then each of its requests goes to `each` (the Graph handler), as one
+/// of its own would.
+pub async fn serve(
+    shared: &Arc<Shared>,
+    request: axum::extract::Request,
+    info: &RequestInfo,
+    each: Handler,
+) -> Response {
+    match serve_inner(shared, request, info, each).await {
+        Ok(response) => response,
+        Err(err) => http::graph_error(&err, info),
+    }
+}
+
+/// The handler a batch's requests go through: `graph::handle`, handed down by the
+/// dispatcher so that this module does not reach up to the router.
+pub type Handler =
+    for<'a> fn(
+        &'a Arc<Shared>,
+        axum::extract::Request,
+        &'a RequestInfo,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send + 'a>>;
+
+async fn serve_inner(
+    shared: &Arc<Shared>,
+    request: axum::extract::Request,
+    info: &RequestInfo,
+    each: Handler,
+) -> ApiResult<Response> {
+    let (parts, body) = request.into_parts();
+    let now = info.now;
+    if parts.method != Method::POST {
+        return Err(http::drain_then(
+            body,
+            ApiError::new(405, "invalidRequest", "A batch is sent with POST."),
+        )
+        .await);
+    }
+    // The batch itself is authenticated: an expired token gets 401 for the
+    // whole request, which a client answers by refreshing once.
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let checked =
+        shared
+            .identity
+            .lock()
+            .unwrap()
+            .check_bearer(authorization, "Files.", now, &shared.origin);
+    if let Err(err) = checked {
+        return Err(http::drain_then(body, err).await);
+    }
+    let bytes = axum::body::to_bytes(body, 64 << 20)
+        .await
+        .map_err(|_| ApiError::bad_request("The batch is too large or was cut off."))?;
+    let payload: Value = serde_json::from_slice(&bytes)
+        .map_err(|_| ApiError::bad_request("Invalid batch payload format."))?;
+    handle(shared, &parts.headers, payload, info, each).await
+}
+
+/// The batch's requests, in waves of those whose dependencies are done.
+async fn handle(
     shared: &Arc<Shared>,
     headers: &HeaderMap,
     payload: Value,
     info: &RequestInfo,
+    each: Handler,
 ) -> ApiResult<Response> {
     let mut waiting = parse(&payload)?;
     let authorization = headers.get(header::AUTHORIZATION).cloned();
@@ -185,7 +254,7 @@ pub async fn handle(
                     );
                     http::graph_error(&err, info)
                 } else {
-                    run(shared, step, authorization, info).await
+                    run(shared, step, authorization, info, each).await
                 };
                 let status = reply.status().as_u16();
                 let path = step.url.split('?').next().unwrap_or("");
@@ -214,6 +283,7 @@ async fn run(
     step: &Step,
     authorization: Option<axum::http::HeaderValue>,
     info: &RequestInfo,
+    each: Handler,
 ) -> Response {
     let path = format!("/v1.0{}", step.url);
     let mut builder = Request::builder().method(step.method.clone()).uri(&path);
@@ -250,10 +320,7 @@ async fn run(
                 Decision::Proceed | Decision::Fault(_) if is_batch(&step.url) => {
                     http::graph_error(&invalid("A batch cannot hold another batch."), info)
                 }
-                // Boxed: a batch's request goes through the handler the batch came from.
-                Decision::Proceed | Decision::Fault(_) => {
-                    Box::pin(super::graph::handle(shared, request, info)).await
-                }
+                Decision::Proceed | Decision::Fault(_) => each(shared, request, info).await,
             }
         }
     };

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use super::conn::ConnHandle;
 use super::faults::{Decision, Fault, LoggedRequest, Target};
 use super::http::{self, RequestInfo};
-use super::{Shared, control, download, graph, identity, upload};
+use super::{Shared, batch, control, download, graph, identity, upload};
 
 pub(crate) async fn dispatch(
     State(shared): State<Arc<Shared>>,
@@ -168,6 +168,12 @@ async fn route(
     fault: Option<Fault>,
 ) -> Response {
     match target {
+        Target::Graph if batch::is_batch_request(request.uri().path()) => {
+            batch::serve(shared, request, info, |shared, request, info| {
+                Box::pin(graph::handle(shared, request, info))
+            })
+            .await
+        }
         Target::Graph => graph::handle(shared, request, info).await,
         Target::Identity => identity::handle(shared, request, info).await,
         Target::Upload => upload::handle_url(shared, request, info, conn, fault).await,

@@ -253,3 +253,23 @@ pub(super) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offlin
 
 /// Scopes may name Graph by its resource URL (`https://graph.microsoft.com/Files.Read`).
 pub(super) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
+
+/// The scopes of a `scope` parameter: separated by spaces.
+pub(super) fn parse_scopes(text: &str) -> Vec<String> {
+    text.split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// All non-OIDC scopes must belong to one resource, Graph (Graph reference §1.3).
+pub(super) fn check_scopes(scopes: &[String]) -> Result<(), String> {
+    for scope in scopes {
+        if scope.contains("://") && !scope.starts_with(GRAPH_RESOURCE) {
+            return Err(format!(
+                "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid: resources must not be mixed."
+            ));
+        }
+    }
+    Ok(())
+}

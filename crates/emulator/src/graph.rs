@@ -9,21 +9,21 @@ use axum::http::{HeaderMap, Method, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
 use super::Shared;
 use super::content::{BlobFile, Content};
 use super::error::{ApiError, ApiResult};
 use super::http::{self, RequestInfo};
-use super::store::{Conflict, Drive, Item, Resolved};
+use super::store::{Conflict, Resolved};
 use super::{listing, upload};
 use odc_core::quickxor::QuickXorHash;
 
 use super::copy::start_copy;
 pub use super::copy::{CopyJob, handle_monitor};
 use super::directory::Scoped;
-pub use super::render::{Render, apply_select, download_url};
+pub use super::render::download_url;
 pub use super::route::{
     DriveSel, ItemRef, Nav, Resource, Route, conflict_from_query, parse_route, parse_time, resolve,
     resolve_existing,
@@ -42,25 +42,6 @@ pub async fn json_body(body: Body) -> ApiResult<Option<Value>> {
         .map_err(|e| ApiError::bad_request(format!("Invalid JSON body: {e}")))
 }
 
-pub(super) fn if_match(headers: &HeaderMap, item: &Item) -> ApiResult<()> {
-    if let Some(value) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-        let value = value.trim();
-        if value != "*" && value != item.etag() && value != item.ctag() {
-            return Err(ApiError::precondition_failed());
-        }
-    }
-    Ok(())
-}
-
-/// Reads and drops a request body, then gives back `err`: the service answers
-/// after reading what was sent, and an early reply to an upload would reach the
-/// client as a broken pipe instead of as this error.
-pub(super) async fn drain_then(body: Body, err: ApiError) -> ApiError {
-    let mut stream = body.into_data_stream();
-    while let Some(Ok(_)) = stream.next().await {}
-    err
-}
-
 pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) -> Response {
     match handle_inner(shared, request, info).await {
         Ok(response) => response,
@@ -77,39 +58,9 @@ pub(super) async fn handle_inner(
     let raw = parts.uri.path().strip_prefix("/v1.0").unwrap_or("");
     let query = http::query_pairs(parts.uri.query());
     let now = info.now;
-    if raw == "/$batch" || raw.eq_ignore_ascii_case("/%24batch") {
-        if parts.method != Method::POST {
-            return Err(drain_then(
-                body,
-                ApiError::new(405, "invalidRequest", "A batch is sent with POST."),
-            )
-            .await);
-        }
-        // The batch itself is authenticated: an expired token gets 401 for the
-        // whole request, which a client answers by refreshing once.
-        let authorization = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let checked = shared.identity.lock().unwrap().check_bearer(
-            authorization,
-            "Files.",
-            now,
-            &shared.origin,
-        );
-        if let Err(err) = checked {
-            return Err(drain_then(body, err).await);
-        }
-        let bytes = axum::body::to_bytes(body, 64 << 20)
-            .await
-            .map_err(|_| ApiError::bad_request("The batch is too large or was cut off."))?;
-        let payload: Value = serde_json::from_slice(&bytes)
-            .map_err(|_| ApiError::bad_request("Invalid batch payload format."))?;
-        return super::batch::handle(shared, &parts.headers, payload, info).await;
-    }
     let resource = match parse_route(raw) {
         Ok(resource) => resource,
-        Err(err) => return Err(drain_then(body, err).await),
+        Err(err) => return Err(http::drain_then(body, err).await),
     };
 
     let needs = if matches!(resource, Resource::Me) {
@@ -134,13 +85,13 @@ pub(super) async fn handle_inner(
             .check_bearer(authorization, needs, now, &shared.origin);
     let user = match checked {
         Ok(user) => user,
-        Err(err) => return Err(drain_then(body, err).await),
+        Err(err) => return Err(http::drain_then(body, err).await),
     };
     let (selector, route) = match resource {
         Resource::InDrive(selector, route) => (selector, route),
         other => {
             if parts.method != Method::GET {
-                return Err(drain_then(
+                return Err(http::drain_then(
                     body,
                     ApiError::new(
                         405,
@@ -167,7 +118,7 @@ pub(super) async fn handle_inner(
         }
     };
     let Some((drive, access)) = drive else {
-        return Err(drain_then(
+        return Err(http::drain_then(
             body,
             ApiError::new(404, "itemNotFound", "The drive could not be found."),
         )
@@ -175,7 +126,7 @@ pub(super) async fn handle_inner(
     };
     let checked = super::shares::check(&drive.lock().unwrap(), &access, &route, &parts.method);
     if let Err(err) = checked {
-        return Err(drain_then(body, err).await);
+        return Err(http::drain_then(body, err).await);
     }
     let mut scoped = Scoped::new(shared, drive);
     scoped.user = Some(user);
@@ -221,7 +172,7 @@ pub(super) async fn handle_inner(
         (Route::Item(item, Nav::Item), &Method::DELETE) => {
             let mut drive = shared.drive.lock().unwrap();
             let id = resolve_existing(&drive, &item)?;
-            if_match(&parts.headers, drive.get(&id)?)?;
+            http::if_match(&parts.headers, drive.get(&id)?)?;
             drive.delete(&id)?;
             Ok(http::empty(204))
         }
@@ -299,25 +250,6 @@ pub(super) async fn handle_inner(
     }
 }
 
-pub(super) fn single_item_reply(
-    shared: &Scoped,
-    drive: &Drive,
-    id: &str,
-    status: u16,
-    now: DateTime<Utc>,
-    select: Option<&[String]>,
-) -> ApiResult<Response> {
-    let render = Render { drive, shared, now };
-    let item = drive.get(id)?;
-    let mut value = apply_select(render.item(item, None), select);
-    value["@odata.context"] = json!(format!(
-        "{}/$metadata#drives('{}')/items/$entity",
-        shared.graph_base(),
-        drive.id
-    ));
-    Ok(http::json(status, &value))
-}
-
 pub(super) fn get_item(
     shared: &Scoped,
     item: &ItemRef,
@@ -342,7 +274,7 @@ pub(super) fn get_item(
     {
         return Ok(http::empty(304));
     }
-    single_item_reply(shared, &drive, &id, 200, now, select.as_deref())
+    super::render::single_item_reply(shared, &drive, &id, 200, now, select.as_deref())
 }
 
 pub(super) fn patch_item(
@@ -354,7 +286,7 @@ pub(super) fn patch_item(
 ) -> ApiResult<Response> {
     let mut drive = shared.drive.lock().unwrap();
     let id = resolve_existing(&drive, item)?;
-    if_match(headers, drive.get(&id)?)?;
+    http::if_match(headers, drive.get(&id)?)?;
     let name = match body.get("name") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -415,7 +347,7 @@ pub(super) fn patch_item(
             item.versions += 1;
         }
     }
-    single_item_reply(shared, &drive, &id, 200, now, None)
+    super::render::single_item_reply(shared, &drive, &id, 200, now, None)
 }
 
 pub(super) fn create_child(
@@ -437,7 +369,7 @@ pub(super) fn create_child(
     let mut drive = shared.drive.lock().unwrap();
     let parent = resolve_existing(&drive, item)?;
     let (id, created) = drive.create_folder(&parent, name, conflict, now)?;
-    single_item_reply(
+    super::render::single_item_reply(
         shared,
         &drive,
         &id,
@@ -491,7 +423,7 @@ pub(super) async fn simple_upload(
                 if existing.is_folder() {
                     return Err(ApiError::bad_request("Cannot write content to a folder."));
                 }
-                if_match(headers, existing)?;
+                http::if_match(headers, existing)?;
                 if conflict == Conflict::Fail && item.path.is_some() {
                     return Err(ApiError::name_exists(&existing.name));
                 }
@@ -522,7 +454,7 @@ pub(super) async fn simple_upload(
         }
     };
     super::rewrite::after_upload(shared, &mut drive, &id)?;
-    single_item_reply(
+    super::render::single_item_reply(
         shared,
         &drive,
         &id,

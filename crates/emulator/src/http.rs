@@ -148,3 +148,26 @@ pub fn set_header(response: &mut Response, name: header::HeaderName, value: &str
         response.headers_mut().insert(name, value);
     }
 }
+
+/// `If-Match` against an item: its eTag, its cTag or `*`; otherwise 412.
+pub(super) fn if_match(
+    headers: &axum::http::HeaderMap,
+    item: &super::store::Item,
+) -> super::error::ApiResult<()> {
+    if let Some(value) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+        let value = value.trim();
+        if value != "*" && value != item.etag() && value != item.ctag() {
+            return Err(ApiError::precondition_failed());
+        }
+    }
+    Ok(())
+}
+
+/// Reads and drops a request body, then gives back `err`: the service answers
+/// after reading what was sent, and an early reply to an upload would reach the
+/// client as a broken pipe instead of as this error.
+pub(super) async fn drain_then(body: Body, err: ApiError) -> ApiError {
+    let mut stream = body.into_data_stream();
+    while let Some(Ok(_)) = futures::StreamExt::next(&mut stream).await {}
+    err
+}

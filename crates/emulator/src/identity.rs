@@ -14,8 +14,8 @@ use super::http::{self, RequestInfo};
 use super::{Settings, Shared};
 
 use super::grants::*;
-use super::grants::{GRAPH_RESOURCE, has_scope, short_scope};
 pub use super::grants::{IdentityState, IssuedTokens};
+use super::grants::{check_scopes, has_scope, parse_scopes, short_scope};
 pub(super) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 pub fn is_identity_path(path: &str) -> bool {
@@ -192,25 +192,6 @@ fn valid_tenant(tenant: &str) -> bool {
         && tenant
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-}
-
-pub(super) fn parse_scopes(text: &str) -> Vec<String> {
-    text.split(' ')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// All non-OIDC scopes must belong to one resource, Graph (Graph reference §1.3).
-pub(super) fn check_scopes(scopes: &[String]) -> Result<(), String> {
-    for scope in scopes {
-        if scope.contains("://") && !scope.starts_with(GRAPH_RESOURCE) {
-            return Err(format!(
-                "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid: resources must not be mixed."
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn device_code(

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::content::Content;
 use super::directory::Scoped;
 use super::error::{ApiError, ApiResult};
-use super::graph::single_item_reply;
+use super::render::single_item_reply;
 use super::route::{ItemRef, parse_time, resolve_existing};
 
 /// The largest content a multipart upload carries.

@@ -244,3 +244,23 @@ pub fn remote_item_json(target: &RemoteRef, origin: &str) -> Value {
     }
     facet
 }
+
+/// One item as a reply with its `@odata.context`, as a create or an update answers.
+pub(super) fn single_item_reply(
+    shared: &super::directory::Scoped,
+    drive: &Drive,
+    id: &str,
+    status: u16,
+    now: DateTime<Utc>,
+    select: Option<&[String]>,
+) -> ApiResult<axum::response::Response> {
+    let render = Render { drive, shared, now };
+    let item = drive.get(id)?;
+    let mut value = apply_select(render.item(item, None), select);
+    value["@odata.context"] = json!(format!(
+        "{}/$metadata#drives('{}')/items/$entity",
+        shared.graph_base(),
+        drive.id
+    ));
+    Ok(super::http::json(status, &value))
+}

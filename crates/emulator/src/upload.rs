@@ -135,7 +135,7 @@ pub fn create_session(
                 return Err(ApiError::bad_request("Cannot upload content to a folder."));
             }
             // An edit of a file someone changed meanwhile (Graph reference §10.6).
-            super::graph::if_match(headers, existing)?;
+            super::http::if_match(headers, existing)?;
             if item.path.is_some() {
                 if conflict == Conflict::Fail {
                     return Err(ApiError::name_exists(&existing.name));

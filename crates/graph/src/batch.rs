@@ -10,180 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine as _;
-use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use super::batch_queue::{Batcher, Job, SmallUpload, Step};
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
-use super::items::{Conflict, DriveItem};
-use super::path::RemotePath;
+use super::item::DriveItem;
 use odc_core::quickxor::QuickXorHash;
-
-/// Files up to this size are batched (their bytes travel base64-encoded in JSON).
-pub const SMALL_FILE_MAX: u64 = 256 * 1024;
-/// Files per batch: a PUT and a PATCH each, 20 requests.
-pub const FILES_PER_BATCH: usize = 10;
-/// Requests one batch carries (Graph's limit, reference §10.2).
-const REQUESTS_PER_BATCH: usize = 20;
-
-/// One small file to upload.
-pub struct SmallUpload {
-    pub data: Bytes,
-    pub dest: RemotePath,
-    pub conflict: Conflict,
-    pub modified: Option<DateTime<Utc>>,
-}
-
-enum Job {
-    Upload {
-        upload: SmallUpload,
-        reply: oneshot::Sender<Result<DriveItem>>,
-    },
-    Request {
-        step: Step,
-        reply: oneshot::Sender<Result<Value>>,
-    },
-}
-
-impl Job {
-    /// Requests it adds to a batch: a small upload is a PUT and, to keep its
-    /// modified time, a PATCH.
-    fn requests(&self) -> usize {
-        match self {
-            Job::Upload { upload, .. } => 1 + usize::from(upload.modified.is_some()),
-            Job::Request { .. } => 1,
-        }
-    }
-
-    /// Nobody waits for it any more (cancelled or paused while it was queued).
-    fn abandoned(&self) -> bool {
-        match self {
-            Job::Upload { reply, .. } => reply.is_closed(),
-            Job::Request { reply, .. } => reply.is_closed(),
-        }
-    }
-}
-
-/// The jobs of one batch being gathered.
-struct Gathering {
-    jobs: Vec<Job>,
-    requests: usize,
-}
-
-impl Gathering {
-    fn new(first: Job) -> Self {
-        let requests = first.requests();
-        Self {
-            jobs: vec![first],
-            requests,
-        }
-    }
-
-    fn has_room(&self) -> bool {
-        self.requests < REQUESTS_PER_BATCH
-    }
-
-    /// Adds `job`, or gives it back when it does not fit (it starts the next batch).
-    fn add(&mut self, job: Job) -> Option<Job> {
-        if self.requests + job.requests() > REQUESTS_PER_BATCH {
-            return Some(job);
-        }
-        self.requests += job.requests();
-        self.jobs.push(job);
-        None
-    }
-}
-
-/// The queue small uploads of one drive go through.
-pub struct Batcher {
-    jobs: mpsc::UnboundedSender<Job>,
-    /// The service refused a batch as a whole: single requests for the rest of the
-    /// run, for this queue and for [`Graph::batched`] alike.
-    refused: Arc<AtomicBool>,
-}
-
-impl Batcher {
-    /// Starts gathering for `graph` (a client of its own, sharing the session, the
-    /// connections and the throttling pause), `in_flight` batches at a time.
-    pub fn start(graph: Graph, in_flight: usize) -> Batcher {
-        let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
-        let graph = Arc::new(graph);
-        let refused = Arc::new(AtomicBool::new(false));
-        let slots = Arc::new(Semaphore::new(in_flight.max(1)));
-        let shared_refusal = refused.clone();
-        tokio::spawn(async move {
-            // A job that did not fit the last batch starts the next one.
-            let mut held: Option<Job> = None;
-            loop {
-                let first = match held.take() {
-                    Some(job) => job,
-                    None => match queue.recv().await {
-                        Some(job) => job,
-                        None => break,
-                    },
-                };
-                // A batch leaves when it is full, or as soon as a slot is free with
-                // what has arrived by then: no timer. While every slot is busy the
-                // next batch fills up, so batches grow with the load by themselves.
-                let mut batch = Gathering::new(first);
-                while held.is_none() && batch.has_room() {
-                    match queue.try_recv() {
-                        Ok(job) => held = batch.add(job),
-                        Err(_) => break,
-                    }
-                }
-                let mut slot = None;
-                while slot.is_none() {
-                    tokio::select! {
-                        biased;
-                        permit = slots.clone().acquire_owned() => slot = permit.ok(),
-                        job = queue.recv(), if held.is_none() && batch.has_room() => match job {
-                            Some(job) => held = batch.add(job),
-                            None => break,
-                        },
-                    }
-                }
-                let slot = match slot {
-                    Some(slot) => slot,
-                    None => slots.clone().acquire_owned().await.expect("never closed"),
-                };
-                let (graph, refused) = (graph.clone(), refused.clone());
-                tokio::spawn(async move {
-                    send(&graph, batch.jobs, &refused).await;
-                    drop(slot);
-                });
-            }
-        });
-        Batcher {
-            jobs,
-            refused: shared_refusal,
-        }
-    }
-
-    pub async fn upload(&self, upload: SmallUpload) -> Result<DriveItem> {
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Upload { upload, reply })
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-
-    /// One request sent with whatever else is queued: its reply body, or its error.
-    pub async fn request(&self, step: Step) -> Result<Value> {
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Request { step, reply })
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-}
-
-fn stopped() -> Error {
-    Error::Other("the request queue has stopped".into())
-}
 
 /// `/me/drive/…` or `/drives/{id}/…` relative to the Graph version, as a batch wants.
 fn relative(graph: &Graph, absolute: &str) -> String {
@@ -406,7 +240,7 @@ async fn settle(
     };
     let mut hasher = QuickXorHash::new();
     hasher.update(&upload.data);
-    if let Err(err) = super::upload::verify(&item, upload.data.len() as u64, &hasher) {
+    if let Err(err) = super::verify::verify(&item, upload.data.len() as u64, &hasher) {
         return done(Err(err));
     }
     let Some(when) = upload.modified else {
@@ -441,15 +275,22 @@ async fn alone(graph: &Graph, jobs: Vec<Job>) {
     }
 }
 
-/// One request of [`Graph::batched`]: a method and a URL made by the client's own
-/// helpers (`drive_url`, `item_url`), with an optional JSON body.
-pub struct Step {
-    pub method: Method,
-    pub url: String,
-    pub body: Option<Value>,
-}
-
 impl Graph {
+    /// The batch queue of this drive's small uploads (started on first use, inside
+    /// the runtime), `transfer.concurrency` batches in flight.
+    pub(super) fn batcher(&self) -> &Batcher {
+        self.batcher.get_or_init(|| {
+            let own = Arc::new(self.same_drive());
+            Batcher::start(
+                self.config.transfer.concurrency as usize,
+                move |jobs, refused| {
+                    let graph = own.clone();
+                    async move { send(&graph, jobs, &refused).await }
+                },
+            )
+        })
+    }
+
     /// Sends `steps` twenty to a request, a few requests at once, and returns each
     /// one's reply body (JSON, or null) or its own error, in the order given. A
     /// request answered 401, 429 or 5xx goes again on its own (after the wait it was

@@ -48,7 +48,7 @@ pub struct Graph {
     /// library), asked once.
     business: tokio::sync::OnceCell<bool>,
     /// Small uploads gathered into JSON batches, started on first use.
-    batcher: std::sync::OnceLock<super::batch::Batcher>,
+    pub(super) batcher: std::sync::OnceLock<super::batch_queue::Batcher>,
 }
 
 fn build_client(config: &Config) -> Result<reqwest::Client> {
@@ -123,7 +123,7 @@ impl Graph {
                     "{}?$select=id,parentReference",
                     self.path_url(&super::path::RemotePath::root())
                 );
-                let root: super::items::DriveItem = self.get(&url).await?;
+                let root: super::item::DriveItem = self.get(&url).await?;
                 Ok(root
                     .parent_reference
                     .and_then(|p| p.drive_type)
@@ -146,15 +146,6 @@ impl Graph {
                 &path.address_below(&format!("items/{}", super::path::encode_segment(root))),
             ),
         }
-    }
-
-    /// The batch queue of this drive's small uploads (started on first use, inside
-    /// the runtime), `transfer.concurrency` batches in flight.
-    pub(super) fn batcher(&self) -> &super::batch::Batcher {
-        self.batcher.get_or_init(|| {
-            let own = self.same_drive();
-            super::batch::Batcher::start(own, self.config.transfer.concurrency as usize)
-        })
     }
 
     /// An owned client for this same drive, sharing the session, the connections
@@ -441,6 +432,13 @@ fn checked_wait(status: u16, wait: Option<Duration>) -> Result<Option<Duration>>
 }
 
 /// A JSON reply body as `T`.
+/// A reply already in hand (an upload's, a copy monitor's), read as JSON: capped
+/// like every other reply body, with the one message for a body that is not what
+/// Graph sends.
+pub(super) async fn reply_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
+    parse_reply(&read_capped(response, MAX_REPLY_BYTES).await?)
+}
+
 pub(super) fn parse_reply<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body)
         .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::client::Graph;
 use super::error::Result;
-use super::items::DriveItem;
+use super::item::DriveItem;
 
 /// One page of a delta walk.
 #[derive(Debug)]

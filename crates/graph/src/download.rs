@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
-use super::items::{DriveItem, ItemAddress};
+use super::item::{DriveItem, ItemAddress};
 use super::progress::Progress;
 use super::retry::Retries;
 use odc_core::quickxor::{QuickXorHash, hashes_match};

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::client::Graph;
 use super::error::{Error, Result};
-use super::items::Drive;
+use super::item::Drive;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

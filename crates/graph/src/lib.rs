@@ -3,6 +3,7 @@
 mod agent;
 pub mod auth;
 pub mod batch;
+pub mod batch_queue;
 pub mod browser_auth;
 pub mod client;
 pub mod delta;
@@ -11,6 +12,7 @@ pub mod drives;
 pub mod error;
 mod fragments;
 pub mod graphs;
+pub mod item;
 pub mod items;
 pub mod local_names;
 mod loopback;
@@ -24,14 +26,16 @@ pub mod rewritten;
 pub mod secrets;
 pub mod shared;
 pub mod sharing;
+pub mod sign_in;
 mod stream;
 mod streams;
 pub mod tokens;
 pub mod upload;
+mod verify;
 
 pub use client::Graph;
 pub use error::{Error, Result};
-pub use items::{Conflict, DriveItem, ItemAddress};
+pub use item::{Conflict, DriveItem, ItemAddress};
 pub use path::RemotePath;
 pub use progress::Progress;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
 use super::error::{Error, Result};
-use super::items::DriveItem;
+use super::item::DriveItem;
 use odc_core::quickxor::QuickXorHash;
 
 pub const PARTIAL_SUFFIX: &str = ".odc-partial";

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::items::DriveItem;
+use super::item::DriveItem;
 
 /// Extensions SharePoint rewrites.
 const REWRITTEN: [&str; 12] = [

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::client::Graph;
 use super::error::Result;
-use super::items::{DriveItem, ItemAddress};
+use super::item::{DriveItem, ItemAddress};
 use super::path::{DriveSpec, RemotePath, normal_drive_id};
 
 /// An item shared with the signed-in user, wherever it was found (a shortcut in

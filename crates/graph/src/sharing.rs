@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
-use super::items::ItemAddress;
+use super::item::ItemAddress;
 
 /// What a link lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::client::Graph;
 use super::error::{Error, Result};
-use super::items::DriveItem;
+use super::item::DriveItem;
 use odc_core::quickxor::{QuickXorHash, hashes_match};
 
 impl Graph {

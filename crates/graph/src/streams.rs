@@ -17,7 +17,7 @@ use futures::stream::FuturesUnordered;
 use super::client::Graph;
 use super::download::content_range_start;
 use super::error::{Error, Result};
-use super::items::DriveItem;
+use super::item::DriveItem;
 use super::partial::{identity_of, open_partial, partial_tag};
 use super::progress::Progress;
 use super::range::UrlCache;

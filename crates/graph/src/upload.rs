@@ -17,7 +17,7 @@ use url::Url;
 use super::client::{Body, Graph};
 use super::error::{Error, Result};
 use super::fragments::{FragmentReader, RunningHash};
-use super::items::{Conflict, DriveItem, check_path};
+use super::item::{Conflict, DriveItem, check_path};
 use super::path::RemotePath;
 use super::progress::Progress;
 use odc_core::quickxor::{QuickXorHash, hashes_match};
@@ -152,7 +152,7 @@ impl Graph {
                 local.display()
             )));
         }
-        let upload = super::batch::SmallUpload {
+        let upload = super::batch_queue::SmallUpload {
             data: Bytes::from(data),
             dest: dest.clone(),
             conflict,
@@ -162,7 +162,7 @@ impl Graph {
         // files per request); "keep both" and conditional writes go alone, as the
         // PATCH addresses the file by the name it asked for.
         let batched = self.config.transfer.batch_small_files
-            && size <= super::batch::SMALL_FILE_MAX
+            && size <= super::batch_queue::SMALL_FILE_MAX
             && if_match.is_none()
             && conflict != Conflict::Rename;
         let work = async {
@@ -182,14 +182,14 @@ impl Graph {
     /// cannot carry timestamps (Graph reference §5.1).
     pub(super) async fn upload_small_alone(
         &self,
-        upload: &super::batch::SmallUpload,
+        upload: &super::batch_queue::SmallUpload,
     ) -> Result<DriveItem> {
         self.put_small(upload, None).await
     }
 
     async fn put_small(
         &self,
-        upload: &super::batch::SmallUpload,
+        upload: &super::batch_queue::SmallUpload,
         if_match: Option<&str>,
     ) -> Result<DriveItem> {
         let mut hasher = QuickXorHash::new();
@@ -211,11 +211,8 @@ impl Graph {
                 &headers,
             )
             .await?;
-        let item: DriveItem = response
-            .json()
-            .await
-            .map_err(|e| Error::Other(format!("unexpected upload reply: {e}")))?;
-        verify(&item, upload.data.len() as u64, &hasher)?;
+        let item: DriveItem = super::client::reply_json(response).await?;
+        super::verify::verify(&item, upload.data.len() as u64, &hasher)?;
         match upload.modified {
             Some(when) => self.set_modified(&item.id, when).await,
             None => Ok(item),
@@ -248,10 +245,7 @@ impl Graph {
                 &headers,
             )
             .await?;
-        let reply: Value = response
-            .json()
-            .await
-            .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))?;
+        let reply: Value = super::client::reply_json(response).await?;
         reply["uploadUrl"]
             .as_str()
             .map(str::to_string)
@@ -267,7 +261,7 @@ impl Graph {
         size: u64,
     ) -> Result<Option<DriveItem>> {
         let Some(item) = self
-            .item_if_exists(&super::items::ItemAddress::Path(dest.clone()))
+            .item_if_exists(&super::item::ItemAddress::Path(dest.clone()))
             .await?
         else {
             return Ok(None);
@@ -320,10 +314,7 @@ impl Graph {
                 let body = super::client::error_body(reply).await;
                 return Err(Error::Network(Error::from_graph(status, &body).to_string()));
             }
-            let body: Value = reply
-                .json()
-                .await
-                .map_err(|e| Error::from(e.without_url()))?;
+            let body: Value = super::client::reply_json(reply).await?;
             return Ok(next_expected(&body));
         }
     }
@@ -423,7 +414,7 @@ impl Graph {
             match outcome {
                 FragmentReply::Done(item) => {
                     let hasher = hash.lock().unwrap().hasher.clone();
-                    verify(&item, size, &hasher)?;
+                    super::verify::verify(&item, size, &hasher)?;
                     return Ok(*item);
                 }
                 FragmentReply::Resume(next) => {
@@ -503,19 +494,13 @@ impl Graph {
         let status = response.status().as_u16();
         match status {
             202 => {
-                let body: Value = response
-                    .json()
-                    .await
-                    .map_err(|e| Error::from(e.without_url()))?;
+                let body: Value = super::client::reply_json(response).await?;
                 Ok(FragmentReply::Resume(
                     next_expected(&body).unwrap_or(offset + length),
                 ))
             }
             200 | 201 => {
-                let item: DriveItem = response
-                    .json()
-                    .await
-                    .map_err(|e| Error::from(e.without_url()))?;
+                let item: DriveItem = super::client::reply_json(response).await?;
                 Ok(FragmentReply::Done(Box::new(item)))
             }
             416 => match self.session_offset(upload_url).await? {
@@ -560,53 +545,6 @@ fn next_expected(body: &Value) -> Option<u64> {
         .next()?
         .parse()
         .ok()
-}
-
-pub(super) fn verify(item: &DriveItem, size: u64, hasher: &QuickXorHash) -> Result<()> {
-    let hash_differs = hasher.len() == size
-        && item
-            .quick_xor_hash()
-            .is_some_and(|stored| !hashes_match(stored, &hasher.digest()));
-    if (item.size != size || hash_differs) && super::rewritten::may_be_rewritten(item) {
-        // A document library changed the file as it stored it: accepted, and
-        // remembered (when the whole upload was hashed here) so that it is not
-        // taken for a difference later.
-        tracing::info!(
-            "{}: the service changed the file after upload ({size} bytes sent, {} stored)",
-            item.name,
-            item.size
-        );
-        if let Some(stored) = item.quick_xor_hash()
-            && hasher.len() == size
-        {
-            let sent = super::rewritten::Sent {
-                size,
-                hash: hasher.finish_base64(),
-            };
-            if let Err(err) = super::rewritten::Rewrites::standard().remember(stored, sent) {
-                tracing::warn!("cannot record a file the service changed: {err}");
-            }
-        }
-        return Ok(());
-    }
-    if item.size != size {
-        return Err(Error::Integrity(format!(
-            "{}: OneDrive stored {} bytes of {size}",
-            odc_core::display::escape_control(&item.name),
-            item.size
-        )));
-    }
-    if hasher.len() == size
-        && let Some(expected) = item.quick_xor_hash()
-        && !hashes_match(expected, &hasher.digest())
-    {
-        return Err(Error::Integrity(format!(
-            "{}: OneDrive's QuickXorHash {expected} differs from the file's {}",
-            odc_core::display::escape_control(&item.name),
-            hasher.finish_base64()
-        )));
-    }
-    Ok(())
 }
 
 /// Hosts Microsoft's storage answers upload sessions from (reference §5: uploadUrl

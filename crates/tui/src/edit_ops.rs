@@ -6,22 +6,9 @@
 use super::editing::{Copy, Outcome, Upload};
 use super::events::Effect;
 use super::keymap::{Action, Context};
-use super::state::{Dialog, State};
+use super::state::{Dialog, Editing, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;
-use odc_graph::RemotePath;
-
-/// The edit under way (one at a time).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Editing {
-    pub ticket: u64,
-    pub name: String,
-    /// The folder to reload afterwards.
-    pub dir: Location,
-    /// For a OneDrive file: where it goes back to.
-    pub remote: Option<RemotePath>,
-    pub copy: Option<Copy>,
-}
 
 /// F4 on the row under the cursor.
 pub fn open(state: &mut State) -> Vec<Effect> {
@@ -114,7 +101,7 @@ pub fn editor_exited(state: &mut State, ticket: u64, result: Result<(), String>)
         if let Err(err) = result {
             state.message = Some(format!("{name}: {err}"));
         }
-        return super::update::reload(state, &[editing.dir]);
+        return super::relist::reload(state, &[editing.dir]);
     };
     if let Err(err) = result {
         // An editor that fails (`:cq` in vim) means "do not save": nothing goes
@@ -162,18 +149,15 @@ pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>)
             });
             state.panes[state.active].cursor_after_change = Some(as_name);
             let mut effects = vec![discard];
-            effects.extend(super::update::reload(state, &[editing.dir]));
+            effects.extend(super::relist::reload(state, &[editing.dir]));
             effects
         }
         Ok(Outcome::Changed) => {
             state.message = None;
-            super::ops::ask(
-                state,
-                Dialog::EditConflict {
-                    ticket,
-                    name: editing.name.clone(),
-                },
-            );
+            state.ask(Dialog::EditConflict {
+                ticket,
+                name: editing.name.clone(),
+            });
             Vec::new()
         }
         Err(err) => {

@@ -740,7 +740,7 @@ async fn sign_in(
         }
         let timeout = std::time::Duration::from_secs(config.account.browser_timeout_secs);
         let tokens = browser_auth::finish_browser_flow(config, &http, flow, timeout).await;
-        let (_, graph) = auth::complete_sign_in(config, store, tokens?, None).await?;
+        let (_, graph) = odc_graph::sign_in::complete_sign_in(config, store, tokens?, None).await?;
         return Ok(Arc::new(graph));
     }
     let code = auth::start_device_flow(config, &http).await?;
@@ -764,7 +764,7 @@ async fn sign_in(
     };
     let tokens = auth::finish_device_flow(config, &http, &code, Some(state_tx)).await;
     forward.abort();
-    let (_, graph) = auth::complete_sign_in(config, store, tokens?, None).await?;
+    let (_, graph) = odc_graph::sign_in::complete_sign_in(config, store, tokens?, None).await?;
     Ok(Arc::new(graph))
 }
 

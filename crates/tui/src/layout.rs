@@ -3,6 +3,21 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
+/// Below this the layout cannot work; a message is shown instead.
+pub const MIN_SIZE: (u16, u16) = (40, 12);
+
+/// A `width`×`height` box in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
 /// Rows the transfers panel takes when open, borders included.
 pub const PANEL_HEIGHT: u16 = 9;
 

@@ -19,6 +19,7 @@ pub mod listing;
 pub mod nav_ops;
 pub mod ops;
 pub mod places;
+pub mod relist;
 pub mod share_ops;
 pub mod state;
 pub mod terminal;

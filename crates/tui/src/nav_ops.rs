@@ -24,7 +24,7 @@ pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
     p.filter = None;
     p.want_cursor = None;
     p.goto_from = None;
-    super::update::list(state, pane)
+    super::relist::list(state, pane)
 }
 
 pub fn open_goto(state: &mut State) {

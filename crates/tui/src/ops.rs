@@ -481,14 +481,6 @@ pub fn progress(state: &mut State, now_ms: i64, samples: Vec<odc_engine::transfe
     }
 }
 
-pub fn ask(state: &mut State, dialog: Dialog) {
-    if state.dialog.is_none() {
-        state.dialog = Some(dialog);
-    } else {
-        state.questions.push_back(dialog);
-    }
-}
-
 /// A request finished (`changed` starts with its destination): its marks go, but
 /// for items that failed or were skipped.
 pub fn unmark_finished(state: &mut State, locations: &[Location]) {

@@ -8,45 +8,9 @@ use tui_input::backend::crossterm::EventHandler;
 
 pub use super::events::{Effect, Event};
 use super::keymap::Action;
+use super::relist::{list, reload};
 use super::state::{Details, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
-
-pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
-    state.panes[pane].found = None;
-    let source = state.panes[pane].source.clone();
-    if source.is_remote() && !state.signed_in() {
-        state.panes[pane].begin_listing(0);
-        state.panes[pane].listing.loading = false;
-        return Vec::new();
-    }
-    let ticket = state.take_ticket();
-    state.panes[pane].begin_listing(ticket);
-    let mut effects = vec![Effect::List {
-        pane,
-        ticket,
-        source: source.clone(),
-    }];
-    // Another account or drive: its name and quota for the status bar, once.
-    if let Location::Remote(path) = &source
-        && !path.drive().is_default()
-        && !state.drives.contains_key(path.drive())
-    {
-        let drive = path.drive().clone();
-        state.drives.insert(
-            drive.clone(),
-            super::state::DriveStatus {
-                name: drive.account.clone().unwrap_or_else(|| "OneDrive".into()),
-                ..Default::default()
-            },
-        );
-        // A folder shared from another drive has no quota of the user's to show
-        // (its owner's drive is not theirs to read).
-        if drive.folder.is_none() {
-            effects.push(Effect::FetchDriveInfo { drive });
-        }
-    }
-    effects
-}
 
 /// The effects to start with: list the panes and check the session.
 pub fn start(state: &mut State) -> Vec<Effect> {
@@ -112,7 +76,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Ask(dialog) => {
-            super::ops::ask(state, dialog);
+            state.ask(dialog);
             Vec::new()
         }
         Event::Changed(locations) => reload(state, &locations),
@@ -256,23 +220,6 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             vec![Effect::Quit]
         }
     }
-}
-
-/// Lists again the panes showing any of `locations`, keeping their cursor rows.
-pub fn reload(state: &mut State, locations: &[odc_engine::transfer::Location]) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for pane in 0..2 {
-        let here = state.panes[pane].source.clone();
-        if locations.contains(&here) {
-            let p = &mut state.panes[pane];
-            p.want_cursor = p
-                .cursor_after_change
-                .take()
-                .or_else(|| p.current().map(|e| e.name.clone()));
-            effects.extend(list(state, pane));
-        }
-    }
-    effects
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

@@ -67,7 +67,7 @@ fn child_path(prefix: &str, name: &str) -> String {
 /// one safe path part (a hostile server may say `..`), and only files and folders
 /// of this drive are compared.
 pub fn remote_left_out(item: &odc_graph::DriveItem) -> Option<Why> {
-    use odc_graph::items::Unusual;
+    use odc_graph::item::Unusual;
     if odc_graph::local_names::unsafe_reason(&item.name).is_some() {
         return Some(Why::UnsafeName);
     }

@@ -3,7 +3,7 @@
 //! are checked before anything is sent or written.
 
 use crate::transfer::Location;
-use odc_graph::items::check_name;
+use odc_graph::item::check_name;
 use odc_graph::{Conflict, Error, Graph, ItemAddress, Result};
 
 fn graph(graph: Option<&Graph>) -> Result<&Graph> {

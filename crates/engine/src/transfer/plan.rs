@@ -121,7 +121,7 @@ pub async fn plan_into<S: PlanSink>(
             continue;
         }
         let dest = request.dest_dir.join(&name);
-        if dest == *source || is_inside(&request.dest_dir, source) {
+        if dest == *source || request.dest_dir.is_within(source) {
             plan.problem(format!("{}: cannot copy a folder into itself", source));
             continue;
         }
@@ -259,21 +259,6 @@ async fn look_up_sources(
     found
 }
 
-fn is_inside(dest_dir: &Location, source: &Location) -> bool {
-    match (dest_dir, source) {
-        (Location::Local(d), Location::Local(s)) => d.starts_with(s),
-        (Location::Remote(d), Location::Remote(s)) => {
-            d.drive() == s.drive()
-                && d.segments().len() >= s.segments().len()
-                && d.segments()
-                    .iter()
-                    .zip(s.segments())
-                    .all(|(a, b)| a.to_lowercase() == b.to_lowercase())
-        }
-        _ => false,
-    }
-}
-
 /// Reads a local tree for a copy: folders first, each entry on its own (an
 /// unreadable or dangling one fails alone), links skipped unless asked for, a
 /// folder reached twice (a link loop) walked once, and names that OneDrive would
@@ -357,7 +342,7 @@ impl LocalWalk<'_> {
                 let is_dir = metadata.is_dir();
                 let child_target = target.join(&name);
                 if let Location::Remote(remote) = &child_target {
-                    if let Err(err) = odc_graph::items::check_path(remote, is_dir) {
+                    if let Err(err) = odc_graph::item::check_path(remote, is_dir) {
                         plan.problem(format!("{}: {err}", shown(&path)));
                         continue;
                     }

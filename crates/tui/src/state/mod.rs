@@ -1,6 +1,7 @@
 //! Everything the UI shows, as plain data.
 
 pub mod dialog;
+pub mod edit;
 pub mod pane;
 pub mod transfers;
 pub mod viewer;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 pub use dialog::{
     CompareStage, CompareView, ConflictView, Dialog, ErrorView, ShareState, SyncView,
 };
+pub use edit::Editing;
 pub use pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
@@ -106,7 +108,7 @@ pub struct State {
     /// Marks to clear when their copy or move finishes without a failure.
     pub unmark: Vec<Unmark>,
     /// The edit under way (F4).
-    pub editing: Option<crate::edit_ops::Editing>,
+    pub editing: Option<Editing>,
     /// The file viewer, over the whole screen while open.
     pub viewer: Option<viewer::Viewer>,
     pub dialog: Option<Dialog>,
@@ -134,6 +136,15 @@ pub fn pane_rows(size: (u16, u16)) -> usize {
 }
 
 impl State {
+    /// Asks a question: shown now, or after the ones already waiting.
+    pub fn ask(&mut self, dialog: Dialog) {
+        if self.dialog.is_none() {
+            self.dialog = Some(dialog);
+        } else {
+            self.questions.push_back(dialog);
+        }
+    }
+
     /// Where everything sits now.
     pub fn areas(&self) -> crate::layout::Areas {
         crate::layout::layout(self.size, self.transfers.open)

@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Palette, fit, pad};
+use super::palette::Palette;
+use super::text::{fit, pad};
 use crate::keymap::{Action, Key, KeyCodeOrd};
 use crate::state::State;
 use odc_core::display::escape_control;

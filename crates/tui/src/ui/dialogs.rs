@@ -7,8 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{Palette, centered, fit};
+use super::palette::Palette;
+use super::text::fit;
 use crate::keymap::Context;
+use crate::layout::centered;
 use crate::state::{CompareStage, Dialog, ShareState, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Kind;
@@ -32,9 +34,9 @@ pub fn with_caret(value: &str, cursor: usize, width: usize) -> String {
         .map_or(value.len(), |(at, _)| at);
     // The caret takes a column of its own.
     let text_width = width.saturating_sub(1);
-    let before = super::fit_left(&escape_control(&value[..split]), text_width);
+    let before = super::text::fit_left(&escape_control(&value[..split]), text_width);
     let room = text_width.saturating_sub(before.width());
-    let after = super::fit(&escape_control(&value[split..]), room);
+    let after = super::text::fit(&escape_control(&value[split..]), room);
     format!("{before}▏{after}")
 }
 
@@ -98,7 +100,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
             ];
             if !candidates.is_empty() {
                 let names: Vec<String> = candidates.iter().map(|n| escape_control(n)).collect();
-                let mut wrapped = super::wrap_hints(&names.join("  "), inner_width);
+                let mut wrapped = super::text::wrap_hints(&names.join("  "), inner_width);
                 if wrapped.len() > 6 {
                     wrapped.truncate(5);
                     wrapped.push(format!("… {} folders", candidates.len()));
@@ -174,7 +176,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     };
                     lines.push(Line::from(format!(
                         "{} Comparing by {how}…  Esc stops",
-                        crate::ui::spinner(state)
+                        crate::ui::palette::spinner(state)
                     )));
                     if !progress.is_empty() {
                         lines.push(Line::styled(fit(progress, inner_width), palette.dim()));
@@ -188,7 +190,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     let row = |what: &str, (n, bytes): (usize, u64)| {
                         Line::from(format!(
                             "  {what:<14}{:>8}  {:>12}",
-                            super::thousands(n),
+                            super::text::thousands(n),
                             format_size(bytes, BINARY)
                         ))
                     };
@@ -200,14 +202,14 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                         lines.push(Line::from(format!(
                             "  {:<14}{:>8}  (counted as same)",
                             "changed by the server",
-                            super::thousands(s.changed_by_server)
+                            super::text::thousands(s.changed_by_server)
                         )));
                     }
                     if s.left_out > 0 {
                         lines.push(Line::from(format!(
                             "  {:<14}{:>8}  (not compared, never deleted)",
                             "left out",
-                            super::thousands(s.left_out)
+                            super::text::thousands(s.left_out)
                         )));
                     }
                     lines.extend(notes.iter().map(|n| {
@@ -356,8 +358,11 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     .skip(start)
                     .take(ROWS)
                     .map(|(i, folder)| {
-                        let text = super::pad(
-                            &super::fit_left(&escape_control(&folder.to_string()), inner_width),
+                        let text = super::text::pad(
+                            &super::text::fit_left(
+                                &escape_control(&folder.to_string()),
+                                inner_width,
+                            ),
                             inner_width,
                         );
                         if i == *cursor {
@@ -392,13 +397,13 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
                     // Labels are built from escaped server strings.
                     let text = format!(
                         "{}  {}",
-                        super::pad(
+                        super::text::pad(
                             &fit(&escape_control(&place.owner), owner_width),
                             owner_width
                         ),
                         place.label
                     );
-                    let text = super::pad(&fit(&text, inner_width), inner_width);
+                    let text = super::text::pad(&fit(&text, inner_width), inner_width);
                     if i == picker.cursor {
                         Line::styled(text, palette.cursor(true))
                     } else {
@@ -583,7 +588,7 @@ fn hint_lines(
     width: usize,
     palette: &Palette,
 ) -> Vec<Line<'static>> {
-    super::wrap_hints(&state.keymap.hints(context), width)
+    super::text::wrap_hints(&state.keymap.hints(context), width)
         .into_iter()
         .map(|line| Line::styled(line, palette.dim()))
         .collect()

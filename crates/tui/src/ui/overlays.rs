@@ -7,8 +7,10 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{MIN_SIZE, Palette, centered, fit, pad};
+use super::palette::Palette;
+use super::text::{fit, pad};
 use crate::keymap::{Action, Context};
+use crate::layout::{MIN_SIZE, centered};
 use crate::state::{Details, State};
 use odc_core::display::escape_control;
 
@@ -29,7 +31,7 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
         .filter(|&c| c != Context::Panes)
         .flat_map(|c| {
             let text = format!("{}: {}", c.title(), state.keymap.hints(c));
-            super::wrap_hints(&text, inner_width)
+            super::text::wrap_hints(&text, inner_width)
         })
         .collect();
     let total = half + others.len();

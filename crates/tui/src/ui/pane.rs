@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Palette, fit, fit_left, pad, thousands};
+use super::palette::Palette;
+use super::text::{fit, fit_left, pad, thousands};
 use crate::state::{Entry, State};
 use odc_core::display::escape_control;
 
@@ -23,7 +24,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let bottom = if pane.listing.loading {
         format!(
             " {} loading {}… ",
-            super::spinner(state),
+            super::palette::spinner(state),
             thousands(pane.entries.len())
         )
     } else {

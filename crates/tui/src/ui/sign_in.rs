@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Palette, fit};
+use super::palette::Palette;
+use super::text::fit;
 use crate::keymap::Action;
 use crate::state::{SignIn, State};
 use odc_core::display::escape_control;

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Palette, fit, pad};
+use super::palette::Palette;
+use super::text::{fit, pad};
 use crate::keymap::Context;
 use crate::state::{State, TransferRow};
 use odc_core::display::escape_control;

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::Palette;
+use super::palette::Palette;
 use crate::keymap::Context;
 use crate::state::State;
 use crate::state::viewer::{Unit, Viewer, escape_unit};
@@ -59,8 +59,8 @@ fn title_line(viewer: &Viewer, reading: bool, width: usize) -> String {
         viewer.percent()
     );
     let room = width.saturating_sub(right.chars().count() + 1);
-    let name = super::fit_left(&escape_control(&viewer.title), room);
-    format!(" {}{right}", super::pad(&name, room))
+    let name = super::text::fit_left(&escape_control(&viewer.title), room);
+    format!(" {}{right}", super::text::pad(&name, room))
 }
 
 fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line<'a> {
@@ -83,11 +83,14 @@ fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line
         ));
     }
     if let Some(error) = &viewer.error {
-        return Line::styled(super::fit(&escape_control(error), width), palette.error());
+        return Line::styled(
+            super::text::fit(&escape_control(error), width),
+            palette.error(),
+        );
     }
     let hints = state.keymap.hints(Context::Viewer);
     Line::styled(
-        super::wrap_hints(&hints, width)
+        super::text::wrap_hints(&hints, width)
             .into_iter()
             .next()
             .unwrap_or_default(),
@@ -111,7 +114,10 @@ fn text_rows<'a>(viewer: &Viewer, rows: &[(u64, u64)], palette: &Palette) -> Vec
                 None if starts_line => format!("{:>9} ", format!("@{start}")),
                 None => " ".repeat(gutter - 1),
             };
-            spans.push(Span::styled(super::pad(&label, gutter), palette.dim()));
+            spans.push(Span::styled(
+                super::text::pad(&label, gutter),
+                palette.dim(),
+            ));
         }
         spans.extend(text_spans(viewer, start, end, width, palette));
         out.push(Line::from(spans));

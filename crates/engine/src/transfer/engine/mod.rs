@@ -250,7 +250,7 @@ impl Engine {
                 slots: Arc::new(Semaphore::new(settings.concurrency as usize)),
                 small_slots: settings.batch_small_files.then(|| {
                     Arc::new(Semaphore::new(
-                        settings.concurrency as usize * odc_graph::batch::FILES_PER_BATCH,
+                        settings.concurrency as usize * odc_graph::batch_queue::FILES_PER_BATCH,
                     ))
                 }),
                 next_id: AtomicU64::new(1),

@@ -47,7 +47,7 @@ impl Engine {
                 // has no session and takes one round trip: no record (two writes of
                 // the resume file would cost more than sending it again).
                 let batched = self.inner.small_slots.is_some()
-                    && task.size <= odc_graph::batch::SMALL_FILE_MAX;
+                    && task.size <= odc_graph::batch_queue::SMALL_FILE_MAX;
                 let (record, earlier) = if batched {
                     (None, None)
                 } else {

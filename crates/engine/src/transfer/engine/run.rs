@@ -96,7 +96,8 @@ impl Engine {
         let small_upload = self
             .with(id, |c| match c.task.direction {
                 Direction::Upload => {
-                    c.task.size <= odc_graph::batch::SMALL_FILE_MAX && c.task.resume_url.is_none()
+                    c.task.size <= odc_graph::batch_queue::SMALL_FILE_MAX
+                        && c.task.resume_url.is_none()
                 }
                 // A move is a lookup and a PATCH, both batched.
                 Direction::RemoteMove => true,

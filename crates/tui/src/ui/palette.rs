@@ -1,0 +1,71 @@
+//! How things look: the styles of the theme (colours when it has them) and the
+//! spinner's frame.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::state::{State, Theme};
+
+/// Colours when the theme has them; modifiers always.
+pub struct Palette {
+    theme: Theme,
+}
+
+impl Palette {
+    pub fn of(state: &State) -> Self {
+        Self { theme: state.theme }
+    }
+
+    fn colour(&self, style: Style, colour: Color) -> Style {
+        match self.theme {
+            Theme::Colour => style.fg(colour),
+            Theme::Plain => style,
+        }
+    }
+
+    pub fn border(&self, active: bool) -> Style {
+        if active {
+            self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
+        } else {
+            Style::default()
+        }
+    }
+
+    pub fn folder(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Blue)
+    }
+
+    pub fn marked(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Yellow)
+    }
+
+    pub fn cursor(&self, active: bool) -> Style {
+        if active {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        self.colour(Style::default(), Color::Red)
+    }
+
+    pub fn dim(&self) -> Style {
+        Style::default().add_modifier(Modifier::DIM)
+    }
+
+    pub fn key(&self) -> Style {
+        self.colour(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
+    }
+
+    pub fn bar(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}
+
+const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
+
+/// The spinner's frame now (it turns with the ticks while something runs).
+pub fn spinner(state: &State) -> char {
+    SPINNER[state.spinner % SPINNER.len()]
+}
