@@ -46,6 +46,7 @@ mod shares;
 mod sharing;
 mod sites;
 pub mod store;
+mod trees;
 mod upload;
 
 use std::net::SocketAddr;

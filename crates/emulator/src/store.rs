@@ -91,7 +91,7 @@ impl Drive {
         drive
     }
 
-    fn new_id(&mut self) -> String {
+    pub(super) fn new_id(&mut self) -> String {
         let n = self.next_id;
         self.next_id += 1;
         match self.profile {
@@ -112,7 +112,7 @@ impl Drive {
         }
     }
 
-    fn get_mut(&mut self, id: &str) -> ApiResult<&mut Item> {
+    pub(super) fn get_mut(&mut self, id: &str) -> ApiResult<&mut Item> {
         match self.items.get_mut(id) {
             Some(item) if !item.deleted => Ok(item),
             _ => Err(ApiError::not_found()),
@@ -249,7 +249,7 @@ impl Drive {
             .expect("some number is free")
     }
 
-    fn attach(&mut self, parent: &str, id: &str, name: &str) {
+    pub(super) fn attach(&mut self, parent: &str, id: &str, name: &str) {
         if let Some(Item {
             kind: ItemKind::Folder { children },
             ..
@@ -260,7 +260,7 @@ impl Drive {
         self.touch_folder(parent);
     }
 
-    fn detach(&mut self, parent: &str, name: &str) {
+    pub(super) fn detach(&mut self, parent: &str, name: &str) {
         if let Some(Item {
             kind: ItemKind::Folder { children },
             ..
@@ -272,7 +272,7 @@ impl Drive {
     }
 
     /// A folder's cTag changes when anything below it changes (and delta lists it).
-    fn touch_folder(&mut self, folder: &str) {
+    pub(super) fn touch_folder(&mut self, folder: &str) {
         let mut cursor = Some(folder.to_string());
         while let Some(id) = cursor {
             self.change_seq += 1;
@@ -287,7 +287,7 @@ impl Drive {
     }
 
     /// Records a change of `id` for delta.
-    fn bump(&mut self, id: &str) {
+    pub(super) fn bump(&mut self, id: &str) {
         self.change_seq += 1;
         let seq = self.change_seq;
         if let Some(item) = self.items.get_mut(id) {
@@ -295,7 +295,7 @@ impl Drive {
         }
     }
 
-    fn insert_item(
+    pub(super) fn insert_item(
         &mut self,
         parent: &str,
         name: &str,
@@ -554,26 +554,21 @@ impl Drive {
         Ok(())
     }
 
-    /// DELETE: the item and everything below it go to the recycle bin.
-    pub fn delete(&mut self, id: &str) -> ApiResult<()> {
-        let item = self.get(id)?;
-        let Some(parent) = item.parent.clone() else {
-            return Err(ApiError::new(
-                403,
-                "accessDenied",
-                "The root folder cannot be deleted",
-            ));
+    /// Removes an item outright (used when `replace` swaps a file for a folder).
+    pub(super) fn remove_permanently(&mut self, id: &str) {
+        let Some(item) = self.items.get(id) else {
+            return;
         };
-        let name = item.name.clone();
+        let (parent, name) = (item.parent.clone(), item.name.clone());
         let (bytes, files) = self.mark_deleted(id);
         self.live_bytes -= bytes;
         self.live_files -= files;
-        self.deleted_bytes += bytes;
-        self.detach(&parent, &name);
-        Ok(())
+        if let Some(parent) = parent {
+            self.detach(&parent, &name);
+        }
     }
 
-    fn mark_deleted(&mut self, id: &str) -> (u64, u64) {
+    pub(super) fn mark_deleted(&mut self, id: &str) -> (u64, u64) {
         self.bump(id);
         let Some(item) = self.items.get_mut(id) else {
             return (0, 0);
@@ -589,92 +584,6 @@ impl Drive {
                 })
             }
         }
-    }
-
-    /// Removes an item outright (used when `replace` swaps a file for a folder).
-    fn remove_permanently(&mut self, id: &str) {
-        let Some(item) = self.items.get(id) else {
-            return;
-        };
-        let (parent, name) = (item.parent.clone(), item.name.clone());
-        let (bytes, files) = self.mark_deleted(id);
-        self.live_bytes -= bytes;
-        self.live_files -= files;
-        if let Some(parent) = parent {
-            self.detach(&parent, &name);
-        }
-    }
-
-    /// Copies `source` (recursively) into `dest_parent` as `name`.
-    pub fn copy_tree(
-        &mut self,
-        source: &str,
-        dest_parent: &str,
-        name: &str,
-        now: DateTime<Utc>,
-    ) -> ApiResult<String> {
-        let item = self.get(source)?;
-        let kind = match &item.kind {
-            ItemKind::File { content, hash } => ItemKind::File {
-                content: content.clone(),
-                hash: hash.clone(),
-            },
-            ItemKind::Folder { .. } => ItemKind::Folder {
-                children: BTreeMap::new(),
-            },
-        };
-        if let ItemKind::File { content, .. } = &kind {
-            self.check_space(content.len(), 0)?;
-        }
-        let children: Vec<(String, String)> = match &item.kind {
-            ItemKind::Folder { children } => children
-                .values()
-                .filter_map(|id| self.items.get(id))
-                .map(|c| (c.id.clone(), c.name.clone()))
-                .collect(),
-            ItemKind::File { .. } => Vec::new(),
-        };
-        // The copy gets new times; the service does not keep the source's.
-        let id = self.insert_item(dest_parent, name, kind, now, None);
-        for (child, child_name) in children {
-            self.copy_tree(&child, &id, &child_name, now)?;
-        }
-        Ok(id)
-    }
-
-    /// Inserts an item without any name check, to model a hostile or buggy service
-    /// in tests (names like `..`, `a/b`, control characters).
-    pub fn insert_unchecked(
-        &mut self,
-        parent: &str,
-        name: &str,
-        content: Option<Content>,
-        now: DateTime<Utc>,
-    ) -> String {
-        let kind = match content {
-            Some(content) => {
-                let hash = match &content {
-                    Content::Inline(bytes) => Some(odc_core::quickxor::quickxor_base64(bytes)),
-                    _ => None,
-                };
-                ItemKind::File { content, hash }
-            }
-            None => ItemKind::Folder {
-                children: BTreeMap::new(),
-            },
-        };
-        // Hostile names may fold to an existing key; suffix the key, not the name,
-        // so both stay listed.
-        let id = self.insert_item(parent, name, kind, now, None);
-        if let Some(Item {
-            kind: ItemKind::Folder { children },
-            ..
-        }) = self.items.get_mut(parent)
-            && children.get(&fold(name)) != Some(&id)
-        {
-            children.insert(format!("{}\u{0}{id}", fold(name)), id.clone());
-        }
-        id
     }
 }
 

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod listing;
 pub mod nav_ops;
 pub mod ops;
+pub mod pane_ops;
 pub mod places;
 pub mod relist;
 pub mod share_ops;

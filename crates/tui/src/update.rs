@@ -8,6 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 pub use super::events::{Effect, Event};
 use super::keymap::Action;
+use super::pane_ops::{keep_cursor_visible, open, parent};
 use super::relist::{list, reload};
 use super::state::{Details, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
@@ -518,93 +519,6 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn open(state: &mut State) -> Vec<Effect> {
-    let active = state.active;
-    if state.panes[active].found.is_some() {
-        return super::nav_ops::open_found(state);
-    }
-    let pane = &mut state.panes[active];
-    let Some(entry) = pane.current().cloned() else {
-        return Vec::new();
-    };
-    let shortcut = entry
-        .remote
-        .as_ref()
-        .and_then(|r| r.shared.clone())
-        .filter(|target| target.is_folder);
-    if let (Location::Remote(path), Some(target)) = (&pane.source, shortcut) {
-        // A shortcut opens the folder it points at, in the drive it lives in,
-        // titled by its name and owner; Backspace at its top comes back here.
-        let spec = target
-            .place(path.drive().account.clone())
-            .expect("a folder has a place");
-        let owner = target.owner.as_deref().unwrap_or("another drive");
-        state.drives.insert(
-            spec.clone(),
-            super::state::DriveStatus {
-                name: format!("{} (shared by {owner})", entry.name),
-                ..Default::default()
-            },
-        );
-        let pane = &mut state.panes[active];
-        pane.entered_from = Some((pane.source.clone(), entry.name.clone()));
-        pane.source = Location::Remote(odc_graph::RemotePath::root().in_drive(spec));
-        pane.filter = None;
-        pane.want_cursor = None;
-        return list(state, active);
-    }
-    let pane = &mut state.panes[active];
-    match (&pane.source, entry.is_dir) {
-        (Location::Local(path), true) => {
-            pane.source = Location::Local(path.join(&entry.name));
-        }
-        (Location::Remote(path), true) => {
-            pane.source = Location::Remote(path.join(&entry.name));
-        }
-        (source, false) => {
-            state.details = Some(Details {
-                path: source.join(&entry.name).to_string(),
-                entry,
-            });
-            return Vec::new();
-        }
-    }
-    pane.filter = None;
-    pane.want_cursor = None;
-    list(state, active)
-}
-
-fn parent(state: &mut State) -> Vec<Effect> {
-    let active = state.active;
-    if state.panes[active].found.is_some() {
-        // Out of the results, back to the folder they were found in.
-        return list(state, active);
-    }
-    let pane = &mut state.panes[active];
-    let (source, came_from) = match &pane.source {
-        Location::Local(path) => match (path.parent(), path.file_name()) {
-            (Some(parent), Some(name)) => (
-                Location::Local(parent.to_path_buf()),
-                name.to_string_lossy().into_owned(),
-            ),
-            _ => return Vec::new(),
-        },
-        Location::Remote(path) => match (path.parent(), path.name(), &pane.entered_from) {
-            (Some(parent), Some(name), _) => (Location::Remote(parent), name.to_string()),
-            // The top of a folder entered through a shortcut: back to the shortcut.
-            (None, _, Some((from, shortcut))) if path.drive().folder.is_some() => {
-                (from.clone(), shortcut.clone())
-            }
-            _ => return Vec::new(),
-        },
-    };
-    pane.source = source;
-    pane.filter = None;
-    let effects = list(state, active);
-    state.panes[active].want_cursor = Some(came_from);
-    effects
-}
-
 fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
     let areas = state.areas();
     let rows = areas.entry_rows();
@@ -637,18 +551,6 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-/// Scrolls so the cursor row is on screen.
-pub fn keep_cursor_visible(pane: &mut Pane, rows: usize) {
-    let rows = rows.max(1);
-    if pane.cursor < pane.scroll {
-        pane.scroll = pane.cursor;
-    } else if pane.cursor >= pane.scroll + rows {
-        pane.scroll = pane.cursor + 1 - rows;
-    }
-    let max_scroll = pane.visible.len().saturating_sub(rows);
-    pane.scroll = pane.scroll.min(max_scroll);
 }
 
 /// A new state for the given starting points.

@@ -4,6 +4,7 @@ pub mod dialog;
 pub mod edit;
 pub mod pane;
 pub mod transfers;
+pub mod units;
 pub mod viewer;
 
 use std::sync::Arc;

@@ -10,7 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::palette::Palette;
 use crate::keymap::Context;
 use crate::state::State;
-use crate::state::viewer::{Unit, Viewer, escape_unit};
+use crate::state::units::{Unit, escape_unit};
+use crate::state::viewer::Viewer;
 use odc_core::display::escape_control;
 
 pub fn render(state: &State, viewer: &Viewer, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,119 @@
+//! Comparing the panes and syncing them, cancellable.
+
+use tokio_util::sync::CancellationToken;
+
+use crate::update::Event;
+use odc_engine::transfer::Location;
+
+use super::Runner;
+
+impl Runner {
+    pub(super) fn compare(&mut self, ticket: u64, left: Location, right: Location, quick: bool) {
+        if let Some(old) = self.compare.take() {
+            old.cancel();
+        }
+        let token = CancellationToken::new();
+        self.compare = Some(token.clone());
+        let sides = (self.graph_at(&left), self.graph_at(&right));
+        let places = odc_engine::compare::locations::Places {
+            cache_dir: self.cache.clone(),
+            graph_url: self.config.endpoints.graph_url.clone(),
+            follow_symlinks: self.config.transfer.follow_symlinks,
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let graphs = (sides.0.await, sides.1.await);
+            let mode = if quick {
+                odc_engine::compare::Mode::Quick
+            } else {
+                odc_engine::compare::Mode::Content
+            };
+            let progress_tx = tx.clone();
+            let progress = move |text: String| {
+                let _ = progress_tx.send(Event::CompareProgress { ticket, text });
+            };
+            let work = odc_engine::compare::locations::compare(
+                [graphs.0.as_deref(), graphs.1.as_deref()],
+                &left,
+                &right,
+                mode,
+                &places,
+                &progress,
+            );
+            let result = tokio::select! {
+                _ = token.cancelled() => return,
+                r = work => r,
+            };
+            let result = result
+                .map(|c| (c.lines, c.notes))
+                .map_err(|(side, err)| format!("{side}: {err}"));
+            let _ = tx.send(Event::Compared { ticket, result });
+        });
+    }
+
+    pub(super) fn cancel_compare(&mut self) {
+        if let Some(old) = self.compare.take() {
+            old.cancel();
+        }
+    }
+
+    pub(super) fn sync(
+        &mut self,
+        making_room: Vec<Location>,
+        deletes: Vec<Location>,
+        requests: Vec<odc_engine::transfer::Request>,
+    ) {
+        let graphs: Vec<_> = making_room
+            .iter()
+            .chain(&deletes)
+            .map(|target| self.graph_at(target))
+            .collect();
+        let (engine, tx) = (self.engine.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let mut graphs = futures::future::join_all(graphs).await.into_iter();
+            let mut gone = 0;
+            let mut remove = async |targets: &[Location]| {
+                for target in targets {
+                    let graph = graphs.next().flatten();
+                    match odc_engine::compare::sync::remove(graph.as_deref(), target).await {
+                        Ok(()) => gone += 1,
+                        Err(problem) => {
+                            let _ = tx.send(Event::Message(format!("{target}: {problem}")));
+                        }
+                    }
+                }
+            };
+            remove(&making_room).await;
+            // The preview said these replace what is there: no question per
+            // file. The deletions wait for every copy to go through.
+            let settled: Vec<_> = requests
+                .into_iter()
+                .map(|request| {
+                    engine.submit_then(request, Some(odc_engine::transfer::Resolution::Overwrite))
+                })
+                .collect();
+            let copied = futures::future::join_all(settled)
+                .await
+                .into_iter()
+                .all(|ok| ok.unwrap_or(false));
+            if copied {
+                remove(&deletes).await;
+            } else if !deletes.is_empty() {
+                let _ = tx.send(Event::Message(
+                    "Sync: nothing deleted: some files could not be copied".into(),
+                ));
+            }
+            if gone > 0 {
+                let _ = tx.send(Event::Message(format!(
+                    "Sync: {gone} item(s) moved to the recycle bin or trash"
+                )));
+            }
+            let folders: Vec<Location> = making_room
+                .iter()
+                .chain(&deletes)
+                .filter_map(Location::parent)
+                .collect();
+            let _ = tx.send(Event::Changed(folders));
+        });
+    }
+}

@@ -1,0 +1,289 @@
+//! Runs the effects `update` asks for: the only place UI work is spawned. Tasks
+//! never touch the state; they send events back.
+
+mod compare;
+mod drives;
+mod editor;
+mod files;
+mod hotlist;
+mod panes;
+mod sharing;
+mod sign_in;
+mod transfers;
+mod viewer;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use std::collections::HashMap;
+
+use super::update::{Effect, Event};
+use odc_core::config::Config;
+use odc_engine::transfer::{ConflictAnswer, Engine, ErrorAnswer, Location};
+use odc_graph::Graph;
+use odc_graph::graphs::Graphs;
+use odc_graph::path::DriveSpec;
+use odc_graph::tokens::TokenStore;
+
+/// What the loop itself must do.
+pub enum LoopControl {
+    Continue,
+    Suspend,
+    /// Put text on the terminal's clipboard (an escape sequence the surface writes).
+    Clipboard(String),
+    /// Give the terminal to the editor for `path`, then report `EditorExited`.
+    Edit {
+        ticket: u64,
+        path: PathBuf,
+    },
+    Quit,
+}
+
+pub struct Runner {
+    tx: UnboundedSender<Event>,
+    config: Arc<Config>,
+    store: TokenStore,
+    /// Clients for every account and drive the panes show.
+    graphs: Arc<Graphs>,
+    listings: [Option<CancellationToken>; 2],
+    sign_in: Option<CancellationToken>,
+    engine: Engine,
+    replies: Arc<Mutex<Replies>>,
+    /// The viewed file's download URL, kept between its Range reads.
+    view_urls: Arc<tokio::sync::Mutex<odc_graph::range::UrlCache>>,
+    view_search: Option<CancellationToken>,
+    /// Where private copies of OneDrive files being edited go.
+    edits: Option<PathBuf>,
+    hotlist: Option<PathBuf>,
+    cache: Option<PathBuf>,
+    compare: Option<CancellationToken>,
+}
+
+/// Where answers to transfer questions go.
+#[derive(Default)]
+struct Replies {
+    next: u64,
+    conflicts: HashMap<u64, tokio::sync::oneshot::Sender<ConflictAnswer>>,
+    errors: HashMap<u64, tokio::sync::oneshot::Sender<ErrorAnswer>>,
+}
+
+impl Runner {
+    pub fn new(
+        tx: UnboundedSender<Event>,
+        config: Arc<Config>,
+        store: TokenStore,
+        places: super::Places,
+    ) -> Self {
+        let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = Engine::new(&config.transfer, engine_tx);
+        let graphs = Arc::new(Graphs::new(config.clone(), store.clone()));
+        engine.set_graphs(graphs.clone());
+        if let Some(resume) = places.resume {
+            engine.set_resume_store(Arc::new(resume));
+        }
+        let runner = Self {
+            tx,
+            config,
+            store,
+            graphs,
+            listings: [None, None],
+            sign_in: None,
+            engine,
+            replies: Arc::new(Mutex::new(Replies::default())),
+            view_urls: Arc::default(),
+            view_search: None,
+            edits: places.edits,
+            hotlist: places.hotlist,
+            cache: places.cache,
+            compare: None,
+        };
+        runner.forward_engine_events(engine_rx);
+        runner
+    }
+
+    /// The viewed file's reader, to await inside the task that reads.
+    fn reader(
+        &self,
+        source: super::state::viewer::ViewSource,
+    ) -> impl Future<Output = super::viewing::Reader> + Send + use<> {
+        let graph = match &source {
+            super::state::viewer::ViewSource::Remote { path, .. } => {
+                Some(self.graph_in(path.drive()))
+            }
+            super::state::viewer::ViewSource::Local(_) => None,
+        };
+        let urls = self.view_urls.clone();
+        async move {
+            let graph = match graph {
+                Some(graph) => graph.await,
+                None => None,
+            };
+            super::viewing::Reader::new(source, graph, urls)
+        }
+    }
+
+    /// The client for a drive, to await inside the effect's task (finding another
+    /// account's the first time reads the token store), or None with the reason
+    /// shown when its account is signed out or unknown.
+    fn graph_in(
+        &self,
+        drive: &DriveSpec,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let (graphs, tx, drive) = (self.graphs.clone(), self.tx.clone(), drive.clone());
+        async move {
+            if drive.is_default() {
+                return graphs.default_graph();
+            }
+            match graphs.for_drive(&drive).await {
+                Ok(graph) => Some(graph),
+                Err(err) => {
+                    let _ = tx.send(Event::Message(format!(
+                        "{}: {err}",
+                        odc_core::display::escape_control(&drive.prefix())
+                    )));
+                    None
+                }
+            }
+        }
+    }
+
+    /// [`Runner::graph_in`] for a location's drive (the default one for a local
+    /// place).
+    fn graph_at(
+        &self,
+        location: &Location,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let drive = match location {
+            Location::Remote(path) => path.drive().clone(),
+            Location::Local(_) => DriveSpec::default(),
+        };
+        self.graph_in(&drive)
+    }
+
+    /// A pane's next listing or find: the one before it stops.
+    fn new_listing(&mut self, pane: usize) -> CancellationToken {
+        if let Some(old) = self.listings[pane].take() {
+            old.cancel();
+        }
+        let token = CancellationToken::new();
+        self.listings[pane] = Some(token.clone());
+        token
+    }
+
+    pub fn run(&mut self, effect: Effect) -> LoopControl {
+        match effect {
+            Effect::List {
+                pane,
+                ticket,
+                source,
+            } => self.list(pane, ticket, source),
+            Effect::Find {
+                pane,
+                ticket,
+                base,
+                query,
+            } => self.find(pane, ticket, base, query),
+            Effect::CheckSession => self.check_session(),
+            Effect::StartSignIn => self.start_sign_in(false),
+            Effect::StartBrowserSignIn => self.start_sign_in(true),
+            Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
+            Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
+            Effect::FetchAccount => self.fetch_account(),
+            Effect::Submit(request) => self.engine.submit(request),
+            Effect::AnswerConflict { question, answer } => {
+                if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
+                    let _ = reply.send(answer);
+                }
+            }
+            Effect::AnswerError { question, answer } => {
+                if let Some(reply) = self.replies.lock().unwrap().errors.remove(&question) {
+                    let _ = reply.send(answer);
+                }
+            }
+            Effect::CancelTask(id) => self.engine.cancel(id),
+            Effect::PauseTask(id) => self.engine.toggle_pause(id),
+            Effect::RetryTask(id) => self.engine.retry(id),
+            Effect::ClearFinished => self.engine.clear_finished(),
+            Effect::CheckInterrupted => self.check_interrupted(),
+            Effect::ResumeInterrupted => self.engine.resume_interrupted(),
+            Effect::DiscardInterrupted => self.engine.discard_interrupted(),
+            Effect::SampleTransfers => self.sample_transfers(),
+            Effect::Mkdir { dir, name } => self.mkdir(dir, name),
+            Effect::Rename { dir, from, to } => self.rename(dir, from, to),
+            Effect::Delete { dir, names, local } => self.delete(dir, names, local),
+            Effect::ViewRead {
+                ticket,
+                source,
+                index,
+            } => self.view_read(ticket, source, index),
+            Effect::ViewSearch {
+                ticket,
+                source,
+                request,
+            } => self.view_search(ticket, source, request),
+            Effect::CancelViewSearch => self.cancel_view_search(),
+            Effect::FetchForEdit { ticket, id, drive } => self.fetch_for_edit(ticket, id, drive),
+            Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
+            Effect::CompleteFolders { ticket, folder } => self.complete_folders(ticket, folder),
+            Effect::CreateLink {
+                ticket,
+                id,
+                kind,
+                drive,
+            } => self.create_link(ticket, id, kind, drive),
+            Effect::Clipboard(text) => return LoopControl::Clipboard(text),
+            Effect::Compare {
+                ticket,
+                left,
+                right,
+                quick,
+            } => self.compare(ticket, left, right, quick),
+            Effect::CancelCompare => self.cancel_compare(),
+            Effect::Sync {
+                making_room,
+                deletes,
+                requests,
+            } => self.sync(making_room, deletes, requests),
+            Effect::FetchDriveInfo { drive } => self.fetch_drive_info(drive),
+            Effect::LoadPlaces { ticket } => self.load_places(ticket),
+            Effect::SearchSites { ticket, text } => self.search_sites(ticket, text),
+            Effect::LoadHotlist => self.load_hotlist(),
+            Effect::SaveHotlist(folders) => self.save_hotlist(folders),
+            Effect::UploadEdit {
+                ticket,
+                copy,
+                remote,
+                how,
+            } => self.upload_edit(ticket, copy, remote, how),
+            Effect::DiscardEdit { file } => self.discard_edit(file),
+            Effect::Suspend => return LoopControl::Suspend,
+            Effect::Quit => {
+                for token in self.listings.iter().flatten() {
+                    token.cancel();
+                }
+                if let Some(token) = &self.sign_in {
+                    token.cancel();
+                }
+                return LoopControl::Quit;
+            }
+        }
+        LoopControl::Continue
+    }
+
+    fn open(&self, target: String, what: &str) {
+        if odc_core::desktop::graphical_session() {
+            if let Err(err) = open::that_detached(&target) {
+                let _ = self
+                    .tx
+                    .send(Event::Message(format!("Cannot open {what}: {err}")));
+            }
+        } else {
+            let _ = self.tx.send(Event::Message(format!(
+                "No graphical session here: cannot open {what}"
+            )));
+        }
+    }
+}
