@@ -64,8 +64,15 @@ pub enum Event {
         id: u64,
         name: String,
     },
-    /// A transfer asks: a conflict or an error dialog.
-    Ask(super::state::Dialog),
+    /// A transfer asks what to do with a name that exists (the reply goes back
+    /// with `Effect::AnswerConflict`).
+    TransferConflict(super::state::ConflictView),
+    /// A transfer asks what to do about a failure (`Effect::AnswerError`).
+    TransferError(super::state::ErrorView),
+    /// Transfers a crash or a signal interrupted, found at start: resume them?
+    Interrupted {
+        files: Vec<String>,
+    },
     /// These folders changed: panes showing them reload.
     Changed(Vec<odc_engine::transfer::Location>),
     /// Folder names for the go-to prompt's completion.

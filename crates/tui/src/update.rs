@@ -10,7 +10,7 @@ pub use super::events::{Effect, Event};
 use super::keymap::Action;
 use super::pane_ops::{keep_cursor_visible, open, parent};
 use super::relist::{list, reload};
-use super::state::{Details, Location, Pane, SignIn, State};
+use super::state::{Details, Dialog, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
 
 /// The effects to start with: list the panes and check the session.
@@ -76,8 +76,17 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.transfers.change(id, |row| row.saved_as = Some(name));
             Vec::new()
         }
-        Event::Ask(dialog) => {
-            state.ask(dialog);
+        // The engine's questions become the transfers' dialogs here, not in the runner.
+        Event::TransferConflict(view) => {
+            state.ask(Dialog::Conflict(view));
+            Vec::new()
+        }
+        Event::TransferError(view) => {
+            state.ask(Dialog::Error(view));
+            Vec::new()
+        }
+        Event::Interrupted { files } => {
+            state.ask(Dialog::Resume { files });
             Vec::new()
         }
         Event::Changed(locations) => reload(state, &locations),

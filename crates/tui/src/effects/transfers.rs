@@ -17,7 +17,7 @@ impl Runner {
         tokio::task::spawn_blocking(move || match engine.interrupted() {
             Ok(records) if !records.is_empty() => {
                 let files = records.iter().map(|(_, r)| r.describe()).collect();
-                let _ = tx.send(Event::Ask(crate::state::Dialog::Resume { files }));
+                let _ = tx.send(Event::Interrupted { files });
             }
             Ok(_) => {}
             Err(err) => {
@@ -71,14 +71,14 @@ async fn forward(
                         ..
                     } => {
                         replies.conflicts.insert(id, reply);
-                        Event::Ask(crate::state::Dialog::Conflict(ConflictView {
+                        Event::TransferConflict(ConflictView {
                             question: id,
                             name,
                             source_size,
                             source_modified,
                             target_size,
                             target_modified,
-                        }))
+                        })
                     }
                     Question::Error {
                         name,
@@ -87,11 +87,11 @@ async fn forward(
                         ..
                     } => {
                         replies.errors.insert(id, reply);
-                        Event::Ask(crate::state::Dialog::Error(ErrorView {
+                        Event::TransferError(ErrorView {
                             question: id,
                             name,
                             message,
-                        }))
+                        })
                     }
                 }
             }

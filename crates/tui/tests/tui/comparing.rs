@@ -296,7 +296,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
         {
             Some(Event::Message(text)) if text.contains("nothing deleted") => break,
             // The engine asks what to do with the failing file: skip it.
-            Some(Event::Ask(odc_tui::state::Dialog::Error(view))) => {
+            Some(Event::TransferError(view)) => {
                 runner.run(Effect::AnswerError {
                     question: view.question,
                     answer: odc_engine::transfer::ErrorAnswer::Skip,

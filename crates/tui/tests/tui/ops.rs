@@ -314,7 +314,7 @@ fn local_deletes_go_to_the_trash_unless_for_good_is_chosen() {
 #[test]
 fn conflict_and_error_questions_queue_and_answer() {
     let mut state = loaded((100, 30), local_entries(), remote_entries());
-    let conflict = Dialog::Conflict(ConflictView {
+    let conflict = Event::TransferConflict(ConflictView {
         question: 7,
         name: "photo.bin".into(),
         source_size: 3_000_000,
@@ -322,13 +322,13 @@ fn conflict_and_error_questions_queue_and_answer() {
         target_size: 2_000_000,
         target_modified: time(1),
     });
-    let error = Dialog::Error(ErrorView {
+    let error = Event::TransferError(ErrorView {
         question: 8,
         name: "big.bin".into(),
         message: "the OneDrive is full (quota exceeded)".into(),
     });
-    update(&mut state, Event::Ask(conflict));
-    update(&mut state, Event::Ask(error));
+    update(&mut state, conflict);
+    update(&mut state, error);
     insta::assert_snapshot!("conflict_dialog", screen(&state));
     assert!(update(&mut state, ch('z')).is_empty(), "not an answer");
     // `r` means retry in the error question that follows; here it is no answer,
@@ -497,14 +497,14 @@ fn unfinished_transfers_are_offered_after_sign_in() {
             "↓ OneDrive:/Photos/2026.zip → /home/ada/2026.zip".to_string(),
         ]
     };
-    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    update(&mut state, Event::Interrupted { files: files() });
     insta::assert_snapshot!("resume_dialog", screen(&state));
     assert!(update(&mut state, ch('x')).is_empty());
     assert_eq!(update(&mut state, ch('y')), [Effect::ResumeInterrupted]);
     assert!(state.transfers.open);
-    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    update(&mut state, Event::Interrupted { files: files() });
     assert_eq!(update(&mut state, ch('n')), [Effect::DiscardInterrupted]);
-    update(&mut state, Event::Ask(Dialog::Resume { files: files() }));
+    update(&mut state, Event::Interrupted { files: files() });
     assert!(
         update(&mut state, key(KeyCode::Esc)).is_empty(),
         "Esc: ask again next time"
@@ -548,14 +548,14 @@ fn dialog_and_panel_keys_are_configurable() {
 
     update(
         &mut state,
-        Event::Ask(Dialog::Conflict(ConflictView {
+        Event::TransferConflict(ConflictView {
             question: 3,
             name: "a.txt".into(),
             source_size: 1,
             source_modified: time(1),
             target_size: 2,
             target_modified: time(2),
-        })),
+        }),
     );
     let shown = screen(&state);
     assert!(
