@@ -197,16 +197,7 @@ async fn serve_inner(
     }
     // The batch itself is authenticated: an expired token gets 401 for the
     // whole request, which a client answers by refreshing once.
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let checked =
-        shared
-            .identity
-            .lock()
-            .unwrap()
-            .check_bearer(authorization, "Files.", now, &shared.origin);
+    let checked = shared.bearer_user(&parts.headers, "Files.", now);
     if let Err(err) = checked {
         return Err(http::drain_then(body, err).await);
     }

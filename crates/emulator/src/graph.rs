@@ -73,16 +73,7 @@ pub(super) async fn handle_inner(
     } else {
         "Files."
     };
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let checked =
-        shared
-            .identity
-            .lock()
-            .unwrap()
-            .check_bearer(authorization, needs, now, &shared.origin);
+    let checked = shared.bearer_user(&parts.headers, needs, now);
     let user = match checked {
         Ok(user) => user,
         Err(err) => return Err(http::drain_then(body, err).await),

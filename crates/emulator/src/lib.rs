@@ -183,6 +183,23 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The user whose bearer token a Graph request carries, if the token is valid
+    /// and holds a scope starting with `needs` (`Files.`, `Sites.`).
+    pub(crate) fn bearer_user(
+        &self,
+        headers: &axum::http::HeaderMap,
+        needs: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, error::ApiError> {
+        let authorization = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        self.identity
+            .lock()
+            .unwrap()
+            .check_bearer(authorization, needs, now, &self.origin)
+    }
+
     pub fn graph_base(&self) -> String {
         format!("{}/v1.0", self.origin)
     }

@@ -5,7 +5,7 @@ use humansize::{BINARY, format_size};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::palette::Palette;
 use super::text::fit;
@@ -568,11 +568,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     };
     let height = lines.len() as u16 + 2 + 1;
     let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(palette.border(true));
+    let block = super::palette::popup(frame, rect, title, &palette);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -5,7 +5,7 @@ use humansize::{BINARY, format_size};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::palette::Palette;
 use super::text::{fit, pad};
@@ -72,11 +72,7 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         " Keys (any key closes) ".to_string()
     };
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(palette.border(true));
+    let block = super::palette::popup(frame, rect, title, &palette);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
@@ -136,11 +132,7 @@ pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) 
             ])
         })
         .collect();
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Details (any key closes) ")
-        .border_style(palette.border(true));
+    let block = super::palette::popup(frame, rect, " Details (any key closes) ", &palette);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 

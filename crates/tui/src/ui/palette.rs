@@ -1,7 +1,10 @@
-//! How things look: the styles of the theme (colours when it has them) and the
-//! spinner's frame.
+//! How things look: the styles of the theme (colours when it has them), the frame
+//! every popup is drawn in, and the spinner's frame.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use crate::state::{State, Theme};
 
@@ -68,4 +71,19 @@ const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 /// The spinner's frame now (it turns with the ticks while something runs).
 pub fn spinner(state: &State) -> char {
     SPINNER[state.spinner % SPINNER.len()]
+}
+
+/// The frame of a popup (a dialog, the help, the details): `rect` cleared of what
+/// is drawn below it, and a bordered block with `title` to draw the popup in.
+pub fn popup<'a>(
+    frame: &mut Frame,
+    rect: Rect,
+    title: impl Into<ratatui::text::Line<'a>>,
+    palette: &Palette,
+) -> Block<'a> {
+    frame.render_widget(Clear, rect);
+    Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(palette.border(true))
 }
