@@ -78,6 +78,24 @@ fn every_crate_uses_only_the_layers_below_it() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Each crate's `lib.rs` opens with its map entry: name, its one job, what it may use.
+#[test]
+fn every_crate_says_its_job_and_what_it_may_use() {
+    let mut problems = Vec::new();
+    for (name, dir, _) in CRATES {
+        let text = std::fs::read_to_string(root().join(dir).join("src/lib.rs")).unwrap();
+        let head: Vec<&str> = text.lines().take(3).collect();
+        let says = head.len() == 3
+            && head[0].starts_with(&format!("//! {name}: "))
+            && head[1].starts_with("//! Its one job: ")
+            && head[2].starts_with("//! May use: ");
+        if !says {
+            problems.push(format!("{dir}/src/lib.rs: {head:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn a_dependency_up_a_layer_is_caught() {
     let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nodc-core.workspace = true\nodc-tui = { workspace = true }\ntokio.workspace = true\n\n[dev-dependencies]\nodc-emulator.workspace = true\n";

@@ -1,4 +1,6 @@
-//! Microsoft identity and Graph: everything odc says to OneDrive. No UI code here.
+//! odc-graph: Microsoft identity and Graph, everything odc says to OneDrive.
+//! Its one job: sign-in, tokens, items, paging, batches, uploads, downloads, retries.
+//! May use: odc-core only; no UI, no engine, never the emulator (a dev-dependency).
 
 mod agent;
 pub mod auth;

@@ -1,6 +1,8 @@
 //! odc-testkit: what the tests of odc's crates share (a dev-dependency only).
-//! Its one job: the one "signed-in client against the emulator" every suite starts from:
-//! an emulator on 127.0.0.1:0, a config pointing at it (fast backoff, small
+//! Its one job: the signed-in client against the emulator every suite starts from.
+//! May use: odc-graph, odc-emulator, odc-core.
+//!
+//! An emulator on 127.0.0.1:0, a config pointing at it (fast backoff, small
 //! fragments so multi-fragment paths run on small files) and a saved sign-in.
 
 use std::path::PathBuf;
