@@ -103,10 +103,10 @@ impl Batcher {
     /// batch and answers its jobs (`batch` hands down the one that speaks to Graph,
     /// with a client of its own that shares the session, the connections and the
     /// throttling pause).
-    pub fn start<Send, Sent>(in_flight: usize, send: Send) -> Batcher
+    pub fn start<SendBatch, Sending>(in_flight: usize, send: SendBatch) -> Batcher
     where
-        Send: Fn(Vec<Job>, Arc<AtomicBool>) -> Sent + std::marker::Send + 'static,
-        Sent: std::future::Future<Output = ()> + std::marker::Send + 'static,
+        SendBatch: Fn(Vec<Job>, Arc<AtomicBool>) -> Sending + Send + 'static,
+        Sending: std::future::Future<Output = ()> + Send + 'static,
     {
         let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
         let refused = Arc::new(AtomicBool::new(false));
