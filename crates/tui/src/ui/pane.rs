@@ -121,7 +121,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         );
         let room = inner_width.saturating_sub(count.chars().count() + 1);
         let text = if pane.filter_editing {
-            super::dialogs::with_caret(input.value(), input.cursor(), room)
+            super::text::with_caret(input.value(), input.cursor(), room)
         } else {
             fit(&escape_control(input.value()), room)
         };

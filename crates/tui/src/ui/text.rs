@@ -78,6 +78,26 @@ pub fn wrap_hints(text: &str, width: usize) -> Vec<String> {
     lines.into_iter().map(|l| fit(&l, width)).collect()
 }
 
+/// An input's text with the caret (`▏`) where the next character goes, in at
+/// most `width` columns: the text before the caret keeps its end in view (where
+/// the typing happens), what follows it gets the room that is left.
+pub fn with_caret(value: &str, cursor: usize, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let split = value
+        .char_indices()
+        .nth(cursor)
+        .map_or(value.len(), |(at, _)| at);
+    // The caret takes a column of its own.
+    let text_width = width.saturating_sub(1);
+    let before = fit_left(
+        &odc_core::display::escape_control(&value[..split]),
+        text_width,
+    );
+    let room = text_width.saturating_sub(before.width());
+    let after = fit(&odc_core::display::escape_control(&value[split..]), room);
+    format!("{before}▏{after}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +110,17 @@ mod tests {
         assert_eq!(fit_left("/home/user/projects/odc", 10), "…jects/odc");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn the_caret_stands_where_the_next_character_goes() {
+        assert_eq!(with_caret("report.txt", 10, 20), "report.txt▏");
+        assert_eq!(with_caret("report.txt", 0, 20), "▏report.txt");
+        assert_eq!(with_caret("report.txt", 6, 20), "report▏.txt");
+        // Counted in characters, not bytes.
+        assert_eq!(with_caret("ünï.txt", 2, 20), "ün▏ï.txt");
+        // Narrow: what is before the caret keeps its end, the rest is cut.
+        assert_eq!(with_caret("abcdefghij", 8, 6), "…efgh▏");
+        assert_eq!(with_caret("abcdefghij", 2, 6), "ab▏cd…");
     }
 }

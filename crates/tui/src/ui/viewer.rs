@@ -69,7 +69,7 @@ fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line
     if let Some(input) = &viewer.search.input {
         return Line::from(vec![
             Span::styled("Search: ", palette.key()),
-            Span::raw(super::dialogs::with_caret(
+            Span::raw(super::text::with_caret(
                 input.value(),
                 input.cursor(),
                 width.saturating_sub(9),

@@ -1,0 +1,97 @@
+//! The file operations' dialogs: mkdir, rename, delete, and marking by a pattern.
+
+use ratatui::text::Line;
+
+use crate::keymap::Context;
+use crate::state::State;
+use crate::ui::palette::Palette;
+use crate::ui::text::fit;
+use odc_core::display::escape_control;
+
+use super::parts::{field, hint_lines};
+use tui_input::Input;
+
+pub fn mkdir<'a>(
+    input: &'a Input,
+    inner_width: usize,
+    palette: &Palette,
+) -> (String, Vec<Line<'a>>) {
+    (
+        " New folder ".into(),
+        vec![
+            Line::from("Name of the new folder:"),
+            field(input, inner_width, palette),
+            Line::styled("Enter: create   Esc: cancel", palette.dim()),
+        ],
+    )
+}
+
+pub fn glob<'a>(
+    mark: &'a bool,
+    input: &'a Input,
+    inner_width: usize,
+    palette: &Palette,
+) -> (String, Vec<Line<'a>>) {
+    (
+        if *mark { " Mark " } else { " Unmark " }.into(),
+        vec![
+            Line::from(if *mark {
+                "Mark the files matching (end with / for folders):"
+            } else {
+                "Unmark the files matching (end with / for folders):"
+            }),
+            field(input, inner_width, palette),
+            Line::styled(
+                "Enter: apply   Esc: cancel   (* ? [abc] {a,b})",
+                palette.dim(),
+            ),
+        ],
+    )
+}
+
+pub fn rename<'a>(
+    original: &'a str,
+    input: &'a Input,
+    inner_width: usize,
+    palette: &Palette,
+) -> (String, Vec<Line<'a>>) {
+    (
+        " Rename ".into(),
+        vec![
+            Line::from(fit(
+                &format!("Rename {} to:", escape_control(original)),
+                inner_width,
+            )),
+            field(input, inner_width, palette),
+            Line::styled("Enter: rename   Esc: cancel", palette.dim()),
+        ],
+    )
+}
+
+pub fn delete<'a>(
+    state: &'a State,
+    names: &'a [String],
+    remote: &'a bool,
+    inner_width: usize,
+    palette: &Palette,
+) -> (String, Vec<Line<'a>>) {
+    let what = match names {
+        [one] => escape_control(one),
+        many => format!("{} items", many.len()),
+    };
+    let where_to = if *remote {
+        "OneDrive items go to the recycle bin, where they can be restored."
+    } else {
+        "Local files go to the trash (! deletes them for good)."
+    };
+    (
+        " Delete ".into(),
+        vec![
+            Line::from(fit(&format!("Delete {what}?"), inner_width)),
+            Line::from(where_to),
+        ]
+        .into_iter()
+        .chain(hint_lines(state, Context::Confirm, inner_width, palette))
+        .collect(),
+    )
+}

@@ -1,0 +1,36 @@
+//! What the dialogs share: an input field with its caret, a time as the dialogs
+//! show it, and a context's keys as hint lines.
+
+use ratatui::text::{Line, Span};
+
+use crate::keymap::Context;
+use crate::state::State;
+use crate::ui::palette::Palette;
+use crate::ui::text::with_caret;
+
+/// An input field: its text with the caret, in the keys' style.
+pub fn field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> Line<'a> {
+    Line::from(vec![Span::styled(
+        with_caret(input.value(), input.cursor(), width.saturating_sub(1)),
+        palette.key(),
+    )])
+}
+
+/// A time as the dialogs show it (UTC), or `-`.
+pub fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A context's keys from the keymap, wrapped to `width`.
+pub fn hint_lines(
+    state: &State,
+    context: Context,
+    width: usize,
+    palette: &Palette,
+) -> Vec<Line<'static>> {
+    crate::ui::text::wrap_hints(&state.keymap.hints(context), width)
+        .into_iter()
+        .map(|line| Line::styled(line, palette.dim()))
+        .collect()
+}

@@ -1,0 +1,56 @@
+//! Sharing a link to an item: what it allows, then the link itself.
+
+use ratatui::text::Line;
+
+use crate::keymap::Context;
+use crate::state::{ShareState, State};
+use crate::ui::palette::Palette;
+use crate::ui::text::fit;
+use odc_core::display::escape_control;
+
+use super::parts::hint_lines;
+
+pub fn share<'a>(
+    state: &'a State,
+    name: &'a str,
+    link: &'a ShareState,
+    inner_width: usize,
+    palette: &Palette,
+) -> (String, Vec<Line<'a>>) {
+    let mut lines = vec![Line::from(fit(
+        &format!("Share {} by link", escape_control(name)),
+        inner_width,
+    ))];
+    match link {
+        ShareState::Choosing => {
+            lines.push(Line::from(""));
+            lines.extend(hint_lines(state, Context::Share, inner_width, palette));
+        }
+        ShareState::Creating => lines.push(Line::from("Asking OneDrive for a link…")),
+        ShareState::Made { url, kind, scope } => {
+            let who = match scope.as_deref() {
+                Some("organization") => "people in your organization",
+                Some("anonymous") => "anyone who has it",
+                _ => "the people it is shared with",
+            };
+            let allows = if kind == "edit" { "edit" } else { "view" };
+            lines.push(Line::from(""));
+            // Its own line, never wrapped: cut only if the screen is narrower.
+            lines.push(Line::styled(
+                fit(&escape_control(url), inner_width),
+                palette.key(),
+            ));
+            lines.push(Line::from(""));
+            lines.push(Line::from(fit(
+                &format!("Lets {who} {allows} it. Copied to the clipboard."),
+                inner_width,
+            )));
+            lines.extend(hint_lines(state, Context::Share, inner_width, palette));
+        }
+        ShareState::Failed(problem) => {
+            lines.push(Line::styled(escape_control(problem), palette.error()));
+            lines.extend(hint_lines(state, Context::Share, inner_width, palette));
+        }
+    }
+    (" Share ".into(), lines)
+}
