@@ -65,7 +65,7 @@ fn main() -> ExitCode {
         Ok(config) => Arc::new(config),
         Err(err) => {
             errln!("odc: {err}");
-            return ExitCode::from(2);
+            return ExitCode::from(odc::exit::USAGE);
         }
     };
     let store = match TokenStore::for_config(&config) {

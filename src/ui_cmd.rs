@@ -22,11 +22,11 @@ pub async fn run_ui(
             Ok(dir) if dir.is_dir() => dir,
             Ok(dir) => {
                 errln!("odc: {}: not a directory", dir.display());
-                return ExitCode::from(2);
+                return ExitCode::from(crate::exit::USAGE);
             }
             Err(err) => {
                 errln!("odc: {}: {err}", dir.display());
-                return ExitCode::from(2);
+                return ExitCode::from(crate::exit::USAGE);
             }
         },
         Err(err) => {
@@ -38,7 +38,7 @@ pub async fn run_ui(
         Ok(path) => path,
         Err(err) => {
             errln!("odc: {err}");
-            return ExitCode::from(2);
+            return ExitCode::from(crate::exit::USAGE);
         }
     };
     let keymap = match odc_tui::keymap::Keymap::load(&config) {

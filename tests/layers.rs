@@ -215,11 +215,12 @@ impl Crate {
     fn arrows(&self) -> BTreeMap<(String, String), String> {
         let mut arrows = BTreeMap::new();
         for (module, text) in &self.texts {
-            let code = strip_comments(text);
+            let code = code_drawing_arrows(text);
             for (base, path) in paths_in(&code, module, self) {
                 let to = self.resolve(&base, &path);
-                let related = to.is_empty() || module.is_empty() || to == *module;
-                if !related {
+                // Items of the crate root, and a file's own, are no arrow between files.
+                let between_files = !to.is_empty() && !module.is_empty() && to != *module;
+                if between_files {
                     arrows
                         .entry((module.clone(), to.clone()))
                         .or_insert_with(|| {
@@ -272,20 +273,20 @@ fn flatten_use_tree(tree: &str) -> Vec<Vec<String>> {
         let mut out = Vec::new();
         let mut depth = 0;
         let mut start = 0;
-        let bytes: Vec<char> = inner.chars().collect();
+        let chars: Vec<char> = inner.chars().collect();
         let mut pieces = Vec::new();
-        for (i, c) in bytes.iter().enumerate() {
+        for (i, c) in chars.iter().enumerate() {
             match c {
                 '{' => depth += 1,
                 '}' => depth -= 1,
                 ',' if depth == 0 => {
-                    pieces.push(bytes[start..i].iter().collect::<String>());
+                    pieces.push(chars[start..i].iter().collect::<String>());
                     start = i + 1;
                 }
                 _ => {}
             }
         }
-        pieces.push(bytes[start..].iter().collect::<String>());
+        pieces.push(chars[start..].iter().collect::<String>());
         for piece in pieces {
             if piece.trim().is_empty() {
                 continue;
@@ -305,7 +306,7 @@ fn flatten_use_tree(tree: &str) -> Vec<Vec<String>> {
 /// The code that draws arrows: without `//` comments (doc links are for readers),
 /// without re-exports (`pub use child::X` passes a name through; it is followed
 /// where the name is used) and without the unit tests at the end of a file.
-fn strip_comments(text: &str) -> String {
+fn code_drawing_arrows(text: &str) -> String {
     let text = match text.find("#[cfg(test)]\nmod ") {
         Some(at) => &text[..at],
         None => text,

@@ -152,8 +152,7 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 
 /// Whether a Graph request is a batch (`/v1.0/$batch`, `$` escaped or not).
 pub fn is_batch_request(path: &str) -> bool {
-    let raw = path.strip_prefix("/v1.0").unwrap_or("");
-    raw == "/$batch" || raw.eq_ignore_ascii_case("/%24batch")
+    names_batch(path.strip_prefix("/v1.0").unwrap_or(""))
 }
 
 /// `POST /v1.0/$batch` as it arrives: the batch itself is checked (method, sign-in,
@@ -308,7 +307,7 @@ async fn run(
                     http::graph_error(&http::error_for_status(status), info)
                 }
                 // Connection faults have no meaning inside a batch's reply.
-                Decision::Proceed | Decision::Fault(_) if is_batch(&step.url) => {
+                Decision::Proceed | Decision::Fault(_) if names_batch(&step.url) => {
                     http::graph_error(&invalid("A batch cannot hold another batch."), info)
                 }
                 Decision::Proceed | Decision::Fault(_) => each(shared, request, info).await,
@@ -327,7 +326,9 @@ async fn run(
     reply
 }
 
-fn is_batch(url: &str) -> bool {
+/// Whether a path below the Graph version is `/$batch` (`$` escaped or not); a
+/// batch's own request URL may carry a query.
+fn names_batch(url: &str) -> bool {
     let path = url.split('?').next().unwrap_or("");
     path == "/$batch" || path.eq_ignore_ascii_case("/%24batch")
 }

@@ -20,7 +20,7 @@ pub const SMALL_FILE_MAX: u64 = 256 * 1024;
 /// Files per batch: a PUT and a PATCH each, 20 requests.
 pub const FILES_PER_BATCH: usize = 10;
 /// Requests one batch carries (Graph's limit, reference §10.2).
-pub const REQUESTS_PER_BATCH: usize = 20;
+const REQUESTS_PER_BATCH: usize = 20;
 
 /// One small file to upload.
 pub struct SmallUpload {
@@ -30,7 +30,7 @@ pub struct SmallUpload {
     pub modified: Option<DateTime<Utc>>,
 }
 
-pub enum Job {
+pub(crate) enum Job {
     Upload {
         upload: SmallUpload,
         reply: oneshot::Sender<Result<DriveItem>>,
@@ -44,7 +44,7 @@ pub enum Job {
 impl Job {
     /// Requests it adds to a batch: a small upload is a PUT and, to keep its
     /// modified time, a PATCH.
-    pub fn requests(&self) -> usize {
+    fn requests(&self) -> usize {
         match self {
             Job::Upload { upload, .. } => 1 + usize::from(upload.modified.is_some()),
             Job::Request { .. } => 1,
@@ -52,7 +52,7 @@ impl Job {
     }
 
     /// Nobody waits for it any more (cancelled or paused while it was queued).
-    pub fn abandoned(&self) -> bool {
+    pub(crate) fn abandoned(&self) -> bool {
         match self {
             Job::Upload { reply, .. } => reply.is_closed(),
             Job::Request { reply, .. } => reply.is_closed(),
@@ -95,7 +95,7 @@ pub struct Batcher {
     jobs: mpsc::UnboundedSender<Job>,
     /// The service refused a batch as a whole: single requests for the rest of the
     /// run, for this queue and for [`Graph::batched`] alike.
-    pub refused: Arc<AtomicBool>,
+    pub(crate) refused: Arc<AtomicBool>,
 }
 
 impl Batcher {
@@ -103,7 +103,7 @@ impl Batcher {
     /// batch and answers its jobs (`batch` hands down the one that speaks to Graph,
     /// with a client of its own that shares the session, the connections and the
     /// throttling pause).
-    pub fn start<SendBatch, Sending>(in_flight: usize, send: SendBatch) -> Batcher
+    pub(crate) fn start<SendBatch, Sending>(in_flight: usize, send: SendBatch) -> Batcher
     where
         SendBatch: Fn(Vec<Job>, Arc<AtomicBool>) -> Sending + Send + 'static,
         Sending: std::future::Future<Output = ()> + Send + 'static,
@@ -179,7 +179,7 @@ impl Batcher {
     }
 }
 
-pub fn stopped() -> Error {
+fn stopped() -> Error {
     Error::Other("the request queue has stopped".into())
 }
 

@@ -27,15 +27,15 @@ pub fn mkdir<'a>(
 }
 
 pub fn glob<'a>(
-    mark: &'a bool,
+    mark: bool,
     input: &'a Input,
     inner_width: usize,
     palette: &Palette,
 ) -> (String, Vec<Line<'a>>) {
     (
-        if *mark { " Mark " } else { " Unmark " }.into(),
+        if mark { " Mark " } else { " Unmark " }.into(),
         vec![
-            Line::from(if *mark {
+            Line::from(if mark {
                 "Mark the files matching (end with / for folders):"
             } else {
                 "Unmark the files matching (end with / for folders):"
@@ -71,7 +71,7 @@ pub fn rename<'a>(
 pub fn delete<'a>(
     state: &'a State,
     names: &'a [String],
-    remote: &'a bool,
+    remote: bool,
     inner_width: usize,
     palette: &Palette,
 ) -> (String, Vec<Line<'a>>) {
@@ -79,7 +79,7 @@ pub fn delete<'a>(
         [one] => escape_control(one),
         many => format!("{} items", many.len()),
     };
-    let where_to = if *remote {
+    let where_to = if remote {
         "OneDrive items go to the recycle bin, where they can be restored."
     } else {
         "Local files go to the trash (! deletes them for good)."

@@ -49,12 +49,12 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
         Dialog::Find { pane, input } => going::find(state, pane, input, inner_width, &palette),
         Dialog::Hotlist { cursor } => going::hotlist(state, cursor, inner_width, &palette),
         Dialog::Drives(picker) => drives::drives(state, picker, inner_width, &palette),
-        Dialog::Glob { mark, input, .. } => files::glob(mark, input, inner_width, &palette),
+        Dialog::Glob { mark, input, .. } => files::glob(*mark, input, inner_width, &palette),
         Dialog::Rename {
             original, input, ..
         } => files::rename(original, input, inner_width, &palette),
         Dialog::Delete { names, remote, .. } => {
-            files::delete(state, names, remote, inner_width, &palette)
+            files::delete(state, names, *remote, inner_width, &palette)
         }
         Dialog::Conflict(view) => transfers::conflict(state, view, inner_width, &palette),
         Dialog::Error(view) => transfers::error(state, view, inner_width, &palette),
