@@ -25,7 +25,7 @@ use odc_graph::auth::Tokens;
 use odc_graph::tokens::{Account, TokenStore};
 use odc_tui::app::{Surface, drive};
 use odc_tui::effects::Runner;
-use odc_tui::keymap::Keymap;
+use odc_tui::shared::keymap::Keymap;
 use odc_tui::state::{Dialog, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -41,7 +41,7 @@ pub async fn run_ui(
             return ExitCode::from(crate::exit::USAGE);
         }
     };
-    let keymap = match odc_tui::keymap::Keymap::load(&config) {
+    let keymap = match odc_tui::shared::keymap::Keymap::load(&config) {
         Ok(keymap) => Arc::new(keymap),
         Err(err) => {
             errln!(

@@ -535,3 +535,82 @@ fn a_planted_circle_is_caught() {
         "{found:#?}"
     );
 }
+
+// ---- The UI's features ----
+
+/// The UI crate's rule between its folders: a feature (`features::NAME`) uses its
+/// own files and `shared`; `shared` uses only itself. The shell above them (the
+/// loop, the router, the effects runner, the frame) may use both.
+fn feature_rule_breaks(krate: &Crate) -> Vec<String> {
+    let mut breaks = Vec::new();
+    for ((from, to), line) in krate.arrows() {
+        let segments: Vec<&str> = from.split("::").collect();
+        let allowed = match segments.as_slice() {
+            ["shared", ..] => to == "shared" || to.starts_with("shared::"),
+            ["features", name, ..] => {
+                let own = format!("features::{name}");
+                to == own
+                    || to.starts_with(&format!("{own}::"))
+                    || to == "shared"
+                    || to.starts_with("shared::")
+            }
+            _ => true,
+        };
+        if !allowed {
+            breaks.push(format!("{from} may not use {to}: {line}"));
+        }
+    }
+    breaks
+}
+
+#[test]
+fn a_ui_feature_uses_only_itself_and_what_features_share() {
+    let src = root().join("crates/tui/src");
+    let breaks = feature_rule_breaks(&Crate::read(&src));
+    assert!(breaks.is_empty(), "{}", breaks.join("\n"));
+}
+
+/// The rule catches a feature that reaches into another, into the shell, and
+/// shared code that reaches up into a feature.
+#[test]
+fn a_planted_arrow_out_of_a_feature_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    for folder in ["features/viewer", "features/editor", "shared"] {
+        std::fs::create_dir_all(src.join(folder)).unwrap();
+    }
+    let write = |file: &str, text: &str| std::fs::write(src.join(file), text).unwrap();
+    write(
+        "lib.rs",
+        "pub mod features;\npub mod shared;\npub mod state;\n",
+    );
+    write("state.rs", "pub struct State;\n");
+    write("features/mod.rs", "pub mod editor;\npub mod viewer;\n");
+    write(
+        "features/viewer/mod.rs",
+        "pub mod model;\npub mod update;\n",
+    );
+    write("features/viewer/model.rs", "pub struct Viewer;\n");
+    write(
+        "features/viewer/update.rs",
+        "use crate::features::viewer::model::Viewer;\nuse crate::shared::common::Common;\n",
+    );
+    write("features/editor/mod.rs", "pub struct Editing;\n");
+    write("shared/mod.rs", "pub mod common;\n");
+    write("shared/common.rs", "pub struct Common;\n");
+    assert_eq!(feature_rule_breaks(&Crate::read(src)), Vec::<String>::new());
+
+    write(
+        "features/viewer/update.rs",
+        "use crate::features::editor::Editing;\nfn f(_: &crate::state::State) {}\n",
+    );
+    write(
+        "shared/common.rs",
+        "pub struct Common(crate::features::viewer::model::Viewer);\n",
+    );
+    let breaks = feature_rule_breaks(&Crate::read(src));
+    assert_eq!(breaks.len(), 3, "{breaks:#?}");
+    assert!(breaks[0].starts_with("features::viewer::update may not use features::editor"));
+    assert!(breaks[1].starts_with("features::viewer::update may not use state"));
+    assert!(breaks[2].starts_with("shared::common may not use features::viewer::model"));
+}

@@ -123,7 +123,7 @@ fn edit(explicit: Option<&Path>) -> ExitCode {
         }
     }
     let checked = config::load(Some(&path))
-        .and_then(|config| odc_tui::keymap::Keymap::load(&config).map(|_| ()));
+        .and_then(|config| odc_tui::shared::keymap::Keymap::load(&config).map(|_| ()));
     match checked {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -10,11 +10,11 @@ use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::{Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::effects::{LoopControl, Runner};
-use super::keymap::Keymap;
-use super::state::State;
-use super::terminal::Guard;
-use super::update::{self, Event};
+use crate::effects::{LoopControl, Runner};
+use crate::shared::keymap::Keymap;
+use crate::state::State;
+use crate::terminal::Guard;
+use crate::update::{self, Event};
 use odc_core::config::Config;
 use odc_graph::RemotePath;
 use odc_graph::tokens::TokenStore;
@@ -28,7 +28,7 @@ pub struct Start {
     pub keymap: Arc<Keymap>,
     pub store: TokenStore,
     /// Where the UI keeps its files (resume records, edits, the hotlist).
-    pub places: super::Places,
+    pub places: crate::Places,
     pub local_dir: PathBuf,
     pub remote_path: RemotePath,
 }
@@ -139,11 +139,11 @@ impl Surface for GuardSurface<'_> {
         let area = self
             .0
             .terminal
-            .draw(|frame| super::ui::render(state, frame))?
+            .draw(|frame| crate::ui::render(state, frame))?
             .area;
         // The sign-in address again, as a clickable OSC 8 link over the same cells.
         if state.viewer.is_none()
-            && let Some((x, y, link)) = super::ui::sign_in::hyperlink(state, area)
+            && let Some((x, y, link)) = crate::ui::sign_in::hyperlink(state, area)
         {
             use std::io::Write;
             let backend = self.0.terminal.backend_mut();
@@ -159,7 +159,7 @@ impl Surface for GuardSurface<'_> {
     }
 
     fn leave(&mut self) -> std::io::Result<()> {
-        super::terminal::restore()
+        crate::terminal::restore()
     }
 
     fn enter(&mut self) -> std::io::Result<()> {
@@ -170,7 +170,7 @@ impl Surface for GuardSurface<'_> {
         use std::io::Write;
         let inside_tmux = std::env::var_os("TMUX").is_some();
         let mut out = std::io::stdout();
-        out.write_all(super::clipboard::osc52(text, inside_tmux).as_bytes())?;
+        out.write_all(crate::clipboard::osc52(text, inside_tmux).as_bytes())?;
         out.flush()
     }
 }
@@ -257,7 +257,7 @@ pub async fn drive(
 
 /// Runs the editor on `path` while the terminal is given to it.
 async fn run_editor(path: &std::path::Path) -> Result<(), String> {
-    let mut command = super::editing::editor_command(path);
+    let mut command = crate::editing::editor_command(path);
     match tokio::task::spawn_blocking(move || command.status()).await {
         Ok(Ok(status)) if status.success() => Ok(()),
         Ok(Ok(status)) => Err(format!("the editor exited with {status}")),

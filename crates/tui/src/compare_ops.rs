@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::{CompareStage, CompareView, Dialog, State, SyncView};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::state::{CompareStage, CompareView, Dialog, State, SyncView};
 use odc_engine::compare::sync::{SyncPlan, below};
 use odc_engine::compare::{Difference, Verdict};
 
@@ -234,7 +234,7 @@ pub fn sync_key(
                 deletes,
                 requests,
             });
-            state.transfers.open = true;
+            state.panel_open = true;
             None
         }
         _ => Some(Dialog::SyncPreview(view)),

@@ -7,10 +7,11 @@ use crossterm::event::KeyEvent;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::dialog::{DrivePicker, Place};
-use super::state::{Dialog, State};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::shared::messages::drives::Place;
+use crate::state::dialog::DrivePicker;
+use crate::state::{Dialog, State};
 use odc_engine::transfer::Location;
 
 /// F2: opens the picker for the active pane and asks for the places.
@@ -122,5 +123,5 @@ fn show(state: &mut State, pane: usize, target: Location) -> Vec<Effect> {
     }
     // Chosen here, not entered through a shortcut: Backspace has nowhere to return.
     state.panes[pane].entered_from = None;
-    super::nav_ops::navigate(state, pane, target)
+    crate::nav_ops::navigate(state, pane, target)
 }

@@ -3,10 +3,10 @@
 //! and only over the version that was copied, else the person chooses. Nothing is
 //! lost: a copy that could not go back stays where the message says.
 
-use super::editing::{Copy, Outcome, Upload};
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::{Dialog, Editing, State};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::shared::messages::editor::{Copy, Outcome, Upload};
+use crate::state::{Dialog, Editing, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;
 
@@ -101,7 +101,7 @@ pub fn editor_exited(state: &mut State, ticket: u64, result: Result<(), String>)
         if let Err(err) = result {
             state.message = Some(format!("{name}: {err}"));
         }
-        return super::relist::reload(state, &[editing.dir]);
+        return crate::shared::relist::reload(state, &[editing.dir]);
     };
     if let Err(err) = result {
         // An editor that fails (`:cq` in vim) means "do not save": nothing goes
@@ -147,9 +147,9 @@ pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>)
             } else {
                 format!("Uploaded {name} as {}", escape_control(&as_name))
             });
-            state.panes[state.active].cursor_after_change = Some(as_name);
+            state.common.panes[state.common.active].cursor_after_change = Some(as_name);
             let mut effects = vec![discard];
-            effects.extend(super::relist::reload(state, &[editing.dir]));
+            effects.extend(crate::shared::relist::reload(state, &[editing.dir]));
             effects
         }
         Ok(Outcome::Changed) => {

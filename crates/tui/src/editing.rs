@@ -3,9 +3,10 @@
 //! directory, 0600 itself), uploaded back only if it changed and only over the
 //! version that was downloaded (`If-Match` on its eTag).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
+use crate::shared::messages::editor::{Copy, Outcome, Upload};
 use tokio_util::sync::CancellationToken;
 
 use odc_graph::upload::UploadOptions;
@@ -28,16 +29,6 @@ pub fn editor_command(path: &Path) -> std::process::Command {
         .arg(editor)
         .arg(path);
     command
-}
-
-/// A OneDrive file's private copy, ready for the editor.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Copy {
-    pub file: PathBuf,
-    /// The version downloaded: the upload replaces only this one.
-    pub etag: Option<String>,
-    /// QuickXorHash of the copy as downloaded: unchanged means nothing to upload.
-    pub hash: String,
 }
 
 /// Makes `dir` (and its parents) with mode 0700.
@@ -101,27 +92,6 @@ async fn hash_of(file: &Path) -> Result<String, String> {
         .await
         .map(|h| h.finish_base64())
         .map_err(|e| format!("{}: {e}", file.display()))
-}
-
-/// How an edit goes back.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Upload {
-    /// Only over the version downloaded (its eTag).
-    IfUnchanged(Option<String>),
-    /// Over whatever is there now.
-    Overwrite,
-    /// Beside it, under a name OneDrive picks ("notes 1.txt").
-    KeepBoth,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// The editor saved nothing new.
-    Unchanged,
-    /// Uploaded under this name.
-    Uploaded(String),
-    /// Someone changed the file on OneDrive since it was downloaded.
-    Changed,
 }
 
 /// Uploads the edited copy to `remote` if it changed.

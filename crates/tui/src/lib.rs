@@ -9,25 +9,21 @@ pub mod drive_ops;
 pub mod edit_ops;
 pub mod editing;
 pub mod effects;
-pub mod events;
+pub mod features;
 pub mod finding;
 pub mod goto;
 pub mod hotlist;
-pub mod keymap;
-pub mod layout;
 pub mod listing;
 pub mod nav_ops;
 pub mod ops;
 pub mod pane_ops;
 pub mod places;
-pub mod relist;
 pub mod share_ops;
+pub mod shared;
 pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
-pub mod view_ops;
-pub mod viewing;
 
 use std::path::PathBuf;
 

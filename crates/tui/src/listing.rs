@@ -7,8 +7,8 @@ use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::state::{Entry, RemoteDetails};
-use super::update::Event;
+use crate::state::{Entry, RemoteDetails};
+use crate::update::Event;
 use odc_engine::transfer::Location;
 use odc_graph::{DriveItem, Graph, ItemAddress, RemotePath};
 

@@ -6,10 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::events::Effect;
-use super::goto;
-use super::keymap::{Action, Context};
-use super::state::{Dialog, State};
+use crate::goto;
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::state::{Dialog, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;
 
@@ -24,7 +24,7 @@ pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
     p.filter = None;
     p.want_cursor = None;
     p.goto_from = None;
-    super::relist::list(state, pane)
+    crate::shared::relist::list(state, pane)
 }
 
 pub fn open_goto(state: &mut State) {
@@ -113,17 +113,17 @@ pub fn completions(state: &mut State, ticket: u64, result: Result<Vec<String>, S
     let names = match result {
         Ok(names) => names,
         Err(problem) => {
-            state.message = Some(problem);
+            state.common.message = Some(problem);
             return;
         }
     };
-    let here = state.panes[*pane].source.clone();
+    let here = state.common.panes[*pane].source.clone();
     let Some((_, prefix)) = goto::completion_base(input.value(), &here, home.as_deref()) else {
         return;
     };
     let (text, shown) = goto::complete(input.value(), &prefix, &names);
     if shown.is_empty() && text == input.value() {
-        state.message = Some(format!("No folder starts with {}", escape_control(&prefix)));
+        state.common.message = Some(format!("No folder starts with {}", escape_control(&prefix)));
     }
     *input = Input::new(text);
     *candidates = shown;

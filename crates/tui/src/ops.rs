@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::{Dialog, State, TransferRow};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::state::{Dialog, State, TransferRow};
 use odc_engine::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
@@ -64,7 +64,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             });
         }
         Action::Mkdir | Action::Rename | Action::Delete
-            if super::nav_ops::refuse_in_results(state) => {}
+            if crate::nav_ops::refuse_in_results(state) => {}
         Action::Mkdir => {
             if pane_ready(state, active) {
                 state.dialog = Some(Dialog::Mkdir {
@@ -95,7 +95,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             }
         }
         Action::Transfers => {
-            state.transfers.open = !state.transfers.open;
+            state.panel_open = !state.panel_open;
         }
         Action::Quit if state.transfers.active() > 0 => {
             state.dialog = Some(Dialog::Quit {
@@ -126,7 +126,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     Ok(dest_dir) => {
                         let pane = &state.panes[state.active];
                         if !pane.marked.is_empty() {
-                            state.unmark.push(super::state::Unmark {
+                            state.unmark.push(crate::state::Unmark {
                                 pane: state.active,
                                 dir: pane.source.clone(),
                                 dest: dest_dir.clone(),
@@ -141,7 +141,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                             dest_dir,
                             dest_name: None,
                         }));
-                        state.transfers.open = true;
+                        state.panel_open = true;
                         None
                     }
                     Err(problem) => {
@@ -182,19 +182,19 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             input,
             candidates,
             ticket,
-        } => super::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
-        Dialog::Hotlist { cursor } => super::nav_ops::hotlist_key(state, cursor, key, &mut effects),
-        Dialog::Drives(picker) => super::drive_ops::key(state, picker, key, &mut effects),
+        } => crate::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
+        Dialog::Hotlist { cursor } => crate::nav_ops::hotlist_key(state, cursor, key, &mut effects),
+        Dialog::Drives(picker) => crate::drive_ops::key(state, picker, key, &mut effects),
         Dialog::Share {
             ticket,
             name,
             id,
             link,
-        } => super::share_ops::key(state, (ticket, name, id, link), key, &mut effects),
-        Dialog::Compare(view) => super::compare_ops::compare_key(state, view, key, &mut effects),
-        Dialog::SyncPreview(view) => super::compare_ops::sync_key(state, view, key, &mut effects),
+        } => crate::share_ops::key(state, (ticket, name, id, link), key, &mut effects),
+        Dialog::Compare(view) => crate::compare_ops::compare_key(state, view, key, &mut effects),
+        Dialog::SyncPreview(view) => crate::compare_ops::sync_key(state, view, key, &mut effects),
         Dialog::Find { pane, input } => {
-            super::nav_ops::find_key(state, (pane, input), key, &mut effects)
+            crate::nav_ops::find_key(state, (pane, input), key, &mut effects)
         }
         Dialog::Glob {
             pane,
@@ -283,7 +283,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Dialog::Resume { files } => match state.keymap.action_in(Context::Resume, &key) {
             Some(Action::ResumeYes) => {
                 effects.push(Effect::ResumeInterrupted);
-                state.transfers.open = true;
+                state.panel_open = true;
                 None
             }
             Some(Action::ResumeDiscard) => {
@@ -297,7 +297,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             match state
                 .keymap
                 .action_in(Context::EditConflict, &key)
-                .and_then(|action| super::edit_ops::answer(state, ticket, action))
+                .and_then(|action| crate::edit_ops::answer(state, ticket, action))
             {
                 Some(more) => {
                     effects.extend(more);
@@ -361,7 +361,7 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Keys for the transfers panel when it is open; None lets the key through.
 pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
-    if !state.transfers.open {
+    if !state.panel_open {
         return None;
     }
     let action = state.keymap.action_in(Context::Panel, &key)?;
@@ -398,7 +398,7 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Action::PanelClose => {
-            transfers.open = false;
+            state.common.panel_open = false;
             Some(Vec::new())
         }
         _ => None,

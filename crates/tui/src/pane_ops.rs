@@ -2,8 +2,8 @@
 //! (or a shortcut's, or a found item's), Backspace goes to the parent with the
 //! cursor on the folder it came from, and the cursor stays on screen.
 
-use crate::events::Effect;
-use crate::relist::list;
+use crate::shared::messages::Effect;
+use crate::shared::relist::list;
 use crate::state::{Details, Location, Pane, State};
 
 pub fn open(state: &mut State) -> Vec<Effect> {

@@ -1,9 +1,9 @@
 //! The parts of `update` for sharing a OneDrive item by link: choose view or edit,
 //! the link is made, shown on its own line and put on the clipboard.
 
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::{Dialog, ShareState, State};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::state::{Dialog, ShareState, State};
 use odc_graph::sharing::{LinkKind, SharingLink};
 
 /// The share key on the row under the cursor.

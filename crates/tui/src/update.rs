@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
-pub use super::events::{Effect, Event};
-use super::keymap::Action;
-use super::pane_ops::{keep_cursor_visible, open, parent};
-use super::relist::{list, reload};
-use super::state::{Details, Dialog, Location, Pane, SignIn, State};
+use crate::features::viewer::update as viewer;
+use crate::pane_ops::{keep_cursor_visible, open, parent};
+use crate::shared::keymap::Action;
+pub use crate::shared::messages::{Effect, Event};
+use crate::shared::relist::{list, reload};
+use crate::state::{Details, Dialog, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
 
 /// The effects to start with: list the panes and check the session.
@@ -34,14 +35,16 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             for pane in &mut state.panes {
                 keep_cursor_visible(pane, rows);
             }
-            super::view_ops::resized(state)
+            viewer::resized(&mut state.common, &mut state.viewer)
         }
         Event::ViewBlock {
             ticket,
             index,
             result,
-        } => super::view_ops::block_arrived(state, ticket, index, result),
-        Event::ViewFound { ticket, result } => super::view_ops::search_done(state, ticket, result),
+        } => viewer::block_arrived(&mut state.viewer, ticket, index, result),
+        Event::ViewFound { ticket, result } => {
+            viewer::search_done(&mut state.viewer, ticket, result)
+        }
         Event::Tick { now } => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
@@ -53,14 +56,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
         }
         Event::TaskAdded(info) => {
-            super::ops::task_added(state, info);
+            crate::ops::task_added(state, info);
             Vec::new()
         }
         Event::TaskState {
             id,
             state: task_state,
         } => {
-            super::ops::task_state(state, id, task_state);
+            crate::ops::task_state(state, id, task_state);
             Vec::new()
         }
         Event::Progress {
@@ -68,7 +71,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             samples,
             waiting,
         } => {
-            super::ops::progress(state, now_ms, samples);
+            crate::ops::progress(state, now_ms, samples);
             state.transfers.waiting = waiting;
             Vec::new()
         }
@@ -91,7 +94,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Changed(locations) => reload(state, &locations),
         Event::Completions { ticket, result } => {
-            super::nav_ops::completions(state, ticket, result);
+            crate::nav_ops::completions(state, ticket, result);
             Vec::new()
         }
         Event::DriveInfo { drive, used, total } => {
@@ -106,7 +109,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             places,
             done,
         } => {
-            super::drive_ops::places_arrived(state, ticket, places, done);
+            crate::drive_ops::places_arrived(state, ticket, places, done);
             Vec::new()
         }
         Event::Hotlist(result) => {
@@ -123,21 +126,21 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Event::LinkMade { ticket, result } => super::share_ops::made(state, ticket, result),
-        Event::Compared { ticket, result } => super::compare_ops::compared(state, ticket, result),
+        Event::LinkMade { ticket, result } => crate::share_ops::made(state, ticket, result),
+        Event::Compared { ticket, result } => crate::compare_ops::compared(state, ticket, result),
         Event::CompareProgress { ticket, text } => {
-            super::compare_ops::progress(state, ticket, text);
+            crate::compare_ops::progress(state, ticket, text);
             Vec::new()
         }
         Event::RequestFinished(locations) => {
-            super::ops::unmark_finished(state, &locations);
+            crate::ops::unmark_finished(state, &locations);
             reload(state, &locations)
         }
-        Event::EditFetched { ticket, result } => super::edit_ops::fetched(state, ticket, result),
+        Event::EditFetched { ticket, result } => crate::edit_ops::fetched(state, ticket, result),
         Event::EditorExited { ticket, result } => {
-            super::edit_ops::editor_exited(state, ticket, result)
+            crate::edit_ops::editor_exited(state, ticket, result)
         }
-        Event::EditUploaded { ticket, result } => super::edit_ops::uploaded(state, ticket, result),
+        Event::EditUploaded { ticket, result } => crate::edit_ops::uploaded(state, ticket, result),
         Event::Page {
             pane,
             ticket,
@@ -166,7 +169,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 return Vec::new();
             }
             if let Some(from) = p.goto_from.take() {
-                return super::nav_ops::goto_failed(state, pane, from, message, not_a_folder);
+                return crate::nav_ops::goto_failed(state, pane, from, message, not_a_folder);
             }
             p.listing.loading = false;
             p.listing.error = Some(message);
@@ -262,16 +265,17 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if state.dialog.is_some() {
-        return super::ops::on_dialog_key(state, key);
+        return crate::ops::on_dialog_key(state, key);
     }
     if state.viewer.is_some() {
-        return super::view_ops::on_key(state, key);
+        return viewer::on_key(&mut state.common, &mut state.viewer, key);
     }
-    if let Some(effects) = super::ops::on_panel_key(state, key) {
+    if let Some(effects) = crate::ops::on_panel_key(state, key) {
         return effects;
     }
     let rows = state.pane_rows();
-    let pane = &mut state.panes[state.active];
+    let common = &mut state.common;
+    let pane = &mut common.panes[common.active];
     if pane.filter_editing {
         let input = pane.filter.get_or_insert_with(Default::default);
         match key.code {
@@ -288,21 +292,21 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         keep_cursor_visible(pane, rows);
         return Vec::new();
     }
-    let Some(action) = state.keymap.action(&key) else {
+    let Some(action) = common.keymap.action(&key) else {
         if key.code == KeyCode::Esc && pane.filter.is_some() {
             pane.filter = None;
             pane.refresh_view();
             keep_cursor_visible(pane, rows);
         } else if key.code != KeyCode::Esc
-            && let Some(pressed) = super::keymap::Key::from_event(&key)
+            && let Some(pressed) = crate::shared::keymap::Key::from_event(&key)
         {
             // Say so, rather than do nothing: the person may expect another binding.
-            let help = state
+            let help = common
                 .keymap
                 .first(Action::Help)
                 .map(|k| k.to_string())
                 .unwrap_or_else(|| "help".into());
-            state.message = Some(format!(
+            common.message = Some(format!(
                 "{pressed} does nothing here; {help} lists the keys"
             ));
         }
@@ -377,7 +381,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = on_sign_in_action(state, action) {
         return effects;
     }
-    if let Some(effects) = super::ops::on_action(state, action) {
+    if let Some(effects) = crate::ops::on_action(state, action) {
         return effects;
     }
     let rows = state.pane_rows().max(1);
@@ -441,11 +445,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             pane.want_cursor = pane.current().map(|e| e.name.clone());
             if let Some(query) = pane.found.clone() {
-                return super::nav_ops::start_find(state, active, query);
+                return crate::nav_ops::start_find(state, active, query);
             }
             return list(state, active);
         }
-        Action::PickDrive => return super::drive_ops::open(state),
+        Action::PickDrive => return crate::drive_ops::open(state),
         Action::ToggleSource => {
             std::mem::swap(&mut pane.source, &mut pane.other_source);
             pane.filter = None;
@@ -453,8 +457,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             return list(state, active);
         }
         Action::Open => return open(state),
-        Action::View => return super::view_ops::open(state),
-        Action::Edit => return super::edit_ops::open(state),
+        Action::View => return viewer::open(&mut state.common, &mut state.viewer),
+        Action::Edit => return crate::edit_ops::open(state),
         Action::Parent => return parent(state),
         Action::Details => {
             if let Some(entry) = pane.current().cloned() {
@@ -474,17 +478,17 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::GoTo => {
-            super::nav_ops::open_goto(state);
+            crate::nav_ops::open_goto(state);
             return Vec::new();
         }
         Action::Find => {
-            super::nav_ops::open_find(state);
+            crate::nav_ops::open_find(state);
             return Vec::new();
         }
-        Action::ShareLink => return super::share_ops::open(state),
-        Action::Compare => return super::compare_ops::open(state),
+        Action::ShareLink => return crate::share_ops::open(state),
+        Action::Compare => return crate::compare_ops::open(state),
         Action::Hotlist => {
-            super::nav_ops::open_hotlist(state);
+            crate::nav_ops::open_hotlist(state);
             return Vec::new();
         }
         Action::SwapPanes => {
@@ -565,7 +569,7 @@ fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
 /// A new state for the given starting points.
 pub fn initial_state(
     config: &odc_core::config::Config,
-    keymap: std::sync::Arc<super::keymap::Keymap>,
+    keymap: std::sync::Arc<crate::shared::keymap::Keymap>,
     local_dir: PathBuf,
     remote_path: RemotePath,
     size: (u16, u16),
@@ -583,41 +587,44 @@ pub fn initial_state(
         show_hidden,
     );
     State {
-        panes: [left, right],
-        active: 0,
-        sign_in: SignIn::Checking,
-        account: None,
-        message: None,
-        message_seen: None,
+        common: crate::state::Common {
+            panes: [left, right],
+            active: 0,
+            sign_in: SignIn::Checking,
+            account: None,
+            drives: Default::default(),
+            message: None,
+            message_seen: None,
+            home: None,
+            panel_open: false,
+            size,
+            keymap,
+            theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {
+                crate::state::Theme::Plain
+            } else {
+                crate::state::Theme::Colour
+            },
+            now: 0,
+            utc_offset_secs: 0,
+            spinner: 0,
+            next_ticket: 0,
+            quit: false,
+        },
         help: false,
         help_scroll: 0,
         details: None,
         viewer: None,
         editing: None,
         unmark: Vec::new(),
-        home: None,
         hotlist: Vec::new(),
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),
-        size,
-        keymap,
-        theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {
-            super::state::Theme::Plain
-        } else {
-            super::state::Theme::Colour
-        },
-        now: 0,
-        utc_offset_secs: 0,
-        spinner: 0,
-        next_ticket: 0,
-        drives: Default::default(),
         sync_limits: odc_engine::compare::sync::DeleteLimits {
             max_delete: config.sync.max_delete,
             big_percent: config.sync.big_delete_percent,
             big_min: config.sync.big_delete_min,
             force: false,
         },
-        quit: false,
     }
 }

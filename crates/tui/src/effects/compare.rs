@@ -5,7 +5,7 @@ use tokio_util::sync::CancellationToken;
 use crate::update::Event;
 use odc_engine::transfer::Location;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn compare(&mut self, ticket: u64, left: Location, right: Location, quick: bool) {
@@ -14,13 +14,16 @@ impl Runner {
         }
         let token = CancellationToken::new();
         self.compare = Some(token.clone());
-        let sides = (self.graph_at(&left), self.graph_at(&right));
+        let sides = (
+            self.services.graph_at(&left),
+            self.services.graph_at(&right),
+        );
         let places = odc_engine::compare::locations::Places {
             cache_dir: self.cache.clone(),
-            graph_url: self.config.endpoints.graph_url.clone(),
-            follow_symlinks: self.config.transfer.follow_symlinks,
+            graph_url: self.services.config.endpoints.graph_url.clone(),
+            follow_symlinks: self.services.config.transfer.follow_symlinks,
         };
-        let tx = self.tx.clone();
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let graphs = (sides.0.await, sides.1.await);
             let mode = if quick {
@@ -66,9 +69,9 @@ impl Runner {
         let graphs: Vec<_> = making_room
             .iter()
             .chain(&deletes)
-            .map(|target| self.graph_at(target))
+            .map(|target| self.services.graph_at(target))
             .collect();
-        let (engine, tx) = (self.engine.clone(), self.tx.clone());
+        let (engine, tx) = (self.engine.clone(), self.services.tx.clone());
         tokio::spawn(async move {
             let mut graphs = futures::future::join_all(graphs).await.into_iter();
             let mut gone = 0;

@@ -2,11 +2,11 @@
 
 use crate::update::Event;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn fetch_drive_info(&mut self, drive: odc_graph::path::DriveSpec) {
-        let (graph, tx) = (self.graph_in(&drive), self.tx.clone());
+        let (graph, tx) = (self.services.graph_in(&drive), self.services.tx.clone());
         tokio::spawn(async move {
             let Some(graph) = graph.await else { return };
             match graph.drive().await {
@@ -30,22 +30,22 @@ impl Runner {
 
     pub(super) fn load_places(&mut self, ticket: u64) {
         crate::places::load(
-            self.graphs.clone(),
+            self.services.graphs.clone(),
             self.store.clone(),
-            &self.config,
+            &self.services.config,
             ticket,
-            &self.tx,
+            &self.services.tx,
         );
     }
 
     pub(super) fn search_sites(&mut self, ticket: u64, text: String) {
         crate::places::search(
-            self.graphs.clone(),
+            self.services.graphs.clone(),
             self.store.clone(),
-            &self.config,
+            &self.services.config,
             ticket,
             text,
-            &self.tx,
+            &self.services.tx,
         );
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::update::Event;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn fetch_for_edit(
@@ -13,8 +13,8 @@ impl Runner {
         id: String,
         drive: odc_graph::path::DriveSpec,
     ) {
-        let graph = self.graph_in(&drive);
-        let (edits, tx) = (self.edits.clone(), self.tx.clone());
+        let graph = self.services.graph_in(&drive);
+        let (edits, tx) = (self.edits.clone(), self.services.tx.clone());
         tokio::spawn(async move {
             let result = match (graph.await, edits) {
                 (Some(graph), Some(edits)) => crate::editing::fetch(&graph, &edits, &id).await,
@@ -28,12 +28,12 @@ impl Runner {
     pub(super) fn upload_edit(
         &mut self,
         ticket: u64,
-        copy: crate::editing::Copy,
+        copy: crate::shared::messages::editor::Copy,
         remote: odc_graph::RemotePath,
-        how: crate::editing::Upload,
+        how: crate::shared::messages::editor::Upload,
     ) {
-        let graph = self.graph_in(remote.drive());
-        let tx = self.tx.clone();
+        let graph = self.services.graph_in(remote.drive());
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let result = match graph.await {
                 Some(graph) => crate::editing::upload(&graph, &copy, &remote, how).await,

@@ -7,12 +7,12 @@ use odc_engine::transfer::Location;
 use odc_engine::transfer::operations;
 use odc_graph::Error;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn mkdir(&mut self, dir: odc_engine::transfer::Location, name: String) {
-        let graph = self.graph_at(&dir);
-        let tx = self.tx.clone();
+        let graph = self.services.graph_at(&dir);
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let graph = graph.await;
             let result = operations::mkdir(graph.as_deref(), &dir, &name).await;
@@ -21,8 +21,8 @@ impl Runner {
     }
 
     pub(super) fn rename(&mut self, dir: odc_engine::transfer::Location, from: String, to: String) {
-        let graph = self.graph_at(&dir);
-        let tx = self.tx.clone();
+        let graph = self.services.graph_at(&dir);
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let graph = graph.await;
             let result = operations::rename(graph.as_deref(), &dir, &from, &to).await;
@@ -36,8 +36,8 @@ impl Runner {
         names: Vec<String>,
         local: odc_engine::transfer::operations::LocalDelete,
     ) {
-        let graph = self.graph_at(&dir);
-        let tx = self.tx.clone();
+        let graph = self.services.graph_at(&dir);
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let graph = graph.await;
             let result = operations::delete(graph.as_deref(), &dir, &names, local).await;

@@ -10,7 +10,6 @@ mod panes;
 mod sharing;
 mod sign_in;
 mod transfers;
-mod viewer;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -20,12 +19,12 @@ use tokio_util::sync::CancellationToken;
 
 use std::collections::HashMap;
 
-use super::update::{Effect, Event};
+use crate::features::viewer::io::ViewerIo;
+use crate::shared::messages::{Effect, Event};
+use crate::shared::services::Services;
 use odc_core::config::Config;
-use odc_engine::transfer::{ConflictAnswer, Engine, ErrorAnswer, Location};
-use odc_graph::Graph;
+use odc_engine::transfer::{ConflictAnswer, Engine, ErrorAnswer};
 use odc_graph::graphs::Graphs;
-use odc_graph::path::DriveSpec;
 use odc_graph::tokens::TokenStore;
 
 /// What the loop itself must do.
@@ -43,18 +42,13 @@ pub enum LoopControl {
 }
 
 pub struct Runner {
-    tx: UnboundedSender<Event>,
-    config: Arc<Config>,
+    services: Services,
     store: TokenStore,
-    /// Clients for every account and drive the panes show.
-    graphs: Arc<Graphs>,
     listings: [Option<CancellationToken>; 2],
     sign_in: Option<CancellationToken>,
     engine: Engine,
     replies: Arc<Mutex<Replies>>,
-    /// The viewed file's download URL, kept between its Range reads.
-    view_urls: Arc<tokio::sync::Mutex<odc_graph::range::UrlCache>>,
-    view_search: Option<CancellationToken>,
+    viewer: ViewerIo,
     /// Where private copies of OneDrive files being edited go.
     edits: Option<PathBuf>,
     hotlist: Option<PathBuf>,
@@ -75,7 +69,7 @@ impl Runner {
         tx: UnboundedSender<Event>,
         config: Arc<Config>,
         store: TokenStore,
-        places: super::Places,
+        places: crate::Places,
     ) -> Self {
         let (engine_tx, engine_rx) = tokio::sync::mpsc::unbounded_channel();
         let engine = Engine::new(&config.transfer, engine_tx);
@@ -85,16 +79,13 @@ impl Runner {
             engine.set_resume_store(Arc::new(resume));
         }
         let runner = Self {
-            tx,
-            config,
+            services: Services { tx, config, graphs },
             store,
-            graphs,
             listings: [None, None],
             sign_in: None,
             engine,
             replies: Arc::new(Mutex::new(Replies::default())),
-            view_urls: Arc::default(),
-            view_search: None,
+            viewer: ViewerIo::default(),
             edits: places.edits,
             hotlist: places.hotlist,
             cache: places.cache,
@@ -102,65 +93,6 @@ impl Runner {
         };
         runner.forward_engine_events(engine_rx);
         runner
-    }
-
-    /// The viewed file's reader, to await inside the task that reads.
-    fn reader(
-        &self,
-        source: super::state::viewer::ViewSource,
-    ) -> impl Future<Output = super::viewing::Reader> + Send + use<> {
-        let graph = match &source {
-            super::state::viewer::ViewSource::Remote { path, .. } => {
-                Some(self.graph_in(path.drive()))
-            }
-            super::state::viewer::ViewSource::Local(_) => None,
-        };
-        let urls = self.view_urls.clone();
-        async move {
-            let graph = match graph {
-                Some(graph) => graph.await,
-                None => None,
-            };
-            super::viewing::Reader::new(source, graph, urls)
-        }
-    }
-
-    /// The client for a drive, to await inside the effect's task (finding another
-    /// account's the first time reads the token store), or None with the reason
-    /// shown when its account is signed out or unknown.
-    fn graph_in(
-        &self,
-        drive: &DriveSpec,
-    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
-        let (graphs, tx, drive) = (self.graphs.clone(), self.tx.clone(), drive.clone());
-        async move {
-            if drive.is_default() {
-                return graphs.default_graph();
-            }
-            match graphs.for_drive(&drive).await {
-                Ok(graph) => Some(graph),
-                Err(err) => {
-                    let _ = tx.send(Event::Message(format!(
-                        "{}: {err}",
-                        odc_core::display::escape_control(&drive.prefix())
-                    )));
-                    None
-                }
-            }
-        }
-    }
-
-    /// [`Runner::graph_in`] for a location's drive (the default one for a local
-    /// place).
-    fn graph_at(
-        &self,
-        location: &Location,
-    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
-        let drive = match location {
-            Location::Remote(path) => path.drive().clone(),
-            Location::Local(_) => DriveSpec::default(),
-        };
-        self.graph_in(&drive)
     }
 
     /// A pane's next listing or find: the one before it stops.
@@ -218,13 +150,13 @@ impl Runner {
                 ticket,
                 source,
                 index,
-            } => self.view_read(ticket, source, index),
+            } => self.viewer.read(&self.services, ticket, source, index),
             Effect::ViewSearch {
                 ticket,
                 source,
                 request,
-            } => self.view_search(ticket, source, request),
-            Effect::CancelViewSearch => self.cancel_view_search(),
+            } => self.viewer.search(&self.services, ticket, source, request),
+            Effect::CancelViewSearch => self.viewer.cancel_search(),
             Effect::FetchForEdit { ticket, id, drive } => self.fetch_for_edit(ticket, id, drive),
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
             Effect::CompleteFolders { ticket, folder } => self.complete_folders(ticket, folder),
@@ -277,11 +209,12 @@ impl Runner {
         if odc_core::desktop::graphical_session() {
             if let Err(err) = open::that_detached(&target) {
                 let _ = self
+                    .services
                     .tx
                     .send(Event::Message(format!("Cannot open {what}: {err}")));
             }
         } else {
-            let _ = self.tx.send(Event::Message(format!(
+            let _ = self.services.tx.send(Event::Message(format!(
                 "No graphical session here: cannot open {what}"
             )));
         }

@@ -3,12 +3,12 @@
 use crate::update::Event;
 use odc_engine::transfer::Location;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn list(&mut self, pane: usize, ticket: u64, source: Location) {
         let token = self.new_listing(pane);
-        let tx = self.tx.clone();
+        let tx = self.services.tx.clone();
         match source {
             Location::Local(path) => {
                 tokio::task::spawn_blocking(move || {
@@ -16,7 +16,7 @@ impl Runner {
                 });
             }
             Location::Remote(path) => {
-                let graph = self.graph_in(path.drive());
+                let graph = self.services.graph_in(path.drive());
                 tokio::spawn(async move {
                     let Some(graph) = graph.await else { return };
                     tokio::select! {
@@ -30,7 +30,7 @@ impl Runner {
 
     pub(super) fn find(&mut self, pane: usize, ticket: u64, base: Location, query: String) {
         let token = self.new_listing(pane);
-        let tx = self.tx.clone();
+        let tx = self.services.tx.clone();
         match base {
             Location::Local(path) => {
                 tokio::task::spawn_blocking(move || {
@@ -43,7 +43,7 @@ impl Runner {
                 });
             }
             Location::Remote(path) => {
-                let graph = self.graph_in(path.drive());
+                let graph = self.services.graph_in(path.drive());
                 tokio::spawn(async move {
                     let Some(graph) = graph.await else { return };
                     let sink = crate::listing::PageSink {
@@ -61,8 +61,8 @@ impl Runner {
     }
 
     pub(super) fn complete_folders(&mut self, ticket: u64, folder: odc_engine::transfer::Location) {
-        let graph = self.graph_at(&folder);
-        let tx = self.tx.clone();
+        let graph = self.services.graph_at(&folder);
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let graph = graph.await;
             let result = crate::listing::folder_names(graph.as_deref(), &folder).await;

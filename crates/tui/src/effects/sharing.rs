@@ -2,7 +2,7 @@
 
 use crate::update::Event;
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn create_link(
@@ -12,8 +12,8 @@ impl Runner {
         kind: odc_graph::sharing::LinkKind,
         drive: odc_graph::path::DriveSpec,
     ) {
-        let graph = self.graph_in(&drive);
-        let tx = self.tx.clone();
+        let graph = self.services.graph_in(&drive);
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let result = match graph.await {
                 Some(graph) => graph

@@ -12,12 +12,12 @@ use odc_graph::auth::{self, PollState, Session};
 use odc_graph::tokens::TokenStore;
 use odc_graph::{Error, Graph};
 
-use super::Runner;
+use crate::effects::Runner;
 
 impl Runner {
     pub(super) fn fetch_account(&mut self) {
-        let graph = self.graphs.default_graph();
-        let tx = self.tx.clone();
+        let graph = self.services.graphs.default_graph();
+        let tx = self.services.tx.clone();
         tokio::spawn(async move {
             let Some(graph) = graph else { return };
             let name = graph.session().username().await;
@@ -39,7 +39,11 @@ impl Runner {
 
     /// Reads the token store off the UI task, then reports signed in or not.
     pub(super) fn check_session(&mut self) {
-        let (config, store, tx) = (self.config.clone(), self.store.clone(), self.tx.clone());
+        let (config, store, tx) = (
+            self.services.config.clone(),
+            self.store.clone(),
+            self.services.tx.clone(),
+        );
         let engine = self.engine.clone();
         tokio::spawn(async move {
             let loaded = tokio::task::spawn_blocking({
@@ -77,8 +81,8 @@ impl Runner {
         let token = CancellationToken::new();
         self.sign_in = Some(token.clone());
         let (tx, config, store, engine) = (
-            self.tx.clone(),
-            self.config.clone(),
+            self.services.tx.clone(),
+            self.services.config.clone(),
             self.store.clone(),
             self.engine.clone(),
         );

@@ -4,16 +4,16 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::state::{ConflictView, ErrorView};
+use crate::shared::messages::transfers::{ConflictView, ErrorView};
 use crate::update::Event;
 use odc_engine::transfer::{EngineEvent, Question};
 
-use super::{Replies, Runner};
+use crate::effects::{Replies, Runner};
 
 impl Runner {
     pub(super) fn check_interrupted(&mut self) {
         // A file read, shared with other odc processes: off the UI task.
-        let (engine, tx) = (self.engine.clone(), self.tx.clone());
+        let (engine, tx) = (self.engine.clone(), self.services.tx.clone());
         tokio::task::spawn_blocking(move || match engine.interrupted() {
             Ok(records) if !records.is_empty() => {
                 let files = records.iter().map(|(_, r)| r.describe()).collect();
@@ -29,8 +29,12 @@ impl Runner {
     pub(super) fn sample_transfers(&mut self) {
         let samples = self.engine.sample();
         let now_ms = chrono::Utc::now().timestamp_millis();
-        let waiting = self.graphs.default_graph().and_then(|g| g.waiting_reason());
-        let _ = self.tx.send(Event::Progress {
+        let waiting = self
+            .services
+            .graphs
+            .default_graph()
+            .and_then(|g| g.waiting_reason());
+        let _ = self.services.tx.send(Event::Progress {
             now_ms,
             samples,
             waiting,
@@ -39,7 +43,11 @@ impl Runner {
 
     /// Forwards the engine's events to the UI for as long as the engine runs.
     pub(super) fn forward_engine_events(&self, events: UnboundedReceiver<EngineEvent>) {
-        tokio::spawn(forward(events, self.tx.clone(), self.replies.clone()));
+        tokio::spawn(forward(
+            events,
+            self.services.tx.clone(),
+            self.replies.clone(),
+        ));
     }
 }
 

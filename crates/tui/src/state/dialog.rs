@@ -1,6 +1,7 @@
 //! Dialogs: what they show and what they are editing. Plain data.
 
-use chrono::{DateTime, Utc};
+use crate::shared::messages::drives::Place;
+use crate::shared::messages::transfers::{ConflictView, ErrorView};
 use tui_input::Input;
 
 use odc_engine::transfer::{Kind, Location};
@@ -82,23 +83,6 @@ pub enum Dialog {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConflictView {
-    pub question: u64,
-    pub name: String,
-    pub source_size: u64,
-    pub source_modified: Option<DateTime<Utc>>,
-    pub target_size: u64,
-    pub target_modified: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorView {
-    pub question: u64,
-    pub name: String,
-    pub message: String,
-}
-
 /// Where a share dialog is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShareState {
@@ -146,17 +130,6 @@ pub struct SyncView {
     /// Why the deletions are big enough to need a second confirmation, once the
     /// person was told (a second Enter then runs them).
     pub big_delete: Option<String>,
-}
-
-/// A place a pane can show, as the drive picker lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    /// "OneDrive (ada@example.com)", "Quarterly Reports › Archive".
-    pub label: String,
-    /// The account's short name, or "local".
-    pub owner: String,
-    /// The top of the place.
-    pub target: Location,
 }
 
 #[derive(Debug, Clone)]

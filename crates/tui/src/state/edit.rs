@@ -1,6 +1,6 @@
 //! The edit under way (F4): which file, where it goes back to, its private copy.
 
-use crate::editing::Copy;
+use crate::shared::messages::editor::Copy;
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 

@@ -121,7 +121,6 @@ pub struct Transfers {
     counts: StateCounts,
     /// Bytes done and total over the counted rows.
     sums: (u64, u64),
-    pub open: bool,
     /// Position among the rows the filter shows.
     pub cursor: usize,
     pub filter: PanelFilter,

@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::palette::Palette;
-use super::text::{fit, pad};
-use crate::keymap::{Action, Key, KeyCodeOrd};
+use crate::shared::keymap::{Action, Key, KeyCodeOrd};
+use crate::shared::palette::Palette;
+use crate::shared::text::{fit, pad};
 use crate::state::State;
 use odc_core::display::escape_control;
 
@@ -56,7 +56,7 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
         .as_deref()
         .map(escape_control)
         .unwrap_or_default();
-    let message = match super::transfers::gauge(state) {
+    let message = match crate::ui::transfers::gauge(state) {
         Some(gauge) if message.is_empty() => gauge,
         Some(gauge) => format!("{gauge} · {message}"),
         None => message,

@@ -3,15 +3,12 @@
 mod bars;
 mod dialogs;
 mod overlays;
-mod palette;
 mod pane;
 pub mod sign_in;
-mod text;
 pub mod transfers;
-mod viewer;
 
-use super::state::State;
-use crate::layout::MIN_SIZE;
+use crate::shared::layout::MIN_SIZE;
+use crate::state::State;
 use ratatui::Frame;
 
 pub fn render(state: &State, frame: &mut Frame) {
@@ -21,7 +18,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         && area.width >= 20
         && area.height >= 4
     {
-        viewer::render(state, open, frame, area);
+        crate::features::viewer::widget::render(state, open, frame, area);
         if let Some(dialog) = &state.dialog {
             dialogs::render(state, dialog, frame, area);
         }
@@ -31,7 +28,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         overlays::too_small(frame, area);
         return;
     }
-    let areas = crate::layout::layout((area.width, area.height), state.transfers.open);
+    let areas = crate::shared::layout::layout((area.width, area.height), state.panel_open);
     let columns = areas.panes;
     for (index, rect) in columns.iter().enumerate() {
         let pane = &state.panes[index];

@@ -7,10 +7,10 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::palette::Palette;
-use super::text::{fit, pad};
-use crate::keymap::{Action, Context};
-use crate::layout::{MIN_SIZE, centered};
+use crate::shared::keymap::{Action, Context};
+use crate::shared::layout::{MIN_SIZE, centered};
+use crate::shared::palette::Palette;
+use crate::shared::text::{fit, pad};
 use crate::state::{Details, State};
 use odc_core::display::escape_control;
 
@@ -31,7 +31,7 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
         .filter(|&c| c != Context::Panes)
         .flat_map(|c| {
             let text = format!("{}: {}", c.title(), state.keymap.hints(c));
-            super::text::wrap_hints(&text, inner_width)
+            crate::shared::text::wrap_hints(&text, inner_width)
         })
         .collect();
     let total = half + others.len();
@@ -72,7 +72,7 @@ pub fn help(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         " Keys (any key closes) ".to_string()
     };
-    let block = super::palette::popup(frame, rect, title, &palette);
+    let block = crate::shared::palette::popup(frame, rect, title, &palette);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
@@ -132,7 +132,7 @@ pub fn details(state: &State, details: &Details, frame: &mut Frame, area: Rect) 
             ])
         })
         .collect();
-    let block = super::palette::popup(frame, rect, " Details (any key closes) ", &palette);
+    let block = crate::shared::palette::popup(frame, rect, " Details (any key closes) ", &palette);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 

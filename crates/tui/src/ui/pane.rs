@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::palette::Palette;
-use super::text::{fit, fit_left, pad, thousands};
+use crate::shared::palette::Palette;
+use crate::shared::text::{fit, fit_left, pad, thousands};
 use crate::state::{Entry, State};
 use odc_core::display::escape_control;
 
@@ -24,7 +24,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let bottom = if pane.listing.loading {
         format!(
             " {} loading {}… ",
-            super::palette::spinner(state),
+            crate::shared::palette::spinner(state),
             thousands(pane.entries.len())
         )
     } else {
@@ -75,7 +75,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             fit(&format!("Error: {}", escape_control(error)), inner_width),
             palette.error(),
         ));
-        let refresh = state.keymap.label(crate::keymap::Action::Refresh);
+        let refresh = state.keymap.label(crate::shared::keymap::Action::Refresh);
         lines.push(Line::styled(
             fit(&format!("{refresh} to retry"), inner_width),
             palette.dim(),
@@ -121,7 +121,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         );
         let room = inner_width.saturating_sub(count.chars().count() + 1);
         let text = if pane.filter_editing {
-            super::text::with_caret(input.value(), input.cursor(), room)
+            crate::shared::text::with_caret(input.value(), input.cursor(), room)
         } else {
             fit(&escape_control(input.value()), room)
         };

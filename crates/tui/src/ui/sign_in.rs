@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::palette::Palette;
-use super::text::fit;
-use crate::keymap::Action;
+use crate::shared::keymap::Action;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::{SignIn, State};
 use odc_core::display::escape_control;
 
@@ -139,7 +139,7 @@ pub fn url_spot(state: &State, screen: Rect) -> Option<(Rect, String)> {
     else {
         return None;
     };
-    let areas = crate::layout::layout((screen.width, screen.height), state.transfers.open);
+    let areas = crate::shared::layout::layout((screen.width, screen.height), state.panel_open);
     let index = (0..2).find(|&i| state.panes[i].source.is_remote())?;
     let pane = areas.panes[index];
     let inner = Rect {

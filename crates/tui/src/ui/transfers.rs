@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::palette::Palette;
-use super::text::{fit, pad};
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::{fit, pad};
 use crate::state::{State, TransferRow};
 use odc_core::display::escape_control;
 use odc_engine::transfer::TaskState;
@@ -161,7 +161,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 /// The status-bar gauge while the panel is closed.
 pub fn gauge(state: &State) -> Option<String> {
     let active = state.transfers.active();
-    if active == 0 || state.transfers.open {
+    if active == 0 || state.panel_open {
         return None;
     }
     let (done, total) = state.transfers.totals();

@@ -125,7 +125,7 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(state.transfers.open);
+    assert!(state.panel_open);
     assert!(state.dialog.is_none());
 }
 

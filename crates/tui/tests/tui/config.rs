@@ -180,7 +180,7 @@ fn a_key_bound_twice_names_both_actions_and_the_file() {
     let path = Path::new("/home/ada/.config/odc/config.toml");
     // Settings know nothing of the UI; the keymap checks the keys when it loads.
     let config = load_from(Some((path, "[keys]\ncopy = [\"F5\", \"q\"]\n")), &[]).unwrap();
-    let err = odc_tui::keymap::Keymap::load(&config).unwrap_err();
+    let err = odc_tui::shared::keymap::Keymap::load(&config).unwrap_err();
     let message = err.to_string();
     assert!(
         message.starts_with("/home/ada/.config/odc/config.toml"),

@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 use odc_graph::path::DriveSpec;
+use odc_tui::shared::messages::drives::Place;
 use odc_tui::state::Dialog;
-use odc_tui::state::dialog::Place;
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;

@@ -6,7 +6,8 @@ use std::os::unix::fs::PermissionsExt;
 
 use crossterm::event::KeyCode;
 use odc_graph::RemotePath;
-use odc_tui::editing::{self, Outcome, Upload};
+use odc_tui::editing;
+use odc_tui::shared::messages::editor::{self as edit, Outcome, Upload};
 use odc_tui::state::{Dialog, State};
 use odc_tui::update::{Effect, Event, update};
 
@@ -124,7 +125,7 @@ fn remote_state() -> State {
 }
 
 /// `e` on the row, the copy fetched, the editor closed: the edit's ticket.
-fn edited(state: &mut State, copy: &editing::Copy) -> u64 {
+fn edited(state: &mut State, copy: &edit::Copy) -> u64 {
     let ticket = match &update(state, ch('e'))[..] {
         [Effect::FetchForEdit { ticket, .. }] => *ticket,
         other => panic!("{other:?}"),
@@ -146,8 +147,8 @@ fn edited(state: &mut State, copy: &editing::Copy) -> u64 {
     ticket
 }
 
-fn copy_at(path: &str) -> editing::Copy {
-    editing::Copy {
+fn copy_at(path: &str) -> edit::Copy {
+    edit::Copy {
         file: path.into(),
         etag: Some("\"{ID},1\"".into()),
         hash: "AAAA".into(),

@@ -6,7 +6,8 @@ use odc_engine::transfer::{
     ConflictAnswer, Direction, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
 use odc_graph::RemotePath;
-use odc_tui::state::{ConflictView, Dialog, ErrorView, State};
+use odc_tui::shared::messages::transfers::{ConflictView, ErrorView};
+use odc_tui::state::{Dialog, State};
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -159,7 +160,7 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
     );
     assert_eq!(request.kind, Kind::Copy);
     assert!(state.dialog.is_none());
-    assert!(state.transfers.open, "the panel opens to show progress");
+    assert!(state.panel_open, "the panel opens to show progress");
 }
 
 #[test]
@@ -361,13 +362,13 @@ fn conflict_and_error_questions_queue_and_answer() {
 #[test]
 fn the_transfers_panel_and_its_keys() {
     let mut state = with_tasks();
-    assert!(!state.transfers.open);
+    assert!(!state.panel_open);
     assert!(
         screen(&state).contains("⇅ 2 jobs"),
         "a gauge in the status bar while closed"
     );
     update(&mut state, ch('t'));
-    assert!(state.transfers.open);
+    assert!(state.panel_open);
     insta::assert_snapshot!("transfers_panel", screen(&state));
     // The selection is on the running transfer.
     assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(2)]);
@@ -394,7 +395,7 @@ fn the_transfers_panel_and_its_keys() {
     update(&mut state, ch('j'));
     assert_eq!(state.panes[0].cursor, 1);
     update(&mut state, key(KeyCode::Esc));
-    assert!(!state.transfers.open);
+    assert!(!state.panel_open);
     // Ticks sample the counters while transfers run.
     assert_eq!(
         update(&mut state, Event::Tick { now: 1 }),
@@ -501,7 +502,7 @@ fn unfinished_transfers_are_offered_after_sign_in() {
     insta::assert_snapshot!("resume_dialog", screen(&state));
     assert!(update(&mut state, ch('x')).is_empty());
     assert_eq!(update(&mut state, ch('y')), [Effect::ResumeInterrupted]);
-    assert!(state.transfers.open);
+    assert!(state.panel_open);
     update(&mut state, Event::Interrupted { files: files() });
     assert_eq!(update(&mut state, ch('n')), [Effect::DiscardInterrupted]);
     update(&mut state, Event::Interrupted { files: files() });
@@ -542,7 +543,7 @@ fn dialog_and_panel_keys_are_configurable() {
         .keys
         .insert("conflict_overwrite".into(), vec!["w".into()]);
     config.keys.insert("panel_cancel".into(), vec!["k".into()]);
-    let keymap = odc_tui::keymap::Keymap::from_config(&config.keys).unwrap();
+    let keymap = odc_tui::shared::keymap::Keymap::from_config(&config.keys).unwrap();
     let mut state = with_tasks();
     state.keymap = std::sync::Arc::new(keymap);
 
@@ -586,7 +587,7 @@ fn dialog_and_panel_keys_are_configurable() {
     );
 
     config.keys.insert("panel_pause".into(), vec!["k".into()]);
-    let err = odc_tui::keymap::Keymap::from_config(&config.keys)
+    let err = odc_tui::shared::keymap::Keymap::from_config(&config.keys)
         .unwrap_err()
         .to_string();
     assert!(err.contains("already bound"), "{err}");

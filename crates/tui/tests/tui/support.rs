@@ -5,7 +5,7 @@ use chrono::TimeZone;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use odc_core::config::Config;
 use odc_graph::RemotePath;
-use odc_tui::keymap::Keymap;
+use odc_tui::shared::keymap::Keymap;
 use odc_tui::state::{Entry, RemoteDetails, State};
 use odc_tui::update::{self, Effect, Event};
 

@@ -3,10 +3,11 @@
 
 use bytes::Bytes;
 use crossterm::event::KeyCode;
+use odc_tui::features::viewer::model::BLOCK;
+use odc_tui::features::viewer::reading::Reader;
+use odc_tui::shared::messages::viewer::{Found, SearchRequest, ViewSource};
 use odc_tui::state::State;
-use odc_tui::state::viewer::{BLOCK, ViewSource};
 use odc_tui::update::{Effect, Event, update};
-use odc_tui::viewing::{Found, Reader, SearchRequest};
 
 use super::support::*;
 use odc_testkit::Env;
@@ -310,7 +311,7 @@ async fn remote_blocks_are_range_reads_of_exactly_what_is_shown() {
         from: 0,
         forward: true,
     };
-    let found = odc_tui::viewing::search(
+    let found = odc_tui::features::viewer::reading::search(
         &reader,
         &request,
         &tokio_util::sync::CancellationToken::new(),

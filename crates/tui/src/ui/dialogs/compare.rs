@@ -3,13 +3,13 @@
 use humansize::{BINARY, format_size};
 use ratatui::text::Line;
 
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::{CompareStage, State};
-use crate::ui::palette::Palette;
-use crate::ui::text::fit;
 use odc_core::display::escape_control;
 
-use super::parts::hint_lines;
+use crate::shared::dialog_parts::hint_lines;
 use crate::state::dialog::{CompareView, SyncView};
 
 pub fn compare<'a>(
@@ -42,7 +42,7 @@ pub fn compare<'a>(
             };
             lines.push(Line::from(format!(
                 "{} Comparing by {how}…  Esc stops",
-                crate::ui::palette::spinner(state)
+                crate::shared::palette::spinner(state)
             )));
             if !progress.is_empty() {
                 lines.push(Line::styled(fit(progress, inner_width), palette.dim()));
@@ -56,7 +56,7 @@ pub fn compare<'a>(
             let row = |what: &str, (n, bytes): (usize, u64)| {
                 Line::from(format!(
                     "  {what:<14}{:>8}  {:>12}",
-                    crate::ui::text::thousands(n),
+                    crate::shared::text::thousands(n),
                     format_size(bytes, BINARY)
                 ))
             };
@@ -68,14 +68,14 @@ pub fn compare<'a>(
                 lines.push(Line::from(format!(
                     "  {:<14}{:>8}  (counted as same)",
                     "changed by the server",
-                    crate::ui::text::thousands(s.changed_by_server)
+                    crate::shared::text::thousands(s.changed_by_server)
                 )));
             }
             if s.left_out > 0 {
                 lines.push(Line::from(format!(
                     "  {:<14}{:>8}  (not compared, never deleted)",
                     "left out",
-                    crate::ui::text::thousands(s.left_out)
+                    crate::shared::text::thousands(s.left_out)
                 )));
             }
             lines.extend(

@@ -2,13 +2,13 @@
 
 use ratatui::text::Line;
 
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::State;
-use crate::ui::palette::Palette;
-use crate::ui::text::fit;
 use odc_core::display::escape_control;
 
-use super::parts::{field, hint_lines};
+use crate::shared::dialog_parts::{field, hint_lines};
 use crate::state::dialog::DrivePicker;
 
 pub fn drives<'a>(
@@ -36,13 +36,13 @@ pub fn drives<'a>(
             // Labels are built from escaped server strings.
             let text = format!(
                 "{}  {}",
-                crate::ui::text::pad(
+                crate::shared::text::pad(
                     &fit(&escape_control(&place.owner), owner_width),
                     owner_width
                 ),
                 place.label
             );
-            let text = crate::ui::text::pad(&fit(&text, inner_width), inner_width);
+            let text = crate::shared::text::pad(&fit(&text, inner_width), inner_width);
             if i == picker.cursor {
                 Line::styled(text, palette.cursor(true))
             } else {

@@ -2,13 +2,13 @@
 
 use ratatui::text::Line;
 
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::State;
-use crate::ui::palette::Palette;
-use crate::ui::text::fit;
 use odc_core::display::escape_control;
 
-use super::parts::hint_lines;
+use crate::shared::dialog_parts::hint_lines;
 
 pub fn edit_conflict<'a>(
     state: &'a State,

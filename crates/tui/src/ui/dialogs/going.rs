@@ -2,13 +2,13 @@
 
 use ratatui::text::Line;
 
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::State;
-use crate::ui::palette::Palette;
-use crate::ui::text::fit;
 use odc_core::display::escape_control;
 
-use super::parts::{field, hint_lines};
+use crate::shared::dialog_parts::{field, hint_lines};
 use tui_input::Input;
 
 pub fn go_to<'a>(
@@ -23,7 +23,7 @@ pub fn go_to<'a>(
     ];
     if !candidates.is_empty() {
         let names: Vec<String> = candidates.iter().map(|n| escape_control(n)).collect();
-        let mut wrapped = crate::ui::text::wrap_hints(&names.join("  "), inner_width);
+        let mut wrapped = crate::shared::text::wrap_hints(&names.join("  "), inner_width);
         if wrapped.len() > 6 {
             wrapped.truncate(5);
             wrapped.push(format!("… {} folders", candidates.len()));
@@ -85,8 +85,11 @@ pub fn hotlist<'a>(
             .skip(start)
             .take(ROWS)
             .map(|(i, folder)| {
-                let text = crate::ui::text::pad(
-                    &crate::ui::text::fit_left(&escape_control(&folder.to_string()), inner_width),
+                let text = crate::shared::text::pad(
+                    &crate::shared::text::fit_left(
+                        &escape_control(&folder.to_string()),
+                        inner_width,
+                    ),
                     inner_width,
                 );
                 if i == *cursor {

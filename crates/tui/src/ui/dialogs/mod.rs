@@ -6,7 +6,6 @@ mod drives;
 mod editor;
 mod files;
 mod going;
-mod parts;
 mod sharing;
 mod transfers;
 
@@ -15,8 +14,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::palette::Palette;
-use crate::layout::centered;
+use crate::shared::layout::centered;
+use crate::shared::palette::Palette;
 use crate::state::{Dialog, ShareState, State};
 
 pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
@@ -66,7 +65,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     };
     let height = lines.len() as u16 + 2 + 1;
     let rect = centered(area, width, height);
-    let block = super::palette::popup(frame, rect, title, &palette);
+    let block = crate::shared::palette::popup(frame, rect, title, &palette);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -3,17 +3,17 @@
 use humansize::{BINARY, format_size};
 use ratatui::text::Line;
 
-use crate::keymap::Context;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::fit;
 use crate::state::State;
-use crate::ui::palette::Palette;
-use crate::ui::text::fit;
 use odc_core::display::escape_control;
 use odc_engine::transfer::Kind;
 use odc_graph::path::REMOTE_PREFIX;
 
-use super::parts::{field, hint_lines, when};
+use crate::shared::dialog_parts::{field, hint_lines, when};
+use crate::shared::messages::transfers::{ConflictView, ErrorView};
 use crate::state::Location;
-use crate::state::dialog::{ConflictView, ErrorView};
 use tui_input::Input;
 
 pub fn transfer<'a>(

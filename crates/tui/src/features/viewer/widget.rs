@@ -7,15 +7,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::palette::Palette;
-use crate::keymap::Context;
-use crate::state::State;
-use crate::state::units::{Unit, escape_unit};
-use crate::state::viewer::Viewer;
+use crate::features::viewer::model::Viewer;
+use crate::shared::common::Common;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::units::{Unit, escape_unit};
 use odc_core::display::escape_control;
 
-pub fn render(state: &State, viewer: &Viewer, frame: &mut Frame, area: Rect) {
-    let palette = Palette::of(state);
+pub fn render(common: &Common, viewer: &Viewer, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(common);
     let (rows, missing) = viewer.rows();
     let title = title_line(viewer, missing.is_some(), area.width as usize);
     frame.render_widget(
@@ -40,7 +40,10 @@ pub fn render(state: &State, viewer: &Viewer, frame: &mut Frame, area: Rect) {
         height: 1,
         ..area
     };
-    frame.render_widget(Paragraph::new(bottom_line(state, viewer, &palette)), bottom);
+    frame.render_widget(
+        Paragraph::new(bottom_line(common, viewer, &palette)),
+        bottom,
+    );
 }
 
 fn title_line(viewer: &Viewer, reading: bool, width: usize) -> String {
@@ -60,16 +63,16 @@ fn title_line(viewer: &Viewer, reading: bool, width: usize) -> String {
         viewer.percent()
     );
     let room = width.saturating_sub(right.chars().count() + 1);
-    let name = super::text::fit_left(&escape_control(&viewer.title), room);
-    format!(" {}{right}", super::text::pad(&name, room))
+    let name = crate::shared::text::fit_left(&escape_control(&viewer.title), room);
+    format!(" {}{right}", crate::shared::text::pad(&name, room))
 }
 
-fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line<'a> {
-    let width = state.size.0 as usize;
+fn bottom_line<'a>(common: &Common, viewer: &'a Viewer, palette: &Palette) -> Line<'a> {
+    let width = common.size.0 as usize;
     if let Some(input) = &viewer.search.input {
         return Line::from(vec![
             Span::styled("Search: ", palette.key()),
-            Span::raw(super::text::with_caret(
+            Span::raw(crate::shared::text::with_caret(
                 input.value(),
                 input.cursor(),
                 width.saturating_sub(9),
@@ -85,13 +88,13 @@ fn bottom_line<'a>(state: &State, viewer: &'a Viewer, palette: &Palette) -> Line
     }
     if let Some(error) = &viewer.error {
         return Line::styled(
-            super::text::fit(&escape_control(error), width),
+            crate::shared::text::fit(&escape_control(error), width),
             palette.error(),
         );
     }
-    let hints = state.keymap.hints(Context::Viewer);
+    let hints = common.keymap.hints(Context::Viewer);
     Line::styled(
-        super::text::wrap_hints(&hints, width)
+        crate::shared::text::wrap_hints(&hints, width)
             .into_iter()
             .next()
             .unwrap_or_default(),
@@ -116,7 +119,7 @@ fn text_rows<'a>(viewer: &Viewer, rows: &[(u64, u64)], palette: &Palette) -> Vec
                 None => " ".repeat(gutter - 1),
             };
             spans.push(Span::styled(
-                super::text::pad(&label, gutter),
+                crate::shared::text::pad(&label, gutter),
                 palette.dim(),
             ));
         }

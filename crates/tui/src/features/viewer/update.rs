@@ -6,29 +6,29 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::events::Effect;
-use super::keymap::{Action, Context};
-use super::state::State;
-use super::state::viewer::{Motion, ViewSource, Viewer};
-use super::viewing::{Found, SearchRequest};
+use crate::features::viewer::model::{Motion, Viewer};
+use crate::shared::common::Common;
+use crate::shared::keymap::{Action, Context};
+use crate::shared::messages::Effect;
+use crate::shared::messages::viewer::{Found, SearchRequest, ViewSource};
 use odc_engine::transfer::Location;
 
 /// The viewer's body: the whole screen less the title and the hint line.
-fn body_size(state: &State) -> (usize, usize) {
+fn body_size(common: &Common) -> (usize, usize) {
     (
-        state.size.0 as usize,
-        (state.size.1 as usize).saturating_sub(2).max(1),
+        common.size.0 as usize,
+        (common.size.1 as usize).saturating_sub(2).max(1),
     )
 }
 
 /// F3 on the row under the cursor.
-pub fn open(state: &mut State) -> Vec<Effect> {
-    let pane = state.active_pane();
+pub fn open(common: &mut Common, shown: &mut Option<Viewer>) -> Vec<Effect> {
+    let pane = common.active_pane();
     let Some(entry) = pane.current().cloned() else {
         return Vec::new();
     };
     if entry.is_dir {
-        state.message = Some("Only files can be viewed; Enter opens a folder".into());
+        common.message = Some("Only files can be viewed; Enter opens a folder".into());
         return Vec::new();
     }
     let (title, source) = match pane.location_of(&entry.name) {
@@ -46,16 +46,16 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             )
         }
     };
-    let ticket = state.take_ticket();
+    let ticket = common.take_ticket();
     let mut viewer = Viewer::new(title, source, entry.size, ticket);
-    viewer.relayout(body_size(state));
-    state.viewer = Some(viewer);
-    reads(state)
+    viewer.relayout(body_size(common));
+    *shown = Some(viewer);
+    reads(shown)
 }
 
 /// The reads the viewer needs now.
-fn reads(state: &mut State) -> Vec<Effect> {
-    let Some(viewer) = &mut state.viewer else {
+fn reads(shown: &mut Option<Viewer>) -> Vec<Effect> {
+    let Some(viewer) = shown.as_mut() else {
         return Vec::new();
     };
     let (ticket, source) = (viewer.ticket, viewer.source.clone());
@@ -70,21 +70,21 @@ fn reads(state: &mut State) -> Vec<Effect> {
         .collect()
 }
 
-pub fn resized(state: &mut State) -> Vec<Effect> {
-    let body = body_size(state);
-    if let Some(viewer) = &mut state.viewer {
+pub fn resized(common: &mut Common, shown: &mut Option<Viewer>) -> Vec<Effect> {
+    let body = body_size(common);
+    if let Some(viewer) = shown.as_mut() {
         viewer.relayout(body);
     }
-    reads(state)
+    reads(shown)
 }
 
 pub fn block_arrived(
-    state: &mut State,
+    shown: &mut Option<Viewer>,
     ticket: u64,
     index: u64,
     result: Result<bytes::Bytes, String>,
 ) -> Vec<Effect> {
-    let Some(viewer) = state.viewer.as_mut().filter(|v| v.ticket == ticket) else {
+    let Some(viewer) = shown.as_mut().filter(|v| v.ticket == ticket) else {
         return Vec::new();
     };
     match result {
@@ -99,15 +99,15 @@ pub fn block_arrived(
             return Vec::new(); // no retry loop: a key asks again
         }
     }
-    reads(state)
+    reads(shown)
 }
 
 pub fn search_done(
-    state: &mut State,
+    shown: &mut Option<Viewer>,
     ticket: u64,
     result: Result<Option<Found>, String>,
 ) -> Vec<Effect> {
-    let Some(viewer) = state.viewer.as_mut().filter(|v| v.ticket == ticket) else {
+    let Some(viewer) = shown.as_mut().filter(|v| v.ticket == ticket) else {
         return Vec::new();
     };
     viewer.search.running = false;
@@ -126,13 +126,13 @@ pub fn search_done(
         }
         Err(message) => viewer.error = Some(message),
     }
-    reads(state)
+    reads(shown)
 }
 
 /// Keys while the viewer is open: the search prompt first, then the viewer's keymap.
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let keymap = state.keymap.clone();
-    let Some(viewer) = state.viewer.as_mut() else {
+pub fn on_key(common: &mut Common, shown: &mut Option<Viewer>, key: KeyEvent) -> Vec<Effect> {
+    let keymap = common.keymap.clone();
+    let Some(viewer) = shown.as_mut() else {
         return Vec::new();
     };
     if let Some(input) = &mut viewer.search.input {
@@ -144,7 +144,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 if !pattern.is_empty() {
                     viewer.search.pattern = Some(pattern);
                     viewer.search.hit = None;
-                    return start_search(state, true);
+                    return start_search(shown, true);
                 }
             }
             _ => {
@@ -166,7 +166,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match action {
         Action::ViewerClose => {
             let running = viewer.search.running;
-            state.viewer = None;
+            *shown = None;
             return if running {
                 vec![Effect::CancelViewSearch]
             } else {
@@ -193,16 +193,16 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             if viewer.search.pattern.is_none() {
                 viewer.search.input = Some(Input::default());
             } else {
-                return start_search(state, action == Action::ViewerNext);
+                return start_search(shown, action == Action::ViewerNext);
             }
         }
         _ => {}
     }
-    reads(state)
+    reads(shown)
 }
 
-fn start_search(state: &mut State, forward: bool) -> Vec<Effect> {
-    let Some(viewer) = state.viewer.as_mut() else {
+fn start_search(shown: &mut Option<Viewer>, forward: bool) -> Vec<Effect> {
+    let Some(viewer) = shown.as_mut() else {
         return Vec::new();
     };
     let Some(pattern) = viewer.search.pattern.clone() else {

@@ -4,15 +4,13 @@
 //! Rows are computed from the bytes: text (lines, optionally wrapped; long lines
 //! broken at [`LINE_MAX`] bytes) or hex. Plain data; `update` drives it.
 
+use crate::shared::messages::viewer::ViewSource;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use bytes::Bytes;
 use tui_input::Input;
 
-use odc_graph::RemotePath;
-
-use super::units::{Unit, decode};
+use crate::shared::units::{Unit, decode};
 
 /// Bytes per read: one screen of ordinary text fits in one.
 pub const BLOCK: u64 = 64 * 1024;
@@ -21,14 +19,6 @@ pub const MAX_BLOCKS: usize = 48;
 /// Long lines are shown in pieces that end at multiples of this offset, so that a
 /// file without newlines never needs more than a screen of such pieces.
 pub const LINE_MAX: u64 = 4096;
-/// Tab stops.
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ViewSource {
-    Local(PathBuf),
-    Remote { id: String, path: RemotePath },
-}
-
 /// A row of the screen is missing this block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need(pub u64);

@@ -2,19 +2,20 @@
 //! name and quota the first time, and the panes that show folders a change touched.
 //! Shared by `update` and the features that change or move what a pane shows.
 
-use super::events::Effect;
-use super::state::{Location, State};
+use crate::shared::common::Common;
+use crate::shared::messages::Effect;
+use crate::shared::pane::Location;
 
-pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
-    state.panes[pane].found = None;
-    let source = state.panes[pane].source.clone();
-    if source.is_remote() && !state.signed_in() {
-        state.panes[pane].begin_listing(0);
-        state.panes[pane].listing.loading = false;
+pub fn list(common: &mut Common, pane: usize) -> Vec<Effect> {
+    common.panes[pane].found = None;
+    let source = common.panes[pane].source.clone();
+    if source.is_remote() && !common.signed_in() {
+        common.panes[pane].begin_listing(0);
+        common.panes[pane].listing.loading = false;
         return Vec::new();
     }
-    let ticket = state.take_ticket();
-    state.panes[pane].begin_listing(ticket);
+    let ticket = common.take_ticket();
+    common.panes[pane].begin_listing(ticket);
     let mut effects = vec![Effect::List {
         pane,
         ticket,
@@ -23,12 +24,12 @@ pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
     // Another account or drive: its name and quota for the status bar, once.
     if let Location::Remote(path) = &source
         && !path.drive().is_default()
-        && !state.drives.contains_key(path.drive())
+        && !common.drives.contains_key(path.drive())
     {
         let drive = path.drive().clone();
-        state.drives.insert(
+        common.drives.insert(
             drive.clone(),
-            super::state::DriveStatus {
+            crate::shared::common::DriveStatus {
                 name: drive.account.clone().unwrap_or_else(|| "OneDrive".into()),
                 ..Default::default()
             },
@@ -43,17 +44,17 @@ pub fn list(state: &mut State, pane: usize) -> Vec<Effect> {
 }
 
 /// Lists again the panes showing any of `locations`, keeping their cursor rows.
-pub fn reload(state: &mut State, locations: &[odc_engine::transfer::Location]) -> Vec<Effect> {
+pub fn reload(common: &mut Common, locations: &[odc_engine::transfer::Location]) -> Vec<Effect> {
     let mut effects = Vec::new();
     for pane in 0..2 {
-        let here = state.panes[pane].source.clone();
+        let here = common.panes[pane].source.clone();
         if locations.contains(&here) {
-            let p = &mut state.panes[pane];
+            let p = &mut common.panes[pane];
             p.want_cursor = p
                 .cursor_after_change
                 .take()
                 .or_else(|| p.current().map(|e| e.name.clone()));
-            effects.extend(list(state, pane));
+            effects.extend(list(common, pane));
         }
     }
     effects

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::state::{AccountInfo, Entry, Location};
+use crate::shared::common::AccountInfo;
+use crate::shared::pane::{Entry, Location};
 
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -66,9 +67,9 @@ pub enum Event {
     },
     /// A transfer asks what to do with a name that exists (the reply goes back
     /// with `Effect::AnswerConflict`).
-    TransferConflict(super::state::ConflictView),
+    TransferConflict(crate::shared::messages::transfers::ConflictView),
     /// A transfer asks what to do about a failure (`Effect::AnswerError`).
-    TransferError(super::state::ErrorView),
+    TransferError(crate::shared::messages::transfers::ErrorView),
     /// Transfers a crash or a signal interrupted, found at start: resume them?
     Interrupted {
         files: Vec<String>,
@@ -90,7 +91,7 @@ pub enum Event {
     /// last of them has arrived.
     Places {
         ticket: u64,
-        places: Vec<super::state::dialog::Place>,
+        places: Vec<crate::shared::messages::drives::Place>,
         done: bool,
     },
     /// The hotlist file as read at start: folders, and how many lines were skipped.
@@ -121,7 +122,7 @@ pub enum Event {
     /// A OneDrive file's private copy is ready for the editor (or could not be made).
     EditFetched {
         ticket: u64,
-        result: Result<super::editing::Copy, String>,
+        result: Result<crate::shared::messages::editor::Copy, String>,
     },
     /// The editor ended.
     EditorExited {
@@ -131,12 +132,12 @@ pub enum Event {
     /// An edited copy went back to OneDrive, or not.
     EditUploaded {
         ticket: u64,
-        result: Result<super::editing::Outcome, String>,
+        result: Result<crate::shared::messages::editor::Outcome, String>,
     },
     /// The viewer's search ended: a match, none, or an error.
     ViewFound {
         ticket: u64,
-        result: Result<Option<super::viewing::Found>, String>,
+        result: Result<Option<crate::shared::messages::viewer::Found>, String>,
     },
 }
 
@@ -194,14 +195,14 @@ pub enum Effect {
     /// Read one block of the viewed file.
     ViewRead {
         ticket: u64,
-        source: super::state::viewer::ViewSource,
+        source: crate::shared::messages::viewer::ViewSource,
         index: u64,
     },
     /// Search the viewed file (one search at a time; a new one replaces it).
     ViewSearch {
         ticket: u64,
-        source: super::state::viewer::ViewSource,
-        request: super::viewing::SearchRequest,
+        source: crate::shared::messages::viewer::ViewSource,
+        request: crate::shared::messages::viewer::SearchRequest,
     },
     CancelViewSearch,
     /// Download a OneDrive file into a private copy to edit.
@@ -219,9 +220,9 @@ pub enum Effect {
     /// Upload an edited copy (if it changed, as `how` says).
     UploadEdit {
         ticket: u64,
-        copy: super::editing::Copy,
+        copy: crate::shared::messages::editor::Copy,
         remote: odc_graph::RemotePath,
-        how: super::editing::Upload,
+        how: crate::shared::messages::editor::Upload,
     },
     /// Find `query` below `base` for a pane; results arrive as its pages.
     Find {
@@ -282,3 +283,7 @@ pub enum Effect {
         file: PathBuf,
     },
 }
+pub mod drives;
+pub mod editor;
+pub mod transfers;
+pub mod viewer;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
-use super::state::viewer::{BLOCK, LINE_MAX, ViewSource};
+use crate::features::viewer::model::{BLOCK, LINE_MAX};
+use crate::shared::messages::viewer::{Found, SearchRequest, ViewSource};
 use odc_graph::Graph;
 use odc_graph::range::UrlCache;
 
@@ -76,28 +77,6 @@ fn read_local(path: &std::path::Path, offset: u64, len: u64) -> Result<Bytes, St
     }
     buf.truncate(filled);
     Ok(Bytes::from(buf))
-}
-
-/// A match: its bytes, the row start to show it from, and how many newlines lie
-/// between the viewer's top and that row (negative when it is above).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Found {
-    pub start: u64,
-    pub end: u64,
-    pub row_start: u64,
-    pub lines: i64,
-}
-
-/// What to look for and where.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchRequest {
-    pub pattern: String,
-    pub size: u64,
-    /// The viewer's top row: lines are counted from here.
-    pub top: u64,
-    /// Forwards: matches starting at or after this. Backwards: before it.
-    pub from: u64,
-    pub forward: bool,
 }
 
 /// Lower-case letters match either case unless the pattern has a capital.

@@ -3,10 +3,10 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::keymap::Context;
-use crate::state::State;
-use crate::ui::palette::Palette;
-use crate::ui::text::with_caret;
+use crate::shared::common::Common;
+use crate::shared::keymap::Context;
+use crate::shared::palette::Palette;
+use crate::shared::text::with_caret;
 
 /// An input field: its text with the caret, in the keys' style.
 pub fn field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> Line<'a> {
@@ -24,12 +24,12 @@ pub fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 /// A context's keys from the keymap, wrapped to `width`.
 pub fn hint_lines(
-    state: &State,
+    common: &Common,
     context: Context,
     width: usize,
     palette: &Palette,
 ) -> Vec<Line<'static>> {
-    crate::ui::text::wrap_hints(&state.keymap.hints(context), width)
+    crate::shared::text::wrap_hints(&common.keymap.hints(context), width)
         .into_iter()
         .map(|line| Line::styled(line, palette.dim()))
         .collect()

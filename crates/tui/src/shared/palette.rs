@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear};
 
-use crate::state::{State, Theme};
+use crate::shared::common::{Common, Theme};
 
 /// Colours when the theme has them; modifiers always.
 pub struct Palette {
@@ -14,8 +14,10 @@ pub struct Palette {
 }
 
 impl Palette {
-    pub fn of(state: &State) -> Self {
-        Self { theme: state.theme }
+    pub fn of(common: &Common) -> Self {
+        Self {
+            theme: common.theme,
+        }
     }
 
     fn colour(&self, style: Style, colour: Color) -> Style {
@@ -69,8 +71,8 @@ impl Palette {
 const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
 
 /// The spinner's frame now (it turns with the ticks while something runs).
-pub fn spinner(state: &State) -> char {
-    SPINNER[state.spinner % SPINNER.len()]
+pub fn spinner(common: &Common) -> char {
+    SPINNER[common.spinner % SPINNER.len()]
 }
 
 /// The frame of a popup (a dialog, the help, the details): `rect` cleared of what

@@ -1,0 +1,7 @@
+//! The UI's features, one folder each: its state, its `update` (keys and its
+//! messages in, effects out), its I/O (run by the effects runner, reporting back
+//! through messages) and its widgets. A feature uses `crate::shared` and the
+//! crates below; never another feature, never the shell (`state`, `update`,
+//! `effects`, `ui`, `app`), which composes them.
+
+pub mod viewer;

@@ -1,0 +1,66 @@
+//! What a feature's I/O works with: the way back to `update` (events), the
+//! configuration, and the Graph clients for every drive a pane shows.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::shared::messages::Event;
+use odc_core::config::Config;
+use odc_engine::transfer::Location;
+use odc_graph::Graph;
+use odc_graph::graphs::Graphs;
+use odc_graph::path::DriveSpec;
+
+#[derive(Clone)]
+pub struct Services {
+    pub tx: UnboundedSender<Event>,
+    pub config: Arc<Config>,
+    /// Clients for every account and drive the panes show.
+    pub graphs: Arc<Graphs>,
+}
+
+impl Services {
+    /// Sends an event back to `update`; the loop may have ended, which is fine.
+    pub fn report(&self, event: Event) {
+        let _ = self.tx.send(event);
+    }
+
+    /// The client for a drive, to await inside the effect's task (finding another
+    /// account's the first time reads the token store), or None with the reason
+    /// shown when its account is signed out or unknown.
+    pub fn graph_in(
+        &self,
+        drive: &DriveSpec,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let (graphs, tx, drive) = (self.graphs.clone(), self.tx.clone(), drive.clone());
+        async move {
+            if drive.is_default() {
+                return graphs.default_graph();
+            }
+            match graphs.for_drive(&drive).await {
+                Ok(graph) => Some(graph),
+                Err(err) => {
+                    let _ = tx.send(Event::Message(format!(
+                        "{}: {err}",
+                        odc_core::display::escape_control(&drive.prefix())
+                    )));
+                    None
+                }
+            }
+        }
+    }
+
+    /// [`Services::graph_in`] for a location's drive (the default one for a
+    /// local place).
+    pub fn graph_at(
+        &self,
+        location: &Location,
+    ) -> impl Future<Output = Option<Arc<Graph>>> + Send + use<> {
+        let drive = match location {
+            Location::Remote(path) => path.drive().clone(),
+            Location::Local(_) => DriveSpec::default(),
+        };
+        self.graph_in(&drive)
+    }
+}
