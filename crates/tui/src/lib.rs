@@ -18,7 +18,6 @@ pub mod nav_ops;
 pub mod ops;
 pub mod pane_ops;
 pub mod places;
-pub mod share_ops;
 pub mod shared;
 pub mod state;
 pub mod terminal;

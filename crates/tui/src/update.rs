@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::features::sharing::update as sharing;
 use crate::features::viewer::update as viewer;
 use crate::pane_ops::{keep_cursor_visible, open, parent};
 use crate::shared::keymap::Action;
@@ -25,6 +26,13 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let effects = route(state, event);
+    state.show_next_question();
+    effects
+}
+
+/// Hands an event to the feature it is for.
+fn route(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Event::Key(_) => Vec::new(),
@@ -126,7 +134,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Event::LinkMade { ticket, result } => crate::share_ops::made(state, ticket, result),
+        Event::LinkMade { ticket, result } => sharing::made(&mut state.sharing, ticket, result),
         Event::Compared { ticket, result } => crate::compare_ops::compared(state, ticket, result),
         Event::CompareProgress { ticket, text } => {
             crate::compare_ops::progress(state, ticket, text);
@@ -263,6 +271,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.details.is_some() {
         state.details = None;
         return Vec::new();
+    }
+    if state.sharing.is_some() {
+        return sharing::on_key(&state.common, &mut state.sharing, key);
     }
     if state.dialog.is_some() {
         return crate::ops::on_dialog_key(state, key);
@@ -485,7 +496,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             crate::nav_ops::open_find(state);
             return Vec::new();
         }
-        Action::ShareLink => return crate::share_ops::open(state),
+        Action::ShareLink => return sharing::open(&mut state.common, &mut state.sharing),
         Action::Compare => return crate::compare_ops::open(state),
         Action::Hotlist => {
             crate::nav_ops::open_hotlist(state);
@@ -610,6 +621,7 @@ pub fn initial_state(
             next_ticket: 0,
             quit: false,
         },
+        sharing: None,
         help: false,
         help_scroll: 0,
         details: None,

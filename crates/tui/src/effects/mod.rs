@@ -7,7 +7,6 @@ mod editor;
 mod files;
 mod hotlist;
 mod panes;
-mod sharing;
 mod sign_in;
 mod transfers;
 
@@ -19,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::collections::HashMap;
 
+use crate::features::sharing::io as sharing;
 use crate::features::viewer::io::ViewerIo;
 use crate::shared::messages::{Effect, Event};
 use crate::shared::services::Services;
@@ -165,7 +165,7 @@ impl Runner {
                 id,
                 kind,
                 drive,
-            } => self.create_link(ticket, id, kind, drive),
+            } => sharing::create_link(&self.services, ticket, id, kind, drive),
             Effect::Clipboard(text) => return LoopControl::Clipboard(text),
             Effect::Compare {
                 ticket,

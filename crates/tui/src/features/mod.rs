@@ -4,4 +4,5 @@
 //! crates below; never another feature, never the shell (`state`, `update`,
 //! `effects`, `ui`, `app`), which composes them.
 
+pub mod sharing;
 pub mod viewer;

@@ -34,3 +34,28 @@ pub fn hint_lines(
         .map(|line| Line::styled(line, palette.dim()))
         .collect()
 }
+
+/// Draws a dialog: a bordered popup centred in `area`, `wanted` columns wide (less
+/// on a narrow screen) and as tall as the title and lines `body` gives for the
+/// width inside its border.
+pub fn draw<'a>(
+    common: &Common,
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    wanted: u16,
+    body: impl FnOnce(usize, &Palette) -> (String, Vec<Line<'a>>),
+) {
+    use ratatui::widgets::{Paragraph, Wrap};
+    let palette = Palette::of(common);
+    let width = area.width.saturating_sub(4).min(wanted);
+    let (title, lines) = body(width.saturating_sub(2) as usize, &palette);
+    let height = lines.len() as u16 + 2 + 1;
+    let rect = crate::shared::layout::centered(area, width, height);
+    let block = crate::shared::palette::popup(frame, rect, title, &palette);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
+}

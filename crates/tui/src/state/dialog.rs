@@ -32,14 +32,6 @@ pub enum Dialog {
         pane: usize,
         input: Input,
     },
-    /// Sharing a OneDrive item: choose the kind of link, then see it.
-    Share {
-        ticket: u64,
-        /// The item, as shown.
-        name: String,
-        id: String,
-        link: ShareState,
-    },
     /// Comparing the panes' folders: choose how, watch it run, read the result.
     Compare(CompareView),
     /// A one-way sync to run, as it will happen.
@@ -81,20 +73,6 @@ pub enum Dialog {
         /// One line per transfer it would continue ("↑ local → OneDrive:/remote").
         files: Vec<String>,
     },
-}
-
-/// Where a share dialog is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ShareState {
-    Choosing,
-    Creating,
-    /// The link, what it allows, and who it works for.
-    Made {
-        url: String,
-        kind: String,
-        scope: Option<String>,
-    },
-    Failed(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ pub mod transfers;
 
 pub use crate::shared::common::{AccountInfo, Common, DriveStatus, SignIn, Theme};
 pub use crate::shared::pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
-pub use dialog::{CompareStage, CompareView, Dialog, ShareState, SyncView};
+pub use dialog::{CompareStage, CompareView, Dialog, SyncView};
 pub use edit::Editing;
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
@@ -49,6 +49,8 @@ pub struct State {
     /// The file viewer, over the whole screen while open.
     pub viewer: Option<crate::features::viewer::model::Viewer>,
     pub dialog: Option<Dialog>,
+    /// The share dialog (the share key).
+    pub sharing: Option<crate::features::sharing::ShareDialog>,
     /// Questions from transfers waiting for the dialog, oldest first.
     pub questions: std::collections::VecDeque<Dialog>,
     pub transfers: Transfers,
@@ -77,10 +79,22 @@ pub fn pane_rows(size: (u16, u16)) -> usize {
 impl State {
     /// Asks a question: shown now, or after the ones already waiting.
     pub fn ask(&mut self, dialog: Dialog) {
-        if self.dialog.is_none() {
-            self.dialog = Some(dialog);
-        } else {
+        if self.dialog_open() {
             self.questions.push_back(dialog);
+        } else {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    /// A dialog of any feature is open: it takes the keys.
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.is_some() || self.sharing.is_some()
+    }
+
+    /// Once no dialog is open, the oldest waiting question shows.
+    pub fn show_next_question(&mut self) {
+        if !self.dialog_open() {
+            self.dialog = self.questions.pop_front();
         }
     }
 

@@ -19,9 +19,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         && area.height >= 4
     {
         crate::features::viewer::widget::render(state, open, frame, area);
-        if let Some(dialog) = &state.dialog {
-            dialogs::render(state, dialog, frame, area);
-        }
+        dialogs::render(state, frame, area);
         return;
     }
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
@@ -43,9 +41,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     bars::status(state, frame, areas.status);
     bars::commands(state, frame, areas.commands);
-    if let Some(dialog) = &state.dialog {
-        dialogs::render(state, dialog, frame, area);
-    }
+    dialogs::render(state, frame, area);
     if state.help {
         overlays::help(state, frame, area);
     } else if let Some(details) = &state.details {

@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyCode;
 use odc_graph::sharing::{LinkKind, SharingLink};
-use odc_tui::state::{Dialog, ShareState};
+use odc_tui::features::sharing::{ShareDialog, ShareState};
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -60,7 +60,7 @@ fn share_makes_a_link_shows_it_and_copies_it() {
     );
     insta::assert_snapshot!("share_made", text);
     update(&mut state, key(KeyCode::Esc));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 }
 
 #[test]
@@ -80,8 +80,8 @@ fn a_failed_link_says_why() {
         },
     );
     assert!(matches!(
-        state.dialog,
-        Some(Dialog::Share {
+        state.sharing,
+        Some(ShareDialog {
             link: ShareState::Failed(_),
             ..
         })
@@ -169,4 +169,43 @@ async fn the_runner_asks_onedrive_for_the_link() {
         }
     }
     assert_eq!(env.count("POST", "createLink", 201), 1);
+}
+
+/// A transfer's question that arrives while the share dialog is open waits for it
+/// to close: one dialog at a time, whichever feature owns it, and keys go to the
+/// one shown.
+#[test]
+fn a_transfer_question_waits_for_the_share_dialog() {
+    let mut state = loaded((110, 24), local_entries(), remote_entries());
+    update(&mut state, key(KeyCode::Tab));
+    while state.active_pane().current().unwrap().name != "notes.txt" {
+        update(&mut state, ch('j'));
+    }
+    update(&mut state, ch('L'));
+    update(
+        &mut state,
+        Event::TransferError(odc_tui::shared::messages::transfers::ErrorView {
+            question: 4,
+            name: "big.bin".into(),
+            message: "the OneDrive is full".into(),
+        }),
+    );
+    assert!(state.dialog.is_none(), "the question waits");
+    let text = screen(&state);
+    assert!(
+        text.contains("Share notes.txt") && !text.contains("big.bin"),
+        "{text}"
+    );
+    // `r` would retry in the question; the share dialog takes it and does nothing.
+    assert!(update(&mut state, ch('r')).is_empty());
+    update(&mut state, key(KeyCode::Esc));
+    assert!(state.sharing.is_none());
+    assert!(
+        screen(&state).contains("big.bin"),
+        "then the question shows"
+    );
+    assert!(matches!(
+        update(&mut state, ch('r'))[..],
+        [Effect::AnswerError { question: 4, .. }]
+    ));
 }
