@@ -257,7 +257,7 @@ pub async fn drive(
 
 /// Runs the editor on `path` while the terminal is given to it.
 async fn run_editor(path: &std::path::Path) -> Result<(), String> {
-    let mut command = crate::editing::editor_command(path);
+    let mut command = crate::features::editor::private_copy::editor_command(path);
     match tokio::task::spawn_blocking(move || command.status()).await {
         Ok(Ok(status)) if status.success() => Ok(()),
         Ok(Ok(status)) => Err(format!("the editor exited with {status}")),

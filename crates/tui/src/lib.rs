@@ -6,8 +6,6 @@ pub mod app;
 pub mod clipboard;
 pub mod compare_ops;
 pub mod drive_ops;
-pub mod edit_ops;
-pub mod editing;
 pub mod effects;
 pub mod features;
 pub mod finding;

@@ -287,19 +287,6 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Some(Action::ResumeLater) => None, // ask again next time
             _ => Some(Dialog::Resume { files }),
         },
-        Dialog::EditConflict { ticket, name } => {
-            match state
-                .keymap
-                .action_in(Context::EditConflict, &key)
-                .and_then(|action| crate::edit_ops::answer(state, ticket, action))
-            {
-                Some(more) => {
-                    effects.extend(more);
-                    None
-                }
-                None => Some(Dialog::EditConflict { ticket, name }),
-            }
-        }
         Dialog::Conflict(view) => {
             let once = ConflictAnswer::Once;
             let all = ConflictAnswer::All;

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::features::editor::update as editor;
 use crate::features::sharing::update as sharing;
 use crate::features::viewer::update as viewer;
 use crate::pane_ops::{keep_cursor_visible, open, parent};
 use crate::shared::keymap::Action;
 pub use crate::shared::messages::{Effect, Event};
 use crate::shared::relist::{list, reload};
-use crate::state::{Details, Dialog, Location, Pane, SignIn, State};
+use crate::state::{Details, Dialog, DialogFocus, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
 
 /// The effects to start with: list the panes and check the session.
@@ -144,11 +145,15 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             crate::ops::unmark_finished(state, &locations);
             reload(state, &locations)
         }
-        Event::EditFetched { ticket, result } => crate::edit_ops::fetched(state, ticket, result),
-        Event::EditorExited { ticket, result } => {
-            crate::edit_ops::editor_exited(state, ticket, result)
+        Event::EditFetched { ticket, result } => {
+            editor::fetched(&mut state.common, &mut state.editing, ticket, result)
         }
-        Event::EditUploaded { ticket, result } => crate::edit_ops::uploaded(state, ticket, result),
+        Event::EditorExited { ticket, result } => {
+            editor::editor_exited(&mut state.common, &mut state.editing, ticket, result)
+        }
+        Event::EditUploaded { ticket, result } => {
+            editor::uploaded(&mut state.common, &mut state.editing, ticket, result)
+        }
         Event::Page {
             pane,
             ticket,
@@ -272,11 +277,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.details = None;
         return Vec::new();
     }
-    if state.sharing.is_some() {
-        return sharing::on_key(&state.common, &mut state.sharing, key);
-    }
-    if state.dialog.is_some() {
-        return crate::ops::on_dialog_key(state, key);
+    match state.dialog_focus() {
+        Some(DialogFocus::Shell) => return crate::ops::on_dialog_key(state, key),
+        Some(DialogFocus::Sharing) => {
+            return sharing::on_key(&state.common, &mut state.sharing, key);
+        }
+        Some(DialogFocus::EditConflict) => {
+            return editor::on_conflict_key(&mut state.common, &mut state.editing, key);
+        }
+        None => {}
     }
     if state.viewer.is_some() {
         return viewer::on_key(&mut state.common, &mut state.viewer, key);
@@ -469,7 +478,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => return open(state),
         Action::View => return viewer::open(&mut state.common, &mut state.viewer),
-        Action::Edit => return crate::edit_ops::open(state),
+        Action::Edit => return editor::open(&mut state.common, &mut state.editing),
         Action::Parent => return parent(state),
         Action::Details => {
             if let Some(entry) = pane.current().cloned() {

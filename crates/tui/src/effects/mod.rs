@@ -3,7 +3,6 @@
 
 mod compare;
 mod drives;
-mod editor;
 mod files;
 mod hotlist;
 mod panes;
@@ -18,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::collections::HashMap;
 
+use crate::features::editor::io::EditorIo;
 use crate::features::sharing::io as sharing;
 use crate::features::viewer::io::ViewerIo;
 use crate::shared::messages::{Effect, Event};
@@ -49,8 +49,7 @@ pub struct Runner {
     engine: Engine,
     replies: Arc<Mutex<Replies>>,
     viewer: ViewerIo,
-    /// Where private copies of OneDrive files being edited go.
-    edits: Option<PathBuf>,
+    editor: EditorIo,
     hotlist: Option<PathBuf>,
     cache: Option<PathBuf>,
     compare: Option<CancellationToken>,
@@ -86,7 +85,9 @@ impl Runner {
             engine,
             replies: Arc::new(Mutex::new(Replies::default())),
             viewer: ViewerIo::default(),
-            edits: places.edits,
+            editor: EditorIo {
+                edits: places.edits,
+            },
             hotlist: places.hotlist,
             cache: places.cache,
             compare: None,
@@ -157,7 +158,9 @@ impl Runner {
                 request,
             } => self.viewer.search(&self.services, ticket, source, request),
             Effect::CancelViewSearch => self.viewer.cancel_search(),
-            Effect::FetchForEdit { ticket, id, drive } => self.fetch_for_edit(ticket, id, drive),
+            Effect::FetchForEdit { ticket, id, drive } => {
+                self.editor.fetch(&self.services, ticket, id, drive)
+            }
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
             Effect::CompleteFolders { ticket, folder } => self.complete_folders(ticket, folder),
             Effect::CreateLink {
@@ -189,8 +192,10 @@ impl Runner {
                 copy,
                 remote,
                 how,
-            } => self.upload_edit(ticket, copy, remote, how),
-            Effect::DiscardEdit { file } => self.discard_edit(file),
+            } => self
+                .editor
+                .upload(&self.services, ticket, copy, remote, how),
+            Effect::DiscardEdit { file } => self.editor.discard(file),
             Effect::Suspend => return LoopControl::Suspend,
             Effect::Quit => {
                 for token in self.listings.iter().flatten() {

@@ -4,5 +4,6 @@
 //! crates below; never another feature, never the shell (`state`, `update`,
 //! `effects`, `ui`, `app`), which composes them.
 
+pub mod editor;
 pub mod sharing;
 pub mod viewer;

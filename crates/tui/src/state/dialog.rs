@@ -63,11 +63,6 @@ pub enum Dialog {
     Quit {
         active: usize,
     },
-    /// A OneDrive file changed while it was being edited: what to do with the edit.
-    EditConflict {
-        ticket: u64,
-        name: String,
-    },
     /// An earlier run left transfers unfinished.
     Resume {
         /// One line per transfer it would continue ("↑ local → OneDrive:/remote").

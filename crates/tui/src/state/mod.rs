@@ -1,13 +1,11 @@
 //! Everything the UI shows, as plain data.
 
 pub mod dialog;
-pub mod edit;
 pub mod transfers;
 
 pub use crate::shared::common::{AccountInfo, Common, DriveStatus, SignIn, Theme};
 pub use crate::shared::pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
 pub use dialog::{CompareStage, CompareView, Dialog, SyncView};
-pub use edit::Editing;
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
 /// The marked items of a submitted copy or move: as in mc, each is unmarked once
@@ -45,7 +43,7 @@ pub struct State {
     /// Marks to clear when their copy or move finishes without a failure.
     pub unmark: Vec<Unmark>,
     /// The edit under way (F4).
-    pub editing: Option<Editing>,
+    pub editing: Option<crate::features::editor::Editing>,
     /// The file viewer, over the whole screen while open.
     pub viewer: Option<crate::features::viewer::model::Viewer>,
     pub dialog: Option<Dialog>,
@@ -71,6 +69,17 @@ impl std::ops::DerefMut for State {
     }
 }
 
+/// Whose dialog is open. One shows at a time; a question that arrives meanwhile
+/// waits (`State::ask`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogFocus {
+    /// One of `State::dialog`'s.
+    Shell,
+    Sharing,
+    /// The edited file changed on OneDrive meanwhile.
+    EditConflict,
+}
+
 /// Rows of a pane that hold entries at this terminal size (panel closed).
 pub fn pane_rows(size: (u16, u16)) -> usize {
     crate::shared::layout::layout(size, false).entry_rows()
@@ -86,9 +95,22 @@ impl State {
         }
     }
 
+    /// The dialog that takes the keys and is drawn on top, when one is open.
+    pub fn dialog_focus(&self) -> Option<DialogFocus> {
+        if self.dialog.is_some() {
+            Some(DialogFocus::Shell)
+        } else if self.sharing.is_some() {
+            Some(DialogFocus::Sharing)
+        } else if self.editing.as_ref().is_some_and(|e| e.conflict) {
+            Some(DialogFocus::EditConflict)
+        } else {
+            None
+        }
+    }
+
     /// A dialog of any feature is open: it takes the keys.
     pub fn dialog_open(&self) -> bool {
-        self.dialog.is_some() || self.sharing.is_some()
+        self.dialog_focus().is_some()
     }
 
     /// Once no dialog is open, the oldest waiting question shows.

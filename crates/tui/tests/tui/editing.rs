@@ -6,9 +6,9 @@ use std::os::unix::fs::PermissionsExt;
 
 use crossterm::event::KeyCode;
 use odc_graph::RemotePath;
-use odc_tui::editing;
+use odc_tui::features::editor::private_copy as editing;
 use odc_tui::shared::messages::editor::{self as edit, Outcome, Upload};
-use odc_tui::state::{Dialog, State};
+use odc_tui::state::{DialogFocus, State};
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -222,7 +222,7 @@ fn f4_on_a_onedrive_file_copies_edits_uploads_and_asks_after_a_412() {
             result: Ok(Outcome::Changed),
         },
     );
-    assert!(matches!(state.dialog, Some(Dialog::EditConflict { .. })));
+    assert_eq!(state.dialog_focus(), Some(DialogFocus::EditConflict));
     insta::assert_snapshot!("edit_conflict_dialog", screen(&state));
     // Keys other than the answers do nothing; k keeps both.
     assert!(update(&mut state, ch('x')).is_empty());
@@ -314,7 +314,7 @@ fn nothing_is_lost_when_the_editor_fails_or_the_upload_does() {
     );
     assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
     assert!(state.message.as_deref().unwrap().contains("is kept in"));
-    assert!(state.dialog.is_none() && state.editing.is_none());
+    assert!(!state.dialog_open() && state.editing.is_none());
 }
 
 #[test]

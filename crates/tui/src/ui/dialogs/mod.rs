@@ -3,7 +3,6 @@
 
 mod compare;
 mod drives;
-mod editor;
 mod files;
 mod going;
 mod transfers;
@@ -13,16 +12,28 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::shared::palette::Palette;
-use crate::state::{Dialog, State};
+use crate::state::{Dialog, DialogFocus, State};
 
 /// The dialog open now, if any, over everything else.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    if let Some(dialog) = &state.sharing {
-        crate::features::sharing::widget::render(state, dialog, frame, area);
-    } else if let Some(dialog) = &state.dialog {
-        crate::shared::dialog_parts::draw(state, frame, area, 72, |width, palette| {
-            lines(state, dialog, width, palette)
-        });
+    match (
+        state.dialog_focus(),
+        &state.dialog,
+        &state.sharing,
+        &state.editing,
+    ) {
+        (Some(DialogFocus::Shell), Some(dialog), _, _) => {
+            crate::shared::dialog_parts::draw(state, frame, area, 72, |width, palette| {
+                lines(state, dialog, width, palette)
+            });
+        }
+        (Some(DialogFocus::Sharing), _, Some(dialog), _) => {
+            crate::features::sharing::widget::render(state, dialog, frame, area);
+        }
+        (Some(DialogFocus::EditConflict), _, _, Some(editing)) => {
+            crate::features::editor::widget::render(state, &editing.name, frame, area);
+        }
+        _ => {}
     }
 }
 
@@ -56,9 +67,6 @@ fn lines<'a>(
         }
         Dialog::Conflict(view) => transfers::conflict(state, view, inner_width, palette),
         Dialog::Error(view) => transfers::error(state, view, inner_width, palette),
-        Dialog::EditConflict { name, .. } => {
-            editor::edit_conflict(state, name, inner_width, palette)
-        }
         Dialog::Resume { files } => transfers::resume(state, files, inner_width, palette),
         Dialog::Quit { .. } => transfers::quit(state, inner_width, palette),
     }

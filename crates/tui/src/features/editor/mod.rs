@@ -1,4 +1,11 @@
-//! The edit under way (F4): which file, where it goes back to, its private copy.
+//! Editing a file (F4): a local file goes straight to the editor; a OneDrive file
+//! is copied privately, edited, and uploaded back only if it changed and only over
+//! the version that was copied, else the person chooses.
+
+pub mod io;
+pub mod private_copy;
+pub mod update;
+pub mod widget;
 
 use crate::shared::messages::editor::Copy;
 use odc_engine::transfer::Location;
@@ -14,4 +21,6 @@ pub struct Editing {
     /// For a OneDrive file: where it goes back to.
     pub remote: Option<RemotePath>,
     pub copy: Option<Copy>,
+    /// The file changed on OneDrive meanwhile: a dialog asks which version wins.
+    pub conflict: bool,
 }

@@ -1,18 +1,28 @@
-//! An edited file that changed on OneDrive meanwhile: which version wins.
+//! The editor's dialog: an edited file that changed on OneDrive meanwhile, and
+//! which version wins.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::State;
 use odc_core::display::escape_control;
 
 use crate::shared::dialog_parts::hint_lines;
 
-pub fn edit_conflict<'a>(
-    state: &'a State,
-    name: &'a str,
+/// The dialog asking which version wins.
+pub fn render(common: &Common, name: &str, frame: &mut Frame, area: Rect) {
+    crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| {
+        conflict_lines(common, name, width, palette)
+    });
+}
+
+fn conflict_lines<'a>(
+    common: &Common,
+    name: &str,
     inner_width: usize,
     palette: &Palette,
 ) -> (String, Vec<Line<'a>>) {
@@ -26,7 +36,7 @@ pub fn edit_conflict<'a>(
         ]
         .into_iter()
         .chain(hint_lines(
-            state,
+            common,
             Context::EditConflict,
             inner_width,
             palette,

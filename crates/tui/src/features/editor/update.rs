@@ -1,27 +1,27 @@
-//! The parts of `update` for editing (F4): a local file goes straight to the editor;
-//! a OneDrive file is copied privately, edited, and uploaded back only if it changed
-//! and only over the version that was copied, else the person chooses. Nothing is
+//! The editor's `update`: F4 on a file, the private copy fetched, the editor's end,
+//! the upload's outcome, and the answer when the file changed meanwhile. Nothing is
 //! lost: a copy that could not go back stays where the message says.
 
+use crate::features::editor::Editing;
+use crate::shared::common::Common;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use crate::shared::messages::editor::{Copy, Outcome, Upload};
-use crate::state::{Dialog, Editing, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;
 
 /// F4 on the row under the cursor.
-pub fn open(state: &mut State) -> Vec<Effect> {
-    let pane = state.active_pane();
+pub fn open(common: &mut Common, slot: &mut Option<Editing>) -> Vec<Effect> {
+    let pane = common.active_pane();
     let Some(entry) = pane.current().cloned() else {
         return Vec::new();
     };
     if entry.is_dir {
-        state.message = Some("Only files can be edited; Enter opens a folder".into());
+        common.message = Some("Only files can be edited; Enter opens a folder".into());
         return Vec::new();
     }
-    if let Some(editing) = &state.editing {
-        state.message = Some(format!(
+    if let Some(editing) = slot.as_ref() {
+        common.message = Some(format!(
             "Still editing {}; finish that first",
             escape_control(&editing.name)
         ));
@@ -31,19 +31,20 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     let Some(dir) = location.parent() else {
         return Vec::new();
     };
-    let ticket = state.take_ticket();
+    let ticket = common.take_ticket();
     let mut editing = Editing {
         ticket,
         name: entry.name.clone(),
         dir: dir.clone(),
         remote: None,
         copy: None,
+        conflict: false,
     };
     let effect = match location {
         Location::Local(path) => Effect::RunEditor { ticket, path },
         Location::Remote(path) => {
-            if !state.signed_in() {
-                state.message = Some("Sign in to OneDrive first".into());
+            if !common.signed_in() {
+                common.message = Some("Sign in to OneDrive first".into());
                 return Vec::new();
             }
             let Some(remote) = &entry.remote else {
@@ -51,7 +52,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             };
             let drive = path.drive().clone();
             editing.remote = Some(path);
-            state.message = Some(format!(
+            common.message = Some(format!(
                 "Downloading {} to edit…",
                 escape_control(&entry.name)
             ));
@@ -62,58 +63,68 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             }
         }
     };
-    state.editing = Some(editing);
+    *slot = Some(editing);
     vec![effect]
 }
 
-fn current(state: &mut State, ticket: u64) -> Option<&mut Editing> {
-    state.editing.as_mut().filter(|e| e.ticket == ticket)
+fn current(slot: &mut Option<Editing>, ticket: u64) -> Option<&mut Editing> {
+    slot.as_mut().filter(|e| e.ticket == ticket)
 }
 
-pub fn fetched(state: &mut State, ticket: u64, result: Result<Copy, String>) -> Vec<Effect> {
-    let Some(editing) = current(state, ticket) else {
+pub fn fetched(
+    common: &mut Common,
+    slot: &mut Option<Editing>,
+    ticket: u64,
+    result: Result<Copy, String>,
+) -> Vec<Effect> {
+    let Some(editing) = current(slot, ticket) else {
         return Vec::new();
     };
     match result {
         Ok(copy) => {
             let path = copy.file.clone();
             editing.copy = Some(copy);
-            state.message = None;
+            common.message = None;
             vec![Effect::RunEditor { ticket, path }]
         }
         Err(err) => {
             let name = escape_control(&editing.name);
-            state.editing = None;
-            state.message = Some(format!("Cannot edit {name}: {err}"));
+            *slot = None;
+            common.message = Some(format!("Cannot edit {name}: {err}"));
             Vec::new()
         }
     }
 }
 
-pub fn editor_exited(state: &mut State, ticket: u64, result: Result<(), String>) -> Vec<Effect> {
-    let Some(editing) = current(state, ticket).cloned() else {
+pub fn editor_exited(
+    common: &mut Common,
+    slot: &mut Option<Editing>,
+    ticket: u64,
+    result: Result<(), String>,
+) -> Vec<Effect> {
+    let Some(editing) = current(slot, ticket).cloned() else {
         return Vec::new();
     };
     let name = escape_control(&editing.name);
     let (Some(remote), Some(copy)) = (editing.remote.clone(), editing.copy.clone()) else {
         // A local file: the editor saved it in place (or not); show what is there.
-        state.editing = None;
+        *slot = None;
         if let Err(err) = result {
-            state.message = Some(format!("{name}: {err}"));
+            common.message = Some(format!("{name}: {err}"));
         }
-        return crate::shared::relist::reload(state, &[editing.dir]);
+        return crate::shared::relist::reload(common, &[editing.dir]);
     };
     if let Err(err) = result {
         // An editor that fails (`:cq` in vim) means "do not save": nothing goes
         // up, and the copy stays in case it holds work.
-        state.editing = None;
-        state.message = Some(format!(
+        *slot = None;
+        common.message = Some(format!(
             "{name}: {err}; nothing uploaded, the copy is kept in {}",
             odc_core::display::escape_path(&copy.file)
         ));
         return Vec::new();
     }
-    state.message = Some(format!("Uploading {name}…"));
+    common.message = Some(format!("Uploading {name}…"));
     let how = Upload::IfUnchanged(copy.etag.clone());
     vec![Effect::UploadEdit {
         ticket,
@@ -123,8 +134,13 @@ pub fn editor_exited(state: &mut State, ticket: u64, result: Result<(), String>)
     }]
 }
 
-pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>) -> Vec<Effect> {
-    let Some(editing) = current(state, ticket).cloned() else {
+pub fn uploaded(
+    common: &mut Common,
+    slot: &mut Option<Editing>,
+    ticket: u64,
+    result: Result<Outcome, String>,
+) -> Vec<Effect> {
+    let Some(editing) = current(slot, ticket).cloned() else {
         return Vec::new();
     };
     let Some(copy) = editing.copy.clone() else {
@@ -136,33 +152,32 @@ pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>)
     };
     match result {
         Ok(Outcome::Unchanged) => {
-            state.editing = None;
-            state.message = Some(format!("{name} was not changed; nothing uploaded"));
+            *slot = None;
+            common.message = Some(format!("{name} was not changed; nothing uploaded"));
             vec![discard]
         }
         Ok(Outcome::Uploaded(as_name)) => {
-            state.editing = None;
-            state.message = Some(if as_name == editing.name {
+            *slot = None;
+            common.message = Some(if as_name == editing.name {
                 format!("Uploaded {name}")
             } else {
                 format!("Uploaded {name} as {}", escape_control(&as_name))
             });
-            state.common.panes[state.common.active].cursor_after_change = Some(as_name);
+            common.panes[common.active].cursor_after_change = Some(as_name);
             let mut effects = vec![discard];
-            effects.extend(crate::shared::relist::reload(state, &[editing.dir]));
+            effects.extend(crate::shared::relist::reload(common, &[editing.dir]));
             effects
         }
         Ok(Outcome::Changed) => {
-            state.message = None;
-            state.ask(Dialog::EditConflict {
-                ticket,
-                name: editing.name.clone(),
-            });
+            common.message = None;
+            if let Some(editing) = current(slot, ticket) {
+                editing.conflict = true;
+            }
             Vec::new()
         }
         Err(err) => {
-            state.editing = None;
-            state.message = Some(format!(
+            *slot = None;
+            common.message = Some(format!(
                 "Upload of {name} failed: {err}; your edit is kept in {}",
                 odc_core::display::escape_path(&copy.file)
             ));
@@ -171,10 +186,41 @@ pub fn uploaded(state: &mut State, ticket: u64, result: Result<Outcome, String>)
     }
 }
 
+/// A key while the editor asks "changed on OneDrive while you edited it": it
+/// takes every key; one that is no answer keeps asking.
+pub fn on_conflict_key(
+    common: &mut Common,
+    slot: &mut Option<Editing>,
+    key: crossterm::event::KeyEvent,
+) -> Vec<Effect> {
+    let Some(ticket) = slot.as_ref().filter(|e| e.conflict).map(|e| e.ticket) else {
+        return Vec::new();
+    };
+    match common.keymap.action_in(Context::EditConflict, &key) {
+        Some(action) => answer(common, slot, ticket, action).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
 /// The answer to "changed on OneDrive while you edited it"; None keeps asking.
-pub fn answer(state: &mut State, ticket: u64, action: Action) -> Option<Vec<Effect>> {
-    debug_assert_eq!(action.context(), Context::EditConflict);
-    let editing = current(state, ticket)?.clone();
+fn answer(
+    common: &mut Common,
+    slot: &mut Option<Editing>,
+    ticket: u64,
+    action: Action,
+) -> Option<Vec<Effect>> {
+    let answers = [
+        Action::EditOverwrite,
+        Action::EditKeepBoth,
+        Action::EditDiscard,
+        Action::EditLater,
+    ];
+    if !answers.contains(&action) {
+        return None;
+    }
+    let editing = current(slot, ticket)?;
+    editing.conflict = false;
+    let editing = editing.clone();
     let (copy, remote) = (editing.copy.clone()?, editing.remote.clone()?);
     let name = escape_control(&editing.name);
     let upload = |how| Effect::UploadEdit {
@@ -185,21 +231,21 @@ pub fn answer(state: &mut State, ticket: u64, action: Action) -> Option<Vec<Effe
     };
     Some(match action {
         Action::EditOverwrite => {
-            state.message = Some(format!("Uploading {name} over the other change…"));
+            common.message = Some(format!("Uploading {name} over the other change…"));
             vec![upload(Upload::Overwrite)]
         }
         Action::EditKeepBoth => {
-            state.message = Some(format!("Uploading {name} beside the other change…"));
+            common.message = Some(format!("Uploading {name} beside the other change…"));
             vec![upload(Upload::KeepBoth)]
         }
         Action::EditDiscard => {
-            state.editing = None;
-            state.message = Some(format!("Your edit of {name} was discarded"));
+            *slot = None;
+            common.message = Some(format!("Your edit of {name} was discarded"));
             vec![Effect::DiscardEdit { file: copy.file }]
         }
         Action::EditLater => {
-            state.editing = None;
-            state.message = Some(format!(
+            *slot = None;
+            common.message = Some(format!(
                 "Your edit of {name} is kept in {}",
                 odc_core::display::escape_path(&copy.file)
             ));
