@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod clipboard;
-pub mod compare_ops;
 pub mod drive_ops;
 pub mod effects;
 pub mod features;

@@ -185,8 +185,6 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         } => crate::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
         Dialog::Hotlist { cursor } => crate::nav_ops::hotlist_key(state, cursor, key, &mut effects),
         Dialog::Drives(picker) => crate::drive_ops::key(state, picker, key, &mut effects),
-        Dialog::Compare(view) => crate::compare_ops::compare_key(state, view, key, &mut effects),
-        Dialog::SyncPreview(view) => crate::compare_ops::sync_key(state, view, key, &mut effects),
         Dialog::Find { pane, input } => {
             crate::nav_ops::find_key(state, (pane, input), key, &mut effects)
         }

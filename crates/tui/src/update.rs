@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::features::compare::update as compare;
 use crate::features::editor::update as editor;
 use crate::features::sharing::update as sharing;
 use crate::features::viewer::update as viewer;
@@ -136,9 +137,11 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::LinkMade { ticket, result } => sharing::made(&mut state.sharing, ticket, result),
-        Event::Compared { ticket, result } => crate::compare_ops::compared(state, ticket, result),
+        Event::Compared { ticket, result } => {
+            compare::compared(&mut state.common, &mut state.compare, ticket, result)
+        }
         Event::CompareProgress { ticket, text } => {
-            crate::compare_ops::progress(state, ticket, text);
+            compare::progress(&mut state.compare, ticket, text);
             Vec::new()
         }
         Event::RequestFinished(locations) => {
@@ -281,6 +284,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(DialogFocus::Shell) => return crate::ops::on_dialog_key(state, key),
         Some(DialogFocus::Sharing) => {
             return sharing::on_key(&state.common, &mut state.sharing, key);
+        }
+        Some(DialogFocus::Compare) => {
+            return compare::on_key(&mut state.common, &mut state.compare, key);
         }
         Some(DialogFocus::EditConflict) => {
             return editor::on_conflict_key(&mut state.common, &mut state.editing, key);
@@ -506,7 +512,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::ShareLink => return sharing::open(&mut state.common, &mut state.sharing),
-        Action::Compare => return crate::compare_ops::open(state),
+        Action::Compare => return compare::open(&mut state.common, &mut state.compare),
         Action::Hotlist => {
             crate::nav_ops::open_hotlist(state);
             return Vec::new();
@@ -641,11 +647,11 @@ pub fn initial_state(
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),
-        sync_limits: odc_engine::compare::sync::DeleteLimits {
+        compare: crate::features::compare::Compare::new(odc_engine::compare::sync::DeleteLimits {
             max_delete: config.sync.max_delete,
             big_percent: config.sync.big_delete_percent,
             big_min: config.sync.big_delete_min,
             force: false,
-        },
+        }),
     }
 }

@@ -1,7 +1,6 @@
 //! Runs the effects `update` asks for: the only place UI work is spawned. Tasks
 //! never touch the state; they send events back.
 
-mod compare;
 mod drives;
 mod files;
 mod hotlist;
@@ -17,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::collections::HashMap;
 
+use crate::features::compare::io::CompareIo;
 use crate::features::editor::io::EditorIo;
 use crate::features::sharing::io as sharing;
 use crate::features::viewer::io::ViewerIo;
@@ -46,13 +46,11 @@ pub struct Runner {
     store: TokenStore,
     listings: [Option<CancellationToken>; 2],
     sign_in: Option<CancellationToken>,
-    engine: Engine,
     replies: Arc<Mutex<Replies>>,
     viewer: ViewerIo,
     editor: EditorIo,
     hotlist: Option<PathBuf>,
-    cache: Option<PathBuf>,
-    compare: Option<CancellationToken>,
+    compare: CompareIo,
 }
 
 /// Where answers to transfer questions go.
@@ -78,19 +76,25 @@ impl Runner {
             engine.set_resume_store(Arc::new(resume));
         }
         let runner = Self {
-            services: Services { tx, config, graphs },
+            services: Services {
+                tx,
+                config,
+                graphs,
+                engine,
+            },
             store,
             listings: [None, None],
             sign_in: None,
-            engine,
             replies: Arc::new(Mutex::new(Replies::default())),
             viewer: ViewerIo::default(),
             editor: EditorIo {
                 edits: places.edits,
             },
             hotlist: places.hotlist,
-            cache: places.cache,
-            compare: None,
+            compare: CompareIo {
+                cache: places.cache,
+                running: None,
+            },
         };
         runner.forward_engine_events(engine_rx);
         runner
@@ -125,7 +129,7 @@ impl Runner {
             Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
             Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
             Effect::FetchAccount => self.fetch_account(),
-            Effect::Submit(request) => self.engine.submit(request),
+            Effect::Submit(request) => self.services.engine.submit(request),
             Effect::AnswerConflict { question, answer } => {
                 if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
                     let _ = reply.send(answer);
@@ -136,13 +140,13 @@ impl Runner {
                     let _ = reply.send(answer);
                 }
             }
-            Effect::CancelTask(id) => self.engine.cancel(id),
-            Effect::PauseTask(id) => self.engine.toggle_pause(id),
-            Effect::RetryTask(id) => self.engine.retry(id),
-            Effect::ClearFinished => self.engine.clear_finished(),
+            Effect::CancelTask(id) => self.services.engine.cancel(id),
+            Effect::PauseTask(id) => self.services.engine.toggle_pause(id),
+            Effect::RetryTask(id) => self.services.engine.retry(id),
+            Effect::ClearFinished => self.services.engine.clear_finished(),
             Effect::CheckInterrupted => self.check_interrupted(),
-            Effect::ResumeInterrupted => self.engine.resume_interrupted(),
-            Effect::DiscardInterrupted => self.engine.discard_interrupted(),
+            Effect::ResumeInterrupted => self.services.engine.resume_interrupted(),
+            Effect::DiscardInterrupted => self.services.engine.discard_interrupted(),
             Effect::SampleTransfers => self.sample_transfers(),
             Effect::Mkdir { dir, name } => self.mkdir(dir, name),
             Effect::Rename { dir, from, to } => self.rename(dir, from, to),
@@ -175,13 +179,17 @@ impl Runner {
                 left,
                 right,
                 quick,
-            } => self.compare(ticket, left, right, quick),
-            Effect::CancelCompare => self.cancel_compare(),
+            } => self
+                .compare
+                .compare(&self.services, ticket, left, right, quick),
+            Effect::CancelCompare => self.compare.cancel(),
             Effect::Sync {
                 making_room,
                 deletes,
                 requests,
-            } => self.sync(making_room, deletes, requests),
+            } => self
+                .compare
+                .sync(&self.services, making_room, deletes, requests),
             Effect::FetchDriveInfo { drive } => self.fetch_drive_info(drive),
             Effect::LoadPlaces { ticket } => self.load_places(ticket),
             Effect::SearchSites { ticket, text } => self.search_sites(ticket, text),

@@ -44,7 +44,7 @@ impl Runner {
             self.store.clone(),
             self.services.tx.clone(),
         );
-        let engine = self.engine.clone();
+        let engine = self.services.engine.clone();
         tokio::spawn(async move {
             let loaded = tokio::task::spawn_blocking({
                 let config = config.clone();
@@ -84,7 +84,7 @@ impl Runner {
             self.services.tx.clone(),
             self.services.config.clone(),
             self.store.clone(),
-            self.engine.clone(),
+            self.services.engine.clone(),
         );
         tokio::spawn(async move {
             tokio::select! {

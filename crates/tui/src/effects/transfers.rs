@@ -13,7 +13,7 @@ use crate::effects::{Replies, Runner};
 impl Runner {
     pub(super) fn check_interrupted(&mut self) {
         // A file read, shared with other odc processes: off the UI task.
-        let (engine, tx) = (self.engine.clone(), self.services.tx.clone());
+        let (engine, tx) = (self.services.engine.clone(), self.services.tx.clone());
         tokio::task::spawn_blocking(move || match engine.interrupted() {
             Ok(records) if !records.is_empty() => {
                 let files = records.iter().map(|(_, r)| r.describe()).collect();
@@ -27,7 +27,7 @@ impl Runner {
     }
 
     pub(super) fn sample_transfers(&mut self) {
-        let samples = self.engine.sample();
+        let samples = self.services.engine.sample();
         let now_ms = chrono::Utc::now().timestamp_millis();
         let waiting = self
             .services

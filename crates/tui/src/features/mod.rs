@@ -4,6 +4,7 @@
 //! crates below; never another feature, never the shell (`state`, `update`,
 //! `effects`, `ui`, `app`), which composes them.
 
+pub mod compare;
 pub mod editor;
 pub mod sharing;
 pub mod viewer;

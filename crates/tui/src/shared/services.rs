@@ -7,7 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::shared::messages::Event;
 use odc_core::config::Config;
-use odc_engine::transfer::Location;
+use odc_engine::transfer::{Engine, Location};
 use odc_graph::Graph;
 use odc_graph::graphs::Graphs;
 use odc_graph::path::DriveSpec;
@@ -18,6 +18,8 @@ pub struct Services {
     pub config: Arc<Config>,
     /// Clients for every account and drive the panes show.
     pub graphs: Arc<Graphs>,
+    /// The transfer engine: copies and moves, one queue for the whole UI.
+    pub engine: Engine,
 }
 
 impl Services {

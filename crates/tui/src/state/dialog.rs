@@ -32,10 +32,6 @@ pub enum Dialog {
         pane: usize,
         input: Input,
     },
-    /// Comparing the panes' folders: choose how, watch it run, read the result.
-    Compare(CompareView),
-    /// A one-way sync to run, as it will happen.
-    SyncPreview(SyncView),
     /// The hotlist of bookmarked folders, with the selected row.
     Hotlist {
         cursor: usize,
@@ -68,41 +64,6 @@ pub enum Dialog {
         /// One line per transfer it would continue ("↑ local → OneDrive:/remote").
         files: Vec<String>,
     },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompareView {
-    pub ticket: u64,
-    pub left: Location,
-    pub right: Location,
-    pub stage: CompareStage,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum CompareStage {
-    Choosing,
-    Running {
-        quick: bool,
-        /// What it is doing now ("hashing local files: 250 of 10,000").
-        progress: String,
-    },
-    Done {
-        lines: std::sync::Arc<Vec<odc_engine::compare::Difference>>,
-        notes: Vec<String>,
-    },
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyncView {
-    pub src: Location,
-    pub dst: Location,
-    pub lines: std::sync::Arc<Vec<odc_engine::compare::Difference>>,
-    pub plan: odc_engine::compare::sync::SyncPlan,
-    pub delete: bool,
-    /// Why the deletions are big enough to need a second confirmation, once the
-    /// person was told (a second Enter then runs them).
-    pub big_delete: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ pub mod transfers;
 
 pub use crate::shared::common::{AccountInfo, Common, DriveStatus, SignIn, Theme};
 pub use crate::shared::pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
-pub use dialog::{CompareStage, CompareView, Dialog, SyncView};
+pub use dialog::Dialog;
 pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
 
 /// The marked items of a submitted copy or move: as in mc, each is unmarked once
@@ -52,8 +52,7 @@ pub struct State {
     /// Questions from transfers waiting for the dialog, oldest first.
     pub questions: std::collections::VecDeque<Dialog>,
     pub transfers: Transfers,
-    /// What a compare → sync may delete (`sync.*` settings).
-    pub sync_limits: odc_engine::compare::sync::DeleteLimits,
+    pub compare: crate::features::compare::Compare,
 }
 
 impl std::ops::Deref for State {
@@ -76,6 +75,7 @@ pub enum DialogFocus {
     /// One of `State::dialog`'s.
     Shell,
     Sharing,
+    Compare,
     /// The edited file changed on OneDrive meanwhile.
     EditConflict,
 }
@@ -101,6 +101,8 @@ impl State {
             Some(DialogFocus::Shell)
         } else if self.sharing.is_some() {
             Some(DialogFocus::Sharing)
+        } else if self.compare.dialog.is_some() {
+            Some(DialogFocus::Compare)
         } else if self.editing.as_ref().is_some_and(|e| e.conflict) {
             Some(DialogFocus::EditConflict)
         } else {
@@ -125,13 +127,7 @@ impl State {
         // A message on screen keeps the clock going until it expires.
         self.message.is_some()
             || self.viewer.as_ref().is_some_and(|v| v.search.running)
-            || matches!(
-                &self.dialog,
-                Some(Dialog::Compare(CompareView {
-                    stage: CompareStage::Running { .. },
-                    ..
-                }))
-            )
+            || self.compare.running()
             || self.panes.iter().any(|p| p.listing.loading)
             || self.transfers.active() > 0
             || matches!(

@@ -5,7 +5,7 @@ use crossterm::event::KeyCode;
 use odc_engine::compare::{Difference, Verdict};
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
-use odc_tui::state::{CompareStage, Dialog};
+use odc_tui::features::compare::{CompareDialog, CompareStage};
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -93,8 +93,8 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
     insta::assert_snapshot!("compare_summary", screen(&state));
 
     update(&mut state, ch('>'));
-    let Some(Dialog::SyncPreview(view)) = &state.dialog else {
-        panic!("{:?}", state.dialog)
+    let Some(CompareDialog::SyncPreview(view)) = &state.compare.dialog else {
+        panic!("{:?}", state.compare.dialog)
     };
     assert_eq!(
         view.plan.copy,
@@ -126,7 +126,7 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
         other => panic!("{other:?}"),
     }
     assert!(state.panel_open);
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 }
 
 #[test]
@@ -154,8 +154,8 @@ fn right_to_left_swaps_the_sides_and_esc_stops_a_running_compare() {
         },
     );
     update(&mut state, ch('<'));
-    let Some(Dialog::SyncPreview(view)) = &state.dialog else {
-        panic!("{:?}", state.dialog)
+    let Some(CompareDialog::SyncPreview(view)) = &state.compare.dialog else {
+        panic!("{:?}", state.compare.dialog)
     };
     assert_eq!(view.src, Location::Remote(RemotePath::root()));
     assert_eq!(view.plan.copy, vec![("notes.txt".into(), 30)]);
@@ -167,7 +167,7 @@ fn right_to_left_swaps_the_sides_and_esc_stops_a_running_compare() {
         update(&mut state, key(KeyCode::Esc)),
         vec![Effect::CancelCompare]
     );
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     // A failure is shown in the dialog.
     update(&mut state, ctrl('x'));
     let ticket = match &update(&mut state, ch('d'))[..] {
@@ -182,8 +182,8 @@ fn right_to_left_swaps_the_sides_and_esc_stops_a_running_compare() {
         },
     );
     assert!(matches!(
-        &state.dialog,
-        Some(Dialog::Compare(v)) if matches!(v.stage, CompareStage::Failed(_))
+        &state.compare.dialog,
+        Some(CompareDialog::Compare(v)) if matches!(v.stage, CompareStage::Failed(_))
     ));
 }
 

@@ -1,7 +1,6 @@
 //! Dialogs: the popup every dialog is drawn in, sized to what it holds; what each
 //! shows is its feature's file here.
 
-mod compare;
 mod drives;
 mod files;
 mod going;
@@ -16,24 +15,32 @@ use crate::state::{Dialog, DialogFocus, State};
 
 /// The dialog open now, if any, over everything else.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    match (
-        state.dialog_focus(),
-        &state.dialog,
-        &state.sharing,
-        &state.editing,
-    ) {
-        (Some(DialogFocus::Shell), Some(dialog), _, _) => {
-            crate::shared::dialog_parts::draw(state, frame, area, 72, |width, palette| {
-                lines(state, dialog, width, palette)
-            });
+    let Some(focus) = state.dialog_focus() else {
+        return;
+    };
+    match focus {
+        DialogFocus::Shell => {
+            if let Some(dialog) = &state.dialog {
+                crate::shared::dialog_parts::draw(state, frame, area, 72, |width, palette| {
+                    lines(state, dialog, width, palette)
+                });
+            }
         }
-        (Some(DialogFocus::Sharing), _, Some(dialog), _) => {
-            crate::features::sharing::widget::render(state, dialog, frame, area);
+        DialogFocus::Sharing => {
+            if let Some(dialog) = &state.sharing {
+                crate::features::sharing::widget::render(state, dialog, frame, area);
+            }
         }
-        (Some(DialogFocus::EditConflict), _, _, Some(editing)) => {
-            crate::features::editor::widget::render(state, &editing.name, frame, area);
+        DialogFocus::Compare => {
+            if let Some(dialog) = &state.compare.dialog {
+                crate::features::compare::widget::render(state, dialog, frame, area);
+            }
         }
-        _ => {}
+        DialogFocus::EditConflict => {
+            if let Some(editing) = &state.editing {
+                crate::features::editor::widget::render(state, &editing.name, frame, area);
+            }
+        }
     }
 }
 
@@ -53,8 +60,6 @@ fn lines<'a>(
         Dialog::GoTo {
             input, candidates, ..
         } => going::go_to(input, candidates, inner_width, palette),
-        Dialog::Compare(view) => compare::compare(state, view, inner_width, palette),
-        Dialog::SyncPreview(view) => compare::sync_preview(state, view, inner_width, palette),
         Dialog::Find { pane, input } => going::find(state, pane, input, inner_width, palette),
         Dialog::Hotlist { cursor } => going::hotlist(state, cursor, inner_width, palette),
         Dialog::Drives(picker) => drives::drives(state, picker, inner_width, palette),

@@ -2,28 +2,39 @@
 
 use tokio_util::sync::CancellationToken;
 
-use crate::update::Event;
+use std::path::PathBuf;
+
+use crate::shared::messages::Event;
+use crate::shared::services::Services;
 use odc_engine::transfer::Location;
 
-use crate::effects::Runner;
+pub struct CompareIo {
+    /// Caches (local hashes, delta state) for comparing.
+    pub cache: Option<PathBuf>,
+    /// The compare under way (one at a time).
+    pub running: Option<CancellationToken>,
+}
 
-impl Runner {
-    pub(super) fn compare(&mut self, ticket: u64, left: Location, right: Location, quick: bool) {
-        if let Some(old) = self.compare.take() {
-            old.cancel();
-        }
+impl CompareIo {
+    /// Compares two folders; reports `CompareProgress`, then `Compared`.
+    pub fn compare(
+        &mut self,
+        services: &Services,
+        ticket: u64,
+        left: Location,
+        right: Location,
+        quick: bool,
+    ) {
+        self.cancel();
         let token = CancellationToken::new();
-        self.compare = Some(token.clone());
-        let sides = (
-            self.services.graph_at(&left),
-            self.services.graph_at(&right),
-        );
+        self.running = Some(token.clone());
+        let sides = (services.graph_at(&left), services.graph_at(&right));
         let places = odc_engine::compare::locations::Places {
             cache_dir: self.cache.clone(),
-            graph_url: self.services.config.endpoints.graph_url.clone(),
-            follow_symlinks: self.services.config.transfer.follow_symlinks,
+            graph_url: services.config.endpoints.graph_url.clone(),
+            follow_symlinks: services.config.transfer.follow_symlinks,
         };
-        let tx = self.services.tx.clone();
+        let tx = services.tx.clone();
         tokio::spawn(async move {
             let graphs = (sides.0.await, sides.1.await);
             let mode = if quick {
@@ -54,14 +65,17 @@ impl Runner {
         });
     }
 
-    pub(super) fn cancel_compare(&mut self) {
-        if let Some(old) = self.compare.take() {
+    pub fn cancel(&mut self) {
+        if let Some(old) = self.running.take() {
             old.cancel();
         }
     }
 
-    pub(super) fn sync(
-        &mut self,
+    /// A one-way sync: what must make room first, then the copies (overwriting,
+    /// as the preview said), then the deletions, only when every copy went through.
+    pub fn sync(
+        &self,
+        services: &Services,
         making_room: Vec<Location>,
         deletes: Vec<Location>,
         requests: Vec<odc_engine::transfer::Request>,
@@ -69,9 +83,9 @@ impl Runner {
         let graphs: Vec<_> = making_room
             .iter()
             .chain(&deletes)
-            .map(|target| self.services.graph_at(target))
+            .map(|target| services.graph_at(target))
             .collect();
-        let (engine, tx) = (self.engine.clone(), self.services.tx.clone());
+        let (engine, tx) = (services.engine.clone(), services.tx.clone());
         tokio::spawn(async move {
             let mut graphs = futures::future::join_all(graphs).await.into_iter();
             let mut gone = 0;

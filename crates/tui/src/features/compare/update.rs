@@ -1,49 +1,65 @@
-//! The parts of `update` for comparing the panes (Ctrl-X, then d or q, as mc's
-//! Ctrl-X d) and syncing one way from the result: the compare runs on the runner,
-//! the differences are marked in both panes, a summary says what differs, and a
-//! preview shows what a sync will do before Enter runs it.
+//! The compare feature's `update`: opening the dialog, its keys and the sync
+//! preview's, progress and the result (marked in both panes).
 
 use std::sync::Arc;
 
+use crate::features::compare::{Compare, CompareDialog, CompareStage, CompareView, SyncView};
+use crate::shared::common::Common;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
-use crate::state::{CompareStage, CompareView, Dialog, State, SyncView};
 use odc_engine::compare::sync::{SyncPlan, below};
 use odc_engine::compare::{Difference, Verdict};
 
-pub fn open(state: &mut State) -> Vec<Effect> {
-    let remote = state.panes.iter().any(|p| p.source.is_remote());
-    if remote && !state.signed_in() {
-        state.message = Some("Sign in to OneDrive first".into());
+pub fn open(common: &mut Common, compare: &mut Compare) -> Vec<Effect> {
+    let remote = common.panes.iter().any(|p| p.source.is_remote());
+    if remote && !common.signed_in() {
+        common.message = Some("Sign in to OneDrive first".into());
         return Vec::new();
     }
-    if state.panes.iter().any(|p| p.found.is_some()) {
-        state.message = Some("Leave the find results first (Backspace)".into());
+    if common.panes.iter().any(|p| p.found.is_some()) {
+        common.message = Some("Leave the find results first (Backspace)".into());
         return Vec::new();
     }
-    let ticket = state.take_ticket();
-    state.dialog = Some(Dialog::Compare(CompareView {
+    let ticket = common.take_ticket();
+    compare.dialog = Some(CompareDialog::Compare(CompareView {
         ticket,
-        left: state.panes[0].source.clone(),
-        right: state.panes[1].source.clone(),
+        left: common.panes[0].source.clone(),
+        right: common.panes[1].source.clone(),
         stage: CompareStage::Choosing,
     }));
     Vec::new()
 }
 
+/// A key while the compare dialog or the sync preview is open: it takes every key.
+pub fn on_key(
+    common: &mut Common,
+    compare: &mut Compare,
+    key: crossterm::event::KeyEvent,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    compare.dialog = match compare.dialog.take() {
+        Some(CompareDialog::Compare(view)) => compare_key(common, view, key, &mut effects),
+        Some(CompareDialog::SyncPreview(view)) => {
+            sync_key(common, &compare.limits, view, key, &mut effects)
+        }
+        None => None,
+    };
+    effects
+}
+
 /// A key in the compare dialog; returns the dialog to keep, if any.
-pub fn compare_key(
-    state: &mut State,
+fn compare_key(
+    common: &mut Common,
     mut view: CompareView,
     key: crossterm::event::KeyEvent,
     effects: &mut Vec<Effect>,
-) -> Option<Dialog> {
-    let action = state.keymap.action_in(Context::Compare, &key);
+) -> Option<CompareDialog> {
+    let action = common.keymap.action_in(Context::Compare, &key);
     if key.code == crossterm::event::KeyCode::Esc
         && matches!(view.stage, CompareStage::Running { .. })
     {
         effects.push(Effect::CancelCompare);
-        state.message = Some("Compare stopped".into());
+        common.message = Some("Compare stopped".into());
         return None;
     }
     match (action, &view.stage) {
@@ -64,7 +80,7 @@ pub fn compare_key(
                 quick,
                 progress: String::new(),
             };
-            Some(Dialog::Compare(view))
+            Some(CompareDialog::Compare(view))
         }
         (
             Some(Action::CompareToRight | Action::CompareToLeft),
@@ -73,13 +89,13 @@ pub fn compare_key(
             let to_right = action == Some(Action::CompareToRight);
             Some(preview(&view, lines.clone(), to_right))
         }
-        _ => Some(Dialog::Compare(view)),
+        _ => Some(CompareDialog::Compare(view)),
     }
 }
 
 /// The sync preview: left → right uses the lines as they are, right → left with
 /// the sides swapped.
-fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> Dialog {
+fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> CompareDialog {
     let (src, dst, lines) = if to_right {
         (view.left.clone(), view.right.clone(), lines)
     } else {
@@ -98,7 +114,7 @@ fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> D
         (view.right.clone(), view.left.clone(), Arc::new(swapped))
     };
     let plan = SyncPlan::from(&lines, false);
-    Dialog::SyncPreview(SyncView {
+    CompareDialog::SyncPreview(SyncView {
         src,
         dst,
         lines,
@@ -108,8 +124,8 @@ fn preview(view: &CompareView, lines: Arc<Vec<Difference>>, to_right: bool) -> D
     })
 }
 
-pub fn progress(state: &mut State, ticket: u64, text: String) {
-    if let Some(Dialog::Compare(view)) = &mut state.dialog
+pub fn progress(compare: &mut Compare, ticket: u64, text: String) {
+    if let Some(CompareDialog::Compare(view)) = &mut compare.dialog
         && view.ticket == ticket
         && let CompareStage::Running { progress, .. } = &mut view.stage
     {
@@ -118,11 +134,12 @@ pub fn progress(state: &mut State, ticket: u64, text: String) {
 }
 
 pub fn compared(
-    state: &mut State,
+    common: &mut Common,
+    compare: &mut Compare,
     ticket: u64,
     result: Result<(Vec<Difference>, Vec<String>), String>,
 ) -> Vec<Effect> {
-    let Some(Dialog::Compare(view)) = &mut state.dialog else {
+    let Some(CompareDialog::Compare(view)) = &mut compare.dialog else {
         return Vec::new();
     };
     if view.ticket != ticket {
@@ -130,8 +147,8 @@ pub fn compared(
     }
     match result {
         Ok((lines, notes)) => {
-            mark_differences(state, &lines);
-            if let Some(Dialog::Compare(view)) = &mut state.dialog {
+            mark_differences(common, &lines);
+            if let Some(CompareDialog::Compare(view)) = &mut compare.dialog {
                 view.stage = CompareStage::Done {
                     lines: Arc::new(lines),
                     notes,
@@ -145,8 +162,8 @@ pub fn compared(
 
 /// Marks, in each pane, the items that differ or are on its side only (a folder
 /// when something inside it does), and nothing else.
-fn mark_differences(state: &mut State, lines: &[Difference]) {
-    for pane in &mut state.panes {
+fn mark_differences(common: &mut Common, lines: &[Difference]) {
+    for pane in &mut common.panes {
         pane.marked.clear();
     }
     // Left-out items are not differences to act on (a link, a notebook): unmarked.
@@ -163,7 +180,7 @@ fn mark_differences(state: &mut State, lines: &[Difference]) {
             _ => (true, true),
         };
         for (side, wanted) in [(0, left), (1, right)] {
-            let pane = &mut state.panes[side];
+            let pane = &mut common.panes[side];
             if !wanted {
                 continue;
             }
@@ -177,28 +194,29 @@ fn mark_differences(state: &mut State, lines: &[Difference]) {
 }
 
 /// A key in the sync preview; returns the dialog to keep, if any.
-pub fn sync_key(
-    state: &mut State,
+fn sync_key(
+    common: &mut Common,
+    limits: &odc_engine::compare::sync::DeleteLimits,
     mut view: SyncView,
     key: crossterm::event::KeyEvent,
     effects: &mut Vec<Effect>,
-) -> Option<Dialog> {
-    match state.keymap.action_in(Context::Sync, &key) {
+) -> Option<CompareDialog> {
+    match common.keymap.action_in(Context::Sync, &key) {
         Some(Action::SyncCancel) => None,
         Some(Action::SyncDelete) => {
             view.delete = !view.delete;
             view.plan = SyncPlan::from(&view.lines, view.delete);
             view.big_delete = None;
-            Some(Dialog::SyncPreview(view))
+            Some(CompareDialog::SyncPreview(view))
         }
         Some(Action::SyncRun) => {
             if view.plan.is_empty() {
-                state.message = Some("Nothing to sync: the folders are the same".into());
+                common.message = Some("Nothing to sync: the folders are the same".into());
                 return None;
             }
             // The big-delete safeguard: said once, then a second Enter is the
             // explicit confirmation (`--force` on the command line).
-            let sync = &state.sync_limits;
+            let sync = limits;
             let limits = odc_engine::compare::sync::DeleteLimits {
                 force: view.big_delete.is_some(),
                 ..*sync
@@ -208,11 +226,11 @@ pub fn sync_key(
             {
                 if limits.force {
                     // Over the hard limit (max_delete): never.
-                    state.message = Some(format!("Nothing synced: {why}"));
-                    return Some(Dialog::SyncPreview(view));
+                    common.message = Some(format!("Nothing synced: {why}"));
+                    return Some(CompareDialog::SyncPreview(view));
                 }
                 view.big_delete = Some(why);
-                return Some(Dialog::SyncPreview(view));
+                return Some(CompareDialog::SyncPreview(view));
             }
             let copied: std::collections::HashSet<&String> =
                 view.plan.copy.iter().map(|(path, _)| path).collect();
@@ -234,9 +252,9 @@ pub fn sync_key(
                 deletes,
                 requests,
             });
-            state.panel_open = true;
+            common.panel_open = true;
             None
         }
-        _ => Some(Dialog::SyncPreview(view)),
+        _ => Some(CompareDialog::SyncPreview(view)),
     }
 }

@@ -1,19 +1,30 @@
 //! Comparing the panes and the sync it leads to: the choice, progress, summary, the preview.
 
 use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::features::compare::{CompareDialog, CompareStage};
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::{CompareStage, State};
 use odc_core::display::escape_control;
 
+use crate::features::compare::{CompareView, SyncView};
 use crate::shared::dialog_parts::hint_lines;
-use crate::state::dialog::{CompareView, SyncView};
 
-pub fn compare<'a>(
-    state: &'a State,
+/// The compare dialog or the sync preview.
+pub fn render(common: &Common, dialog: &CompareDialog, frame: &mut Frame, area: Rect) {
+    crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| match dialog {
+        CompareDialog::Compare(view) => compare(common, view, width, palette),
+        CompareDialog::SyncPreview(view) => sync_preview(common, view, width, palette),
+    });
+}
+
+fn compare<'a>(
+    common: &Common,
     view: &'a CompareView,
     inner_width: usize,
     palette: &Palette,
@@ -32,7 +43,7 @@ pub fn compare<'a>(
     match &view.stage {
         CompareStage::Choosing => {
             lines.push(Line::from("Compare the folders and everything below them:"));
-            lines.extend(hint_lines(state, Context::Compare, inner_width, palette));
+            lines.extend(hint_lines(common, Context::Compare, inner_width, palette));
         }
         CompareStage::Running { quick, progress } => {
             let how = if *quick {
@@ -42,7 +53,7 @@ pub fn compare<'a>(
             };
             lines.push(Line::from(format!(
                 "{} Comparing by {how}…  Esc stops",
-                crate::shared::palette::spinner(state)
+                crate::shared::palette::spinner(common)
             )));
             if !progress.is_empty() {
                 lines.push(Line::styled(fit(progress, inner_width), palette.dim()));
@@ -88,18 +99,18 @@ pub fn compare<'a>(
             } else {
                 "The differing items are marked in both panes."
             }));
-            lines.extend(hint_lines(state, Context::Compare, inner_width, palette));
+            lines.extend(hint_lines(common, Context::Compare, inner_width, palette));
         }
         CompareStage::Failed(problem) => {
             lines.push(Line::styled(escape_control(problem), palette.error()));
-            lines.extend(hint_lines(state, Context::Compare, inner_width, palette));
+            lines.extend(hint_lines(common, Context::Compare, inner_width, palette));
         }
     }
     (" Compare ".into(), lines)
 }
 
-pub fn sync_preview<'a>(
-    state: &'a State,
+fn sync_preview<'a>(
+    common: &Common,
     view: &'a SyncView,
     inner_width: usize,
     palette: &Palette,
@@ -192,6 +203,6 @@ pub fn sync_preview<'a>(
             palette.error(),
         ));
     }
-    lines.extend(hint_lines(state, Context::Sync, inner_width, palette));
+    lines.extend(hint_lines(common, Context::Sync, inner_width, palette));
     (" Sync one way ".into(), lines)
 }
