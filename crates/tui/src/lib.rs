@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod clipboard;
-pub mod drive_ops;
 pub mod effects;
 pub mod features;
 pub mod finding;
@@ -14,7 +13,6 @@ pub mod listing;
 pub mod nav_ops;
 pub mod ops;
 pub mod pane_ops;
-pub mod places;
 pub mod shared;
 pub mod state;
 pub mod terminal;

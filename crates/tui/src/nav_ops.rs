@@ -13,20 +13,6 @@ use crate::state::{Dialog, State};
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;
 
-/// Points `pane` at `to` and lists it; the place it leaves on the other side is
-/// kept for the local/OneDrive toggle (b).
-pub fn navigate(state: &mut State, pane: usize, to: Location) -> Vec<Effect> {
-    let p = &mut state.panes[pane];
-    if p.source.is_remote() != to.is_remote() {
-        p.other_source = p.source.clone();
-    }
-    p.source = to;
-    p.filter = None;
-    p.want_cursor = None;
-    p.goto_from = None;
-    crate::shared::relist::list(state, pane)
-}
-
 pub fn open_goto(state: &mut State) {
     state.dialog = Some(Dialog::GoTo {
         pane: state.active,
@@ -49,7 +35,7 @@ pub fn goto_key(
         KeyCode::Enter => match goto::target(input.value(), &here, state.home.as_deref()) {
             Ok(to) => {
                 let from = state.panes[pane].source.clone();
-                effects.extend(navigate(state, pane, to));
+                effects.extend(crate::shared::relist::navigate(state, pane, to));
                 state.panes[pane].goto_from = Some(from);
                 None
             }
@@ -148,7 +134,8 @@ pub fn hotlist_key(
         Some(Action::HotlistDown) => keep((cursor + 1).min(last)),
         Some(Action::HotlistGo) => match state.hotlist.get(cursor).cloned() {
             Some(to) => {
-                effects.extend(navigate(state, state.active, to));
+                let active = state.active;
+                effects.extend(crate::shared::relist::navigate(state, active, to));
                 None
             }
             None => keep(cursor),
@@ -238,7 +225,7 @@ pub fn open_found(state: &mut State) -> Vec<Effect> {
     let (Some(folder), name) = (location.parent(), location.name()) else {
         return Vec::new();
     };
-    let effects = navigate(state, pane, folder);
+    let effects = crate::shared::relist::navigate(state, pane, folder);
     state.panes[pane].want_cursor = Some(name);
     effects
 }
@@ -267,10 +254,10 @@ pub fn goto_failed(
 ) -> Vec<Effect> {
     let target = state.panes[pane].source.clone();
     if not_a_folder && let Some(folder) = target.parent() {
-        let effects = navigate(state, pane, folder);
+        let effects = crate::shared::relist::navigate(state, pane, folder);
         state.panes[pane].want_cursor = Some(target.name());
         return effects;
     }
     state.message = Some(odc_core::display::escape_control(&message));
-    navigate(state, pane, from)
+    crate::shared::relist::navigate(state, pane, from)
 }

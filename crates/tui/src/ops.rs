@@ -184,7 +184,6 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             ticket,
         } => crate::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
         Dialog::Hotlist { cursor } => crate::nav_ops::hotlist_key(state, cursor, key, &mut effects),
-        Dialog::Drives(picker) => crate::drive_ops::key(state, picker, key, &mut effects),
         Dialog::Find { pane, input } => {
             crate::nav_ops::find_key(state, (pane, input), key, &mut effects)
         }

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::features::compare::update as compare;
+use crate::features::drives::update as drives;
 use crate::features::editor::update as editor;
 use crate::features::sharing::update as sharing;
 use crate::features::viewer::update as viewer;
@@ -108,10 +109,7 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::DriveInfo { drive, used, total } => {
-            if let Some(status) = state.drives.get_mut(&drive) {
-                status.quota_used = used;
-                status.quota_total = total;
-            }
+            drives::drive_info(&mut state.common, &drive, used, total);
             Vec::new()
         }
         Event::Places {
@@ -119,7 +117,13 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             places,
             done,
         } => {
-            crate::drive_ops::places_arrived(state, ticket, places, done);
+            drives::places_arrived(
+                &mut state.common,
+                &mut state.drive_picker,
+                ticket,
+                places,
+                done,
+            );
             Vec::new()
         }
         Event::Hotlist(result) => {
@@ -287,6 +291,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Some(DialogFocus::Compare) => {
             return compare::on_key(&mut state.common, &mut state.compare, key);
+        }
+        Some(DialogFocus::Drives) => {
+            return drives::on_key(&mut state.common, &mut state.drive_picker, key);
         }
         Some(DialogFocus::EditConflict) => {
             return editor::on_conflict_key(&mut state.common, &mut state.editing, key);
@@ -475,7 +482,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             return list(state, active);
         }
-        Action::PickDrive => return crate::drive_ops::open(state),
+        Action::PickDrive => return drives::open(&mut state.common, &mut state.drive_picker),
         Action::ToggleSource => {
             std::mem::swap(&mut pane.source, &mut pane.other_source);
             pane.filter = None;
@@ -647,6 +654,7 @@ pub fn initial_state(
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),
+        drive_picker: None,
         compare: crate::features::compare::Compare::new(odc_engine::compare::sync::DeleteLimits {
             max_delete: config.sync.max_delete,
             big_percent: config.sync.big_delete_percent,

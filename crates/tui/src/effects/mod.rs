@@ -1,7 +1,6 @@
 //! Runs the effects `update` asks for: the only place UI work is spawned. Tasks
 //! never touch the state; they send events back.
 
-mod drives;
 mod files;
 mod hotlist;
 mod panes;
@@ -17,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use std::collections::HashMap;
 
 use crate::features::compare::io::CompareIo;
+use crate::features::drives::io as drives;
 use crate::features::editor::io::EditorIo;
 use crate::features::sharing::io as sharing;
 use crate::features::viewer::io::ViewerIo;
@@ -43,7 +43,6 @@ pub enum LoopControl {
 
 pub struct Runner {
     services: Services,
-    store: TokenStore,
     listings: [Option<CancellationToken>; 2],
     sign_in: Option<CancellationToken>,
     replies: Arc<Mutex<Replies>>,
@@ -80,9 +79,9 @@ impl Runner {
                 tx,
                 config,
                 graphs,
+                store,
                 engine,
             },
-            store,
             listings: [None, None],
             sign_in: None,
             replies: Arc::new(Mutex::new(Replies::default())),
@@ -190,9 +189,11 @@ impl Runner {
             } => self
                 .compare
                 .sync(&self.services, making_room, deletes, requests),
-            Effect::FetchDriveInfo { drive } => self.fetch_drive_info(drive),
-            Effect::LoadPlaces { ticket } => self.load_places(ticket),
-            Effect::SearchSites { ticket, text } => self.search_sites(ticket, text),
+            Effect::FetchDriveInfo { drive } => drives::fetch_drive_info(&self.services, drive),
+            Effect::LoadPlaces { ticket } => drives::load_places(&self.services, ticket),
+            Effect::SearchSites { ticket, text } => {
+                drives::search_sites(&self.services, ticket, text)
+            }
             Effect::LoadHotlist => self.load_hotlist(),
             Effect::SaveHotlist(folders) => self.save_hotlist(folders),
             Effect::UploadEdit {

@@ -41,7 +41,7 @@ impl Runner {
     pub(super) fn check_session(&mut self) {
         let (config, store, tx) = (
             self.services.config.clone(),
-            self.store.clone(),
+            self.services.store.clone(),
             self.services.tx.clone(),
         );
         let engine = self.services.engine.clone();
@@ -83,7 +83,7 @@ impl Runner {
         let (tx, config, store, engine) = (
             self.services.tx.clone(),
             self.services.config.clone(),
-            self.store.clone(),
+            self.services.store.clone(),
             self.services.engine.clone(),
         );
         tokio::spawn(async move {

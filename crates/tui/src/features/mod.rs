@@ -5,6 +5,7 @@
 //! `effects`, `ui`, `app`), which composes them.
 
 pub mod compare;
+pub mod drives;
 pub mod editor;
 pub mod sharing;
 pub mod viewer;

@@ -1,6 +1,7 @@
 //! Listing a pane (again): the effects that list a pane's folder, with its drive's
 //! name and quota the first time, and the panes that show folders a change touched.
-//! Shared by `update` and the features that change or move what a pane shows.
+//! Shared by `update` and the features that change or move what a pane shows,
+//! and pointing a pane at another place.
 
 use crate::shared::common::Common;
 use crate::shared::messages::Effect;
@@ -58,4 +59,18 @@ pub fn reload(common: &mut Common, locations: &[odc_engine::transfer::Location])
         }
     }
     effects
+}
+
+/// Points `pane` at `to` and lists it; the place it leaves on the other side is
+/// kept for the local/OneDrive toggle (b).
+pub fn navigate(common: &mut Common, pane: usize, to: Location) -> Vec<Effect> {
+    let p = &mut common.panes[pane];
+    if p.source.is_remote() != to.is_remote() {
+        p.other_source = p.source.clone();
+    }
+    p.source = to;
+    p.filter = None;
+    p.want_cursor = None;
+    p.goto_from = None;
+    list(common, pane)
 }

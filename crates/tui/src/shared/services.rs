@@ -11,6 +11,7 @@ use odc_engine::transfer::{Engine, Location};
 use odc_graph::Graph;
 use odc_graph::graphs::Graphs;
 use odc_graph::path::DriveSpec;
+use odc_graph::tokens::TokenStore;
 
 #[derive(Clone)]
 pub struct Services {
@@ -18,6 +19,8 @@ pub struct Services {
     pub config: Arc<Config>,
     /// Clients for every account and drive the panes show.
     pub graphs: Arc<Graphs>,
+    /// The signed-in accounts' tokens.
+    pub store: TokenStore,
     /// The transfer engine: copies and moves, one queue for the whole UI.
     pub engine: Engine,
 }

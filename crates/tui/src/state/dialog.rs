@@ -1,6 +1,5 @@
 //! Dialogs: what they show and what they are editing. Plain data.
 
-use crate::shared::messages::drives::Place;
 use crate::shared::messages::transfers::{ConflictView, ErrorView};
 use tui_input::Input;
 
@@ -36,8 +35,6 @@ pub enum Dialog {
     Hotlist {
         cursor: usize,
     },
-    /// F2: what a pane shows (local files, each account's OneDrive, libraries).
-    Drives(DrivePicker),
     /// `+` / `-`: mark or unmark the names matching a glob.
     Glob {
         pane: usize,
@@ -64,17 +61,4 @@ pub enum Dialog {
         /// One line per transfer it would continue ("↑ local → OneDrive:/remote").
         files: Vec<String>,
     },
-}
-
-#[derive(Debug, Clone)]
-pub struct DrivePicker {
-    pub pane: usize,
-    /// Answers to older loads or searches are dropped.
-    pub ticket: u64,
-    pub places: Vec<Place>,
-    pub cursor: usize,
-    /// Accounts, sites or a search are still being read.
-    pub loading: bool,
-    /// Typing a site search (after `/`).
-    pub search: Option<Input>,
 }

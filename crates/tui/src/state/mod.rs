@@ -53,6 +53,8 @@ pub struct State {
     pub questions: std::collections::VecDeque<Dialog>,
     pub transfers: Transfers,
     pub compare: crate::features::compare::Compare,
+    /// The drive picker (F2).
+    pub drive_picker: Option<crate::features::drives::DrivePicker>,
 }
 
 impl std::ops::Deref for State {
@@ -76,6 +78,7 @@ pub enum DialogFocus {
     Shell,
     Sharing,
     Compare,
+    Drives,
     /// The edited file changed on OneDrive meanwhile.
     EditConflict,
 }
@@ -103,6 +106,8 @@ impl State {
             Some(DialogFocus::Sharing)
         } else if self.compare.dialog.is_some() {
             Some(DialogFocus::Compare)
+        } else if self.drive_picker.is_some() {
+            Some(DialogFocus::Drives)
         } else if self.editing.as_ref().is_some_and(|e| e.conflict) {
             Some(DialogFocus::EditConflict)
         } else {

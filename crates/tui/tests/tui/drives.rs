@@ -7,7 +7,6 @@ use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 use odc_graph::path::DriveSpec;
 use odc_tui::shared::messages::drives::Place;
-use odc_tui::state::Dialog;
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -30,8 +29,8 @@ fn place(owner: &str, label: &str, drive: DriveSpec) -> Place {
 }
 
 fn picker_ticket(state: &odc_tui::state::State) -> u64 {
-    match &state.dialog {
-        Some(Dialog::Drives(picker)) => picker.ticket,
+    match &state.drive_picker {
+        Some(picker) => picker.ticket,
         other => panic!("{other:?}"),
     }
 }
@@ -89,7 +88,7 @@ fn f2_lists_places_as_they_arrive_and_shows_the_chosen_one() {
     update(&mut state, ch('j'));
     update(&mut state, ch('j'));
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     let listed = effects.iter().any(|e| {
         matches!(e, Effect::List { pane: 0, source: Location::Remote(p), .. }
             if p.is_root() && p.drive() == &work(None))
@@ -165,9 +164,9 @@ fn slash_searches_sites_and_esc_closes() {
     // Esc leaves the search line first, then the picker; the pane is unchanged.
     update(&mut state, ch('/'));
     update(&mut state, key(KeyCode::Esc));
-    assert!(state.dialog.is_some());
+    assert!(state.drive_picker.is_some());
     update(&mut state, key(KeyCode::Esc));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     assert!(!state.panes[0].source.is_remote());
 }
 

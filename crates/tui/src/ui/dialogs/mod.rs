@@ -1,7 +1,6 @@
 //! Dialogs: the popup every dialog is drawn in, sized to what it holds; what each
 //! shows is its feature's file here.
 
-mod drives;
 mod files;
 mod going;
 mod transfers;
@@ -36,6 +35,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::compare::widget::render(state, dialog, frame, area);
             }
         }
+        DialogFocus::Drives => {
+            if let Some(picker) = &state.drive_picker {
+                crate::features::drives::widget::render(state, picker, frame, area);
+            }
+        }
         DialogFocus::EditConflict => {
             if let Some(editing) = &state.editing {
                 crate::features::editor::widget::render(state, &editing.name, frame, area);
@@ -62,7 +66,6 @@ fn lines<'a>(
         } => going::go_to(input, candidates, inner_width, palette),
         Dialog::Find { pane, input } => going::find(state, pane, input, inner_width, palette),
         Dialog::Hotlist { cursor } => going::hotlist(state, cursor, inner_width, palette),
-        Dialog::Drives(picker) => drives::drives(state, picker, inner_width, palette),
         Dialog::Glob { mark, input, .. } => files::glob(*mark, input, inner_width, palette),
         Dialog::Rename {
             original, input, ..

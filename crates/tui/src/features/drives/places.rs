@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::shared::messages::Event;
 use crate::shared::messages::drives::Place;
-use crate::update::Event;
 use odc_core::config::Config;
 use odc_core::display::escape_control;
 use odc_engine::transfer::Location;

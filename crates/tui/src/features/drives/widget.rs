@@ -1,18 +1,27 @@
 //! The drive picker (F2): accounts, drives, shared folders and SharePoint libraries.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::State;
 use odc_core::display::escape_control;
 
+use crate::features::drives::DrivePicker;
 use crate::shared::dialog_parts::{field, hint_lines};
-use crate::state::dialog::DrivePicker;
 
-pub fn drives<'a>(
-    state: &'a State,
+/// The picker, as tall as its rows allow.
+pub fn render(common: &Common, picker: &DrivePicker, frame: &mut Frame, area: Rect) {
+    crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| {
+        lines(common, picker, width, palette)
+    });
+}
+
+fn lines<'a>(
+    common: &Common,
     picker: &'a DrivePicker,
     inner_width: usize,
     palette: &Palette,
@@ -60,7 +69,7 @@ pub fn drives<'a>(
             lines.push(field(input, inner_width, palette));
             lines.push(Line::styled("Enter: search   Esc: back", palette.dim()));
         }
-        None => lines.extend(hint_lines(state, Context::Drives, inner_width, palette)),
+        None => lines.extend(hint_lines(common, Context::Drives, inner_width, palette)),
     }
     (
         format!(
