@@ -64,7 +64,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             });
         }
         Action::Mkdir | Action::Rename | Action::Delete
-            if crate::nav_ops::refuse_in_results(state) => {}
+            if crate::shared::relist::refuse_in_results(state) => {}
         Action::Mkdir => {
             if pane_ready(state, active) {
                 state.dialog = Some(Dialog::Mkdir {
@@ -177,16 +177,6 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Some(Dialog::Mkdir { pane, input })
             }
         },
-        Dialog::GoTo {
-            pane,
-            input,
-            candidates,
-            ticket,
-        } => crate::nav_ops::goto_key(state, (pane, input, candidates, ticket), key, &mut effects),
-        Dialog::Hotlist { cursor } => crate::nav_ops::hotlist_key(state, cursor, key, &mut effects),
-        Dialog::Find { pane, input } => {
-            crate::nav_ops::find_key(state, (pane, input), key, &mut effects)
-        }
         Dialog::Glob {
             pane,
             mark,

@@ -9,7 +9,7 @@ use crate::state::{Details, Location, Pane, State};
 pub fn open(state: &mut State) -> Vec<Effect> {
     let active = state.active;
     if state.panes[active].found.is_some() {
-        return crate::nav_ops::open_found(state);
+        return crate::shared::relist::open_found(state);
     }
     let pane = &mut state.panes[active];
     let Some(entry) = pane.current().cloned() else {

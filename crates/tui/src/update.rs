@@ -9,6 +9,9 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::features::compare::update as compare;
 use crate::features::drives::update as drives;
 use crate::features::editor::update as editor;
+use crate::features::find::update as find;
+use crate::features::goto::update as goto;
+use crate::features::hotlist::update as hotlist;
 use crate::features::sharing::update as sharing;
 use crate::features::viewer::update as viewer;
 use crate::pane_ops::{keep_cursor_visible, open, parent};
@@ -105,7 +108,7 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Changed(locations) => reload(state, &locations),
         Event::Completions { ticket, result } => {
-            crate::nav_ops::completions(state, ticket, result);
+            goto::completions(&mut state.common, &mut state.goto, ticket, result);
             Vec::new()
         }
         Event::DriveInfo { drive, used, total } => {
@@ -127,17 +130,7 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Hotlist(result) => {
-            match result {
-                Ok((folders, bad)) => {
-                    state.hotlist = folders;
-                    if bad > 0 {
-                        state.message = Some(format!(
-                            "The hotlist file has {bad} line(s) that are not paths; they were skipped"
-                        ));
-                    }
-                }
-                Err(problem) => state.message = Some(format!("Cannot read the hotlist: {problem}")),
-            }
+            hotlist::loaded(&mut state.common, &mut state.hotlist, result);
             Vec::new()
         }
         Event::LinkMade { ticket, result } => sharing::made(&mut state.sharing, ticket, result),
@@ -189,7 +182,13 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
                 return Vec::new();
             }
             if let Some(from) = p.goto_from.take() {
-                return crate::nav_ops::goto_failed(state, pane, from, message, not_a_folder);
+                return crate::shared::relist::goto_failed(
+                    state,
+                    pane,
+                    from,
+                    message,
+                    not_a_folder,
+                );
             }
             p.listing.loading = false;
             p.listing.error = Some(message);
@@ -294,6 +293,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Some(DialogFocus::Drives) => {
             return drives::on_key(&mut state.common, &mut state.drive_picker, key);
+        }
+        Some(DialogFocus::GoTo) => return goto::on_key(&mut state.common, &mut state.goto, key),
+        Some(DialogFocus::Find) => return find::on_key(&mut state.common, &mut state.find, key),
+        Some(DialogFocus::Hotlist) => {
+            return hotlist::on_key(&mut state.common, &mut state.hotlist, key);
         }
         Some(DialogFocus::EditConflict) => {
             return editor::on_conflict_key(&mut state.common, &mut state.editing, key);
@@ -478,7 +482,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             pane.want_cursor = pane.current().map(|e| e.name.clone());
             if let Some(query) = pane.found.clone() {
-                return crate::nav_ops::start_find(state, active, query);
+                return crate::shared::relist::start_find(state, active, query);
             }
             return list(state, active);
         }
@@ -511,17 +515,17 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::GoTo => {
-            crate::nav_ops::open_goto(state);
+            goto::open(&state.common, &mut state.goto);
             return Vec::new();
         }
         Action::Find => {
-            crate::nav_ops::open_find(state);
+            find::open(&mut state.common, &mut state.find);
             return Vec::new();
         }
         Action::ShareLink => return sharing::open(&mut state.common, &mut state.sharing),
         Action::Compare => return compare::open(&mut state.common, &mut state.compare),
         Action::Hotlist => {
-            crate::nav_ops::open_hotlist(state);
+            hotlist::open(&mut state.hotlist);
             return Vec::new();
         }
         Action::SwapPanes => {
@@ -650,7 +654,9 @@ pub fn initial_state(
         viewer: None,
         editing: None,
         unmark: Vec::new(),
-        hotlist: Vec::new(),
+        hotlist: Default::default(),
+        goto: None,
+        find: None,
         dialog: None,
         questions: Default::default(),
         transfers: Default::default(),

@@ -2,7 +2,6 @@
 //! never touch the state; they send events back.
 
 mod files;
-mod hotlist;
 mod panes;
 mod sign_in;
 mod transfers;
@@ -18,6 +17,9 @@ use std::collections::HashMap;
 use crate::features::compare::io::CompareIo;
 use crate::features::drives::io as drives;
 use crate::features::editor::io::EditorIo;
+use crate::features::find::io as find;
+use crate::features::goto::io as goto;
+use crate::features::hotlist::io::HotlistIo;
 use crate::features::sharing::io as sharing;
 use crate::features::viewer::io::ViewerIo;
 use crate::shared::messages::{Effect, Event};
@@ -48,7 +50,7 @@ pub struct Runner {
     replies: Arc<Mutex<Replies>>,
     viewer: ViewerIo,
     editor: EditorIo,
-    hotlist: Option<PathBuf>,
+    hotlist: HotlistIo,
     compare: CompareIo,
 }
 
@@ -89,7 +91,9 @@ impl Runner {
             editor: EditorIo {
                 edits: places.edits,
             },
-            hotlist: places.hotlist,
+            hotlist: HotlistIo {
+                path: places.hotlist,
+            },
             compare: CompareIo {
                 cache: places.cache,
                 running: None,
@@ -121,7 +125,10 @@ impl Runner {
                 ticket,
                 base,
                 query,
-            } => self.find(pane, ticket, base, query),
+            } => {
+                let cancel = self.new_listing(pane);
+                find::find(&self.services, cancel, (pane, ticket), base, query)
+            }
             Effect::CheckSession => self.check_session(),
             Effect::StartSignIn => self.start_sign_in(false),
             Effect::StartBrowserSignIn => self.start_sign_in(true),
@@ -165,7 +172,9 @@ impl Runner {
                 self.editor.fetch(&self.services, ticket, id, drive)
             }
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
-            Effect::CompleteFolders { ticket, folder } => self.complete_folders(ticket, folder),
+            Effect::CompleteFolders { ticket, folder } => {
+                goto::complete_folders(&self.services, ticket, folder)
+            }
             Effect::CreateLink {
                 ticket,
                 id,
@@ -194,8 +203,8 @@ impl Runner {
             Effect::SearchSites { ticket, text } => {
                 drives::search_sites(&self.services, ticket, text)
             }
-            Effect::LoadHotlist => self.load_hotlist(),
-            Effect::SaveHotlist(folders) => self.save_hotlist(folders),
+            Effect::LoadHotlist => self.hotlist.load(&self.services),
+            Effect::SaveHotlist(folders) => self.hotlist.save(&self.services, folders),
             Effect::UploadEdit {
                 ticket,
                 copy,

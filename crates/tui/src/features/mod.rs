@@ -7,5 +7,8 @@
 pub mod compare;
 pub mod drives;
 pub mod editor;
+pub mod find;
+pub mod goto;
+pub mod hotlist;
 pub mod sharing;
 pub mod viewer;

@@ -8,6 +8,7 @@ pub mod dialog_parts;
 pub mod keymap;
 pub mod layout;
 pub mod messages;
+pub mod pages;
 pub mod palette;
 pub mod pane;
 pub mod relist;

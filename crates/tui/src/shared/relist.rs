@@ -74,3 +74,66 @@ pub fn navigate(common: &mut Common, pane: usize, to: Location) -> Vec<Effect> {
     p.goto_from = None;
     list(common, pane)
 }
+
+/// Shows the results of `query` below the pane's folder, as they arrive.
+pub fn start_find(common: &mut Common, pane: usize, query: String) -> Vec<Effect> {
+    let ticket = common.take_ticket();
+    let p = &mut common.panes[pane];
+    p.begin_listing(ticket);
+    p.filter = None;
+    p.want_cursor = None;
+    p.found = Some(query.clone());
+    vec![Effect::Find {
+        pane,
+        ticket,
+        base: p.source.clone(),
+        query,
+    }]
+}
+
+/// Enter on a find result: its folder, with the cursor on it.
+pub fn open_found(common: &mut Common) -> Vec<Effect> {
+    let pane = common.active;
+    let Some(entry) = common.panes[pane].current().cloned() else {
+        return Vec::new();
+    };
+    let location = common.panes[pane].location_of(&entry.name);
+    let (Some(folder), name) = (location.parent(), location.name()) else {
+        return Vec::new();
+    };
+    let effects = navigate(common, pane, folder);
+    common.panes[pane].want_cursor = Some(name);
+    effects
+}
+
+/// What the pane's folder operations say in find results.
+pub fn refuse_in_results(common: &mut Common) -> bool {
+    if common.active_pane().found.is_some() {
+        common.message = Some(
+            "These are find results: Enter goes to the item's folder, where it can be renamed or deleted"
+                .into(),
+        );
+        return true;
+    }
+    false
+}
+
+/// A go-to's place could not be listed: a file opens its folder with the cursor
+/// on it; anything else (missing, unreadable) takes the pane back where it was,
+/// and says why.
+pub fn goto_failed(
+    common: &mut Common,
+    pane: usize,
+    from: Location,
+    message: String,
+    not_a_folder: bool,
+) -> Vec<Effect> {
+    let target = common.panes[pane].source.clone();
+    if not_a_folder && let Some(folder) = target.parent() {
+        let effects = navigate(common, pane, folder);
+        common.panes[pane].want_cursor = Some(target.name());
+        return effects;
+    }
+    common.message = Some(odc_core::display::escape_control(&message));
+    navigate(common, pane, from)
+}

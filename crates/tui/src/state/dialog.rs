@@ -17,24 +17,6 @@ pub enum Dialog {
         pane: usize,
         input: Input,
     },
-    /// Go to a typed path; Tab completes folder names.
-    GoTo {
-        pane: usize,
-        input: Input,
-        /// Folder names the last Tab left to choose from.
-        candidates: Vec<String>,
-        /// The completion asked for; answers to older ones are dropped.
-        ticket: u64,
-    },
-    /// Find names below the pane's folder (local) or search it (OneDrive).
-    Find {
-        pane: usize,
-        input: Input,
-    },
-    /// The hotlist of bookmarked folders, with the selected row.
-    Hotlist {
-        cursor: usize,
-    },
     /// `+` / `-`: mark or unmark the names matching a glob.
     Glob {
         pane: usize,

@@ -38,8 +38,11 @@ pub struct State {
     /// Rows the help overlay is scrolled by (it is longer than a small screen).
     pub help_scroll: usize,
     pub details: Option<Details>,
-    /// Bookmarked folders (the hotlist file, read at start).
-    pub hotlist: Vec<Location>,
+    pub hotlist: crate::features::hotlist::Hotlist,
+    /// The go-to prompt.
+    pub goto: Option<crate::features::goto::GoTo>,
+    /// The find prompt.
+    pub find: Option<crate::features::find::FindPrompt>,
     /// Marks to clear when their copy or move finishes without a failure.
     pub unmark: Vec<Unmark>,
     /// The edit under way (F4).
@@ -79,6 +82,9 @@ pub enum DialogFocus {
     Sharing,
     Compare,
     Drives,
+    GoTo,
+    Find,
+    Hotlist,
     /// The edited file changed on OneDrive meanwhile.
     EditConflict,
 }
@@ -108,6 +114,12 @@ impl State {
             Some(DialogFocus::Compare)
         } else if self.drive_picker.is_some() {
             Some(DialogFocus::Drives)
+        } else if self.goto.is_some() {
+            Some(DialogFocus::GoTo)
+        } else if self.find.is_some() {
+            Some(DialogFocus::Find)
+        } else if self.hotlist.open.is_some() {
+            Some(DialogFocus::Hotlist)
         } else if self.editing.as_ref().is_some_and(|e| e.conflict) {
             Some(DialogFocus::EditConflict)
         } else {

@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use odc_emulator::{EmulatorOptions, Profile};
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
-use odc_tui::state::{Dialog, Entry};
+use odc_tui::state::Entry;
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -16,7 +16,7 @@ use odc_testkit::Env;
 fn find_results_are_a_folder_of_paths_and_enter_goes_to_one() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, ch('F'));
-    assert!(matches!(state.dialog, Some(Dialog::Find { .. })));
+    assert!(state.find.is_some());
     for c in "*.rs".chars() {
         update(&mut state, ch(c));
     }
@@ -65,7 +65,7 @@ fn find_results_are_a_folder_of_paths_and_enter_goes_to_one() {
     );
     state.editing = None;
     update(&mut state, ch('r'));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     assert!(state.message.as_deref().unwrap().contains("find results"));
     // Enter: the item's folder, with the cursor on it.
     let effects = update(&mut state, key(KeyCode::Enter));

@@ -4,7 +4,7 @@
 use crossterm::event::KeyCode;
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
-use odc_tui::state::{Dialog, State};
+use odc_tui::state::State;
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -24,8 +24,8 @@ fn asked_completion(effects: &[Effect]) -> (u64, Location) {
 }
 
 fn input_of(state: &State) -> String {
-    match &state.dialog {
-        Some(Dialog::GoTo { input, .. }) => input.value().to_string(),
+    match &state.goto {
+        Some(prompt) => prompt.input.value().to_string(),
         other => panic!("{other:?}"),
     }
 }
@@ -71,7 +71,7 @@ fn go_to_a_typed_path_with_tab_completion() {
         matches!(&effects[..], [Effect::List { pane: 0, source, .. }] if source == &Location::Local("/home/ada/projects".into())),
         "{effects:?}"
     );
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 
     // In the OneDrive pane a / path is a OneDrive path; .. goes up.
     update(&mut state, key(KeyCode::Tab));
@@ -86,7 +86,7 @@ fn go_to_a_typed_path_with_tab_completion() {
     // An empty path says so and keeps the prompt.
     update(&mut state, ch(':'));
     update(&mut state, key(KeyCode::Enter));
-    assert!(state.dialog.is_some());
+    assert!(state.dialog_open());
     assert_eq!(state.message.as_deref(), Some("Type a folder to go to"));
 }
 
@@ -98,7 +98,7 @@ fn the_hotlist_adds_goes_and_removes_and_is_saved() {
     let photos = Location::Remote(RemotePath::parse("/Photos").unwrap());
     update(&mut state, Event::Hotlist(Ok((vec![photos.clone()], 0))));
     update(&mut state, ctrl('4')); // Ctrl-\ as most terminals send it
-    assert!(matches!(state.dialog, Some(Dialog::Hotlist { cursor: 0 })));
+    assert_eq!(state.hotlist.open, Some(0));
     let effects = update(&mut state, ch('a'));
     let here = state.panes[0].source.clone();
     assert_eq!(
@@ -122,7 +122,7 @@ fn the_hotlist_adds_goes_and_removes_and_is_saved() {
     let effects = update(&mut state, ch('d'));
     assert_eq!(effects, vec![Effect::SaveHotlist(vec![here])]);
     update(&mut state, key(KeyCode::Esc));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! shows is its feature's file here.
 
 mod files;
-mod going;
 mod transfers;
 
 use ratatui::Frame;
@@ -40,6 +39,22 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::drives::widget::render(state, picker, frame, area);
             }
         }
+        DialogFocus::GoTo => {
+            if let Some(prompt) = &state.goto {
+                crate::features::goto::widget::render(state, prompt, frame, area);
+            }
+        }
+        DialogFocus::Find => {
+            if let Some(prompt) = &state.find {
+                crate::features::find::widget::render(state, prompt, frame, area);
+            }
+        }
+        DialogFocus::Hotlist => {
+            if let Some(cursor) = state.hotlist.open {
+                let folders = &state.hotlist.folders;
+                crate::features::hotlist::widget::render(state, folders, cursor, frame, area);
+            }
+        }
         DialogFocus::EditConflict => {
             if let Some(editing) = &state.editing {
                 crate::features::editor::widget::render(state, &editing.name, frame, area);
@@ -61,11 +76,6 @@ fn lines<'a>(
             dest,
         } => transfers::transfer(kind, sources, dest, inner_width, palette),
         Dialog::Mkdir { input, .. } => files::mkdir(input, inner_width, palette),
-        Dialog::GoTo {
-            input, candidates, ..
-        } => going::go_to(input, candidates, inner_width, palette),
-        Dialog::Find { pane, input } => going::find(state, pane, input, inner_width, palette),
-        Dialog::Hotlist { cursor } => going::hotlist(state, cursor, inner_width, palette),
         Dialog::Glob { mark, input, .. } => files::glob(*mark, input, inner_width, palette),
         Dialog::Rename {
             original, input, ..

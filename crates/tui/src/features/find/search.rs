@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::listing::{PageSink, entry_of};
+use crate::shared::pages::{PageSink, entry_of};
 use odc_graph::{Graph, ItemAddress, RemotePath};
 
 /// Results per page, and how long a page waits for more before it goes.
@@ -68,7 +68,7 @@ pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &Cancellati
                 .strip_prefix(base)
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or(name);
-            page.push(crate::listing::local_entry(&entry, relative));
+            page.push(crate::shared::pages::local_entry(&entry, relative));
         }
         if page.len() >= PAGE || (!page.is_empty() && last_sent.elapsed() >= PAGE_WAIT) {
             if !sink.page(std::mem::take(&mut page), false) {
@@ -78,9 +78,11 @@ pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &Cancellati
         }
     }
     if unreadable > 0 {
-        let _ = sink.tx.send(crate::update::Event::Message(format!(
-            "Find: {unreadable} folder(s) could not be read"
-        )));
+        let _ = sink
+            .tx
+            .send(crate::shared::messages::Event::Message(format!(
+                "Find: {unreadable} folder(s) could not be read"
+            )));
     }
     sink.page(page, true);
 }

@@ -1,0 +1,56 @@
+//! The find prompt's `update`: a name or pattern typed, Enter shows the results in
+//! the pane (as its listing).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::features::find::FindPrompt;
+use crate::shared::common::Common;
+use crate::shared::messages::Effect;
+use crate::shared::relist::start_find;
+
+/// Opens the prompt for the active pane (signed in, for a OneDrive folder).
+pub fn open(common: &mut Common, prompt: &mut Option<FindPrompt>) {
+    if common.active_pane().source.is_remote() && !common.signed_in() {
+        common.message = Some("Sign in to OneDrive first".into());
+        return;
+    }
+    *prompt = Some(FindPrompt {
+        pane: common.active,
+        input: Input::default(),
+    });
+}
+
+/// A key while the prompt is open: it takes every key.
+pub fn on_key(common: &mut Common, prompt: &mut Option<FindPrompt>, key: KeyEvent) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(open) = prompt.take() {
+        *prompt = find_key(common, open, key, &mut effects);
+    }
+    effects
+}
+
+/// A key in the find prompt; returns the prompt to keep, if any.
+fn find_key(
+    common: &mut Common,
+    FindPrompt { pane, mut input }: FindPrompt,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) -> Option<FindPrompt> {
+    match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Enter if input.value().trim().is_empty() => {
+            common.message = Some("Type a name or a pattern to find".into());
+            Some(FindPrompt { pane, input })
+        }
+        KeyCode::Enter => {
+            effects.extend(start_find(common, pane, input.value().trim().to_string()));
+            None
+        }
+        _ => {
+            input.handle_event(&crossterm::event::Event::Key(key));
+            Some(FindPrompt { pane, input })
+        }
+    }
+}
