@@ -143,7 +143,7 @@ impl Surface for GuardSurface<'_> {
             .area;
         // The sign-in address again, as a clickable OSC 8 link over the same cells.
         if state.viewer.is_none()
-            && let Some((x, y, link)) = crate::ui::sign_in::hyperlink(state, area)
+            && let Some((x, y, link)) = crate::features::sign_in::widget::hyperlink(state, area)
         {
             use std::io::Write;
             let backend = self.0.terminal.backend_mut();

@@ -13,6 +13,7 @@ use crate::features::find::update as find;
 use crate::features::goto::update as goto;
 use crate::features::hotlist::update as hotlist;
 use crate::features::sharing::update as sharing;
+use crate::features::sign_in::update as sign_in;
 use crate::features::viewer::update as viewer;
 use crate::pane_ops::{keep_cursor_visible, open, parent};
 use crate::shared::keymap::Action;
@@ -194,51 +195,28 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             p.listing.error = Some(message);
             Vec::new()
         }
-        Event::SignInNeeded => {
-            state.sign_in = SignIn::Starting;
-            vec![Effect::StartSignIn]
-        }
+        Event::SignInNeeded => sign_in::needed(&mut state.common),
         Event::SignInCode {
             user_code,
             verification_uri,
             expires_at,
         } => {
-            state.sign_in = SignIn::Waiting {
-                user_code,
-                verification_uri,
-                expires_at,
-                trouble: None,
-            };
+            sign_in::code(&mut state.common, user_code, verification_uri, expires_at);
             Vec::new()
         }
         Event::SignInBrowser(url) => {
-            if let SignIn::Browser { url: shown } = &mut state.sign_in {
-                *shown = Some(url);
-            }
+            sign_in::browser_page(&mut state.common, url);
             Vec::new()
         }
         Event::SignInTrouble(trouble) => {
-            if let SignIn::Waiting { trouble: t, .. } = &mut state.sign_in {
-                *t = trouble;
-            }
+            sign_in::trouble(&mut state.common, trouble);
             Vec::new()
         }
         Event::SignInFailed(message) => {
             state.sign_in = SignIn::Failed(message);
             Vec::new()
         }
-        Event::SignedIn(account) => {
-            state.sign_in = SignIn::SignedIn;
-            state.message = Some(format!("Signed in as {}", account.name));
-            state.account = Some(account);
-            let mut effects = vec![Effect::FetchAccount, Effect::CheckInterrupted];
-            for pane in 0..2 {
-                if state.panes[pane].source.is_remote() {
-                    effects.extend(list(state, pane));
-                }
-            }
-            effects
-        }
+        Event::SignedIn(account) => sign_in::signed_in(&mut state.common, account),
         Event::Account(account) => {
             state.account = Some(account);
             Vec::new()
@@ -373,49 +351,8 @@ fn expire_message(state: &mut State, now: i64) {
     }
 }
 
-/// The remote pane while signed out shows the sign-in flow; it takes these keys.
-fn on_sign_in_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let pane = state.active_pane();
-    if !pane.source.is_remote() || state.signed_in() {
-        return None;
-    }
-    match (action, &state.sign_in) {
-        (Action::Open, SignIn::Failed(_)) => {
-            state.sign_in = SignIn::Starting;
-            Some(vec![Effect::StartSignIn])
-        }
-        (
-            Action::OpenBrowser,
-            SignIn::Waiting {
-                verification_uri, ..
-            },
-        ) => Some(vec![Effect::OpenBrowser(verification_uri.clone())]),
-        (Action::BrowserSignIn, SignIn::Waiting { .. } | SignIn::Failed(_)) => {
-            state.sign_in = SignIn::Browser { url: None };
-            Some(vec![Effect::StartBrowserSignIn])
-        }
-        (Action::CopyCode, SignIn::Waiting { user_code, .. }) => {
-            let code = user_code.clone();
-            state.message = Some("The code is on the clipboard".into());
-            Some(vec![Effect::Clipboard(code)])
-        }
-        (
-            Action::SwitchPane
-            | Action::PickDrive
-            | Action::ToggleSource
-            | Action::Help
-            | Action::Quit
-            | Action::Transfers
-            | Action::Copy
-            | Action::Move,
-            _,
-        ) => None,
-        _ => Some(Vec::new()),
-    }
-}
-
 fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
-    if let Some(effects) = on_sign_in_action(state, action) {
+    if let Some(effects) = sign_in::on_action(&mut state.common, action) {
         return effects;
     }
     if let Some(effects) = crate::ops::on_action(state, action) {

@@ -3,7 +3,6 @@
 
 mod files;
 mod panes;
-mod sign_in;
 mod transfers;
 
 use std::path::PathBuf;
@@ -21,6 +20,7 @@ use crate::features::find::io as find;
 use crate::features::goto::io as goto;
 use crate::features::hotlist::io::HotlistIo;
 use crate::features::sharing::io as sharing;
+use crate::features::sign_in::io::{self as sign_in, SignInIo};
 use crate::features::viewer::io::ViewerIo;
 use crate::shared::messages::{Effect, Event};
 use crate::shared::services::Services;
@@ -46,7 +46,7 @@ pub enum LoopControl {
 pub struct Runner {
     services: Services,
     listings: [Option<CancellationToken>; 2],
-    sign_in: Option<CancellationToken>,
+    sign_in: SignInIo,
     replies: Arc<Mutex<Replies>>,
     viewer: ViewerIo,
     editor: EditorIo,
@@ -85,7 +85,7 @@ impl Runner {
                 engine,
             },
             listings: [None, None],
-            sign_in: None,
+            sign_in: SignInIo::default(),
             replies: Arc::new(Mutex::new(Replies::default())),
             viewer: ViewerIo::default(),
             editor: EditorIo {
@@ -129,12 +129,12 @@ impl Runner {
                 let cancel = self.new_listing(pane);
                 find::find(&self.services, cancel, (pane, ticket), base, query)
             }
-            Effect::CheckSession => self.check_session(),
-            Effect::StartSignIn => self.start_sign_in(false),
-            Effect::StartBrowserSignIn => self.start_sign_in(true),
+            Effect::CheckSession => sign_in::check_session(&self.services),
+            Effect::StartSignIn => self.sign_in.start(&self.services, false),
+            Effect::StartBrowserSignIn => self.sign_in.start(&self.services, true),
             Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
             Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
-            Effect::FetchAccount => self.fetch_account(),
+            Effect::FetchAccount => sign_in::fetch_account(&self.services),
             Effect::Submit(request) => self.services.engine.submit(request),
             Effect::AnswerConflict { question, answer } => {
                 if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
@@ -219,9 +219,7 @@ impl Runner {
                 for token in self.listings.iter().flatten() {
                     token.cancel();
                 }
-                if let Some(token) = &self.sign_in {
-                    token.cancel();
-                }
+                self.sign_in.stop();
                 return LoopControl::Quit;
             }
         }

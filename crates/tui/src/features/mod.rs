@@ -11,4 +11,5 @@ pub mod find;
 pub mod goto;
 pub mod hotlist;
 pub mod sharing;
+pub mod sign_in;
 pub mod viewer;

@@ -4,7 +4,6 @@ mod bars;
 mod dialogs;
 mod overlays;
 mod pane;
-pub mod sign_in;
 pub mod transfers;
 
 use crate::shared::layout::MIN_SIZE;
@@ -31,7 +30,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     for (index, rect) in columns.iter().enumerate() {
         let pane = &state.panes[index];
         if pane.source.is_remote() && !state.signed_in() {
-            sign_in::render(state, index, frame, *rect);
+            crate::features::sign_in::widget::render(state, index, frame, *rect);
         } else {
             pane::render(state, index, frame, *rect);
         }

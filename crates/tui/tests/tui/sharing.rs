@@ -125,7 +125,7 @@ fn the_sign_in_code_goes_to_the_clipboard_and_the_address_is_never_broken() {
     );
     insta::assert_snapshot!("sign_in_long_address", text);
     let area = ratatui::layout::Rect::new(0, 0, 80, 20);
-    let (x, _, link) = odc_tui::ui::sign_in::hyperlink(&state, area).unwrap();
+    let (x, _, link) = odc_tui::features::sign_in::widget::hyperlink(&state, area).unwrap();
     assert_eq!(x, 0);
     assert_eq!(link, format!("\x1b]8;;{long}\x1b\\{long}\x1b]8;;\x1b\\"));
 
@@ -138,7 +138,7 @@ fn the_sign_in_code_goes_to_the_clipboard_and_the_address_is_never_broken() {
             expires_at: 1_800_000_900,
         },
     );
-    assert!(odc_tui::ui::sign_in::hyperlink(&state, area).is_none());
+    assert!(odc_tui::features::sign_in::widget::hyperlink(&state, area).is_none());
     assert!(!screen(&state).contains('\x1b'));
 }
 

@@ -5,86 +5,90 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::state::AccountInfo;
-use crate::update::Event;
+use crate::shared::common::AccountInfo;
+use crate::shared::messages::Event;
+use crate::shared::services::Services;
 use odc_core::config::Config;
 use odc_graph::auth::{self, PollState, Session};
 use odc_graph::tokens::TokenStore;
 use odc_graph::{Error, Graph};
 
-use crate::effects::Runner;
+/// The sign-in under way, so that a new one replaces it.
+#[derive(Default)]
+pub struct SignInIo {
+    running: Option<CancellationToken>,
+}
 
-impl Runner {
-    pub(super) fn fetch_account(&mut self) {
-        let graph = self.services.graphs.default_graph();
-        let tx = self.services.tx.clone();
-        tokio::spawn(async move {
-            let Some(graph) = graph else { return };
-            let name = graph.session().username().await;
-            match graph.drive().await {
-                Ok(drive) => {
-                    let quota = drive.quota;
-                    let _ = tx.send(Event::Account(AccountInfo {
-                        name,
-                        quota_used: quota.as_ref().and_then(|q| q.used),
-                        quota_total: quota.as_ref().and_then(|q| q.total),
-                    }));
-                }
-                Err(err) => {
-                    let _ = tx.send(Event::Message(format!("Cannot read the drive: {err}")));
-                }
+/// Reads the default account's name and quota; answers `Account`.
+pub fn fetch_account(services: &Services) {
+    let graph = services.graphs.default_graph();
+    let tx = services.tx.clone();
+    tokio::spawn(async move {
+        let Some(graph) = graph else { return };
+        let name = graph.session().username().await;
+        match graph.drive().await {
+            Ok(drive) => {
+                let quota = drive.quota;
+                let _ = tx.send(Event::Account(AccountInfo {
+                    name,
+                    quota_used: quota.as_ref().and_then(|q| q.used),
+                    quota_total: quota.as_ref().and_then(|q| q.total),
+                }));
             }
-        });
-    }
+            Err(err) => {
+                let _ = tx.send(Event::Message(format!("Cannot read the drive: {err}")));
+            }
+        }
+    });
+}
 
-    /// Reads the token store off the UI task, then reports signed in or not.
-    pub(super) fn check_session(&mut self) {
-        let (config, store, tx) = (
-            self.services.config.clone(),
-            self.services.store.clone(),
-            self.services.tx.clone(),
-        );
-        let engine = self.services.engine.clone();
-        tokio::spawn(async move {
-            let loaded = tokio::task::spawn_blocking({
-                let config = config.clone();
-                move || Session::load(config, store)
-            })
-            .await
-            .unwrap_or_else(|e| Err(Error::Other(e.to_string())));
-            let event = match loaded.and_then(|session| {
-                let session = Arc::new(session);
-                Graph::new(config, session.clone()).map(|graph| (session, Arc::new(graph)))
-            }) {
-                Ok((session, graph)) => {
-                    engine.set_graph(graph);
-                    let name = session.username().await;
-                    Event::SignedIn(AccountInfo {
-                        name,
-                        ..Default::default()
-                    })
-                }
-                Err(Error::NoClientId) => Event::SignInFailed(Error::NoClientId.to_string()),
-                Err(Error::SignInRequired { .. }) => Event::SignInNeeded,
-                Err(err) => Event::SignInFailed(err.to_string()),
-            };
-            let _ = tx.send(event);
-        });
-    }
+/// Reads the token store off the UI task, then reports signed in or not.
+pub fn check_session(services: &Services) {
+    let (config, store, tx) = (
+        services.config.clone(),
+        services.store.clone(),
+        services.tx.clone(),
+    );
+    let engine = services.engine.clone();
+    tokio::spawn(async move {
+        let loaded = tokio::task::spawn_blocking({
+            let config = config.clone();
+            move || Session::load(config, store)
+        })
+        .await
+        .unwrap_or_else(|e| Err(Error::Other(e.to_string())));
+        let event = match loaded.and_then(|session| {
+            let session = Arc::new(session);
+            Graph::new(config, session.clone()).map(|graph| (session, Arc::new(graph)))
+        }) {
+            Ok((session, graph)) => {
+                engine.set_graph(graph);
+                let name = session.username().await;
+                Event::SignedIn(AccountInfo {
+                    name,
+                    ..Default::default()
+                })
+            }
+            Err(Error::NoClientId) => Event::SignInFailed(Error::NoClientId.to_string()),
+            Err(Error::SignInRequired { .. }) => Event::SignInNeeded,
+            Err(err) => Event::SignInFailed(err.to_string()),
+        };
+        let _ = tx.send(event);
+    });
+}
 
+impl SignInIo {
     /// Starts a sign-in (with a device code, or in the browser), replacing one under
     /// way.
-    pub(super) fn start_sign_in(&mut self, in_browser: bool) {
-        if let Some(old) = self.sign_in.take() {
-            old.cancel();
-        }
+    pub fn start(&mut self, services: &Services, in_browser: bool) {
+        self.stop();
         let token = CancellationToken::new();
-        self.sign_in = Some(token.clone());
+        self.running = Some(token.clone());
         let (tx, config, store, engine) = (
-            self.services.tx.clone(),
-            self.services.config.clone(),
-            self.services.store.clone(),
-            self.services.engine.clone(),
+            services.tx.clone(),
+            services.config.clone(),
+            services.store.clone(),
+            services.engine.clone(),
         );
         tokio::spawn(async move {
             tokio::select! {
@@ -101,6 +105,13 @@ impl Runner {
                 }
             }
         });
+    }
+
+    /// Stops the sign-in under way, if any (at quit).
+    pub fn stop(&mut self) {
+        if let Some(old) = self.running.take() {
+            old.cancel();
+        }
     }
 }
 

@@ -5,15 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::shared::common::{Common, SignIn};
 use crate::shared::keymap::Action;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::{SignIn, State};
 use odc_core::display::escape_control;
 
-pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
-    let palette = Palette::of(state);
-    let active = state.active == index;
+pub fn render(common: &Common, index: usize, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(common);
+    let active = common.active == index;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(palette.border(active))
@@ -21,9 +21,9 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
-    let keys = &state.keymap;
+    let keys = &common.keymap;
     let mut lines: Vec<Line> = Vec::new();
-    match &state.sign_in {
+    match &common.sign_in {
         SignIn::Checking | SignIn::Starting => {
             lines.push(Line::from("Connecting to the sign-in service…"));
         }
@@ -62,7 +62,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
                 Span::raw("and enter the code "),
                 Span::styled(escape_control(user_code), palette.key()),
             ]));
-            let left = (expires_at - state.now).max(0);
+            let left = (expires_at - common.now).max(0);
             let hints = format!(
                 "{}: open in a browser  {}: copy the code  {}: sign in in the browser instead  {}: other pane",
                 keys.label(Action::OpenBrowser),
@@ -98,7 +98,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
                     true
                 }
             };
-            let expiry = if state.now > 0 {
+            let expiry = if common.now > 0 {
                 format!("Code expires in {}:{:02}. ", left / 60, left % 60)
             } else {
                 String::new()
@@ -123,7 +123,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         SignIn::SignedIn => {}
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((spot, url)) = url_spot(state, frame.area()) {
+    if let Some((spot, url)) = url_spot(common, frame.area()) {
         frame.render_widget(ratatui::widgets::Clear, spot);
         frame.render_widget(Paragraph::new(Line::styled(url, palette.key())), spot);
     }
@@ -132,15 +132,15 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
 /// Where the sign-in address is drawn, and the text drawn there: its own row, in
 /// the sign-in box when it fits, else across the whole screen from the left edge,
 /// so that it is never broken over two lines (a terminal would not see one link).
-pub fn url_spot(state: &State, screen: Rect) -> Option<(Rect, String)> {
+pub fn url_spot(common: &Common, screen: Rect) -> Option<(Rect, String)> {
     let SignIn::Waiting {
         verification_uri, ..
-    } = &state.sign_in
+    } = &common.sign_in
     else {
         return None;
     };
-    let areas = crate::shared::layout::layout((screen.width, screen.height), state.panel_open);
-    let index = (0..2).find(|&i| state.panes[i].source.is_remote())?;
+    let areas = crate::shared::layout::layout((screen.width, screen.height), common.panel_open);
+    let index = (0..2).find(|&i| common.panes[i].source.is_remote())?;
     let pane = areas.panes[index];
     let inner = Rect {
         x: pane.x + 1,
@@ -165,11 +165,11 @@ pub fn url_spot(state: &State, screen: Rect) -> Option<(Rect, String)> {
 /// The sign-in address as an OSC 8 hyperlink over the cells that show it, for
 /// terminals that make such links clickable (others ignore the sequence). Only a
 /// plain printable ASCII address, shown whole, is linked.
-pub fn hyperlink(state: &State, screen: Rect) -> Option<(u16, u16, String)> {
-    let (spot, shown) = url_spot(state, screen)?;
+pub fn hyperlink(common: &Common, screen: Rect) -> Option<(u16, u16, String)> {
+    let (spot, shown) = url_spot(common, screen)?;
     let SignIn::Waiting {
         verification_uri, ..
-    } = &state.sign_in
+    } = &common.sign_in
     else {
         return None;
     };
