@@ -13,22 +13,6 @@ use odc_engine::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
 
-/// The marked names in the active pane, or the one under the cursor.
-fn chosen_names(state: &State) -> Vec<String> {
-    let pane = state.active_pane();
-    if !pane.marked.is_empty() {
-        return pane.marked.iter().cloned().collect();
-    }
-    pane.current()
-        .map(|e| vec![e.name.clone()])
-        .unwrap_or_default()
-}
-
-fn pane_ready(state: &State, pane: usize) -> bool {
-    let source = &state.panes[pane].source;
-    !source.is_remote() || state.signed_in()
-}
-
 /// Handles the actions that open dialogs; None when `action` is not one of them.
 pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     let active = state.active;
@@ -39,11 +23,11 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             } else {
                 Kind::Move
             };
-            let names = chosen_names(state);
+            let names = state.chosen_names();
             if names.is_empty() {
                 return Some(Vec::new());
             }
-            if !pane_ready(state, 1 - active) || !pane_ready(state, active) {
+            if !state.pane_ready(1 - active) || !state.pane_ready(active) {
                 state.message = Some("Sign in to OneDrive first".into());
                 return Some(Vec::new());
             }
@@ -55,44 +39,6 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 sources,
                 dest: Input::new(dest),
             });
-        }
-        Action::SelectGlob | Action::UnselectGlob => {
-            state.dialog = Some(Dialog::Glob {
-                pane: active,
-                mark: action == Action::SelectGlob,
-                input: Input::new("*".into()),
-            });
-        }
-        Action::Mkdir | Action::Rename | Action::Delete
-            if crate::shared::relist::refuse_in_results(state) => {}
-        Action::Mkdir => {
-            if pane_ready(state, active) {
-                state.dialog = Some(Dialog::Mkdir {
-                    pane: active,
-                    input: Input::default(),
-                });
-            }
-        }
-        Action::Rename => {
-            if let Some(entry) = state.active_pane().current() {
-                let original = entry.name.clone();
-                state.dialog = Some(Dialog::Rename {
-                    pane: active,
-                    input: Input::new(original.clone()),
-                    original,
-                });
-            }
-        }
-        Action::Delete => {
-            let names = chosen_names(state);
-            if !names.is_empty() {
-                let remote = state.active_pane().source.is_remote();
-                state.dialog = Some(Dialog::Delete {
-                    pane: active,
-                    names,
-                    remote,
-                });
-            }
         }
         Action::Transfers => {
             state.panel_open = !state.panel_open;
@@ -162,95 +108,6 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     dest,
                 })
             }
-        },
-        Dialog::Mkdir { pane, mut input } => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter if !input.value().trim().is_empty() => {
-                let dir = state.panes[pane].source.clone();
-                let name = input.value().to_string();
-                state.panes[pane].cursor_after_change = Some(name.clone());
-                effects.push(Effect::Mkdir { dir, name });
-                None
-            }
-            _ => {
-                input.handle_event(&crossterm::event::Event::Key(key));
-                Some(Dialog::Mkdir { pane, input })
-            }
-        },
-        Dialog::Glob {
-            pane,
-            mark,
-            mut input,
-        } => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => match mark_matching(state, pane, input.value(), mark) {
-                Ok(message) => {
-                    state.message = Some(message);
-                    None
-                }
-                Err(problem) => {
-                    state.message = Some(problem);
-                    Some(Dialog::Glob { pane, mark, input })
-                }
-            },
-            _ => {
-                input.handle_event(&crossterm::event::Event::Key(key));
-                Some(Dialog::Glob { pane, mark, input })
-            }
-        },
-        Dialog::Rename {
-            pane,
-            original,
-            mut input,
-        } => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => {
-                let new = input.value().to_string();
-                if !new.is_empty() && new != original {
-                    let dir = state.panes[pane].source.clone();
-                    state.panes[pane].cursor_after_change = Some(new.clone());
-                    effects.push(Effect::Rename {
-                        dir,
-                        from: original,
-                        to: new,
-                    });
-                }
-                None
-            }
-            _ => {
-                input.handle_event(&crossterm::event::Event::Key(key));
-                Some(Dialog::Rename {
-                    pane,
-                    original,
-                    input,
-                })
-            }
-        },
-        Dialog::Delete {
-            pane,
-            names,
-            remote,
-        } => match state.keymap.action_in(Context::Confirm, &key) {
-            Some(action @ (Action::ConfirmYes | Action::ConfirmForGood)) => {
-                use odc_engine::transfer::operations::LocalDelete;
-                let dir = state.panes[pane].source.clone();
-                state.panes[pane].cursor_after_change = state.panes[pane].row_after(&names);
-                // Local files go to the trash unless "for good" was chosen; OneDrive
-                // items always go to the recycle bin.
-                let local = if action == Action::ConfirmForGood && !remote {
-                    LocalDelete::ForGood
-                } else {
-                    LocalDelete::ToTrash
-                };
-                effects.push(Effect::Delete { dir, names, local });
-                None
-            }
-            Some(Action::ConfirmNo) => None,
-            _ => Some(Dialog::Delete {
-                pane,
-                names,
-                remote,
-            }),
         },
         Dialog::Quit { active } => match state.keymap.action_in(Context::Quit, &key) {
             Some(Action::QuitYes) => {
@@ -476,47 +333,4 @@ pub fn unmark_finished(state: &mut State, locations: &[Location]) {
             pane.marked.remove(name);
         }
     }
-}
-
-/// Marks (or unmarks) the shown names matching `pattern`, case-insensitively, as
-/// mc's `+` and `-` do: files, or folders when the pattern ends with `/`.
-fn mark_matching(
-    state: &mut State,
-    pane: usize,
-    pattern: &str,
-    mark: bool,
-) -> Result<String, String> {
-    let (glob, folders) = match pattern.strip_suffix('/') {
-        Some(stem) => (stem, true),
-        None => (pattern, false),
-    };
-    let matcher = globset::GlobBuilder::new(glob)
-        .case_insensitive(true)
-        .literal_separator(false)
-        .build()
-        .map_err(|e| format!("{pattern:?} is not a pattern: {}", e.kind()))?
-        .compile_matcher();
-    let pane = &mut state.panes[pane];
-    let names: Vec<String> = pane
-        .visible_entries()
-        .filter(|e| e.is_dir == folders && matcher.is_match(&e.name))
-        .map(|e| e.name.clone())
-        .collect();
-    let what = if folders { "folder" } else { "file" };
-    if names.is_empty() {
-        return Ok(format!("No {what} matches {pattern}"));
-    }
-    let mut changed = 0;
-    for name in names {
-        changed += usize::from(if mark {
-            pane.marked.insert(name)
-        } else {
-            pane.marked.remove(&name)
-        });
-    }
-    let verb = if mark { "Marked" } else { "Unmarked" };
-    Ok(match changed {
-        1 => format!("{verb} 1 {what}"),
-        n => format!("{verb} {n} {what}s"),
-    })
 }

@@ -9,6 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::features::compare::update as compare;
 use crate::features::drives::update as drives;
 use crate::features::editor::update as editor;
+use crate::features::files::update as files;
 use crate::features::find::update as find;
 use crate::features::goto::update as goto;
 use crate::features::hotlist::update as hotlist;
@@ -263,6 +264,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match state.dialog_focus() {
         Some(DialogFocus::Shell) => return crate::ops::on_dialog_key(state, key),
+        Some(DialogFocus::Files) => return files::on_key(&mut state.common, &mut state.files, key),
         Some(DialogFocus::Sharing) => {
             return sharing::on_key(&state.common, &mut state.sharing, key);
         }
@@ -356,6 +358,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = crate::ops::on_action(state, action) {
+        return effects;
+    }
+    if let Some(effects) = files::on_action(&mut state.common, &mut state.files, action) {
         return effects;
     }
     let rows = state.pane_rows().max(1);
@@ -593,6 +598,7 @@ pub fn initial_state(
         unmark: Vec::new(),
         hotlist: Default::default(),
         goto: None,
+        files: None,
         find: None,
         dialog: None,
         questions: Default::default(),

@@ -1,7 +1,6 @@
 //! Runs the effects `update` asks for: the only place UI work is spawned. Tasks
 //! never touch the state; they send events back.
 
-mod files;
 mod panes;
 mod transfers;
 
@@ -16,6 +15,7 @@ use std::collections::HashMap;
 use crate::features::compare::io::CompareIo;
 use crate::features::drives::io as drives;
 use crate::features::editor::io::EditorIo;
+use crate::features::files::io as files;
 use crate::features::find::io as find;
 use crate::features::goto::io as goto;
 use crate::features::hotlist::io::HotlistIo;
@@ -154,9 +154,11 @@ impl Runner {
             Effect::ResumeInterrupted => self.services.engine.resume_interrupted(),
             Effect::DiscardInterrupted => self.services.engine.discard_interrupted(),
             Effect::SampleTransfers => self.sample_transfers(),
-            Effect::Mkdir { dir, name } => self.mkdir(dir, name),
-            Effect::Rename { dir, from, to } => self.rename(dir, from, to),
-            Effect::Delete { dir, names, local } => self.delete(dir, names, local),
+            Effect::Mkdir { dir, name } => files::mkdir(&self.services, dir, name),
+            Effect::Rename { dir, from, to } => files::rename(&self.services, dir, from, to),
+            Effect::Delete { dir, names, local } => {
+                files::delete(&self.services, dir, names, local)
+            }
             Effect::ViewRead {
                 ticket,
                 source,

@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod drives;
 pub mod editor;
+pub mod files;
 pub mod find;
 pub mod goto;
 pub mod hotlist;

@@ -103,6 +103,22 @@ impl Common {
         self.sign_in == SignIn::SignedIn
     }
 
+    /// The marked names in the active pane, or the one under the cursor.
+    pub fn chosen_names(&self) -> Vec<String> {
+        let pane = self.active_pane();
+        if !pane.marked.is_empty() {
+            return pane.marked.iter().cloned().collect();
+        }
+        pane.current()
+            .map(|e| vec![e.name.clone()])
+            .unwrap_or_default()
+    }
+
+    /// The pane can be worked in: local, or OneDrive while signed in.
+    pub fn pane_ready(&self, pane: usize) -> bool {
+        !self.panes[pane].source.is_remote() || self.signed_in()
+    }
+
     /// A number that tells a request's answer from the answers to older ones.
     pub fn take_ticket(&mut self) -> u64 {
         self.next_ticket += 1;

@@ -13,26 +13,6 @@ pub enum Dialog {
         sources: Vec<Location>,
         dest: Input,
     },
-    Mkdir {
-        pane: usize,
-        input: Input,
-    },
-    /// `+` / `-`: mark or unmark the names matching a glob.
-    Glob {
-        pane: usize,
-        mark: bool,
-        input: Input,
-    },
-    Rename {
-        pane: usize,
-        original: String,
-        input: Input,
-    },
-    Delete {
-        pane: usize,
-        names: Vec<String>,
-        remote: bool,
-    },
     Conflict(ConflictView),
     Error(ErrorView),
     Quit {

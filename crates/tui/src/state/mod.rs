@@ -39,6 +39,8 @@ pub struct State {
     pub help_scroll: usize,
     pub details: Option<Details>,
     pub hotlist: crate::features::hotlist::Hotlist,
+    /// Mkdir, rename, delete, mark by pattern.
+    pub files: Option<crate::features::files::FilesDialog>,
     /// The go-to prompt.
     pub goto: Option<crate::features::goto::GoTo>,
     /// The find prompt.
@@ -79,6 +81,7 @@ impl std::ops::DerefMut for State {
 pub enum DialogFocus {
     /// One of `State::dialog`'s.
     Shell,
+    Files,
     Sharing,
     Compare,
     Drives,
@@ -108,6 +111,8 @@ impl State {
     pub fn dialog_focus(&self) -> Option<DialogFocus> {
         if self.dialog.is_some() {
             Some(DialogFocus::Shell)
+        } else if self.files.is_some() {
+            Some(DialogFocus::Files)
         } else if self.sharing.is_some() {
             Some(DialogFocus::Sharing)
         } else if self.compare.dialog.is_some() {

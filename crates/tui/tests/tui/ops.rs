@@ -6,6 +6,7 @@ use odc_engine::transfer::{
     ConflictAnswer, Direction, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
 use odc_graph::RemotePath;
+use odc_tui::features::files::FilesDialog;
 use odc_tui::shared::messages::transfers::{ConflictView, ErrorView};
 use odc_tui::state::{Dialog, State};
 use odc_tui::update::{Effect, Event, update};
@@ -159,7 +160,7 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
         Location::Remote(RemotePath::parse("/Documents").unwrap())
     );
     assert_eq!(request.kind, Kind::Copy);
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     assert!(state.panel_open, "the panel opens to show progress");
 }
 
@@ -182,7 +183,7 @@ fn move_from_onedrive_and_esc_cancels() {
     );
     assert_eq!(dest.value(), "/home/ada/projects");
     assert!(update(&mut state, key(KeyCode::Esc)).is_empty());
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     // A bad destination keeps the dialog open and says why.
     update(&mut state, ch('c'));
     for _ in 0..30 {
@@ -190,7 +191,7 @@ fn move_from_onedrive_and_esc_cancels() {
     }
     typed(&mut state, "relative/path");
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
-    assert!(state.dialog.is_some());
+    assert!(state.dialog_open());
     assert!(state.message.as_deref().unwrap().contains("absolute path"));
 }
 
@@ -209,7 +210,7 @@ fn copy_needs_a_signed_in_onedrive() {
         },
     );
     update(&mut state, key(KeyCode::F(5)));
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     assert_eq!(state.message.as_deref(), Some("Sign in to OneDrive first"));
 }
 
@@ -229,9 +230,9 @@ fn mkdir_rename_and_delete_dialogs() {
 
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, ch('r'));
-    let Some(Dialog::Rename {
+    let Some(FilesDialog::Rename {
         original, input, ..
-    }) = &state.dialog
+    }) = &state.files
     else {
         panic!()
     };
@@ -249,11 +250,11 @@ fn mkdir_rename_and_delete_dialogs() {
     );
 
     update(&mut state, key(KeyCode::Delete));
-    let Some(Dialog::Delete {
+    let Some(FilesDialog::Delete {
         remote: true,
         names,
         ..
-    }) = &state.dialog
+    }) = &state.files
     else {
         panic!()
     };
@@ -263,9 +264,9 @@ fn mkdir_rename_and_delete_dialogs() {
         update(&mut state, ch('x')).is_empty(),
         "other keys do nothing"
     );
-    assert!(state.dialog.is_some());
+    assert!(state.dialog_open());
     assert!(update(&mut state, ch('n')).is_empty());
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
     update(&mut state, ch('d'));
     let effects = update(&mut state, ch('y'));
     assert_eq!(
@@ -356,7 +357,7 @@ fn conflict_and_error_questions_queue_and_answer() {
             answer: ErrorAnswer::SkipAll
         }]
     );
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 }
 
 #[test]
@@ -510,7 +511,7 @@ fn unfinished_transfers_are_offered_after_sign_in() {
         update(&mut state, key(KeyCode::Esc)).is_empty(),
         "Esc: ask again next time"
     );
-    assert!(state.dialog.is_none());
+    assert!(!state.dialog_open());
 }
 
 #[test]
@@ -794,8 +795,8 @@ fn marking_and_unmarking_by_pattern() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, ch('+'));
     assert!(matches!(
-        state.dialog,
-        Some(Dialog::Glob { mark: true, .. })
+        state.files,
+        Some(FilesDialog::Glob { mark: true, .. })
     ));
     for c in ".MD".chars() {
         update(&mut state, ch(c));
@@ -834,7 +835,7 @@ fn marking_and_unmarking_by_pattern() {
         "{:?}",
         state.message
     );
-    assert!(state.dialog.is_some());
+    assert!(state.dialog_open());
     update(&mut state, key(KeyCode::Backspace));
     for c in ".toml".chars() {
         update(&mut state, ch(c));

@@ -1,7 +1,6 @@
 //! Dialogs: the popup every dialog is drawn in, sized to what it holds; what each
 //! shows is its feature's file here.
 
-mod files;
 mod transfers;
 
 use ratatui::Frame;
@@ -55,6 +54,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::hotlist::widget::render(state, folders, cursor, frame, area);
             }
         }
+        DialogFocus::Files => {
+            if let Some(dialog) = &state.files {
+                crate::features::files::widget::render(state, dialog, frame, area);
+            }
+        }
         DialogFocus::EditConflict => {
             if let Some(editing) = &state.editing {
                 crate::features::editor::widget::render(state, &editing.name, frame, area);
@@ -75,14 +79,6 @@ fn lines<'a>(
             sources,
             dest,
         } => transfers::transfer(kind, sources, dest, inner_width, palette),
-        Dialog::Mkdir { input, .. } => files::mkdir(input, inner_width, palette),
-        Dialog::Glob { mark, input, .. } => files::glob(*mark, input, inner_width, palette),
-        Dialog::Rename {
-            original, input, ..
-        } => files::rename(original, input, inner_width, palette),
-        Dialog::Delete { names, remote, .. } => {
-            files::delete(state, names, *remote, inner_width, palette)
-        }
         Dialog::Conflict(view) => transfers::conflict(state, view, inner_width, palette),
         Dialog::Error(view) => transfers::error(state, view, inner_width, palette),
         Dialog::Resume { files } => transfers::resume(state, files, inner_width, palette),

@@ -1,21 +1,32 @@
 //! The file operations' dialogs: mkdir, rename, delete, and marking by a pattern.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::features::files::FilesDialog;
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::State;
 use odc_core::display::escape_control;
 
 use crate::shared::dialog_parts::{field, hint_lines};
 use tui_input::Input;
 
-pub fn mkdir<'a>(
-    input: &'a Input,
-    inner_width: usize,
-    palette: &Palette,
-) -> (String, Vec<Line<'a>>) {
+/// The open dialog: the prompt for a name or pattern, or the delete question.
+pub fn render(common: &Common, dialog: &FilesDialog, frame: &mut Frame, area: Rect) {
+    crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| match dialog {
+        FilesDialog::Mkdir { input, .. } => mkdir(input, width, palette),
+        FilesDialog::Glob { mark, input, .. } => glob(*mark, input, width, palette),
+        FilesDialog::Rename {
+            original, input, ..
+        } => rename(original, input, width, palette),
+        FilesDialog::Delete { names, remote, .. } => delete(common, names, *remote, width, palette),
+    });
+}
+
+fn mkdir<'a>(input: &'a Input, inner_width: usize, palette: &Palette) -> (String, Vec<Line<'a>>) {
     (
         " New folder ".into(),
         vec![
@@ -26,7 +37,7 @@ pub fn mkdir<'a>(
     )
 }
 
-pub fn glob<'a>(
+fn glob<'a>(
     mark: bool,
     input: &'a Input,
     inner_width: usize,
@@ -49,7 +60,7 @@ pub fn glob<'a>(
     )
 }
 
-pub fn rename<'a>(
+fn rename<'a>(
     original: &'a str,
     input: &'a Input,
     inner_width: usize,
@@ -68,8 +79,8 @@ pub fn rename<'a>(
     )
 }
 
-pub fn delete<'a>(
-    state: &'a State,
+fn delete<'a>(
+    common: &Common,
     names: &'a [String],
     remote: bool,
     inner_width: usize,
@@ -91,7 +102,7 @@ pub fn delete<'a>(
             Line::from(where_to),
         ]
         .into_iter()
-        .chain(hint_lines(state, Context::Confirm, inner_width, palette))
+        .chain(hint_lines(common, Context::Confirm, inner_width, palette))
         .collect(),
     )
 }
