@@ -25,8 +25,9 @@ use odc_graph::auth::Tokens;
 use odc_graph::tokens::{Account, TokenStore};
 use odc_tui::app::{Surface, drive};
 use odc_tui::effects::Runner;
+use odc_tui::features::transfers::TransferDialog;
 use odc_tui::shared::keymap::Keymap;
-use odc_tui::state::{Dialog, State};
+use odc_tui::state::State;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -109,7 +110,10 @@ impl Surface for Probe {
             && state.panes[1].listing.ticket > 0
             && !state.panes[1].listing.loading;
         o.cursor_on = state.panes[0].current().map(|e| e.name.clone());
-        o.copy_dialog = matches!(state.dialog, Some(Dialog::Transfer { .. }));
+        o.copy_dialog = matches!(
+            state.transfers.dialog,
+            Some(TransferDialog::CopyMove { .. })
+        );
         let counts = state.transfers.counts();
         if o.started.is_none() && counts.running + counts.finished + counts.failed > 0 {
             o.started = Some(drawn);

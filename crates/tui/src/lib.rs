@@ -7,7 +7,6 @@ pub mod clipboard;
 pub mod effects;
 pub mod features;
 pub mod listing;
-pub mod ops;
 pub mod pane_ops;
 pub mod shared;
 pub mod state;

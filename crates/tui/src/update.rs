@@ -15,12 +15,14 @@ use crate::features::goto::update as goto;
 use crate::features::hotlist::update as hotlist;
 use crate::features::sharing::update as sharing;
 use crate::features::sign_in::update as sign_in;
+use crate::features::transfers::TransferDialog;
+use crate::features::transfers::update as transfers;
 use crate::features::viewer::update as viewer;
 use crate::pane_ops::{keep_cursor_visible, open, parent};
 use crate::shared::keymap::Action;
 pub use crate::shared::messages::{Effect, Event};
 use crate::shared::relist::{list, reload};
-use crate::state::{Details, Dialog, DialogFocus, Location, Pane, SignIn, State};
+use crate::state::{Details, DialogFocus, Location, Pane, SignIn, State};
 use odc_graph::RemotePath;
 
 /// The effects to start with: list the panes and check the session.
@@ -72,14 +74,14 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             }
         }
         Event::TaskAdded(info) => {
-            crate::ops::task_added(state, info);
+            transfers::task_added(&mut state.transfers, info);
             Vec::new()
         }
         Event::TaskState {
             id,
             state: task_state,
         } => {
-            crate::ops::task_state(state, id, task_state);
+            transfers::task_state(&mut state.common, &mut state.transfers, id, task_state);
             Vec::new()
         }
         Event::Progress {
@@ -87,7 +89,7 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             samples,
             waiting,
         } => {
-            crate::ops::progress(state, now_ms, samples);
+            transfers::progress(&mut state.transfers, now_ms, samples);
             state.transfers.waiting = waiting;
             Vec::new()
         }
@@ -97,15 +99,15 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
         }
         // The engine's questions become the transfers' dialogs here, not in the runner.
         Event::TransferConflict(view) => {
-            state.ask(Dialog::Conflict(view));
+            transfers::ask(&mut state.transfers, TransferDialog::Conflict(view));
             Vec::new()
         }
         Event::TransferError(view) => {
-            state.ask(Dialog::Error(view));
+            transfers::ask(&mut state.transfers, TransferDialog::Error(view));
             Vec::new()
         }
         Event::Interrupted { files } => {
-            state.ask(Dialog::Resume { files });
+            transfers::ask(&mut state.transfers, TransferDialog::Resume { files });
             Vec::new()
         }
         Event::Changed(locations) => reload(state, &locations),
@@ -144,7 +146,7 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::RequestFinished(locations) => {
-            crate::ops::unmark_finished(state, &locations);
+            transfers::unmark_finished(&mut state.common, &mut state.transfers, &locations);
             reload(state, &locations)
         }
         Event::EditFetched { ticket, result } => {
@@ -263,7 +265,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     match state.dialog_focus() {
-        Some(DialogFocus::Shell) => return crate::ops::on_dialog_key(state, key),
+        Some(DialogFocus::Transfers) => {
+            return transfers::on_key(&mut state.common, &mut state.transfers, key);
+        }
         Some(DialogFocus::Files) => return files::on_key(&mut state.common, &mut state.files, key),
         Some(DialogFocus::Sharing) => {
             return sharing::on_key(&state.common, &mut state.sharing, key);
@@ -287,7 +291,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.viewer.is_some() {
         return viewer::on_key(&mut state.common, &mut state.viewer, key);
     }
-    if let Some(effects) = crate::ops::on_panel_key(state, key) {
+    if let Some(effects) = transfers::on_panel_key(&mut state.common, &mut state.transfers, key) {
         return effects;
     }
     let rows = state.pane_rows();
@@ -357,7 +361,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = sign_in::on_action(&mut state.common, action) {
         return effects;
     }
-    if let Some(effects) = crate::ops::on_action(state, action) {
+    if let Some(effects) = transfers::on_action(&mut state.common, &mut state.transfers, action) {
         return effects;
     }
     if let Some(effects) = files::on_action(&mut state.common, &mut state.files, action) {
@@ -595,13 +599,10 @@ pub fn initial_state(
         details: None,
         viewer: None,
         editing: None,
-        unmark: Vec::new(),
         hotlist: Default::default(),
         goto: None,
         files: None,
         find: None,
-        dialog: None,
-        questions: Default::default(),
         transfers: Default::default(),
         drive_picker: None,
         compare: crate::features::compare::Compare::new(odc_engine::compare::sync::DeleteLimits {

@@ -2,15 +2,12 @@
 //! never touch the state; they send events back.
 
 mod panes;
-mod transfers;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
-
-use std::collections::HashMap;
 
 use crate::features::compare::io::CompareIo;
 use crate::features::drives::io as drives;
@@ -21,11 +18,12 @@ use crate::features::goto::io as goto;
 use crate::features::hotlist::io::HotlistIo;
 use crate::features::sharing::io as sharing;
 use crate::features::sign_in::io::{self as sign_in, SignInIo};
+use crate::features::transfers::io::{self as transfers, TransfersIo};
 use crate::features::viewer::io::ViewerIo;
 use crate::shared::messages::{Effect, Event};
 use crate::shared::services::Services;
 use odc_core::config::Config;
-use odc_engine::transfer::{ConflictAnswer, Engine, ErrorAnswer};
+use odc_engine::transfer::Engine;
 use odc_graph::graphs::Graphs;
 use odc_graph::tokens::TokenStore;
 
@@ -47,19 +45,11 @@ pub struct Runner {
     services: Services,
     listings: [Option<CancellationToken>; 2],
     sign_in: SignInIo,
-    replies: Arc<Mutex<Replies>>,
+    transfers: TransfersIo,
     viewer: ViewerIo,
     editor: EditorIo,
     hotlist: HotlistIo,
     compare: CompareIo,
-}
-
-/// Where answers to transfer questions go.
-#[derive(Default)]
-struct Replies {
-    next: u64,
-    conflicts: HashMap<u64, tokio::sync::oneshot::Sender<ConflictAnswer>>,
-    errors: HashMap<u64, tokio::sync::oneshot::Sender<ErrorAnswer>>,
 }
 
 impl Runner {
@@ -86,7 +76,7 @@ impl Runner {
             },
             listings: [None, None],
             sign_in: SignInIo::default(),
-            replies: Arc::new(Mutex::new(Replies::default())),
+            transfers: TransfersIo::default(),
             viewer: ViewerIo::default(),
             editor: EditorIo {
                 edits: places.edits,
@@ -99,7 +89,9 @@ impl Runner {
                 running: None,
             },
         };
-        runner.forward_engine_events(engine_rx);
+        runner
+            .transfers
+            .forward_engine_events(&runner.services, engine_rx);
         runner
     }
 
@@ -137,23 +129,19 @@ impl Runner {
             Effect::FetchAccount => sign_in::fetch_account(&self.services),
             Effect::Submit(request) => self.services.engine.submit(request),
             Effect::AnswerConflict { question, answer } => {
-                if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
-                    let _ = reply.send(answer);
-                }
+                self.transfers.answer_conflict(question, answer)
             }
             Effect::AnswerError { question, answer } => {
-                if let Some(reply) = self.replies.lock().unwrap().errors.remove(&question) {
-                    let _ = reply.send(answer);
-                }
+                self.transfers.answer_error(question, answer)
             }
             Effect::CancelTask(id) => self.services.engine.cancel(id),
             Effect::PauseTask(id) => self.services.engine.toggle_pause(id),
             Effect::RetryTask(id) => self.services.engine.retry(id),
             Effect::ClearFinished => self.services.engine.clear_finished(),
-            Effect::CheckInterrupted => self.check_interrupted(),
+            Effect::CheckInterrupted => transfers::check_interrupted(&self.services),
             Effect::ResumeInterrupted => self.services.engine.resume_interrupted(),
             Effect::DiscardInterrupted => self.services.engine.discard_interrupted(),
-            Effect::SampleTransfers => self.sample_transfers(),
+            Effect::SampleTransfers => transfers::sample(&self.services),
             Effect::Mkdir { dir, name } => files::mkdir(&self.services, dir, name),
             Effect::Rename { dir, from, to } => files::rename(&self.services, dir, from, to),
             Effect::Delete { dir, names, local } => {

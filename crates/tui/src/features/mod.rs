@@ -13,4 +13,5 @@ pub mod goto;
 pub mod hotlist;
 pub mod sharing;
 pub mod sign_in;
+pub mod transfers;
 pub mod viewer;

@@ -1,26 +1,8 @@
-//! Everything the UI shows, as plain data.
-
-pub mod dialog;
-pub mod transfers;
+//! The shell's state, as plain data: what every feature shares ([`Common`]) and
+//! each feature's own part, and which dialog has the focus.
 
 pub use crate::shared::common::{AccountInfo, Common, DriveStatus, SignIn, Theme};
 pub use crate::shared::pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
-pub use dialog::Dialog;
-pub use transfers::{PanelFilter, StateCounts, TransferRow, Transfers};
-
-/// The marked items of a submitted copy or move: as in mc, each is unmarked once
-/// the request is over, unless one of its files failed or was skipped.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unmark {
-    pub pane: usize,
-    pub dir: Location,
-    pub dest: Location,
-    pub names: Vec<String>,
-    /// Task id -> the marked name it belongs to.
-    pub tasks: std::collections::BTreeMap<u64, String>,
-    /// Tasks that failed, were skipped or cancelled: their names stay marked.
-    pub failed: std::collections::BTreeSet<u64>,
-}
 
 /// An overlay showing a remote item's details.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,18 +27,14 @@ pub struct State {
     pub goto: Option<crate::features::goto::GoTo>,
     /// The find prompt.
     pub find: Option<crate::features::find::FindPrompt>,
-    /// Marks to clear when their copy or move finishes without a failure.
-    pub unmark: Vec<Unmark>,
     /// The edit under way (F4).
     pub editing: Option<crate::features::editor::Editing>,
     /// The file viewer, over the whole screen while open.
     pub viewer: Option<crate::features::viewer::model::Viewer>,
-    pub dialog: Option<Dialog>,
     /// The share dialog (the share key).
     pub sharing: Option<crate::features::sharing::ShareDialog>,
-    /// Questions from transfers waiting for the dialog, oldest first.
-    pub questions: std::collections::VecDeque<Dialog>,
-    pub transfers: Transfers,
+    /// Copies and moves: the panel's rows, their dialog and questions.
+    pub transfers: crate::features::transfers::model::Transfers,
     pub compare: crate::features::compare::Compare,
     /// The drive picker (F2).
     pub drive_picker: Option<crate::features::drives::DrivePicker>,
@@ -75,12 +53,12 @@ impl std::ops::DerefMut for State {
     }
 }
 
-/// Whose dialog is open. One shows at a time; a question that arrives meanwhile
-/// waits (`State::ask`).
+/// Whose dialog is open. One shows at a time; a transfer's question that arrives
+/// meanwhile waits for it to close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogFocus {
-    /// One of `State::dialog`'s.
-    Shell,
+    /// Copy or move, or one of the transfers' questions.
+    Transfers,
     Files,
     Sharing,
     Compare,
@@ -98,19 +76,10 @@ pub fn pane_rows(size: (u16, u16)) -> usize {
 }
 
 impl State {
-    /// Asks a question: shown now, or after the ones already waiting.
-    pub fn ask(&mut self, dialog: Dialog) {
-        if self.dialog_open() {
-            self.questions.push_back(dialog);
-        } else {
-            self.dialog = Some(dialog);
-        }
-    }
-
     /// The dialog that takes the keys and is drawn on top, when one is open.
     pub fn dialog_focus(&self) -> Option<DialogFocus> {
-        if self.dialog.is_some() {
-            Some(DialogFocus::Shell)
+        if self.transfers.dialog.is_some() {
+            Some(DialogFocus::Transfers)
         } else if self.files.is_some() {
             Some(DialogFocus::Files)
         } else if self.sharing.is_some() {
@@ -140,7 +109,7 @@ impl State {
     /// Once no dialog is open, the oldest waiting question shows.
     pub fn show_next_question(&mut self) {
         if !self.dialog_open() {
-            self.dialog = self.questions.pop_front();
+            crate::features::transfers::update::show_next(&mut self.transfers);
         }
     }
 

@@ -56,7 +56,7 @@ pub fn status(state: &State, frame: &mut Frame, area: Rect) {
         .as_deref()
         .map(escape_control)
         .unwrap_or_default();
-    let message = match crate::ui::transfers::gauge(state) {
+    let message = match crate::features::transfers::panel::gauge(state, &state.transfers) {
         Some(gauge) if message.is_empty() => gauge,
         Some(gauge) => format!("{gauge} · {message}"),
         None => message,

@@ -4,7 +4,6 @@ mod bars;
 mod dialogs;
 mod overlays;
 mod pane;
-pub mod transfers;
 
 use crate::shared::layout::MIN_SIZE;
 use crate::state::State;
@@ -36,7 +35,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         }
     }
     if let Some(panel) = areas.panel {
-        transfers::render(state, frame, panel);
+        crate::features::transfers::panel::render(state, &state.transfers, frame, panel);
     }
     bars::status(state, frame, areas.status);
     bars::commands(state, frame, areas.commands);

@@ -7,8 +7,9 @@ use odc_engine::transfer::{
 };
 use odc_graph::RemotePath;
 use odc_tui::features::files::FilesDialog;
+use odc_tui::features::transfers::TransferDialog;
 use odc_tui::shared::messages::transfers::{ConflictView, ErrorView};
-use odc_tui::state::{Dialog, State};
+use odc_tui::state::State;
 use odc_tui::update::{Effect, Event, update};
 
 use super::support::*;
@@ -139,13 +140,13 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
     update(&mut state, ch(' '));
     let effects = update(&mut state, key(KeyCode::F(5)));
     assert!(effects.is_empty());
-    let Some(Dialog::Transfer {
+    let Some(TransferDialog::CopyMove {
         kind: Kind::Copy,
         sources,
         dest,
-    }) = &state.dialog
+    }) = &state.transfers.dialog
     else {
-        panic!("{:?}", state.dialog)
+        panic!("{:?}", state.transfers.dialog)
     };
     assert_eq!(sources.len(), 2, "the marked items");
     assert_eq!(dest.value(), "OneDrive:/");
@@ -169,11 +170,11 @@ fn move_from_onedrive_and_esc_cancels() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, ch('m'));
-    let Some(Dialog::Transfer {
+    let Some(TransferDialog::CopyMove {
         kind: Kind::Move,
         sources,
         dest,
-    }) = &state.dialog
+    }) = &state.transfers.dialog
     else {
         panic!()
     };
@@ -345,7 +346,7 @@ fn conflict_and_error_questions_queue_and_answer() {
         }]
     );
     assert!(
-        matches!(state.dialog, Some(Dialog::Error(_))),
+        matches!(state.transfers.dialog, Some(TransferDialog::Error(_))),
         "the next question shows"
     );
     insta::assert_snapshot!("error_dialog", screen(&state));
@@ -385,7 +386,10 @@ fn the_transfers_panel_and_its_keys() {
     assert!(failed_only.contains("broken.bin") && !failed_only.contains("report.pdf"));
     assert_eq!(update(&mut state, ch('x')), [Effect::CancelTask(4)]);
     update(&mut state, ch('f'));
-    assert_eq!(state.transfers.filter, odc_tui::state::PanelFilter::All);
+    assert_eq!(
+        state.transfers.filter,
+        odc_tui::features::transfers::model::PanelFilter::All
+    );
     assert_eq!(update(&mut state, ch('C')), [Effect::ClearFinished]);
     assert_eq!(
         state.transfers.rows().len(),
@@ -443,10 +447,13 @@ fn the_transfers_panel_on_a_narrow_screen_and_when_all_is_done() {
 fn quitting_with_transfers_running_asks_first() {
     let mut state = with_tasks();
     assert!(update(&mut state, ch('q')).is_empty());
-    assert!(matches!(state.dialog, Some(Dialog::Quit { active: 2 })));
+    assert!(matches!(
+        state.transfers.dialog,
+        Some(TransferDialog::Quit { active: 2 })
+    ));
     insta::assert_snapshot!("quit_dialog", screen(&state));
     update(&mut state, ch('n'));
-    assert!(!state.quit && state.dialog.is_none());
+    assert!(!state.quit && !state.dialog_open());
     // One left: said in the singular.
     update(
         &mut state,
@@ -523,8 +530,8 @@ fn mkdir_and_rename_dialog_snapshots() {
     update(&mut state, key(KeyCode::Esc));
     update(&mut state, key(KeyCode::F(6)));
     assert!(matches!(
-        state.dialog,
-        Some(Dialog::Transfer {
+        state.transfers.dialog,
+        Some(TransferDialog::CopyMove {
             kind: Kind::Move,
             ..
         })

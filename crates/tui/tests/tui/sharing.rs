@@ -190,7 +190,7 @@ fn a_transfer_question_waits_for_the_share_dialog() {
             message: "the OneDrive is full".into(),
         }),
     );
-    assert!(state.dialog.is_none(), "the question waits");
+    assert!(state.transfers.dialog.is_none(), "the question waits");
     let text = screen(&state);
     assert!(
         text.contains("Share notes.txt") && !text.contains("big.bin"),

@@ -1,14 +1,10 @@
-//! Dialogs: the popup every dialog is drawn in, sized to what it holds; what each
-//! shows is its feature's file here.
-
-mod transfers;
+//! The dialog layer of the frame: the one dialog with the focus, drawn by the
+//! feature that owns it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
 
-use crate::shared::palette::Palette;
-use crate::state::{Dialog, DialogFocus, State};
+use crate::state::{DialogFocus, State};
 
 /// The dialog open now, if any, over everything else.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
@@ -16,11 +12,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         return;
     };
     match focus {
-        DialogFocus::Shell => {
-            if let Some(dialog) = &state.dialog {
-                crate::shared::dialog_parts::draw(state, frame, area, 72, |width, palette| {
-                    lines(state, dialog, width, palette)
-                });
+        DialogFocus::Transfers => {
+            if let Some(dialog) = &state.transfers.dialog {
+                crate::features::transfers::widget::render(state, dialog, frame, area);
             }
         }
         DialogFocus::Sharing => {
@@ -64,24 +58,5 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::editor::widget::render(state, &editing.name, frame, area);
             }
         }
-    }
-}
-
-fn lines<'a>(
-    state: &'a State,
-    dialog: &'a Dialog,
-    inner_width: usize,
-    palette: &Palette,
-) -> (String, Vec<Line<'a>>) {
-    match dialog {
-        Dialog::Transfer {
-            kind,
-            sources,
-            dest,
-        } => transfers::transfer(kind, sources, dest, inner_width, palette),
-        Dialog::Conflict(view) => transfers::conflict(state, view, inner_width, palette),
-        Dialog::Error(view) => transfers::error(state, view, inner_width, palette),
-        Dialog::Resume { files } => transfers::resume(state, files, inner_width, palette),
-        Dialog::Quit { .. } => transfers::quit(state, inner_width, palette),
     }
 }

@@ -4,50 +4,79 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use std::collections::HashMap;
+
+use crate::shared::messages::Event;
 use crate::shared::messages::transfers::{ConflictView, ErrorView};
-use crate::update::Event;
-use odc_engine::transfer::{EngineEvent, Question};
+use crate::shared::services::Services;
+use odc_engine::transfer::{ConflictAnswer, EngineEvent, ErrorAnswer, Question};
 
-use crate::effects::{Replies, Runner};
+/// Where answers to the engine's questions go, by question number.
+#[derive(Default)]
+struct Replies {
+    next: u64,
+    conflicts: HashMap<u64, tokio::sync::oneshot::Sender<ConflictAnswer>>,
+    errors: HashMap<u64, tokio::sync::oneshot::Sender<ErrorAnswer>>,
+}
 
-impl Runner {
-    pub(super) fn check_interrupted(&mut self) {
-        // A file read, shared with other odc processes: off the UI task.
-        let (engine, tx) = (self.services.engine.clone(), self.services.tx.clone());
-        tokio::task::spawn_blocking(move || match engine.interrupted() {
-            Ok(records) if !records.is_empty() => {
-                let files = records.iter().map(|(_, r)| r.describe()).collect();
-                let _ = tx.send(Event::Interrupted { files });
-            }
-            Ok(_) => {}
-            Err(err) => {
-                let _ = tx.send(Event::Message(err.to_string()));
-            }
-        });
-    }
+#[derive(Default)]
+pub struct TransfersIo {
+    replies: Arc<Mutex<Replies>>,
+}
 
-    pub(super) fn sample_transfers(&mut self) {
-        let samples = self.services.engine.sample();
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        let waiting = self
-            .services
-            .graphs
-            .default_graph()
-            .and_then(|g| g.waiting_reason());
-        let _ = self.services.tx.send(Event::Progress {
-            now_ms,
-            samples,
-            waiting,
-        });
-    }
+/// Looks for transfers an earlier run left; answers `Interrupted` when there are.
+pub fn check_interrupted(services: &Services) {
+    // A file read, shared with other odc processes: off the UI task.
+    let (engine, tx) = (services.engine.clone(), services.tx.clone());
+    tokio::task::spawn_blocking(move || match engine.interrupted() {
+        Ok(records) if !records.is_empty() => {
+            let files = records.iter().map(|(_, r)| r.describe()).collect();
+            let _ = tx.send(Event::Interrupted { files });
+        }
+        Ok(_) => {}
+        Err(err) => {
+            let _ = tx.send(Event::Message(err.to_string()));
+        }
+    });
+}
 
+/// Samples the transfer counters (while transfers run); answers `Progress`.
+pub fn sample(services: &Services) {
+    let samples = services.engine.sample();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let waiting = services
+        .graphs
+        .default_graph()
+        .and_then(|g| g.waiting_reason());
+    services.report(Event::Progress {
+        now_ms,
+        samples,
+        waiting,
+    });
+}
+
+impl TransfersIo {
     /// Forwards the engine's events to the UI for as long as the engine runs.
-    pub(super) fn forward_engine_events(&self, events: UnboundedReceiver<EngineEvent>) {
-        tokio::spawn(forward(
-            events,
-            self.services.tx.clone(),
-            self.replies.clone(),
-        ));
+    pub fn forward_engine_events(
+        &self,
+        services: &Services,
+        events: UnboundedReceiver<EngineEvent>,
+    ) {
+        tokio::spawn(forward(events, services.tx.clone(), self.replies.clone()));
+    }
+
+    /// The person's answer to conflict question `question`.
+    pub fn answer_conflict(&self, question: u64, answer: ConflictAnswer) {
+        if let Some(reply) = self.replies.lock().unwrap().conflicts.remove(&question) {
+            let _ = reply.send(answer);
+        }
+    }
+
+    /// The person's answer to error question `question`.
+    pub fn answer_error(&self, question: u64, answer: ErrorAnswer) {
+        if let Some(reply) = self.replies.lock().unwrap().errors.remove(&question) {
+            let _ = reply.send(answer);
+        }
     }
 }
 

@@ -1,22 +1,40 @@
 //! The transfers' dialogs: copy or move with an editable destination, a name that exists, a failure, interrupted transfers to resume, and quitting while transfers run.
 
 use humansize::{BINARY, format_size};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::features::transfers::TransferDialog;
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::fit;
-use crate::state::State;
 use odc_core::display::escape_control;
 use odc_engine::transfer::Kind;
 use odc_graph::path::REMOTE_PREFIX;
 
 use crate::shared::dialog_parts::{field, hint_lines, when};
 use crate::shared::messages::transfers::{ConflictView, ErrorView};
-use crate::state::Location;
+use crate::shared::pane::Location;
 use tui_input::Input;
 
-pub fn transfer<'a>(
+/// The dialog open now: copy or move, or one of the questions.
+pub fn render(common: &Common, dialog: &TransferDialog, frame: &mut Frame, area: Rect) {
+    crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| match dialog {
+        TransferDialog::CopyMove {
+            kind,
+            sources,
+            dest,
+        } => copy_move(kind, sources, dest, width, palette),
+        TransferDialog::Conflict(view) => conflict(common, view, width, palette),
+        TransferDialog::Error(view) => error(common, view, width, palette),
+        TransferDialog::Resume { files } => resume(common, files, width, palette),
+        TransferDialog::Quit { active } => quit(common, *active, width, palette),
+    });
+}
+
+fn copy_move<'a>(
     kind: &'a Kind,
     sources: &'a [Location],
     dest: &'a Input,
@@ -42,8 +60,8 @@ pub fn transfer<'a>(
     )
 }
 
-pub fn conflict<'a>(
-    state: &'a State,
+fn conflict<'a>(
+    common: &Common,
     view: &'a ConflictView,
     inner_width: usize,
     palette: &Palette,
@@ -65,13 +83,13 @@ pub fn conflict<'a>(
             Line::from(""),
         ]
         .into_iter()
-        .chain(hint_lines(state, Context::Conflict, inner_width, palette))
+        .chain(hint_lines(common, Context::Conflict, inner_width, palette))
         .collect(),
     )
 }
 
-pub fn error<'a>(
-    state: &'a State,
+fn error<'a>(
+    common: &Common,
     view: &'a ErrorView,
     inner_width: usize,
     palette: &Palette,
@@ -84,13 +102,13 @@ pub fn error<'a>(
             Line::from(""),
         ]
         .into_iter()
-        .chain(hint_lines(state, Context::Error, inner_width, palette))
+        .chain(hint_lines(common, Context::Error, inner_width, palette))
         .collect(),
     )
 }
 
-pub fn resume<'a>(
-    state: &'a State,
+fn resume<'a>(
+    common: &Common,
     files: &'a [String],
     inner_width: usize,
     palette: &Palette,
@@ -113,12 +131,13 @@ pub fn resume<'a>(
     lines.push(Line::from(
         "Resume? Uploads go on in their session if the file is unchanged.",
     ));
-    lines.extend(hint_lines(state, Context::Resume, inner_width, palette));
+    lines.extend(hint_lines(common, Context::Resume, inner_width, palette));
     (" Unfinished transfers ".into(), lines)
 }
 
-pub fn quit<'a>(
-    state: &'a State,
+fn quit<'a>(
+    common: &Common,
+    active: usize,
     inner_width: usize,
     palette: &Palette,
 ) -> (String, Vec<Line<'a>>) {
@@ -126,7 +145,7 @@ pub fn quit<'a>(
         " Quit? ".into(),
         vec![
             // The count as it is now: transfers go on finishing while it asks.
-            Line::from(match state.transfers.active() {
+            Line::from(match active {
                 0 => "The transfers have all finished.".to_string(),
                 1 => "1 transfer is still running.".to_string(),
                 n => format!("{n} transfers are still running."),
@@ -134,7 +153,7 @@ pub fn quit<'a>(
             Line::from("Quit anyway? Downloads keep their .odc-partial files."),
         ]
         .into_iter()
-        .chain(hint_lines(state, Context::Quit, inner_width, palette))
+        .chain(hint_lines(common, Context::Quit, inner_width, palette))
         .collect(),
     )
 }

@@ -1,21 +1,40 @@
-//! The parts of `update` for file operations: the copy/move dialog, mkdir, rename,
-//! delete, transfer questions (conflicts, errors), the transfers panel and quitting
-//! while transfers run. Pure like the rest of `update`.
+//! The transfers' `update`: F5/F6 open the copy or move dialog, the engine's
+//! questions are asked and answered, the panel's keys, task news and progress,
+//! marks cleared as requests finish, and quitting while transfers run.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::features::transfers::model::{TransferRow, Transfers};
+use crate::features::transfers::{TransferDialog, Unmark};
+use crate::shared::common::Common;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
-use crate::state::{Dialog, State, TransferRow};
 use odc_engine::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
 
+/// The engine asks (a conflict, an error) or a crash left transfers: the question
+/// waits until no dialog is open (`show_next`).
+pub fn ask(transfers: &mut Transfers, question: TransferDialog) {
+    transfers.questions.push_back(question);
+}
+
+/// The oldest waiting question, once nothing else is shown (the shell knows).
+pub fn show_next(transfers: &mut Transfers) {
+    if transfers.dialog.is_none() {
+        transfers.dialog = transfers.questions.pop_front();
+    }
+}
+
 /// Handles the actions that open dialogs; None when `action` is not one of them.
-pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let active = state.active;
+pub fn on_action(
+    common: &mut Common,
+    transfers: &mut Transfers,
+    action: Action,
+) -> Option<Vec<Effect>> {
+    let active = common.active;
     match action {
         Action::Copy | Action::Move => {
             let kind = if action == Action::Copy {
@@ -23,29 +42,29 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             } else {
                 Kind::Move
             };
-            let names = state.chosen_names();
+            let names = common.chosen_names();
             if names.is_empty() {
                 return Some(Vec::new());
             }
-            if !state.pane_ready(1 - active) || !state.pane_ready(active) {
-                state.message = Some("Sign in to OneDrive first".into());
+            if !common.pane_ready(1 - active) || !common.pane_ready(active) {
+                common.message = Some("Sign in to OneDrive first".into());
                 return Some(Vec::new());
             }
-            let pane = &state.panes[active];
+            let pane = &common.panes[active];
             let sources = names.iter().map(|n| pane.location_of(n)).collect();
-            let dest = state.panes[1 - active].source.to_string();
-            state.dialog = Some(Dialog::Transfer {
+            let dest = common.panes[1 - active].source.to_string();
+            transfers.dialog = Some(TransferDialog::CopyMove {
                 kind,
                 sources,
                 dest: Input::new(dest),
             });
         }
         Action::Transfers => {
-            state.panel_open = !state.panel_open;
+            common.panel_open = !common.panel_open;
         }
-        Action::Quit if state.transfers.active() > 0 => {
-            state.dialog = Some(Dialog::Quit {
-                active: state.transfers.active(),
+        Action::Quit if transfers.active() > 0 => {
+            transfers.dialog = Some(TransferDialog::Quit {
+                active: transfers.active(),
             });
         }
         _ => return None,
@@ -53,27 +72,27 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     Some(Vec::new())
 }
 
-/// Keys while a dialog is open. The dialog takes every key.
-pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = state.dialog.take() else {
+/// A key while a transfers' dialog is open: it takes every key.
+pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> Vec<Effect> {
+    let Some(dialog) = transfers.dialog.take() else {
         return Vec::new();
     };
     let mut effects = Vec::new();
     let keep = match dialog {
-        Dialog::Transfer {
+        TransferDialog::CopyMove {
             kind,
             sources,
             mut dest,
         } => match key.code {
             KeyCode::Esc => None,
             KeyCode::Enter => {
-                let base = state.active_pane().local_path().cloned();
+                let base = common.active_pane().local_path().cloned();
                 match Location::parse(dest.value(), base.as_deref()) {
                     Ok(dest_dir) => {
-                        let pane = &state.panes[state.active];
+                        let pane = &common.panes[common.active];
                         if !pane.marked.is_empty() {
-                            state.unmark.push(crate::state::Unmark {
-                                pane: state.active,
+                            transfers.unmark.push(Unmark {
+                                pane: common.active,
                                 dir: pane.source.clone(),
                                 dest: dest_dir.clone(),
                                 names: pane.marked.iter().cloned().collect(),
@@ -87,12 +106,12 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                             dest_dir,
                             dest_name: None,
                         }));
-                        state.panel_open = true;
+                        common.panel_open = true;
                         None
                     }
                     Err(problem) => {
-                        state.message = Some(problem.to_string());
-                        Some(Dialog::Transfer {
+                        common.message = Some(problem.to_string());
+                        Some(TransferDialog::CopyMove {
                             kind,
                             sources,
                             dest,
@@ -102,26 +121,26 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             _ => {
                 dest.handle_event(&crossterm::event::Event::Key(key));
-                Some(Dialog::Transfer {
+                Some(TransferDialog::CopyMove {
                     kind,
                     sources,
                     dest,
                 })
             }
         },
-        Dialog::Quit { active } => match state.keymap.action_in(Context::Quit, &key) {
+        TransferDialog::Quit { active } => match common.keymap.action_in(Context::Quit, &key) {
             Some(Action::QuitYes) => {
-                state.quit = true;
+                common.quit = true;
                 effects.push(Effect::Quit);
                 None
             }
             Some(Action::QuitNo) => None,
-            _ => Some(Dialog::Quit { active }),
+            _ => Some(TransferDialog::Quit { active }),
         },
-        Dialog::Resume { files } => match state.keymap.action_in(Context::Resume, &key) {
+        TransferDialog::Resume { files } => match common.keymap.action_in(Context::Resume, &key) {
             Some(Action::ResumeYes) => {
                 effects.push(Effect::ResumeInterrupted);
-                state.panel_open = true;
+                common.panel_open = true;
                 None
             }
             Some(Action::ResumeDiscard) => {
@@ -129,12 +148,12 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 None
             }
             Some(Action::ResumeLater) => None, // ask again next time
-            _ => Some(Dialog::Resume { files }),
+            _ => Some(TransferDialog::Resume { files }),
         },
-        Dialog::Conflict(view) => {
+        TransferDialog::Conflict(view) => {
             let once = ConflictAnswer::Once;
             let all = ConflictAnswer::All;
-            let answer = match state.keymap.action_in(Context::Conflict, &key) {
+            let answer = match common.keymap.action_in(Context::Conflict, &key) {
                 Some(Action::ConflictOverwrite) => Some(once(Resolution::Overwrite)),
                 Some(Action::ConflictOverwriteAll) => Some(all(Resolution::Overwrite)),
                 Some(Action::ConflictSkip) => Some(once(Resolution::Skip)),
@@ -154,11 +173,11 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     });
                     None
                 }
-                None => Some(Dialog::Conflict(view)),
+                None => Some(TransferDialog::Conflict(view)),
             }
         }
-        Dialog::Error(view) => {
-            let answer = match state.keymap.action_in(Context::Error, &key) {
+        TransferDialog::Error(view) => {
+            let answer = match common.keymap.action_in(Context::Error, &key) {
                 Some(Action::ErrorRetry) => Some(ErrorAnswer::Retry),
                 Some(Action::ErrorSkip) => Some(ErrorAnswer::Skip),
                 Some(Action::ErrorSkipAll) => Some(ErrorAnswer::SkipAll),
@@ -173,21 +192,24 @@ pub fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     });
                     None
                 }
-                None => Some(Dialog::Error(view)),
+                None => Some(TransferDialog::Error(view)),
             }
         }
     };
-    state.dialog = keep;
+    transfers.dialog = keep;
     effects
 }
 
 /// Keys for the transfers panel when it is open; None lets the key through.
-pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
-    if !state.panel_open {
+pub fn on_panel_key(
+    common: &mut Common,
+    transfers: &mut Transfers,
+    key: KeyEvent,
+) -> Option<Vec<Effect>> {
+    if !common.panel_open {
         return None;
     }
-    let action = state.keymap.action_in(Context::Panel, &key)?;
-    let transfers = &mut state.transfers;
+    let action = common.keymap.action_in(Context::Panel, &key)?;
     let last = transfers.shown().saturating_sub(1);
     let selected = transfers.selected();
     match action {
@@ -220,15 +242,15 @@ pub fn on_panel_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Action::PanelClose => {
-            state.common.panel_open = false;
+            common.panel_open = false;
             Some(Vec::new())
         }
         _ => None,
     }
 }
 
-pub fn task_added(state: &mut State, info: TaskInfo) {
-    for unmark in &mut state.unmark {
+pub fn task_added(transfers: &mut Transfers, info: TaskInfo) {
+    for unmark in &mut transfers.unmark {
         if let Some(name) = unmark
             .names
             .iter()
@@ -237,7 +259,7 @@ pub fn task_added(state: &mut State, info: TaskInfo) {
             unmark.tasks.insert(info.id, name.clone());
         }
     }
-    state.transfers.add(TransferRow::new(
+    transfers.add(TransferRow::new(
         info.id,
         info.name,
         info.direction,
@@ -245,12 +267,12 @@ pub fn task_added(state: &mut State, info: TaskInfo) {
     ));
 }
 
-pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
+pub fn task_state(common: &mut Common, transfers: &mut Transfers, id: u64, task_state: TaskState) {
     let failed = matches!(
         task_state,
         TaskState::Failed(_) | TaskState::Skipped | TaskState::Cancelled
     );
-    for unmark in state
+    for unmark in transfers
         .unmark
         .iter_mut()
         .filter(|u| u.tasks.contains_key(&id))
@@ -262,14 +284,14 @@ pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
         }
     }
     if let TaskState::Failed(reason) = &task_state
-        && let Some(row) = state.transfers.row(id)
+        && let Some(row) = transfers.row(id)
     {
-        state.message = Some(format!("{}: {reason}", row.name));
+        common.message = Some(format!("{}: {reason}", row.name));
     }
     if task_state == TaskState::Running {
-        state.transfers.follow(id);
+        transfers.follow(id);
     }
-    state.transfers.change(id, |row| {
+    transfers.change(id, |row| {
         if task_state == TaskState::Done {
             row.done = row.total;
         }
@@ -280,10 +302,14 @@ pub fn task_state(state: &mut State, id: u64, task_state: TaskState) {
 /// Sampled counters at `now_ms`. Bytes a transfer continued from (moved by an
 /// earlier attempt) appear at once; they are not speed, so the meters start over
 /// from them.
-pub fn progress(state: &mut State, now_ms: i64, samples: Vec<odc_engine::transfer::Sample>) {
+pub fn progress(
+    transfers: &mut Transfers,
+    now_ms: i64,
+    samples: Vec<odc_engine::transfer::Sample>,
+) {
     let mut continued = false;
     for sample in samples {
-        state.transfers.change(sample.id, |row| {
+        transfers.change(sample.id, |row| {
             row.done = sample.done;
             row.total = sample.total.max(row.total);
             if sample.resumed != row.resumed {
@@ -295,23 +321,23 @@ pub fn progress(state: &mut State, now_ms: i64, samples: Vec<odc_engine::transfe
             }
         });
     }
-    let (done, _) = state.transfers.totals();
+    let (done, _) = transfers.totals();
     if continued {
-        state.transfers.total_meter.rebase(now_ms, done);
+        transfers.total_meter.rebase(now_ms, done);
     } else {
-        state.transfers.total_meter.sample(now_ms, done);
+        transfers.total_meter.sample(now_ms, done);
     }
 }
 
 /// A request finished (`changed` starts with its destination): its marks go, but
 /// for items that failed or were skipped.
-pub fn unmark_finished(state: &mut State, locations: &[Location]) {
-    let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.unmark)
+pub fn unmark_finished(common: &mut Common, transfers: &mut Transfers, locations: &[Location]) {
+    let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut transfers.unmark)
         .into_iter()
         .partition(|u| locations.first() == Some(&u.dest));
-    state.unmark = waiting;
+    transfers.unmark = waiting;
     for unmark in done {
-        let pane = &mut state.panes[unmark.pane];
+        let pane = &mut common.panes[unmark.pane];
         if pane.source != unmark.dir {
             continue;
         }

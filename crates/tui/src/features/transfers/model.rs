@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::features::transfers::{TransferDialog, Unmark};
+
 use odc_engine::transfer::{Direction, TaskState, rate::RateMeter};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,7 +115,7 @@ impl StateCounts {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Transfers {
     rows: Vec<TransferRow>,
     /// Row position by task id.
@@ -130,6 +132,12 @@ pub struct Transfers {
     pub waiting: Option<String>,
     /// The person moved the selection: it no longer follows the running row.
     pub user_moved: bool,
+    /// The dialog shown, if one of the transfers' is.
+    pub dialog: Option<TransferDialog>,
+    /// The engine's questions waiting for the dialog, oldest first.
+    pub questions: std::collections::VecDeque<TransferDialog>,
+    /// Marks to clear when their copy or move finishes without a failure.
+    pub unmark: Vec<Unmark>,
 }
 
 impl Transfers {

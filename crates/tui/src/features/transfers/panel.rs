@@ -6,10 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::features::transfers::model::{PanelFilter, TransferRow, Transfers};
+use crate::shared::common::Common;
 use crate::shared::keymap::Context;
 use crate::shared::palette::Palette;
 use crate::shared::text::{fit, pad};
-use crate::state::{State, TransferRow};
 use odc_core::display::escape_control;
 use odc_engine::transfer::TaskState;
 
@@ -71,13 +72,12 @@ fn row_line(row: &TransferRow, width: usize, waiting: Option<&str>) -> String {
     )
 }
 
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    let palette = Palette::of(state);
-    let transfers = &state.transfers;
+pub fn render(common: &Common, transfers: &Transfers, frame: &mut Frame, area: Rect) {
+    let palette = Palette::of(common);
     let width = area.width.saturating_sub(2) as usize;
     let counts = transfers.counts();
     let shown = match transfers.filter {
-        crate::state::PanelFilter::All => String::new(),
+        PanelFilter::All => String::new(),
         filter => format!(", showing {}", filter.label()),
     };
     let paused = match counts.paused {
@@ -92,7 +92,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         " Transfers: {} running, {} queued{paused}, {} failed{cancelled}{shown} ",
         counts.running, counts.queued, counts.failed
     );
-    let keys = format!(" {} ", state.keymap.hints(Context::Panel));
+    let keys = format!(" {} ", common.keymap.hints(Context::Panel));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(palette.border(true))
@@ -159,16 +159,15 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 /// The status-bar gauge while the panel is closed.
-pub fn gauge(state: &State) -> Option<String> {
-    let active = state.transfers.active();
-    if active == 0 || state.panel_open {
+pub fn gauge(common: &Common, transfers: &Transfers) -> Option<String> {
+    let active = transfers.active();
+    if active == 0 || common.panel_open {
         return None;
     }
-    let (done, total) = state.transfers.totals();
-    let speed = state.transfers.total_meter.speed().unwrap_or(0);
+    let (done, total) = transfers.totals();
+    let speed = transfers.total_meter.speed().unwrap_or(0);
     let jobs = if active == 1 { "job" } else { "jobs" };
-    let waiting = state
-        .transfers
+    let waiting = transfers
         .waiting
         .as_deref()
         .map(|why| format!(" · {why}"))
@@ -177,6 +176,6 @@ pub fn gauge(state: &State) -> Option<String> {
         "⇅ {active} {jobs} {}% {}/s ETA {}{waiting}",
         percent(done, total),
         format_size(speed, BINARY),
-        eta_text(state.transfers.total_meter.eta(total))
+        eta_text(transfers.total_meter.eta(total))
     ))
 }
