@@ -23,11 +23,11 @@ use odc_emulator::{Emulator, EmulatorOptions};
 use odc_graph::RemotePath;
 use odc_graph::auth::Tokens;
 use odc_graph::tokens::{Account, TokenStore};
-use odc_tui::app::{Surface, drive};
-use odc_tui::effects::Runner;
 use odc_tui::features::transfers::TransferDialog;
 use odc_tui::shared::keymap::Keymap;
-use odc_tui::state::State;
+use odc_tui::shell::app::{Surface, drive};
+use odc_tui::shell::runner::Runner;
+use odc_tui::shell::state::State;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -99,7 +99,7 @@ struct Probe {
 impl Surface for Probe {
     fn draw(&mut self, state: &State) -> std::io::Result<()> {
         self.terminal
-            .draw(|frame| odc_tui::ui::render(state, frame))
+            .draw(|frame| odc_tui::shell::frame::render(state, frame))
             .map_err(std::io::Error::other)?;
         let drawn = Instant::now();
         let mut o = self.observed.lock().unwrap();
@@ -180,7 +180,7 @@ async fn run(files: usize) {
         .unwrap();
 
     let keymap = Arc::new(Keymap::from_config(&config.keys).unwrap());
-    let mut state = odc_tui::update::initial_state(
+    let mut state = odc_tui::shell::state::initial_state(
         &config,
         keymap,
         dir.path().join("src"),
@@ -207,7 +207,7 @@ async fn run(files: usize) {
     };
     let (keys, key_rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, KeyCode)>();
     let handled = observed.clone();
-    let mut input = odc_tui::app::StreamInput(Box::pin(tokio_stream_from(key_rx).map(
+    let mut input = odc_tui::shell::app::StreamInput(Box::pin(tokio_stream_from(key_rx).map(
         move |(sent, code)| {
             handled.lock().unwrap().handled.push(sent);
             Ok(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))

@@ -8,7 +8,7 @@ use odc_core::errln;
 use odc_graph::tokens::TokenStore;
 
 fn main() -> ExitCode {
-    odc_tui::terminal::install_panic_hook();
+    odc_tui::shell::terminal::install_panic_hook();
     let cli = Cli::parse();
     let _log = odc::logging::init(&odc::logging::LogOptions {
         verbosity: cli.verbose,

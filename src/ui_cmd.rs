@@ -51,7 +51,7 @@ pub async fn run_ui(
             return ExitCode::from(crate::exit::USAGE);
         }
     };
-    let start = odc_tui::app::Start {
+    let start = odc_tui::shell::app::Start {
         keymap,
         config,
         store,
@@ -59,7 +59,7 @@ pub async fn run_ui(
         local_dir: local,
         remote_path: remote,
     };
-    match odc_tui::app::run(start).await {
+    match odc_tui::shell::app::run(start).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             errln!("odc: {err}");

@@ -2,17 +2,9 @@
 //! Its one job: turn keys into effects through a pure `update`, run the effects, draw.
 //! May use: odc-engine, odc-graph, odc-core; never the binary or the emulator.
 
-pub mod app;
-pub mod clipboard;
-pub mod effects;
 pub mod features;
-pub mod listing;
-pub mod pane_ops;
 pub mod shared;
-pub mod state;
-pub mod terminal;
-pub mod ui;
-pub mod update;
+pub mod shell;
 
 use std::path::PathBuf;
 

@@ -11,6 +11,7 @@ pub mod files;
 pub mod find;
 pub mod goto;
 pub mod hotlist;
+pub mod panes;
 pub mod sharing;
 pub mod sign_in;
 pub mod transfers;

@@ -148,6 +148,18 @@ pub struct Pane {
 }
 
 impl Pane {
+    /// Scrolls so the cursor row is on screen.
+    pub fn keep_cursor_visible(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + rows {
+            self.scroll = self.cursor + 1 - rows;
+        }
+        let max_scroll = self.visible.len().saturating_sub(rows);
+        self.scroll = self.scroll.min(max_scroll);
+    }
+
     pub fn new(source: Location, other_source: Location, show_hidden: bool) -> Self {
         Self {
             source,

@@ -6,7 +6,7 @@ use odc_engine::compare::{Difference, Verdict};
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 use odc_tui::features::compare::{CompareDialog, CompareStage};
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 use odc_testkit::Env;
@@ -200,7 +200,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     let (mut runner, mut rx) = signed_in_runner(&env).await;
     let left = Location::Local(local.clone());
     let right = Location::Remote(RemotePath::parse("/Copy").unwrap());
-    let compare = async |runner: &mut odc_tui::effects::Runner,
+    let compare = async |runner: &mut odc_tui::shell::runner::Runner,
                          rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
                          ticket: u64| {
         runner.run(Effect::Compare {

@@ -7,7 +7,7 @@ use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 use odc_graph::path::DriveSpec;
 use odc_tui::shared::messages::drives::Place;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 use odc_testkit::Env;
@@ -28,7 +28,7 @@ fn place(owner: &str, label: &str, drive: DriveSpec) -> Place {
     }
 }
 
-fn picker_ticket(state: &odc_tui::state::State) -> u64 {
+fn picker_ticket(state: &odc_tui::shell::state::State) -> u64 {
     match &state.drive_picker {
         Some(picker) => picker.ticket,
         other => panic!("{other:?}"),

@@ -8,8 +8,8 @@ use crossterm::event::KeyCode;
 use odc_graph::RemotePath;
 use odc_tui::features::editor::private_copy as editing;
 use odc_tui::shared::messages::editor::{self as edit, Outcome, Upload};
-use odc_tui::state::{DialogFocus, State};
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
+use odc_tui::shell::state::{DialogFocus, State};
 
 use super::support::*;
 use odc_testkit::{Env, pattern};

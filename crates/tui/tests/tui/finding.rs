@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 use odc_emulator::{EmulatorOptions, Profile};
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
-use odc_tui::state::Entry;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shared::pane::Entry;
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 use odc_testkit::Env;
@@ -115,7 +115,7 @@ fn backspace_leaves_the_results_and_nothing_found_says_so() {
 }
 
 async fn found(
-    runner: &mut odc_tui::effects::Runner,
+    runner: &mut odc_tui::shell::runner::Runner,
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
     base: Location,
     query: &str,

@@ -4,8 +4,8 @@
 use crossterm::event::KeyCode;
 use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
-use odc_tui::state::State;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
+use odc_tui::shell::state::State;
 
 use super::support::*;
 use odc_testkit::Env;
@@ -93,7 +93,7 @@ fn go_to_a_typed_path_with_tab_completion() {
 #[test]
 fn the_hotlist_adds_goes_and_removes_and_is_saved() {
     let mut state = loaded((80, 24), local_entries(), remote_entries());
-    let effects = odc_tui::update::start(&mut state.clone());
+    let effects = odc_tui::shell::router::start(&mut state.clone());
     assert!(effects.contains(&Effect::LoadHotlist));
     let photos = Location::Remote(RemotePath::parse("/Photos").unwrap());
     update(&mut state, Event::Hotlist(Ok((vec![photos.clone()], 0))));

@@ -9,8 +9,8 @@ use odc_graph::RemotePath;
 use odc_tui::features::files::FilesDialog;
 use odc_tui::features::transfers::TransferDialog;
 use odc_tui::shared::messages::transfers::{ConflictView, ErrorView};
-use odc_tui::state::State;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
+use odc_tui::shell::state::State;
 
 use super::support::*;
 
@@ -199,7 +199,7 @@ fn move_from_onedrive_and_esc_cancels() {
 #[test]
 fn copy_needs_a_signed_in_onedrive() {
     let mut state = state((80, 24));
-    let effects = odc_tui::update::start(&mut state);
+    let effects = odc_tui::shell::router::start(&mut state);
     let ticket = ticket_of(&effects, 0);
     update(
         &mut state,
@@ -497,7 +497,7 @@ fn copy_dialog_snapshot() {
 #[test]
 fn unfinished_transfers_are_offered_after_sign_in() {
     let mut state = state((80, 24));
-    odc_tui::update::start(&mut state);
+    odc_tui::shell::router::start(&mut state);
     let effects = update(&mut state, Event::SignedIn(Default::default()));
     assert!(effects.contains(&Effect::CheckInterrupted));
     let files = || {
@@ -643,7 +643,7 @@ fn one_job_unbound_keys_and_messages_that_expire() {
 }
 
 /// Lists `entries` as the new content of pane `pane` after its folder changed.
-fn relisted(state: &mut State, pane: usize, entries: Vec<odc_tui::state::Entry>) {
+fn relisted(state: &mut State, pane: usize, entries: Vec<odc_tui::shared::pane::Entry>) {
     let here = state.panes[pane].source.clone();
     let effects = update(state, Event::Changed(vec![here]));
     let ticket = ticket_of(&effects, pane);

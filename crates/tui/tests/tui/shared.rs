@@ -8,8 +8,8 @@ use odc_engine::transfer::Location;
 use odc_graph::RemotePath;
 use odc_graph::path::DriveSpec;
 use odc_graph::shared::SharedItem;
-use odc_tui::state::Entry;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shared::pane::Entry;
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 use odc_testkit::Env;

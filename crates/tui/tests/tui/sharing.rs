@@ -5,7 +5,7 @@
 use crossterm::event::KeyCode;
 use odc_graph::sharing::{LinkKind, SharingLink};
 use odc_tui::features::sharing::{ShareDialog, ShareState};
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 use odc_testkit::Env;
@@ -92,7 +92,7 @@ fn a_failed_link_says_why() {
 #[test]
 fn the_sign_in_code_goes_to_the_clipboard_and_the_address_is_never_broken() {
     let mut state = state((80, 20));
-    let effects = odc_tui::update::start(&mut state);
+    let effects = odc_tui::shell::router::start(&mut state);
     let ticket = ticket_of(&effects, 0);
     update(
         &mut state,

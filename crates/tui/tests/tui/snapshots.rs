@@ -1,6 +1,6 @@
 //! Whole screens in a TestBackend, compared with insta snapshots (tests/tui/snapshots/).
 
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
 
 use super::support::*;
 
@@ -21,7 +21,7 @@ fn both_panes_wide_with_times() {
 #[test]
 fn sign_in_screen_with_qr_code() {
     let mut state = state((100, 30));
-    let effects = odc_tui::update::start(&mut state);
+    let effects = odc_tui::shell::router::start(&mut state);
     let ticket = ticket_of(&effects, 0);
     update(
         &mut state,
@@ -47,7 +47,7 @@ fn sign_in_screen_with_qr_code() {
 #[test]
 fn sign_in_screen_small_and_failed() {
     let mut state = state((80, 24));
-    odc_tui::update::start(&mut state);
+    odc_tui::shell::router::start(&mut state);
     update(&mut state, Event::SignInNeeded);
     update(
         &mut state,
@@ -182,7 +182,7 @@ fn narrow_and_too_small() {
 #[test]
 fn sign_in_in_the_browser_from_the_panel() {
     let mut state = state((100, 24));
-    odc_tui::update::start(&mut state);
+    odc_tui::shell::router::start(&mut state);
     update(&mut state, Event::SignInNeeded);
     update(
         &mut state,
@@ -225,7 +225,7 @@ async fn the_runner_signs_in_through_the_browser() {
     let places = odc_tui::Places::under(&env.dir.path().join("ui"));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner =
-        odc_tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
+        odc_tui::shell::runner::Runner::new(tx, env.config.clone(), env.store.clone(), places);
     runner.run(Effect::StartBrowserSignIn);
     let wait = |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>| {
         let event = rx.try_recv();

@@ -6,13 +6,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use odc_core::config::Config;
 use odc_graph::RemotePath;
 use odc_tui::shared::keymap::Keymap;
-use odc_tui::state::{Entry, RemoteDetails, State};
-use odc_tui::update::{self, Effect, Event};
+use odc_tui::shared::pane::{Entry, RemoteDetails};
+use odc_tui::shell::router::{self, Effect, Event};
+use odc_tui::shell::state::State;
 
 pub fn state(size: (u16, u16)) -> State {
     let config = Config::defaults();
     let keymap = Arc::new(Keymap::from_config(&config.keys).unwrap());
-    let mut state = update::initial_state(
+    let mut state = odc_tui::shell::state::initial_state(
         &config,
         keymap,
         PathBuf::from("/home/ada/projects"),
@@ -85,9 +86,9 @@ pub fn ticket_of(effects: &[Effect], pane: usize) -> u64 {
 /// A state signed in, with both panes listed.
 pub fn loaded(size: (u16, u16), left: Vec<Entry>, right: Vec<Entry>) -> State {
     let mut state = state(size);
-    let effects = update::start(&mut state);
+    let effects = router::start(&mut state);
     let left_ticket = ticket_of(&effects, 0);
-    update::update(
+    router::update(
         &mut state,
         Event::Page {
             pane: 0,
@@ -96,15 +97,15 @@ pub fn loaded(size: (u16, u16), left: Vec<Entry>, right: Vec<Entry>) -> State {
             done: true,
         },
     );
-    let effects = update::update(
+    let effects = router::update(
         &mut state,
-        Event::SignedIn(odc_tui::state::AccountInfo {
+        Event::SignedIn(odc_tui::shared::common::AccountInfo {
             name: "ada@example.com".into(),
             ..Default::default()
         }),
     );
     let right_ticket = ticket_of(&effects, 1);
-    update::update(
+    router::update(
         &mut state,
         Event::Page {
             pane: 1,
@@ -113,9 +114,9 @@ pub fn loaded(size: (u16, u16), left: Vec<Entry>, right: Vec<Entry>) -> State {
             done: true,
         },
     );
-    update::update(
+    router::update(
         &mut state,
-        Event::Account(odc_tui::state::AccountInfo {
+        Event::Account(odc_tui::shared::common::AccountInfo {
             name: "ada@example.com".into(),
             quota_used: Some(3_350_000_000),
             quota_total: Some(1 << 40),
@@ -153,7 +154,7 @@ pub fn screen(state: &State) -> String {
     let (w, h) = state.size;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|frame| odc_tui::ui::render(state, frame))
+        .draw(|frame| odc_tui::shell::frame::render(state, frame))
         .unwrap();
     terminal.backend().to_string()
 }
@@ -163,13 +164,13 @@ pub fn screen(state: &State) -> String {
 pub async fn signed_in_runner(
     env: &odc_testkit::Env,
 ) -> (
-    odc_tui::effects::Runner,
+    odc_tui::shell::runner::Runner,
     tokio::sync::mpsc::UnboundedReceiver<Event>,
 ) {
     let places = odc_tui::Places::under(&env.dir.path().join("ui"));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner =
-        odc_tui::effects::Runner::new(tx, env.config.clone(), env.store.clone(), places);
+        odc_tui::shell::runner::Runner::new(tx, env.config.clone(), env.store.clone(), places);
     runner.run(Effect::CheckSession);
     loop {
         let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())

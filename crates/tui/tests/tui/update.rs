@@ -2,26 +2,28 @@
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use odc_graph::RemotePath;
-use odc_tui::state::{Location, SignIn, SortKey, State};
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shared::common::SignIn;
+use odc_tui::shared::pane::{Location, SortKey};
+use odc_tui::shell::router::{Effect, Event, update};
+use odc_tui::shell::state::State;
 
 use super::support::*;
 
-fn names(state: &odc_tui::state::State, pane: usize) -> Vec<String> {
+fn names(state: &odc_tui::shell::state::State, pane: usize) -> Vec<String> {
     state.panes[pane]
         .visible_entries()
         .map(|e| e.name.clone())
         .collect()
 }
 
-fn cursor_name(state: &odc_tui::state::State) -> String {
+fn cursor_name(state: &odc_tui::shell::state::State) -> String {
     state.active_pane().current().unwrap().name.clone()
 }
 
 #[test]
 fn start_lists_the_local_pane_and_checks_the_session() {
     let mut state = state((80, 24));
-    let effects = odc_tui::update::start(&mut state);
+    let effects = odc_tui::shell::router::start(&mut state);
     assert_eq!(effects[0], Effect::CheckSession);
     assert!(
         matches!(&effects[1], Effect::List { pane: 0, source: Location::Local(p), .. } if p.ends_with("projects"))
@@ -38,7 +40,7 @@ fn start_lists_the_local_pane_and_checks_the_session() {
 #[test]
 fn pages_stream_in_sorted_and_stale_pages_are_dropped() {
     let mut state = state((80, 24));
-    let effects = odc_tui::update::start(&mut state);
+    let effects = odc_tui::shell::router::start(&mut state);
     let ticket = ticket_of(&effects, 0);
     update(
         &mut state,
@@ -308,7 +310,7 @@ fn sort_hidden_and_marks() {
 #[test]
 fn sign_in_states() {
     let mut state = state((80, 24));
-    odc_tui::update::start(&mut state);
+    odc_tui::shell::router::start(&mut state);
     let effects = update(&mut state, Event::SignInNeeded);
     assert_eq!(effects, [Effect::StartSignIn]);
     assert_eq!(state.sign_in, SignIn::Starting);
@@ -445,7 +447,7 @@ fn resize_keeps_the_cursor_on_screen() {
     assert_eq!(state.panes[0].scroll, 0);
     update(&mut state, Event::Resize(80, 20));
     assert_eq!(state.size, (80, 20));
-    let rows = odc_tui::state::pane_rows(state.size);
+    let rows = odc_tui::shell::state::pane_rows(state.size);
     let pane = &state.panes[0];
     assert!(pane.cursor >= pane.scroll && pane.cursor < pane.scroll + rows);
 }

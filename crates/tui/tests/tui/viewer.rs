@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 use odc_tui::features::viewer::model::BLOCK;
 use odc_tui::features::viewer::reading::Reader;
 use odc_tui::shared::messages::viewer::{Found, SearchRequest, ViewSource};
-use odc_tui::state::State;
-use odc_tui::update::{Effect, Event, update};
+use odc_tui::shell::router::{Effect, Event, update};
+use odc_tui::shell::state::State;
 
 use super::support::*;
 use odc_testkit::Env;

@@ -10,11 +10,11 @@ use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::{Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::effects::{LoopControl, Runner};
 use crate::shared::keymap::Keymap;
-use crate::state::State;
-use crate::terminal::Guard;
-use crate::update::{self, Event};
+use crate::shell::router::{self, Event};
+use crate::shell::runner::{LoopControl, Runner};
+use crate::shell::state::State;
+use crate::shell::terminal::Guard;
 use odc_core::config::Config;
 use odc_graph::RemotePath;
 use odc_graph::tokens::TokenStore;
@@ -37,7 +37,7 @@ pub async fn run(start: Start) -> std::io::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut guard = Guard::enter()?;
     let size = guard.terminal.size()?;
-    let mut state = update::initial_state(
+    let mut state = crate::shell::state::initial_state(
         &start.config,
         start.keymap,
         start.local_dir,
@@ -139,7 +139,7 @@ impl Surface for GuardSurface<'_> {
         let area = self
             .0
             .terminal
-            .draw(|frame| crate::ui::render(state, frame))?
+            .draw(|frame| crate::shell::frame::render(state, frame))?
             .area;
         // The sign-in address again, as a clickable OSC 8 link over the same cells.
         if state.viewer.is_none()
@@ -159,7 +159,7 @@ impl Surface for GuardSurface<'_> {
     }
 
     fn leave(&mut self) -> std::io::Result<()> {
-        crate::terminal::restore()
+        crate::shell::terminal::restore()
     }
 
     fn enter(&mut self) -> std::io::Result<()> {
@@ -170,7 +170,7 @@ impl Surface for GuardSurface<'_> {
         use std::io::Write;
         let inside_tmux = std::env::var_os("TMUX").is_some();
         let mut out = std::io::stdout();
-        out.write_all(crate::clipboard::osc52(text, inside_tmux).as_bytes())?;
+        out.write_all(crate::shell::clipboard::osc52(text, inside_tmux).as_bytes())?;
         out.flush()
     }
 }
@@ -190,7 +190,7 @@ pub async fn drive(
     let mut dirty = true;
     let mut urgent = false;
     let mut last_draw = Instant::now() - FRAME;
-    let mut pending: Vec<update::Effect> = update::start(state);
+    let mut pending: Vec<router::Effect> = router::start(state);
     loop {
         let mut follow_ups = Vec::new();
         for effect in pending.drain(..) {
@@ -214,7 +214,7 @@ pub async fn drive(
             }
         }
         for event in follow_ups {
-            pending.extend(update::update(state, event));
+            pending.extend(router::update(state, event));
         }
         if !pending.is_empty() {
             continue;
@@ -248,7 +248,7 @@ pub async fn drive(
             Some(()) = terminate.next() => (Some(Event::Terminate), false),
         };
         if let Some(event) = event {
-            pending = update::update(state, event);
+            pending = router::update(state, event);
             dirty = true;
             urgent |= from_person;
         }

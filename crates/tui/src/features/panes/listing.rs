@@ -7,8 +7,8 @@ use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use crate::shared::messages::Event;
 use crate::shared::pages::{PageSink, entry_of, local_entry};
-use crate::update::Event;
 use odc_graph::{Graph, ItemAddress, RemotePath};
 
 /// Entries per page sent from a local listing.

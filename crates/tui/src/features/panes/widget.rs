@@ -6,25 +6,26 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::shared::common::Common;
 use crate::shared::palette::Palette;
+use crate::shared::pane::Entry;
 use crate::shared::text::{fit, fit_left, pad, thousands};
-use crate::state::{Entry, State};
 use odc_core::display::escape_control;
 
-pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
-    let pane = &state.panes[index];
-    let active = state.active == index;
-    let palette = Palette::of(state);
+pub fn render(common: &Common, index: usize, frame: &mut Frame, area: Rect) {
+    let pane = &common.panes[index];
+    let active = common.active == index;
+    let palette = Palette::of(common);
     let inner_width = area.width.saturating_sub(2) as usize;
     let place = match &pane.found {
-        Some(query) => format!("Find \"{query}\" in {}", shown(state, &pane.source)),
-        None => shown(state, &pane.source),
+        Some(query) => format!("Find \"{query}\" in {}", shown(common, &pane.source)),
+        None => shown(common, &pane.source),
     };
     let title = fit_left(&escape_control(&place), inner_width.saturating_sub(4));
     let bottom = if pane.listing.loading {
         format!(
             " {} loading {}… ",
-            crate::shared::palette::spinner(state),
+            crate::shared::palette::spinner(common),
             thousands(pane.entries.len())
         )
     } else {
@@ -75,7 +76,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
             fit(&format!("Error: {}", escape_control(error)), inner_width),
             palette.error(),
         ));
-        let refresh = state.keymap.label(crate::shared::keymap::Action::Refresh);
+        let refresh = common.keymap.label(crate::shared::keymap::Action::Refresh);
         lines.push(Line::styled(
             fit(&format!("{refresh} to retry"), inner_width),
             palette.dim(),
@@ -100,7 +101,7 @@ pub fn render(state: &State, index: usize, frame: &mut Frame, area: Rect) {
         let row = pane.scroll + offset;
         let marked = pane.marked.contains(&entry.name);
         lines.push(entry_line(
-            state,
+            common,
             entry,
             marked,
             row == pane.cursor,
@@ -144,7 +145,7 @@ fn columns(width: usize) -> (usize, usize) {
 
 #[allow(clippy::too_many_arguments)]
 fn entry_line<'a>(
-    state: &State,
+    common: &Common,
     entry: &Entry,
     marked: bool,
     under_cursor: bool,
@@ -153,7 +154,7 @@ fn entry_line<'a>(
     size_col: usize,
     time_col: usize,
 ) -> Line<'a> {
-    let palette = Palette::of(state);
+    let palette = Palette::of(common);
     let mark = if marked { "*" } else { " " };
     let name = escape_control(&entry.name);
     let name = if entry.is_dir {
@@ -190,7 +191,7 @@ fn entry_line<'a>(
         let text = entry
             .modified
             .map(|t| {
-                let offset = chrono::FixedOffset::east_opt(state.utc_offset_secs)
+                let offset = chrono::FixedOffset::east_opt(common.utc_offset_secs)
                     .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
                 t.with_timezone(&offset)
                     .format("%Y-%m-%d %H:%M")
@@ -217,10 +218,10 @@ fn entry_line<'a>(
 
 /// A location as the panes show it: another account's or a library's drive by its
 /// name ("work:/Reports", "work · Quarterly Reports › Archive:/"), not its id.
-pub fn shown(state: &State, location: &odc_engine::transfer::Location) -> String {
+pub fn shown(common: &Common, location: &odc_engine::transfer::Location) -> String {
     match location {
         odc_engine::transfer::Location::Remote(path) if !path.drive().is_default() => {
-            let name = state
+            let name = common
                 .drives
                 .get(path.drive())
                 .map(|d| d.name.clone())

@@ -1,8 +1,6 @@
 //! Runs the effects `update` asks for: the only place UI work is spawned. Tasks
 //! never touch the state; they send events back.
 
-mod panes;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,6 +14,7 @@ use crate::features::files::io as files;
 use crate::features::find::io as find;
 use crate::features::goto::io as goto;
 use crate::features::hotlist::io::HotlistIo;
+use crate::features::panes::io as panes;
 use crate::features::sharing::io as sharing;
 use crate::features::sign_in::io::{self as sign_in, SignInIo};
 use crate::features::transfers::io::{self as transfers, TransfersIo};
@@ -111,7 +110,10 @@ impl Runner {
                 pane,
                 ticket,
                 source,
-            } => self.list(pane, ticket, source),
+            } => {
+                let cancel = self.new_listing(pane);
+                panes::list(&self.services, cancel, pane, ticket, source)
+            }
             Effect::Find {
                 pane,
                 ticket,

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::state::{DialogFocus, State};
+use crate::shell::state::{DialogFocus, State};
 
 /// The dialog open now, if any, over everything else.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {

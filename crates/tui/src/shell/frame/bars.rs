@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use crate::shared::keymap::{Action, Key, KeyCodeOrd};
 use crate::shared::palette::Palette;
 use crate::shared::text::{fit, pad};
-use crate::state::State;
+use crate::shell::state::State;
 use odc_core::display::escape_control;
 
 pub fn status(state: &State, frame: &mut Frame, area: Rect) {

@@ -3,10 +3,9 @@
 mod bars;
 mod dialogs;
 mod overlays;
-mod pane;
 
 use crate::shared::layout::MIN_SIZE;
-use crate::state::State;
+use crate::shell::state::State;
 use ratatui::Frame;
 
 pub fn render(state: &State, frame: &mut Frame) {
@@ -31,7 +30,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         if pane.source.is_remote() && !state.signed_in() {
             crate::features::sign_in::widget::render(state, index, frame, *rect);
         } else {
-            pane::render(state, index, frame, *rect);
+            crate::features::panes::widget::render(state, index, frame, *rect);
         }
     }
     if let Some(panel) = areas.panel {
@@ -43,6 +42,6 @@ pub fn render(state: &State, frame: &mut Frame) {
     if state.help {
         overlays::help(state, frame, area);
     } else if let Some(details) = &state.details {
-        overlays::details(state, details, frame, area);
+        crate::features::panes::details::render(state, details, frame, area);
     }
 }

@@ -1,15 +1,12 @@
 //! The shell's state, as plain data: what every feature shares ([`Common`]) and
 //! each feature's own part, and which dialog has the focus.
 
-pub use crate::shared::common::{AccountInfo, Common, DriveStatus, SignIn, Theme};
-pub use crate::shared::pane::{Entry, Listing, Location, Pane, RemoteDetails, Sort, SortKey};
+use std::path::PathBuf;
 
-/// An overlay showing a remote item's details.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Details {
-    pub path: String,
-    pub entry: Entry,
-}
+use odc_graph::RemotePath;
+
+use crate::shared::common::{Common, SignIn, Theme};
+use crate::shared::pane::{Location, Pane};
 
 /// The shell's state: what every feature shares, and each feature's own part.
 /// It dereferences to [`Common`], so `state.panes` reads as the panes.
@@ -19,7 +16,8 @@ pub struct State {
     pub help: bool,
     /// Rows the help overlay is scrolled by (it is longer than a small screen).
     pub help_scroll: usize,
-    pub details: Option<Details>,
+    /// The details overlay of the panes (`i`).
+    pub details: Option<crate::features::panes::Details>,
     pub hotlist: crate::features::hotlist::Hotlist,
     /// Mkdir, rename, delete, mark by pattern.
     pub files: Option<crate::features::files::FilesDialog>,
@@ -125,5 +123,70 @@ impl State {
                 self.sign_in,
                 SignIn::Waiting { .. } | SignIn::Starting | SignIn::Checking
             )
+    }
+}
+
+/// A new state for the given starting points.
+pub fn initial_state(
+    config: &odc_core::config::Config,
+    keymap: std::sync::Arc<crate::shared::keymap::Keymap>,
+    local_dir: PathBuf,
+    remote_path: RemotePath,
+    size: (u16, u16),
+    no_color: bool,
+) -> State {
+    let show_hidden = config.ui.show_hidden;
+    let left = Pane::new(
+        Location::Local(local_dir.clone()),
+        Location::Remote(RemotePath::root()),
+        show_hidden,
+    );
+    let right = Pane::new(
+        Location::Remote(remote_path),
+        Location::Local(local_dir),
+        show_hidden,
+    );
+    State {
+        common: Common {
+            panes: [left, right],
+            active: 0,
+            sign_in: SignIn::Checking,
+            account: None,
+            drives: Default::default(),
+            message: None,
+            message_seen: None,
+            home: None,
+            panel_open: false,
+            size,
+            keymap,
+            theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {
+                Theme::Plain
+            } else {
+                Theme::Colour
+            },
+            now: 0,
+            utc_offset_secs: 0,
+            spinner: 0,
+            next_ticket: 0,
+            quit: false,
+        },
+        sharing: None,
+        help: false,
+        help_scroll: 0,
+        details: None,
+        viewer: None,
+        editing: None,
+        hotlist: Default::default(),
+        goto: None,
+        files: None,
+        find: None,
+        transfers: Default::default(),
+        drive_picker: None,
+        compare: crate::features::compare::Compare::new(odc_engine::compare::sync::DeleteLimits {
+            max_delete: config.sync.max_delete,
+            big_percent: config.sync.big_delete_percent,
+            big_min: config.sync.big_delete_min,
+            force: false,
+        }),
     }
 }
