@@ -59,3 +59,16 @@ pub fn draw<'a>(
         rect,
     );
 }
+
+/// Hands an open dialog to `key`, which answers with the dialog to keep open (None
+/// closes it) and pushes the effects it asks for. Nothing happens when none is open.
+pub fn keep_open<T>(
+    slot: &mut Option<T>,
+    key: impl FnOnce(T, &mut Vec<crate::shared::messages::Effect>) -> Option<T>,
+) -> Vec<crate::shared::messages::Effect> {
+    let mut effects = Vec::new();
+    if let Some(open) = slot.take() {
+        *slot = key(open, &mut effects);
+    }
+    effects
+}

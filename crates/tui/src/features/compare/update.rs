@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::features::compare::{Compare, CompareDialog, CompareStage, CompareView, SyncView};
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use odc_engine::compare::sync::{SyncPlan, below};
@@ -36,15 +37,11 @@ pub fn on_key(
     compare: &mut Compare,
     key: crossterm::event::KeyEvent,
 ) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    compare.dialog = match compare.dialog.take() {
-        Some(CompareDialog::Compare(view)) => compare_key(common, view, key, &mut effects),
-        Some(CompareDialog::SyncPreview(view)) => {
-            sync_key(common, &compare.limits, view, key, &mut effects)
-        }
-        None => None,
-    };
-    effects
+    let limits = compare.limits;
+    keep_open(&mut compare.dialog, |open, effects| match open {
+        CompareDialog::Compare(view) => compare_key(common, view, key, effects),
+        CompareDialog::SyncPreview(view) => sync_key(common, &limits, view, key, effects),
+    })
 }
 
 /// A key in the compare dialog; returns the dialog to keep, if any.

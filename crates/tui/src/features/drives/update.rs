@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::features::drives::DrivePicker;
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use crate::shared::messages::drives::Place;
@@ -82,11 +83,9 @@ pub fn drive_info(common: &mut Common, drive: &DriveSpec, used: Option<u64>, tot
 
 /// A key while the picker is open: it takes every key.
 pub fn on_key(common: &mut Common, picker: &mut Option<DrivePicker>, key: KeyEvent) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if let Some(open) = picker.take() {
-        *picker = picker_key(common, open, key, &mut effects);
-    }
-    effects
+    keep_open(picker, |open, effects| {
+        picker_key(common, open, key, effects)
+    })
 }
 
 /// A key in the picker; returns the picker to keep, if any.

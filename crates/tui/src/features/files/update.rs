@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::features::files::FilesDialog;
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use crate::shared::relist::refuse_in_results;
@@ -63,11 +64,7 @@ pub fn on_action(
 
 /// A key while one of these dialogs is open: it takes every key.
 pub fn on_key(common: &mut Common, dialog: &mut Option<FilesDialog>, key: KeyEvent) -> Vec<Effect> {
-    let Some(open) = dialog.take() else {
-        return Vec::new();
-    };
-    let mut effects = Vec::new();
-    *dialog = match open {
+    keep_open(dialog, |open, effects| match open {
         FilesDialog::Mkdir { pane, mut input } => match key.code {
             KeyCode::Esc => None,
             KeyCode::Enter if !input.value().trim().is_empty() => {
@@ -157,8 +154,7 @@ pub fn on_key(common: &mut Common, dialog: &mut Option<FilesDialog>, key: KeyEve
                 remote,
             }),
         },
-    };
-    effects
+    })
 }
 
 /// Marks (or unmarks) the shown names matching `pattern`, case-insensitively, as

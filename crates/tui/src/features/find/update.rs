@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::features::find::FindPrompt;
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::messages::Effect;
 use crate::shared::relist::start_find;
 
@@ -24,11 +25,7 @@ pub fn open(common: &mut Common, prompt: &mut Option<FindPrompt>) {
 
 /// A key while the prompt is open: it takes every key.
 pub fn on_key(common: &mut Common, prompt: &mut Option<FindPrompt>, key: KeyEvent) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if let Some(open) = prompt.take() {
-        *prompt = find_key(common, open, key, &mut effects);
-    }
-    effects
+    keep_open(prompt, |open, effects| find_key(common, open, key, effects))
 }
 
 /// A key in the find prompt; returns the prompt to keep, if any.

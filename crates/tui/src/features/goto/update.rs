@@ -7,6 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::features::goto::{GoTo, target};
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::messages::Effect;
 use crate::shared::relist::navigate;
 use odc_core::display::escape_control;
@@ -23,11 +24,7 @@ pub fn open(common: &Common, prompt: &mut Option<GoTo>) {
 
 /// A key while the prompt is open: it takes every key.
 pub fn on_key(common: &mut Common, prompt: &mut Option<GoTo>, key: KeyEvent) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if let Some(open) = prompt.take() {
-        *prompt = goto_key(common, open, key, &mut effects);
-    }
-    effects
+    keep_open(prompt, |open, effects| goto_key(common, open, key, effects))
 }
 
 /// A key in the go-to prompt; returns the dialog to keep, if any.

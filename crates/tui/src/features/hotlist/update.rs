@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 
 use crate::features::hotlist::Hotlist;
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use crate::shared::relist::navigate;
@@ -36,11 +37,10 @@ pub fn loaded(
 
 /// A key while the hotlist is open: it takes every key.
 pub fn on_key(common: &mut Common, hotlist: &mut Hotlist, key: KeyEvent) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if let Some(cursor) = hotlist.open.take() {
-        hotlist.open = hotlist_key(common, &mut hotlist.folders, cursor, key, &mut effects);
-    }
-    effects
+    let folders = &mut hotlist.folders;
+    keep_open(&mut hotlist.open, |cursor, effects| {
+        hotlist_key(common, folders, cursor, key, effects)
+    })
 }
 
 /// A key in the hotlist; returns the row to keep it open on, if any.

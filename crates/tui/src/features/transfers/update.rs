@@ -9,6 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::features::transfers::model::{TransferRow, Transfers};
 use crate::features::transfers::{TransferDialog, Unmark};
 use crate::shared::common::Common;
+use crate::shared::dialog_parts::keep_open;
 use crate::shared::keymap::{Action, Context};
 use crate::shared::messages::Effect;
 use odc_engine::transfer::{
@@ -74,11 +75,7 @@ pub fn on_action(
 
 /// A key while a transfers' dialog is open: it takes every key.
 pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = transfers.dialog.take() else {
-        return Vec::new();
-    };
-    let mut effects = Vec::new();
-    let keep = match dialog {
+    keep_open(&mut transfers.dialog, |dialog, effects| match dialog {
         TransferDialog::CopyMove {
             kind,
             sources,
@@ -195,9 +192,7 @@ pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> 
                 None => Some(TransferDialog::Error(view)),
             }
         }
-    };
-    transfers.dialog = keep;
-    effects
+    })
 }
 
 /// Keys for the transfers panel when it is open; None lets the key through.
