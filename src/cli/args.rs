@@ -164,6 +164,8 @@ pub enum Command {
         /// Print what would be downloaded; write nothing.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        filters: FilterFlags,
         /// Move local files that are replaced into DIR instead of the trash.
         #[arg(long, value_name = "DIR")]
         backup_dir: Option<PathBuf>,
@@ -191,6 +193,8 @@ pub enum Command {
         /// Print what would be uploaded; send no writing request.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        filters: FilterFlags,
     },
     /// Create a OneDrive folder, like mkdir(1): an existing name is an error, and
     /// the parent must exist unless -p is given.
@@ -342,6 +346,47 @@ impl ExistingFlags {
             OnExisting::Replace
         } else {
             OnExisting::SkipUnchanged
+        }
+    }
+}
+
+/// What a transfer, a check or a listing leaves out, in rclone's filter syntax
+/// (globs matched against the path below the folder named; `/` anchors at it,
+/// `**` crosses folders). Flags of one kind apply together, in this order; any
+/// `--include` adds `--exclude /**` at the end. `[filters] rules` in the
+/// configuration comes first.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterFlags {
+    /// Include what matches GLOB (the rest is left out).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Read include globs from FILE, one per line (`-` is stdin).
+    #[arg(long, value_name = "FILE")]
+    pub include_from: Vec<PathBuf>,
+    /// Leave out what matches GLOB.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read exclude globs from FILE, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub exclude_from: Vec<PathBuf>,
+    /// A rule: `+ GLOB` includes, `- GLOB` excludes, `!` clears those before it.
+    #[arg(long, value_name = "RULE", allow_hyphen_values = true)]
+    pub filter: Vec<String>,
+    /// Read rules from FILE (`+ `/`- ` lines, `#` and `;` comments).
+    #[arg(long, value_name = "FILE")]
+    pub filter_from: Vec<PathBuf>,
+}
+
+impl FilterFlags {
+    /// The flags as the engine's options.
+    pub fn options(&self) -> odc_engine::filter::FilterOptions {
+        odc_engine::filter::FilterOptions {
+            include: self.include.clone(),
+            include_from: self.include_from.clone(),
+            exclude: self.exclude.clone(),
+            exclude_from: self.exclude_from.clone(),
+            filter: self.filter.clone(),
+            filter_from: self.filter_from.clone(),
         }
     }
 }

@@ -246,6 +246,8 @@ pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions)
             existing: super::transfers::OnExisting::Replace,
             dry_run: false,
             backup_dir: options.backup_dir.clone(),
+            // The compare already left out what the filters exclude.
+            filter: None,
         };
         match super::transfers::run(context, compared.graphs.clone(), requests, flags).await {
             Ok(()) => {}

@@ -28,6 +28,23 @@ pub struct Context {
 }
 
 impl Context {
+    /// What `[filters]` and the command's filter flags leave out (the
+    /// configuration's rules first); None when neither says anything. A rule or a
+    /// file that cannot be read is an error.
+    pub fn filter(
+        &self,
+        mut options: odc_engine::filter::FilterOptions,
+    ) -> Result<Option<Arc<odc_engine::filter::Filter>>> {
+        let mut rules = self.config.filters.rules.clone();
+        rules.append(&mut options.filter);
+        options.filter = rules;
+        if options.is_empty() {
+            return Ok(None);
+        }
+        let filter = odc_engine::filter::Filter::new(&options).map_err(Error::Other)?;
+        Ok(Some(Arc::new(filter)))
+    }
+
     /// A Graph client for the chosen account and drive.
     pub fn graph(&self) -> Result<Graph> {
         let session = Session::load_named(

@@ -93,12 +93,17 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             existing,
             dry_run,
             backup_dir,
+            filters,
         } => {
             let flags = transfers::Flags {
                 no_clobber,
                 existing: existing.on_existing(),
                 dry_run,
                 backup_dir,
+                filter: match context.filter(filters.options()) {
+                    Ok(filter) => filter,
+                    Err(err) => return usage(err),
+                },
             };
             transfers::get(&context, &remote, &local, flags).await
         }
@@ -150,6 +155,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             existing,
             follow_symlinks,
             dry_run,
+            filters,
         } => {
             let context = if follow_symlinks {
                 let mut config = (*context.config).clone();
@@ -166,6 +172,10 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 existing: existing.on_existing(),
                 dry_run,
                 backup_dir: None,
+                filter: match context.filter(filters.options()) {
+                    Ok(filter) => filter,
+                    Err(err) => return usage(err),
+                },
             };
             transfers::put(&context, &local, &remote, flags).await
         }
@@ -222,6 +232,13 @@ fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
         context.claim_drive(path, &mut claimed)?;
     }
     Ok(())
+}
+
+/// A command line that cannot be carried out as written (a filter rule that is
+/// not one): said, with the exit status of a usage error.
+fn usage(err: Error) -> ExitCode {
+    errln!("odc: {err}");
+    ExitCode::from(crate::exit::USAGE)
 }
 
 fn is_missing(err: &Error) -> bool {

@@ -147,6 +147,8 @@ pub struct Flags {
     /// `--backup-dir`: where local files a download replaces go (default: the
     /// trash).
     pub backup_dir: Option<std::path::PathBuf>,
+    /// `--include`, `--exclude`, `--filter…` and `[filters]`: what is left out.
+    pub filter: Option<Arc<odc_engine::filter::Filter>>,
 }
 
 fn ends_with_slash(path: &Path) -> bool {
@@ -298,13 +300,24 @@ fn label(direction: Direction, source: &Location, dest: &Location) -> String {
     }
 }
 
+/// The summary line for what the filter left out.
+pub fn excluded_line(count: usize) -> String {
+    format!("excluded {count} item(s) by the filters")
+}
+
 /// `--dry-run`: plans exactly as a real run would, without creating folders, and
 /// prints each file it would transfer.
-async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outcome {
+async fn dry_run(
+    context: &Context,
+    graphs: &Graphs,
+    request: &Request,
+    filter: Option<Arc<odc_engine::filter::Filter>>,
+) -> Outcome {
     let options = odc_engine::transfer::plan::PlanOptions {
         follow_symlinks: context.config.transfer.follow_symlinks,
         dry_run: true,
         list_concurrency: context.config.transfer.list_concurrency as usize,
+        filter,
     };
     let plan = odc_engine::transfer::plan::plan(graphs, request, options)
         .await
@@ -326,6 +339,9 @@ async fn dry_run(context: &Context, graphs: &Graphs, request: &Request) -> Outco
     for problem in &plan.problems {
         errln!("odc: {}", odc_core::display::escape_control(problem));
     }
+    if plan.excluded > 0 {
+        errln!("{}", excluded_line(plan.excluded));
+    }
     if plan.problems.is_empty() {
         Ok(())
     } else {
@@ -345,7 +361,7 @@ pub(super) async fn run(
     if flags.dry_run {
         let mut outcome = Ok(());
         for request in &requests {
-            if let Err(failure) = dry_run(context, &graphs, request).await {
+            if let Err(failure) = dry_run(context, &graphs, request, flags.filter.clone()).await {
                 outcome = Err(failure);
             }
         }
@@ -361,11 +377,13 @@ pub(super) async fn run(
         flags.existing
     };
     let mut skipped = 0usize;
+    let mut excluded = 0usize;
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(&context.config.transfer, tx);
     let graph = graphs.default_graph();
     engine.set_graphs(graphs);
     engine.set_backup_dir(flags.backup_dir.clone());
+    engine.set_filter(flags.filter.clone());
     // The same records as the UI: an interrupted `put` or `get` continues when run
     // again, and the UI offers what a command left.
     if let Some(store) = odc_engine::transfer::resume::ResumeStore::default_location() {
@@ -464,7 +482,8 @@ pub(super) async fn run(
                         failures += 1;
                     }
                     EngineEvent::Renamed { .. } => {} // commands never answer "keep both"
-                    EngineEvent::Finished { .. } => {
+                    EngineEvent::Finished { excluded: left_out, .. } => {
+                        excluded += left_out;
                         unfinished -= 1;
                         if unfinished == 0 {
                             break;
@@ -483,6 +502,9 @@ pub(super) async fn run(
             "skipped {skipped} file(s): {}",
             on_existing.skipped_because()
         );
+    }
+    if excluded > 0 {
+        errln!("{}", excluded_line(excluded));
     }
     if let Some(status) = interrupted {
         Err(Failure::Interrupted(status))

@@ -4,6 +4,7 @@
 mod accounts;
 mod binary;
 mod cli;
+mod filters;
 mod processes;
 mod pty;
 mod rewritten;

@@ -26,6 +26,7 @@ pub struct Config {
     pub network: NetworkConfig,
     pub transfer: TransferConfig,
     pub sync: SyncConfig,
+    pub filters: FiltersConfig,
     pub ui: UiConfig,
     /// Action name → keys; the UI's keymap reads and checks them
     /// (`tui::keymap::Keymap::load`), so settings know nothing of the UI.
@@ -153,6 +154,14 @@ pub struct SyncConfig {
     pub max_delete: u64,
     pub big_delete_percent: u32,
     pub big_delete_min: u64,
+}
+
+/// `[filters]`: rules every transfer, check and listing applies before the
+/// command line's (rclone's `+ GLOB` / `- GLOB` / `!` lines).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FiltersConfig {
+    pub rules: Vec<String>,
 }
 
 /// Where a setting's value came from, so errors can point at it.

@@ -5,10 +5,12 @@
 //! names that could escape the target are refused.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use futures::StreamExt;
 
 use super::{Direction, Kind, Location, Request};
+use crate::filter::Filter;
 use odc_core::display::escape_path as shown;
 use odc_graph::graphs::Graphs;
 use odc_graph::local_names::unsafe_reason;
@@ -38,10 +40,12 @@ pub struct Plan {
     pub groups: Vec<Location>,
     /// Problems found while planning (one line each).
     pub problems: Vec<String>,
+    /// Files (and folders not entered) the filter left out.
+    pub excluded: usize,
 }
 
-/// How local trees are read.
-#[derive(Debug, Clone, Copy, Default)]
+/// How trees are read.
+#[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
     /// Follow symbolic links below a source folder (a link named as the source itself
     /// is always followed). Off by default: a link to `../secret` must not upload the
@@ -51,6 +55,30 @@ pub struct PlanOptions {
     pub dry_run: bool,
     /// OneDrive folders listed at once while walking a tree (at least 1).
     pub list_concurrency: usize,
+    /// What to leave out, by the path below each source folder (rclone's rules).
+    pub filter: Option<Arc<Filter>>,
+}
+
+impl PlanOptions {
+    /// Whether the filter leaves `path` (below the source folder) in.
+    fn keeps(&self, path: &str, is_dir: bool) -> bool {
+        self.filter.as_deref().is_none_or(|filter| {
+            if is_dir {
+                filter.includes_folder(path)
+            } else {
+                filter.includes_file(path)
+            }
+        })
+    }
+}
+
+/// `name` below the folder at `parent` (both relative to the source folder).
+fn below(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}/{name}")
+    }
 }
 
 /// Where planning puts what it finds, as it finds it.
@@ -62,6 +90,8 @@ pub trait PlanSink: Send {
     fn task(&mut self, task: FileTask) -> impl std::future::Future<Output = ()> + Send;
     /// Something skipped or refused while planning, one line.
     fn problem(&mut self, problem: String);
+    /// A file left out by the filter (or a folder it does not let the walk enter).
+    fn excluded(&mut self, _what: &Location) {}
     /// True once nobody wants the rest (the request was aborted): planning stops
     /// before the next folder.
     fn stopped(&self) -> bool {
@@ -81,6 +111,10 @@ impl PlanSink for Plan {
 
     fn problem(&mut self, problem: String) {
         self.problems.push(problem);
+    }
+
+    fn excluded(&mut self, _what: &Location) {
+        self.excluded += 1;
     }
 }
 
@@ -137,7 +171,7 @@ pub async fn plan_into<S: PlanSink>(
                     graph: &graph,
                     dest_graph: Some(&dest_graph),
                     group,
-                    options,
+                    options: options.clone(),
                 };
                 walk.run(item, from.clone(), dest, plan).await?;
             }
@@ -191,7 +225,7 @@ pub async fn plan_into<S: PlanSink>(
                     graph: graph.as_deref(),
                     direction,
                     group,
-                    options,
+                    options: options.clone(),
                 };
                 walk.run(path.clone(), dest, plan).await?;
             }
@@ -203,7 +237,7 @@ pub async fn plan_into<S: PlanSink>(
                     graph: &graph,
                     dest_graph: None,
                     group,
-                    options,
+                    options: options.clone(),
                 };
                 walk.run(item, from.clone(), dest, plan).await?;
             }
@@ -302,6 +336,11 @@ impl LocalWalk<'_> {
             .await
             .map_err(|e| Error::io(&source, e))?;
         if !metadata.is_dir() {
+            let name = source.file_name().unwrap_or_default().to_string_lossy();
+            if !self.options.keeps(&name, false) {
+                plan.excluded(&Location::Local(source));
+                return Ok(());
+            }
             if let Some(problem) = self.too_large(&source, metadata.len()) {
                 plan.problem(problem);
                 return Ok(());
@@ -316,8 +355,9 @@ impl LocalWalk<'_> {
         }
         // Each folder is made before anything inside it is planned: the top one
         // here, the others together with their siblings once their parent is read.
-        let mut stack = vec![(source, dest)];
-        while let Some((dir, target)) = stack.pop() {
+        // Each folder with its path below the source, which the filter reads.
+        let mut stack = vec![(source, dest, String::new())];
+        while let Some((dir, target, relative)) = stack.pop() {
             if plan.stopped() {
                 break;
             }
@@ -340,6 +380,11 @@ impl LocalWalk<'_> {
                     continue;
                 };
                 let is_dir = metadata.is_dir();
+                let child_relative = below(&relative, &name);
+                if !self.options.keeps(&child_relative, is_dir) {
+                    plan.excluded(&Location::Local(path));
+                    continue;
+                }
                 let child_target = target.join(&name);
                 if let Location::Remote(remote) = &child_target {
                     if let Err(err) = odc_graph::item::check_path(remote, is_dir) {
@@ -364,7 +409,7 @@ impl LocalWalk<'_> {
                         ));
                         continue;
                     }
-                    subfolders.push((path, child_target));
+                    subfolders.push((path, child_target, child_relative));
                 } else if metadata.is_file() {
                     if let Some(problem) = self.too_large(&path, metadata.len()) {
                         plan.problem(problem);
@@ -392,14 +437,14 @@ impl LocalWalk<'_> {
     async fn make_subfolders<S: PlanSink>(
         &self,
         parent: &Location,
-        subfolders: Vec<(PathBuf, Location)>,
+        subfolders: Vec<(PathBuf, Location, String)>,
         plan: &mut S,
-    ) -> Result<Vec<(PathBuf, Location)>> {
+    ) -> Result<Vec<(PathBuf, Location, String)>> {
         if self.options.dry_run || subfolders.is_empty() {
             return Ok(subfolders);
         }
         let Location::Remote(parent) = parent else {
-            for (_, target) in &subfolders {
+            for (_, target, _) in &subfolders {
                 create_folder(None, target).await?;
             }
             return Ok(subfolders);
@@ -407,12 +452,15 @@ impl LocalWalk<'_> {
         let graph = self.graph.ok_or_else(|| Error::SignInRequired {
             reason: "not signed in".into(),
         })?;
-        let names: Vec<String> = subfolders.iter().map(|(_, target)| target.name()).collect();
+        let names: Vec<String> = subfolders
+            .iter()
+            .map(|(_, target, _)| target.name())
+            .collect();
         let made = graph.create_folders_in(parent, &names).await?;
         let mut walk = Vec::with_capacity(subfolders.len());
-        for ((path, target), result) in subfolders.into_iter().zip(made) {
+        for ((path, target, relative), result) in subfolders.into_iter().zip(made) {
             match result {
-                Ok(_) => walk.push((path, target)),
+                Ok(_) => walk.push((path, target, relative)),
                 Err(err) if err.is_about_the_item() => {
                     plan.problem(format!("{}: {err}", shown(&path)));
                 }
@@ -500,7 +548,7 @@ async fn create_folder(graph: Option<&Graph>, target: &Location) -> Result<()> {
 /// What the concurrent walk's listings yield: a page of a folder, or the end of one.
 enum Walked {
     Page(
-        std::sync::Arc<(RemotePath, Location)>,
+        std::sync::Arc<(RemotePath, Location, String)>,
         Result<Vec<DriveItem>>,
     ),
     Done,
@@ -558,20 +606,25 @@ impl RemoteWalk<'_> {
             return Ok(());
         }
         if !item.is_folder() {
+            if !self.options.keeps(source.name().unwrap_or_default(), false) {
+                plan.excluded(&Location::Remote(source));
+                return Ok(());
+            }
             plan.task(self.task(source, dest, item)).await;
             return Ok(());
         }
         // Folders are listed several at once (their pages interleave); each listing
         // still streams page by page, so a huge folder never sits whole in memory.
-        let mut queue = std::collections::VecDeque::from([(item.id.clone(), source, dest)]);
+        let mut queue =
+            std::collections::VecDeque::from([(item.id.clone(), source, dest, String::new())]);
         let mut listings = futures::stream::SelectAll::new();
         let mut running = 0usize;
         loop {
             while running < self.options.list_concurrency.max(1)
-                && let Some((id, remote, target)) = queue.pop_front()
+                && let Some((id, remote, target, relative)) = queue.pop_front()
             {
                 self.create_folder(&target).await?;
-                let here = std::sync::Arc::new((remote, target));
+                let here = std::sync::Arc::new((remote, target, relative));
                 let pages = self
                     .graph
                     .list(&ItemAddress::Id(id))
@@ -591,9 +644,14 @@ impl RemoteWalk<'_> {
                 }
                 None => break,
             };
-            let (remote, target) = &*here;
+            let (remote, target, relative) = &*here;
             for child in page? {
                 let child_remote = remote.join(&child.name);
+                let child_relative = below(relative, &child.name);
+                if !self.options.keeps(&child_relative, child.is_folder()) {
+                    plan.excluded(&Location::Remote(child_remote));
+                    continue;
+                }
                 if !target.is_remote()
                     && let Some(reason) = unsafe_reason(&child.name)
                 {
@@ -614,7 +672,7 @@ impl RemoteWalk<'_> {
                 }
                 let child_target = target.join(&child.name);
                 if child.is_folder() {
-                    queue.push_back((child.id.clone(), child_remote, child_target));
+                    queue.push_back((child.id.clone(), child_remote, child_target, child_relative));
                 } else if child.is_file() {
                     plan.task(self.task(child_remote, child_target, child))
                         .await;

@@ -3,9 +3,11 @@
 //! - `transfers`: the transfer engine in all four directions.
 //! - `compare`: comparing folders, local and OneDrive.
 //! - `operations`: mkdir, rename and delete on both kinds of pane.
+//! - `filter`: include and exclude rules, held to rclone's tables.
 
 use odc_testkit as support;
 
 mod compare;
+mod filter;
 mod operations;
 mod transfers;

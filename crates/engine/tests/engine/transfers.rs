@@ -1827,3 +1827,44 @@ async fn a_move_never_deletes_a_notebook_it_could_not_bring() {
         "the notebook is still there"
     );
 }
+
+/// A move with a filter brings what the filter keeps and leaves the rest where it
+/// is: the source folder, holding what was left out, is not deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_move_keeps_what_it_left_out() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let project = env.local("project");
+    std::fs::create_dir_all(project.join("cache")).unwrap();
+    std::fs::write(project.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(project.join("b.tmp"), b"scratch").unwrap();
+    std::fs::write(project.join("cache/c.bin"), b"cached").unwrap();
+    let filter = odc_engine::filter::Filter::new(&odc_engine::filter::FilterOptions {
+        exclude: vec!["*.tmp".into(), "cache/".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    env.engine.set_filter(Some(std::sync::Arc::new(filter)));
+    env.engine.submit(Request {
+        kind: Kind::Move,
+        sources: vec![Location::Local(project.clone())],
+        dest_dir: remote("/"),
+        dest_name: None,
+    });
+    let excluded = loop {
+        let event = tokio::time::timeout(Duration::from_secs(20), env.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let EngineEvent::Finished { excluded, .. } = event {
+            break excluded;
+        }
+    };
+    assert_eq!(excluded, 2, "a file and a folder left out");
+    assert_eq!(env.emu.read_file("/project/a.txt").await.unwrap(), b"alpha");
+    assert!(!env.emu.exists("/project/b.tmp") && !env.emu.exists("/project/cache"));
+    assert_eq!(std::fs::read(project.join("b.tmp")).unwrap(), b"scratch");
+    assert_eq!(
+        std::fs::read(project.join("cache/c.bin")).unwrap(),
+        b"cached"
+    );
+}

@@ -149,6 +149,7 @@ impl Engine {
         if batch.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
             let _ = self.inner.tx.send(EngineEvent::Finished {
                 changed: batch.changed.clone(),
+                excluded: batch.excluded.load(Ordering::SeqCst),
             });
             if let Some(settled) = batch.settled.lock().unwrap().take() {
                 let _ = settled.send(!batch.failed.load(Ordering::SeqCst));

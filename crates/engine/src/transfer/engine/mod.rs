@@ -79,9 +79,11 @@ pub enum EngineEvent {
     },
     /// A problem found while planning, one line.
     Problem(String),
-    /// A request finished; these folders changed.
+    /// A request finished; these folders changed; the filter left out so many
+    /// files (and folders it did not let the walk enter).
     Finished {
         changed: Vec<Location>,
+        excluded: usize,
     },
 }
 
@@ -104,6 +106,8 @@ struct Batch {
     changed: Vec<Location>,
     /// Something of it failed, was cancelled or could not be planned.
     failed: AtomicBool,
+    /// What the filter left out while planning.
+    excluded: AtomicUsize,
     /// Told once the request is settled: true when all of it went through.
     settled: Mutex<Option<tokio::sync::oneshot::Sender<bool>>>,
 }
@@ -117,6 +121,7 @@ impl Batch {
             remaining: AtomicUsize::new(1),
             changed,
             failed: AtomicBool::new(false),
+            excluded: AtomicUsize::new(0),
             settled: Mutex::new(None),
         })
     }
@@ -219,6 +224,8 @@ struct Inner {
     /// Set by [`Engine::interrupt`]: cancelled transfers keep what they have.
     interrupting: AtomicBool,
     plan_options: PlanOptions,
+    /// What requests leave out (`--include`, `--exclude`, `[filters]`).
+    filter: RwLock<Option<Arc<crate::filter::Filter>>>,
 }
 
 #[derive(Clone)]
@@ -263,9 +270,16 @@ impl Engine {
                     follow_symlinks: settings.follow_symlinks,
                     dry_run: false,
                     list_concurrency: settings.list_concurrency as usize,
+                    filter: None,
                 },
+                filter: RwLock::new(None),
             }),
         }
+    }
+
+    /// The filter the next requests plan with; None copies everything.
+    pub fn set_filter(&self, filter: Option<Arc<crate::filter::Filter>>) {
+        *self.inner.filter.write().unwrap() = filter.filter(|f| !f.is_empty());
     }
 
     /// The default account's client (what `OneDrive:/…` paths use).

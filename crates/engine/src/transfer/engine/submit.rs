@@ -13,6 +13,8 @@ struct QueueSink {
     engine: Engine,
     batch: Arc<Batch>,
     problems: usize,
+    /// Files the filter left out: a move then keeps its source folders.
+    excluded: usize,
 }
 
 impl PlanSink for QueueSink {
@@ -40,6 +42,11 @@ impl PlanSink for QueueSink {
     fn problem(&mut self, problem: String) {
         self.problems += 1;
         let _ = self.engine.inner.tx.send(EngineEvent::Problem(problem));
+    }
+
+    fn excluded(&mut self, _what: &Location) {
+        self.excluded += 1;
+        self.batch.excluded.fetch_add(1, Ordering::SeqCst);
     }
 
     fn stopped(&self) -> bool {
@@ -91,8 +98,10 @@ impl Engine {
                 engine: engine.clone(),
                 batch: batch.clone(),
                 problems: 0,
+                excluded: 0,
             };
-            let options = engine.inner.plan_options;
+            let mut options = engine.inner.plan_options.clone();
+            options.filter = engine.inner.filter.read().unwrap().clone();
             if let Err(err) = plan_into(&graphs, &request, options, &mut sink).await {
                 sink.problem(format!("cannot plan the copy: {err}"));
             }
@@ -103,7 +112,8 @@ impl Engine {
             }
             let groups = batch.groups.lock().unwrap().clone();
             for group in &groups {
-                if sink.problems > 0 {
+                // What was left out stays where it is, and so does its folder.
+                if sink.problems > 0 || sink.excluded > 0 {
                     group.failed.store(true, Ordering::SeqCst);
                 }
                 engine.count_off_group(group).await;

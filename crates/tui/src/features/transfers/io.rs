@@ -92,7 +92,7 @@ async fn forward(
             EngineEvent::State { id, state } => Event::TaskState { id, state },
             EngineEvent::Renamed { id, name } => Event::TaskRenamed { id, name },
             EngineEvent::Problem(problem) => Event::Message(problem),
-            EngineEvent::Finished { changed } => Event::RequestFinished(changed),
+            EngineEvent::Finished { changed, .. } => Event::RequestFinished(changed),
             EngineEvent::Ask(question) => {
                 let mut replies = replies.lock().unwrap();
                 replies.next += 1;
