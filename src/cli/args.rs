@@ -148,6 +148,8 @@ pub enum Command {
         /// Exact sizes in bytes in the long format.
         #[arg(long)]
         bytes: bool,
+        #[command(flatten)]
+        filters: FilterFlags,
     },
     /// Download a file or a folder (recursively).
     Get {
@@ -241,6 +243,8 @@ pub enum Command {
         /// after odc uploaded them (`~`, counted as the same).
         #[arg(long)]
         same: bool,
+        #[command(flatten)]
+        filters: FilterFlags,
     },
     /// Make DST like SRC, one way (local or OneDrive, either side): copy what is
     /// missing, replace what differs, and with --delete remove what SRC lacks
@@ -275,6 +279,9 @@ pub enum Command {
         /// trash.
         #[arg(long, value_name = "DIR")]
         backup_dir: Option<PathBuf>,
+        /// What is excluded is neither copied nor deleted.
+        #[command(flatten)]
+        filters: FilterFlags,
     },
     /// Create a sharing link for a OneDrive item and print it (view-only unless
     /// --edit). Asking again gives the same link.

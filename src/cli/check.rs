@@ -33,6 +33,7 @@ async fn compared(
     src: &str,
     dst: &str,
     quick: bool,
+    filter: Option<Arc<odc_engine::filter::Filter>>,
 ) -> Result<Compared, Failure> {
     let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let parse =
@@ -54,6 +55,7 @@ async fn compared(
         cache_dir: odc_core::paths::cache_dir(),
         graph_url: context.config.endpoints.graph_url.clone(),
         follow_symlinks: context.config.transfer.follow_symlinks,
+        filter,
     };
     let result = compare::locations::compare(
         [src_graph.as_deref(), dst_graph.as_deref()],
@@ -131,8 +133,15 @@ async fn through_shortcuts(
     }
 }
 
-pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: bool) -> Outcome {
-    let compared = compared(context, src, dst, quick).await?;
+pub async fn check(
+    context: &Context,
+    src: &str,
+    dst: &str,
+    quick: bool,
+    same: bool,
+    filter: Option<Arc<odc_engine::filter::Filter>>,
+) -> Outcome {
+    let compared = compared(context, src, dst, quick, filter).await?;
     let mut out = String::new();
     for line in &compared.lines {
         // Files the service changed after upload count as the same: listed (with
@@ -140,6 +149,9 @@ pub async fn check(context: &Context, src: &str, dst: &str, quick: bool, same: b
         let counts_as_same = matches!(line.verdict, Verdict::Same | Verdict::ChangedByServer);
         if counts_as_same && (!same || line.is_dir) {
             continue;
+        }
+        if line.verdict == Verdict::LeftOut(Why::Excluded) {
+            continue; // asked for: counted in the summary, not listed
         }
         let slash = if line.is_dir { "/" } else { "" };
         out.push_str(&format!(
@@ -165,6 +177,8 @@ pub struct SyncOptions {
     pub update: bool,
     /// `--backup-dir`: where replaced and deleted local files go (default: the trash).
     pub backup_dir: Option<std::path::PathBuf>,
+    /// What both sides leave out: neither copied nor deleted.
+    pub filter: Option<Arc<odc_engine::filter::Filter>>,
 }
 
 /// `odc sync SRC DST [--dry-run] [--delete] [--quick] [--max-delete N] [--force]`:
@@ -173,7 +187,7 @@ pub struct SyncOptions {
 /// nothing was left out by a problem, every copy went through and the limits
 /// allow (rclone's rule and the abraunegg client's big-delete safeguard).
 pub async fn sync(context: &Context, src: &str, dst: &str, options: SyncOptions) -> Outcome {
-    let compared = compared(context, src, dst, options.quick).await?;
+    let compared = compared(context, src, dst, options.quick, options.filter.clone()).await?;
     let mut plan = SyncPlan::from(&compared.lines, options.delete);
     if options.update {
         plan.keep_newer();
@@ -358,8 +372,12 @@ fn describe(s: &Summary) -> String {
         0 => String::new(),
         n => format!(" ({n} changed by the server)"),
     };
+    let excluded = match s.excluded {
+        0 => String::new(),
+        n => format!(", {n} excluded by the filters"),
+    };
     format!(
-        "{}{by_server}, {}, {}, {}, {} left out",
+        "{}{by_server}, {}, {}, {}, {} left out{excluded}",
         part(s.same, "same"),
         part(s.different, "different"),
         part(s.only_left, "only in SRC"),

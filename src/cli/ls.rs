@@ -28,6 +28,8 @@ pub struct Options {
     pub recursive: bool,
     /// Exact sizes in bytes in the long form.
     pub bytes: bool,
+    /// What to leave out, by the path below the folder listed.
+    pub filter: Option<std::sync::Arc<odc_engine::filter::Filter>>,
 }
 
 /// Writes entries to stdout; a closed pipe (`odc ls | head`) ends the listing quietly.
@@ -131,6 +133,8 @@ pub fn entry_json(path: &RemotePath, item: &DriveItem) -> serde_json::Value {
 pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
     let (graph, path, item) = context.remote_item(text).await?;
     let recursive = options.recursive;
+    let filter = options.filter.clone();
+    let mut excluded = 0usize;
     let mut printer = Printer {
         options,
         written: 0,
@@ -152,6 +156,17 @@ pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
                 for child in &page {
                     let child_path = folder.join(&child.name);
                     let shown = format!("{prefix}{}", child.name);
+                    let kept = filter.as_deref().is_none_or(|filter| {
+                        if child.is_folder() {
+                            filter.includes_folder(&shown)
+                        } else {
+                            filter.includes_file(&shown)
+                        }
+                    });
+                    if !kept {
+                        excluded += 1; // a folder left out is not entered either
+                        continue;
+                    }
                     printer.item(&child_path, &shown, child).map_err(Stop::Io)?;
                     if recursive && child.is_folder() {
                         subfolders.push((child.id.clone(), child_path, format!("{shown}/")));
@@ -166,6 +181,9 @@ pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
     .await;
     // A document once started is always closed, even after an error.
     let closed = printer.finish();
+    if excluded > 0 {
+        errln!("{}", super::transfers::excluded_line(excluded));
+    }
     match result {
         Err(Stop::Io(err)) if odc_core::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
         Err(Stop::Io(err)) => Err(Error::io("stdout", err).into()),

@@ -72,7 +72,12 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             jsonl,
             recursive,
             bytes,
+            filters,
         } => {
+            let filter = match context.filter(filters.options()) {
+                Ok(filter) => filter,
+                Err(err) => return usage(err),
+            };
             let format = match (long, json, jsonl) {
                 (_, true, _) => ls::Format::Json,
                 (_, _, true) => ls::Format::JsonLines,
@@ -83,6 +88,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 format,
                 recursive,
                 bytes,
+                filter,
             };
             ls::ls(&context, remote_path.as_deref().unwrap_or("/"), options).await
         }
@@ -113,7 +119,14 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             dst,
             quick,
             same,
-        } => check::check(&context, &src, &dst, quick, same).await,
+            filters,
+        } => {
+            let filter = match context.filter(filters.options()) {
+                Ok(filter) => filter,
+                Err(err) => return usage(err),
+            };
+            check::check(&context, &src, &dst, quick, same, filter).await
+        }
         Command::Sync {
             src,
             dst,
@@ -124,7 +137,12 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             force,
             update,
             backup_dir,
+            filters,
         } => {
+            let filter = match context.filter(filters.options()) {
+                Ok(filter) => filter,
+                Err(err) => return usage(err),
+            };
             let sync = &context.config.sync;
             let limits = odc_engine::compare::sync::DeleteLimits {
                 max_delete: max_delete.unwrap_or(sync.max_delete),
@@ -139,6 +157,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 limits,
                 update,
                 backup_dir,
+                filter,
             };
             check::sync(&context, &src, &dst, options).await
         }

@@ -139,3 +139,109 @@ async fn the_config_filters_come_first_and_a_bad_rule_sends_nothing() {
     assert!(stderr(&run).contains("missing.txt"), "{}", stderr(&run));
     assert!(!home.emu.exists("/again"));
 }
+
+/// check and sync compare only what the filters keep: what they exclude is not a
+/// difference, is not copied, and is never deleted, nor is a folder holding it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_and_sync_neither_copy_nor_delete_what_is_excluded() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    let tree = tree(&home);
+    home.ok(&["put", "project", "/"]).await;
+    std::fs::write(tree.join("new.tmp"), b"local scratch").unwrap();
+    home.emu.put_file("/project/remote.tmp", b"remote scratch");
+    home.emu
+        .put_file("/project/only-there/x.tmp", b"in a folder only in DST");
+
+    let run = home
+        .odc(&[
+            "check",
+            "project",
+            "OneDrive:/project",
+            "--exclude",
+            "*.tmp",
+        ])
+        .await;
+    assert!(
+        run.status.success(),
+        "the same once *.tmp is left out: {}",
+        stderr(&run)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "- only-there/\n",
+        "a folder only in DST is still said"
+    );
+    assert!(
+        stderr(&run).contains("excluded by the filters"),
+        "{}",
+        stderr(&run)
+    );
+    // Without the filter they differ.
+    let run = home.odc(&["check", "project", "OneDrive:/project"]).await;
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+
+    let run = home
+        .odc(&[
+            "sync",
+            "project",
+            "OneDrive:/project",
+            "--delete",
+            "--exclude",
+            "*.tmp",
+        ])
+        .await;
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("excluded by the filters (not copied, not deleted)"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!home.emu.exists("/project/new.tmp"), "not copied");
+    assert!(home.emu.exists("/project/remote.tmp"), "not deleted");
+    assert!(
+        home.emu.exists("/project/only-there/x.tmp"),
+        "the folder holding an excluded file is not deleted whole"
+    );
+    assert!(home.emu.exists("/project/readme.md"));
+}
+
+/// `ls -R` lists what the filters keep, and does not enter a folder they exclude.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_recursive_lists_what_the_filters_keep() {
+    let home = Home::new(Seed::Empty).await;
+    home.ok(&["login", "--no-browser", "--no-qr"]).await;
+    tree(&home);
+    home.ok(&["put", "project", "/"]).await;
+    let run = home
+        .odc(&[
+            "ls",
+            "-R",
+            "/project",
+            "--exclude",
+            "/build/",
+            "--exclude",
+            "*.tmp",
+        ])
+        .await;
+    assert!(run.status.success(), "{}", stderr(&run));
+    let listed = String::from_utf8_lossy(&run.stdout).into_owned();
+    let names: Vec<&str> = listed.lines().collect();
+    for kept in [
+        "readme.md",
+        "src/",
+        "src/main.rs",
+        "docs/build/page.md",
+        ".git/config",
+    ] {
+        assert!(names.contains(&kept), "{kept} in {listed}");
+    }
+    for left in ["build/", "build/out.bin", "notes.tmp", "src/old.tmp"] {
+        assert!(!names.contains(&left), "{left} not in {listed}");
+    }
+    assert!(
+        stderr(&run).contains("excluded 3 item(s)"),
+        "{}",
+        stderr(&run)
+    );
+}

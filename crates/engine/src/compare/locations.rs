@@ -16,6 +16,8 @@ pub struct Places {
     pub graph_url: String,
     /// Whether local links to files are read as the files (`transfer.follow_symlinks`).
     pub follow_symlinks: bool,
+    /// What both sides leave out (`--include`, `--exclude`, `[filters]`).
+    pub filter: Option<std::sync::Arc<crate::filter::Filter>>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,10 @@ pub async fn compare(
     notes.extend(note);
     let (mut right, note) = right.map_err(|e| (dst.clone(), e))?;
     notes.extend(note);
+    if let Some(filter) = &places.filter {
+        left.apply(filter);
+        right.apply(filter);
+    }
     // Local names OneDrive would refuse cannot be copied there: left out (and
     // reported) rather than failing one by one.
     if let (Location::Local(_), Location::Remote(_)) = (src, dst) {

@@ -55,6 +55,9 @@ pub enum Why {
     Shortcut,
     /// The Personal Vault (locked, its items look deleted when it is).
     Vault,
+    /// Left out by the filters (`--exclude`, `[filters]`): neither compared,
+    /// copied nor deleted.
+    Excluded,
 }
 
 impl Why {
@@ -75,6 +78,7 @@ impl Why {
             Why::Package => "a OneNote notebook or package",
             Why::Shortcut => "a shortcut to another drive",
             Why::Vault => "the Personal Vault",
+            Why::Excluded => "excluded by the filters",
         }
     }
 }
@@ -124,8 +128,9 @@ pub struct Summary {
     pub only_left: (usize, u64),
     pub only_right: (usize, u64),
     /// Items left out (files and folders alike), and how many of them because
-    /// something went wrong.
+    /// something went wrong; those the filters excluded are counted apart.
     pub left_out: usize,
+    pub excluded: usize,
     pub problems: usize,
     /// Files counted as the same that the service changed after upload.
     pub changed_by_server: usize,
@@ -135,6 +140,10 @@ impl Summary {
     pub fn of(lines: &[Difference]) -> Summary {
         let mut s = Summary::default();
         for line in lines {
+            if let Verdict::LeftOut(Why::Excluded) = line.verdict {
+                s.excluded += 1;
+                continue;
+            }
             if let Verdict::LeftOut(why) = line.verdict {
                 s.left_out += 1;
                 s.problems += usize::from(why.is_problem());

@@ -52,6 +52,42 @@ impl Tree {
     pub fn leave_out(&mut self, path: String, why: Why) {
         self.left_out.push((path, why));
     }
+
+    /// Leaves out what `filter` excludes: a file by its path, a folder (with all
+    /// below it) when no rule lets the walk into it. Left out, not absent: what is
+    /// excluded is never deleted, nor a folder holding it.
+    pub fn apply(&mut self, filter: &crate::filter::Filter) {
+        let mut excluded_folders = std::collections::HashSet::new();
+        let mut excluded = Vec::new();
+        // Shallow first, so a folder is decided before what is in it.
+        let mut paths: Vec<&Node> = self.nodes.values().collect();
+        paths.sort_by_key(|node| node.path.matches('/').count());
+        for node in paths {
+            let in_excluded = node
+                .path
+                .match_indices('/')
+                .any(|(at, _)| excluded_folders.contains(&node.path[..at]));
+            if in_excluded {
+                excluded.push(node.path.clone());
+                continue;
+            }
+            let keep = if node.is_dir {
+                filter.includes_folder(&node.path)
+            } else {
+                filter.includes_file(&node.path)
+            };
+            if !keep {
+                if node.is_dir {
+                    excluded_folders.insert(node.path.as_str());
+                }
+                self.left_out.push((node.path.clone(), Why::Excluded));
+                excluded.push(node.path.clone());
+            }
+        }
+        for path in excluded {
+            self.nodes.remove(&path);
+        }
+    }
 }
 
 /// `prefix/name`, or `name` at the top.

@@ -33,6 +33,7 @@ impl CompareIo {
             cache_dir: self.cache.clone(),
             graph_url: services.config.endpoints.graph_url.clone(),
             follow_symlinks: services.config.transfer.follow_symlinks,
+            filter: None,
         };
         let tx = services.tx.clone();
         tokio::spawn(async move {
