@@ -114,6 +114,16 @@ impl Filter {
         Ok(filter)
     }
 
+    /// Rules written on one line, separated by `;` (the UI's filter field):
+    /// `- *.tmp; - .git/`. Empty text is no filter.
+    pub fn from_line(text: &str) -> Result<Option<Filter>, String> {
+        let mut filter = Filter::default();
+        for rule in text.split(';').map(str::trim).filter(|r| !r.is_empty()) {
+            filter.add_rule(rule)?;
+        }
+        Ok((!filter.is_empty()).then_some(filter))
+    }
+
     /// No rule: everything is included.
     pub fn is_empty(&self) -> bool {
         self.files.0.is_empty() && self.folders.0.is_empty()

@@ -1868,3 +1868,43 @@ async fn a_filtered_move_keeps_what_it_left_out() {
         b"cached"
     );
 }
+
+/// A filter given with the request (the UI's copy dialog) applies to it alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_carries_its_own_filter() {
+    let mut env = env(Settings::default(), |_| {}).await;
+    let project = env.local("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(project.join("b.tmp"), b"scratch").unwrap();
+    let filter = odc_engine::filter::Filter::from_line("- *.tmp")
+        .unwrap()
+        .unwrap();
+    let request = |dest: &str| Request {
+        kind: Kind::Copy,
+        sources: vec![Location::Local(project.clone())],
+        dest_dir: remote(dest),
+        dest_name: None,
+    };
+    env.engine
+        .submit_filtered(request("/"), std::sync::Arc::new(filter));
+    env.emu.put_file("/second/.keep", b"");
+    env.engine.submit(request("/second"));
+    let mut finished = Vec::new();
+    while finished.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(20), env.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if let EngineEvent::Finished { excluded, .. } = event {
+            finished.push(excluded);
+        }
+    }
+    finished.sort();
+    assert_eq!(finished, [0, 1]);
+    assert!(env.emu.exists("/project/a.txt") && !env.emu.exists("/project/b.tmp"));
+    assert!(
+        env.emu.exists("/second/project/b.tmp"),
+        "the next request is not filtered"
+    );
+}

@@ -71,6 +71,9 @@ pub struct Common {
     pub home: Option<std::path::PathBuf>,
     /// The transfers panel is open (it takes rows from the panes).
     pub panel_open: bool,
+    /// The filter rules last used in the copy dialog or the compare (`- *.tmp;
+    /// - .git/`), offered again for the rest of the session.
+    pub filter_rules: String,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub keymap: Arc<Keymap>,

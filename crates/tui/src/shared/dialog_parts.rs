@@ -16,6 +16,16 @@ pub fn field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> L
     )])
 }
 
+/// A field that does not have the typing: its text, fitted, dimmed (`-` when
+/// empty).
+pub fn idle_field<'a>(input: &tui_input::Input, width: usize, palette: &Palette) -> Line<'a> {
+    let text = match input.value() {
+        "" => "-".to_string(),
+        value => crate::shared::text::fit_left(&odc_core::display::escape_control(value), width),
+    };
+    Line::styled(text, palette.dim())
+}
+
 /// A time as the dialogs show it (UTC), or `-`.
 pub fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())

@@ -129,7 +129,7 @@ impl Runner {
             Effect::OpenBrowser(url) => self.open(url, "the sign-in page"),
             Effect::OpenLocal(path) => self.open(path.to_string_lossy().into_owned(), "files"),
             Effect::FetchAccount => sign_in::fetch_account(&self.services),
-            Effect::Submit(request) => self.services.engine.submit(request),
+            Effect::Submit { request, filter } => self.submit(request, &filter),
             Effect::AnswerConflict { question, answer } => {
                 self.transfers.answer_conflict(question, answer)
             }
@@ -216,6 +216,19 @@ impl Runner {
             }
         }
         LoopControl::Continue
+    }
+
+    /// A copy or move, with the copy dialog's filter when it has one (its rules
+    /// were checked when the dialog closed).
+    fn submit(&self, request: odc_engine::transfer::Request, filter: &str) {
+        match odc_engine::filter::Filter::from_line(filter) {
+            Ok(Some(filter)) => self
+                .services
+                .engine
+                .submit_filtered(request, Arc::new(filter)),
+            Ok(None) => self.services.engine.submit(request),
+            Err(problem) => self.services.report(Event::Message(problem)),
+        }
     }
 
     fn open(&self, target: String, what: &str) {

@@ -157,6 +157,7 @@ pub fn initial_state(
             message_seen: None,
             home: None,
             panel_open: false,
+            filter_rules: config.filters.rules.join("; "),
             size,
             keymap,
             theme: if no_color || config.ui.theme == odc_core::config::ThemeSetting::None {

@@ -144,6 +144,7 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
         kind: Kind::Copy,
         sources,
         dest,
+        ..
     }) = &state.transfers.dialog
     else {
         panic!("{:?}", state.transfers.dialog)
@@ -153,7 +154,7 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
     // Edit the destination, then start.
     typed(&mut state, "Documents");
     let effects = update(&mut state, key(KeyCode::Enter));
-    let [Effect::Submit(request)] = &effects[..] else {
+    let [Effect::Submit { request, filter }] = &effects[..] else {
         panic!("{effects:?}")
     };
     assert_eq!(
@@ -161,6 +162,7 @@ fn copy_opens_a_dialog_with_the_other_pane_as_destination() {
         Location::Remote(RemotePath::parse("/Documents").unwrap())
     );
     assert_eq!(request.kind, Kind::Copy);
+    assert_eq!(filter, "", "no filter unless one is typed");
     assert!(!state.dialog_open());
     assert!(state.panel_open, "the panel opens to show progress");
 }
@@ -174,6 +176,7 @@ fn move_from_onedrive_and_esc_cancels() {
         kind: Kind::Move,
         sources,
         dest,
+        ..
     }) = &state.transfers.dialog
     else {
         panic!()
@@ -737,7 +740,10 @@ fn marks_clear_after_a_copy_except_where_something_failed() {
     assert_eq!(state.panes[0].marked.len(), 3);
     update(&mut state, ch('c'));
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert!(matches!(&effects[..], [Effect::Submit(_)]), "{effects:?}");
+    assert!(
+        matches!(&effects[..], [Effect::Submit { .. }]),
+        "{effects:?}"
+    );
     let dest = Location::Remote(RemotePath::root());
     let here = state.panes[0].source.clone();
     let tasks = [
@@ -789,7 +795,10 @@ fn marks_clear_after_a_copy_except_where_something_failed() {
     state.panes[1].marked = ["Documents".to_string()].into();
     update(&mut state, ch('m'));
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert!(matches!(&effects[..], [Effect::Submit(_)]), "{effects:?}");
+    assert!(
+        matches!(&effects[..], [Effect::Submit { .. }]),
+        "{effects:?}"
+    );
     let dest = state.panes[0].source.clone();
     update(&mut state, Event::RequestFinished(vec![dest]));
     assert!(state.panes[1].marked.contains("Documents"), "kept to retry");
@@ -904,4 +913,41 @@ fn the_panel_says_why_it_waits_shows_new_names_and_follows_the_running_row() {
         },
     );
     assert_eq!(state.transfers.selected(), Some(2));
+}
+
+/// The copy dialog's second field leaves things out, with rclone's rules; a rule
+/// that is not one keeps the dialog open and says why; the rules are offered
+/// again in the next copy of the session.
+#[test]
+fn the_copy_dialog_takes_filter_rules_and_remembers_them() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, key(KeyCode::F(5)));
+    update(&mut state, key(KeyCode::Tab));
+    typed(&mut state, "*.tmp");
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(
+        state.message.as_deref().unwrap().contains("is not a rule"),
+        "{:?}",
+        state.message
+    );
+    assert!(state.dialog_open(), "kept open to mend");
+    for _ in 0..5 {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    typed(&mut state, "- *.tmp; - .git/");
+    insta::assert_snapshot!("copy_dialog_with_a_filter", screen(&state));
+    let effects = update(&mut state, key(KeyCode::Enter));
+    let [Effect::Submit { filter, .. }] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(filter, "- *.tmp; - .git/");
+    update(&mut state, key(KeyCode::F(5)));
+    let Some(TransferDialog::CopyMove { filter, .. }) = &state.transfers.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        filter.value(),
+        "- *.tmp; - .git/",
+        "remembered for the session"
+    );
 }

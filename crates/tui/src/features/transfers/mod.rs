@@ -17,11 +17,16 @@ use odc_engine::transfer::{Kind, Location};
 /// line behind it.
 #[derive(Debug, Clone)]
 pub enum TransferDialog {
-    /// Copy or move: what goes where; the destination can be edited.
+    /// Copy or move: what goes where; the destination and the filter can be
+    /// edited (Tab goes from one to the other).
     CopyMove {
         kind: Kind,
         sources: Vec<Location>,
         dest: Input,
+        /// Filter rules separated by `;` (`- *.tmp; - .git/`).
+        filter: Input,
+        /// Typing goes to the filter field rather than the destination.
+        on_filter: bool,
     },
     Conflict(ConflictView),
     Error(ErrorView),

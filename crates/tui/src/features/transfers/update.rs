@@ -58,6 +58,8 @@ pub fn on_action(
                 kind,
                 sources,
                 dest: Input::new(dest),
+                filter: Input::new(common.filter_rules.clone()),
+                on_filter: false,
             });
         }
         Action::Transfers => {
@@ -80,9 +82,31 @@ pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> 
             kind,
             sources,
             mut dest,
+            mut filter,
+            on_filter,
         } => match key.code {
             KeyCode::Esc => None,
+            KeyCode::Tab | KeyCode::BackTab => Some(TransferDialog::CopyMove {
+                kind,
+                sources,
+                dest,
+                filter,
+                on_filter: !on_filter,
+            }),
             KeyCode::Enter => {
+                let keep = |dest, filter, on_filter| {
+                    Some(TransferDialog::CopyMove {
+                        kind,
+                        sources: sources.clone(),
+                        dest,
+                        filter,
+                        on_filter,
+                    })
+                };
+                if let Err(problem) = odc_engine::filter::Filter::from_line(filter.value()) {
+                    common.message = Some(problem);
+                    return keep(dest, filter, true);
+                }
                 let base = common.active_pane().local_path().cloned();
                 match Location::parse(dest.value(), base.as_deref()) {
                     Ok(dest_dir) => {
@@ -97,31 +121,34 @@ pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> 
                                 failed: Default::default(),
                             });
                         }
-                        effects.push(Effect::Submit(odc_engine::transfer::Request {
-                            kind,
-                            sources,
-                            dest_dir,
-                            dest_name: None,
-                        }));
+                        common.filter_rules = filter.value().trim().to_string();
+                        effects.push(Effect::Submit {
+                            request: odc_engine::transfer::Request {
+                                kind,
+                                sources,
+                                dest_dir,
+                                dest_name: None,
+                            },
+                            filter: common.filter_rules.clone(),
+                        });
                         common.panel_open = true;
                         None
                     }
                     Err(problem) => {
                         common.message = Some(problem.to_string());
-                        Some(TransferDialog::CopyMove {
-                            kind,
-                            sources,
-                            dest,
-                        })
+                        keep(dest, filter, false)
                     }
                 }
             }
             _ => {
-                dest.handle_event(&crossterm::event::Event::Key(key));
+                let field = if on_filter { &mut filter } else { &mut dest };
+                field.handle_event(&crossterm::event::Event::Key(key));
                 Some(TransferDialog::CopyMove {
                     kind,
                     sources,
                     dest,
+                    filter,
+                    on_filter,
                 })
             }
         },

@@ -14,7 +14,7 @@ use odc_core::display::escape_control;
 use odc_engine::transfer::Kind;
 use odc_graph::path::REMOTE_PREFIX;
 
-use crate::shared::dialog_parts::{field, hint_lines, when};
+use crate::shared::dialog_parts::{field, hint_lines, idle_field, when};
 use crate::shared::messages::transfers::{ConflictView, ErrorView};
 use crate::shared::pane::Location;
 use tui_input::Input;
@@ -26,7 +26,9 @@ pub fn render(common: &Common, dialog: &TransferDialog, frame: &mut Frame, area:
             kind,
             sources,
             dest,
-        } => copy_move(kind, sources, dest, width, palette),
+            filter,
+            on_filter,
+        } => copy_move(kind, sources, (dest, filter, *on_filter), width, palette),
         TransferDialog::Conflict(view) => conflict(common, view, width, palette),
         TransferDialog::Error(view) => error(common, view, width, palette),
         TransferDialog::Resume { files } => resume(common, files, width, palette),
@@ -37,7 +39,7 @@ pub fn render(common: &Common, dialog: &TransferDialog, frame: &mut Frame, area:
 fn copy_move<'a>(
     kind: &'a Kind,
     sources: &'a [Location],
-    dest: &'a Input,
+    (dest, filter, on_filter): (&'a Input, &'a Input, bool),
     inner_width: usize,
     palette: &Palette,
 ) -> (String, Vec<Line<'a>>) {
@@ -50,10 +52,25 @@ fn copy_move<'a>(
         format!(" {verb} "),
         vec![
             Line::from(fit(&format!("{verb} {what} to:"), inner_width)),
-            field(dest, inner_width, palette),
+            if on_filter {
+                idle_field(dest, inner_width, palette)
+            } else {
+                field(dest, inner_width, palette)
+            },
+            Line::from(fit(
+                "Filter, rclone's rules (- *.tmp; - .git/; + /src/**):",
+                inner_width,
+            )),
+            if on_filter {
+                field(filter, inner_width, palette)
+            } else {
+                idle_field(filter, inner_width, palette)
+            },
             Line::from(""),
             Line::styled(
-                format!("Enter: start   Esc: cancel   ({REMOTE_PREFIX}/path or a local path)"),
+                format!(
+                    "Enter: start   Tab: other field   Esc: cancel   ({REMOTE_PREFIX}/path or a local path)"
+                ),
                 palette.dim(),
             ),
         ],

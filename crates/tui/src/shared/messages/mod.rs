@@ -159,7 +159,12 @@ pub enum Effect {
     FetchAccount,
     Suspend,
     Quit,
-    Submit(odc_engine::transfer::Request),
+    /// Plan and queue a copy or move, leaving out what `filter` excludes (rules
+    /// separated by `;`, as the copy dialog's filter field holds them; empty: none).
+    Submit {
+        request: odc_engine::transfer::Request,
+        filter: String,
+    },
     Mkdir {
         dir: odc_engine::transfer::Location,
         name: String,
