@@ -179,9 +179,10 @@ impl Runner {
                 left,
                 right,
                 quick,
+                filter,
             } => self
                 .compare
-                .compare(&self.services, ticket, left, right, quick),
+                .compare(&self.services, ticket, left, right, quick, &filter),
             Effect::CancelCompare => self.compare.cancel(),
             Effect::Sync {
                 making_room,

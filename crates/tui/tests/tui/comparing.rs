@@ -35,8 +35,10 @@ fn ctrl_x_d_compares_marks_the_differences_and_previews_a_sync() {
                 left,
                 right,
                 quick: false,
+                filter,
             },
         ] => {
+            assert_eq!(filter, "", "no filter unless one is set");
             assert_eq!(left, &Location::Local("/home/ada/projects".into()));
             assert_eq!(right, &Location::Remote(RemotePath::root()));
             *ticket
@@ -202,12 +204,14 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     let right = Location::Remote(RemotePath::parse("/Copy").unwrap());
     let compare = async |runner: &mut odc_tui::shell::runner::Runner,
                          rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
-                         ticket: u64| {
+                         ticket: u64,
+                         filter: &str| {
         runner.run(Effect::Compare {
             ticket,
             left: left.clone(),
             right: right.clone(),
             quick: false,
+            filter: filter.to_string(),
         });
         loop {
             if let Some(Event::Compared { ticket: t, result }) = rx.recv().await
@@ -217,7 +221,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
             }
         }
     };
-    let (lines, notes) = compare(&mut runner, &mut rx, 1).await;
+    let (lines, notes) = compare(&mut runner, &mut rx, 1, "").await;
     let got: Vec<(String, char)> = lines
         .iter()
         .filter(|l| l.verdict != Verdict::Same)
@@ -256,7 +260,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    let (lines, notes) = compare(&mut runner, &mut rx, 2).await;
+    let (lines, notes) = compare(&mut runner, &mut rx, 2, "").await;
     assert!(
         lines.iter().all(|l| l.verdict == Verdict::Same),
         "{lines:?}"
@@ -275,7 +279,7 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     // A copy that fails: the deletions of the same sync do not happen.
     std::fs::write(local.join("c.txt"), b"charlie").unwrap();
     env.emu.put_file("/Copy/stale.txt", b"stale");
-    let (lines, _) = compare(&mut runner, &mut rx, 3).await;
+    let (lines, _) = compare(&mut runner, &mut rx, 3, "").await;
     env.emu.add_fault(odc_emulator::FaultRule {
         target: odc_emulator::Target::Graph,
         method: Some("PUT".into()),
@@ -310,5 +314,59 @@ async fn the_runner_compares_and_syncs_against_onedrive() {
     assert_eq!(
         env.emu.read_file("/Copy/stale.txt").await.as_deref(),
         Some(&b"stale"[..])
+    );
+
+    // Read through a filter, what it excludes is left out on both sides.
+    std::fs::write(local.join("scratch.tmp"), b"scratch").unwrap();
+    env.emu.put_file("/Copy/remote.tmp", b"x");
+    let (filtered, _) = compare(&mut runner, &mut rx, 7, "- *.tmp; - /sub/").await;
+    let excluded: Vec<&str> = filtered
+        .iter()
+        .filter(|l| l.verdict == Verdict::LeftOut(odc_engine::compare::Why::Excluded))
+        .map(|l| l.path.as_str())
+        .collect();
+    assert_eq!(
+        excluded,
+        ["remote.tmp", "scratch.tmp", "sub"],
+        "{filtered:?}"
+    );
+    assert!(filtered.iter().all(|l| !l.path.starts_with("sub/")));
+}
+
+/// `f` in the compare dialog edits the filter both sides are read through (the
+/// session's rules, shared with the copy dialog); a rule that is not one is said
+/// and kept for mending; Esc leaves the rules as they were.
+#[test]
+fn the_compare_reads_both_sides_through_the_sessions_filter() {
+    let mut state = loaded((90, 30), local_entries(), remote_entries());
+    update(&mut state, ctrl('x'));
+    update(&mut state, ch('f'));
+    for c in "*.tmp".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert!(state.message.as_deref().unwrap().contains("is not a rule"));
+    assert!(state.compare.filter_input.is_some(), "kept to mend");
+    update(&mut state, key(KeyCode::Home));
+    for c in "- ".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert!(state.compare.filter_input.is_none());
+    assert_eq!(state.filter_rules, "- *.tmp");
+    assert!(
+        screen(&state).contains("Filter: - *.tmp"),
+        "{}",
+        screen(&state)
+    );
+    // Esc while editing keeps the rules.
+    update(&mut state, ch('f'));
+    update(&mut state, key(KeyCode::Backspace));
+    update(&mut state, key(KeyCode::Esc));
+    assert_eq!(state.filter_rules, "- *.tmp");
+    let effects = update(&mut state, ch('q'));
+    assert!(
+        matches!(&effects[..], [Effect::Compare { quick: true, filter, .. }] if filter == "- *.tmp"),
+        "{effects:?}"
     );
 }

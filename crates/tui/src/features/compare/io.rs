@@ -24,6 +24,7 @@ impl CompareIo {
         left: Location,
         right: Location,
         quick: bool,
+        filter: &str,
     ) {
         self.cancel();
         let token = CancellationToken::new();
@@ -33,7 +34,10 @@ impl CompareIo {
             cache_dir: self.cache.clone(),
             graph_url: services.config.endpoints.graph_url.clone(),
             follow_symlinks: services.config.transfer.follow_symlinks,
-            filter: None,
+            filter: odc_engine::filter::Filter::from_line(filter)
+                .ok()
+                .flatten()
+                .map(std::sync::Arc::new),
         };
         let tx = services.tx.clone();
         tokio::spawn(async move {

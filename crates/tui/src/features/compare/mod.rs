@@ -14,6 +14,8 @@ use odc_engine::transfer::Location;
 #[derive(Debug, Clone)]
 pub struct Compare {
     pub dialog: Option<CompareDialog>,
+    /// The filter being edited (`f` in the dialog); its rules are the session's.
+    pub filter_input: Option<tui_input::Input>,
     /// What a compare → sync may delete (`sync.*` settings).
     pub limits: DeleteLimits,
 }
@@ -22,6 +24,7 @@ impl Compare {
     pub fn new(limits: DeleteLimits) -> Self {
         Compare {
             dialog: None,
+            filter_input: None,
             limits,
         }
     }

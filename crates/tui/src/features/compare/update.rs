@@ -37,11 +37,49 @@ pub fn on_key(
     compare: &mut Compare,
     key: crossterm::event::KeyEvent,
 ) -> Vec<Effect> {
+    if compare.filter_input.is_some() {
+        edit_filter(common, key, &mut compare.filter_input);
+        return Vec::new();
+    }
+    if matches!(compare.dialog, Some(CompareDialog::Compare(ref view)) if !matches!(view.stage, CompareStage::Running { .. }))
+        && common.keymap.action_in(Context::Compare, &key) == Some(Action::CompareFilter)
+    {
+        compare.filter_input = Some(tui_input::Input::new(common.filter_rules.clone()));
+        return Vec::new();
+    }
     let limits = compare.limits;
     keep_open(&mut compare.dialog, |open, effects| match open {
         CompareDialog::Compare(view) => compare_key(common, view, key, effects),
         CompareDialog::SyncPreview(view) => sync_key(common, &limits, view, key, effects),
     })
+}
+
+/// A key while the filter is edited: Enter keeps rules that are rules (the
+/// session's from now on), Esc leaves them as they were.
+fn edit_filter(
+    common: &mut Common,
+    key: crossterm::event::KeyEvent,
+    slot: &mut Option<tui_input::Input>,
+) {
+    use tui_input::backend::crossterm::EventHandler;
+    let Some(input) = slot.as_mut() else {
+        return;
+    };
+    match key.code {
+        crossterm::event::KeyCode::Esc => *slot = None,
+        crossterm::event::KeyCode::Enter => {
+            match odc_engine::filter::Filter::from_line(input.value()) {
+                Ok(_) => {
+                    common.filter_rules = input.value().trim().to_string();
+                    *slot = None;
+                }
+                Err(problem) => common.message = Some(problem),
+            }
+        }
+        _ => {
+            input.handle_event(&crossterm::event::Event::Key(key));
+        }
+    }
 }
 
 /// A key in the compare dialog; returns the dialog to keep, if any.
@@ -72,6 +110,7 @@ fn compare_key(
                 left: view.left.clone(),
                 right: view.right.clone(),
                 quick,
+                filter: common.filter_rules.clone(),
             });
             view.stage = CompareStage::Running {
                 quick,

@@ -16,9 +16,35 @@ use crate::features::compare::{CompareView, SyncView};
 use crate::shared::dialog_parts::hint_lines;
 
 /// The compare dialog or the sync preview.
-pub fn render(common: &Common, dialog: &CompareDialog, frame: &mut Frame, area: Rect) {
+pub fn render(
+    common: &Common,
+    dialog: &CompareDialog,
+    filter_input: Option<&tui_input::Input>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| match dialog {
-        CompareDialog::Compare(view) => compare(common, view, width, palette),
+        CompareDialog::Compare(view) => {
+            let (title, mut lines) = compare(common, view, width, palette);
+            // The filter both sides are read through, or its field while edited.
+            let at = 2.min(lines.len());
+            let filter_lines = match filter_input {
+                Some(input) => vec![
+                    Line::from("Filter, rclone's rules separated by ; (Enter keeps, Esc undoes):"),
+                    crate::shared::dialog_parts::field(input, width, palette),
+                ],
+                None if common.filter_rules.is_empty() => Vec::new(),
+                None => vec![Line::styled(
+                    fit(
+                        &format!("Filter: {}", escape_control(&common.filter_rules)),
+                        width,
+                    ),
+                    palette.dim(),
+                )],
+            };
+            lines.splice(at..at, filter_lines);
+            (title, lines)
+        }
         CompareDialog::SyncPreview(view) => sync_preview(common, view, width, palette),
     });
 }

@@ -218,6 +218,7 @@ actions! {
     CompareToRight: Compare, "compare_to_right", "sync left -> right";
     CompareToLeft: Compare, "compare_to_left", "sync right -> left";
     CompareClose: Compare, "compare_close", "close";
+    CompareFilter: Compare, "compare_filter", "filter";
 
     SyncRun: Sync, "sync_run", "run";
     SyncDelete: Sync, "sync_delete", "delete too / not";

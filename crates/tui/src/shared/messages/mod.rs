@@ -269,6 +269,8 @@ pub enum Effect {
         left: Location,
         right: Location,
         quick: bool,
+        /// Rules separated by `;` that both sides leave out (empty: none).
+        filter: String,
     },
     CancelCompare,
     /// A one-way sync: these deletions (recycle bin / trash) first, then the copies.

@@ -24,7 +24,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         }
         DialogFocus::Compare => {
             if let Some(dialog) = &state.compare.dialog {
-                crate::features::compare::widget::render(state, dialog, frame, area);
+                let editing = state.compare.filter_input.as_ref();
+                crate::features::compare::widget::render(state, dialog, editing, frame, area);
             }
         }
         DialogFocus::Drives => {
