@@ -68,6 +68,18 @@ fn main() -> ExitCode {
             return ExitCode::from(odc::exit::USAGE);
         }
     };
+    // The process's bandwidth limit: the flag, else the setting.
+    let (bwlimit, from) = match &cli.bwlimit {
+        Some(flag) => (flag.as_str(), "--bwlimit"),
+        None => (config.transfer.bwlimit.as_str(), "transfer.bwlimit"),
+    };
+    match odc_graph::bandwidth::Limit::parse(bwlimit) {
+        Ok(limit) => odc_graph::bandwidth::set(limit),
+        Err(err) => {
+            errln!("odc: {from}: {err}");
+            return ExitCode::from(odc::exit::USAGE);
+        }
+    }
     let store = match TokenStore::for_config(&config) {
         Ok(store) => store,
         Err(err) => {

@@ -50,6 +50,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ID", env = "ODC_DRIVE")]
     pub drive: Option<String>,
 
+    /// One bandwidth limit for every transfer of this run, all streams together:
+    /// `1M`, `500k`, `off`, or `UP:DOWN` such as `10M:1M` (transfer.bwlimit).
+    #[arg(long, global = true, value_name = "RATE")]
+    pub bwlimit: Option<String>,
+
     /// Write the log to this file instead of the rotating one in the state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

@@ -146,6 +146,8 @@ pub struct TransferConfig {
     pub download_streams_min_bytes: u64,
     pub on_conflict: OnConflict,
     pub follow_symlinks: bool,
+    /// rclone's `--bwlimit` spelling: `off`, `1M`, `500k`, `10M:1M` (up:down).
+    pub bwlimit: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

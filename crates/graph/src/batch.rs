@@ -43,6 +43,15 @@ async fn send(graph: &Graph, jobs: Vec<Job>, refused: &AtomicBool) {
             }
         }
     }
+    // The files' bytes count against the bandwidth limit like any upload's.
+    let bytes: usize = jobs
+        .iter()
+        .map(|job| match job {
+            Job::Upload { upload, .. } => upload.data.len(),
+            Job::Request { .. } => 0,
+        })
+        .sum();
+    super::bandwidth::sending(bytes).await;
     let Some(answers) = post_batch(graph, requests, refused).await else {
         return alone(graph, jobs).await;
     };

@@ -275,9 +275,12 @@ impl Graph {
                 Body::Json(value) => request.json(value),
                 // An empty body would go out with no length at all, and Graph's
                 // front end answers 411 to a PUT/POST/PATCH without one.
-                Body::Bytes(bytes) => request
-                    .header(header::CONTENT_LENGTH, bytes.len())
-                    .body(bytes.clone()),
+                Body::Bytes(bytes) => {
+                    super::bandwidth::sending(bytes.len()).await;
+                    request
+                        .header(header::CONTENT_LENGTH, bytes.len())
+                        .body(bytes.clone())
+                }
             };
             let response = match request.send().await {
                 Ok(response) => response,

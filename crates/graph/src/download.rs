@@ -317,6 +317,7 @@ impl Graph {
                     item.size
                 )));
             }
+            super::bandwidth::receiving(chunk.len()).await;
             partial.write(&chunk).await?;
             progress.set_done(partial.offset);
         }

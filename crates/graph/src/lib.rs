@@ -4,6 +4,7 @@
 
 mod agent;
 pub mod auth;
+pub mod bandwidth;
 pub mod batch;
 pub mod batch_queue;
 pub mod browser_auth;

@@ -83,7 +83,10 @@ impl Graph {
         let mut written = 0u64;
         loop {
             let chunk = match response.chunk().await {
-                Ok(Some(chunk)) => chunk,
+                Ok(Some(chunk)) => {
+                    super::bandwidth::receiving(chunk.len()).await;
+                    chunk
+                }
                 Ok(None) => break,
                 // What was written counts; the caller continues from there.
                 Err(_) if written > 0 => return Ok(Some(written)),

@@ -356,6 +356,7 @@ impl Graph {
         let arrived = loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
+                    super::bandwidth::receiving(chunk.len()).await;
                     received += chunk.len() as u64;
                     if received > span.end {
                         return Err(Error::Integrity(format!(

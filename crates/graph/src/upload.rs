@@ -468,13 +468,18 @@ impl Graph {
             )));
         }
         // Handed to the connection a slice at a time, so progress moves with the wire.
+        // Each slice waits for its share of the bandwidth limit, if there is one.
         let done = progress.clone();
-        let slices = (0..data.len()).step_by(SEND_SLICE).map(move |at| {
+        let starts: Vec<usize> = (0..data.len()).step_by(SEND_SLICE).collect();
+        let body = futures::StreamExt::then(futures::stream::iter(starts), move |at| {
             let slice = data.slice(at..(at + SEND_SLICE).min(data.len()));
-            done.set_done(offset + (at + slice.len()) as u64);
-            Ok::<_, std::io::Error>(slice)
+            let done = done.clone();
+            async move {
+                super::bandwidth::sending(slice.len()).await;
+                done.set_done(offset + (at + slice.len()) as u64);
+                Ok::<_, std::io::Error>(slice)
+            }
         });
-        let body = futures::stream::iter(slices);
         self.gate().wait().await;
         let response = self
             .plain()
