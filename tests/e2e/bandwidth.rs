@@ -31,14 +31,27 @@ async fn transfers_keep_to_the_bandwidth_limit() {
     let started = Instant::now();
     home.ok(&["get", "/two/a.bin", "back.bin"]).await;
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(850), "1 MiB down at 1 MiB/s: {took:?}");
+    assert!(
+        took >= Duration::from_millis(850),
+        "1 MiB down at 1 MiB/s: {took:?}"
+    );
     let started = Instant::now();
-    home.ok(&["get", "--bwlimit", "off", "/two/b.bin", "fast.bin"]).await;
-    assert!(started.elapsed() < Duration::from_millis(850), "no limit: {:?}", started.elapsed());
-    assert_eq!(std::fs::read(home.path("back.bin")).unwrap(), vec![7u8; 1 << 20]);
+    home.ok(&["get", "--bwlimit", "off", "/two/b.bin", "fast.bin"])
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_millis(850),
+        "no limit: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        std::fs::read(home.path("back.bin")).unwrap(),
+        vec![7u8; 1 << 20]
+    );
 
     // Not a rate: said, with where it came from, before anything is sent.
-    let run = home.odc(&["put", "--bwlimit", "fast", "two", "/again"]).await;
+    let run = home
+        .odc(&["put", "--bwlimit", "fast", "two", "/again"])
+        .await;
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     assert!(
         stderr(&run).contains("--bwlimit: \"fast\" is not a bandwidth"),
@@ -48,7 +61,11 @@ async fn transfers_keep_to_the_bandwidth_limit() {
     home.config("[transfer]\nbwlimit = \"1Q\"\n");
     let run = home.odc(&["ls", "/"]).await;
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
-    assert!(stderr(&run).contains("transfer.bwlimit"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("transfer.bwlimit"),
+        "{}",
+        stderr(&run)
+    );
 }
 
 /// Small files gathered into JSON batches count against the limit too.
@@ -66,5 +83,10 @@ async fn small_files_in_batches_keep_to_the_limit() {
     let took = started.elapsed();
     // 1 MiB at 512 KiB/s.
     assert!(took >= Duration::from_millis(1800), "{took:?}");
-    assert!(home.emu.requests().iter().any(|r| r.path.ends_with("/$batch")));
+    assert!(
+        home.emu
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/$batch"))
+    );
 }

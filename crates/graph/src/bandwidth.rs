@@ -48,10 +48,7 @@ impl std::fmt::Display for Limit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let shown = |rate: Option<u64>| match rate {
             None => "off".to_string(),
-            Some(bytes) => format!(
-                "{}/s",
-                humansize::format_size(bytes, humansize::BINARY)
-            ),
+            Some(bytes) => format!("{}/s", humansize::format_size(bytes, humansize::BINARY)),
         };
         if self.up == self.down {
             write!(f, "{}", shown(self.up))
@@ -175,15 +172,25 @@ mod tests {
         assert_eq!(Limit::parse("1M").unwrap().up, Some(1024 * k));
         assert_eq!(Limit::parse("500k").unwrap().down, Some(500 * k));
         assert_eq!(Limit::parse("2.5M").unwrap().up, Some(2560 * k));
-        assert_eq!(Limit::parse("100").unwrap().up, Some(100 * k), "KiB/s by default");
+        assert_eq!(
+            Limit::parse("100").unwrap().up,
+            Some(100 * k),
+            "KiB/s by default"
+        );
         assert_eq!(Limit::parse("512b").unwrap().up, Some(512));
         let split = Limit::parse("10M:off").unwrap();
         assert_eq!((split.up, split.down), (Some(10 * 1024 * k), None));
         for bad in ["fast", "-1M", "0", "1X", "1M:2Q", "nan"] {
-            assert!(Limit::parse(bad).unwrap_err().contains("not a bandwidth"), "{bad}");
+            assert!(
+                Limit::parse(bad).unwrap_err().contains("not a bandwidth"),
+                "{bad}"
+            );
         }
         assert_eq!(Limit::parse("1M").unwrap().to_string(), "1 MiB/s");
-        assert_eq!(Limit::parse("1M:off").unwrap().to_string(), "↑ 1 MiB/s ↓ off");
+        assert_eq!(
+            Limit::parse("1M:off").unwrap().to_string(),
+            "↑ 1 MiB/s ↓ off"
+        );
     }
 
     #[test]
@@ -194,7 +201,10 @@ mod tests {
         // The first 100 bytes fit in the burst allowance; the next wait their turn.
         assert_eq!(budget.reserve(100), Duration::ZERO);
         let wait = budget.reserve(1000);
-        assert!(wait > Duration::from_millis(950) && wait <= Duration::from_millis(1000), "{wait:?}");
+        assert!(
+            wait > Duration::from_millis(950) && wait <= Duration::from_millis(1000),
+            "{wait:?}"
+        );
         budget.set(None);
         assert_eq!(budget.reserve(1 << 30), Duration::ZERO);
     }

@@ -184,6 +184,7 @@ impl Runner {
                 .compare
                 .compare(&self.services, ticket, left, right, quick, &filter),
             Effect::CancelCompare => self.compare.cancel(),
+            Effect::SetBandwidth(limit) => odc_graph::bandwidth::set(limit),
             Effect::Sync {
                 making_room,
                 deletes,

@@ -181,7 +181,9 @@ pub fn initial_state(
         goto: None,
         files: None,
         find: None,
-        transfers: Default::default(),
+        transfers: crate::features::transfers::model::Transfers::with_limit(
+            odc_graph::bandwidth::current(),
+        ),
         drive_picker: None,
         compare: crate::features::compare::Compare::new(odc_engine::compare::sync::DeleteLimits {
             max_delete: config.sync.max_delete,

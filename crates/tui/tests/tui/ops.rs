@@ -951,3 +951,55 @@ fn the_copy_dialog_takes_filter_rules_and_remembers_them() {
         "remembered for the session"
     );
 }
+
+/// `B` in the transfers panel changes the bandwidth limit while transfers run:
+/// rclone's spelling, a wrong one said and kept to mend; the panel shows it.
+#[test]
+fn the_panel_changes_the_bandwidth_limit() {
+    let mut state = with_tasks();
+    state.panel_open = true;
+    update(&mut state, ch('B'));
+    let Some(TransferDialog::Bandwidth { input }) = &state.transfers.dialog else {
+        panic!("{:?}", state.transfers.dialog)
+    };
+    assert_eq!(input.value(), "off");
+    for _ in 0..3 {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    typed(&mut state, "fast");
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(
+        state
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("not a bandwidth")
+    );
+    for _ in 0..4 {
+        update(&mut state, key(KeyCode::Backspace));
+    }
+    typed(&mut state, "2M:512k");
+    let limit = odc_graph::bandwidth::Limit {
+        up: Some(2 << 20),
+        down: Some(512 << 10),
+    };
+    assert_eq!(
+        update(&mut state, key(KeyCode::Enter)),
+        [Effect::SetBandwidth(limit)]
+    );
+    assert!(!state.dialog_open());
+    assert!(
+        screen(&state).contains("limit ↑ 2 MiB/s ↓ 512 KiB/s"),
+        "{}",
+        screen(&state)
+    );
+    update(&mut state, ch('B'));
+    let Some(TransferDialog::Bandwidth { input }) = &state.transfers.dialog else {
+        panic!()
+    };
+    assert_eq!(
+        input.value(),
+        "2048k:512k",
+        "offered as it can be typed again"
+    );
+}

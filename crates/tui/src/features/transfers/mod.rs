@@ -34,6 +34,10 @@ pub enum TransferDialog {
     Quit {
         active: usize,
     },
+    /// The bandwidth limit, typed in rclone's spelling (`1M`, `off`, `10M:1M`).
+    Bandwidth {
+        input: Input,
+    },
     /// An earlier run left transfers unfinished.
     Resume {
         /// One line per transfer it would continue ("↑ local → OneDrive:/remote").

@@ -138,9 +138,19 @@ pub struct Transfers {
     pub questions: std::collections::VecDeque<TransferDialog>,
     /// Marks to clear when their copy or move finishes without a failure.
     pub unmark: Vec<Unmark>,
+    /// The process's bandwidth limit, as the panel shows it.
+    pub limit: odc_graph::bandwidth::Limit,
 }
 
 impl Transfers {
+    /// No rows yet; the process's bandwidth limit as it stands.
+    pub fn with_limit(limit: odc_graph::bandwidth::Limit) -> Transfers {
+        Transfers {
+            limit,
+            ..Default::default()
+        }
+    }
+
     pub fn rows(&self) -> &[TransferRow] {
         &self.rows
     }

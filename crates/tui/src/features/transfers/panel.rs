@@ -88,8 +88,12 @@ pub fn render(common: &Common, transfers: &Transfers, frame: &mut Frame, area: R
         0 => String::new(),
         n => format!(", {n} cancelled"),
     };
+    let limit = match transfers.limit.is_off() {
+        true => String::new(),
+        false => format!(", limit {}", transfers.limit),
+    };
     let title = format!(
-        " Transfers: {} running, {} queued{paused}, {} failed{cancelled}{shown} ",
+        " Transfers: {} running, {} queued{paused}, {} failed{cancelled}{shown}{limit} ",
         counts.running, counts.queued, counts.failed
     );
     let keys = format!(" {} ", common.keymap.hints(Context::Panel));

@@ -16,6 +16,20 @@ use odc_engine::transfer::{
     ConflictAnswer, ErrorAnswer, Kind, Location, Resolution, TaskInfo, TaskState,
 };
 
+/// A limit as it is typed again: `1024k`, or `1024k:off`.
+fn limit_spelling(limit: odc_graph::bandwidth::Limit) -> String {
+    let rate = |r: Option<u64>| match r {
+        Some(bytes) if bytes % 1024 == 0 => format!("{}k", bytes / 1024),
+        Some(bytes) => format!("{bytes}b"),
+        None => "off".into(),
+    };
+    if limit.up == limit.down {
+        rate(limit.up)
+    } else {
+        format!("{}:{}", rate(limit.up), rate(limit.down))
+    }
+}
+
 /// The engine asks (a conflict, an error) or a crash left transfers: the question
 /// waits until no dialog is open (`show_next`).
 pub fn ask(transfers: &mut Transfers, question: TransferDialog) {
@@ -152,6 +166,25 @@ pub fn on_key(common: &mut Common, transfers: &mut Transfers, key: KeyEvent) -> 
                 })
             }
         },
+        TransferDialog::Bandwidth { mut input } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => match odc_graph::bandwidth::Limit::parse(input.value()) {
+                Ok(limit) => {
+                    transfers.limit = limit;
+                    common.message = Some(format!("Bandwidth limit: {limit}"));
+                    effects.push(Effect::SetBandwidth(limit));
+                    None
+                }
+                Err(problem) => {
+                    common.message = Some(problem);
+                    Some(TransferDialog::Bandwidth { input })
+                }
+            },
+            _ => {
+                input.handle_event(&crossterm::event::Event::Key(key));
+                Some(TransferDialog::Bandwidth { input })
+            }
+        },
         TransferDialog::Quit { active } => match common.keymap.action_in(Context::Quit, &key) {
             Some(Action::QuitYes) => {
                 common.quit = true;
@@ -261,6 +294,15 @@ pub fn on_panel_key(
         Action::PanelPrevious => {
             transfers.user_moved = true;
             transfers.cursor = transfers.cursor.saturating_sub(1);
+            Some(Vec::new())
+        }
+        Action::PanelBandwidth => {
+            transfers.dialog = Some(TransferDialog::Bandwidth {
+                input: tui_input::Input::new(match transfers.limit.is_off() {
+                    true => "off".into(),
+                    false => limit_spelling(transfers.limit),
+                }),
+            });
             Some(Vec::new())
         }
         Action::PanelClose => {

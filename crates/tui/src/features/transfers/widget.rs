@@ -32,6 +32,17 @@ pub fn render(common: &Common, dialog: &TransferDialog, frame: &mut Frame, area:
         TransferDialog::Conflict(view) => conflict(common, view, width, palette),
         TransferDialog::Error(view) => error(common, view, width, palette),
         TransferDialog::Resume { files } => resume(common, files, width, palette),
+        TransferDialog::Bandwidth { input } => (
+            " Bandwidth ".into(),
+            vec![
+                Line::from("The limit for every transfer together, each way:"),
+                field(input, width, palette),
+                Line::styled(
+                    "1M, 500k, off, or UP:DOWN such as 10M:1M   Enter: set   Esc: cancel",
+                    palette.dim(),
+                ),
+            ],
+        ),
         TransferDialog::Quit { active } => quit(common, *active, width, palette),
     });
 }

@@ -154,6 +154,7 @@ actions! {
     PanelNext: Panel, "panel_next", "next";
     PanelPrevious: Panel, "panel_previous", "previous";
     PanelClose: Panel, "panel_close", "close";
+    PanelBandwidth: Panel, "panel_bandwidth", "bandwidth limit";
 
     ConflictOverwrite: Conflict, "conflict_overwrite", "overwrite";
     ConflictSkip: Conflict, "conflict_skip", "skip";

@@ -273,6 +273,8 @@ pub enum Effect {
         filter: String,
     },
     CancelCompare,
+    /// The process's bandwidth limit from now on (every transfer, each way).
+    SetBandwidth(odc_graph::bandwidth::Limit),
     /// A one-way sync: these deletions (recycle bin / trash) first, then the copies.
     /// A sync: first what must make room for a copy (a file where a folder goes),
     /// then the copies, then the deletions, and those only when every copy went
