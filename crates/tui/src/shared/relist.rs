@@ -88,6 +88,7 @@ pub fn start_find(common: &mut Common, pane: usize, query: String) -> Vec<Effect
         ticket,
         base: p.source.clone(),
         query,
+        filter: common.filter_rules.clone(),
     }]
 }
 

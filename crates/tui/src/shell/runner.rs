@@ -119,9 +119,10 @@ impl Runner {
                 ticket,
                 base,
                 query,
+                filter,
             } => {
                 let cancel = self.new_listing(pane);
-                find::find(&self.services, cancel, (pane, ticket), base, query)
+                find::find(&self.services, cancel, (pane, ticket), base, query, &filter)
             }
             Effect::CheckSession => sign_in::check_session(&self.services),
             Effect::StartSignIn => self.sign_in.start(&self.services, false),

@@ -28,10 +28,12 @@ fn find_results_are_a_folder_of_paths_and_enter_goes_to_one() {
                 ticket,
                 base,
                 query,
+                filter,
             },
         ] => {
             assert_eq!(base, &Location::Local("/home/ada/projects".into()));
             assert_eq!(query, "*.rs");
+            assert_eq!(filter, "");
             *ticket
         }
         other => panic!("{other:?}"),
@@ -119,12 +121,14 @@ async fn found(
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
     base: Location,
     query: &str,
+    filter: &str,
 ) -> Vec<Entry> {
     runner.run(Effect::Find {
         pane: 0,
         ticket: 9,
         base,
         query: query.into(),
+        filter: filter.into(),
     });
     let mut entries = Vec::new();
     loop {
@@ -178,15 +182,34 @@ async fn the_runner_finds_below_a_local_folder_and_searches_onedrive() {
         &mut rx,
         Location::Local(local.clone()),
         "report",
+        "",
     )
     .await
     .into_iter()
     .map(|e| e.name)
     .collect();
     assert_eq!(names, vec!["a/b/Report-final.txt", "report.md"]);
+    // Through a filter: a folder it excludes is not entered, a file not shown.
+    let names: Vec<String> = found(
+        &mut runner,
+        &mut rx,
+        Location::Local(local.clone()),
+        "report",
+        "- /a/; - *.md",
+    )
+    .await
+    .into_iter()
+    .map(|e| e.name)
+    .collect();
+    assert!(names.is_empty(), "{names:?}");
 
     let work = Location::Remote(RemotePath::parse("/Work").unwrap());
-    let entries = found(&mut runner, &mut rx, work, "report").await;
+    let excluded = found(&mut runner, &mut rx, work.clone(), "report", "- 2025/").await;
+    assert!(
+        excluded.is_empty(),
+        "a result below an excluded folder is left out"
+    );
+    let entries = found(&mut runner, &mut rx, work, "report", "").await;
     let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(
         names,
@@ -221,4 +244,38 @@ async fn business_search_results_have_no_parent_path() {
         assert!(parent.id.is_some());
         assert_eq!(parent.path.is_some(), has_path, "{profile:?}");
     }
+}
+
+/// The find prompt's second field is the session's filter (Tab goes to it): a rule
+/// that is not one is said, a good one goes out with the find and stays for the
+/// session.
+#[test]
+fn find_takes_the_sessions_filter() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    update(&mut state, ch('F'));
+    for c in "*.rs".chars() {
+        update(&mut state, ch(c));
+    }
+    update(&mut state, key(KeyCode::Tab));
+    for c in "target/".chars() {
+        update(&mut state, ch(c));
+    }
+    assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
+    assert!(state.message.as_deref().unwrap().contains("is not a rule"));
+    update(&mut state, key(KeyCode::Home));
+    for c in "- ".chars() {
+        update(&mut state, ch(c));
+    }
+    assert_eq!(state.find.as_ref().unwrap().filter.value(), "- target/");
+    let shown = screen(&state);
+    assert!(
+        shown.contains("Filter, rclone's rules") && shown.contains("*.rs"),
+        "{shown}"
+    );
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::Find { query, filter, .. }] if query == "*.rs" && filter == "- target/"),
+        "{effects:?}"
+    );
+    assert_eq!(state.filter_rules, "- target/");
 }

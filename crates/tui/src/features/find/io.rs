@@ -15,7 +15,9 @@ pub fn find(
     (pane, ticket): (usize, u64),
     base: Location,
     query: String,
+    filter: &str,
 ) {
+    let filter = odc_engine::filter::Filter::from_line(filter).ok().flatten();
     let tx = services.tx.clone();
     match base {
         Location::Local(path) => {
@@ -25,7 +27,7 @@ pub fn find(
                     pane,
                     ticket,
                 };
-                find_local(&path, &query, &sink, &cancel)
+                find_local(&path, &query, filter.as_ref(), &sink, &cancel)
             });
         }
         Location::Remote(path) => {
@@ -39,7 +41,7 @@ pub fn find(
                 };
                 tokio::select! {
                     _ = cancel.cancelled() => {}
-                    _ = find_remote(&graph, &path, &query, &sink) => {}
+                    _ = find_remote(&graph, &path, &query, filter.as_ref(), &sink) => {}
                 }
             });
         }

@@ -14,4 +14,9 @@ use tui_input::Input;
 pub struct FindPrompt {
     pub pane: usize,
     pub input: Input,
+    /// The session's filter rules, separated by `;`: results they exclude are
+    /// not shown.
+    pub filter: Input,
+    /// Typing goes to the filter field (Tab) rather than the pattern.
+    pub on_filter: bool,
 }

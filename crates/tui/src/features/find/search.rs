@@ -11,6 +11,7 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::shared::pages::{PageSink, entry_of};
+use odc_engine::filter::Filter;
 use odc_graph::{Graph, ItemAddress, RemotePath};
 
 /// Results per page, and how long a page waits for more before it goes.
@@ -35,8 +36,32 @@ pub fn name_matcher(query: &str) -> Result<globset::GlobMatcher, String> {
         .map_err(|e| format!("{query:?} is not a pattern: {}", e.kind()))
 }
 
-/// Walks below `base` for names matching `query`.
-pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &CancellationToken) {
+/// Whether `filter` keeps a result at `relative` (below the base): its folders
+/// must be ones the filter lets a walk into, and it must be kept itself.
+pub fn kept(filter: Option<&Filter>, relative: &str, is_dir: bool) -> bool {
+    let Some(filter) = filter else {
+        return true;
+    };
+    let folders_open = relative
+        .match_indices('/')
+        .all(|(at, _)| filter.includes_folder(&relative[..at]));
+    folders_open
+        && if is_dir {
+            filter.includes_folder(relative)
+        } else {
+            filter.includes_file(relative)
+        }
+}
+
+/// Walks below `base` for names matching `query`, leaving out what `filter`
+/// excludes (a folder it excludes is not entered).
+pub fn find_local(
+    base: &Path,
+    query: &str,
+    filter: Option<&Filter>,
+    sink: &PageSink,
+    cancel: &CancellationToken,
+) {
     let matcher = match name_matcher(query) {
         Ok(m) => m,
         Err(problem) => return sink.failed(problem),
@@ -57,17 +82,20 @@ pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &Cancellati
             let path = entry.path();
             // file_type does not follow symlinks: a link to a folder is listed, not entered.
             let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_real_dir {
-                folders.push(path.clone());
-            }
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !matcher.is_match(&name) {
-                continue;
-            }
             let relative = path
                 .strip_prefix(base)
                 .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or(name);
+                .unwrap_or_else(|_| name.clone());
+            if !kept(filter, &relative, is_real_dir) {
+                continue;
+            }
+            if is_real_dir {
+                folders.push(path.clone());
+            }
+            if !matcher.is_match(&name) {
+                continue;
+            }
             page.push(crate::shared::pages::local_entry(&entry, relative));
         }
         if page.len() >= PAGE || (!page.is_empty() && last_sent.elapsed() >= PAGE_WAIT) {
@@ -90,7 +118,13 @@ pub fn find_local(base: &Path, query: &str, sink: &PageSink, cancel: &Cancellati
 /// Graph's search below `base`; each result named by its path below it. Search
 /// results may lack `parentReference.path` (business drives), so folders are
 /// found by id, each looked up once.
-pub async fn find_remote(graph: &Graph, base: &RemotePath, query: &str, sink: &PageSink<'_>) {
+pub async fn find_remote(
+    graph: &Graph,
+    base: &RemotePath,
+    query: &str,
+    filter: Option<&Filter>,
+    sink: &PageSink<'_>,
+) {
     let folder = match graph.item(&ItemAddress::Path(base.clone())).await {
         Ok(item) if item.is_folder() => item,
         Ok(_) => return sink.failed(format!("{base} is not a folder")),
@@ -122,6 +156,9 @@ pub async fn find_remote(graph: &Graph, base: &RemotePath, query: &str, sink: &P
             let mut relative: Vec<&str> = below.iter().map(String::as_str).collect();
             relative.push(&item.name);
             let name = relative.join("/");
+            if !kept(filter, &name, item.is_folder()) {
+                continue;
+            }
             let mut entry = entry_of(item);
             entry.name = name;
             entries.push(entry);

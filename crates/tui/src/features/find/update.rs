@@ -20,6 +20,8 @@ pub fn open(common: &mut Common, prompt: &mut Option<FindPrompt>) {
     *prompt = Some(FindPrompt {
         pane: common.active,
         input: Input::default(),
+        filter: Input::new(common.filter_rules.clone()),
+        on_filter: false,
     });
 }
 
@@ -31,23 +33,39 @@ pub fn on_key(common: &mut Common, prompt: &mut Option<FindPrompt>, key: KeyEven
 /// A key in the find prompt; returns the prompt to keep, if any.
 fn find_key(
     common: &mut Common,
-    FindPrompt { pane, mut input }: FindPrompt,
+    mut prompt: FindPrompt,
     key: KeyEvent,
     effects: &mut Vec<Effect>,
 ) -> Option<FindPrompt> {
     match key.code {
         KeyCode::Esc => None,
-        KeyCode::Enter if input.value().trim().is_empty() => {
+        KeyCode::Tab | KeyCode::BackTab => {
+            prompt.on_filter = !prompt.on_filter;
+            Some(prompt)
+        }
+        KeyCode::Enter if prompt.input.value().trim().is_empty() => {
             common.message = Some("Type a name or a pattern to find".into());
-            Some(FindPrompt { pane, input })
+            Some(prompt)
         }
         KeyCode::Enter => {
-            effects.extend(start_find(common, pane, input.value().trim().to_string()));
+            if let Err(problem) = odc_engine::filter::Filter::from_line(prompt.filter.value()) {
+                common.message = Some(problem);
+                prompt.on_filter = true;
+                return Some(prompt);
+            }
+            common.filter_rules = prompt.filter.value().trim().to_string();
+            let query = prompt.input.value().trim().to_string();
+            effects.extend(start_find(common, prompt.pane, query));
             None
         }
         _ => {
-            input.handle_event(&crossterm::event::Event::Key(key));
-            Some(FindPrompt { pane, input })
+            let field = if prompt.on_filter {
+                &mut prompt.filter
+            } else {
+                &mut prompt.input
+            };
+            field.handle_event(&crossterm::event::Event::Key(key));
+            Some(prompt)
         }
     }
 }

@@ -14,7 +14,21 @@ use odc_core::display::escape_control;
 
 pub fn render(common: &Common, prompt: &FindPrompt, frame: &mut Frame, area: Rect) {
     crate::shared::dialog_parts::draw(common, frame, area, 72, |width, palette| {
-        lines(common, &prompt.pane, &prompt.input, width, palette)
+        let (title, mut lines) = lines(common, &prompt.pane, &prompt.input, width, palette);
+        if prompt.on_filter {
+            lines[1] = crate::shared::dialog_parts::idle_field(&prompt.input, width, palette);
+        }
+        let filter = if prompt.on_filter {
+            field(&prompt.filter, width, palette)
+        } else {
+            crate::shared::dialog_parts::idle_field(&prompt.filter, width, palette)
+        };
+        lines.insert(
+            2,
+            Line::from("Filter, rclone's rules (- *.tmp; - .git/), Tab:"),
+        );
+        lines.insert(3, filter);
+        (title, lines)
     });
 }
 

@@ -235,6 +235,8 @@ pub enum Effect {
         ticket: u64,
         base: Location,
         query: String,
+        /// Rules separated by `;` leaving results out (the session's filter).
+        filter: String,
     },
     /// List the folder names in `folder` (Tab in the go-to prompt).
     CompleteFolders {
