@@ -133,6 +133,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What uses the space in a folder, local or on OneDrive: each subfolder's
+    /// total, biggest first, then the files directly in it and the whole.
+    Du {
+        /// A local folder or OneDrive:/folder (every spelling odc prints).
+        place: String,
+        /// Exact sizes in bytes.
+        #[arg(long)]
+        bytes: bool,
+        /// One JSON document: {place, folders: [{name, size}], files, total}.
+        #[arg(long)]
+        json: bool,
+    },
     /// List a OneDrive folder (default: the root).
     Ls {
         /// Remote path from the drive root, e.g. /Documents.

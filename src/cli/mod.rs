@@ -7,6 +7,7 @@ pub mod args;
 mod check;
 pub mod config_cmd;
 mod context;
+mod du;
 mod items;
 mod login;
 mod ls;
@@ -31,6 +32,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
     // What "not found" means for this command: a folder (3) or a file (4).
     let missing = match &command {
         Command::Ls { .. }
+        | Command::Du { .. }
         | Command::Mkdir { .. }
         | Command::Check { .. }
         | Command::Sync { .. } => crate::exit::FOLDER_NOT_FOUND,
@@ -114,6 +116,7 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             transfers::get(&context, &remote, &local, flags).await
         }
         Command::Cat { remote } => transfers::cat(&context, &remote).await,
+        Command::Du { place, bytes, json } => du::du(&context, &place, bytes, json).await,
         Command::Check {
             src,
             dst,

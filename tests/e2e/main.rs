@@ -5,6 +5,7 @@ mod accounts;
 mod bandwidth;
 mod binary;
 mod cli;
+mod du;
 mod filters;
 mod processes;
 mod pty;
