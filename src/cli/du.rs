@@ -141,7 +141,7 @@ fn local(path: &Path) -> Result<Usage, Error> {
             continue;
         };
         if kind.is_dir() {
-            let (size, unreadable) = tree_size(&entry.path());
+            let (size, unreadable) = odc_core::fsutil::tree_size(&entry.path());
             usage.unreadable += unreadable;
             usage
                 .folders
@@ -151,26 +151,4 @@ fn local(path: &Path) -> Result<Usage, Error> {
         }
     }
     Ok(usage)
-}
-
-/// The bytes of the files below `dir`, and how many folders could not be read.
-fn tree_size(dir: &Path) -> (u64, usize) {
-    let (mut bytes, mut unreadable) = (0u64, 0usize);
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            unreadable += 1;
-            continue;
-        };
-        for entry in entries.flatten() {
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => stack.push(entry.path()),
-                Ok(kind) if kind.is_file() => {
-                    bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
-                }
-                _ => {}
-            }
-        }
-    }
-    (bytes, unreadable)
 }

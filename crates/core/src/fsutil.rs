@@ -248,6 +248,29 @@ pub fn set_aside(path: &Path) -> Result<std::path::PathBuf> {
     Ok(aside)
 }
 
+/// The bytes of the regular files below `dir` (links not followed), and how many
+/// folders could not be read (their contents are missing from the sum).
+pub fn tree_size(dir: &Path) -> (u64, usize) {
+    let (mut bytes, mut unreadable) = (0u64, 0usize);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            unreadable += 1;
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(entry.path()),
+                Ok(kind) if kind.is_file() => {
+                    bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                }
+                _ => {}
+            }
+        }
+    }
+    (bytes, unreadable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +297,20 @@ mod tests {
         let aside = set_aside(&data).unwrap();
         assert!(!data.exists());
         assert_eq!(std::fs::read(aside).unwrap(), b"{not json");
+    }
+}
+
+#[cfg(test)]
+mod tree_size_tests {
+    /// The files below, at any depth; links are not followed.
+    #[test]
+    fn tree_size_sums_the_files_below_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/one"), [0u8; 10]).unwrap();
+        std::fs::write(dir.path().join("a/b/two"), [0u8; 32]).unwrap();
+        std::os::unix::fs::symlink("/", dir.path().join("a/root")).unwrap();
+        assert_eq!(super::tree_size(dir.path()), (42, 0));
+        assert_eq!(super::tree_size(&dir.path().join("missing")), (0, 1));
     }
 }

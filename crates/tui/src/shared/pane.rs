@@ -126,6 +126,11 @@ pub struct Pane {
     pub listing: Listing,
     pub sort: Sort,
     pub show_hidden: bool,
+    /// Folders show their total size (`z`) instead of `<dir>`: OneDrive's from the
+    /// listing, local ones once walked.
+    pub folder_sizes: bool,
+    /// Local folders whose total has been walked (their `size` is it).
+    pub sized: BTreeSet<String>,
     pub filter: Option<Input>,
     pub filter_editing: bool,
     /// Name to put the cursor on when it shows up (the folder we came out of).
@@ -172,6 +177,8 @@ impl Pane {
             listing: Listing::default(),
             sort: Sort::default(),
             show_hidden,
+            folder_sizes: false,
+            sized: BTreeSet::new(),
             filter: None,
             filter_editing: false,
             entered_from: None,

@@ -163,8 +163,13 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             ticket,
             entries,
             done,
+        } => panes::page(&mut state.common, pane, ticket, entries, done),
+        Event::FolderSizes {
+            pane,
+            ticket,
+            sizes,
         } => {
-            panes::page(&mut state.common, pane, ticket, entries, done);
+            panes::folder_sizes(&mut state.common, pane, ticket, sizes);
             Vec::new()
         }
         Event::ListFailed {

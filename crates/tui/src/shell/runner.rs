@@ -165,6 +165,12 @@ impl Runner {
                 self.editor.fetch(&self.services, ticket, id, drive)
             }
             Effect::RunEditor { ticket, path } => return LoopControl::Edit { ticket, path },
+            Effect::FolderSizes {
+                pane,
+                ticket,
+                dir,
+                names,
+            } => panes::folder_sizes(&self.services, pane, ticket, dir, names),
             Effect::CompleteFolders { ticket, folder } => {
                 goto::complete_folders(&self.services, ticket, folder)
             }

@@ -536,3 +536,64 @@ fn go_to_a_file_opens_its_folder_and_a_missing_path_changes_nothing() {
         state.message
     );
 }
+
+/// `z`: folders show their total size. A local pane walks them (off the UI task)
+/// and shows … until the totals arrive; sorting by size then orders folders too;
+/// OneDrive folders carry their totals already.
+#[test]
+fn folder_sizes_show_and_sort() {
+    let mut state = loaded((80, 24), local_entries(), remote_entries());
+    let effects = update(&mut state, ch('z'));
+    let ticket = match &effects[..] {
+        [
+            odc_tui::shell::router::Effect::FolderSizes {
+                pane: 0,
+                ticket,
+                dir,
+                names,
+            },
+        ] => {
+            assert_eq!(dir, &std::path::PathBuf::from("/home/ada/projects"));
+            assert_eq!(names, &[".git".to_string(), "src".to_string(), "target".to_string()]);
+            *ticket
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(screen(&state).contains('…'), "{}", screen(&state));
+    update(
+        &mut state,
+        Event::FolderSizes {
+            pane: 0,
+            ticket,
+            sizes: vec![("src".into(), 5 << 20), ("target".into(), 700 << 20)],
+        },
+    );
+    let shown = screen(&state);
+    assert!(
+        shown.contains("700 MiB") && shown.contains("5 MiB"),
+        "{shown}"
+    );
+    // Sorted by size (largest first): target before src.
+    update(&mut state, ch('s'));
+    update(&mut state, ch('s'));
+    assert_eq!(state.panes[0].sort.label(), "size");
+    let names: Vec<&str> = state.panes[0]
+        .visible_entries()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(&names[..2], ["target", "src"]);
+    // The OneDrive pane needs no walk.
+    update(&mut state, key(KeyCode::Tab));
+    assert!(update(&mut state, ch('z')).is_empty());
+    // An answer for an older listing is dropped.
+    update(&mut state, key(KeyCode::Tab));
+    update(
+        &mut state,
+        Event::FolderSizes {
+            pane: 0,
+            ticket: ticket + 100,
+            sizes: vec![("src".into(), 1)],
+        },
+    );
+    assert!(screen(&state).contains("5 MiB"));
+}

@@ -7,6 +7,32 @@ use crate::features::panes::listing::{list_local, list_remote};
 use crate::shared::services::Services;
 use odc_engine::transfer::Location;
 
+/// Walks each of `names` in `dir` for its total (off the UI task); answers
+/// `FolderSizes`.
+pub fn folder_sizes(
+    services: &Services,
+    pane: usize,
+    ticket: u64,
+    dir: std::path::PathBuf,
+    names: Vec<String>,
+) {
+    let services = services.clone();
+    tokio::task::spawn_blocking(move || {
+        let sizes = names
+            .into_iter()
+            .map(|name| {
+                let (bytes, _unreadable) = odc_core::fsutil::tree_size(&dir.join(&name));
+                (name, bytes)
+            })
+            .collect();
+        services.report(crate::shared::messages::Event::FolderSizes {
+            pane,
+            ticket,
+            sizes,
+        });
+    });
+}
+
 pub fn list(
     services: &Services,
     cancel: CancellationToken,

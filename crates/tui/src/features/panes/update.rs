@@ -111,6 +111,12 @@ pub fn on_action(
             pane.resort();
             common.message = Some(format!("Sorted by {}", pane.sort.label()));
         }
+        Action::FolderSizes => {
+            pane.folder_sizes = !pane.folder_sizes;
+            let shown = if pane.folder_sizes { "shown" } else { "hidden" };
+            common.message = Some(format!("Folder sizes {shown}"));
+            return Some(walk_folder_sizes(common, active));
+        }
         Action::ToggleHidden => {
             pane.show_hidden = !pane.show_hidden;
             pane.refresh_view();
@@ -214,17 +220,70 @@ pub fn on_mouse(common: &mut Common, mouse: MouseEvent) {
     }
 }
 
-/// A page of a pane's listing (or find results) arrived.
-pub fn page(common: &mut Common, pane: usize, ticket: u64, entries: Vec<Entry>, done: bool) {
+/// A page of a pane's listing (or find results) arrived; once the last has, a
+/// local pane showing folder sizes walks its folders.
+pub fn page(
+    common: &mut Common,
+    pane: usize,
+    ticket: u64,
+    entries: Vec<Entry>,
+    done: bool,
+) -> Vec<Effect> {
     let rows = common.pane_rows();
     let p = &mut common.panes[pane];
     if p.listing.ticket != ticket {
-        return; // stale: the pane has moved on
+        return Vec::new(); // stale: the pane has moved on
     }
     p.goto_from = None; // the place gone to is a folder
     p.add_entries(entries);
     p.listing.loading = !done;
     p.keep_cursor_visible(rows);
+    if done {
+        p.sized.clear();
+        return walk_folder_sizes(common, pane);
+    }
+    Vec::new()
+}
+
+/// The walk a local pane showing folder sizes needs for the folders it lists.
+fn walk_folder_sizes(common: &Common, pane: usize) -> Vec<Effect> {
+    let p = &common.panes[pane];
+    let Location::Local(dir) = &p.source else {
+        return Vec::new(); // OneDrive's folders carry their totals
+    };
+    if !p.folder_sizes || p.found.is_some() || p.listing.loading {
+        return Vec::new();
+    }
+    let names: Vec<String> = p
+        .entries
+        .iter()
+        .filter(|e| e.is_dir && !p.sized.contains(&e.name))
+        .map(|e| e.name.clone())
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    vec![Effect::FolderSizes {
+        pane,
+        ticket: p.listing.ticket,
+        dir: dir.clone(),
+        names,
+    }]
+}
+
+/// Local folders' totals arrived: shown, and sorted by when the pane sorts by size.
+pub fn folder_sizes(common: &mut Common, pane: usize, ticket: u64, sizes: Vec<(String, u64)>) {
+    let p = &mut common.panes[pane];
+    if p.listing.ticket != ticket {
+        return;
+    }
+    for (name, size) in sizes {
+        if let Some(entry) = p.entries.iter_mut().find(|e| e.is_dir && e.name == name) {
+            entry.size = size;
+            p.sized.insert(name);
+        }
+    }
+    p.resort();
 }
 
 /// A pane's listing failed: a go-to falls back, anything else shows why.

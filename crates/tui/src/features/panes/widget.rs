@@ -100,9 +100,18 @@ pub fn render(common: &Common, index: usize, frame: &mut Frame, area: Rect) {
     {
         let row = pane.scroll + offset;
         let marked = pane.marked.contains(&entry.name);
+        // A folder's total, when the pane shows them: OneDrive's from the listing,
+        // a local one once walked (… until then).
+        let total = (entry.is_dir && pane.folder_sizes).then(|| {
+            if pane.source.is_remote() || pane.sized.contains(&entry.name) {
+                format_size(entry.size, BINARY)
+            } else {
+                "…".to_string()
+            }
+        });
         lines.push(entry_line(
             common,
-            entry,
+            (entry, total),
             marked,
             row == pane.cursor,
             active,
@@ -146,7 +155,7 @@ fn columns(width: usize) -> (usize, usize) {
 #[allow(clippy::too_many_arguments)]
 fn entry_line<'a>(
     common: &Common,
-    entry: &Entry,
+    (entry, total): (&Entry, Option<String>),
     marked: bool,
     under_cursor: bool,
     active: bool,
@@ -176,6 +185,8 @@ fn entry_line<'a>(
         String::new()
     } else if let Some(label) = special {
         format!("{:>width$}", label, width = size_col)
+    } else if let Some(total) = total {
+        format!("{:>width$}", total, width = size_col)
     } else if entry.is_dir {
         format!("{:>width$}", "<dir>", width = size_col)
     } else {

@@ -121,6 +121,7 @@ actions! {
     UnselectGlob: Panes, "unselect_glob", "unmark by pattern";
     Filter: Panes, "filter", "filter as you type";
     Sort: Panes, "sort", "cycle sort order";
+    FolderSizes: Panes, "folder_sizes", "folder sizes";
     ToggleHidden: Panes, "toggle_hidden", "show/hide dot files";
     Refresh: Panes, "refresh", "reload pane";
     PickDrive: Panes, "pick_drive", "choose account / drive";

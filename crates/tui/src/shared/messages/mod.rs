@@ -76,6 +76,12 @@ pub enum Event {
     },
     /// These folders changed: panes showing them reload.
     Changed(Vec<odc_engine::transfer::Location>),
+    /// Local folders' totals for a pane's listing `ticket`.
+    FolderSizes {
+        pane: usize,
+        ticket: u64,
+        sizes: Vec<(String, u64)>,
+    },
     /// Folder names for the go-to prompt's completion.
     Completions {
         ticket: u64,
@@ -237,6 +243,13 @@ pub enum Effect {
         query: String,
         /// Rules separated by `;` leaving results out (the session's filter).
         filter: String,
+    },
+    /// Walk these local folders for their total sizes (a pane showing folder sizes).
+    FolderSizes {
+        pane: usize,
+        ticket: u64,
+        dir: PathBuf,
+        names: Vec<String>,
     },
     /// List the folder names in `folder` (Tab in the go-to prompt).
     CompleteFolders {
