@@ -554,7 +554,10 @@ fn folder_sizes_show_and_sort() {
             },
         ] => {
             assert_eq!(dir, &std::path::PathBuf::from("/home/ada/projects"));
-            assert_eq!(names, &[".git".to_string(), "src".to_string(), "target".to_string()]);
+            assert_eq!(
+                names,
+                &[".git".to_string(), "src".to_string(), "target".to_string()]
+            );
             *ticket
         }
         other => panic!("{other:?}"),
