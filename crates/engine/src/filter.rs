@@ -11,6 +11,7 @@
 //! in, so that a walk skips only folders nothing inside can match.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -340,12 +341,14 @@ pub fn glob_to_regex(glob: &str) -> Result<Regex, String> {
 /// `a/b/` and `a/`; `/**` (every folder) when the glob says nothing about them.
 fn folder_globs(glob: &str) -> Vec<String> {
     // Braces holding `/` or `**`, a regexp, or nested braces: any folder may match.
-    let too_hard = Regex::new(r"(\{[^{}]*(\*\*|/)[^{}]*\})|\{\{|\}\}|\{[^{}]*\{").expect("valid");
-    if too_hard.is_match(glob) {
+    static TOO_HARD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\{[^{}]*(\*\*|/)[^{}]*\})|\{\{|\}\}|\{[^{}]*\{").expect("valid")
+    });
+    static SLASHES: LazyLock<Regex> = LazyLock::new(|| Regex::new("/{2,}").expect("valid"));
+    if TOO_HARD.is_match(glob) {
         return vec!["/**".into()];
     }
-    let slashes = Regex::new("/{2,}").expect("valid");
-    let mut glob = slashes.replace_all(glob, "/").into_owned();
+    let mut glob = SLASHES.replace_all(glob, "/").into_owned();
     let mut out: Vec<String> = Vec::new();
     loop {
         let slash = glob.rfind('/');

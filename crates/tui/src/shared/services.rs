@@ -31,6 +31,19 @@ impl Services {
         let _ = self.tx.send(event);
     }
 
+    /// The filter of rules written on one line (`- *.tmp; - .git/`), None when
+    /// there are none. The dialogs check the rules before they send them; should
+    /// one still not be a rule, it is said, not dropped in silence.
+    pub fn filter(&self, rules: &str) -> Option<Arc<odc_engine::filter::Filter>> {
+        match odc_engine::filter::Filter::from_line(rules) {
+            Ok(filter) => filter.map(Arc::new),
+            Err(problem) => {
+                self.report(Event::Message(problem));
+                None
+            }
+        }
+    }
+
     /// The client for a drive, to await inside the effect's task (finding another
     /// account's the first time reads the token store), or None with the reason
     /// shown when its account is signed out or unknown.

@@ -227,16 +227,11 @@ impl Runner {
         LoopControl::Continue
     }
 
-    /// A copy or move, with the copy dialog's filter when it has one (its rules
-    /// were checked when the dialog closed).
+    /// A copy or move, with the copy dialog's filter when it has one.
     fn submit(&self, request: odc_engine::transfer::Request, filter: &str) {
-        match odc_engine::filter::Filter::from_line(filter) {
-            Ok(Some(filter)) => self
-                .services
-                .engine
-                .submit_filtered(request, Arc::new(filter)),
-            Ok(None) => self.services.engine.submit(request),
-            Err(problem) => self.services.report(Event::Message(problem)),
+        match self.services.filter(filter) {
+            Some(filter) => self.services.engine.submit_filtered(request, filter),
+            None => self.services.engine.submit(request),
         }
     }
 

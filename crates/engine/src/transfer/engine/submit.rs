@@ -69,7 +69,7 @@ impl Engine {
     /// [`Engine::submit`] leaving out what `filter` excludes (the UI's copy dialog
     /// sets one per request), instead of the engine's filter.
     pub fn submit_filtered(&self, request: Request, filter: Arc<crate::filter::Filter>) {
-        self.submit_planned(request, None, None, Some(Some(filter)));
+        self.submit_planned(request, None, None, Some(filter));
     }
 
     /// [`Engine::submit_with`], and told once the request is settled: true when
@@ -93,13 +93,13 @@ impl Engine {
         self.submit_planned(request, on_conflict, settled, None);
     }
 
-    /// Plans and queues; `filter` replaces the engine's when given.
+    /// Plans and queues; a `filter` given replaces the engine's.
     fn submit_planned(
         &self,
         request: Request,
         on_conflict: Option<crate::transfer::Resolution>,
         settled: Option<tokio::sync::oneshot::Sender<bool>>,
-        filter: Option<Option<Arc<crate::filter::Filter>>>,
+        filter: Option<Arc<crate::filter::Filter>>,
     ) {
         let engine = self.clone();
         tokio::spawn(async move {
@@ -118,7 +118,7 @@ impl Engine {
                 excluded: 0,
             };
             let mut options = engine.inner.plan_options.clone();
-            options.filter = filter.unwrap_or_else(|| engine.inner.filter.read().unwrap().clone());
+            options.filter = filter.or_else(|| engine.inner.filter.read().unwrap().clone());
             if let Err(err) = plan_into(&graphs, &request, options, &mut sink).await {
                 sink.problem(format!("cannot plan the copy: {err}"));
             }

@@ -34,10 +34,7 @@ impl CompareIo {
             cache_dir: self.cache.clone(),
             graph_url: services.config.endpoints.graph_url.clone(),
             follow_symlinks: services.config.transfer.follow_symlinks,
-            filter: odc_engine::filter::Filter::from_line(filter)
-                .ok()
-                .flatten()
-                .map(std::sync::Arc::new),
+            filter: services.filter(filter),
         };
         let tx = services.tx.clone();
         tokio::spawn(async move {

@@ -17,7 +17,7 @@ pub fn find(
     query: String,
     filter: &str,
 ) {
-    let filter = odc_engine::filter::Filter::from_line(filter).ok().flatten();
+    let filter = services.filter(filter);
     let tx = services.tx.clone();
     match base {
         Location::Local(path) => {
@@ -27,7 +27,7 @@ pub fn find(
                     pane,
                     ticket,
                 };
-                find_local(&path, &query, filter.as_ref(), &sink, &cancel)
+                find_local(&path, &query, filter.as_deref(), &sink, &cancel)
             });
         }
         Location::Remote(path) => {
@@ -41,7 +41,7 @@ pub fn find(
                 };
                 tokio::select! {
                     _ = cancel.cancelled() => {}
-                    _ = find_remote(&graph, &path, &query, filter.as_ref(), &sink) => {}
+                    _ = find_remote(&graph, &path, &query, filter.as_deref(), &sink) => {}
                 }
             });
         }
