@@ -193,6 +193,44 @@ pub enum Command {
     Cat {
         /// Remote file, e.g. /Documents/notes.txt.
         remote: String,
+        /// An earlier version of it (an id from `odc versions`).
+        #[arg(long, value_name = "ID")]
+        version: Option<String>,
+    },
+    /// List a OneDrive file's versions, newest (the current one) first: when,
+    /// size, id, by whom.
+    Versions {
+        remote_path: String,
+        /// As one JSON array of {id, modified, size, by, current}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring back what odc deleted from PATH (from the recycle bin, personal
+    /// accounts), or with --version make an earlier version the current one.
+    Restore {
+        remote_path: String,
+        /// The version to restore (an id from `odc versions`); the current bytes
+        /// are kept as a version.
+        #[arg(long, value_name = "ID")]
+        version: Option<String>,
+    },
+    /// List the recycle bin: what odc deleted (in PLACE, default everywhere) and
+    /// is still there, newest first.
+    Bin {
+        /// A OneDrive folder (every spelling odc prints): only what was deleted
+        /// from within it.
+        place: Option<String>,
+        /// As one JSON array of {path, name, id, driveId, kind, size, deleted}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete for good what odc deleted from PATH (it is in the recycle bin):
+    /// asks first.
+    Purge {
+        remote_path: String,
+        /// Do not ask (needed when there is no terminal to ask on).
+        #[arg(long)]
+        yes: bool,
     },
     /// Upload a file or a folder (recursively).
     Put {

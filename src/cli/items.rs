@@ -142,7 +142,7 @@ pub(super) async fn rm(
         errln!("odc: {}", escape_control(&about(text, err).to_string()));
         failed = true;
     };
-    let mut doomed: Vec<(&String, RemotePath, ItemAddress)> = Vec::new();
+    let mut doomed: Vec<(&String, RemotePath, odc_graph::DriveItem)> = Vec::new();
     let found = look_up_many(&graph, paths, "deleted", &mut report).await;
     for (text, path, item) in found {
         if item.is_folder() && !recursive {
@@ -156,12 +156,15 @@ pub(super) async fn rm(
                 escape_control(&path.to_string())
             );
         } else {
-            doomed.push((text, path, ItemAddress::Id(item.id)));
+            doomed.push((text, path, item));
         }
     }
-    let ids: Vec<ItemAddress> = doomed.iter().map(|(_, _, id)| id.clone()).collect();
+    let items = doomed
+        .iter()
+        .map(|(_, path, item)| (item.clone(), Some(path.clone())))
+        .collect();
     let quiet = context.display == super::report::Display::Quiet;
-    for ((text, path, _), result) in doomed.into_iter().zip(graph.delete_many(&ids).await) {
+    for ((text, path, _), result) in doomed.into_iter().zip(graph.delete_found(items).await) {
         match result {
             // A report, not data: stderr, and silenced by -q.
             Ok(()) if quiet => {}

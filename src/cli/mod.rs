@@ -8,6 +8,7 @@ mod check;
 pub mod config_cmd;
 mod context;
 mod du;
+mod history;
 mod items;
 mod login;
 mod ls;
@@ -115,7 +116,27 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
             };
             transfers::get(&context, &remote, &local, flags).await
         }
-        Command::Cat { remote } => transfers::cat(&context, &remote).await,
+        Command::Cat {
+            remote,
+            version: None,
+        } => transfers::cat(&context, &remote).await,
+        Command::Cat {
+            remote,
+            version: Some(id),
+        } => transfers::cat_version(&context, &remote, &id).await,
+        Command::Versions { remote_path, json } => {
+            history::versions(&context, &remote_path, json).await
+        }
+        Command::Restore {
+            remote_path,
+            version: Some(id),
+        } => history::restore_version(&context, &remote_path, &id).await,
+        Command::Restore {
+            remote_path,
+            version: None,
+        } => history::restore_deleted(&context, &remote_path).await,
+        Command::Bin { place, json } => history::bin(&context, place.as_deref(), json).await,
+        Command::Purge { remote_path, yes } => history::purge(&context, &remote_path, yes).await,
         Command::Du { place, bytes, json } => du::du(&context, &place, bytes, json).await,
         Command::Check {
             src,
@@ -239,12 +260,17 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
 fn claim_accounts(command: &mut Command, context: &mut Context) -> Result<()> {
     let paths: Vec<&mut String> = match command {
         Command::Ls { remote_path, .. } => remote_path.iter_mut().collect(),
-        Command::Get { remote, .. } | Command::Cat { remote } | Command::Put { remote, .. } => {
+        Command::Get { remote, .. } | Command::Cat { remote, .. } | Command::Put { remote, .. } => {
             vec![remote]
         }
-        Command::Link { remote_path, .. } | Command::Mkdir { remote_path, .. } => {
-            vec![remote_path]
-        }
+        Command::Link { remote_path, .. }
+        | Command::Mkdir { remote_path, .. }
+        | Command::Versions { remote_path, .. }
+        | Command::Restore { remote_path, .. }
+        | Command::Purge { remote_path, .. } => vec![remote_path],
+        Command::Bin {
+            place: Some(place), ..
+        } => vec![place],
         Command::Rm { remote_paths, .. } => remote_paths.iter_mut().collect(),
         Command::Mv { paths, .. } => paths.iter_mut().collect(),
         _ => Vec::new(),

@@ -60,12 +60,22 @@ impl OnExisting {
 /// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
 pub async fn cat(context: &Context, remote: &str) -> Outcome {
     let (graph, _, item) = context.remote_item(remote).await?;
+    cat_item(&graph, remote, &item).await
+}
+
+/// `odc cat --version ID PATH`: an earlier version's bytes.
+pub async fn cat_version(context: &Context, remote: &str, id: &str) -> Outcome {
+    let (graph, item) = super::history::file_at_version(context, remote, id).await?;
+    cat_item(&graph, remote, &item).await
+}
+
+async fn cat_item(graph: &odc_graph::Graph, remote: &str, item: &odc_graph::DriveItem) -> Outcome {
     let mut out = tokio::io::stdout();
     let cancel = tokio_util::sync::CancellationToken::new();
     let mut signals = odc_engine::signals::Signals::new()?;
     let result = tokio::select! {
         status = signals.next() => return Err(Failure::Interrupted(status)),
-        r = graph.stream_to(&item, &mut out, &cancel) => r,
+        r = graph.stream_to(item, &mut out, &cancel) => r,
     };
     match result {
         // `odc cat big.log | head`: the reader had enough.

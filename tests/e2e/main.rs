@@ -7,6 +7,7 @@ mod binary;
 mod cli;
 mod du;
 mod filters;
+mod history;
 mod processes;
 mod pty;
 mod rewritten;

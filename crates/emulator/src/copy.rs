@@ -168,7 +168,9 @@ pub(super) fn run_copy(
     if let Some(existing) = drive.child(&job.dest_parent, &name).map(|i| i.id.clone()) {
         match job.conflict {
             Conflict::Fail => return Err("NameAlreadyExists".into()),
-            Conflict::Replace => drive.delete(&existing).map_err(|e| e.code.to_string())?,
+            Conflict::Replace => drive
+                .delete(&existing, now)
+                .map_err(|e| e.code.to_string())?,
             Conflict::Rename => {
                 name = drive.free_name(&job.dest_parent, &job.name);
             }

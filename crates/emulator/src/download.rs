@@ -52,13 +52,24 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
             Ok(item) if item.malware.is_some() => {
                 return fail(ApiError::new(403, "malwareDetected", "Malware detected"));
             }
-            Ok(item) if item.content_version == version => match &item.kind {
+            Ok(item) if item.content_version.to_string() == version => match &item.kind {
                 ItemKind::File { .. } if item.served.is_some() => {
                     item.served.clone().expect("matched")
                 }
                 ItemKind::File { content, .. } => content.clone(),
                 ItemKind::Folder { .. } => return fail(ApiError::not_found()),
             },
+            // An earlier version's bytes (`/versions/{v}/content`).
+            Ok(item) if version.starts_with('h') => {
+                match item
+                    .history
+                    .iter()
+                    .find(|v| format!("h{}", v.content_version) == version)
+                {
+                    Some(old) => old.content.clone(),
+                    None => return fail(ApiError::not_found()),
+                }
+            }
             _ => return fail(ApiError::not_found()),
         }
     };
@@ -108,7 +119,7 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
     builder.body(body).expect("valid response")
 }
 
-fn verify(shared: &Shared, token: &str) -> Option<(String, String, u64, i64)> {
+fn verify(shared: &Shared, token: &str) -> Option<(String, String, String, i64)> {
     let (encoded, signature) = token.split_once('.')?;
     let payload = String::from_utf8(
         base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -122,7 +133,7 @@ fn verify(shared: &Shared, token: &str) -> Option<(String, String, u64, i64)> {
     let mut parts = payload.split('\n');
     let drive = parts.next()?.to_string();
     let id = parts.next()?.to_string();
-    let version = parts.next()?.parse().ok()?;
+    let version = parts.next()?.to_string();
     let expires = parts.next()?.parse().ok()?;
     Some((drive, id, version, expires))
 }

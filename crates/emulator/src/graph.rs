@@ -154,7 +154,10 @@ pub(super) async fn handle_inner(
             listing::search(shared, raw, &query, &q, false, now)
         }
         (Route::Item(item, Nav::Item), &Method::GET) => {
-            get_item(shared, &item, &query, &parts.headers, now)
+            match super::bin::get_deleted(shared, &item, &query, now) {
+                Some(reply) => reply,
+                None => get_item(shared, &item, &query, &parts.headers, now),
+            }
         }
         (Route::Item(item, Nav::Item), &Method::PATCH) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);
@@ -164,7 +167,7 @@ pub(super) async fn handle_inner(
             let mut drive = shared.drive.lock().unwrap();
             let id = resolve_existing(&drive, &item)?;
             http::if_match(&parts.headers, drive.get(&id)?)?;
-            drive.delete(&id)?;
+            drive.delete(&id, now)?;
             Ok(http::empty(204))
         }
         (Route::Item(item, Nav::Children), &Method::GET) => {
@@ -232,6 +235,23 @@ pub(super) async fn handle_inner(
         (Route::Item(item, Nav::Copy), &Method::POST) => {
             let body = json_body(body).await?.unwrap_or(Value::Null);
             start_copy(shared, &item, &query, &body, now)
+        }
+        (Route::Item(item, Nav::Versions), &Method::GET) => super::versions::list(shared, &item),
+        (Route::Item(item, Nav::Version(v)), &Method::GET) => {
+            super::versions::get(shared, &item, &v)
+        }
+        (Route::Item(item, Nav::VersionContent(v)), &Method::GET) => {
+            super::versions::content(shared, &item, &v, now)
+        }
+        (Route::Item(item, Nav::RestoreVersion(v)), &Method::POST) => {
+            super::versions::restore(shared, &item, &v, now)
+        }
+        (Route::Item(item, Nav::Restore), &Method::POST) => {
+            let body = json_body(body).await?.unwrap_or(Value::Null);
+            super::bin::restore(shared, &item, &body, now)
+        }
+        (Route::Item(item, Nav::PermanentDelete), &Method::POST) => {
+            super::bin::permanent_delete(shared, &item)
         }
         (_, method) => Err(ApiError::new(
             405,
@@ -333,10 +353,7 @@ pub(super) fn patch_item(
     // Business keeps a version for a change of a file's times too, and counts it
     // against the quota (rclone#1716, onedrive-api-docs#877).
     if drive.business() && (fs_created.is_some() || fs_modified.is_some()) {
-        let item = drive.items.get_mut(&id).expect("just updated");
-        if !item.is_folder() {
-            item.versions += 1;
-        }
+        drive.keep_version(&id)?;
     }
     super::render::single_item_reply(shared, &drive, &id, 200, now, None)
 }

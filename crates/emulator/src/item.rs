@@ -78,14 +78,28 @@ pub struct Item {
     /// an item in another drive. It holds no children of its own and paths do not
     /// pass through it; the target is reached at `/drives/{d}/items/{i}`.
     pub remote: Option<RemoteRef>,
-    /// How many versions the service keeps of this file: every content change
-    /// makes one, and on business a change of `fileSystemInfo` does too
-    /// (rclone#1716, onedrive-api-docs#877).
-    pub versions: u32,
+    /// The earlier versions the service keeps of this file, oldest first: every
+    /// content change makes one, and on business a change of `fileSystemInfo`
+    /// does too (rclone#1716, onedrive-api-docs#877). The current version is the
+    /// item itself.
+    pub history: Vec<OldVersion>,
     /// What a download of this file sends when it is not the content listed: an
     /// iPhone's HEIC photo is listed with its original size and hash but served
     /// as a smaller still image (onedrive-api-docs#1723; onedrive-go quirks).
     pub served: Option<Content>,
+}
+
+/// An earlier version of a file: its bytes as they were.
+#[derive(Clone)]
+pub struct OldVersion {
+    /// Personal drives give older versions opaque ids; business numbers them
+    /// `1.0`, `2.0`… (onedrive-api-docs#1560).
+    pub id: String,
+    /// The `content_version` the file had, which its download URL names.
+    pub content_version: u64,
+    pub modified: DateTime<Utc>,
+    pub content: Content,
+    pub hash: Option<String>,
 }
 
 /// What a shortcut shows of its target, taken when it was made.

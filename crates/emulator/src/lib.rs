@@ -18,6 +18,7 @@
 
 mod authorize;
 mod batch;
+mod bin;
 pub mod clock;
 pub mod conn;
 pub mod content;
@@ -48,6 +49,7 @@ mod sites;
 pub mod store;
 mod trees;
 mod upload;
+mod versions;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -589,7 +591,7 @@ impl Emulator {
             let id = drive
                 .id_at(path)
                 .unwrap_or_else(|| panic!("nothing at {path}"));
-            drive.get(&id).map(|item| item.versions).unwrap_or(0)
+            drive.get(&id).map(store::Drive::version_count).unwrap_or(0)
         })
     }
 

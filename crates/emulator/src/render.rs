@@ -194,13 +194,22 @@ pub(super) fn mime_type(name: &str) -> &'static str {
 
 /// A pre-authenticated, expiring, unforgeable download URL.
 pub fn download_url(shared: &super::directory::Scoped, item: &Item, now: DateTime<Utc>) -> String {
+    download_url_of(shared, &item.id, &item.content_version.to_string(), now)
+}
+
+/// The download URL of item `id`'s bytes: `which` is its current
+/// `content_version` (a URL that stops working when the file changes), or
+/// `h{content_version}` for an earlier version's bytes.
+pub fn download_url_of(
+    shared: &super::directory::Scoped,
+    id: &str,
+    which: &str,
+    now: DateTime<Utc>,
+) -> String {
     use base64::Engine as _;
     let expires =
         now.timestamp() + shared.settings.read().unwrap().download_url_lifetime_secs as i64;
-    let payload = format!(
-        "{}\n{}\n{}\n{}",
-        shared.drive_id, item.id, item.content_version, expires
-    );
+    let payload = format!("{}\n{}\n{}\n{}", shared.drive_id, id, which, expires);
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&payload);
     let signature = shared.sign(&payload);
     format!("{}/dl/{encoded}.{signature}", shared.origin)

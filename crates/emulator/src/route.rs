@@ -32,6 +32,14 @@ pub enum Nav {
     CreateLink,
     Delta,
     Search(String),
+    /// `versions`, `versions/{v}`, `versions/{v}/content`, `versions/{v}/restoreVersion`.
+    Versions,
+    Version(String),
+    VersionContent(String),
+    RestoreVersion(String),
+    /// `restore` (a deleted item, personal drives) and `permanentDelete`.
+    Restore,
+    PermanentDelete,
 }
 
 #[derive(Debug)]
@@ -158,6 +166,10 @@ fn parse_in_drive(rest: &str) -> ApiResult<Route> {
         "copy" => Nav::Copy,
         "createLink" => Nav::CreateLink,
         "delta" | "delta()" => Nav::Delta,
+        "versions" => Nav::Versions,
+        "restore" => Nav::Restore,
+        "permanentDelete" => Nav::PermanentDelete,
+        other if other.starts_with("versions/") => parse_version(&other["versions/".len()..])?,
         other => match parse_search(other) {
             Some(q) => Nav::Search(q?),
             None => {
@@ -173,6 +185,26 @@ fn parse_in_drive(rest: &str) -> ApiResult<Route> {
         },
     };
     Ok(Route::Item(ItemRef { base, path }, nav))
+}
+
+/// What follows `versions/`: a version id, then nothing, `/content` or
+/// `/restoreVersion`.
+fn parse_version(rest: &str) -> ApiResult<Nav> {
+    let (id, action) = rest.split_once('/').unwrap_or((rest, ""));
+    let id = decode(id);
+    if id.is_empty() {
+        return Err(ApiError::bad_request("A version id is required."));
+    }
+    match action {
+        "" => Ok(Nav::Version(id)),
+        "content" => Ok(Nav::VersionContent(id)),
+        "restoreVersion" => Ok(Nav::RestoreVersion(id)),
+        other => Err(ApiError::new(
+            400,
+            "BadRequest",
+            format!("Resource not found for the segment '{}'.", decode(other)),
+        )),
+    }
 }
 
 /// `search(q='text')`, with `''` standing for `'` inside the quotes.

@@ -110,7 +110,13 @@ pub fn check(drive: &Drive, access: &Access, route: &Route, method: &Method) -> 
         Nav::Children | Nav::Content | Nav::CreateUploadSession | Nav::CreateLink => {
             *method != Method::GET
         }
-        Nav::Copy | Nav::Delta | Nav::Search(_) => false,
+        Nav::RestoreVersion(_) | Nav::Restore | Nav::PermanentDelete => true,
+        Nav::Copy
+        | Nav::Delta
+        | Nav::Search(_)
+        | Nav::Versions
+        | Nav::Version(_)
+        | Nav::VersionContent(_) => false,
     };
     let the_item_itself = matches!(nav, Nav::Item) && *root == anchor;
     if changes && (!write || the_item_itself) {

@@ -9,7 +9,7 @@ use super::content::Content;
 use super::error::{ApiError, ApiResult};
 use super::rules::{self, NewName};
 
-pub use super::item::{Conflict, Item, ItemKind, Profile, RemoteRef, Resolved, fold};
+pub use super::item::{Conflict, Item, ItemKind, OldVersion, Profile, RemoteRef, Resolved, fold};
 
 pub struct Drive {
     pub id: String,
@@ -23,8 +23,22 @@ pub struct Drive {
     pub(super) live_bytes: u64,
     pub(super) live_files: u64,
     pub(super) deleted_bytes: u64,
+    /// The bytes of earlier versions of files, which count in `quota.used`.
+    pub(super) version_bytes: u64,
+    /// What DELETE sent to the recycle bin, in the order it went there: the item
+    /// deleted (everything below a folder went with it and comes back with it).
+    pub bin: Vec<BinEntry>,
     /// Counts changes; each item remembers the count of its last one (delta).
     pub change_seq: u64,
+}
+
+/// An item in the recycle bin: where it was and when it went.
+#[derive(Debug, Clone)]
+pub struct BinEntry {
+    pub id: String,
+    pub parent: String,
+    pub name: String,
+    pub deleted_at: DateTime<Utc>,
 }
 
 pub struct Quota {
@@ -59,6 +73,8 @@ impl Drive {
             live_bytes: 0,
             live_files: 0,
             deleted_bytes: 0,
+            version_bytes: 0,
+            bin: Vec::new(),
             change_seq: 0,
         };
         let root_id = drive.new_id();
@@ -83,7 +99,7 @@ impl Drive {
                 special_folder: None,
                 malware: None,
                 remote: None,
-                versions: 1,
+                history: Vec::new(),
                 served: None,
             },
         );
@@ -191,7 +207,7 @@ impl Drive {
     }
 
     pub fn quota(&self) -> Quota {
-        let used = self.live_bytes + self.deleted_bytes;
+        let used = self.live_bytes + self.deleted_bytes + self.version_bytes;
         let remaining = self.quota_total.saturating_sub(used);
         let state = if used >= self.quota_total {
             "exceeded"
@@ -327,7 +343,7 @@ impl Drive {
                 special_folder: None,
                 malware: None,
                 remote: None,
-                versions: 1,
+                history: Vec::new(),
                 served: None,
             },
         );
@@ -483,15 +499,17 @@ impl Drive {
                 return Err(ApiError::bad_request("Cannot write content to a folder"));
             }
         };
-        self.check_space(content.len(), old_len)?;
+        // The bytes replaced stay as a version, and versions count against the
+        // quota (Graph reference §10.8): the new bytes need room of their own.
+        self.check_space(content.len(), 0)?;
         self.live_bytes = self.live_bytes - old_len + content.len();
+        self.keep_version(id)?;
         let item = self.get_mut(id)?;
         item.kind = ItemKind::File { content, hash };
         item.modified = now;
         item.fs_modified = fs_modified.unwrap_or(now);
         item.version += 1;
         item.content_version += 1;
-        item.versions += 1;
         let parent = item.parent.clone();
         self.bump(id);
         if let Some(parent) = parent {

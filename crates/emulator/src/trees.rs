@@ -1,34 +1,14 @@
-//! Whole trees of a drive: deleting (to the recycle bin, with the quota it frees)
-//! and copying a folder with everything below it.
+//! Whole trees of a drive: copying a folder with everything below it.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use super::content::Content;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::store::{Drive, Item, ItemKind, fold};
 
 impl Drive {
-    /// DELETE: the item and everything below it go to the recycle bin.
-    pub fn delete(&mut self, id: &str) -> ApiResult<()> {
-        let item = self.get(id)?;
-        let Some(parent) = item.parent.clone() else {
-            return Err(ApiError::new(
-                403,
-                "accessDenied",
-                "The root folder cannot be deleted",
-            ));
-        };
-        let name = item.name.clone();
-        let (bytes, files) = self.mark_deleted(id);
-        self.live_bytes -= bytes;
-        self.live_files -= files;
-        self.deleted_bytes += bytes;
-        self.detach(&parent, &name);
-        Ok(())
-    }
-
     /// Copies `source` (recursively) into `dest_parent` as `name`.
     pub fn copy_tree(
         &mut self,

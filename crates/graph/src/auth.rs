@@ -404,6 +404,12 @@ impl Session {
         self.account.lock().await.clone()
     }
 
+    /// Where this account's tokens are kept (other per-account records live
+    /// beside them).
+    pub fn store(&self) -> &TokenStore {
+        &self.store
+    }
+
     pub async fn username(&self) -> String {
         self.account.lock().await.username.clone()
     }

@@ -55,7 +55,12 @@ impl Graph {
             "items/{}/content",
             super::path::encode_segment(id)
         ));
-        let response = self.send(Method::GET, &url, Body::Empty, &[]).await?;
+        self.location_of(&url).await
+    }
+
+    /// Where a `/content` request's 302 points.
+    pub(super) async fn location_of(&self, url: &str) -> Result<String> {
+        let response = self.send(Method::GET, url, Body::Empty, &[]).await?;
         response
             .headers()
             .get(header::LOCATION)
@@ -100,7 +105,12 @@ impl Graph {
         }
         let size = item.size;
         let partial_file = partial_path(target);
-        let streams = self.streams_for(size);
+        // Ranged streams read the item's current bytes: an earlier version comes
+        // in one stream.
+        let streams = match item.version {
+            None => self.streams_for(size),
+            Some(_) => 1,
+        };
         let mut fetched = None;
         if streams > 1 {
             let attempt = tokio::select! {
@@ -359,7 +369,7 @@ impl Graph {
         let current = match url {
             Some(u) => u.clone(),
             None => {
-                let fresh = self.download_url(&item.id).await?;
+                let fresh = self.location_of(&self.content_url(item)).await?;
                 *url = Some(fresh.clone());
                 fresh
             }

@@ -30,7 +30,7 @@ impl Site {
 }
 
 #[derive(Deserialize)]
-struct Collection<T> {
+pub(super) struct Collection<T> {
     value: Vec<T>,
     #[serde(rename = "@odata.nextLink")]
     next_link: Option<String>,
@@ -42,7 +42,10 @@ const MAX_PAGES: usize = 50;
 
 impl Graph {
     /// Every page of a collection.
-    async fn collection<T: serde::de::DeserializeOwned>(&self, url: String) -> Result<Vec<T>> {
+    pub(super) async fn collection<T: serde::de::DeserializeOwned>(
+        &self,
+        url: String,
+    ) -> Result<Vec<T>> {
         let mut all = Vec::new();
         let mut next = Some(url);
         let mut pages = 0;

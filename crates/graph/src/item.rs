@@ -45,6 +45,10 @@ pub struct DriveItem {
     pub download_url: Option<String>,
     /// The item's page on the web.
     pub web_url: Option<String>,
+    /// Set when this stands for an earlier version of the file (its id): its
+    /// bytes are then read through `/versions/{id}/content`.
+    #[serde(skip)]
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -486,13 +486,52 @@ impl Graph {
     }
 
     /// Deletes several items (to the recycle bin) in JSON batches: each its own
-    /// result, in the order given.
+    /// result, in the order given. Each is looked up first (in batches too), so
+    /// that what went to the bin is written down with its id and place.
     pub async fn delete_many(&self, addresses: &[ItemAddress]) -> Vec<Result<()>> {
-        self.each_batched(Method::DELETE, addresses)
+        let found = self.items_many(addresses).await;
+        let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(addresses.len());
+        let mut items = Vec::new();
+        for (address, item) in addresses.iter().zip(found) {
+            match item {
+                Ok(item) => {
+                    items.push((item, address_path(address)));
+                    results.push(None);
+                }
+                Err(err) => results.push(Some(Err(err))),
+            }
+        }
+        let mut deleted = self.delete_found(items).await.into_iter();
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| deleted.next().expect("one result per item")))
+            .collect()
+    }
+
+    /// Deletes items already looked up (with the path each was named by, if
+    /// any) in JSON batches, by id: each its own result, in order.
+    pub async fn delete_found(
+        &self,
+        items: Vec<(DriveItem, Option<RemotePath>)>,
+    ) -> Vec<Result<()>> {
+        let ids: Vec<ItemAddress> = items
+            .iter()
+            .map(|(item, _)| ItemAddress::Id(item.id.clone()))
+            .collect();
+        let results: Vec<Result<()>> = self
+            .each_batched(Method::DELETE, &ids)
             .await
             .into_iter()
             .map(|r| r.map(|_| ()))
-            .collect()
+            .collect();
+        let gone = items
+            .into_iter()
+            .zip(&results)
+            .filter(|(_, r)| r.is_ok())
+            .map(|(item, _)| item)
+            .collect();
+        self.note_deleted(gone).await;
+        results
     }
 
     /// Several items' metadata in JSON batches: each its own result, in order.
@@ -526,16 +565,18 @@ impl Graph {
         self.batched_each(steps).await
     }
 
-    /// Deletes an item (it goes to the recycle bin).
+    /// Deletes an item (it goes to the recycle bin), written down with its id
+    /// and place so that it can be found there again.
     pub async fn delete(&self, address: &ItemAddress) -> Result<()> {
-        let address = self.by_id(address).await?;
+        let item = self.item(address).await?;
         self.send(
             Method::DELETE,
-            &self.item_url(&address, "")?,
+            &self.item_url(&ItemAddress::Id(item.id.clone()), "")?,
             Body::Empty,
             &[],
         )
         .await?;
+        self.note_deleted(vec![(item, address_path(address))]).await;
         Ok(())
     }
 
@@ -614,6 +655,14 @@ impl Graph {
 }
 
 /// A driveItem from a reply body.
+/// The path an address names, when it names one.
+fn address_path(address: &ItemAddress) -> Option<RemotePath> {
+    match address {
+        ItemAddress::Path(path) => Some(path.clone()),
+        ItemAddress::Id(_) => None,
+    }
+}
+
 fn parse_item(value: serde_json::Value) -> Result<DriveItem> {
     serde_json::from_value(value)
         .map_err(|e| Error::Other(format!("unexpected reply from OneDrive: {e}")))

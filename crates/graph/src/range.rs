@@ -15,13 +15,34 @@ pub struct UrlCache {
     item: Option<(String, String)>,
 }
 
+/// Whose bytes a ranged read reads: a file's, or one of its earlier versions'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentKey<'a> {
+    pub id: &'a str,
+    pub version: Option<&'a str>,
+}
+
+impl<'a> ContentKey<'a> {
+    pub fn current(id: &'a str) -> Self {
+        Self { id, version: None }
+    }
+
+    /// What the URL cache remembers it by.
+    fn cache_key(&self) -> String {
+        match self.version {
+            None => self.id.to_string(),
+            Some(version) => format!("{}\n{version}", self.id),
+        }
+    }
+}
+
 impl Graph {
     /// Bytes `offset..offset + len` of the file `id` (fewer at its end, none past it).
     /// A server that ignores Range sends the whole file: what comes before `offset`
     /// is skipped and the reply is dropped after `len` bytes, never held in memory.
     pub async fn read_range(
         &self,
-        id: &str,
+        id: ContentKey<'_>,
         cache: &tokio::sync::Mutex<UrlCache>,
         offset: u64,
         len: u64,
@@ -49,7 +70,7 @@ impl Graph {
 
     async fn try_read_range(
         &self,
-        id: &str,
+        id: ContentKey<'_>,
         cache: &tokio::sync::Mutex<UrlCache>,
         offset: u64,
         len: u64,
@@ -71,7 +92,7 @@ impl Graph {
     /// was a throttle (the shared gate holds the next try).
     pub(super) async fn ranged_get(
         &self,
-        id: &str,
+        id: ContentKey<'_>,
         cache: &tokio::sync::Mutex<UrlCache>,
         start: u64,
         end: u64,
@@ -80,10 +101,12 @@ impl Graph {
         let url = {
             let mut cache = cache.lock().await;
             match &cache.item {
-                Some((for_id, url)) if for_id == id => url.clone(),
+                Some((for_id, url)) if *for_id == id.cache_key() => url.clone(),
                 _ => {
-                    let fresh = self.download_url(id).await?;
-                    cache.item = Some((id.to_string(), fresh.clone()));
+                    let fresh = self
+                        .location_of(&self.content_url_of(id.id, id.version))
+                        .await?;
+                    cache.item = Some((id.cache_key(), fresh.clone()));
                     fresh
                 }
             }

@@ -334,7 +334,12 @@ impl Graph {
     ) -> Result<Reply> {
         let span = ranged.span(index);
         let Some(mut response) = self
-            .ranged_get(&item.id, urls, span.next(), span.end)
+            .ranged_get(
+                super::range::ContentKey::current(&item.id),
+                urls,
+                span.next(),
+                span.end,
+            )
             .await?
         else {
             return Ok(Reply::Throttled);

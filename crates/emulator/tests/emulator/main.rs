@@ -5,6 +5,7 @@ mod batch;
 mod delta;
 mod drive;
 mod faults;
+mod history;
 mod identity;
 mod shares;
 mod support;

@@ -214,8 +214,17 @@ async fn many_deletes_go_in_batches_each_with_its_own_result() {
             "{name}"
         );
     }
-    // 25 deletes in two requests; the missing one answered 404 inside a batch.
-    assert_eq!(env.count("POST", "/$batch", 200), 2);
-    assert_eq!(env.count("DELETE", "/old", 204), 24);
-    assert_eq!(env.count("DELETE", "missing.txt", 404), 1);
+    // 25 look-ups in two requests (each delete is written down with its id),
+    // the missing one answered 404 inside a batch; then 24 deletes by id in two.
+    assert_eq!(env.count("POST", "/$batch", 200), 4);
+    assert_eq!(env.count("GET", "missing.txt", 404), 1);
+    assert_eq!(env.count("DELETE", "/items/", 204), 24);
+    // Each is in the journal of what odc deleted, with the place it was.
+    let journal = graph.deleted_journal().records();
+    assert_eq!(journal.len(), 24);
+    assert!(
+        journal
+            .iter()
+            .any(|r| r.path == "/old/f07.txt" && r.name == "f07.txt")
+    );
 }

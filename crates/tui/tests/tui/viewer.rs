@@ -63,7 +63,7 @@ fn f3_reads_what_is_on_screen_and_end_reads_only_the_tail() {
     let (mut state, first) = viewing((80, 12), "server.log", data.len() as u64);
     assert_eq!(first, vec![0], "one block fills the first screen");
     let source = match &state.viewer.as_ref().unwrap().source {
-        ViewSource::Remote { id, path } => (id.clone(), path.to_string()),
+        ViewSource::Remote { id, path, .. } => (id.clone(), path.to_string()),
         other => panic!("{other:?}"),
     };
     assert_eq!(source, ("ID!server.log".into(), "/server.log".into()));
@@ -247,6 +247,7 @@ async fn remote_blocks_are_range_reads_of_exactly_what_is_shown() {
         ViewSource::Remote {
             id: id.clone(),
             path: odc_graph::RemotePath::parse("/big.bin").unwrap(),
+            version: None,
         },
         Some(std::sync::Arc::new(graph)),
         Default::default(),
@@ -278,6 +279,7 @@ async fn remote_blocks_are_range_reads_of_exactly_what_is_shown() {
         ViewSource::Remote {
             id: small,
             path: odc_graph::RemotePath::parse("/small.bin").unwrap(),
+            version: None,
         },
         reader_graph(&env),
         Default::default(),
@@ -300,6 +302,7 @@ async fn remote_blocks_are_range_reads_of_exactly_what_is_shown() {
         ViewSource::Remote {
             id,
             path: odc_graph::RemotePath::parse("/log.txt").unwrap(),
+            version: None,
         },
         reader_graph(&env),
         Default::default(),

@@ -45,10 +45,14 @@ impl Reader {
                     .await
                     .map_err(|e| e.to_string())?
             }
-            ViewSource::Remote { id, .. } => {
+            ViewSource::Remote { id, version, .. } => {
                 let graph = self.graph.as_ref().ok_or("Sign in to OneDrive first")?;
+                let key = odc_graph::range::ContentKey {
+                    id,
+                    version: version.as_deref(),
+                };
                 graph
-                    .read_range(id, &self.urls, offset, len)
+                    .read_range(key, &self.urls, offset, len)
                     .await
                     .map_err(|e| e.to_string())
             }

@@ -42,6 +42,7 @@ pub fn open(common: &mut Common, shown: &mut Option<Viewer>) -> Vec<Effect> {
                 ViewSource::Remote {
                     id: remote.id.clone(),
                     path,
+                    version: None,
                 },
             )
         }

@@ -8,7 +8,12 @@ use odc_graph::RemotePath;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewSource {
     Local(PathBuf),
-    Remote { id: String, path: RemotePath },
+    /// A OneDrive file, or with `version` one of its earlier versions.
+    Remote {
+        id: String,
+        path: RemotePath,
+        version: Option<String>,
+    },
 }
 
 /// A match: its bytes, the row start to show it from, and how many newlines lie
