@@ -2,6 +2,7 @@
 //! Its one job: places, the transfer engine, compare and sync, mkdir/rename/delete, filters.
 //! May use: odc-graph and odc-core; never the UI or the binary.
 
+pub mod archive;
 pub mod compare;
 pub mod filter;
 pub mod location;

@@ -10,6 +10,7 @@ pub mod editor;
 pub mod files;
 pub mod find;
 pub mod goto;
+pub mod history;
 pub mod hotlist;
 pub mod panes;
 pub mod sharing;

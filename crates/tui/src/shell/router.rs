@@ -9,6 +9,7 @@ use crate::features::editor::update as editor;
 use crate::features::files::update as files;
 use crate::features::find::update as find;
 use crate::features::goto::update as goto;
+use crate::features::history::update as history;
 use crate::features::hotlist::update as hotlist;
 use crate::features::panes::update as panes;
 use crate::features::sharing::update as sharing;
@@ -138,6 +139,23 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::LinkMade { ticket, result } => sharing::made(&mut state.sharing, ticket, result),
+        Event::VersionsListed { ticket, result } => {
+            history::versions_listed(&mut state.versions, ticket, result);
+            Vec::new()
+        }
+        Event::VersionDone {
+            ticket,
+            result,
+            relist,
+        } => history::version_done(&mut state.versions, ticket, result, relist),
+        Event::BinListed { ticket, result } => {
+            history::bin_listed(&mut state.bin, ticket, result);
+            Vec::new()
+        }
+        Event::BinDone { ticket, id, result } => {
+            history::bin_done(&mut state.bin, ticket, &id, result);
+            Vec::new()
+        }
         Event::Compared { ticket, result } => {
             compare::compared(&mut state.common, &mut state.compare, ticket, result)
         }
@@ -252,6 +270,21 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(DialogFocus::Sharing) => {
             return sharing::on_key(&state.common, &mut state.sharing, key);
         }
+        Some(DialogFocus::Versions) => {
+            let (mut effects, view) =
+                history::versions_key(&mut state.common, &mut state.versions, key);
+            if let Some((title, source, size)) = view {
+                effects.extend(viewer::open_source(
+                    &mut state.common,
+                    &mut state.viewer,
+                    title,
+                    source,
+                    size,
+                ));
+            }
+            return effects;
+        }
+        Some(DialogFocus::Bin) => return history::bin_key(&state.common, &mut state.bin, key),
         Some(DialogFocus::Compare) => {
             return compare::on_key(&mut state.common, &mut state.compare, key);
         }
@@ -311,6 +344,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = files::on_action(&mut state.common, &mut state.files, action) {
         return effects;
     }
+    // `i` on a OneDrive file lists its versions (with its details).
+    if action == Action::Details
+        && let Some(effects) = history::open_versions(&mut state.common, &mut state.versions)
+    {
+        return effects;
+    }
     if let Some(effects) = panes::on_action(&mut state.common, &mut state.details, action) {
         return effects;
     }
@@ -335,6 +374,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ShareLink => sharing::open(&mut state.common, &mut state.sharing),
+        Action::RecycleBin => history::open_bin(&mut state.common, &mut state.bin),
         Action::Compare => compare::open(&mut state.common, &mut state.compare),
         Action::Hotlist => {
             hotlist::open(&mut state.hotlist);

@@ -13,6 +13,7 @@ use crate::features::editor::io::EditorIo;
 use crate::features::files::io as files;
 use crate::features::find::io as find;
 use crate::features::goto::io as goto;
+use crate::features::history::io as history;
 use crate::features::hotlist::io::HotlistIo;
 use crate::features::panes::io as panes;
 use crate::features::sharing::io as sharing;
@@ -180,6 +181,33 @@ impl Runner {
                 kind,
                 drive,
             } => sharing::create_link(&self.services, ticket, id, kind, drive),
+            Effect::ListVersions { ticket, id, drive } => {
+                history::list_versions(&self.services, ticket, id, drive)
+            }
+            Effect::RestoreVersion {
+                ticket,
+                id,
+                version,
+                drive,
+            } => history::restore_version(&self.services, ticket, id, version, drive),
+            Effect::CopyVersion {
+                ticket,
+                id,
+                version,
+                drive,
+                target,
+            } => history::copy_version(&self.services, ticket, id, version, drive, target),
+            Effect::ListBin { ticket, drive } => history::list_bin(&self.services, ticket, drive),
+            Effect::RestoreFromBin {
+                ticket,
+                entry,
+                drive,
+            } => history::restore_from_bin(&self.services, ticket, entry, drive),
+            Effect::PurgeFromBin {
+                ticket,
+                entry,
+                drive,
+            } => history::purge_from_bin(&self.services, ticket, entry, drive),
             Effect::Clipboard(text) => return LoopControl::Clipboard(text),
             Effect::Compare {
                 ticket,

@@ -31,6 +31,10 @@ pub struct State {
     pub viewer: Option<crate::features::viewer::model::Viewer>,
     /// The share dialog (the share key).
     pub sharing: Option<crate::features::sharing::ShareDialog>,
+    /// A OneDrive file's versions (`i` on a file).
+    pub versions: Option<crate::features::history::VersionsDialog>,
+    /// The recycle bin.
+    pub bin: Option<crate::features::history::BinDialog>,
     /// Copies and moves: the panel's rows, their dialog and questions.
     pub transfers: crate::features::transfers::model::Transfers,
     pub compare: crate::features::compare::Compare,
@@ -59,6 +63,8 @@ pub enum DialogFocus {
     Transfers,
     Files,
     Sharing,
+    Versions,
+    Bin,
     Compare,
     Drives,
     GoTo,
@@ -82,6 +88,11 @@ impl State {
             Some(DialogFocus::Files)
         } else if self.sharing.is_some() {
             Some(DialogFocus::Sharing)
+        } else if self.versions.is_some() && self.viewer.is_none() {
+            // A version being viewed: the viewer has the screen until it closes.
+            Some(DialogFocus::Versions)
+        } else if self.bin.is_some() {
+            Some(DialogFocus::Bin)
         } else if self.compare.dialog.is_some() {
             Some(DialogFocus::Compare)
         } else if self.drive_picker.is_some() {
@@ -172,6 +183,8 @@ pub fn initial_state(
             quit: false,
         },
         sharing: None,
+        versions: None,
+        bin: None,
         help: false,
         help_scroll: 0,
         details: None,

@@ -8,6 +8,7 @@ mod drives;
 mod editing;
 mod finding;
 mod going;
+mod history;
 mod ops;
 mod shared;
 mod sharing;

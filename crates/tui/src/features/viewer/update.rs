@@ -47,8 +47,20 @@ pub fn open(common: &mut Common, shown: &mut Option<Viewer>) -> Vec<Effect> {
             )
         }
     };
+    open_source(common, shown, title, source, entry.size)
+}
+
+/// Views `size` bytes from `source` under `title` (a file, or one of its
+/// versions).
+pub fn open_source(
+    common: &mut Common,
+    shown: &mut Option<Viewer>,
+    title: String,
+    source: ViewSource,
+    size: u64,
+) -> Vec<Effect> {
     let ticket = common.take_ticket();
-    let mut viewer = Viewer::new(title, source, entry.size, ticket);
+    let mut viewer = Viewer::new(title, source, size, ticket);
     viewer.relayout(body_size(common));
     *shown = Some(viewer);
     reads(shown)

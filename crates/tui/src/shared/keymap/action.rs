@@ -29,10 +29,14 @@ pub enum Context {
     Sync,
     /// Choosing what a pane shows: local files, an account, a drive.
     Drives,
+    /// A OneDrive file's versions.
+    Versions,
+    /// The recycle bin.
+    Bin,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 16] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -47,6 +51,8 @@ impl Context {
         Context::Compare,
         Context::Sync,
         Context::Drives,
+        Context::Versions,
+        Context::Bin,
     ];
 
     /// The heading in the help overlay.
@@ -66,6 +72,8 @@ impl Context {
             Context::Compare => "Compare",
             Context::Sync => "Sync",
             Context::Drives => "Drives",
+            Context::Versions => "Versions",
+            Context::Bin => "Recycle bin",
         }
     }
 }
@@ -109,7 +117,7 @@ actions! {
     Up: Panes, "up", "cursor up";
     Down: Panes, "down", "cursor down";
     Open: Panes, "open", "open / details";
-    Details: Panes, "details", "details";
+    Details: Panes, "details", "details / versions";
     Parent: Panes, "parent", "parent folder";
     Top: Panes, "top", "first row";
     Bottom: Panes, "bottom", "last row";
@@ -143,6 +151,7 @@ actions! {
     Rename: Panes, "rename", "rename";
     Mkdir: Panes, "mkdir", "new folder";
     Delete: Panes, "delete", "delete (recycle bin)";
+    RecycleBin: Panes, "recycle_bin", "recycle bin";
     Transfers: Panes, "transfers", "transfers panel";
     Help: Panes, "help", "help";
     Quit: Panes, "quit", "quit";
@@ -182,6 +191,19 @@ actions! {
     ResumeYes: Resume, "resume_yes", "resume";
     ResumeDiscard: Resume, "resume_discard", "discard";
     ResumeLater: Resume, "resume_later", "ask next time";
+
+    VersionsView: Versions, "versions_view", "view";
+    VersionsCopy: Versions, "versions_copy", "copy to the other pane";
+    VersionsRestore: Versions, "versions_restore", "make it current";
+    VersionsUp: Versions, "versions_up", "up";
+    VersionsDown: Versions, "versions_down", "down";
+    VersionsClose: Versions, "versions_close", "close";
+
+    BinRestore: Bin, "bin_restore", "restore";
+    BinPurge: Bin, "bin_purge", "delete for good";
+    BinUp: Bin, "bin_up", "up";
+    BinDown: Bin, "bin_down", "down";
+    BinClose: Bin, "bin_close", "close";
 
     ViewerClose: Viewer, "viewer_close", "close";
     ViewerUp: Viewer, "viewer_up", "up";

@@ -112,6 +112,29 @@ pub enum Event {
         ticket: u64,
         result: Result<(Vec<odc_engine::compare::Difference>, Vec<String>), String>,
     },
+    /// A file's versions, newest first, or why not.
+    VersionsListed {
+        ticket: u64,
+        result: Result<Vec<odc_graph::history::Version>, String>,
+    },
+    /// A version was restored or copied out (or not); `relist`: read the
+    /// versions again.
+    VersionDone {
+        ticket: u64,
+        result: Result<String, String>,
+        relist: bool,
+    },
+    /// The recycle bin's entries and whether they were checked, or why not.
+    BinListed {
+        ticket: u64,
+        result: Result<(Vec<odc_graph::deleted::Deleted>, bool), String>,
+    },
+    /// An entry of the bin was restored or deleted for good (or not).
+    BinDone {
+        ticket: u64,
+        id: String,
+        result: Result<String, String>,
+    },
     /// A sharing link was made (or not).
     LinkMade {
         ticket: u64,
@@ -269,6 +292,42 @@ pub enum Effect {
     SearchSites {
         ticket: u64,
         text: String,
+    },
+    /// Read the versions of the file `id`.
+    ListVersions {
+        ticket: u64,
+        id: String,
+        drive: odc_graph::path::DriveSpec,
+    },
+    /// Make version `version` of the file `id` the current one.
+    RestoreVersion {
+        ticket: u64,
+        id: String,
+        version: String,
+        drive: odc_graph::path::DriveSpec,
+    },
+    /// Download a version of the file `id` (`None`: the current one) to `target`.
+    CopyVersion {
+        ticket: u64,
+        id: String,
+        version: Option<odc_graph::history::Version>,
+        drive: odc_graph::path::DriveSpec,
+        target: PathBuf,
+    },
+    /// Read the recycle bin of the account `drive` names.
+    ListBin {
+        ticket: u64,
+        drive: odc_graph::path::DriveSpec,
+    },
+    RestoreFromBin {
+        ticket: u64,
+        entry: odc_graph::deleted::Deleted,
+        drive: odc_graph::path::DriveSpec,
+    },
+    PurgeFromBin {
+        ticket: u64,
+        entry: odc_graph::deleted::Deleted,
+        drive: odc_graph::path::DriveSpec,
     },
     /// Make a sharing link for the item `id`.
     CreateLink {

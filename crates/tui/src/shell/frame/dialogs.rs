@@ -22,6 +22,16 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::sharing::widget::render(state, dialog, frame, area);
             }
         }
+        DialogFocus::Versions => {
+            if let Some(dialog) = &state.versions {
+                crate::features::history::widget::render_versions(state, dialog, frame, area);
+            }
+        }
+        DialogFocus::Bin => {
+            if let Some(dialog) = &state.bin {
+                crate::features::history::widget::render_bin(state, dialog, frame, area);
+            }
+        }
         DialogFocus::Compare => {
             if let Some(dialog) = &state.compare.dialog {
                 let editing = state.compare.filter_input.as_ref();
