@@ -3,6 +3,7 @@
 //! the item and the reason.
 
 mod accounts;
+mod archive;
 pub mod args;
 mod check;
 pub mod config_cmd;

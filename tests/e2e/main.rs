@@ -2,6 +2,7 @@
 //! output, the emulator process, and the full-screen UI in a pseudo-terminal.
 
 mod accounts;
+mod archives;
 mod bandwidth;
 mod binary;
 mod cli;

@@ -499,6 +499,13 @@ impl Emulator {
         self.with_drive(|drive| seed::put_generated(drive, path, size, now))
     }
 
+    /// Adds a file whose bytes are the local file `blob`, which the emulator
+    /// takes over (a sparse file of GiB costs no disk); it has no hash.
+    pub fn put_blob(&self, path: &str, blob: std::path::PathBuf) -> String {
+        let now = self.shared.clock.now();
+        self.with_drive(|drive| seed::put_blob(drive, path, blob, now))
+    }
+
     /// Writes a file in the drive of this id (a user's OneDrive or a library).
     pub fn put_file_on(&self, drive_id: &str, path: &str, data: &[u8]) -> String {
         let now = self.shared.clock.now();

@@ -68,6 +68,21 @@ pub fn put_file(drive: &mut Drive, path: &str, data: &[u8], now: DateTime<Utc>) 
     )
 }
 
+/// A file whose bytes are the local file `blob` (taken over: the emulator
+/// removes it when the item goes), with no hash (a test file of GiB).
+pub fn put_blob(
+    drive: &mut Drive,
+    path: &str,
+    blob: std::path::PathBuf,
+    now: DateTime<Utc>,
+) -> String {
+    let size = std::fs::metadata(&blob)
+        .unwrap_or_else(|e| panic!("seed blob {}: {e}", blob.display()))
+        .len();
+    let content = Content::Blob(Arc::new(super::content::BlobFile { path: blob, size }));
+    put_content(drive, path, content, None, now)
+}
+
 fn put_content(
     drive: &mut Drive,
     path: &str,

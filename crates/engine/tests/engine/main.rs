@@ -7,6 +7,7 @@
 
 use odc_testkit as support;
 
+mod archive;
 mod compare;
 mod filter;
 mod operations;
