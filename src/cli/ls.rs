@@ -131,9 +131,6 @@ pub fn entry_json(path: &RemotePath, item: &DriveItem) -> serde_json::Value {
 }
 
 pub async fn ls(context: &Context, text: &str, options: Options) -> Outcome {
-    if let Some(opened) = super::archive::inside(context, text).await? {
-        return super::archive::ls(opened, options);
-    }
     let (graph, path, item) = context.remote_item(text).await?;
     let recursive = options.recursive;
     let filter = options.filter.clone();

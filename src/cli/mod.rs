@@ -94,7 +94,13 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
                 bytes,
                 filter,
             };
-            ls::ls(&context, remote_path.as_deref().unwrap_or("/"), options).await
+            let text = remote_path.as_deref().unwrap_or("/");
+            // A path into a zip (`/a.zip/dir`) lists the archive's entries.
+            match archive::inside(&context, text).await {
+                Ok(Some(opened)) => archive::ls(opened, options),
+                Ok(None) => ls::ls(&context, text, options).await,
+                Err(err) => Err(err.into()),
+            }
         }
         Command::Get {
             remote,
@@ -120,7 +126,11 @@ pub async fn run(mut command: Command, mut context: Context) -> ExitCode {
         Command::Cat {
             remote,
             version: None,
-        } => transfers::cat(&context, &remote).await,
+        } => match archive::inside(&context, &remote).await {
+            Ok(Some(opened)) => archive::cat(opened).await,
+            Ok(None) => transfers::cat(&context, &remote).await,
+            Err(err) => Err(err.into()),
+        },
         Command::Cat {
             remote,
             version: Some(id),

@@ -59,9 +59,6 @@ impl OnExisting {
 
 /// `odc cat PATH` and `odc get PATH -`: the file's bytes to stdout.
 pub async fn cat(context: &Context, remote: &str) -> Outcome {
-    if let Some(opened) = super::archive::inside(context, remote).await? {
-        return super::archive::cat(opened).await;
-    }
     let (graph, _, item) = context.remote_item(remote).await?;
     cat_item(&graph, remote, &item).await
 }
