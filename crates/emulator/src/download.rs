@@ -59,6 +59,18 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
                 ItemKind::File { content, .. } => content.clone(),
                 ItemKind::Folder { .. } => return fail(ApiError::not_found()),
             },
+            // A thumbnail of the picture as it is now (made below, off the lock).
+            Ok(item)
+                if version.strip_prefix('t').is_some_and(|t| {
+                    t.split_once(':')
+                        .is_some_and(|(cv, _)| cv == item.content_version.to_string())
+                }) =>
+            {
+                match &item.kind {
+                    ItemKind::File { content, .. } => content.clone(),
+                    ItemKind::Folder { .. } => return fail(ApiError::not_found()),
+                }
+            }
             // An earlier version's bytes (`/versions/{v}/content`).
             Ok(item) if version.starts_with('h') => {
                 match item
@@ -72,6 +84,19 @@ pub async fn handle(shared: &Arc<Shared>, request: Request, info: &RequestInfo) 
             }
             _ => return fail(ApiError::not_found()),
         }
+    };
+    let content = match version.strip_prefix('t').and_then(|t| t.split_once(':')) {
+        Some((_, spec)) => {
+            let spec = super::thumbnails::Spec::parse(spec);
+            match spec {
+                Some(spec) => match super::thumbnails::render(&content, spec).await {
+                    Some(bytes) => super::content::Content::Inline(bytes.into()),
+                    None => return fail(ApiError::not_found()),
+                },
+                None => return fail(ApiError::not_found()),
+            }
+        }
+        None => content,
     };
     let size = content.len();
     let range = request

@@ -236,6 +236,12 @@ pub(super) async fn handle_inner(
             let body = json_body(body).await?.unwrap_or(Value::Null);
             start_copy(shared, &item, &query, &body, now)
         }
+        (Route::Item(item, Nav::Thumbnails), &Method::GET) => {
+            super::thumbnails::list(shared, &item, now).await
+        }
+        (Route::Item(item, Nav::Thumbnail { set, size, content }), &Method::GET) => {
+            super::thumbnails::one(shared, &item, &set, &size, content, now).await
+        }
         (Route::Item(item, Nav::Versions), &Method::GET) => super::versions::list(shared, &item),
         (Route::Item(item, Nav::Version(v)), &Method::GET) => {
             super::versions::get(shared, &item, &v)

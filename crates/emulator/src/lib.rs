@@ -47,6 +47,7 @@ mod shares;
 mod sharing;
 mod sites;
 pub mod store;
+mod thumbnails;
 mod trees;
 mod upload;
 mod versions;

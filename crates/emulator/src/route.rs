@@ -40,6 +40,13 @@ pub enum Nav {
     /// `restore` (a deleted item, personal drives) and `permanentDelete`.
     Restore,
     PermanentDelete,
+    /// `thumbnails`, `thumbnails/{set}/{size}`, `thumbnails/{set}/{size}/content`.
+    Thumbnails,
+    Thumbnail {
+        set: String,
+        size: String,
+        content: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -169,6 +176,30 @@ fn parse_in_drive(rest: &str) -> ApiResult<Route> {
         "versions" => Nav::Versions,
         "restore" => Nav::Restore,
         "permanentDelete" => Nav::PermanentDelete,
+        "thumbnails" => Nav::Thumbnails,
+        other if other.starts_with("thumbnails/") => {
+            let parts: Vec<String> = other["thumbnails/".len()..]
+                .split('/')
+                .map(decode)
+                .collect();
+            match parts.as_slice() {
+                [set, size] => Nav::Thumbnail {
+                    set: set.clone(),
+                    size: size.clone(),
+                    content: false,
+                },
+                [set, size, last] if last == "content" => Nav::Thumbnail {
+                    set: set.clone(),
+                    size: size.clone(),
+                    content: true,
+                },
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "Resource not found for the segment 'thumbnails'.",
+                    ));
+                }
+            }
+        }
         other if other.starts_with("versions/") => parse_version(&other["versions/".len()..])?,
         other => match parse_search(other) {
             Some(q) => Nav::Search(q?),

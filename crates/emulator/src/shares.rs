@@ -116,7 +116,9 @@ pub fn check(drive: &Drive, access: &Access, route: &Route, method: &Method) -> 
         | Nav::Search(_)
         | Nav::Versions
         | Nav::Version(_)
-        | Nav::VersionContent(_) => false,
+        | Nav::VersionContent(_)
+        | Nav::Thumbnails
+        | Nav::Thumbnail { .. } => false,
     };
     let the_item_itself = matches!(nav, Nav::Item) && *root == anchor;
     if changes && (!write || the_item_itself) {

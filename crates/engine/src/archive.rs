@@ -29,6 +29,16 @@ pub trait RangeSource: Send + Sync {
     fn read_at(&self, offset: u64, len: u64) -> io::Result<Vec<u8>>;
 }
 
+impl RangeSource for Box<dyn RangeSource> {
+    fn size(&self) -> u64 {
+        (**self).size()
+    }
+
+    fn read_at(&self, offset: u64, len: u64) -> io::Result<Vec<u8>> {
+        (**self).read_at(offset, len)
+    }
+}
+
 /// A local file, read with positioned reads.
 pub struct LocalSource {
     file: std::fs::File,

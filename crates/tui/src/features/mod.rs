@@ -4,6 +4,7 @@
 //! crates below; never another feature, never the shell (`state`, `update`,
 //! `effects`, `ui`, `app`), which composes them.
 
+pub mod archive;
 pub mod compare;
 pub mod drives;
 pub mod editor;

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
+use crate::features::archive::update as archive;
 use crate::features::compare::update as compare;
 use crate::features::drives::update as drives;
 use crate::features::editor::update as editor;
@@ -139,6 +140,25 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::LinkMade { ticket, result } => sharing::made(&mut state.sharing, ticket, result),
+        Event::ArchiveListed { ticket, result } => {
+            archive::listed(&mut state.archive, ticket, result);
+            Vec::new()
+        }
+        Event::ArchiveDone { ticket, result } => {
+            archive::done(&mut state.archive, ticket, result);
+            Vec::new()
+        }
+        Event::ArchiveViewReady {
+            ticket,
+            entry,
+            copy,
+            size,
+        } => match archive::view_request(&mut state.archive, ticket, &entry, copy, size) {
+            Some((title, source, size)) => {
+                viewer::open_source(&mut state.common, &mut state.viewer, title, source, size)
+            }
+            None => Vec::new(),
+        },
         Event::VersionsListed { ticket, result } => {
             history::versions_listed(&mut state.versions, ticket, result);
             Vec::new()
@@ -285,6 +305,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return effects;
         }
         Some(DialogFocus::Bin) => return history::bin_key(&state.common, &mut state.bin, key),
+        Some(DialogFocus::Archive) => {
+            return archive::on_key(&mut state.common, &mut state.archive, key);
+        }
         Some(DialogFocus::Compare) => {
             return compare::on_key(&mut state.common, &mut state.compare, key);
         }
@@ -342,6 +365,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = files::on_action(&mut state.common, &mut state.files, action) {
+        return effects;
+    }
+    // Enter on a zip opens it like a folder.
+    if action == Action::Open
+        && let Some(effects) = archive::open(&mut state.common, &mut state.archive)
+    {
         return effects;
     }
     // `i` on a OneDrive file lists its versions (with its details).

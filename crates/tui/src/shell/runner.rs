@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use crate::features::archive::io::{self as archive, ArchiveIo};
 use crate::features::compare::io::CompareIo;
 use crate::features::drives::io as drives;
 use crate::features::editor::io::EditorIo;
@@ -50,6 +51,7 @@ pub struct Runner {
     editor: EditorIo,
     hotlist: HotlistIo,
     compare: CompareIo,
+    archive: ArchiveIo,
 }
 
 impl Runner {
@@ -78,6 +80,7 @@ impl Runner {
             sign_in: SignInIo::default(),
             transfers: TransfersIo::default(),
             viewer: ViewerIo::default(),
+            archive: ArchiveIo::default(),
             editor: EditorIo {
                 edits: places.edits,
             },
@@ -181,6 +184,17 @@ impl Runner {
                 kind,
                 drive,
             } => sharing::create_link(&self.services, ticket, id, kind, drive),
+            Effect::ReadArchive { ticket, archive } => {
+                archive::read(&self.services, ticket, archive)
+            }
+            Effect::ExtractArchive {
+                ticket,
+                archive,
+                entry,
+                to,
+            } => self
+                .archive
+                .extract(&self.services, ticket, archive, entry, to),
             Effect::ListVersions { ticket, id, drive } => {
                 history::list_versions(&self.services, ticket, id, drive)
             }

@@ -35,6 +35,8 @@ pub struct State {
     pub versions: Option<crate::features::history::VersionsDialog>,
     /// The recycle bin.
     pub bin: Option<crate::features::history::BinDialog>,
+    /// Inside a zip archive.
+    pub archive: Option<crate::features::archive::ArchiveDialog>,
     /// Copies and moves: the panel's rows, their dialog and questions.
     pub transfers: crate::features::transfers::model::Transfers,
     pub compare: crate::features::compare::Compare,
@@ -65,6 +67,7 @@ pub enum DialogFocus {
     Sharing,
     Versions,
     Bin,
+    Archive,
     Compare,
     Drives,
     GoTo,
@@ -93,6 +96,9 @@ impl State {
             Some(DialogFocus::Versions)
         } else if self.bin.is_some() {
             Some(DialogFocus::Bin)
+        } else if self.archive.is_some() && self.viewer.is_none() {
+            // An entry being viewed: the viewer has the screen until it closes.
+            Some(DialogFocus::Archive)
         } else if self.compare.dialog.is_some() {
             Some(DialogFocus::Compare)
         } else if self.drive_picker.is_some() {
@@ -185,6 +191,7 @@ pub fn initial_state(
         sharing: None,
         versions: None,
         bin: None,
+        archive: None,
         help: false,
         help_scroll: 0,
         details: None,

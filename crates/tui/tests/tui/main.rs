@@ -2,6 +2,7 @@
 //! ratatui's TestBackend and compared with insta snapshots; and the configuration
 //! files the UI starts from.
 
+mod archives;
 mod comparing;
 mod config;
 mod drives;

@@ -33,10 +33,12 @@ pub enum Context {
     Versions,
     /// The recycle bin.
     Bin,
+    /// Inside a zip archive.
+    Archive,
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Panes,
         Context::Panel,
         Context::Conflict,
@@ -53,6 +55,7 @@ impl Context {
         Context::Drives,
         Context::Versions,
         Context::Bin,
+        Context::Archive,
     ];
 
     /// The heading in the help overlay.
@@ -74,6 +77,7 @@ impl Context {
             Context::Drives => "Drives",
             Context::Versions => "Versions",
             Context::Bin => "Recycle bin",
+            Context::Archive => "Archive",
         }
     }
 }
@@ -204,6 +208,14 @@ actions! {
     BinUp: Bin, "bin_up", "up";
     BinDown: Bin, "bin_down", "down";
     BinClose: Bin, "bin_close", "close";
+
+    ArchiveOpen: Archive, "archive_open", "open folder / view";
+    ArchiveParent: Archive, "archive_parent", "up a folder (leaves at the top)";
+    ArchiveView: Archive, "archive_view", "view";
+    ArchiveCopy: Archive, "archive_copy", "copy out to the other pane";
+    ArchiveUp: Archive, "archive_up", "up";
+    ArchiveDown: Archive, "archive_down", "down";
+    ArchiveClose: Archive, "archive_close", "close";
 
     ViewerClose: Viewer, "viewer_close", "close";
     ViewerUp: Viewer, "viewer_up", "up";

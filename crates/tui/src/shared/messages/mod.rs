@@ -135,6 +135,23 @@ pub enum Event {
         id: String,
         result: Result<String, String>,
     },
+    /// An archive's entries, or why it could not be read.
+    ArchiveListed {
+        ticket: u64,
+        result: Result<Vec<odc_engine::archive::Entry>, String>,
+    },
+    /// Entries were copied out of an archive (or not), in words.
+    ArchiveDone {
+        ticket: u64,
+        result: Result<String, String>,
+    },
+    /// A private copy of an archive's entry, to view.
+    ArchiveViewReady {
+        ticket: u64,
+        entry: String,
+        copy: PathBuf,
+        size: u64,
+    },
     /// A sharing link was made (or not).
     LinkMade {
         ticket: u64,
@@ -293,6 +310,19 @@ pub enum Effect {
         ticket: u64,
         text: String,
     },
+    /// Read an archive's entries.
+    ReadArchive {
+        ticket: u64,
+        archive: crate::shared::messages::archive::ArchiveRef,
+    },
+    /// Copy an entry (a folder with what is below it) of an archive into `to`,
+    /// or privately to view it when `to` is `None`.
+    ExtractArchive {
+        ticket: u64,
+        archive: crate::shared::messages::archive::ArchiveRef,
+        entry: String,
+        to: Option<PathBuf>,
+    },
     /// Read the versions of the file `id`.
     ListVersions {
         ticket: u64,
@@ -366,6 +396,7 @@ pub enum Effect {
         file: PathBuf,
     },
 }
+pub mod archive;
 pub mod drives;
 pub mod editor;
 pub mod transfers;

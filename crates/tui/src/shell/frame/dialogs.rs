@@ -32,6 +32,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 crate::features::history::widget::render_bin(state, dialog, frame, area);
             }
         }
+        DialogFocus::Archive => {
+            if let Some(dialog) = &state.archive {
+                crate::features::archive::widget::render(state, dialog, frame, area);
+            }
+        }
         DialogFocus::Compare => {
             if let Some(dialog) = &state.compare.dialog {
                 let editing = state.compare.filter_input.as_ref();
