@@ -41,6 +41,8 @@ impl Pty {
         command.env("XDG_STATE_HOME", dir.path().join("state"));
         command.env("XDG_CONFIG_HOME", dir.path().join("config"));
         command.env("XDG_DATA_HOME", dir.path().join("data"));
+        // The harness's terminal answers no queries: pictures in half blocks.
+        command.env("ODC_GRAPHICS", "halfblocks");
         for (key, value) in env {
             command.env(key, value);
         }
@@ -425,6 +427,7 @@ fn cli_progress_fits_a_narrow_terminal() {
         command.env("ODC_CLIENT_ID", "pty-test");
         command.env("ODC_AUTHORITY_URL", emu.authority_url());
         command.env("ODC_GRAPH_URL", emu.graph_url());
+        command.env("ODC_GRAPHICS", "halfblocks");
     };
     let config = dir.path().join("config/odc");
     std::fs::create_dir_all(&config).unwrap();
@@ -683,5 +686,37 @@ fn two_accounts_side_by_side_copy_between_them_and_a_sharepoint_library() {
 
     pty.send(b"q");
     pty.wait_exit();
+    pty.assert_restored();
+}
+
+/// The quick view in the whole binary: the demo's picture on OneDrive is
+/// previewed from its thumbnail, drawn in half blocks (`ODC_GRAPHICS`), and a
+/// text file by its first lines.
+#[test]
+fn quick_view_previews_a_onedrive_picture_and_a_text() {
+    let mut pty = Pty::demo(100, 30);
+    pty.wait_for("Many files/");
+    pty.send(b"\t");
+    pty.send(b"/Photos\r");
+    pty.send(b"\r");
+    pty.wait_for("IMG_0001.jpg");
+    pty.send(b"/odc sun\r");
+    pty.send(b"Q");
+    // The thumbnail is asked for in the pane's size: 48 cells of 10 pixels.
+    let screen = pty.wait_for("Quick view: odc sunset.png · 480×300");
+    assert!(screen.contains('▄') || screen.contains('▀'), "{screen}");
+    // A text file: its first lines.
+    pty.send(b"\x1b");
+    pty.send(&[0x7f]);
+    pty.send(b"/Documents\r");
+    pty.send(b"\r");
+    pty.wait_for("README.md");
+    pty.send(b"/README\r");
+    pty.wait_for("Welcome to the odc demo drive");
+    pty.send(b"Q");
+    pty.wait_until("the quick view to close", |s| !s.contains("Quick view"));
+    pty.send(b"q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status:?}");
     pty.assert_restored();
 }

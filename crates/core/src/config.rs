@@ -41,6 +41,9 @@ pub struct Config {
 pub struct UiConfig {
     pub show_hidden: bool,
     pub theme: ThemeSetting,
+    /// How pictures are drawn: `auto` asks the terminal at start (kitty, iTerm2,
+    /// sixel, else half blocks), or one of them by name.
+    pub graphics: String,
 }
 
 /// `ui.theme`.
@@ -64,7 +67,7 @@ pub enum OnConflict {
 
 /// The values a setting held as an enum accepts, checked before deserialising so
 /// the message names the file and the key (serde's would not).
-const ENUM_SETTINGS: [(&str, &[&str]); 4] = [
+const ENUM_SETTINGS: [(&str, &[&str]); 5] = [
     ("account.token_store", &["file", "keyring"]),
     (
         "endpoints.cloud",
@@ -75,6 +78,10 @@ const ENUM_SETTINGS: [(&str, &[&str]); 4] = [
         &["ask", "overwrite", "skip", "rename", "overwrite_older"],
     ),
     ("ui.theme", &["default", "none"]),
+    (
+        "ui.graphics",
+        &["auto", "kitty", "iterm2", "sixel", "halfblocks"],
+    ),
 ];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -205,11 +212,12 @@ pub enum ConfigError {
 }
 
 /// The environment variables odc reads, and the key each one sets.
-pub const ENV_OVERRIDES: [(&str, &str); 4] = [
+pub const ENV_OVERRIDES: [(&str, &str); 5] = [
     ("ODC_CLIENT_ID", "account.client_id"),
     ("ODC_TENANT", "account.tenant"),
     ("ODC_AUTHORITY_URL", "endpoints.authority_url"),
     ("ODC_GRAPH_URL", "endpoints.graph_url"),
+    ("ODC_GRAPHICS", "ui.graphics"),
 ];
 
 /// The user's config file: `--config PATH`, else `$XDG_CONFIG_HOME/odc/config.toml`.

@@ -158,6 +158,36 @@ fn bench(drive: &mut Drive, now: DateTime<Utc>) {
     let _ = big.quickxor();
 }
 
+/// A 640×400 sunset: sky, sun and sea, drawn pixel by pixel.
+fn demo_picture() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(640, 400, |x, y| {
+        let (fx, fy) = (x as f32 / 640.0, y as f32 / 400.0);
+        let sun = ((fx - 0.5).powi(2) * 2.5 + (fy - 0.55).powi(2) * 4.0).sqrt();
+        if fy > 0.62 {
+            let glint = if (x / 6 + y / 3) % 7 == 0 { 40.0 } else { 0.0 };
+            let depth = (fy - 0.62) / 0.38;
+            image::Rgb([
+                (30.0 + glint) as u8,
+                (60.0 + 60.0 * (1.0 - depth) + glint) as u8,
+                (120.0 + 60.0 * (1.0 - depth)) as u8,
+            ])
+        } else if sun < 0.12 {
+            image::Rgb([255, 220, 120])
+        } else {
+            image::Rgb([
+                (255.0 - 90.0 * (1.0 - fy)) as u8,
+                (90.0 + 120.0 * fy) as u8,
+                (140.0 - 60.0 * fy) as u8,
+            ])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a picture in memory encodes");
+    out.into_inner()
+}
+
 fn demo(drive: &mut Drive, now: DateTime<Utc>) {
     put_file(
         drive,
@@ -195,6 +225,8 @@ fn demo(drive: &mut Drive, now: DateTime<Utc>) {
     );
     generated(drive, "/Photos/Summer 2025/海辺の夕日.jpg", 3_100_000, now);
     generated(drive, "/Photos/Summer 2025/🌅 sunset.jpg", 1_800_000, now);
+    // A real picture, so the quick view (Q) and F3 show one from its thumbnail.
+    put_file(drive, "/Photos/odc sunset.png", &demo_picture(), now);
 
     many_files(drive, MANY_FILES_FOLDER, MANY_FILES_COUNT, now);
 

@@ -34,6 +34,7 @@ pub mod sharing;
 pub mod sign_in;
 mod stream;
 mod streams;
+pub mod thumbnails;
 pub mod tokens;
 pub mod upload;
 mod verify;

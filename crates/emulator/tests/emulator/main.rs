@@ -9,4 +9,5 @@ mod history;
 mod identity;
 mod shares;
 mod support;
+mod thumbnails;
 mod transfers;

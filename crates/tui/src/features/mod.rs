@@ -14,6 +14,7 @@ pub mod goto;
 pub mod history;
 pub mod hotlist;
 pub mod panes;
+pub mod preview;
 pub mod sharing;
 pub mod sign_in;
 pub mod transfers;

@@ -23,6 +23,8 @@ pub struct Services {
     pub store: TokenStore,
     /// The transfer engine: copies and moves, one queue for the whole UI.
     pub engine: Engine,
+    /// How pictures are drawn: the terminal's graphics, or half blocks.
+    pub picker: ratatui_image::picker::Picker,
 }
 
 impl Services {

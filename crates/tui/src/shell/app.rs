@@ -33,9 +33,34 @@ pub struct Start {
     pub remote_path: RemotePath,
 }
 
+/// How pictures are drawn (`ui.graphics`): `auto` asks the terminal which
+/// graphics it has (kitty, iTerm2, sixel; half blocks when it answers none or
+/// does not answer), a name forces that one.
+fn graphics(setting: &str) -> ratatui_image::picker::Picker {
+    use ratatui_image::picker::{Picker, ProtocolType};
+    let forced = match setting {
+        "halfblocks" => return Picker::halfblocks(),
+        "kitty" => Some(ProtocolType::Kitty),
+        "iterm2" => Some(ProtocolType::Iterm2),
+        "sixel" => Some(ProtocolType::Sixel),
+        _ => None,
+    };
+    let mut picker = Picker::from_query_stdio().unwrap_or_else(|err| {
+        tracing::info!("the terminal did not say which graphics it has ({err}): half blocks");
+        Picker::halfblocks()
+    });
+    if let Some(protocol) = forced {
+        picker.set_protocol_type(protocol);
+    }
+    tracing::info!("pictures drawn with {:?}", picker.protocol_type());
+    picker
+}
+
 pub async fn run(start: Start) -> std::io::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut guard = Guard::enter()?;
+    // Asked before anything reads the keyboard: the terminal's answer comes on stdin.
+    let picker = graphics(&start.config.ui.graphics);
     let size = guard.terminal.size()?;
     let mut state = crate::shell::state::initial_state(
         &start.config,
@@ -51,6 +76,7 @@ pub async fn run(start: Start) -> std::io::Result<()> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(tx, start.config.clone(), start.store, start.places);
+    runner.set_picker(picker);
     // Created only now that the terminal is set up: without a TTY it panics.
     let mut input = TerminalInput::default();
     input.events();

@@ -13,6 +13,7 @@ use crate::features::goto::update as goto;
 use crate::features::history::update as history;
 use crate::features::hotlist::update as hotlist;
 use crate::features::panes::update as panes;
+use crate::features::preview::update as preview;
 use crate::features::sharing::update as sharing;
 use crate::features::sign_in::update as sign_in;
 use crate::features::transfers::TransferDialog;
@@ -35,8 +36,10 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
-    let effects = route(state, event);
+    let mut effects = route(state, event);
     state.show_next_question();
+    // The quick view follows the cursor, whatever moved it.
+    effects.extend(preview::follow(&mut state.common, &mut state.previews));
     effects
 }
 
@@ -55,7 +58,13 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Resize(w, h) => {
             state.size = (w, h);
             panes::resized(&mut state.common);
-            viewer::resized(&mut state.common, &mut state.viewer)
+            let mut effects = viewer::resized(&mut state.common, &mut state.viewer);
+            effects.extend(preview::resized(&mut state.common, &mut state.previews));
+            effects
+        }
+        Event::PreviewReady { ticket, shown } => {
+            preview::arrived(&mut state.previews, ticket, shown);
+            Vec::new()
         }
         Event::ViewBlock {
             ticket,
@@ -324,6 +333,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         None => {}
     }
+    if state.previews.full.is_some() {
+        if preview::full_key(&state.common, &mut state.previews, key) {
+            return viewer::open(&mut state.common, &mut state.viewer);
+        }
+        return Vec::new();
+    }
     if state.viewer.is_some() {
         return viewer::on_key(&mut state.common, &mut state.viewer, key);
     }
@@ -392,7 +407,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PickDrive => drives::open(&mut state.common, &mut state.drive_picker),
-        Action::View => viewer::open(&mut state.common, &mut state.viewer),
+        // A picture is shown in full; anything else in the text viewer.
+        Action::View => match preview::open_full(&mut state.common, &mut state.previews) {
+            Some(effects) => effects,
+            None => viewer::open(&mut state.common, &mut state.viewer),
+        },
+        Action::QuickView => preview::toggle(&mut state.common, &mut state.previews),
         Action::Edit => editor::open(&mut state.common, &mut state.editing),
         Action::GoTo => {
             goto::open(&state.common, &mut state.goto);

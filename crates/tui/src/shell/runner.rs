@@ -17,6 +17,7 @@ use crate::features::goto::io as goto;
 use crate::features::history::io as history;
 use crate::features::hotlist::io::HotlistIo;
 use crate::features::panes::io as panes;
+use crate::features::preview::io::PreviewIo;
 use crate::features::sharing::io as sharing;
 use crate::features::sign_in::io::{self as sign_in, SignInIo};
 use crate::features::transfers::io::{self as transfers, TransfersIo};
@@ -52,9 +53,15 @@ pub struct Runner {
     hotlist: HotlistIo,
     compare: CompareIo,
     archive: ArchiveIo,
+    preview: PreviewIo,
 }
 
 impl Runner {
+    /// How pictures are drawn from now on (chosen once the terminal is set up).
+    pub fn set_picker(&mut self, picker: ratatui_image::picker::Picker) {
+        self.services.picker = picker;
+    }
+
     pub fn new(
         tx: UnboundedSender<Event>,
         config: Arc<Config>,
@@ -75,12 +82,14 @@ impl Runner {
                 graphs,
                 store,
                 engine,
+                picker: ratatui_image::picker::Picker::halfblocks(),
             },
             listings: [None, None],
             sign_in: SignInIo::default(),
             transfers: TransfersIo::default(),
             viewer: ViewerIo::default(),
             archive: ArchiveIo::default(),
+            preview: PreviewIo::default(),
             editor: EditorIo {
                 edits: places.edits,
             },
@@ -184,6 +193,13 @@ impl Runner {
                 kind,
                 drive,
             } => sharing::create_link(&self.services, ticket, id, kind, drive),
+            Effect::Preview {
+                ticket,
+                target,
+                cells,
+            } => self
+                .preview
+                .preview(&self.services, &self.services.picker, ticket, target, cells),
             Effect::ReadArchive { ticket, archive } => {
                 archive::read(&self.services, ticket, archive)
             }

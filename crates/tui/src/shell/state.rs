@@ -37,6 +37,8 @@ pub struct State {
     pub bin: Option<crate::features::history::BinDialog>,
     /// Inside a zip archive.
     pub archive: Option<crate::features::archive::ArchiveDialog>,
+    /// The quick view and pictures in full.
+    pub previews: crate::features::preview::Previews,
     /// Copies and moves: the panel's rows, their dialog and questions.
     pub transfers: crate::features::transfers::model::Transfers,
     pub compare: crate::features::compare::Compare,
@@ -192,6 +194,7 @@ pub fn initial_state(
         versions: None,
         bin: None,
         archive: None,
+        previews: Default::default(),
         help: false,
         help_scroll: 0,
         details: None,

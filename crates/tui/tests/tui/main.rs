@@ -11,6 +11,7 @@ mod finding;
 mod going;
 mod history;
 mod ops;
+mod previews;
 mod shared;
 mod sharing;
 mod snapshots;

@@ -156,6 +156,7 @@ actions! {
     Mkdir: Panes, "mkdir", "new folder";
     Delete: Panes, "delete", "delete (recycle bin)";
     RecycleBin: Panes, "recycle_bin", "recycle bin";
+    QuickView: Panes, "quick_view", "quick view (preview)";
     Transfers: Panes, "transfers", "transfers panel";
     Help: Panes, "help", "help";
     Quit: Panes, "quit", "quit";

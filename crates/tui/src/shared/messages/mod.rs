@@ -135,6 +135,11 @@ pub enum Event {
         id: String,
         result: Result<String, String>,
     },
+    /// A preview asked for with this ticket.
+    PreviewReady {
+        ticket: u64,
+        shown: crate::shared::messages::preview::Shown,
+    },
     /// An archive's entries, or why it could not be read.
     ArchiveListed {
         ticket: u64,
@@ -310,6 +315,12 @@ pub enum Effect {
         ticket: u64,
         text: String,
     },
+    /// Preview an item in `cells` (the quick view, or a picture in full).
+    Preview {
+        ticket: u64,
+        target: crate::shared::messages::preview::PreviewTarget,
+        cells: (u16, u16),
+    },
     /// Read an archive's entries.
     ReadArchive {
         ticket: u64,
@@ -399,5 +410,6 @@ pub enum Effect {
 pub mod archive;
 pub mod drives;
 pub mod editor;
+pub mod preview;
 pub mod transfers;
 pub mod viewer;

@@ -10,6 +10,10 @@ use ratatui::Frame;
 
 pub fn render(state: &State, frame: &mut Frame) {
     let area = frame.area();
+    if state.previews.full.is_some() && area.width >= 20 && area.height >= 4 {
+        crate::features::preview::widget::render_full(state, &state.previews, frame, area);
+        return;
+    }
     // The viewer is one column of text: it works on screens too small for two panes.
     if let Some(open) = &state.viewer
         && area.width >= 20
@@ -27,7 +31,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     let columns = areas.panes;
     for (index, rect) in columns.iter().enumerate() {
         let pane = &state.panes[index];
-        if pane.source.is_remote() && !state.signed_in() {
+        if state.previews.quick && index != state.active {
+            crate::features::preview::widget::render_quick(state, &state.previews, frame, *rect);
+        } else if pane.source.is_remote() && !state.signed_in() {
             crate::features::sign_in::widget::render(state, index, frame, *rect);
         } else {
             crate::features::panes::widget::render(state, index, frame, *rect);
