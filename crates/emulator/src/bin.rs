@@ -96,7 +96,7 @@ impl Drive {
         let is_folder = self.items.get(id).is_some_and(Item::is_folder);
         self.check_new_name(&parent, &name, is_folder)?;
         self.bin.remove(index);
-        let (bytes, files) = self.unmark_deleted(id);
+        let (bytes, files) = self.set_deleted(id, false);
         self.deleted_bytes -= bytes;
         self.live_bytes += bytes;
         self.live_files += files;
@@ -136,24 +136,6 @@ impl Drive {
         self.version_bytes -= self.versions_below(id);
         self.forget_content(id);
         Ok(())
-    }
-
-    fn unmark_deleted(&mut self, id: &str) -> (u64, u64) {
-        self.bump(id);
-        let Some(item) = self.items.get_mut(id) else {
-            return (0, 0);
-        };
-        item.deleted = false;
-        match &item.kind {
-            ItemKind::File { content, .. } => (content.len(), 1),
-            ItemKind::Folder { children } => {
-                let ids: Vec<String> = children.values().cloned().collect();
-                ids.iter().fold((0, 0), |(b, f), child| {
-                    let (cb, cf) = self.unmark_deleted(child);
-                    (b + cb, f + cf)
-                })
-            }
-        }
     }
 
     /// The ids of `id` and everything below it.

@@ -587,17 +587,23 @@ impl Drive {
     }
 
     pub(super) fn mark_deleted(&mut self, id: &str) -> (u64, u64) {
+        self.set_deleted(id, true)
+    }
+
+    /// Marks `id` and everything below it deleted (or not, when restored);
+    /// returns the bytes and the files that changed sides.
+    pub(super) fn set_deleted(&mut self, id: &str, deleted: bool) -> (u64, u64) {
         self.bump(id);
         let Some(item) = self.items.get_mut(id) else {
             return (0, 0);
         };
-        item.deleted = true;
+        item.deleted = deleted;
         match &item.kind {
             ItemKind::File { content, .. } => (content.len(), 1),
             ItemKind::Folder { children } => {
                 let ids: Vec<String> = children.values().cloned().collect();
                 ids.iter().fold((0, 0), |(b, f), child| {
-                    let (cb, cf) = self.mark_deleted(child);
+                    let (cb, cf) = self.set_deleted(child, deleted);
                     (b + cb, f + cf)
                 })
             }

@@ -157,6 +157,11 @@ fn route(state: &mut State, event: Event) -> Vec<Effect> {
             archive::done(&mut state.archive, ticket, result);
             Vec::new()
         }
+        Event::ArchiveStaged {
+            ticket,
+            staged,
+            dest,
+        } => archive::staged(&mut state.archive, ticket, staged, dest),
         Event::ArchiveViewReady {
             ticket,
             entry,

@@ -83,7 +83,7 @@ fn enter_on_a_zip_lists_it_as_folders_to_view_and_copy_out() {
             },
         ] => {
             assert_eq!(entry, "readme.txt");
-            assert_eq!(to, &std::path::PathBuf::from("/home/ada/projects"));
+            assert_eq!(to.to_string(), "/home/ada/projects");
         }
         other => panic!("{other:?}"),
     }
@@ -150,7 +150,7 @@ async fn the_runner_reads_a_onedrive_zip_and_copies_entries_out_safely() {
         ticket: 4,
         archive: archive.clone(),
         entry: "docs".into(),
-        to: Some(out.clone()),
+        to: Some(odc_engine::transfer::Location::Local(out.clone())),
     });
     let said = loop {
         if let Event::ArchiveDone { ticket: 4, result } = rx.recv().await.unwrap() {
@@ -169,13 +169,56 @@ async fn the_runner_reads_a_onedrive_zip_and_copies_entries_out_safely() {
         ticket: 4,
         archive: archive.clone(),
         entry: "docs/a.txt".into(),
-        to: Some(out.join("docs")),
+        to: Some(odc_engine::transfer::Location::Local(out.join("docs"))),
     });
     loop {
         if let Event::ArchiveDone { ticket: 4, result } = rx.recv().await.unwrap() {
             assert!(result.unwrap_err().contains("exists; kept"));
             break;
         }
+    }
+    // Into a OneDrive folder: staged privately, then a copy request does the upload.
+    let dest = odc_engine::transfer::Location::parse("OneDrive:/", None).unwrap();
+    runner.run(Effect::ExtractArchive {
+        ticket: 4,
+        archive: archive.clone(),
+        entry: "docs".into(),
+        to: Some(dest.clone()),
+    });
+    let staged = loop {
+        if let Event::ArchiveStaged {
+            ticket: 4,
+            staged,
+            dest: to,
+        } = rx.recv().await.unwrap()
+        {
+            assert_eq!(to, dest);
+            break staged;
+        }
+    };
+    let odc_engine::transfer::Location::Local(staged) = staged else {
+        panic!("staged locally");
+    };
+    assert!(staged.ends_with("docs"));
+    assert_eq!(std::fs::read(staged.join("a.txt")).unwrap(), b"aaa");
+    let mut state = loaded((100, 26), local_entries(), remote_entries());
+    let effects = update(
+        &mut state,
+        Event::ArchiveStaged {
+            ticket: 0,
+            staged: odc_engine::transfer::Location::Local(staged.clone()),
+            dest: dest.clone(),
+        },
+    );
+    match &effects[..] {
+        [Effect::Submit { request, .. }, ..] => {
+            assert_eq!(
+                request.sources,
+                [odc_engine::transfer::Location::Local(staged)]
+            );
+            assert_eq!(request.dest_dir, dest);
+        }
+        other => panic!("{other:?}"),
     }
     // A private copy to view.
     runner.run(Effect::ExtractArchive {

@@ -60,20 +60,22 @@ pub fn read(services: &Services, ticket: u64, archive: ArchiveRef) {
 }
 
 impl ArchiveIo {
-    /// Copies `entry` (a file, or a folder with what is below it) into `to`, or
-    /// a file privately to be viewed when `to` is `None`.
+    /// Copies `entry` (a file, or a folder with what is below it) into the
+    /// folder `to`, or a file privately to be viewed when `to` is `None`. A
+    /// OneDrive folder gets the entries through a private staging copy, which
+    /// the engine then uploads.
     pub fn extract(
         &mut self,
         services: &Services,
         ticket: u64,
         archive: ArchiveRef,
         entry: String,
-        to: Option<PathBuf>,
+        to: Option<Location>,
     ) {
         let services = services.clone();
-        let scratch = match to {
-            Some(_) => None,
-            None => match self.scratch_dir() {
+        let scratch = match &to {
+            Some(Location::Local(_)) => None,
+            _ => match self.scratch_dir() {
                 Ok(dir) => Some(dir),
                 Err(problem) => {
                     services.report(Event::ArchiveDone {
@@ -85,12 +87,32 @@ impl ArchiveIo {
             },
         };
         tokio::spawn(async move {
-            match (to, scratch) {
-                (Some(folder), _) => {
+            let event = match (to, scratch) {
+                (Some(Location::Local(folder)), _) => {
                     let result =
                         with_archive(&services, &archive, move |a| copy_out(a, &entry, &folder))
                             .await;
-                    services.report(Event::ArchiveDone { ticket, result });
+                    Event::ArchiveDone { ticket, result }
+                }
+                (Some(dest @ Location::Remote(_)), Some(scratch)) => {
+                    let result = with_archive(&services, &archive, move |a| {
+                        let folder = fresh_folder(&scratch)?;
+                        let said = copy_out(a, &entry, &folder)?;
+                        let name = entry.rsplit('/').next().unwrap_or(&entry).to_string();
+                        Ok((folder.join(name), said))
+                    })
+                    .await;
+                    match result {
+                        Ok((staged, _)) => Event::ArchiveStaged {
+                            ticket,
+                            staged: Location::Local(staged),
+                            dest,
+                        },
+                        Err(problem) => Event::ArchiveDone {
+                            ticket,
+                            result: Err(problem),
+                        },
+                    }
                 }
                 (None, Some(scratch)) => {
                     let wanted = entry.clone();
@@ -99,20 +121,21 @@ impl ArchiveIo {
                     })
                     .await;
                     match result {
-                        Ok((copy, size)) => services.report(Event::ArchiveViewReady {
+                        Ok((copy, size)) => Event::ArchiveViewReady {
                             ticket,
                             entry,
                             copy,
                             size,
-                        }),
-                        Err(problem) => services.report(Event::ArchiveDone {
+                        },
+                        Err(problem) => Event::ArchiveDone {
                             ticket,
                             result: Err(problem),
-                        }),
+                        },
                     }
                 }
-                (None, None) => {}
-            }
+                _ => return,
+            };
+            services.report(event);
         });
     }
 
@@ -131,17 +154,22 @@ impl ArchiveIo {
     }
 }
 
+/// A new private folder inside `scratch` (one per copy, so names never meet).
+fn fresh_folder(scratch: &tempfile::TempDir) -> Result<PathBuf, String> {
+    tempfile::Builder::new()
+        .prefix("entry-")
+        .tempdir_in(scratch.path())
+        .map(|dir| dir.keep())
+        .map_err(|e| e.to_string())
+}
+
 /// A file entry copied into its own private folder of `scratch`.
 fn private_copy(
     archive: &mut Archive<Box<dyn RangeSource>>,
     entry: &str,
     scratch: &tempfile::TempDir,
 ) -> Result<(PathBuf, u64), String> {
-    let folder = tempfile::Builder::new()
-        .prefix("entry-")
-        .tempdir_in(scratch.path())
-        .map_err(|e| e.to_string())?
-        .keep();
+    let folder = fresh_folder(scratch)?;
     let name = entry.rsplit('/').next().unwrap_or(entry);
     let target = local_target(&folder, name)?;
     let size = write_entry(archive, entry, &target)?;

@@ -106,16 +106,13 @@ pub fn on_key(
             let Some(entry) = selected else {
                 return Vec::new();
             };
-            let Location::Local(folder) = common.panes[1 - common.active].source.clone() else {
-                open.note = Some("Open a local folder in the other pane to copy entries to".into());
-                return Vec::new();
-            };
+            let to = common.panes[1 - common.active].source.clone();
             open.note = Some("Copying…".into());
             return vec![Effect::ExtractArchive {
                 ticket: open.ticket,
                 archive: open.archive.clone(),
                 entry: entry.path,
-                to: Some(folder),
+                to: Some(to),
             }];
         }
         _ => {}
@@ -135,6 +132,33 @@ fn view(open: &mut ArchiveDialog, entry: Entry) -> Vec<Effect> {
         archive: open.archive.clone(),
         entry: entry.path,
         to: None,
+    }]
+}
+
+/// Entries staged for a OneDrive folder: they go there as a copy request,
+/// followed in the transfers panel.
+pub fn staged(
+    dialog: &mut Option<ArchiveDialog>,
+    ticket: u64,
+    staged: Location,
+    dest: Location,
+) -> Vec<Effect> {
+    if let Some(open) = dialog.as_mut().filter(|d| d.ticket == ticket) {
+        open.note = Some(format!(
+            "Uploading {} to {} (the transfers panel follows it)",
+            odc_core::display::escape_control(&staged.name()),
+            dest
+        ));
+    }
+    let request = odc_engine::transfer::Request {
+        kind: odc_engine::transfer::Kind::Copy,
+        sources: vec![staged],
+        dest_dir: dest,
+        dest_name: None,
+    };
+    vec![Effect::Submit {
+        request,
+        filter: String::new(),
     }]
 }
 

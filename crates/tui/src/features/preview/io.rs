@@ -94,24 +94,27 @@ async fn graph_for(
     }
 }
 
+/// At most `max` bytes from the start of a local file (a regular file only:
+/// never a FIFO or a device), read off the async threads.
+async fn read_local(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let file = odc_core::fsutil::open_regular_for_read(&path).map_err(|e| e.to_string())?;
+        let mut bytes = Vec::new();
+        file.take(max)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(bytes)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
 /// The first bytes of a file.
 async fn read_start(services: &Services, target: &PreviewTarget) -> Result<Vec<u8>, String> {
     match (&target.place, &target.id) {
-        (Location::Local(path), _) => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || {
-                use std::io::Read;
-                let file =
-                    odc_core::fsutil::open_regular_for_read(&path).map_err(|e| e.to_string())?;
-                let mut bytes = Vec::new();
-                file.take(TEXT_BYTES)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| e.to_string())?;
-                Ok(bytes)
-            })
-            .await
-            .map_err(|e| e.to_string())?
-        }
+        (Location::Local(path), _) => read_local(path, TEXT_BYTES).await,
         (Location::Remote(_), Some(id)) => {
             let graph = graph_for(services, target).await?;
             let urls = tokio::sync::Mutex::new(odc_graph::range::UrlCache::default());
@@ -147,19 +150,7 @@ async fn picture(
             if target.size > MAX_LOCAL_PICTURE {
                 return Ok(Shown::Note("a picture too big to preview here".into()));
             }
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || {
-                use std::io::Read;
-                let file =
-                    odc_core::fsutil::open_regular_for_read(&path).map_err(|e| e.to_string())?;
-                let mut bytes = Vec::new();
-                file.take(MAX_LOCAL_PICTURE)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| e.to_string())?;
-                Ok::<_, String>(bytes)
-            })
-            .await
-            .map_err(|e| e.to_string())??
+            read_local(path, MAX_LOCAL_PICTURE).await?
         }
         (Location::Remote(_), Some(id)) => {
             let graph = graph_for(services, target).await?;

@@ -150,6 +150,13 @@ pub enum Event {
         ticket: u64,
         result: Result<String, String>,
     },
+    /// Entries copied out to a private staging folder, to be uploaded into
+    /// `dest` as a copy request.
+    ArchiveStaged {
+        ticket: u64,
+        staged: odc_engine::transfer::Location,
+        dest: odc_engine::transfer::Location,
+    },
     /// A private copy of an archive's entry, to view.
     ArchiveViewReady {
         ticket: u64,
@@ -326,13 +333,14 @@ pub enum Effect {
         ticket: u64,
         archive: crate::shared::messages::archive::ArchiveRef,
     },
-    /// Copy an entry (a folder with what is below it) of an archive into `to`,
-    /// or privately to view it when `to` is `None`.
+    /// Copy an entry (a folder with what is below it) of an archive into the
+    /// folder `to` (a OneDrive one by way of a private staging copy, uploaded by
+    /// the engine), or privately to view it when `to` is `None`.
     ExtractArchive {
         ticket: u64,
         archive: crate::shared::messages::archive::ArchiveRef,
         entry: String,
-        to: Option<PathBuf>,
+        to: Option<odc_engine::transfer::Location>,
     },
     /// Read the versions of the file `id`.
     ListVersions {
