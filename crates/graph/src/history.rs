@@ -186,13 +186,23 @@ impl Graph {
         if self.is_business().await? {
             return Ok((entries, false));
         }
+        // Eight at a time, in order: a sync that deleted a thousand files makes
+        // a thousand entries to check.
+        use futures::StreamExt;
+        let checks = futures::stream::iter(entries)
+            .map(|entry| async move {
+                let found = self
+                    .on_drive(Some(&entry.drive_id))
+                    .deleted_item(&entry.id)
+                    .await;
+                (entry, found)
+            })
+            .buffered(8)
+            .collect::<Vec<_>>()
+            .await;
         let mut kept = Vec::new();
-        for entry in entries {
-            let found = self
-                .on_drive(Some(&entry.drive_id))
-                .deleted_item(&entry.id)
-                .await?;
-            match found {
+        for (entry, found) in checks {
+            match found? {
                 Some(_) => kept.push(entry),
                 None => journal
                     .forget(&entry.drive_id, std::slice::from_ref(&entry.id))
