@@ -1,10 +1,11 @@
 //! Versions and the recycle bin: `odc versions`, `odc restore`, `odc bin`,
 //! `odc purge`, and `--version` on `odc cat` and `odc get`.
 //!
-//! The recycle bin odc lists is what odc itself deleted (the journal the Graph
-//! client keeps), each entry checked with the service: no API lists a personal
-//! OneDrive's bin, and a work account's bin can be listed but not restored from
-//! through Graph v1.0 (docs/graph-notes.md, "Versions and the recycle bin").
+//! On a personal account the recycle bin odc lists is what odc itself deleted
+//! (the journal the Graph client keeps), each entry checked with the service: no
+//! API lists a personal OneDrive's bin. A work account's bin is listed by the
+//! service, but not restored from or emptied through Graph v1.0
+//! (docs/graph-notes.md, "Versions and the recycle bin").
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -179,8 +180,8 @@ pub async fn bin(context: &Context, place: Option<&str>, as_json: bool) -> Outco
     }
     if !checked {
         errln!(
-            "odc: a work account's recycle bin cannot be read item by item through Graph: \
-             these are the items odc deleted; restore them in the recycle bin on the web"
+            "odc: this is a work account's recycle bin as the service keeps it; \
+             restore from it or empty it on the web (Graph offers that only in beta)"
         );
     }
     Ok(())
@@ -257,6 +258,16 @@ fn confirmed(question: &str, yes: bool) -> Result<bool, Error> {
 /// `odc purge PATH [--yes]`: the item deleted from PATH is deleted for good.
 pub async fn purge(context: &Context, text: &str, yes: bool) -> Outcome {
     let (graph, entry) = in_bin(context, text).await?;
+    if graph.is_business().await? {
+        return Err(about(
+            text,
+            Error::Other(
+                "a work account's recycle bin is emptied on the web (Graph offers it only in beta)"
+                    .into(),
+            ),
+        )
+        .into());
+    }
     let question = format!("Delete {} for good", escape_control(text));
     if !confirmed(&question, yes)? {
         errln!("odc: kept {} in the recycle bin", escape_control(text));

@@ -138,11 +138,32 @@ async fn a_work_accounts_bin_is_listed_but_restored_on_the_web() {
     let home = Home::on(Seed::Empty, Profile::Business).await;
     home.ok(&["login", "--no-browser", "--no-qr"]).await;
     home.emu.put_file("/a.txt", b"a");
+    home.emu.put_file("/Reports/web.txt", b"deleted on the web");
     home.ok(&["rm", "/a.txt"]).await;
-    let output = home.odc(&["bin"]).await;
-    assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).ends_with(" /a.txt\n"));
-    assert!(stderr(&output).contains("restore them in the recycle bin on the web"));
+    // Deleted elsewhere (the web, another client): the service lists it too.
+    home.emu.delete_path("/Reports/web.txt");
+    let output = home.odc(&["bin", "--json"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let listed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2, "{listed}");
+    assert!(
+        paths.contains(&"/a.txt") && paths.contains(&"/Reports/web.txt"),
+        "{listed}"
+    );
+    assert!(stderr(&output).contains("restore from it or empty it on the web"));
+    let output = home.odc(&["purge", "--yes", "/a.txt"]).await;
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("emptied on the web"),
+        "{}",
+        stderr(&output)
+    );
     let output = home.odc(&["restore", "/a.txt"]).await;
     assert!(!output.status.success());
     assert!(

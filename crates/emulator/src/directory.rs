@@ -155,6 +155,7 @@ impl Directory {
             .map(|library| {
                 let mut drive = Drive::new(Profile::Business, 25 << 40, now);
                 drive.owner_name = display_name.to_string();
+                drive.site_id = Some(id.clone());
                 (library.to_string(), Arc::new(Mutex::new(drive)))
             })
             .collect();

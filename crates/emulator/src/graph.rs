@@ -140,10 +140,20 @@ pub(super) async fn handle_inner(
         .and_then(|v| v.to_str().ok())
         .and_then(super::multipart::boundary);
     match (route, &method) {
-        (Route::Drive, &Method::GET) => Ok(http::json(
-            200,
-            &super::sites::drive_json(shared, &shared.drive.lock().unwrap(), "OneDrive"),
-        )),
+        (Route::Drive, &Method::GET) => {
+            let drive = shared.drive.lock().unwrap();
+            let mut json = super::sites::drive_json(shared, &drive, "OneDrive");
+            // Only when selected, as the service (drive resource: sharePointIds).
+            let selected = query.iter().any(|(k, v)| {
+                k == "$select"
+                    && v.split(',')
+                        .any(|f| f.eq_ignore_ascii_case("sharePointIds"))
+            });
+            if let (true, Some(site)) = (selected, &drive.site_id) {
+                json["sharePointIds"] = serde_json::json!({ "siteId": site });
+            }
+            Ok(http::json(200, &json))
+        }
         (Route::DriveSearch(q), &Method::GET) => {
             listing::search(shared, raw, &query, &q, true, now)
         }

@@ -617,6 +617,20 @@ impl Emulator {
         });
     }
 
+    /// Deletes the item at `path` of the first user's drive as another client
+    /// would (to the recycle bin).
+    pub fn delete_path(&self, path: &str) {
+        let now = self.shared.clock.now();
+        self.with_drive(|drive| {
+            let id = drive
+                .id_at(path)
+                .unwrap_or_else(|| panic!("nothing at {path}"));
+            drive
+                .delete(&id, now)
+                .unwrap_or_else(|e| panic!("delete {path}: {}", e.message));
+        });
+    }
+
     /// Creates a folder and any missing parents, returning its id.
     pub fn mkdir_p(&self, path: &str) -> String {
         let now = self.shared.clock.now();

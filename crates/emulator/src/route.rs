@@ -75,6 +75,8 @@ pub enum Resource {
     Sites,
     Site(String),
     SiteDrives(String),
+    /// `/sites/{id}/recycleBin/items` (business).
+    SiteRecycleBin(String),
     InDrive(DriveSel, Route),
 }
 
@@ -93,6 +95,7 @@ pub fn parse_route(raw: &str) -> ApiResult<Resource> {
         return match rest {
             "" => Ok(Resource::Site(id)),
             "/drives" => Ok(Resource::SiteDrives(id)),
+            "/recycleBin/items" => Ok(Resource::SiteRecycleBin(id)),
             _ => Err(ApiError::new(
                 400,
                 "BadRequest",

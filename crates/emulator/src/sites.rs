@@ -81,6 +81,51 @@ pub fn handle(
                 .collect();
             Ok(collection(&base, "drives", drives))
         }
+        Resource::SiteRecycleBin(id) => {
+            let drives: Vec<_> = std::iter::once(&me.drive)
+                .chain(me.other_drives.iter().map(|(_, d)| d))
+                .chain(
+                    directory
+                        .sites
+                        .iter()
+                        .flat_map(|s| s.libraries.iter().map(|(_, d)| d)),
+                )
+                .filter(|d| {
+                    d.lock()
+                        .unwrap()
+                        .site_id
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(&id))
+                })
+                .collect();
+            if drives.is_empty() {
+                return Err(ApiError::new(
+                    404,
+                    "itemNotFound",
+                    "Requested site could not be found",
+                ));
+            }
+            let mut items = Vec::new();
+            for drive in drives {
+                let drive = drive.lock().unwrap();
+                for entry in drive.bin.iter().rev() {
+                    let Some(item) = drive.items.get(&entry.id) else {
+                        continue;
+                    };
+                    let from = drive.path_of(&entry.parent);
+                    items.push(json!({
+                        "id": entry.id,
+                        "name": entry.name,
+                        "title": entry.name,
+                        "size": item.size(&drive),
+                        "deletedDateTime": super::clock::graph_time(entry.deleted_at),
+                        "deletedFromLocation": format!("Documents{}", if from == "/" { String::new() } else { from }),
+                        "deletedBy": {"user": {"displayName": drive.owner_name}},
+                    }));
+                }
+            }
+            Ok(collection(&base, "recycleBinItems", items))
+        }
         Resource::InDrive(..) => unreachable!("drive requests are answered in graph.rs"),
     }
 }

@@ -28,6 +28,9 @@ pub struct Drive {
     /// What DELETE sent to the recycle bin, in the order it went there: the item
     /// deleted (everything below a folder went with it and comes back with it).
     pub bin: Vec<BinEntry>,
+    /// The SharePoint site a business drive belongs to (its own "my site" for a
+    /// user's OneDrive): its recycle bin is the site's.
+    pub site_id: Option<String>,
     /// Counts changes; each item remembers the count of its last one (delta).
     pub change_seq: u64,
 }
@@ -75,6 +78,14 @@ impl Drive {
             deleted_bytes: 0,
             version_bytes: 0,
             bin: Vec::new(),
+            site_id: match profile {
+                Profile::Personal => None,
+                Profile::Business => Some(format!(
+                    "contoso-my.sharepoint.com,{},{}",
+                    odc_core::ids::uuid_v4(),
+                    odc_core::ids::uuid_v4()
+                )),
+            },
             change_seq: 0,
         };
         let root_id = drive.new_id();

@@ -168,8 +168,9 @@ impl Graph {
     /// The recycle bin as far as odc can see it: the journal's entries for this
     /// account, deleted from within `within`, newest first. On a personal drive
     /// each is checked with the service (an entry restored on the web or
-    /// emptied from the bin leaves the journal); the flag says whether they
-    /// were checked (a work account's bin cannot be read item by item).
+    /// emptied from the bin leaves the journal). A work account's bin is the
+    /// service's own list (everything in it, whoever deleted it); the flag is
+    /// false then: Graph v1.0 can list it but not restore from it.
     pub async fn recycle_bin(
         &self,
         within: &super::path::RemotePath,
@@ -184,7 +185,12 @@ impl Graph {
             .collect();
         entries.reverse();
         if self.is_business().await? {
-            return Ok((entries, false));
+            let listed = self.site_recycle_bin(&account).await?;
+            let listed = listed
+                .into_iter()
+                .filter(|r| r.remote_path().is_some_and(|p| below(&p, within)))
+                .collect();
+            return Ok((listed, false));
         }
         // Eight at a time, in order: a sync that deleted a thousand files makes
         // a thousand entries to check.
@@ -238,6 +244,76 @@ impl Graph {
         self.deleted_journal()
             .forget(&entry.drive_id, std::slice::from_ref(&entry.id))
             .map_err(|e| Error::io("the list of deleted items", e))
+    }
+}
+
+/// An item of a SharePoint site's recycle bin (`recycleBinItem`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecycleBinItem {
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    size: u64,
+    deleted_date_time: Option<DateTime<Utc>>,
+    /// Where it was, from the site: `Documents/Reports` for the default library.
+    #[serde(default)]
+    deleted_from_location: String,
+}
+
+impl Graph {
+    /// A work account's recycle bin as the service lists it: the bin of the
+    /// site its drive belongs to (`GET /sites/{id}/recycleBin/items`, v1.0 since
+    /// December 2024; reference §10.8), newest first.
+    async fn site_recycle_bin(&self, account: &str) -> Result<Vec<super::deleted::Deleted>> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Ids {
+            site_id: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct DriveIds {
+            id: String,
+            share_point_ids: Option<Ids>,
+        }
+        let drive: DriveIds = self
+            .get(&format!(
+                "{}?$select=id,sharePointIds",
+                self.drive_url("").trim_end_matches('/')
+            ))
+            .await?;
+        let site = drive
+            .share_point_ids
+            .and_then(|ids| ids.site_id)
+            .ok_or_else(|| {
+                Error::Other("OneDrive did not say which site this drive belongs to".into())
+            })?;
+        let url = self.graph_url(&format!("sites/{}/recycleBin/items", encode_segment(&site)));
+        let mut items: Vec<RecycleBinItem> = self.collection(url).await?;
+        items.sort_by_key(|item| std::cmp::Reverse(item.deleted_date_time));
+        Ok(items
+            .into_iter()
+            .map(|item| {
+                // `Documents/Reports` → `/Reports`: the place in the drive.
+                let folder = item
+                    .deleted_from_location
+                    .split_once('/')
+                    .map(|(_, rest)| format!("/{rest}"))
+                    .unwrap_or_default();
+                super::deleted::Deleted {
+                    account: account.to_string(),
+                    drive_id: drive.id.clone(),
+                    path: format!("{folder}/{}", item.name),
+                    name: item.name,
+                    id: item.id,
+                    folder: false,
+                    size: item.size,
+                    deleted_at: item.deleted_date_time.unwrap_or_default(),
+                }
+            })
+            .collect())
     }
 }
 

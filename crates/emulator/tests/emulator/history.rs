@@ -271,3 +271,46 @@ async fn business_drives_refuse_restore_and_ignore_include_deleted_items() {
 async fn quota(api: &support::Api) -> serde_json::Value {
     api.get("/me/drive").await.json()["quota"].clone()
 }
+
+#[tokio::test]
+async fn a_business_drives_site_lists_its_recycle_bin() {
+    let api = support::start(EmulatorOptions {
+        profile: Profile::Business,
+        ..Default::default()
+    })
+    .await;
+    api.emu.mkdir_p("/Reports");
+    api.put_bytes("/me/drive/root:/Reports/q1.txt:/content", b"q1".to_vec())
+        .await;
+    let reply = api
+        .call(Method::DELETE, "/me/drive/root:/Reports/q1.txt", None)
+        .await;
+    assert_eq!(reply.status, 204);
+    // The site id is given only when selected.
+    assert!(api.get("/me/drive").await.json()["sharePointIds"].is_null());
+    let drive = api.get("/me/drive?$select=id,sharePointIds").await.json();
+    let site = drive["sharePointIds"]["siteId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bin = api
+        .get(&format!("/sites/{site}/recycleBin/items"))
+        .await
+        .json();
+    let items = bin["value"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["name"], "q1.txt");
+    assert_eq!(items[0]["deletedFromLocation"], "Documents/Reports");
+    assert_eq!(items[0]["size"], 2);
+    assert!(items[0]["deletedDateTime"].is_string());
+    assert_eq!(
+        api.get("/sites/contoso.sharepoint.com,nope,nope/recycleBin/items")
+            .await
+            .status,
+        404
+    );
+    // Personal accounts have no sites.
+    let api = support::empty().await;
+    let reply = api.get("/sites/x/recycleBin/items").await;
+    assert_eq!(reply.status, 400);
+}

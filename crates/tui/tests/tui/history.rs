@@ -191,6 +191,8 @@ fn the_recycle_bin_restores_and_deletes_for_good_after_asking() {
     );
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     assert!(screen(&state).contains("on the web"));
+    assert!(update(&mut state, key(KeyCode::F(8))).is_empty());
+    assert!(screen(&state).contains("emptied on the web"));
 }
 
 #[tokio::test]

@@ -53,7 +53,9 @@ pub struct BinDialog {
     /// Which account's bin (as the active pane's drive names it).
     pub drive: DriveSpec,
     pub entries: Listing<Deleted>,
-    /// Whether the entries were checked with the service (personal drives).
+    /// Personal drives: entries odc deleted, checked with the service, which
+    /// can be restored here. False for a work account's bin, listed by the
+    /// service but restored from only on the web.
     pub checked: bool,
     pub cursor: usize,
     /// Asking whether to delete the selected entry for good.

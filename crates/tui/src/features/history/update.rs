@@ -317,6 +317,12 @@ pub fn bin_key(common: &Common, dialog: &mut Option<BinDialog>, key: KeyEvent) -
                 }
             }
         }
+        Some(Action::BinPurge) if !open.checked => {
+            open.note = Some(
+                "A work account's recycle bin is emptied on the web (Graph offers it only in beta)"
+                    .into(),
+            );
+        }
         Some(Action::BinPurge) => open.asking = selected.is_some(),
         _ => {}
     }

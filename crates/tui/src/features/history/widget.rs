@@ -139,7 +139,7 @@ pub fn render_bin(common: &Common, dialog: &BinDialog, frame: &mut Frame, area: 
                 if dialog.checked {
                     "What odc deleted and is still in the recycle bin, newest first"
                 } else {
-                    "What odc deleted (a work account's bin is not checked item by item)"
+                    "The work account's recycle bin (restored from and emptied on the web)"
                 },
                 width,
             ),
