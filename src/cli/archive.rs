@@ -121,10 +121,10 @@ pub fn ls(opened: Opened, options: Options) -> Outcome {
             };
             let mut all: Vec<(Entry, String)> = archive
                 .entries()
-                .into_iter()
+                .iter()
                 .filter_map(|e| {
                     let below = e.path.strip_prefix(&prefix)?.to_string();
-                    Some((e, below))
+                    Some((e.clone(), below))
                 })
                 .filter(|(_, below)| !below.is_empty())
                 .collect();
@@ -133,7 +133,7 @@ pub fn ls(opened: Opened, options: Options) -> Outcome {
         }
         Some(entries) => entries.into_iter().map(|e| (e.clone(), e.name)).collect(),
         None => match archive.find(&inner) {
-            Some(entry) => vec![(entry.clone(), entry.name)],
+            Some(entry) => vec![(entry.clone(), entry.name.clone())],
             None => {
                 return Err(Error::Graph {
                     status: 404,
@@ -189,15 +189,16 @@ pub async fn cat(opened: Opened) -> Outcome {
     } = opened;
     let result = tokio::task::spawn_blocking(move || {
         let mut out = std::io::stdout().lock();
-        let copied = archive.copy_entry(&inner, &mut out);
-        copied.and_then(|_| out.flush().map_err(|e| e.to_string()))
+        archive.copy_entry(&inner, &mut out)?;
+        out.flush()
     })
     .await
     .map_err(|e| Error::Other(e.to_string()))?;
     match result {
         Ok(()) => Ok(()),
-        Err(problem) if problem.contains("Broken pipe") => Err(Failure::ReaderGone),
-        Err(problem) => Err(Error::Other(format!("{}: {problem}", escape_control(&shown))).into()),
+        // `odc cat a.zip/big.log | head`: the reader had enough.
+        Err(err) if odc_core::stdio::is_closed_pipe(&err) => Err(Failure::ReaderGone),
+        Err(err) => Err(Error::Other(format!("{}: {err}", escape_control(&shown))).into()),
     }
 }
 

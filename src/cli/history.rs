@@ -40,18 +40,19 @@ async fn file(context: &Context, text: &str) -> Result<(Graph, DriveItem), Error
     Ok((graph, item))
 }
 
-/// The version `id` of a file, looked up among its versions.
+/// The version `id` of a file, looked up among its versions, and whether it is
+/// the current one (the first listed).
 async fn version_of(
     graph: &Graph,
     text: &str,
     item: &DriveItem,
     id: &str,
-) -> Result<Version, Error> {
+) -> Result<(Version, bool), Error> {
     let versions = graph
         .versions(&ItemAddress::Id(item.id.clone()))
         .await
         .map_err(|e| about(text, e))?;
-    versions.into_iter().find(|v| v.id == id).ok_or_else(|| {
+    let at = versions.iter().position(|v| v.id == id).ok_or_else(|| {
         about(
             text,
             Error::Other(format!(
@@ -59,7 +60,8 @@ async fn version_of(
                 escape_control(id)
             )),
         )
-    })
+    })?;
+    Ok((versions[at].clone(), at == 0))
 }
 
 /// `odc versions PATH [--json]`: newest first, the current one marked.
@@ -106,7 +108,7 @@ pub async fn file_at_version(
     id: &str,
 ) -> Result<(Graph, DriveItem), Error> {
     let (graph, item) = file(context, text).await?;
-    let version = version_of(&graph, text, &item, id).await?;
+    let (version, _) = version_of(&graph, text, &item, id).await?;
     let old = Graph::as_version(&item, &version);
     Ok((graph, old))
 }
@@ -115,8 +117,8 @@ pub async fn file_at_version(
 /// ones; the service keeps what was current as a version.
 pub async fn restore_version(context: &Context, text: &str, id: &str) -> Outcome {
     let (graph, item) = file(context, text).await?;
-    let version = version_of(&graph, text, &item, id).await?;
-    if versions_current(&graph, &item).await.as_deref() == Some(version.id.as_str()) {
+    let (version, current) = version_of(&graph, text, &item, id).await?;
+    if current {
         return Err(about(
             text,
             Error::Other("that is the current version already".into()),
@@ -134,14 +136,6 @@ pub async fn restore_version(context: &Context, text: &str, id: &str) -> Outcome
         format_size(version.size, BINARY)
     );
     Ok(())
-}
-
-async fn versions_current(graph: &Graph, item: &DriveItem) -> Option<String> {
-    let versions = graph
-        .versions(&ItemAddress::Id(item.id.clone()))
-        .await
-        .ok()?;
-    versions.first().map(|v| v.id.clone())
 }
 
 /// `odc bin [PLACE] [--json]`.

@@ -213,9 +213,13 @@ pub struct Entry {
     pub modified: Option<chrono::NaiveDateTime>,
 }
 
-/// An open archive: its table of contents read, entries read on demand.
+/// An open archive: its table of contents read once, entries read on demand.
 pub struct Archive<S: RangeSource> {
     zip: zip::ZipArchive<RangedReader<S>>,
+    /// Every entry, folders included, in the archive's order, folders after.
+    entries: Vec<Entry>,
+    /// A file entry's path → its index in the zip.
+    files: std::collections::HashMap<String, usize>,
 }
 
 /// Why an archive could not be read: a damaged or unsupported zip, or I/O.
@@ -252,93 +256,108 @@ impl<S: RangeSource> Archive<S> {
     /// Reads the table of contents (the end of the file).
     pub fn open(source: S) -> Result<Self, String> {
         let zip = zip::ZipArchive::new(RangedReader::new(source)).map_err(describe)?;
-        Ok(Self { zip })
+        let (entries, files) = table_of_contents(&zip);
+        Ok(Self {
+            zip,
+            entries,
+            files,
+        })
     }
 
     /// Every entry, folders included (those only implied by paths too), in the
     /// archive's order, folders after.
-    pub fn entries(&self) -> Vec<Entry> {
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut folders = std::collections::BTreeSet::new();
-        for index in 0..self.zip.len() {
-            let Ok(data) = self.zip.by_index_data(index) else {
-                continue;
-            };
-            let path = normal(&String::from_utf8_lossy(data.name_raw()));
-            if path.is_empty() {
-                continue;
-            }
-            let mut parent = path.as_str();
-            while let Some((up, _)) = parent.rsplit_once('/') {
-                folders.insert(up.to_string());
-                parent = up;
-            }
-            if data.is_dir() {
-                folders.insert(path);
-                continue;
-            }
-            entries.push(Entry {
-                name: path.rsplit('/').next().unwrap_or(&path).to_string(),
-                path,
-                is_dir: false,
-                size: data.size(),
-                modified: data.last_modified().and_then(naive),
-            });
-        }
-        for folder in folders {
-            if entries.iter().any(|e| e.path == folder) {
-                continue;
-            }
-            entries.push(Entry {
-                name: folder.rsplit('/').next().unwrap_or(&folder).to_string(),
-                path: folder,
-                is_dir: true,
-                size: 0,
-                modified: None,
-            });
-        }
-        entries
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// What is directly in the folder `dir` of the archive (`""`: its top),
     /// folders first, then by name; `None` when there is no such folder.
     pub fn list(&self, dir: &str) -> Option<Vec<Entry>> {
         let dir = normal(dir);
-        let all = self.entries();
-        if !dir.is_empty() && !all.iter().any(|e| e.is_dir && e.path == dir) {
+        if !dir.is_empty() && !self.entries.iter().any(|e| e.is_dir && e.path == dir) {
             return None;
         }
-        let mut inside: Vec<Entry> = all
-            .into_iter()
+        let mut inside: Vec<Entry> = self
+            .entries
+            .iter()
             .filter(|e| match e.path.rsplit_once('/') {
                 Some((parent, _)) => parent == dir,
                 None => dir.is_empty(),
             })
+            .cloned()
             .collect();
         inside.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
         Some(inside)
     }
 
     /// The entry at `path`, when it is there.
-    pub fn find(&self, path: &str) -> Option<Entry> {
+    pub fn find(&self, path: &str) -> Option<&Entry> {
         let path = normal(path);
-        self.entries().into_iter().find(|e| e.path == path)
+        self.entries.iter().find(|e| e.path == path)
     }
 
     /// Streams the file entry at `path` (decompressed, its CRC checked as the
-    /// last bytes are read) into `out`; returns how many bytes.
-    pub fn copy_entry(&mut self, path: &str, out: &mut dyn io::Write) -> Result<u64, String> {
-        let path = normal(path);
-        let index = (0..self.zip.len())
-            .find(|&i| {
-                self.zip.by_index_data(i).is_ok_and(|d| {
-                    !d.is_dir() && normal(&String::from_utf8_lossy(d.name_raw())) == path
-                })
-            })
-            .ok_or_else(|| "no such file in the archive".to_string())?;
-        let mut file = self.zip.by_index(index).map_err(describe)?;
-        io::copy(&mut file, out).map_err(|e| e.to_string())
+    /// last bytes are read) into `out`; returns how many bytes. I/O errors stay
+    /// what they are (a closed pipe is one); a damaged entry is `Other`.
+    pub fn copy_entry(&mut self, path: &str, out: &mut dyn io::Write) -> io::Result<u64> {
+        let index = *self.files.get(&normal(path)).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, "no such file in the archive")
+        })?;
+        let mut file = self.zip.by_index(index).map_err(|e| match e {
+            zip::result::ZipError::Io(err) => err,
+            other => io::Error::other(describe(other)),
+        })?;
+        io::copy(&mut file, out)
     }
+}
+
+/// The entries the central directory lists, with the folders their paths imply,
+/// and where each file entry is.
+fn table_of_contents<R: Read + Seek>(
+    zip: &zip::ZipArchive<R>,
+) -> (Vec<Entry>, std::collections::HashMap<String, usize>) {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut files = std::collections::HashMap::new();
+    let mut folders = std::collections::BTreeSet::new();
+    for index in 0..zip.len() {
+        let Ok(data) = zip.by_index_data(index) else {
+            continue;
+        };
+        let path = normal(&String::from_utf8_lossy(data.name_raw()));
+        if path.is_empty() {
+            continue;
+        }
+        let mut parent = path.as_str();
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            folders.insert(up.to_string());
+            parent = up;
+        }
+        if data.is_dir() {
+            folders.insert(path);
+            continue;
+        }
+        files.insert(path.clone(), index);
+        entries.push(Entry {
+            name: path.rsplit('/').next().unwrap_or(&path).to_string(),
+            path,
+            is_dir: false,
+            size: data.size(),
+            modified: data.last_modified().and_then(naive),
+        });
+    }
+    for folder in folders {
+        if files.contains_key(&folder) {
+            continue;
+        }
+        entries.push(Entry {
+            name: folder.rsplit('/').next().unwrap_or(&folder).to_string(),
+            path: folder,
+            is_dir: true,
+            size: 0,
+            modified: None,
+        });
+    }
+    (entries, files)
 }
 
 /// Where an entry at `path` goes below `folder`: only when every part of its

@@ -176,22 +176,20 @@ impl Graph {
         within: &super::path::RemotePath,
     ) -> Result<(Vec<super::deleted::Deleted>, bool)> {
         let account = self.session().username().await;
+        let within =
+            |r: &super::deleted::Deleted| r.remote_path().is_some_and(|p| below(&p, within));
+        if self.is_business().await? {
+            let mut listed = self.site_recycle_bin(&account).await?;
+            listed.retain(within);
+            return Ok((listed, false));
+        }
         let journal = self.deleted_journal();
         let mut entries: Vec<_> = journal
             .records()
             .into_iter()
-            .filter(|r| r.account == account)
-            .filter(|r| r.remote_path().is_some_and(|p| below(&p, within)))
+            .filter(|r| r.account == account && within(r))
             .collect();
         entries.reverse();
-        if self.is_business().await? {
-            let listed = self.site_recycle_bin(&account).await?;
-            let listed = listed
-                .into_iter()
-                .filter(|r| r.remote_path().is_some_and(|p| below(&p, within)))
-                .collect();
-            return Ok((listed, false));
-        }
         // Eight at a time, in order: a sync that deleted a thousand files makes
         // a thousand entries to check.
         use futures::StreamExt;

@@ -54,7 +54,7 @@ async fn with_archive<T: Send + 'static>(
 pub fn read(services: &Services, ticket: u64, archive: ArchiveRef) {
     let services = services.clone();
     tokio::spawn(async move {
-        let result = with_archive(&services, &archive, |a| Ok(a.entries())).await;
+        let result = with_archive(&services, &archive, |a| Ok(a.entries().to_vec())).await;
         services.report(Event::ArchiveListed { ticket, result });
     });
 }
@@ -191,8 +191,9 @@ fn copy_out(
     let prefix = format!("{entry}/");
     let files: Vec<Entry> = archive
         .entries()
-        .into_iter()
+        .iter()
         .filter(|e| !e.is_dir && (e.path == entry || e.path.starts_with(&prefix)))
+        .cloned()
         .collect();
     let (mut copied, mut bytes, mut kept) = (0usize, 0u64, Vec::new());
     for file in &files {
@@ -247,7 +248,7 @@ fn write_entry(
         })?;
     let written = archive
         .copy_entry(entry, &mut file)
-        .and_then(|n| file.flush().map(|()| n).map_err(|e| e.to_string()));
+        .and_then(|n| file.flush().map(|()| n));
     match written {
         Ok(n) => Ok(n),
         Err(problem) => {
